@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// buildFlags are shared by build and serve.
+type buildFlags struct {
+	source, dest, baseURL, layouts string
+	drafts                         bool
+}
+
+func (f *buildFlags) register(fs *pflag.FlagSet) {
+	fs.StringVarP(&f.source, "source", "s", "content", "content `folder` holding site.yaml, incidents/ and pages/")
+	fs.StringVarP(&f.dest, "dest", "d", "public", "output `folder`; replaced as a whole only when the build succeeds")
+	fs.StringVar(&f.baseURL, "base-url", "", "`URL` the site will be served from (default: base_url in site.yaml)")
+	fs.BoolVar(&f.drafts, "drafts", false, "include reports whose status is draft")
+	fs.StringVar(&f.layouts, "layouts", "", "`folder` of templates that override the built-in layouts file by file")
+}
+
+func (f *buildFlags) check() error {
+	if f.source == "" {
+		return usageError{"--source must not be empty"}
+	}
+	if f.dest == "" {
+		return usageError{"--dest must not be empty"}
+	}
+	if f.baseURL != "" {
+		if _, err := siteconfig.NormalizeBaseURL(f.baseURL); err != nil {
+			return usageError{"--base-url: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+func (f *buildFlags) config() generator.Config {
+	return generator.Config{
+		Source:  f.source,
+		Dest:    f.dest,
+		BaseURL: f.baseURL,
+		Drafts:  f.drafts,
+		Layouts: f.layouts,
+		Version: version(),
+	}
+}
+
+func buildCommand() *command {
+	c := &command{
+		name:    "build",
+		summary: "build the site from content/ into public/",
+		usage: `Usage: incidents build [flags]
+
+Reads every report under content/incidents/, checks it, and writes the
+whole site into public/: a page per incident, lists by year, pages per
+service, cause, site, trigger, failure mode and responder, feeds,
+incidents.json and a sitemap.
+
+Every problem in the content is printed as path:line: field: message, all
+at once, and the build exits with status 1 without touching public/: the
+new site is written beside it and swapped in only when complete.
+
+Examples:
+  incidents build
+  incidents build --source ~/sre/incidents --dest /srv/www/incidents \
+      --base-url https://incidents.example.org/
+`,
+	}
+	var f buildFlags
+	c.flags = func(fs *pflag.FlagSet) any { f.register(fs); return &f }
+	c.run = func(ctx context.Context, e *env, args []string) error {
+		fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
+		c.flags(fs)
+		if err := parseFlags(c, fs, args); err != nil {
+			return err
+		}
+		if err := f.check(); err != nil {
+			return err
+		}
+		_, err := build(ctx, e, f.config())
+		return err
+	}
+	return c
+}
+
+// build runs a build, printing warnings, errors, progress and the summary.
+func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result, error) {
+	progress := newProgress(e)
+	cfg.Progress = progress.update
+	res, err := generator.Build(ctx, cfg)
+	progress.done()
+	var ce *diag.ContentError
+	if errors.As(err, &ce) {
+		printDiagnostics(e, ce.Diagnostics)
+		return nil, fmt.Errorf("%w; %s was not changed", ce, cfg.Dest)
+	}
+	if err != nil {
+		return nil, err
+	}
+	printDiagnostics(e, res.Warnings)
+	fmt.Fprintf(e.stdout, "Built %d reports into %d pages (%s) in %s → %s\n",
+		res.Reports, res.Pages, humanBytes(res.Bytes), res.Elapsed.Round(time.Millisecond), cfg.Dest)
+	return res, nil
+}
+
+func printDiagnostics(e *env, ds []diag.Diagnostic) {
+	for _, d := range ds {
+		fmt.Fprintln(e.stderr, d.String())
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator/server"
+)
+
+func serveCommand() *command {
+	c := &command{
+		name:    "serve",
+		summary: "build, then serve the site on 127.0.0.1",
+		usage: `Usage: incidents serve [flags]
+
+Builds the site as 'incidents build' does, then serves public/ on
+http://127.0.0.1:PORT/ until interrupted with Ctrl-C. Links point at the
+local server unless --base-url is given. If the content has errors, they
+are printed and nothing is served.
+
+Examples:
+  incidents serve
+  incidents serve --port 8080 --drafts
+`,
+	}
+	var f buildFlags
+	var port int
+	c.flags = func(fs *pflag.FlagSet) any {
+		f.register(fs)
+		fs.IntVarP(&port, "port", "p", 1313, "TCP `port` to listen on (0 picks a free one)")
+		return &f
+	}
+	c.run = func(ctx context.Context, e *env, args []string) error {
+		fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+		c.flags(fs)
+		if err := parseFlags(c, fs, args); err != nil {
+			return err
+		}
+		if port < 0 || port > 65535 {
+			return usageError{fmt.Sprintf("--port %d is not a TCP port", port)}
+		}
+		if err := f.check(); err != nil {
+			return err
+		}
+		// Bind first, so the links can name the port actually used.
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("listening on %s: %w", addr, err)
+		}
+		addr = ln.Addr().String()
+		ln.Close()
+		cfg := f.config()
+		if cfg.BaseURL == "" {
+			cfg.BaseURL = "http://" + addr + "/"
+		}
+		if _, err := build(ctx, e, cfg); err != nil {
+			return err
+		}
+		return server.Serve(ctx, addr, server.Handler(cfg.Dest), func(addr string) {
+			fmt.Fprintf(e.stdout, "Serving %s on http://%s/ (Ctrl-C to stop)\n", cfg.Dest, addr)
+		})
+	}
+	return c
+}

@@ -1,0 +1,336 @@
+// Package archive loads a content folder into the archive model: the site
+// settings, every incident report, the free pages, and the indexes that
+// relate them (taxonomy terms, years, references between reports).
+//
+// Loading reads and decodes files in parallel, then checks what involves
+// several reports: duplicate ids and permalinks, and references to ids that
+// do not exist. All problems are collected; the caller fails the build if
+// any is an error. The archive is read-only once Load returns.
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/matter"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// Options control loading.
+type Options struct {
+	// Label is prefixed to file paths in diagnostics, normally the content
+	// folder as the user named it ("content").
+	Label string
+	// Drafts keeps reports whose status is draft.
+	Drafts bool
+	// Workers is the number of files decoded at once; 0 means one per CPU.
+	Workers int
+	// Progress, when set, is called as files are decoded.
+	Progress func(done, total int)
+}
+
+// Archive is the loaded content.
+type Archive struct {
+	Site *siteconfig.Site
+	// Incidents are the published reports, newest first.
+	Incidents []*incident.Incident
+	// Pages are the free pages, by weight then title.
+	Pages []*Page
+	// Taxonomies are the term indexes, in display order.
+	Taxonomies []*Taxonomy
+	// Years are the years with reports, newest first.
+	Years []*Year
+
+	byID    map[string]*incident.Incident
+	allIDs  map[string]bool // drafts included
+	relBy   map[string][]*incident.Incident
+	taxByID map[string]*Taxonomy
+}
+
+// Year groups the reports that started in one calendar year.
+type Year struct {
+	Year      int
+	Incidents []*incident.Incident
+}
+
+// ErrNoIncidents is returned when the content folder has no incidents/ folder.
+var ErrNoIncidents = errors.New("no incidents/ folder")
+
+// Load reads the content folder fsys. Problems in content are returned in
+// the diagnostic list; the error is for failures to read the folder itself.
+func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, error) {
+	diags := &diag.List{}
+	label := func(p string) string {
+		if opts.Label == "" {
+			return p
+		}
+		return path.Join(opts.Label, p)
+	}
+
+	site := siteconfig.Default()
+	if data, err := fs.ReadFile(fsys, "site.yaml"); err == nil {
+		site = siteconfig.Parse(label("site.yaml"), data, diags)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("reading site.yaml: %w", err)
+	}
+
+	files, err := markdownFiles(fsys, "incidents")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%s: %w: put reports in %s", label("incidents"), ErrNoIncidents, label("incidents/YEAR/NAME.md"))
+		}
+		return nil, nil, err
+	}
+	all, err := decodeAll(ctx, fsys, files, site, label, opts, diags)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	pageFiles, err := markdownFiles(fsys, "pages")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, err
+	}
+	var pages []*Page
+	for _, p := range pageFiles {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", label(p), err)
+		}
+		if pg := parsePage(label(p), p, data, diags); pg != nil {
+			pages = append(pages, pg)
+		}
+	}
+
+	a := &Archive{Site: site}
+	a.checkIDs(all, diags)
+	for _, in := range all {
+		if in.Status == incident.Draft && !opts.Drafts {
+			continue
+		}
+		a.Incidents = append(a.Incidents, in)
+	}
+	sortNewestFirst(a.Incidents)
+	a.byID = make(map[string]*incident.Incident, len(a.Incidents))
+	for _, in := range a.Incidents {
+		a.byID[in.ID] = in
+	}
+	a.Pages = checkPages(pages, diags)
+	a.index()
+	return a, diags, nil
+}
+
+// markdownFiles lists the .md files under dir, sorted, skipping hidden
+// files and editor leftovers. Symbolic links are not followed, so a link
+// loop cannot trap the walk.
+func markdownFiles(fsys fs.FS, dir string) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(name, ".md") && !strings.HasSuffix(name, "~") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig.Site, label func(string) string, opts Options, diags *diag.List) ([]*incident.Incident, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([]*incident.Incident, len(files))
+	lists := make([]diag.List, workers)
+	errs := make([]error, workers)
+	var next, done int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if int(i) >= len(files) || ctx.Err() != nil {
+					return
+				}
+				p := files[i]
+				data, err := readBounded(fsys, p)
+				if err != nil {
+					if errors.Is(err, errTooBig) {
+						lists[w].Errorf(label(p), 0, "", "%v", err)
+						continue
+					}
+					errs[w] = fmt.Errorf("reading %s: %w", label(p), err)
+					return
+				}
+				results[i] = incident.Parse(label(p), data, site, &lists[w])
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(int(done), len(files))
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i := range lists {
+		diags.Merge(&lists[i])
+	}
+	out := results[:0]
+	for _, in := range results {
+		if in != nil {
+			out = append(out, in)
+		}
+	}
+	return out, nil
+}
+
+var errTooBig = fmt.Errorf("file is larger than the %d-byte limit for a report", matter.MaxFileSize)
+
+func readBounded(fsys fs.FS, p string) ([]byte, error) {
+	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > matter.MaxFileSize {
+		return nil, errTooBig
+	}
+	return fs.ReadFile(fsys, p)
+}
+
+// checkIDs reports duplicate ids and permalinks, and references to ids that
+// do not exist. Reports are taken in path order, so the first file keeps an
+// id and the later ones are reported.
+func (a *Archive) checkIDs(all []*incident.Incident, diags *diag.List) {
+	byID := make(map[string]*incident.Incident, len(all))
+	bySlug := make(map[string]*incident.Incident, len(all))
+	a.allIDs = make(map[string]bool, len(all))
+	for _, in := range all {
+		if first, dup := byID[in.ID]; dup {
+			diags.Errorf(in.Path, in.Line("id"), "id", "%q is already used by %s:%d", in.ID, first.Path, first.Line("id"))
+			continue
+		}
+		if first, dup := bySlug[in.Slug]; dup && in.Slug != "" {
+			diags.Errorf(in.Path, in.Line("id"), "id", "%q gives the same permalink /incidents/%s/ as %q in %s:%d; make the ids differ in letters or digits", in.ID, in.Slug, first.ID, first.Path, first.Line("id"))
+			continue
+		}
+		byID[in.ID] = in
+		bySlug[in.Slug] = in
+		a.allIDs[in.ID] = true
+	}
+	var ids []string
+	suggest := func(id string) string {
+		if ids == nil {
+			for k := range byID {
+				ids = append(ids, k)
+			}
+			sort.Strings(ids)
+		}
+		return diag.DidYouMean(id, ids)
+	}
+	for _, in := range all {
+		for _, ref := range []struct {
+			key string
+			ids []string
+		}{{"related", in.Related}, {"repeat_of", in.RepeatOf}} {
+			for _, id := range ref.ids {
+				other, ok := byID[id]
+				switch {
+				case !ok:
+					diags.Errorf(in.Path, in.Line(ref.key), ref.key, "no report has the id %q%s", id, suggest(id))
+				case ref.key == "repeat_of" && other != in && !other.Start.IsZero() && other.Start.After(in.Start):
+					diags.Warnf(in.Path, in.Line(ref.key), ref.key, "%q started after this incident; only earlier incidents can be repeated", id)
+				}
+			}
+		}
+	}
+}
+
+// Incident returns the published report with the given id.
+func (a *Archive) Incident(id string) (*incident.Incident, bool) {
+	in, ok := a.byID[id]
+	return in, ok
+}
+
+// HasID reports whether any report, draft or not, has the id.
+func (a *Archive) HasID(id string) bool { return a.allIDs[id] }
+
+// RelatedBy returns the published reports that list id in related or
+// repeat_of, newest first.
+func (a *Archive) RelatedBy(id string) []*incident.Incident { return a.relBy[id] }
+
+// Taxonomy returns the taxonomy with the given kind ("services").
+func (a *Archive) Taxonomy(kind string) *Taxonomy { return a.taxByID[kind] }
+
+// TotalDuration adds up the durations of reports that have ended.
+func TotalDuration(ins []*incident.Incident) time.Duration {
+	var d time.Duration
+	for _, in := range ins {
+		d += in.Duration
+	}
+	return d
+}
+
+func (a *Archive) index() {
+	a.relBy = map[string][]*incident.Incident{}
+	years := map[int]*Year{}
+	for _, in := range a.Incidents {
+		for _, id := range slices.Concat(in.Related, in.RepeatOf) {
+			if _, ok := a.byID[id]; ok && id != in.ID && !slices.Contains(a.relBy[id], in) {
+				a.relBy[id] = append(a.relBy[id], in)
+			}
+		}
+		y := in.Year()
+		if years[y] == nil {
+			years[y] = &Year{Year: y}
+			a.Years = append(a.Years, years[y])
+		}
+		years[y].Incidents = append(years[y].Incidents, in)
+	}
+	sort.Slice(a.Years, func(i, j int) bool { return a.Years[i].Year > a.Years[j].Year })
+	a.Taxonomies = buildTaxonomies(a.Site, a.Incidents)
+	a.taxByID = map[string]*Taxonomy{}
+	for _, t := range a.Taxonomies {
+		a.taxByID[t.Kind] = t
+	}
+}
+
+// sortNewestFirst orders by start, newest first, then by id for a stable
+// order among reports that started at the same time.
+func sortNewestFirst(ins []*incident.Incident) {
+	sort.Slice(ins, func(i, j int) bool {
+		a, b := ins[i], ins[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.After(b.Start)
+		}
+		return a.ID < b.ID
+	})
+}

@@ -1,0 +1,195 @@
+// Package diag describes problems found in content: each one names the file,
+// the line and the field it concerns, so that a person can go straight to it.
+//
+// Loading never stops at the first problem. Every stage appends to a List and
+// the caller decides, once all content has been read, whether errors occurred.
+package diag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity says whether a problem stops the build.
+type Severity int
+
+const (
+	// Error problems make the build fail.
+	Error Severity = iota
+	// Warning problems are reported but the build goes on.
+	Warning
+)
+
+// Diagnostic is one problem in one place.
+type Diagnostic struct {
+	Severity Severity
+	Path     string // file path as the user knows it (relative to the content folder's parent where possible)
+	Line     int    // 1-based; 0 when the problem concerns the whole file
+	Field    string // front-matter key such as "end" or "actionables[2].status"; empty for whole-file problems
+	Message  string
+}
+
+// String formats the diagnostic as path:line: field: message, the form
+// editors and CI annotations recognise.
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	b.WriteString(d.Path)
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ":%d", d.Line)
+	}
+	b.WriteString(": ")
+	if d.Severity == Warning {
+		b.WriteString("warning: ")
+	}
+	if d.Field != "" {
+		b.WriteString(d.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(d.Message)
+	return b.String()
+}
+
+// List collects diagnostics. The zero value is ready to use. It is not safe
+// for concurrent use; parallel stages keep a List each and Merge them.
+type List struct {
+	items []Diagnostic
+}
+
+// Errorf records an error.
+func (l *List) Errorf(path string, line int, field, format string, args ...any) {
+	l.items = append(l.items, Diagnostic{Severity: Error, Path: path, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Warnf records a warning.
+func (l *List) Warnf(path string, line int, field, format string, args ...any) {
+	l.items = append(l.items, Diagnostic{Severity: Warning, Path: path, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Add records d as it is.
+func (l *List) Add(d Diagnostic) { l.items = append(l.items, d) }
+
+// Merge appends every diagnostic of other.
+func (l *List) Merge(other *List) {
+	if other != nil {
+		l.items = append(l.items, other.items...)
+	}
+}
+
+// All returns the diagnostics sorted by path, line and message, so that
+// output is stable whatever order parallel workers finished in.
+func (l *List) All() []Diagnostic {
+	out := append([]Diagnostic(nil), l.items...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Message < b.Message
+	})
+	return out
+}
+
+// Errors returns only the errors, sorted.
+func (l *List) Errors() []Diagnostic { return l.filter(Error) }
+
+// Warnings returns only the warnings, sorted.
+func (l *List) Warnings() []Diagnostic { return l.filter(Warning) }
+
+func (l *List) filter(s Severity) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range l.All() {
+		if d.Severity == s {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// HasErrors reports whether any error was recorded.
+func (l *List) HasErrors() bool {
+	for _, d := range l.items {
+		if d.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Len is the number of diagnostics recorded.
+func (l *List) Len() int { return len(l.items) }
+
+// ContentError is returned by a build whose content has errors. It carries
+// every diagnostic, warnings included, so the caller can print them all.
+type ContentError struct {
+	Diagnostics []Diagnostic
+}
+
+func (e *ContentError) Error() string {
+	n := 0
+	for _, d := range e.Diagnostics {
+		if d.Severity == Error {
+			n++
+		}
+	}
+	if n == 1 {
+		return "content has 1 error"
+	}
+	return fmt.Sprintf("content has %d errors", n)
+}
+
+// Suggest returns the candidate closest to word by edit distance, or "" when
+// none is close enough to be a plausible typo.
+func Suggest(word string, candidates []string) string {
+	best, bestDist := "", -1
+	lw := strings.ToLower(word)
+	for _, c := range candidates {
+		d := editDistance(lw, strings.ToLower(c))
+		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	limit := 2
+	if len(word) > 8 {
+		limit = 3
+	}
+	if bestDist < 0 || bestDist > limit {
+		return ""
+	}
+	return best
+}
+
+// DidYouMean formats a suggestion as a suffix for a message, or "".
+func DidYouMean(word string, candidates []string) string {
+	if s := Suggest(word, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b, on bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,124 @@
+// Package generator builds an incident archive into a static site. It
+// runs the stages in order, with data flowing one way:
+//
+//	content folder → archive (load and check) → render → publish
+//
+// Build is what the build and serve commands call.
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/publish"
+	"github.com/incidents-archive/incidents/generator/render"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+	"github.com/incidents-archive/incidents/layouts"
+)
+
+// Config says what to build and where.
+type Config struct {
+	Source  string // content folder, holding site.yaml, incidents/ and pages/
+	Dest    string // output folder, replaced as a whole on success
+	BaseURL string // overrides site.yaml's base_url when set
+	Drafts  bool   // include reports whose status is draft
+	Layouts string // folder whose files override the embedded layouts
+	Version string
+	Workers int // 0: one per CPU
+	// Progress, when set, is told how far each stage has got.
+	Progress func(stage string, done, total int)
+}
+
+// Result summarises a successful build.
+type Result struct {
+	Reports  int
+	Pages    int
+	Files    int
+	Bytes    int64
+	Elapsed  time.Duration
+	Warnings []diag.Diagnostic
+}
+
+// Load reads and checks the content folder. Content problems come back
+// as diagnostics; the error is for anything else.
+func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error) {
+	info, err := os.Stat(cfg.Source)
+	if err != nil {
+		return nil, nil, fmt.Errorf("content folder: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, nil, fmt.Errorf("content folder %s is not a folder", cfg.Source)
+	}
+	opts := archive.Options{Label: cfg.Source, Drafts: cfg.Drafts, Workers: cfg.Workers}
+	if cfg.Progress != nil {
+		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
+	}
+	return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+}
+
+// Build loads, checks and renders the archive and publishes it to Dest.
+// When content has errors it returns a *diag.ContentError listing all of
+// them, and Dest is left as it was.
+func Build(ctx context.Context, cfg Config) (*Result, error) {
+	started := time.Now()
+	layoutFS, err := layoutsFS(cfg.Layouts)
+	if err != nil {
+		return nil, err
+	}
+	arc, diags, err := Load(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, &diag.ContentError{Diagnostics: diags.All()}
+	}
+	baseURL := arc.Site.BaseURL
+	if cfg.BaseURL != "" {
+		baseURL = cfg.BaseURL
+	}
+	baseURL, err = siteconfig.NormalizeBaseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers}
+	if cfg.Progress != nil {
+		opts.Progress = func(done, total int) { cfg.Progress("writing", done, total) }
+	}
+	var stats render.Stats
+	err = publish.Build(cfg.Dest, func(dir string) error {
+		var err error
+		stats, err = render.Render(ctx, arc, dir, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{
+		Reports:  len(arc.Incidents),
+		Pages:    stats.Pages,
+		Files:    stats.Files,
+		Bytes:    stats.Bytes,
+		Elapsed:  time.Since(started),
+		Warnings: diags.Warnings(),
+	}, nil
+}
+
+func layoutsFS(dir string) (fs.FS, error) {
+	if dir == "" {
+		return layouts.FS, nil
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("layouts folder: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, errors.New("layouts folder " + dir + " is not a folder")
+	}
+	return render.Overlay(os.DirFS(dir), layouts.FS), nil
+}

@@ -1,0 +1,352 @@
+package incident
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/matter"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// Keys lists every front-matter key of a report, for did-you-mean.
+var Keys = []string{
+	"id", "title", "status", "task", "start", "end", "detected", "detection",
+	"paged", "paged_after_hours", "responders", "coordinators", "services",
+	"sites", "slos", "impact", "requests_failed", "trigger", "causes",
+	"failure_mode", "related", "repeat_of", "actionables", "scorecard",
+}
+
+var actionableKeys = []string{"title", "task", "owner", "status"}
+
+// TaskPattern matches a tracking-task id such as T418722.
+var TaskPattern = regexp.MustCompile(`^T[0-9]{1,9}$`)
+
+// Parse decodes the report in data, read from path. Every problem is added
+// to diags. It returns nil only when the file cannot be read as a report at
+// all (no front matter, bad syntax, or no usable id).
+func Parse(path string, data []byte, site *siteconfig.Site, diags *diag.List) *Incident {
+	doc, d := matter.Split(path, data)
+	if d != nil {
+		diags.Add(*d)
+		return nil
+	}
+	return Decode(path, doc, site, diags)
+}
+
+// Decode turns a split document into an Incident.
+func Decode(path string, doc *matter.Document, site *siteconfig.Site, diags *diag.List) *Incident {
+	in := &Incident{
+		Path:     path,
+		Status:   Final,
+		Body:     doc.Body,
+		BodyLine: doc.BodyLine,
+		lines:    map[string]int{"": doc.StartLine},
+	}
+	dec := &matter.Decoder{Path: path, Diags: diags}
+	for _, f := range doc.Fields() {
+		if _, dup := in.lines[f.Key]; dup && f.Key != "" {
+			// TOML and YAML both reject duplicate keys, so this is unreachable
+			// today; keep the first if a parser ever lets one through.
+			continue
+		}
+		in.lines[f.Key] = f.Line
+		in.decodeField(dec, site, f)
+	}
+	in.check(dec)
+	in.compute()
+	if in.ID == "" {
+		return nil
+	}
+	return in
+}
+
+func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f matter.Field) {
+	v := f.Value
+	switch f.Key {
+	case "id":
+		in.ID = collapseSpace(dec.String(f.Key, v))
+	case "title":
+		in.Title = collapseSpace(dec.String(f.Key, v))
+	case "status":
+		s := strings.ToLower(dec.String(f.Key, v))
+		if s == "in-review" || s == "in review" {
+			s = string(Review)
+		}
+		if s != "" {
+			in.Status = Status(s)
+			checkEnum(dec, f, s, Statuses)
+		}
+	case "task":
+		in.Task = dec.String(f.Key, v)
+		checkTask(dec, f.Line, f.Key, in.Task)
+	case "start":
+		in.Start, _ = dec.Time(f.Key, v)
+		if in.Start.IsZero() && dec.String(f.Key, v) == "" {
+			dec.Diags.Errorf(dec.Path, f.Line, f.Key, "is empty; the start time is required")
+		}
+	case "end":
+		in.End, _ = dec.Time(f.Key, v)
+	case "detected":
+		in.Detected, _ = dec.Time(f.Key, v)
+	case "detection":
+		in.Detection = strings.ToLower(dec.String(f.Key, v))
+		checkEnum(dec, f, in.Detection, Detections)
+	case "paged":
+		in.Paged = intPtr(dec.Int(f.Key, v))
+	case "paged_after_hours":
+		in.PagedAfterHours = intPtr(dec.Int(f.Key, v))
+	case "responders":
+		in.Responders = dedupe(dec.Strings(f.Key, v))
+	case "coordinators":
+		in.Coordinators = dedupe(dec.Strings(f.Key, v))
+	case "services":
+		var out []string
+		for _, s := range dec.Strings(f.Key, v) {
+			out = append(out, site.CanonicalService(s))
+		}
+		in.Services = dedupe(out)
+	case "sites":
+		in.Sites = dedupe(lowerAll(dec.Strings(f.Key, v)))
+	case "slos":
+		in.SLOs = dedupe(dec.Strings(f.Key, v))
+	case "impact":
+		in.Impact = strings.TrimSpace(dec.String(f.Key, v))
+	case "requests_failed":
+		in.RequestsFailed = intPtr(dec.Int(f.Key, v))
+	case "trigger":
+		in.Trigger = strings.ToLower(dec.String(f.Key, v))
+		checkEnum(dec, f, in.Trigger, Triggers)
+	case "causes":
+		in.Causes = dedupe(lowerAll(dec.Strings(f.Key, v)))
+	case "failure_mode":
+		in.FailureMode = strings.ToLower(dec.String(f.Key, v))
+		checkEnum(dec, f, in.FailureMode, FailureModes)
+	case "related":
+		in.Related = dedupe(collapseAll(dec.Strings(f.Key, v)))
+	case "repeat_of":
+		in.RepeatOf = dedupe(collapseAll(dec.Strings(f.Key, v)))
+	case "actionables":
+		in.decodeActionables(dec, f)
+	case "scorecard":
+		in.decodeScorecard(dec, site, f)
+	default:
+		dec.Diags.Warnf(dec.Path, f.Line, f.Key, "unknown key%s", diag.DidYouMean(f.Key, Keys))
+	}
+}
+
+func (in *Incident) decodeActionables(dec *matter.Decoder, f matter.Field) {
+	for i, item := range dec.Sequence(f.Key, f.Value) {
+		field := fmt.Sprintf("%s[%d]", f.Key, i+1)
+		a := Actionable{Status: "open"}
+		if matter.IsScalar(item) {
+			// A bare line of text is an action item with only a title.
+			a.Title = dec.String(field, item)
+		} else {
+			for _, p := range dec.Mapping(field, item) {
+				pf := field + "." + p.Key
+				switch p.Key {
+				case "title":
+					a.Title = dec.String(pf, p.Value)
+				case "task":
+					a.Task = dec.String(pf, p.Value)
+					checkTask(dec, p.Line, pf, a.Task)
+				case "owner":
+					a.Owner = dec.String(pf, p.Value)
+				case "status":
+					if s := strings.ToLower(dec.String(pf, p.Value)); s != "" {
+						a.Status = s
+						checkEnum(dec, matter.Field{Key: pf, Line: p.Line, Value: p.Value}, s, ActionStatuses)
+					}
+				default:
+					dec.Diags.Warnf(dec.Path, p.Line, pf, "unknown key%s", diag.DidYouMean(p.Key, actionableKeys))
+				}
+			}
+		}
+		if a.Title == "" {
+			dec.Diags.Errorf(dec.Path, item.Line, field+".title", "every action item needs a title")
+			continue
+		}
+		in.Actionables = append(in.Actionables, a)
+	}
+}
+
+func (in *Incident) decodeScorecard(dec *matter.Decoder, site *siteconfig.Site, f matter.Field) {
+	rubric := site.ScorecardKeys()
+	for _, p := range dec.Mapping(f.Key, f.Value) {
+		field := f.Key + "." + p.Key
+		var raw, note string
+		if matter.IsScalar(p.Value) {
+			raw = dec.String(field, p.Value)
+		} else {
+			for _, q := range dec.Mapping(field, p.Value) {
+				switch q.Key {
+				case "answer":
+					raw = dec.String(field+".answer", q.Value)
+				case "note":
+					note = dec.String(field+".note", q.Value)
+				default:
+					dec.Diags.Warnf(dec.Path, q.Line, field+"."+q.Key, "unknown key%s", diag.DidYouMean(q.Key, []string{"answer", "note"}))
+				}
+			}
+		}
+		if !slices.Contains(rubric, p.Key) {
+			dec.Diags.Warnf(dec.Path, p.Line, field, "not a question of the scorecard rubric in site.yaml%s", diag.DidYouMean(p.Key, rubric))
+			continue
+		}
+		ans, ok := normalizeAnswer(raw)
+		if !ok {
+			dec.Diags.Errorf(dec.Path, p.Value.Line, field, "answer %q is not one of yes, no, n/a", raw)
+			continue
+		}
+		if ans == "" {
+			continue // left blank: not answered yet
+		}
+		in.Scorecard = append(in.Scorecard, ScoredAnswer{Key: p.Key, Answer: ans, Note: note})
+	}
+	// Keep the rubric's order whatever order the report used.
+	slices.SortStableFunc(in.Scorecard, func(a, b ScoredAnswer) int {
+		return slices.Index(rubric, a.Key) - slices.Index(rubric, b.Key)
+	})
+}
+
+func normalizeAnswer(s string) (string, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return "", true
+	case "yes", "y", "true":
+		return Yes, true
+	case "no", "n", "false":
+		return No, true
+	case "n/a", "na", "not applicable":
+		return NA, true
+	}
+	return "", false
+}
+
+// check validates what involves several fields of one report.
+func (in *Incident) check(dec *matter.Decoder) {
+	p := dec.Path
+	for _, key := range []string{"id", "title", "start"} {
+		if _, present := in.lines[key]; !present {
+			dec.Diags.Errorf(p, in.Line(key), key, "required field is missing")
+		}
+	}
+	if _, present := in.lines["id"]; present && in.ID == "" {
+		dec.Diags.Errorf(p, in.Line("id"), "id", "is empty; every report needs a unique id such as \"2026-02-23 ml-serve\"")
+	}
+	if _, present := in.lines["title"]; present && in.Title == "" {
+		dec.Diags.Errorf(p, in.Line("title"), "title", "is empty")
+	}
+	if in.ID != "" {
+		if in.Slug = Slugify(in.ID); in.Slug == "" {
+			dec.Diags.Errorf(p, in.Line("id"), "id", "%q has no letters or digits to build a permalink from", in.ID)
+		}
+		if len(in.ID) > 200 {
+			dec.Diags.Errorf(p, in.Line("id"), "id", "is %d characters long; keep ids under 200", len(in.ID))
+		}
+	}
+	if !in.Start.IsZero() {
+		if in.HasEnd() && in.End.Before(in.Start) {
+			dec.Diags.Errorf(p, in.Line("end"), "end", "%s is before start %s", fmtTime(in.End), fmtTime(in.Start))
+		}
+		if !in.Detected.IsZero() && in.Detected.Before(in.Start) {
+			dec.Diags.Errorf(p, in.Line("detected"), "detected", "%s is before start %s", fmtTime(in.Detected), fmtTime(in.Start))
+		}
+	}
+	if in.Paged != nil && in.PagedAfterHours != nil && *in.PagedAfterHours > *in.Paged {
+		dec.Diags.Errorf(p, in.Line("paged_after_hours"), "paged_after_hours", "%d is more than paged (%d)", *in.PagedAfterHours, *in.Paged)
+	}
+	for _, id := range in.Related {
+		if id == in.ID {
+			dec.Diags.Warnf(p, in.Line("related"), "related", "a report need not relate to itself")
+		}
+	}
+	for _, id := range in.RepeatOf {
+		if id == in.ID {
+			dec.Diags.Errorf(p, in.Line("repeat_of"), "repeat_of", "a report cannot repeat itself")
+		}
+	}
+}
+
+func (in *Incident) compute() {
+	if !in.Start.IsZero() && in.HasEnd() && !in.End.Before(in.Start) {
+		in.Duration = in.End.Sub(in.Start)
+	}
+	if !in.Start.IsZero() && !in.Detected.IsZero() && !in.Detected.Before(in.Start) {
+		in.TTD = in.Detected.Sub(in.Start)
+	}
+	in.Score = Score{}
+	for _, a := range in.Scorecard {
+		switch a.Answer {
+		case Yes:
+			in.Score.Yes++
+			in.Score.Answered++
+		case No:
+			in.Score.Answered++
+		}
+	}
+}
+
+func checkEnum(dec *matter.Decoder, f matter.Field, v string, allowed []string) {
+	if v == "" || slices.Contains(allowed, v) {
+		return
+	}
+	dec.Diags.Errorf(dec.Path, lineOf(f), f.Key, "%q is not one of %s%s", v, strings.Join(allowed, ", "), diag.DidYouMean(v, allowed))
+}
+
+func lineOf(f matter.Field) int {
+	if f.Value != nil && f.Value.Line > 0 {
+		return f.Value.Line
+	}
+	return f.Line
+}
+
+func checkTask(dec *matter.Decoder, line int, field, task string) {
+	if task != "" && !TaskPattern.MatchString(task) {
+		dec.Diags.Warnf(dec.Path, line, field, "%q does not look like a task id such as T418722; it will not be linked", task)
+	}
+}
+
+func intPtr(v int64, ok bool) *int64 {
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+func fmtTime(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 MST") }
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func collapseAll(in []string) []string {
+	for i := range in {
+		in[i] = collapseSpace(in[i])
+	}
+	return in
+}
+
+func lowerAll(in []string) []string {
+	for i := range in {
+		in[i] = strings.ToLower(in[i])
+	}
+	return in
+}
+
+// dedupe drops repeated values, keeping the first occurrence's position.
+func dedupe(in []string) []string {
+	if len(in) < 2 {
+		return in
+	}
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,302 @@
+// Package markdown renders report and page bodies to HTML.
+//
+// One goldmark instance is built per build, with GitHub-flavoured Markdown,
+// footnotes and heading anchors, and shared by all workers. After parsing,
+// the syntax tree is rewritten before rendering: task ids such as T418722
+// become links through the site's task URL, and incident ids named in
+// prose ("2026-02-23 ml-serve") become links to those reports. Text inside
+// links and code is left alone. Raw HTML is shown as text unless the site
+// allows it.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// UnsafeHTML passes raw HTML in Markdown through instead of escaping it.
+	UnsafeHTML bool
+	// TaskURL turns a task id into a URL; nil leaves task ids as text.
+	TaskURL func(task string) string
+	// IncidentIDs are the ids that prose may mention. Only ids that begin
+	// with a date (YYYY-MM-DD) are recognised in prose, so that an id made of
+	// ordinary words never turns ordinary words into links.
+	IncidentIDs []string
+	// IncidentURL gives the permalink of a mentioned id; ok is false for a
+	// report that is not published, which then stays plain text.
+	IncidentURL func(id string) (url string, ok bool)
+}
+
+// Renderer converts Markdown to HTML. It is safe for concurrent use.
+type Renderer struct {
+	md        goldmark.Markdown
+	opts      Options
+	idsByDate map[string][]string
+}
+
+// Heading is an entry of a document's table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Result is a rendered document.
+type Result struct {
+	HTML []byte
+	// TOC lists the level 2 and 3 headings.
+	TOC []Heading
+	// Anchors holds every heading id, for checking links to sections.
+	Anchors map[string]bool
+	// Mentions are the incident ids named in the prose, in order of first
+	// mention, whether or not they were linked.
+	Mentions []string
+}
+
+// New builds the renderer once for a build.
+func New(opts Options) *Renderer {
+	r := &Renderer{opts: opts, idsByDate: map[string][]string{}}
+	for _, id := range opts.IncidentIDs {
+		if len(id) > 10 && isDate(id[:10]) {
+			r.idsByDate[id[:10]] = append(r.idsByDate[id[:10]], id)
+		}
+	}
+	for _, ids := range r.idsByDate {
+		// Longest first, so "2026-02-23 ml-serve-eqiad" wins over "2026-02-23 ml-serve".
+		sort.Slice(ids, func(i, j int) bool {
+			if len(ids[i]) != len(ids[j]) {
+				return len(ids[i]) > len(ids[j])
+			}
+			return ids[i] < ids[j]
+		})
+	}
+	rendererOpts := []renderer.Option{gmhtml.WithXHTML()}
+	if opts.UnsafeHTML {
+		rendererOpts = append(rendererOpts, gmhtml.WithUnsafe())
+	} else {
+		rendererOpts = append(rendererOpts, renderer.WithNodeRenderers(util.Prioritized(escapedHTML{}, 100)))
+	}
+	r.md = goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return r
+}
+
+// Render converts src.
+func (r *Renderer) Render(src []byte) (*Result, error) {
+	doc := r.md.Parser().Parse(text.NewReader(src))
+	res := &Result{Anchors: map[string]bool{}}
+	r.rewrite(doc, src, res)
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/2)
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, fmt.Errorf("rendering markdown: %w", err)
+	}
+	res.HTML = buf.Bytes()
+	return res, nil
+}
+
+// rewrite collects headings and links task and incident ids in place.
+func (r *Renderer) rewrite(doc ast.Node, src []byte, res *Result) {
+	var texts []*ast.Text
+	seen := map[string]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.RawHTML, *ast.Image:
+			return ast.WalkSkipChildren, nil
+		case *ast.Heading:
+			if id, ok := n.AttributeString("id"); ok {
+				idStr := string(id.([]byte))
+				res.Anchors[idStr] = true
+				if n.Level == 2 || n.Level == 3 {
+					res.TOC = append(res.TOC, Heading{Level: n.Level, ID: idStr, Text: plainText(n, src)})
+				}
+			}
+		case *ast.Text:
+			texts = append(texts, n)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range texts {
+		r.linkText(t, src, res, seen)
+	}
+}
+
+// match is a span of a text segment to turn into a link.
+type match struct {
+	start, stop int // offsets into the source
+	url         string
+	class       string
+}
+
+func (r *Renderer) linkText(t *ast.Text, src []byte, res *Result, seen map[string]bool) {
+	seg := t.Segment
+	value := src[seg.Start:seg.Stop]
+	var found []match
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if i > 0 && isWordByte(value[i-1]) {
+			continue
+		}
+		switch {
+		case c == 'T' && r.opts.TaskURL != nil:
+			j := i + 1
+			for j < len(value) && value[j] >= '0' && value[j] <= '9' {
+				j++
+			}
+			if j-i-1 >= 3 && j-i-1 <= 9 && (j == len(value) || !isWordByte(value[j])) {
+				found = append(found, match{seg.Start + i, seg.Start + j, r.opts.TaskURL(string(value[i:j])), "task"})
+				i = j - 1
+			}
+		case c >= '0' && c <= '9' && i+10 < len(value) && isDate(string(value[i:i+10])):
+			for _, id := range r.idsByDate[string(value[i:i+10])] {
+				end := i + len(id)
+				if end > len(value) || string(value[i:end]) != id || (end < len(value) && isIDByte(value[end])) {
+					continue
+				}
+				if !seen[id] {
+					seen[id] = true
+					res.Mentions = append(res.Mentions, id)
+				}
+				if url, ok := r.opts.IncidentURL(id); ok {
+					found = append(found, match{seg.Start + i, seg.Start + end, url, "incident-ref"})
+				}
+				i = end - 1
+				break
+			}
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	parent := t.Parent()
+	pos := seg.Start
+	var last ast.Node = t
+	insert := func(n ast.Node) {
+		parent.InsertAfter(parent, last, n)
+		last = n
+	}
+	for _, m := range found {
+		if m.start > pos {
+			insert(ast.NewTextSegment(text.NewSegment(pos, m.start)))
+		}
+		link := ast.NewLink()
+		link.Destination = []byte(m.url)
+		link.SetAttributeString("class", []byte(m.class))
+		link.AppendChild(link, ast.NewTextSegment(text.NewSegment(m.start, m.stop)))
+		insert(link)
+		pos = m.stop
+	}
+	var tail *ast.Text
+	if pos < seg.Stop {
+		tail = ast.NewTextSegment(text.NewSegment(pos, seg.Stop))
+		insert(tail)
+	}
+	// The line break that ended the original text must follow its last piece.
+	if tail != nil {
+		tail.SetSoftLineBreak(t.SoftLineBreak())
+		tail.SetHardLineBreak(t.HardLineBreak())
+	} else if t.SoftLineBreak() || t.HardLineBreak() {
+		br := ast.NewTextSegment(text.NewSegment(seg.Stop, seg.Stop))
+		br.SetSoftLineBreak(t.SoftLineBreak())
+		br.SetHardLineBreak(t.HardLineBreak())
+		insert(br)
+	}
+	parent.RemoveChild(parent, t)
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// isIDByte reports whether c could continue an id, so that an id is not
+// found inside a longer one.
+func isIDByte(c byte) bool { return isWordByte(c) || c == '-' }
+
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i, c := range []byte(s) {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+			case *ast.String:
+				b.Write(c.Value)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// escapedHTML renders raw HTML in Markdown as visible, escaped text, so a
+// report that mentions <br> or pastes an error page shows what was written
+// and can run nothing.
+type escapedHTML struct{}
+
+func (escapedHTML) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, renderRawHTML)
+	reg.Register(ast.KindHTMLBlock, renderHTMLBlock)
+}
+
+func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		segs := node.(*ast.RawHTML).Segments
+		for i := 0; i < segs.Len(); i++ {
+			_, _ = w.WriteString(html.EscapeString(string(segValue(segs.At(i), src))))
+		}
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.HTMLBlock)
+	if entering {
+		_, _ = w.WriteString("<pre class=\"raw-html\"><code>")
+		lines := n.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			_, _ = w.WriteString(html.EscapeString(string(segValue(lines.At(i), src))))
+		}
+		if n.HasClosure() {
+			_, _ = w.WriteString(html.EscapeString(string(n.ClosureLine.Value(src))))
+		}
+		_, _ = w.WriteString("</code></pre>\n")
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func segValue(s text.Segment, src []byte) []byte { return s.Value(src) }

@@ -1,0 +1,191 @@
+package matter
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+)
+
+// Decoder turns front-matter nodes into Go values. Each method records a
+// diagnostic naming the file, the value's line and the field when the value
+// has the wrong shape, and returns the zero value, so that decoding goes on
+// and every problem in a file is reported in one pass.
+type Decoder struct {
+	Path  string
+	Diags *diag.List
+}
+
+func (d *Decoder) errorf(n *yaml.Node, field, format string, args ...any) {
+	d.Diags.Errorf(d.Path, n.Line, field, format, args...)
+}
+
+// isNull reports whether n is absent or an explicit null ("key:" or "~").
+func isNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// String decodes a single value as text. Numbers and dates are accepted as
+// written, so "title: 404" is the string "404".
+func (d *Decoder) String(field string, n *yaml.Node) string {
+	if isNull(n) {
+		return ""
+	}
+	r := resolve(n)
+	if r.Kind != yaml.ScalarNode {
+		d.errorf(n, field, "expected a single value, got %s", KindName(n))
+		return ""
+	}
+	return strings.TrimSpace(r.Value)
+}
+
+// Strings decodes a list of values. A single value is read as a list of
+// one, because "services: parsoid" is what people write.
+func (d *Decoder) Strings(field string, n *yaml.Node) []string {
+	if isNull(n) {
+		return nil
+	}
+	r := resolve(n)
+	switch r.Kind {
+	case yaml.ScalarNode:
+		if s := strings.TrimSpace(r.Value); s != "" {
+			return []string{s}
+		}
+		return nil
+	case yaml.SequenceNode:
+		out := make([]string, 0, len(r.Content))
+		for i, c := range r.Content {
+			s := d.String(fmt.Sprintf("%s[%d]", field, i+1), c)
+			if s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	d.errorf(n, field, "expected a list of values, got %s", KindName(n))
+	return nil
+}
+
+// Int decodes a whole number. ok is false when the value is absent or wrong.
+func (d *Decoder) Int(field string, n *yaml.Node) (v int64, ok bool) {
+	s := d.String(field, n)
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
+	if err != nil {
+		d.errorf(n, field, "expected a whole number, got %q", s)
+		return 0, false
+	}
+	if v < 0 {
+		d.errorf(n, field, "must not be negative, got %d", v)
+		return 0, false
+	}
+	return v, true
+}
+
+// Bool decodes true/false (also yes/no).
+func (d *Decoder) Bool(field string, n *yaml.Node) (v bool, ok bool) {
+	s := strings.ToLower(d.String(field, n))
+	switch s {
+	case "":
+		return false, false
+	case "true", "yes", "on":
+		return true, true
+	case "false", "no", "off":
+		return false, true
+	}
+	d.errorf(n, field, "expected true or false, got %q", s)
+	return false, false
+}
+
+// Time decodes a date or date-time; see ParseTime for the forms accepted.
+func (d *Decoder) Time(field string, n *yaml.Node) (t time.Time, ok bool) {
+	s := d.String(field, n)
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := ParseTime(s)
+	if err != nil {
+		d.errorf(n, field, "%v", err)
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// Mapping decodes a set of key: value pairs, in order.
+func (d *Decoder) Mapping(field string, n *yaml.Node) []Field {
+	if isNull(n) {
+		return nil
+	}
+	r := resolve(n)
+	if r.Kind != yaml.MappingNode {
+		d.errorf(n, field, "expected key: value pairs, got %s", KindName(n))
+		return nil
+	}
+	out := make([]Field, 0, len(r.Content)/2)
+	for i := 0; i+1 < len(r.Content); i += 2 {
+		out = append(out, Field{Key: r.Content[i].Value, Line: r.Content[i].Line, Value: r.Content[i+1]})
+	}
+	return out
+}
+
+// Sequence decodes a list of items of any shape.
+func (d *Decoder) Sequence(field string, n *yaml.Node) []*yaml.Node {
+	if isNull(n) {
+		return nil
+	}
+	r := resolve(n)
+	if r.Kind != yaml.SequenceNode {
+		d.errorf(n, field, "expected a list, got %s", KindName(n))
+		return nil
+	}
+	return r.Content
+}
+
+// IsScalar reports whether n holds a single value.
+func IsScalar(n *yaml.Node) bool { return resolve(n).Kind == yaml.ScalarNode }
+
+// timeLayouts are tried in order. Layouts without an offset are read as UTC.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05 Z07:00",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04Z07:00",
+	"2006-01-02 15:04:05 MST",
+	"2006-01-02",
+}
+
+// ParseTime reads a report date: "2026-02-23 17:20:00", "2026-02-23 17:20",
+// RFC 3339 ("2026-02-23T17:20:00+01:00") or a plain date ("2026-02-23").
+// Times without an offset are UTC. The only zone abbreviation understood is
+// UTC, because abbreviations are ambiguous.
+func ParseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range timeLayouts {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		if strings.HasSuffix(layout, "MST") {
+			if name, off := t.Zone(); off != 0 || (name != "UTC" && name != "GMT") {
+				return time.Time{}, fmt.Errorf("time zone %q is ambiguous; write an offset such as +02:00 instead", name)
+			}
+		}
+		if t.Year() < 1970 || t.Year() > 2200 {
+			return time.Time{}, fmt.Errorf("year %d is out of range", t.Year())
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, fmt.Errorf("cannot read %q as a date; write YYYY-MM-DD hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD", s)
+}

@@ -1,0 +1,431 @@
+// Package matter splits a content file into front matter and body, and
+// exposes the front matter as a tree of positioned values.
+//
+// YAML front matter sits between "---" lines and TOML between "+++" lines;
+// github.com/adrg/frontmatter finds the delimiters. Both formats are turned
+// into the same go.yaml.in/yaml/v3 node tree, with every node's Line set to
+// its line in the file (not in the front matter), so that the packages that
+// decode reports and pages report positions the same way whatever the
+// format. A byte-order mark and CRLF line endings are accepted.
+package matter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	adrg "github.com/adrg/frontmatter"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+)
+
+// Format names the front-matter syntax of a file.
+type Format string
+
+// The front-matter formats a file may use.
+const (
+	YAML Format = "yaml"
+	TOML Format = "toml"
+)
+
+// Document is a content file split into its parts.
+type Document struct {
+	Format Format
+	// Root is the front matter as a mapping node; it has no content when
+	// the front matter is empty.
+	Root *yaml.Node
+	// StartLine is the line of the opening delimiter; missing required
+	// keys are reported there.
+	StartLine int
+	// Body is the Markdown after the closing delimiter.
+	Body []byte
+	// BodyLine is the file line on which Body begins.
+	BodyLine int
+}
+
+// Field is one top-level key of the front matter with its value.
+type Field struct {
+	Key   string
+	Line  int
+	Value *yaml.Node
+}
+
+// Fields returns the top-level keys in the order they appear.
+func (d *Document) Fields() []Field {
+	if d.Root == nil {
+		return nil
+	}
+	var out []Field
+	for i := 0; i+1 < len(d.Root.Content); i += 2 {
+		k, v := d.Root.Content[i], d.Root.Content[i+1]
+		out = append(out, Field{Key: k.Value, Line: k.Line, Value: v})
+	}
+	return out
+}
+
+// capture is what adrg/frontmatter decodes into: the raw front matter, kept
+// for our own decoding so that positions survive.
+type capture struct {
+	format Format
+	raw    []byte
+}
+
+func captureAs(f Format) func([]byte, any) error {
+	return func(b []byte, v any) error {
+		c := v.(*capture)
+		c.format = f
+		c.raw = append([]byte(nil), b...)
+		return nil
+	}
+}
+
+var formats = []*adrg.Format{
+	adrg.NewFormat("---", "---", captureAs(YAML)),
+	adrg.NewFormat("+++", "+++", captureAs(TOML)),
+}
+
+// MaxFileSize bounds a single content file. Real reports are a few
+// kilobytes; anything near this limit is a mistake or an attack.
+const MaxFileSize = 4 << 20
+
+// Split parses data, the contents of the file at path. On failure it returns
+// a diagnostic that names the file and, where known, the line.
+func Split(path string, data []byte) (*Document, *diag.Diagnostic) {
+	fail := func(line int, format string, args ...any) (*Document, *diag.Diagnostic) {
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: fmt.Sprintf(format, args...)}
+	}
+	if len(data) > MaxFileSize {
+		return fail(0, "file is %d bytes, more than the %d-byte limit for a report", len(data), MaxFileSize)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		return fail(line, "file is not valid UTF-8 text (save it as UTF-8)")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail(0, "file is empty; a report needs front matter with at least id, title and start")
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		line := 1 + bytes.Count(data[:bytes.IndexByte(data, 0)], []byte("\n"))
+		return fail(line, "file contains a NUL byte; is it a binary file?")
+	}
+
+	startLine, opener := firstLine(data)
+	if opener != "---" && opener != "+++" {
+		return fail(startLine, "no front matter: the file must begin with a line \"---\" (YAML) or \"+++\" (TOML)")
+	}
+	var c capture
+	body, err := adrg.Parse(bytes.NewReader(data), &c, formats...)
+	if err != nil {
+		return fail(startLine, "reading front matter: %v", err)
+	}
+	if c.format == "" {
+		return fail(startLine, "front matter opened with %q is never closed", opener)
+	}
+	doc := &Document{Format: c.format, StartLine: startLine, Body: body}
+	doc.BodyLine = 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
+
+	// Lines inside the front matter are counted from the delimiter line.
+	offset := startLine
+	switch c.format {
+	case YAML:
+		root, d := parseYAML(path, c.raw, offset)
+		if d != nil {
+			return nil, d
+		}
+		doc.Root = root
+	case TOML:
+		root, d := parseTOML(path, c.raw, offset)
+		if d != nil {
+			return nil, d
+		}
+		doc.Root = root
+	}
+	return doc, nil
+}
+
+// firstLine returns the 1-based number and trimmed text of the first line
+// that is not blank.
+func firstLine(data []byte) (int, string) {
+	line := 1
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		if t := strings.TrimSpace(string(l)); t != "" {
+			return line, t
+		}
+		line++
+	}
+	return line, ""
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
+
+func parseYAML(path string, raw []byte, offset int) (*yaml.Node, *diag.Diagnostic) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		msg := strings.TrimSpace(err.Error())
+		line := offset
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			line, msg = offset+n, m[2]
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: "front matter is not valid YAML: " + msg}
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode, Line: offset}, nil
+	}
+	root := doc.Content[0]
+	shiftLines(root, offset, map[*yaml.Node]bool{})
+	if root.Kind != yaml.MappingNode {
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: root.Line, Message: "front matter must be a set of key: value lines, not " + KindName(root)}
+	}
+	return root, nil
+}
+
+func shiftLines(n *yaml.Node, offset int, seen map[*yaml.Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	n.Line += offset
+	for _, c := range n.Content {
+		shiftLines(c, offset, seen)
+	}
+}
+
+func parseTOML(path string, raw []byte, offset int) (*yaml.Node, *diag.Diagnostic) {
+	var values map[string]any
+	md, err := toml.Decode(string(raw), &values)
+	if err != nil {
+		line := offset
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			line = offset + pe.Position.Line
+			err = errors.New(pe.Message)
+		}
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: "front matter is not valid TOML: " + err.Error()}
+	}
+	lines := tomlKeyLines(raw)
+	order := map[string]int{}
+	for i, k := range md.Keys() {
+		order[k.String()] = i
+	}
+	root := tomlNode(values, "", lines, order, 1)
+	for _, n := range allNodes(root) {
+		n.Line += offset
+	}
+	return root, nil
+}
+
+func allNodes(n *yaml.Node) []*yaml.Node {
+	out := []*yaml.Node{n}
+	for _, c := range n.Content {
+		out = append(out, allNodes(c)...)
+	}
+	return out
+}
+
+var (
+	tomlArrayTable = regexp.MustCompile(`^\[\[\s*([^\]]+?)\s*\]\]`)
+	tomlTable      = regexp.MustCompile(`^\[\s*([^\]]+?)\s*\]`)
+	tomlKey        = regexp.MustCompile(`^("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=`)
+)
+
+// tomlKeyLines maps each key path ("title", "scorecard.few_paged",
+// "actionables[1].owner") to the front-matter line that defines it. The
+// TOML decoder does not report positions, and a line scan is enough for
+// the flat documents reports are.
+func tomlKeyLines(raw []byte) map[string]int {
+	lines := map[string]int{}
+	table := ""
+	counts := map[string]int{}
+	for i, l := range strings.Split(string(raw), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case tomlArrayTable.MatchString(l):
+			name := tomlArrayTable.FindStringSubmatch(l)[1]
+			table = fmt.Sprintf("%s[%d]", name, counts[name])
+			counts[name]++
+			lines[table] = i + 1
+			if _, ok := lines[name]; !ok {
+				lines[name] = i + 1
+			}
+		case tomlTable.MatchString(l):
+			table = tomlTable.FindStringSubmatch(l)[1]
+			lines[table] = i + 1
+		case tomlKey.MatchString(l):
+			key := strings.Trim(tomlKey.FindStringSubmatch(l)[1], `"'`)
+			if table != "" {
+				key = table + "." + key
+			}
+			if _, ok := lines[key]; !ok {
+				lines[key] = i + 1
+			}
+		}
+	}
+	return lines
+}
+
+func tomlNode(v any, path string, lines map[string]int, order map[string]int, fallback int) *yaml.Node {
+	line := fallback
+	if l, ok := lines[path]; ok {
+		line = l
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: line}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sortKeys(keys, path, lines, order)
+		for _, k := range keys {
+			child := k
+			if path != "" {
+				child = path + "." + k
+			}
+			kl := line
+			if l, ok := lines[child]; ok {
+				kl = l
+			}
+			n.Content = append(n.Content,
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: kl},
+				tomlNode(v[k], child, lines, order, kl))
+		}
+		return n
+	case []map[string]any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: line}
+		for i, e := range v {
+			n.Content = append(n.Content, tomlNode(e, fmt.Sprintf("%s[%d]", path, i), lines, order, line))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: line}
+		for i, e := range v {
+			n.Content = append(n.Content, tomlNode(e, fmt.Sprintf("%s[%d]", path, i), lines, order, line))
+		}
+		return n
+	default:
+		return tomlScalar(v, line)
+	}
+}
+
+func sortKeys(keys []string, path string, lines map[string]int, order map[string]int) {
+	pos := func(k string) int {
+		if path != "" {
+			k = path + "." + k
+		}
+		if l, ok := lines[k]; ok {
+			return l
+		}
+		return 1 << 30
+	}
+	// Insertion sort: front matter has a few dozen keys at most.
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0; j-- {
+			a, b := keys[j-1], keys[j]
+			if pos(a) < pos(b) || (pos(a) == pos(b) && a <= b) {
+				break
+			}
+			keys[j-1], keys[j] = b, a
+		}
+	}
+}
+
+func tomlScalar(v any, line int) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Line: line}
+	switch v := v.(type) {
+	case string:
+		n.Tag, n.Value = "!!str", v
+	case bool:
+		n.Tag, n.Value = "!!bool", strconv.FormatBool(v)
+	case int64:
+		n.Tag, n.Value = "!!int", strconv.FormatInt(v, 10)
+	case float64:
+		n.Tag, n.Value = "!!float", strconv.FormatFloat(v, 'g', -1, 64)
+	case interface{ Format(string) string }:
+		n.Tag, n.Value = "!!timestamp", formatTOMLTime(v)
+	default:
+		n.Tag, n.Value = "!!str", fmt.Sprint(v)
+	}
+	return n
+}
+
+// formatTOMLTime writes a TOML date-time back in the form it was written:
+// local date-times carry no offset, so that they are read as UTC like any
+// other date without an offset.
+func formatTOMLTime(v interface{ Format(string) string }) string {
+	zone := v.Format("MST")
+	switch zone {
+	case "datetime-local":
+		return v.Format("2006-01-02T15:04:05.999999999")
+	case "date-local":
+		return v.Format("2006-01-02")
+	case "time-local":
+		return v.Format("15:04:05")
+	}
+	return v.Format("2006-01-02T15:04:05.999999999Z07:00")
+}
+
+// KindName describes a node's kind for messages: "a list", "a mapping".
+func KindName(n *yaml.Node) string {
+	switch resolve(n).Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.ScalarNode:
+		return "a single value"
+	}
+	return "an empty value"
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 8; i++ {
+		n = n.Alias
+	}
+	if n == nil {
+		return &yaml.Node{}
+	}
+	return n
+}
+
+// ParseYAMLFile parses a whole file of YAML (such as site.yaml) into a
+// mapping node whose lines are file lines.
+func ParseYAMLFile(path string, data []byte) (*Document, *diag.Diagnostic) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: "file is not valid UTF-8 text (save it as UTF-8)"}
+	}
+	root, d := parseYAML(path, data, 0)
+	if d != nil {
+		return nil, d
+	}
+	return &Document{Format: YAML, Root: root, StartLine: 1}, nil
+}

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package publish
+
+import "errors"
+
+func exchange(a, b string) error { return errors.ErrUnsupported }
+
+func lock(path string) (func(), error) { return func() {}, nil }

@@ -1,0 +1,433 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// base is the data every page template receives.
+type base struct {
+	Site        *siteconfig.Site
+	Title       string
+	Description string
+	Path        string // this page's URL path
+	Feed        string // a feed for this page, if any
+	Nav         []navItem
+	Version     string
+}
+
+type navItem struct {
+	Label, URL string
+	Current    bool
+}
+
+type homePage struct {
+	base
+	Count           int
+	YearSpan        string
+	TotalDuration   time.Duration
+	ServiceCount    int
+	Latest          []*incident.Incident
+	TopServices     []*archive.Term
+	OpenActions     []openAction
+	OpenActionCount int
+}
+
+type openAction struct {
+	Item     incident.Actionable
+	Incident *incident.Incident
+}
+
+type listPage struct {
+	base
+	Heading       string
+	Year          int // 0 on the page of all years
+	Years         []*archive.Year
+	Incidents     []*incident.Incident
+	TotalDuration time.Duration
+}
+
+type incidentPage struct {
+	base
+	In           *incident.Incident
+	Body         template.HTML
+	TOC          []markdown.Heading
+	Taxa         []termLinks
+	Scorecard    []scoreGroup
+	RubricSize   int
+	Related      []*incident.Incident
+	RepeatOf     []*incident.Incident
+	ReferencedBy []*incident.Incident
+	Older, Newer *incident.Incident
+}
+
+// termLinks is a list of terms of one taxonomy, rendered as links.
+type termLinks struct {
+	Title, Kind string
+	Terms       []string
+}
+
+type scoreGroup struct {
+	Name string
+	Rows []scoreRow
+}
+
+type scoreRow struct {
+	Question, Answer, Note string
+}
+
+type taxonomyPage struct {
+	base
+	Tax   *archive.Taxonomy
+	Guide *archive.Page
+}
+
+type termPage struct {
+	base
+	Tax      *archive.Taxonomy
+	Term     *archive.Term
+	Guide    *archive.Page
+	GuideURL string
+	Service  *siteconfig.Service
+}
+
+type freePage struct {
+	base
+	Page      *archive.Page
+	Body      template.HTML
+	TOC       []markdown.Heading
+	Describes *archive.Taxonomy
+}
+
+// URLs. Every link inside the site goes through these.
+
+func (s *site) incidentURL(in *incident.Incident) string {
+	return s.root + "incidents/" + in.Slug + "/"
+}
+
+func (s *site) termURL(kind, name string) string {
+	if t := s.arc.Taxonomy(kind); t != nil {
+		if term, ok := t.Term(name); ok {
+			return s.root + kind + "/" + term.Slug + "/"
+		}
+	}
+	return s.root + kind + "/"
+}
+
+func (s *site) yearURL(y int) string { return s.root + "years/" + strconv.Itoa(y) + "/" }
+
+func (s *site) pageURL(p *archive.Page) string { return s.root + p.Slug + "/" }
+
+func (s *site) taskURLFunc() func(string) string {
+	tmpl := s.arc.Site.TaskURL
+	if tmpl == "" {
+		return nil
+	}
+	return func(task string) string {
+		if !incident.TaskPattern.MatchString(task) {
+			return ""
+		}
+		return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
+	}
+}
+
+// absolute turns a root-relative URL into one under the base URL, for
+// feeds and the sitemap.
+func (s *site) absolute(p string) string {
+	return strings.TrimSuffix(s.absBase, "/") + strings.TrimPrefix(p, strings.TrimSuffix(s.root, "/"))
+}
+
+func (s *site) funcs() template.FuncMap {
+	taskURL := s.taskURLFunc()
+	return template.FuncMap{
+		"root":        func() string { return s.root },
+		"asset":       func(name string) string { return s.root + "static/" + name },
+		"incidentURL": s.incidentURL,
+		"termURL":     s.termURL,
+		"taxonomyURL": func(kind string) string { return s.root + kind + "/" },
+		"yearURL":     s.yearURL,
+		"pageURL":     s.pageURL,
+		"taskURL": func(task string) string {
+			if taskURL == nil {
+				return ""
+			}
+			return taskURL(task)
+		},
+		"terms":       func(kind string, names []string) termLinks { return termLinks{Kind: kind, Terms: names} },
+		"date":        formatDate,
+		"datetime":    formatDateTime,
+		"iso":         formatISO,
+		"duration":    formatDuration,
+		"minutes":     minutes,
+		"thousands":   thousands,
+		"deref":       func(p *int64) int64 { return *p },
+		"join":        strings.Join,
+		"lower":       strings.ToLower,
+		"title":       title,
+		"last":        func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
+		"answerClass": func(a string) string { return strings.ReplaceAll(a, "/", "") },
+	}
+}
+
+func (s *site) base(title, p, section string) base {
+	b := base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version}
+	items := []navItem{
+		{Label: "Incidents", URL: s.root + "incidents/"},
+		{Label: "Services", URL: s.root + "services/"},
+		{Label: "Causes", URL: s.root + "causes/"},
+		{Label: "Failure modes", URL: s.root + "failure-modes/"},
+	}
+	for _, pg := range s.arc.Pages {
+		items = append(items, navItem{Label: pg.Title, URL: s.pageURL(pg)})
+	}
+	for i := range items {
+		items[i].Current = items[i].URL == section
+	}
+	b.Nav = items
+	return b
+}
+
+// jobs lists every file of the site.
+func (s *site) jobs() []job {
+	arc := s.arc
+	var jobs []job
+	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.feedJob(), s.jsonJob())
+	for _, y := range arc.Years {
+		jobs = append(jobs, s.listJob(y))
+	}
+	for _, in := range arc.Incidents {
+		jobs = append(jobs, s.incidentJob(in))
+	}
+	for _, t := range arc.Taxonomies {
+		jobs = append(jobs, s.taxonomyJob(t))
+		for _, term := range t.Terms {
+			jobs = append(jobs, s.termJob(t, term), s.termFeedJob(t, term))
+		}
+	}
+	for _, p := range arc.Pages {
+		jobs = append(jobs, s.pageJob(p))
+	}
+	return jobs
+}
+
+func (s *site) homeJob() job {
+	return func(buf *bytes.Buffer) (string, error) {
+		arc := s.arc
+		d := homePage{
+			base:          s.base("", s.root, ""),
+			Count:         len(arc.Incidents),
+			TotalDuration: archive.TotalDuration(arc.Incidents),
+		}
+		d.Description = fmt.Sprintf("%d incident reports", len(arc.Incidents))
+		if n := len(arc.Years); n > 0 {
+			d.YearSpan = strconv.Itoa(arc.Years[n-1].Year) + "–" + strconv.Itoa(arc.Years[0].Year)
+			if n == 1 || arc.Years[0].Year == arc.Years[n-1].Year {
+				d.YearSpan = strconv.Itoa(arc.Years[0].Year)
+			}
+		} else {
+			d.YearSpan = "none"
+		}
+		d.Latest = arc.Incidents[:min(10, len(arc.Incidents))]
+		if t := arc.Taxonomy("services"); t != nil {
+			d.ServiceCount = len(t.Terms)
+			d.TopServices = t.Terms[:min(10, len(t.Terms))]
+		}
+		for _, in := range arc.Incidents {
+			for _, a := range in.OpenActionables() {
+				d.OpenActionCount++
+				if len(d.OpenActions) < 25 {
+					d.OpenActions = append(d.OpenActions, openAction{Item: a, Incident: in})
+				}
+			}
+		}
+		return "index.html", s.execute(buf, "home", d)
+	}
+}
+
+func (s *site) listJob(y *archive.Year) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		d := listPage{Years: s.arc.Years}
+		rel := "incidents/index.html"
+		if y == nil {
+			d.base = s.base("All incidents", s.root+"incidents/", s.root+"incidents/")
+			d.Heading = "All incidents"
+			d.Incidents = s.arc.Incidents
+		} else {
+			d.base = s.base(fmt.Sprintf("Incidents in %d", y.Year), s.yearURL(y.Year), s.root+"incidents/")
+			d.Heading = fmt.Sprintf("Incidents in %d", y.Year)
+			d.Year = y.Year
+			d.Incidents = y.Incidents
+			rel = fmt.Sprintf("years/%d/index.html", y.Year)
+		}
+		d.TotalDuration = archive.TotalDuration(d.Incidents)
+		return rel, s.execute(buf, "incidents", d)
+	}
+}
+
+func (s *site) incidentJob(in *incident.Incident) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		arc := s.arc
+		body := s.bodies[in]
+		d := incidentPage{
+			base:       s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
+			In:         in,
+			Body:       template.HTML(body.HTML),
+			TOC:        body.TOC,
+			RubricSize: len(arc.Site.Scorecard),
+		}
+		d.Description = in.Impact
+		for _, t := range arc.Taxonomies {
+			if t.Kind == "responders" {
+				continue // shown in the metadata table
+			}
+			var names []string
+			switch t.Kind {
+			case "services":
+				names = in.Services
+			case "causes":
+				names = in.Causes
+			case "sites":
+				names = in.Sites
+			case "triggers":
+				names = nonEmpty(in.Trigger)
+			case "failure-modes":
+				names = nonEmpty(in.FailureMode)
+			}
+			d.Taxa = append(d.Taxa, termLinks{Title: t.Title, Kind: t.Kind, Terms: names})
+		}
+		if len(in.Scorecard) > 0 {
+			d.Scorecard = scorecard(arc.Site.Scorecard, in)
+		}
+		d.Related = s.lookup(in.Related)
+		d.RepeatOf = s.lookup(in.RepeatOf)
+		d.ReferencedBy = mergeNewestFirst(arc.RelatedBy(in.ID), s.mentionedBy[in.ID])
+		if i, ok := s.position[in]; ok {
+			if i+1 < len(arc.Incidents) {
+				d.Older = arc.Incidents[i+1]
+			}
+			if i > 0 {
+				d.Newer = arc.Incidents[i-1]
+			}
+		}
+		return "incidents/" + in.Slug + "/index.html", s.execute(buf, "incident", d)
+	}
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// lookup returns the published reports among ids, in the given order.
+func (s *site) lookup(ids []string) []*incident.Incident {
+	var out []*incident.Incident
+	for _, id := range ids {
+		if in, ok := s.arc.Incident(id); ok {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// mergeNewestFirst unites two newest-first lists without duplicates.
+func mergeNewestFirst(a, b []*incident.Incident) []*incident.Incident {
+	if len(b) == 0 {
+		return a
+	}
+	seen := map[*incident.Incident]bool{}
+	var out []*incident.Incident
+	for _, list := range [][]*incident.Incident{a, b} {
+		for _, in := range list {
+			if !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	}
+	// Both inputs are newest first; a stable insertion keeps it so.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Start.After(out[j-1].Start); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// scorecard groups a report's answers by the rubric's groups, in rubric
+// order, including unanswered questions so that gaps are visible.
+func scorecard(rubric []siteconfig.Question, in *incident.Incident) []scoreGroup {
+	var groups []scoreGroup
+	index := map[string]int{}
+	for _, q := range rubric {
+		i, ok := index[q.Group]
+		if !ok {
+			i = len(groups)
+			index[q.Group] = i
+			groups = append(groups, scoreGroup{Name: q.Group})
+		}
+		row := scoreRow{Question: q.Question}
+		if a, ok := in.Answer(q.Key); ok {
+			row.Answer, row.Note = a.Answer, a.Note
+		}
+		groups[i].Rows = append(groups[i].Rows, row)
+	}
+	return groups
+}
+
+func (s *site) taxonomyJob(t *archive.Taxonomy) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		d := taxonomyPage{base: s.base(t.Title, s.root+t.Kind+"/", s.root+t.Kind+"/"), Tax: t}
+		d.Guide, _ = s.arc.PageDescribing(t.Kind)
+		return t.Kind + "/index.html", s.execute(buf, "taxonomy", d)
+	}
+}
+
+func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		u := s.termURL(t.Kind, term.Name)
+		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term}
+		d.Feed = u + "feed.xml"
+		d.Description = fmt.Sprintf("%d incidents with %s %s", len(term.Incidents), t.Singular, term.Name)
+		if g, ok := s.arc.PageDescribing(t.Kind); ok {
+			d.Guide, d.GuideURL = g, s.pageURL(g)
+			if s.pageBodies[g].Anchors[term.Slug] {
+				d.GuideURL += "#" + term.Slug
+			}
+		}
+		if t.Kind == "services" {
+			if svc, ok := s.arc.Site.Service(term.Name); ok {
+				d.Service = &svc
+			}
+		}
+		return t.Kind + "/" + term.Slug + "/index.html", s.execute(buf, "term", d)
+	}
+}
+
+func (s *site) pageJob(p *archive.Page) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		body := s.pageBodies[p]
+		d := freePage{base: s.base(p.Title, s.pageURL(p), s.pageURL(p)), Page: p, Body: template.HTML(body.HTML), TOC: body.TOC}
+		if p.Describes != "" {
+			d.Describes = s.arc.Taxonomy(p.Describes)
+		}
+		return p.Slug + "/index.html", s.execute(buf, "page", d)
+	}
+}
+
+func (s *site) notFoundJob() job {
+	return func(buf *bytes.Buffer) (string, error) {
+		return "404.html", s.execute(buf, "404", s.base("Not found", s.root+"404.html", ""))
+	}
+}

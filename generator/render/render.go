@@ -1,0 +1,300 @@
+// Package render turns the archive model into the files of the static site.
+//
+// Templates are parsed once per build from the layouts file system. Report
+// and page bodies are rendered first (in parallel), because the prose names
+// other reports and those mentions feed every report's "referenced by"
+// list; then every page is executed into a buffer and written by a pool of
+// workers. Render writes into a folder it is given; making the result
+// visible atomically is package publish's job.
+package render
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+)
+
+// Options configure a render.
+type Options struct {
+	// BaseURL is where the site will be served, with a trailing slash:
+	// "https://incidents.example.org/" or just "/". Links inside the site are
+	// root-relative under its path; feeds and the sitemap use it whole.
+	BaseURL string
+	// Layouts holds the templates and static/ assets.
+	Layouts fs.FS
+	// Version is printed in the footer.
+	Version string
+	// Workers is the number of pages rendered at once; 0 means one per CPU.
+	Workers int
+	// Progress, when set, is called as pages are written.
+	Progress func(done, total int)
+}
+
+// Stats describes what a render wrote.
+type Stats struct {
+	Pages int   // HTML pages
+	Files int   // every file, pages included
+	Bytes int64 // total size
+}
+
+// site is the state of one render.
+type site struct {
+	arc     *archive.Archive
+	opts    Options
+	root    string // path of the site root, "/" or "/archive/"
+	absBase string // BaseURL
+	tmpl    map[string]*template.Template
+	md      *markdown.Renderer
+
+	bodies      map[*incident.Incident]*markdown.Result
+	pageBodies  map[*archive.Page]*markdown.Result
+	mentionedBy map[string][]*incident.Incident
+	position    map[*incident.Incident]int
+
+	out       string
+	files     atomic.Int64
+	bytes     atomic.Int64
+	htmlMu    sync.Mutex
+	htmlPaths []string
+}
+
+// Render writes the whole site for arc into the folder out, which must
+// exist and be empty.
+func Render(ctx context.Context, arc *archive.Archive, out string, opts Options) (Stats, error) {
+	u, err := url.Parse(opts.BaseURL)
+	if err != nil {
+		return Stats{}, fmt.Errorf("base URL: %w", err)
+	}
+	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL}
+	if s.root == "" {
+		s.root = "/"
+	}
+	if s.opts.Workers <= 0 {
+		s.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	s.tmpl, err = parseTemplates(opts.Layouts, s.funcs())
+	if err != nil {
+		return Stats{}, err
+	}
+	ids := make([]string, len(arc.Incidents))
+	s.position = make(map[*incident.Incident]int, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		ids[i] = in.ID
+		s.position[in] = i
+	}
+	s.md = markdown.New(markdown.Options{
+		UnsafeHTML:  arc.Site.UnsafeHTML,
+		TaskURL:     s.taskURLFunc(),
+		IncidentIDs: ids,
+		IncidentURL: func(id string) (string, bool) {
+			in, ok := arc.Incident(id)
+			if !ok {
+				return "", false
+			}
+			return s.incidentURL(in), true
+		},
+	})
+	if err := s.renderBodies(ctx); err != nil {
+		return Stats{}, err
+	}
+	jobs := s.jobs()
+	if err := s.run(ctx, jobs); err != nil {
+		return Stats{}, err
+	}
+	if err := s.copyStatic(); err != nil {
+		return Stats{}, err
+	}
+	if err := s.writeSitemap(); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load()}, nil
+}
+
+// renderBodies converts every report and page body to HTML in parallel and
+// builds the mention graph from what the prose names.
+func (s *site) renderBodies(ctx context.Context) error {
+	ins := s.arc.Incidents
+	results := make([]*markdown.Result, len(ins))
+	errs := make([]error, len(ins))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < s.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ins) || ctx.Err() != nil {
+					return
+				}
+				results[i], errs[i] = s.md.Render(ins[i].Body)
+				if errs[i] != nil {
+					errs[i] = fmt.Errorf("%s: %w", ins[i].Path, errs[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	s.bodies = make(map[*incident.Incident]*markdown.Result, len(ins))
+	s.mentionedBy = map[string][]*incident.Incident{}
+	for i, in := range ins {
+		s.bodies[in] = results[i]
+		for _, id := range results[i].Mentions {
+			if id != in.ID {
+				s.mentionedBy[id] = append(s.mentionedBy[id], in)
+			}
+		}
+	}
+	s.pageBodies = map[*archive.Page]*markdown.Result{}
+	for _, p := range s.arc.Pages {
+		r, err := s.md.Render(p.Body)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Path, err)
+		}
+		s.pageBodies[p] = r
+	}
+	return nil
+}
+
+// job renders one output file into buf and returns its path relative to
+// the site root.
+type job func(buf *bytes.Buffer) (rel string, err error)
+
+func (s *site) run(ctx context.Context, jobs []job) error {
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, s.opts.Workers)
+	var progressMu sync.Mutex
+	for w := 0; w < s.opts.Workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) || ctx.Err() != nil || errs[w] != nil {
+					return
+				}
+				buf.Reset()
+				rel, err := jobs[i](&buf)
+				if err == nil {
+					err = s.write(rel, buf.Bytes())
+				}
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				if s.opts.Progress != nil {
+					n := int(done.Add(1))
+					if n%64 == 0 || n == len(jobs) {
+						progressMu.Lock()
+						s.opts.Progress(n, len(jobs))
+						progressMu.Unlock()
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// write stores data at rel under the output folder. rel is built from
+// slugs, which hold only [a-z0-9-], but is checked anyway: nothing may be
+// written outside the output folder.
+func (s *site) write(rel string, data []byte) error {
+	clean := path.Clean("/" + rel)[1:]
+	if clean == "" || clean != rel || strings.Contains(rel, "..") {
+		return fmt.Errorf("refusing to write %q outside the site", rel)
+	}
+	p := filepath.Join(s.out, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	s.files.Add(1)
+	s.bytes.Add(int64(len(data)))
+	if strings.HasSuffix(rel, ".html") && rel != "404.html" {
+		s.htmlMu.Lock()
+		s.htmlPaths = append(s.htmlPaths, rel)
+		s.htmlMu.Unlock()
+	}
+	return nil
+}
+
+func (s *site) execute(buf *bytes.Buffer, page string, data any) error {
+	t := s.tmpl[page]
+	if err := t.ExecuteTemplate(buf, "base", data); err != nil {
+		return fmt.Errorf("layout %s: %w", page, err)
+	}
+	return nil
+}
+
+// copyStatic copies static/ from the layouts to /static/.
+func (s *site) copyStatic() error {
+	return fs.WalkDir(s.opts.Layouts, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := fs.ReadFile(s.opts.Layouts, p)
+		if err != nil {
+			return fmt.Errorf("reading layout %s: %w", p, err)
+		}
+		return s.write(p, data)
+	})
+}
+
+// Timestamps in feeds must not depend on the clock, so that two builds of
+// the same content are identical.
+func newest(ins []*incident.Incident) time.Time {
+	var t time.Time
+	for _, in := range ins {
+		if u := updated(in); u.After(t) {
+			t = u
+		}
+	}
+	if t.IsZero() {
+		t = time.Unix(0, 0).UTC()
+	}
+	return t
+}
+
+func updated(in *incident.Incident) time.Time {
+	if in.HasEnd() {
+		return in.End
+	}
+	return in.Start
+}

@@ -1,0 +1,102 @@
+// Package server serves a built site over HTTP on the loopback interface.
+//
+// It serves files only from the site folder: paths are cleaned before use,
+// folders without an index.html are not listed, and unknown paths get the
+// site's 404.html with status 404. Timeouts and a header-size limit keep
+// slow or hostile clients from holding connections open.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Handler serves the static site in dir.
+func Handler(dir string) http.Handler {
+	return &siteHandler{dir: dir}
+}
+
+type siteHandler struct{ dir string }
+
+func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	name := path.Clean("/" + r.URL.Path)
+	full := filepath.Join(h.dir, filepath.FromSlash(name))
+	info, err := os.Stat(full)
+	if err == nil && info.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		full = filepath.Join(full, "index.html")
+		info, err = os.Stat(full)
+	}
+	if err != nil || info.IsDir() {
+		h.notFound(w, r)
+		return
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeFile(w, r, full)
+}
+
+func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
+	body, err := os.ReadFile(filepath.Join(h.dir, "404.html"))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// Serve listens on addr and serves h until ctx is cancelled, then shuts
+// down gracefully. ready, when set, is called with the address actually
+// bound (useful with port 0).
+func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutting down: %w", err)
+		}
+		if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+}
