@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -41,7 +42,7 @@ func Decode(path string, doc *matter.Document, site *siteconfig.Site, diags *dia
 	in := &Incident{
 		Path:     path,
 		Status:   Final,
-		Body:     doc.Body,
+		Body:     bytes.Clone(doc.Body), // not the whole file's buffer
 		BodyLine: doc.BodyLine,
 		lines:    map[string]int{"": doc.StartLine},
 	}

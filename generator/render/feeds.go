@@ -149,8 +149,8 @@ func (s *site) jsonJob() job {
 			}
 			out.Terms[t.Kind] = terms
 		}
+		// Compact: the file is large, and tools indent it themselves.
 		enc := json.NewEncoder(buf)
-		enc.SetIndent("", " ")
 		if err := enc.Encode(out); err != nil {
 			return "", fmt.Errorf("encoding incidents.json: %w", err)
 		}

@@ -163,18 +163,25 @@ func (s *site) funcs() template.FuncMap {
 			}
 			return taskURL(task)
 		},
-		"terms":       func(kind string, names []string) termLinks { return termLinks{Kind: kind, Terms: names} },
-		"date":        formatDate,
-		"datetime":    formatDateTime,
-		"iso":         formatISO,
-		"duration":    formatDuration,
-		"minutes":     minutes,
-		"thousands":   thousands,
-		"deref":       func(p *int64) int64 { return *p },
-		"join":        strings.Join,
-		"lower":       strings.ToLower,
-		"title":       title,
-		"last":        func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
+		"terms":     func(kind string, names []string) termLinks { return termLinks{Kind: kind, Terms: names} },
+		"date":      formatDate,
+		"datetime":  formatDateTime,
+		"iso":       formatISO,
+		"duration":  formatDuration,
+		"minutes":   minutes,
+		"thousands": thousands,
+		"deref":     func(p *int64) int64 { return *p },
+		"join":      strings.Join,
+		"lower":     strings.ToLower,
+		"title":     title,
+		"last":      func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
+		"rows": func(ins []*incident.Incident) template.HTML {
+			var b strings.Builder
+			for _, in := range ins {
+				b.WriteString(string(s.rows[in]))
+			}
+			return template.HTML(b.String())
+		},
 		"answerClass": func(a string) string { return strings.ReplaceAll(a, "/", "") },
 	}
 }
@@ -197,27 +204,34 @@ func (s *site) base(title, p, section string) base {
 	return b
 }
 
-// jobs lists every file of the site.
-func (s *site) jobs() []job {
+// jobs lists every file of the site, and the folders they go in, parents
+// before children.
+func (s *site) jobs() ([]job, []string) {
 	arc := s.arc
 	var jobs []job
+	dirs := []string{"incidents", "years"}
 	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.feedJob(), s.jsonJob())
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJob(y))
+		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
 	}
 	for _, in := range arc.Incidents {
 		jobs = append(jobs, s.incidentJob(in))
+		dirs = append(dirs, "incidents/"+in.Slug)
 	}
 	for _, t := range arc.Taxonomies {
 		jobs = append(jobs, s.taxonomyJob(t))
+		dirs = append(dirs, t.Kind)
 		for _, term := range t.Terms {
 			jobs = append(jobs, s.termJob(t, term), s.termFeedJob(t, term))
+			dirs = append(dirs, t.Kind+"/"+term.Slug)
 		}
 	}
 	for _, p := range arc.Pages {
 		jobs = append(jobs, s.pageJob(p))
+		dirs = append(dirs, p.Slug)
 	}
-	return jobs
+	return jobs, dirs
 }
 
 func (s *site) homeJob() job {

@@ -63,6 +63,7 @@ type site struct {
 	md      *markdown.Renderer
 
 	bodies      map[*incident.Incident]*markdown.Result
+	rows        map[*incident.Incident]template.HTML // table rows, rendered once for every list
 	pageBodies  map[*archive.Page]*markdown.Result
 	mentionedBy map[string][]*incident.Incident
 	position    map[*incident.Incident]int
@@ -110,10 +111,18 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 			return s.incidentURL(in), true
 		},
 	})
-	if err := s.renderBodies(ctx); err != nil {
+	// Creating thousands of folders is slow on some file systems; do it
+	// while the CPU-bound Markdown rendering runs.
+	jobs, dirs := s.jobs()
+	mkdirs := make(chan error, 1)
+	go func() { mkdirs <- s.makeDirs(dirs) }()
+	bodyErr := s.renderBodies(ctx)
+	if err := <-mkdirs; err != nil {
 		return Stats{}, err
 	}
-	jobs := s.jobs()
+	if bodyErr != nil {
+		return Stats{}, bodyErr
+	}
 	if err := s.run(ctx, jobs); err != nil {
 		return Stats{}, err
 	}
@@ -131,6 +140,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 func (s *site) renderBodies(ctx context.Context) error {
 	ins := s.arc.Incidents
 	results := make([]*markdown.Result, len(ins))
+	rows := make([]template.HTML, len(ins))
 	errs := make([]error, len(ins))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -138,6 +148,7 @@ func (s *site) renderBodies(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf bytes.Buffer
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(ins) || ctx.Err() != nil {
@@ -146,7 +157,14 @@ func (s *site) renderBodies(ctx context.Context) error {
 				results[i], errs[i] = s.md.Render(ins[i].Body)
 				if errs[i] != nil {
 					errs[i] = fmt.Errorf("%s: %w", ins[i].Path, errs[i])
+					continue
 				}
+				buf.Reset()
+				if err := s.tmpl["incidents"].ExecuteTemplate(&buf, "incident-row", ins[i]); err != nil {
+					errs[i] = fmt.Errorf("layout partials.html: %w", err)
+					continue
+				}
+				rows[i] = template.HTML(buf.String())
 			}
 		}()
 	}
@@ -158,9 +176,11 @@ func (s *site) renderBodies(ctx context.Context) error {
 		return err
 	}
 	s.bodies = make(map[*incident.Incident]*markdown.Result, len(ins))
+	s.rows = make(map[*incident.Incident]template.HTML, len(ins))
 	s.mentionedBy = map[string][]*incident.Incident{}
 	for i, in := range ins {
 		s.bodies[in] = results[i]
+		s.rows[in] = rows[i]
 		for _, id := range results[i].Mentions {
 			if id != in.ID {
 				s.mentionedBy[id] = append(s.mentionedBy[id], in)
@@ -178,16 +198,66 @@ func (s *site) renderBodies(ctx context.Context) error {
 	return nil
 }
 
+// ioWorkers is how many file-system operations run at once. Creating
+// files and folders spends most of its time waiting in the kernel, so more
+// of them than CPUs keeps both the disk and the CPUs busy.
+const ioWorkers = 8
+
+// makeDirs creates the output folders: top-level ones first, then the rest
+// in parallel.
+func (s *site) makeDirs(dirs []string) error {
+	mk := func(d string) error {
+		if err := os.Mkdir(filepath.Join(s.out, filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("creating %s: %w", d, err)
+		}
+		return nil
+	}
+	var nested []string
+	for _, d := range dirs {
+		if strings.Contains(d, "/") {
+			nested = append(nested, d)
+			continue
+		}
+		if err := mk(d); err != nil {
+			return err
+		}
+	}
+	var next atomic.Int64
+	errs := make([]error, ioWorkers)
+	var wg sync.WaitGroup
+	for w := 0; w < ioWorkers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(nested) {
+					return
+				}
+				if err := mk(nested[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // job renders one output file into buf and returns its path relative to
 // the site root.
 type job func(buf *bytes.Buffer) (rel string, err error)
 
+// run executes the jobs. Each worker renders a page and writes it; since
+// writing mostly waits on the kernel, there are more workers than CPUs.
 func (s *site) run(ctx context.Context, jobs []job) error {
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, s.opts.Workers)
+	workers := max(s.opts.Workers, ioWorkers)
+	errs := make([]error, workers)
 	var progressMu sync.Mutex
-	for w := 0; w < s.opts.Workers; w++ {
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
@@ -233,10 +303,14 @@ func (s *site) write(rel string, data []byte) error {
 		return fmt.Errorf("refusing to write %q outside the site", rel)
 	}
 	p := filepath.Join(s.out, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
+	err := os.WriteFile(p, data, 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A folder makeDirs did not know of, such as one under static/.
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			err = os.WriteFile(p, data, 0o644)
+		}
 	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
 	s.files.Add(1)

@@ -1,0 +1,59 @@
+# incidents: build, serve and test the incident archive generator.
+#
+#   make run     build the bundled archive in content/ and serve it on 127.0.0.1:1313
+#   make test    run every test (installs Debian's chromium for the browser tests if missing)
+#   make bench   build a 10,000-report synthetic archive beside the floor program
+#
+# Only Go is needed; the targets install anything else they use.
+
+GO       ?= go
+BIN      := bin/incidents
+PORT     ?= 1313
+SHARED   ?= ../shared
+BENCH_N  ?= 10000
+BENCH_RUNS ?= 3
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.buildVersion=$(VERSION)
+
+.PHONY: all run build test test-short bench lint fmt clean browser-deps
+
+all: build
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/incidents
+
+run: build
+	./$(BIN) serve --port $(PORT)
+
+test: browser-deps
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# test-short skips nothing that CI needs; it is the inner loop without the
+# browser install check.
+test-short:
+	$(GO) test -count=1 ./...
+
+# The browser tests drive Debian's chromium through chromedp. Install it
+# when missing (as root, or through sudo).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "$$INCIDENTS_CHROMIUM" ]; then \
+		exit 0; \
+	fi; \
+	echo "Installing chromium for the browser tests..."; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+		echo "chromium is missing and cannot be installed without root: apt-get install chromium" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+bench: build
+	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin public .cache .public.*
