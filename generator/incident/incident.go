@@ -85,6 +85,7 @@ type Incident struct {
 	Body     []byte `json:"-"`
 	BodyLine int    `json:"-"`
 	lines    map[string]int
+	bad      []string // keys whose values could not be decoded
 }
 
 // Actionable is a follow-up action item.
@@ -175,12 +176,23 @@ func Slugify(s string) string {
 			}
 			hyphen = true
 		}
-		if b.Len() >= 80 {
+		if b.Len() >= maxSlug {
 			break
 		}
 	}
-	return strings.TrimRight(b.String(), "-")
+	slug := b.String()
+	if len(slug) >= maxSlug {
+		// Cut at a word boundary rather than mid-word.
+		slug = slug[:maxSlug]
+		if i := strings.LastIndexByte(slug, '-'); i > maxSlug/2 {
+			slug = slug[:i]
+		}
+	}
+	return strings.TrimRight(slug, "-")
 }
+
+// maxSlug bounds a permalink segment; file systems allow 255 bytes.
+const maxSlug = 80
 
 // fold transliterates common Latin letters with diacritics, so that
 // "Müller" becomes "muller" instead of "m-ller".

@@ -54,7 +54,11 @@ func Decode(path string, doc *matter.Document, site *siteconfig.Site, diags *dia
 			continue
 		}
 		in.lines[f.Key] = f.Line
+		before := diags.Len()
 		in.decodeField(dec, site, f)
+		if diags.Len() > before {
+			in.bad = append(in.bad, f.Key)
+		}
 	}
 	in.check(dec)
 	in.compute()
@@ -235,10 +239,10 @@ func (in *Incident) check(dec *matter.Decoder) {
 			dec.Diags.Errorf(p, in.Line(key), key, "required field is missing")
 		}
 	}
-	if _, present := in.lines["id"]; present && in.ID == "" {
+	if _, present := in.lines["id"]; present && in.ID == "" && !slices.Contains(in.bad, "id") {
 		dec.Diags.Errorf(p, in.Line("id"), "id", "is empty; every report needs a unique id such as \"2026-02-23 ml-serve\"")
 	}
-	if _, present := in.lines["title"]; present && in.Title == "" {
+	if _, present := in.lines["title"]; present && in.Title == "" && !slices.Contains(in.bad, "title") {
 		dec.Diags.Errorf(p, in.Line("title"), "title", "is empty")
 	}
 	if in.ID != "" {

@@ -135,9 +135,23 @@ func (r *Renderer) rewrite(doc ast.Node, src []byte, res *Result) {
 		}
 		return ast.WalkContinue, nil
 	})
-	for _, t := range texts {
-		r.linkText(t, src, res, seen)
+	// The inline parser splits text at characters that might start an
+	// autolink, such as spaces, so an id can span several sibling nodes.
+	// Join runs of adjacent text before searching it.
+	for i := 0; i < len(texts); {
+		j := i + 1
+		for j < len(texts) && joinable(texts[j-1], texts[j]) {
+			j++
+		}
+		r.linkText(texts[i:j], src, res, seen)
+		i = j
 	}
+}
+
+// joinable reports whether b directly continues a in the same line of text.
+func joinable(a, b *ast.Text) bool {
+	return ast.Node(b) == a.NextSibling() && a.Segment.Stop == b.Segment.Start &&
+		!a.SoftLineBreak() && !a.HardLineBreak() && !a.IsRaw() && !b.IsRaw()
 }
 
 // match is a span of a text segment to turn into a link.
@@ -147,8 +161,11 @@ type match struct {
 	class       string
 }
 
-func (r *Renderer) linkText(t *ast.Text, src []byte, res *Result, seen map[string]bool) {
-	seg := t.Segment
+// linkText links the ids found in a run of adjacent text nodes, replacing
+// the run with text and link nodes.
+func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[string]bool) {
+	t := run[len(run)-1] // carries the run's line break
+	seg := text.NewSegment(run[0].Segment.Start, t.Segment.Stop)
 	value := src[seg.Start:seg.Stop]
 	var found []match
 	for i := 0; i < len(value); i++ {
@@ -188,6 +205,9 @@ func (r *Renderer) linkText(t *ast.Text, src []byte, res *Result, seen map[strin
 		return
 	}
 	parent := t.Parent()
+	for _, n := range run[:len(run)-1] {
+		parent.RemoveChild(parent, n)
+	}
 	pos := seg.Start
 	var last ast.Node = t
 	insert := func(n ast.Node) {

@@ -20,6 +20,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	adrg "github.com/adrg/frontmatter"
+	goccy "github.com/goccy/go-yaml"
+	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -186,25 +188,66 @@ var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (
 func parseYAML(path string, raw []byte, offset int) (*yaml.Node, *diag.Diagnostic) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		msg := strings.TrimSpace(err.Error())
-		line := offset
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			line, msg = offset+n, m[2]
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: "front matter is not valid YAML: " + msg}
+		line, msg := yamlErrorPosition(raw, err)
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + line, Message: "front matter is not valid YAML: " + msg}
 	}
 	if len(doc.Content) == 0 {
 		return &yaml.Node{Kind: yaml.MappingNode, Line: offset}, nil
 	}
 	root := doc.Content[0]
+	if d := checkDuplicateKeys(path, root, offset); d != nil {
+		return nil, d
+	}
 	shiftLines(root, offset, map[*yaml.Node]bool{})
 	if root.Kind != yaml.MappingNode {
 		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: root.Line, Message: "front matter must be a set of key: value lines, not " + KindName(root)}
 	}
 	return root, nil
+}
+
+// yamlErrorPosition finds the line (within raw) and message of a YAML
+// syntax error. go.yaml.in/yaml/v3 omits the line for errors on the first
+// line and reports some at the start of the enclosing collection, so the
+// position comes from github.com/goccy/go-yaml's parser, which points at the
+// offending token, when it agrees that the text is invalid.
+func yamlErrorPosition(raw []byte, err error) (int, string) {
+	if _, gerr := goccyparser.ParseBytes(raw, 0); gerr != nil {
+		var ge goccy.Error
+		if errors.As(gerr, &ge) && ge.GetToken() != nil && ge.GetToken().Position != nil {
+			return ge.GetToken().Position.Line, ge.GetMessage()
+		}
+	}
+	msg := strings.TrimSpace(err.Error())
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, m[2]
+	}
+	return 1, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// checkDuplicateKeys rejects a mapping that defines a key twice, which
+// the node decoder accepts silently and people do by accident.
+func checkDuplicateKeys(path string, n *yaml.Node, offset int) *diag.Diagnostic {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if first, dup := seen[k.Value]; dup {
+				return &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + k.Line, Field: k.Value,
+					Message: fmt.Sprintf("key is already defined at line %d", offset+first)}
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if d := checkDuplicateKeys(path, c, offset); d != nil {
+			return d
+		}
+	}
+	return nil
 }
 
 func shiftLines(n *yaml.Node, offset int, seen map[*yaml.Node]bool) {
