@@ -13,4 +13,7 @@ require (
 	golang.org/x/term v0.47.0
 )
 
-require gopkg.in/yaml.v2 v2.3.0 // indirect
+require (
+	golang.org/x/net v0.62.0 // indirect
+	gopkg.in/yaml.v2 v2.3.0 // indirect
+)

@@ -189,6 +189,9 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 					return
 				}
 				results[i] = incident.Parse(label(p), data, site, &lists[w])
+				if results[i] != nil {
+					results[i].File = p
+				}
 				if opts.Progress != nil {
 					mu.Lock()
 					done++

@@ -80,8 +80,10 @@ type Incident struct {
 	TTD      time.Duration `json:"-"`
 	Score    Score         `json:"score"`
 
-	// Where the report came from.
-	Path     string `json:"source"`
+	// Where the report came from: Path as diagnostics name it (with the
+	// content folder), File relative to the content folder.
+	Path     string `json:"-"`
+	File     string `json:"source"`
 	Body     []byte `json:"-"`
 	BodyLine int    `json:"-"`
 	lines    map[string]int

@@ -1,0 +1,492 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// testArchive is a small archive that exercises every page type: a catalogue
+// with aliases, a TOML report, a sparse report, a draft, cross-references in
+// both directions, a prose mention, a free page describing a taxonomy, and
+// hostile strings in every field that reaches a page.
+var testArchive = map[string]string{
+	"site.yaml": `title: Test archive
+base_url: https://incidents.example.org/archive/
+task_url: https://tasks.example.org/{task}
+services:
+  mediawiki-api: {team: serviceops, aliases: [mw-api]}
+causes:
+  retry-storm: Clients retry on timeout and multiply the load.
+failure_modes:
+  overload: Demand outstrips supply.
+`,
+	"incidents/2015/2015-04-23-api.md": `---
+id: 2015-04-23 mediawiki-api
+title: Retry storm took down the API
+start: 2015-04-23 03:40:00
+end: 2015-04-23 04:55:00
+services: [mw-api, parsoid]
+causes: [retry-storm]
+trigger: traffic
+failure_mode: overload
+actionables:
+  - {title: Stagger timeouts, task: T97204, owner: serviceops, status: open}
+---
+## Summary
+
+Parsoid retried every timeout. See T97204.
+`,
+	"incidents/2017/2017-11-20-ores.md": `+++
+id = "2017-11-20 ores"
+title = "ORES deploy broke two wikis"
+start = 2017-11-20T22:05:00Z
+end = 2017-11-20T23:40:00Z
+services = ["ores"]
+trigger = "deploy"
+failure_mode = "fast-fail"
+related = ["2015-04-23 mediawiki-api"]
+[scorecard]
+few_paged = "yes"
+task_exists = "no"
++++
+## Summary
+
+Unlike 2015-04-23 mediawiki-api this was a fast failure.
+
+## Timeline
+
+- 22:05 deploy
+`,
+	"incidents/2009/old.md":   "---\nid: 2009 outage\ntitle: The old outage\nstart: 2009-06-01\n---\nNo details survive.\n",
+	"incidents/2026/draft.md": "---\nid: 2026-01-01 draft\ntitle: Not yet\nstatus: draft\nstart: 2026-01-01\n---\nTBD\n",
+	"incidents/2026/hostile.md": `---
+id: 2026-02-01 <b>bold</b>
+title: "<script>alert('title')</script> & friends"
+status: review
+start: 2026-02-01 10:00
+services: ["\"><svg onload=alert(1)>"]
+causes: ["<img src=x onerror=alert(2)>"]
+impact: "<iframe src=javascript:alert(3)>"
+responders: ["</td><script>alert(4)</script>"]
+actionables:
+  - {title: "<script>alert(5)</script>", owner: "<b>x</b>", task: T1}
+scorecard:
+  few_paged: {answer: yes, note: "<script>alert(6)</script>"}
+---
+Body with <script>alert(7)</script> and [a link](javascript:alert(8)).
+`,
+	"pages/guide.md": "---\ntitle: Failure mode guide\ndescribes: failure_mode\n---\n## Overload\n\nToo much demand.\n\n## Fast fail\n\nErrors, quickly.\n",
+}
+
+func writeArchive(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, "content", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func buildTestSite(t *testing.T) (string, *Result) {
+	t.Helper()
+	dir := writeArchive(t, testArchive)
+	out := filepath.Join(dir, "public")
+	res, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test"})
+	if err != nil {
+		var ce *diag.ContentError
+		if errors.As(err, &ce) {
+			for _, d := range ce.Diagnostics {
+				t.Log(d)
+			}
+		}
+		t.Fatalf("Build: %v", err)
+	}
+	return out, res
+}
+
+func TestSiteLinks(t *testing.T) {
+	out, res := buildTestSite(t)
+	if res.Reports != 4 {
+		t.Errorf("reports = %d, want 4 (the draft left out)", res.Reports)
+	}
+	const root = "/archive/"
+	pages := map[string]*html.Node{}
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		pages[filepath.ToSlash(rel)] = doc
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) < 20 {
+		t.Fatalf("only %d pages written", len(pages))
+	}
+	// Every internal link must lead to a file, and every fragment to an id
+	// on the target page.
+	checked := 0
+	for from, doc := range pages {
+		base := root + strings.TrimSuffix(from, "index.html")
+		for _, link := range links(doc) {
+			u, err := url.Parse(link)
+			if err != nil {
+				t.Errorf("%s: bad URL %q", from, link)
+				continue
+			}
+			if u.Scheme != "" || u.Host != "" {
+				if u.Scheme != "http" && u.Scheme != "https" {
+					t.Errorf("%s: link with scheme %q: %s", from, u.Scheme, link)
+				}
+				continue
+			}
+			target := u.Path
+			if target == "" {
+				target = base
+			} else if !strings.HasPrefix(target, "/") {
+				target = path.Join(path.Dir(base+"x"), target)
+			}
+			if target == root+"search/" {
+				continue // the search page arrives with the search index
+			}
+			if !strings.HasPrefix(target, root) {
+				t.Errorf("%s: link %q leaves the site root %s", from, link, root)
+				continue
+			}
+			file := strings.TrimPrefix(target, root)
+			if file == "" || strings.HasSuffix(file, "/") {
+				file += "index.html"
+			}
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(file))); err != nil {
+				t.Errorf("%s: dead link %q", from, link)
+				continue
+			}
+			if u.Fragment != "" && strings.HasSuffix(file, ".html") {
+				if !hasID(pages[file], u.Fragment) {
+					t.Errorf("%s: link %q: no id %q on %s", from, link, u.Fragment, file)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 200 {
+		t.Errorf("only %d links checked", checked)
+	}
+	t.Logf("%d pages, %d internal links checked", len(pages), checked)
+}
+
+// injected lists elements and attributes that only injection could have
+// put in a page: inline scripts, foreign elements, event handlers and
+// javascript: URLs.
+func injected(n *html.Node) []string {
+	var out []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script":
+				src := ""
+				for _, a := range n.Attr {
+					if a.Key == "src" {
+						src = a.Val
+					}
+				}
+				if !strings.HasSuffix(src, "/static/sort.js") {
+					out = append(out, "script element not ours")
+				}
+			case "iframe", "svg", "img", "b", "object", "embed":
+				out = append(out, "<"+n.Data+"> element")
+			}
+			for _, a := range n.Attr {
+				if strings.HasPrefix(a.Key, "on") {
+					out = append(out, "event handler attribute "+a.Key)
+				}
+				if (a.Key == "href" || a.Key == "src") && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:") {
+					out = append(out, "javascript: URL")
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// links returns every href and src in the document.
+func links(n *html.Node) []string {
+	var out []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "href" || a.Key == "src" {
+					out = append(out, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func hasID(n *html.Node, id string) bool {
+	if n == nil {
+		return false
+	}
+	if n.Type == html.ElementNode {
+		for _, a := range n.Attr {
+			if a.Key == "id" && a.Val == id {
+				return true
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasID(c, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSiteEscapesEverything(t *testing.T) {
+	out, _ := buildTestSite(t)
+	// No file may contain markup that a report smuggled in: HTML pages are
+	// parsed and their elements checked; feeds and JSON are checked for raw
+	// tags, which their encoders must have escaped.
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if !strings.HasSuffix(p, ".html") {
+			for _, bad := range []string{"<script", "<svg", "<img", "<iframe", "<b>"} {
+				if bytes.Contains(data, []byte(bad)) {
+					t.Errorf("%s contains unescaped %q", p, bad)
+				}
+			}
+			return nil
+		}
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		for _, problem := range injected(doc) {
+			t.Errorf("%s: %s", p, problem)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "incidents", "2026-02-01-b-bold-b", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<h1>&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; friends</h1>",
+		"This report is in review",
+		"Body with &lt;script&gt;alert(7)&lt;/script&gt;",
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("hostile incident page lacks %q", want)
+		}
+	}
+}
+
+func TestSiteContent(t *testing.T) {
+	out, _ := buildTestSite(t)
+	read := func(p string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		page     string
+		contains []string
+		absent   []string
+	}{
+		{"incidents/2015-04-23-mediawiki-api/index.html", []string{
+			`<a href="/archive/services/mediawiki-api/">mediawiki-api</a>`, // alias resolved
+			`<a class="task" href="https://tasks.example.org/T97204">T97204</a>`,
+			`<h3>Referenced by</h3>`,
+			`<a href="/archive/incidents/2017-11-20-ores/">ORES deploy broke two wikis</a>`,
+		}, nil},
+		{"incidents/2017-11-20-ores/index.html", []string{
+			`<a href="/archive/incidents/2015-04-23-mediawiki-api/" class="incident-ref">2015-04-23 mediawiki-api</a>`,
+			`<th scope="rowgroup" rowspan="5">People</th>`,
+			`Total score (count of yes answers)</th><td class="num">1</td>`,
+			`<h3>Related</h3>`,
+		}, nil},
+		{"incidents/index.html", []string{"The old outage", "ORES deploy broke two wikis"}, []string{"Not yet"}},
+		{"failure-modes/overload/index.html", []string{`<a href="/archive/guide/#overload">Failure mode guide</a>`, "Demand outstrips supply."}, nil},
+		{"causes/retry-storm/index.html", []string{"Clients retry on timeout", `href="/archive/causes/retry-storm/feed.xml"`}, nil},
+		{"services/mediawiki-api/feed.xml", []string{`<id>https://incidents.example.org/archive/incidents/2015-04-23-mediawiki-api/</id>`}, nil},
+		{"feed.xml", []string{"<title>Test archive</title>", "ORES deploy broke two wikis"}, []string{"Not yet"}},
+		{"sitemap.xml", []string{"<loc>https://incidents.example.org/archive/incidents/2017-11-20-ores/</loc>"}, []string{"404"}},
+		{"incidents.json", []string{`"id":"2017-11-20 ores"`, `"referenced_by":["2017-11-20 ores"]`, `"duration_minutes":75`}, []string{"2026-01-01 draft"}},
+		{"404.html", []string{"Page not found"}, nil},
+		{"index.html", []string{"Stagger timeouts", `<a href="/archive/services/mediawiki-api/">mediawiki-api</a>`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page, func(t *testing.T) {
+			s := read(tt.page)
+			for _, c := range tt.contains {
+				if !strings.Contains(s, c) {
+					t.Errorf("missing %q", c)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(s, a) {
+					t.Errorf("unexpected %q", a)
+				}
+			}
+		})
+	}
+}
+
+func TestGoldenIncidentPage(t *testing.T) {
+	out, _ := buildTestSite(t)
+	got, err := os.ReadFile(filepath.Join(out, "incidents", "2017-11-20-ores", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "incident.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator -run Golden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("incident page differs from %s; if the change is intended, run go test ./generator -run Golden -update\n%s", golden, firstDiff(string(want), string(got)))
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, w, g)
+		}
+	}
+	return ""
+}
+
+func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
+	dir := writeArchive(t, testArchive)
+	out := filepath.Join(dir, "public")
+	cfg := Config{Source: filepath.Join(dir, "content"), Dest: out}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, out)
+	// Break two reports in different ways: every error is reported, and
+	// nothing is written.
+	bad := filepath.Join(dir, "content", "incidents", "2017", "2017-11-20-ores.md")
+	if err := os.WriteFile(bad, []byte("+++\nid = \"x\"\n+++\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "content", "incidents", "2009", "old.md")
+	if err := os.WriteFile(other, []byte("---\nid: 2009 outage\ntitle: t\nstart: 2009-13-45\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(context.Background(), cfg)
+	var ce *diag.ContentError
+	if !errors.As(err, &ce) {
+		t.Fatalf("Build error = %v, want a ContentError", err)
+	}
+	var msgs []string
+	for _, d := range ce.Diagnostics {
+		msgs = append(msgs, d.String())
+	}
+	joined := strings.Join(msgs, "\n")
+	for _, want := range []string{"2009/old.md:4: start: cannot read \"2009-13-45\"", "2017-11-20-ores.md:1: start: required field is missing", "2017-11-20-ores.md:1: title: required field is missing"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("diagnostics lack %q:\n%s", want, joined)
+		}
+	}
+	if after := snapshot(t, out); after != before {
+		t.Error("a failed build changed the previous output")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("build folder %s left behind", e.Name())
+		}
+	}
+}
+
+// snapshot summarises a folder's files and contents.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		b.WriteString(p + "\n")
+		b.Write(data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
