@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 	adrg "github.com/adrg/frontmatter"
 	goccy "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	goccyparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
@@ -137,7 +138,7 @@ func Split(path string, data []byte) (*Document, *diag.Diagnostic) {
 	offset := startLine
 	switch c.format {
 	case YAML:
-		root, d := parseYAML(path, c.raw, offset)
+		root, d := parseYAML(path, c.raw, offset, "front matter")
 		if d != nil {
 			return nil, d
 		}
@@ -183,46 +184,56 @@ func firstInvalidUTF8(b []byte) int {
 	return len(b)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func parseYAML(path string, raw []byte, offset int) (*yaml.Node, *diag.Diagnostic) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		line, msg := yamlErrorPosition(raw, err)
-		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + line, Message: "front matter is not valid YAML: " + msg}
+func parseYAML(path string, raw []byte, offset int, what string) (*yaml.Node, *diag.Diagnostic) {
+	fail := func(line int, msg string) (*yaml.Node, *diag.Diagnostic) {
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + line, Message: what + " is not valid YAML: " + msg}
 	}
-	if len(doc.Content) == 0 {
+	file, err := goccyparser.ParseBytes(raw, 0, goccyparser.AllowDuplicateMapKey())
+	if err != nil {
+		line, msg := yamlErrorPosition(err)
+		return fail(line, msg)
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range file.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
 		return &yaml.Node{Kind: yaml.MappingNode, Line: offset}, nil
 	}
-	root := doc.Content[0]
+	if len(docs) > 1 {
+		return fail(docs[1].GetToken().Position.Line, "it holds more than one YAML document")
+	}
+	c := &converter{anchors: map[string]*yaml.Node{}}
+	root, err := c.node(docs[0].Body)
+	if err != nil {
+		line := 1
+		if m := yamlLine.FindStringSubmatch("yaml: " + err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+		}
+		return fail(line, err.Error())
+	}
 	if d := checkDuplicateKeys(path, root, offset); d != nil {
 		return nil, d
 	}
 	shiftLines(root, offset, map[*yaml.Node]bool{})
 	if root.Kind != yaml.MappingNode {
-		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: root.Line, Message: "front matter must be a set of key: value lines, not " + KindName(root)}
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: root.Line, Message: what + " must be a set of key: value lines, not " + KindName(root)}
 	}
 	return root, nil
 }
 
-// yamlErrorPosition finds the line (within raw) and message of a YAML
-// syntax error. go.yaml.in/yaml/v3 omits the line for errors on the first
-// line and reports some at the start of the enclosing collection, so the
-// position comes from github.com/goccy/go-yaml's parser, which points at the
-// offending token, when it agrees that the text is invalid.
-func yamlErrorPosition(raw []byte, err error) (int, string) {
-	if _, gerr := goccyparser.ParseBytes(raw, 0); gerr != nil {
-		var ge goccy.Error
-		if errors.As(gerr, &ge) && ge.GetToken() != nil && ge.GetToken().Position != nil {
-			return ge.GetToken().Position.Line, ge.GetMessage()
-		}
+// yamlErrorPosition finds the line (within the YAML text) and message of
+// a syntax error.
+func yamlErrorPosition(err error) (int, string) {
+	var ge goccy.Error
+	if errors.As(err, &ge) && ge.GetToken() != nil && ge.GetToken().Position != nil {
+		return ge.GetToken().Position.Line, ge.GetMessage()
 	}
-	msg := strings.TrimSpace(err.Error())
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n, m[2]
-	}
-	return 1, strings.TrimPrefix(msg, "yaml: ")
+	return 1, err.Error()
 }
 
 // checkDuplicateKeys rejects a mapping that defines a key twice, which
@@ -466,7 +477,7 @@ func ParseYAMLFile(path string, data []byte) (*Document, *diag.Diagnostic) {
 		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
 		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: line, Message: "file is not valid UTF-8 text (save it as UTF-8)"}
 	}
-	root, d := parseYAML(path, data, 0)
+	root, d := parseYAML(path, data, 0, "the file")
 	if d != nil {
 		return nil, d
 	}

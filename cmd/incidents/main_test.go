@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeContent(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRun(t *testing.T) {
+	good := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nBody\n",
+	})
+	bad := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: someday\nstatus: done\nsevice: x\n---\n",
+		"content/incidents/b.md": "no front matter\n",
+	})
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   []string
+		stderr   []string
+		noStderr bool
+	}{
+		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "build", "serve"}},
+		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"Commands:", "build", "serve", "version"}},
+		{name: "help build", args: []string{"help", "build"}, code: 0, stdout: []string{"Usage: incidents build", "--source", "--dest", "--base-url", "--drafts", "--layouts"}},
+		{name: "build --help", args: []string{"build", "--help"}, code: 0, stdout: []string{"Usage: incidents build"}},
+		{name: "serve --help", args: []string{"serve", "-h"}, code: 0, stdout: []string{"Usage: incidents serve", "--port"}},
+		{name: "version", args: []string{"version"}, code: 0, stdout: []string{"incidents "}},
+		{name: "unknown command", args: []string{"bulid"}, code: 2, stderr: []string{`unknown command "bulid"`}},
+		{name: "unknown flag", args: []string{"build", "--sauce", "x"}, code: 2, stderr: []string{"unknown flag: --sauce", "incidents help build"}},
+		{name: "stray argument", args: []string{"build", "extra"}, code: 2, stderr: []string{`unexpected argument "extra"`}},
+		{name: "bad base url", args: []string{"build", "--base-url", "ftp://x/"}, code: 2, stderr: []string{"must use http or https"}},
+		{name: "bad port", args: []string{"serve", "--port", "70000"}, code: 2, stderr: []string{"not a TCP port"}},
+		{name: "missing content folder", args: []string{"build", "--source", filepath.Join(good, "nope")}, code: 1, stderr: []string{"content folder"}},
+		{
+			name: "build", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public")},
+			code: 0, stdout: []string{"Built 1 reports into", "pages"}, noStderr: true,
+		},
+		{
+			name: "content errors", args: []string{"build", "-s", filepath.Join(bad, "content"), "-d", filepath.Join(bad, "public")},
+			code: 1,
+			stderr: []string{
+				"content/incidents/a.md:4: start: cannot read \"someday\"",
+				"content/incidents/a.md:5: status: \"done\" is not one of draft, review, final",
+				"content/incidents/a.md:6: warning: sevice: unknown key (did you mean \"services\"?)",
+				"content/incidents/b.md:1: no front matter",
+				"content has 3 errors; ",
+				"was not changed",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
+				}
+			}
+			if tt.noStderr && stderr.Len() > 0 {
+				t.Errorf("unexpected stderr:\n%s", stderr.String())
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(bad, "public")); !os.IsNotExist(err) {
+		t.Errorf("a failed build created public/: %v", err)
+	}
+}

@@ -1,0 +1,123 @@
+package siteconfig
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+)
+
+func TestParse(t *testing.T) {
+	in := `title: Ops incidents
+base_url: https://incidents.example.org/ops
+task_url: https://tasks.example.org/{task}
+unsafe_html: true
+working_hours: {start: "08:00", end: "17:30", timezone: Europe/Berlin}
+services:
+  mediawiki-api: {team: serviceops, aliases: [mw-api, API-Appservers]}
+  parsoid: {team: content}
+causes:
+  retry-storm: Clients retry on timeout.
+scorecard:
+  - {key: few_paged, group: People, question: Were fewer than five people paged?}
+  - {key: runbook_used, group: Tooling, question: Was a runbook used?}
+`
+	var diags diag.List
+	s := Parse("site.yaml", []byte(in), &diags)
+	if diags.Len() > 0 {
+		t.Fatalf("diagnostics: %v", diags.All())
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"title", s.Title, "Ops incidents"},
+		{"unsafe", s.UnsafeHTML, true},
+		{"hours", s.WorkingHours.Start + "-" + s.WorkingHours.End, "08:00-17:30"},
+		{"zone", s.WorkingHours.Location.String(), "Europe/Berlin"},
+		{"alias", s.CanonicalService("mw-api"), "mediawiki-api"},
+		{"alias ignores case", s.CanonicalService("api-appservers"), "mediawiki-api"},
+		{"name ignores case", s.CanonicalService("Parsoid"), "parsoid"},
+		{"unknown kept", s.CanonicalService("elsewhere"), "elsewhere"},
+		{"catalogued", s.InCatalogue("MW-API"), true},
+		{"cause", Describe(s.Causes, "retry-storm"), "Clients retry on timeout."},
+		{"rubric", strings.Join(s.ScorecardKeys(), ","), "few_paged,runbook_used"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"defaults without keys", "", nil},
+		{"bad task url", "task_url: https://x/\n", []string{"site.yaml:1: task_url: must contain {task}"}},
+		{"bad base url", "base_url: ftp://x/\n", []string{"site.yaml:1: base_url: base URL \"ftp://x/\" must use http or https"}},
+		{"bad hours", "working_hours: {start: 9am, timezone: Mars/Olympus}\n", []string{
+			"site.yaml:1: working_hours.start: expected a time of day",
+			"site.yaml:1: working_hours.timezone: unknown time zone \"Mars/Olympus\"",
+		}},
+		{"unknown key", "titel: x\n", []string{"site.yaml:1: warning: titel: unknown key (did you mean \"title\"?)"}},
+		{"alias clash", "services:\n  a: {aliases: [x]}\n  b: {aliases: [x, a]}\n", []string{
+			"site.yaml: services.b.aliases: alias \"a\" is already the name or an alias of \"a\"",
+			"site.yaml: services.b.aliases: alias \"x\" is already the name or an alias of \"a\"",
+		}},
+		{"scorecard without key", "scorecard:\n  - {group: People}\n  - {key: a}\n  - {key: a}\n", []string{
+			"site.yaml:2: scorecard[1].key: every scorecard question needs a key",
+			"site.yaml:4: scorecard[3].key: key \"a\" is already used by question 2",
+		}},
+		{"syntax", "title: [\n", []string{"site.yaml:1: the file is not valid YAML"}},
+		{"content model example", "scorecard:\n  - {key: few_paged, group: People, question: Were fewer than five people paged?}\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var diags diag.List
+			s := Parse("site.yaml", []byte(tt.in), &diags)
+			if s == nil || len(s.Scorecard) == 0 {
+				t.Fatal("Parse must always return usable settings")
+			}
+			var got []string
+			for _, d := range diags.All() {
+				got = append(got, d.String())
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tt.want[i]) {
+					t.Errorf("diagnostic %d = %q, want prefix %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestNormalizeBaseURL(t *testing.T) {
+	tests := map[string]string{
+		"https://x.org":          "https://x.org/",
+		"https://x.org/a":        "https://x.org/a/",
+		"http://127.0.0.1:1313/": "http://127.0.0.1:1313/",
+		"/":                      "/",
+		"/archive":               "/archive/",
+		"relative/":              "",
+		"mailto:x@y":             "",
+		"https://":               "",
+	}
+	for in, want := range tests {
+		got, err := NormalizeBaseURL(in)
+		if want == "" {
+			if err == nil {
+				t.Errorf("NormalizeBaseURL(%q) = %q, want an error", in, got)
+			}
+			continue
+		}
+		if err != nil || got != want {
+			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
