@@ -74,7 +74,7 @@ func DefaultScorecard() []Question {
 		{"public_status_posted", "Process", "Was a public status page entry created?"},
 		{"task_exists", "Process", "Is there a task for the incident?"},
 		{"actionables_assigned", "Process", "Are the documented action items assigned?"},
-		{"not_a_repeat", "Process", "Is this incident sufficiently different from earlier incidents so as not to be a repeat occurrence?"},
+		{"not_a_repeat", "Process", "Is this incident different enough from earlier ones not to count as a repeat occurrence?"},
 		{"task_queue_clear", "Tooling", "Was the open task queue free of tasks that would have prevented this incident?"},
 		{"communication_ok", "Tooling", "Were the responders able to communicate effectively with the existing tooling?"},
 		{"monitoring_notified", "Tooling", "Did existing monitoring notify the initial responders?"},
