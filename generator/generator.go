@@ -91,10 +91,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		opts.Progress = func(done, total int) { cfg.Progress("writing", done, total) }
 	}
 	var stats render.Stats
-	err = publish.Build(cfg.Dest, func(dir string) error {
+	err = publish.Build(cfg.Dest, func(dir string) (map[string]bool, error) {
 		var err error
 		stats, err = render.Render(ctx, arc, dir, opts)
-		return err
+		return stats.Written, err
 	})
 	if err != nil {
 		return nil, err

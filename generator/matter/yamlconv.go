@@ -7,12 +7,12 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// YAML is parsed with github.com/goccy/go-yaml, which follows YAML 1.2
-// closely enough to accept what the content model shows (flow mappings
-// whose values end in "?", which libyaml-derived parsers reject) and whose
-// errors point at the offending token. Its syntax tree is converted to
-// yaml.Node, the positioned tree the decoders work on, keeping each value's
-// text exactly as written.
+// YAML that go.yaml.in/yaml/v3 rejects is parsed again with
+// github.com/goccy/go-yaml, which follows YAML 1.2 closely enough to accept
+// what the content model shows (flow mappings whose values end in "?") and
+// whose errors point at the offending token. Its syntax tree is converted
+// to yaml.Node, the positioned tree the decoders work on, keeping each
+// value's text exactly as written.
 
 // fromGoccy converts a goccy node. Anchors map names to converted nodes, so
 // an alias becomes a reference to the same node and is never expanded: a

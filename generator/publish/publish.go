@@ -1,25 +1,34 @@
 // Package publish makes a build's output appear all at once.
 //
-// A build writes into a fresh hidden folder beside the destination. Only
-// when it has succeeded is that folder swapped with the destination, in one
-// rename where the system allows it (Linux's RENAME_EXCHANGE); the previous
-// output is then removed. A build that fails, is interrupted or is killed
-// leaves the previous output exactly as it was. A lock file beside the
-// destination keeps two builds from publishing into it at once, and lets a
-// build remove what a killed build left behind.
+// Output is double-buffered. Beside the destination lives a hidden spare
+// folder holding the output of the build before last. A build writes into
+// the spare, overwriting files in place (on many file systems creating a
+// file costs far more than rewriting one), then removes what it did not
+// write, then swaps spare and destination in one rename where the system
+// allows it (Linux's RENAME_EXCHANGE). The previous output becomes the next
+// spare. A build that fails, is interrupted or is killed has touched only
+// the spare: the destination stays exactly as it was. A lock file beside the
+// destination keeps two builds from using the spare at once.
+//
+// The cost is disk space: two copies of the site.
 package publish
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
-// Build calls fill with an empty folder beside dest and, if fill succeeds,
-// puts that folder in dest's place. dest's parent is created if needed.
-func Build(dest string, fill func(dir string) error) (err error) {
+// Build calls fill with a folder beside dest that may hold files of an
+// older build. fill writes the new site there (overwriting what exists) and
+// returns the set of files it wrote, as slash-separated paths relative to
+// the folder. Build removes every other file and then puts the folder in
+// dest's place. dest's parent is created if needed.
+func Build(dest string, fill func(dir string) (written map[string]bool, err error)) (err error) {
 	dest, err = filepath.Abs(dest)
 	if err != nil {
 		return fmt.Errorf("output folder: %w", err)
@@ -36,65 +45,100 @@ func Build(dest string, fill func(dir string) error) (err error) {
 		return err
 	}
 	defer unlock()
-	removeLeftovers(parent, name)
 
-	tmp, err := os.MkdirTemp(parent, "."+name+".tmp-")
-	if err != nil {
+	spare := SpareDir(dest)
+	if info, err := os.Lstat(spare); err == nil && !info.IsDir() {
+		if err := os.Remove(spare); err != nil {
+			return fmt.Errorf("removing %s: %w", spare, err)
+		}
+	}
+	if err := os.Mkdir(spare, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("creating a build folder beside %s: %w", dest, err)
 	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("build folder: %w", err)
-	}
-	if err := fill(tmp); err != nil {
+	written, err := fill(spare)
+	if err != nil {
 		return err
 	}
-	return swap(tmp, dest)
+	if err := prune(spare, written); err != nil {
+		return err
+	}
+	return swap(spare, dest)
 }
 
-// swap puts tmp at dest and removes what was there.
-func swap(tmp, dest string) error {
-	if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
-		if err := os.Rename(tmp, dest); err != nil {
-			return fmt.Errorf("publishing %s: %w", dest, err)
+// SpareDir is the hidden folder beside dest that builds write into.
+func SpareDir(dest string) string {
+	parent, name := filepath.Split(filepath.Clean(dest))
+	return filepath.Join(parent, "."+name+".spare")
+}
+
+// prune removes the files under dir that are not in keep, and the folders
+// left empty, so that the spare holds exactly the new site.
+func prune(dir string, keep map[string]bool) error {
+	var stale, dirs []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == dir {
+			return nil
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
+		if d.IsDir() {
+			dirs = append(dirs, p)
+			return nil
+		}
+		if !keep[rel] {
+			stale = append(stale, p)
 		}
 		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cleaning the build folder: %w", err)
 	}
-	if err := exchange(tmp, dest); err == nil {
-		// tmp now holds the previous output.
-		return removeOld(tmp)
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil {
+			return fmt.Errorf("cleaning the build folder: %w", err)
+		}
 	}
-	// No atomic exchange here: move the old output aside, then the new one
-	// in. Between the two renames dest is briefly absent, never partial.
-	old := tmp + ".old"
-	if err := os.Rename(dest, old); err != nil {
-		return fmt.Errorf("moving the previous %s aside: %w", dest, err)
-	}
-	if err := os.Rename(tmp, dest); err != nil {
-		_ = os.Rename(old, dest)
-		return fmt.Errorf("publishing %s: %w", dest, err)
-	}
-	return removeOld(old)
-}
-
-func removeOld(dir string) error {
-	if err := os.RemoveAll(dir); err != nil {
-		return fmt.Errorf("removing the previous output %s: %w", dir, err)
+	// Deepest first, so that a folder is empty by the time it is tried.
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	for _, d := range dirs {
+		if err := os.Remove(d); err != nil && !isNotEmpty(err) {
+			return fmt.Errorf("cleaning the build folder: %w", err)
+		}
 	}
 	return nil
 }
 
-// removeLeftovers deletes build folders that a killed build left behind.
-// It runs under the lock, so no other build is using them.
-func removeLeftovers(parent, name string) {
-	matches, _ := filepath.Glob(filepath.Join(parent, "."+name+".tmp-*"))
-	for _, m := range matches {
-		if strings.HasPrefix(filepath.Base(m), "."+name+".tmp-") {
-			os.RemoveAll(m)
+func isNotEmpty(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe) && (errors.Is(pe.Err, errNotEmpty) || errors.Is(err, fs.ErrExist))
+}
+
+// swap puts spare at dest; what was at dest becomes the spare.
+func swap(spare, dest string) error {
+	if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(spare, dest); err != nil {
+			return fmt.Errorf("publishing %s: %w", dest, err)
 		}
+		return nil
 	}
+	if err := exchange(spare, dest); err == nil {
+		return nil
+	}
+	// No atomic exchange here: move the old output aside, then the new one
+	// in. Between the two renames dest is briefly absent, never partial.
+	old := spare + ".old"
+	_ = os.RemoveAll(old)
+	if err := os.Rename(dest, old); err != nil {
+		return fmt.Errorf("moving the previous %s aside: %w", dest, err)
+	}
+	if err := os.Rename(spare, dest); err != nil {
+		_ = os.Rename(old, dest)
+		return fmt.Errorf("publishing %s: %w", dest, err)
+	}
+	if err := os.Rename(old, spare); err != nil {
+		return fmt.Errorf("keeping the previous output as %s: %w", spare, err)
+	}
+	return nil
 }

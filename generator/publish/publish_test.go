@@ -8,106 +8,114 @@ import (
 	"testing"
 )
 
-func write(t *testing.T, dir, name, data string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func read(t *testing.T, p string) string {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func leftovers(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp-") || strings.HasSuffix(e.Name(), ".old") {
-			out = append(out, e.Name())
+// site writes files (name → content) into dir and returns them as the
+// written set.
+func site(t *testing.T, files map[string]string) func(dir string) (map[string]bool, error) {
+	return func(dir string) (map[string]bool, error) {
+		written := map[string]bool{}
+		for name, data := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			written[name] = true
 		}
+		return written, nil
 	}
-	return out
+}
+
+// tree lists a folder's files and contents, "name=content" sorted.
+func tree(t *testing.T, dir string) string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			if rel != "." {
+				out = append(out, filepath.ToSlash(rel)+"/")
+			}
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		out = append(out, filepath.ToSlash(rel)+"="+string(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, " ")
 }
 
 func TestBuild(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "sub", "public")
-
-	// First build creates dest, and its parent.
-	if err := Build(dest, func(dir string) error { write(t, dir, "index.html", "v1"); return nil }); err != nil {
-		t.Fatal(err)
+	steps := []struct {
+		name  string
+		files map[string]string
+		fail  bool
+		want  string // the tree of dest afterwards
+	}{
+		{"first build creates dest and its parent", map[string]string{"index.html": "v1", "a/index.html": "a1"}, false,
+			"a/ a/index.html=a1 index.html=v1"},
+		{"second build", map[string]string{"index.html": "v2", "b/index.html": "b2"}, false,
+			"b/ b/index.html=b2 index.html=v2"},
+		{"a failed build changes nothing", map[string]string{"index.html": "half"}, true,
+			"b/ b/index.html=b2 index.html=v2"},
+		{"third build reuses the spare and removes what it did not write", map[string]string{"index.html": "v3", "c/d/index.html": "c3"}, false,
+			"c/ c/d/ c/d/index.html=c3 index.html=v3"},
+		{"fourth build", map[string]string{"index.html": "v4"}, false,
+			"index.html=v4"},
 	}
-	if got := read(t, filepath.Join(dest, "index.html")); got != "v1" {
-		t.Fatalf("after first build: %q", got)
+	boom := errors.New("boom")
+	for _, step := range steps {
+		fill := site(t, step.files)
+		if step.fail {
+			inner := fill
+			fill = func(dir string) (map[string]bool, error) { inner(dir); return nil, boom }
+		}
+		err := Build(dest, fill)
+		if step.fail != (err != nil) {
+			t.Fatalf("%s: err = %v", step.name, err)
+		}
+		if got := tree(t, dest); got != step.want {
+			t.Errorf("%s:\n got %s\nwant %s", step.name, got, step.want)
+		}
 	}
 	info, err := os.Stat(dest)
 	if err != nil || info.Mode().Perm() != 0o755 {
 		t.Errorf("dest mode = %v, %v; want 0755", info.Mode(), err)
 	}
-
-	// A failing build leaves dest exactly as it was and cleans up.
-	boom := errors.New("boom")
-	err = Build(dest, func(dir string) error { write(t, dir, "index.html", "half"); return boom })
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want boom", err)
+	// The spare holds the build before last, and nothing else is left.
+	if got := tree(t, SpareDir(dest)); got != "c/ c/d/ c/d/index.html=c3 index.html=v3" {
+		t.Errorf("spare = %s", got)
 	}
-	if got := read(t, filepath.Join(dest, "index.html")); got != "v1" {
-		t.Errorf("after failed build: %q, want v1", got)
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
 	}
-	if l := leftovers(t, filepath.Dir(dest)); len(l) > 0 {
-		t.Errorf("left behind: %v", l)
-	}
-
-	// A successful build replaces dest as a whole: old files disappear.
-	write(t, dest, "stale.html", "stale")
-	if err := Build(dest, func(dir string) error { write(t, dir, "index.html", "v2"); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if got := read(t, filepath.Join(dest, "index.html")); got != "v2" {
-		t.Errorf("after second build: %q", got)
-	}
-	if _, err := os.Stat(filepath.Join(dest, "stale.html")); !os.IsNotExist(err) {
-		t.Error("a file of the previous build survived")
-	}
-	if l := leftovers(t, filepath.Dir(dest)); len(l) > 0 {
-		t.Errorf("left behind: %v", l)
-	}
-}
-
-func TestBuildRemovesWhatAKilledBuildLeft(t *testing.T) {
-	root := t.TempDir()
-	dest := filepath.Join(root, "public")
-	stale := filepath.Join(root, ".public.tmp-123")
-	if err := os.MkdirAll(filepath.Join(stale, "incidents"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := Build(dest, func(dir string) error { return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Error("the killed build's folder is still there")
+	if got := strings.Join(names, " "); got != ".public.lock .public.spare public" {
+		t.Errorf("beside dest: %s", got)
 	}
 }
 
 func TestBuildRefusesAFile(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	write(t, root, "public", "not a folder")
-	err := Build(dest, func(dir string) error { t.Error("fill must not run"); return nil })
+	if err := os.WriteFile(dest, []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Build(dest, func(dir string) (map[string]bool, error) { t.Error("fill must not run"); return nil, nil })
 	if err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("err = %v", err)
 	}
-	if got := read(t, dest); got != "not a folder" {
+	if b, _ := os.ReadFile(dest); string(b) != "not a folder" {
 		t.Error("the file was changed")
 	}
 }

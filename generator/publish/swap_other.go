@@ -2,7 +2,12 @@
 
 package publish
 
-import "errors"
+import (
+	"errors"
+	"syscall"
+)
+
+var errNotEmpty = syscall.ENOTEMPTY
 
 func exchange(a, b string) error { return errors.ErrUnsupported }
 

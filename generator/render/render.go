@@ -48,9 +48,10 @@ type Options struct {
 
 // Stats describes what a render wrote.
 type Stats struct {
-	Pages int   // HTML pages
-	Files int   // every file, pages included
-	Bytes int64 // total size
+	Pages   int             // HTML pages
+	Files   int             // every file, pages included
+	Bytes   int64           // total size
+	Written map[string]bool // every file, as a slash-separated path under out
 }
 
 // site is the state of one render.
@@ -71,18 +72,20 @@ type site struct {
 	out       string
 	files     atomic.Int64
 	bytes     atomic.Int64
-	htmlMu    sync.Mutex
+	pathsMu   sync.Mutex
 	htmlPaths []string
+	written   map[string]bool
 }
 
 // Render writes the whole site for arc into the folder out, which must
-// exist and be empty.
+// exist. Files already there are overwritten; files the site does not have
+// are left for the caller to remove (see Stats.Written).
 func Render(ctx context.Context, arc *archive.Archive, out string, opts Options) (Stats, error) {
 	u, err := url.Parse(opts.BaseURL)
 	if err != nil {
 		return Stats{}, fmt.Errorf("base URL: %w", err)
 	}
-	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL}
+	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL, written: map[string]bool{}}
 	if s.root == "" {
 		s.root = "/"
 	}
@@ -132,7 +135,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	if err := s.writeSitemap(); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load()}, nil
+	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load(), Written: s.written}, nil
 }
 
 // renderBodies converts every report and page body to HTML in parallel and
@@ -315,11 +318,12 @@ func (s *site) write(rel string, data []byte) error {
 	}
 	s.files.Add(1)
 	s.bytes.Add(int64(len(data)))
+	s.pathsMu.Lock()
+	s.written[rel] = true
 	if strings.HasSuffix(rel, ".html") && rel != "404.html" {
-		s.htmlMu.Lock()
 		s.htmlPaths = append(s.htmlPaths, rel)
-		s.htmlMu.Unlock()
 	}
+	s.pathsMu.Unlock()
 	return nil
 }
 
