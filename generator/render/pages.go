@@ -24,6 +24,9 @@ type base struct {
 	Feed        string // a feed for this page, if any
 	Nav         []navItem
 	Version     string
+	// Header and Footer are the "header" and "footer" layouts, executed once
+	// per section.
+	Header, Footer template.HTML
 }
 
 type navItem struct {
@@ -57,18 +60,48 @@ type listPage struct {
 	TotalDuration time.Duration
 }
 
+// incidentPage carries a report and its values formatted for display, so
+// that the template, executed ten thousand times in a large archive, prints
+// fields instead of calling functions.
 type incidentPage struct {
 	base
-	In           *incident.Incident
-	Body         template.HTML
-	TOC          []markdown.Heading
-	Taxa         []termLinks
-	Scorecard    []scoreGroup
-	RubricSize   int
-	Related      []*incident.Incident
-	RepeatOf     []*incident.Incident
-	ReferencedBy []*incident.Incident
-	Older, Newer *incident.Incident
+	In                          *incident.Incident
+	NotFinal, InReview, IsDraft bool
+	Start, End, Detected        timeText
+	Duration, TTD               string // "" when unknown
+	Paged                       string // "3 (1 after hours)"; "" when not recorded
+	RequestsFailed              string
+	ResponderCount              int
+	Responders, Coordinators    template.HTML // links to responder pages
+	SLOs                        string
+	TaskURL                     string
+	Body                        template.HTML
+	TOC                         []markdown.Heading
+	Taxa                        []taxonLinks
+	Actions                     []actionRow
+	Scorecard                   []scoreGroup
+	RubricSize                  int
+	Related                     []*incident.Incident
+	RepeatOf                    []*incident.Incident
+	ReferencedBy                []*incident.Incident
+	Older, Newer                *incident.Incident
+}
+
+// timeText is a time for a <time> element; both are "" when unknown.
+type timeText struct{ ISO, Text string }
+
+func newTimeText(t time.Time) timeText {
+	return timeText{ISO: formatISO(t), Text: formatDateTime(t)}
+}
+
+// taxonLinks is one taxonomy's terms on a report, as links.
+type taxonLinks struct {
+	Title string
+	Links template.HTML
+}
+
+type actionRow struct {
+	Title, Owner, Task, TaskURL, Status string
 }
 
 // termLinks is a list of terms of one taxonomy, rendered as links.
@@ -82,8 +115,12 @@ type scoreGroup struct {
 	Rows []scoreRow
 }
 
+// scoreRow is a scorecard line; Group and Span are set on a group's first
+// line, for the row-spanning group heading.
 type scoreRow struct {
-	Question, Answer, Note string
+	Group                         string
+	Span                          int
+	Question, Answer, Class, Note string
 }
 
 type taxonomyPage struct {
@@ -175,6 +212,7 @@ func (s *site) funcs() template.FuncMap {
 		"lower":     strings.ToLower,
 		"title":     title,
 		"last":      func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
+		"termLinks": s.joinTermLinks,
 		"rows": func(ins []*incident.Incident) template.HTML {
 			var b strings.Builder
 			for _, in := range ins {
@@ -182,12 +220,23 @@ func (s *site) funcs() template.FuncMap {
 			}
 			return template.HTML(b.String())
 		},
-		"answerClass": func(a string) string { return strings.ReplaceAll(a, "/", "") },
 	}
 }
 
 func (s *site) base(title, p, section string) base {
-	b := base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version}
+	c := s.chrome[section]
+	return base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version, Nav: c.nav, Header: c.header, Footer: c.footer}
+}
+
+// chrome is the part of a page shared by a whole section.
+type chrome struct {
+	nav            []navItem
+	header, footer template.HTML
+}
+
+// sections are the values of base's section argument: the home page and
+// the URLs in the navigation.
+func (s *site) navItems(section string) []navItem {
 	items := []navItem{
 		{Label: "Incidents", URL: s.root + "incidents/"},
 		{Label: "Services", URL: s.root + "services/"},
@@ -200,8 +249,65 @@ func (s *site) base(title, p, section string) base {
 	for i := range items {
 		items[i].Current = items[i].URL == section
 	}
-	b.Nav = items
-	return b
+	return items
+}
+
+// prepareChrome executes the header and footer once for each section, and
+// each term's link once, for reuse on every page.
+func (s *site) prepareChrome() error {
+	t := s.tmpl["page"]
+	s.chrome = map[string]chrome{}
+	sections := []string{""}
+	for _, it := range s.navItems("") {
+		sections = append(sections, it.URL)
+	}
+	var buf bytes.Buffer
+	for _, sec := range sections {
+		b := base{Site: s.arc.Site, Version: s.opts.Version, Nav: s.navItems(sec)}
+		c := chrome{nav: b.Nav}
+		for _, part := range []struct {
+			name string
+			dst  *template.HTML
+		}{{"header", &c.header}, {"footer", &c.footer}} {
+			buf.Reset()
+			if err := t.ExecuteTemplate(&buf, part.name, b); err != nil {
+				return fmt.Errorf("layout base.html: %w", err)
+			}
+			*part.dst = template.HTML(buf.String())
+		}
+		s.chrome[sec] = c
+	}
+	s.termLinks = map[string]map[string]template.HTML{}
+	for _, tax := range s.arc.Taxonomies {
+		links := make(map[string]template.HTML, len(tax.Terms))
+		for _, term := range tax.Terms {
+			buf.Reset()
+			data := struct{ URL, Name string }{s.root + tax.Kind + "/" + term.Slug + "/", term.Name}
+			if err := t.ExecuteTemplate(&buf, "term-link", data); err != nil {
+				return fmt.Errorf("layout partials.html: %w", err)
+			}
+			links[term.Name] = template.HTML(buf.String())
+		}
+		s.termLinks[tax.Kind] = links
+	}
+	return nil
+}
+
+// joinTermLinks returns the cached links of names, comma-separated.
+func (s *site) joinTermLinks(kind string, names []string) template.HTML {
+	links := s.termLinks[kind]
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if l, ok := links[n]; ok {
+			b.WriteString(string(l))
+		} else {
+			b.WriteString(template.HTMLEscapeString(n))
+		}
+	}
+	return template.HTML(b.String())
 }
 
 // jobs lists every file of the site, and the folders they go in, parents
@@ -293,17 +399,43 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		arc := s.arc
 		body := s.bodies[in]
 		d := incidentPage{
-			base:       s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
-			In:         in,
-			Body:       template.HTML(body.HTML),
-			TOC:        body.TOC,
-			RubricSize: len(arc.Site.Scorecard),
+			base:           s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
+			In:             in,
+			NotFinal:       in.Status != incident.Final,
+			InReview:       in.Status == incident.Review,
+			IsDraft:        in.Status == incident.Draft,
+			Start:          newTimeText(in.Start),
+			End:            newTimeText(in.End),
+			Detected:       newTimeText(in.Detected),
+			ResponderCount: len(in.Responders),
+			Responders:     s.joinTermLinks("responders", in.Responders),
+			Coordinators:   s.joinTermLinks("responders", in.Coordinators),
+			SLOs:           strings.Join(in.SLOs, ", "),
+			Body:           template.HTML(body.HTML),
+			TOC:            body.TOC,
+			RubricSize:     len(arc.Site.Scorecard),
 		}
 		d.Description = in.Impact
-		for _, t := range arc.Taxonomies {
-			if t.Kind == "responders" {
-				continue // shown in the metadata table
+		if in.HasEnd() {
+			d.Duration = formatDuration(in.Duration)
+		}
+		if !in.Detected.IsZero() {
+			d.TTD = formatDuration(in.TTD)
+		}
+		if in.Paged != nil {
+			d.Paged = strconv.FormatInt(*in.Paged, 10)
+			if in.PagedAfterHours != nil {
+				d.Paged += fmt.Sprintf(" (%d after hours)", *in.PagedAfterHours)
 			}
+		}
+		if in.RequestsFailed != nil {
+			d.RequestsFailed = thousands(*in.RequestsFailed)
+		}
+		taskURL := s.taskURLFunc()
+		if taskURL != nil && in.Task != "" {
+			d.TaskURL = taskURL(in.Task)
+		}
+		for _, t := range arc.Taxonomies {
 			var names []string
 			switch t.Kind {
 			case "services":
@@ -317,7 +449,16 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			case "failure-modes":
 				names = nonEmpty(in.FailureMode)
 			}
-			d.Taxa = append(d.Taxa, termLinks{Title: t.Title, Kind: t.Kind, Terms: names})
+			if len(names) > 0 {
+				d.Taxa = append(d.Taxa, taxonLinks{Title: t.Title, Links: s.joinTermLinks(t.Kind, names)})
+			}
+		}
+		for _, a := range in.Actionables {
+			row := actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, Status: a.Status}
+			if taskURL != nil && a.Task != "" {
+				row.TaskURL = taskURL(a.Task)
+			}
+			d.Actions = append(d.Actions, row)
 		}
 		if len(in.Scorecard) > 0 {
 			d.Scorecard = scorecard(arc.Site.Scorecard, in)
@@ -391,11 +532,16 @@ func scorecard(rubric []siteconfig.Question, in *incident.Incident) []scoreGroup
 			index[q.Group] = i
 			groups = append(groups, scoreGroup{Name: q.Group})
 		}
-		row := scoreRow{Question: q.Question}
+		row := scoreRow{Question: q.Question, Class: "none"}
 		if a, ok := in.Answer(q.Key); ok {
 			row.Answer, row.Note = a.Answer, a.Note
+			row.Class = strings.ReplaceAll(a.Answer, "/", "")
 		}
 		groups[i].Rows = append(groups[i].Rows, row)
+	}
+	for i := range groups {
+		groups[i].Rows[0].Group = groups[i].Name
+		groups[i].Rows[0].Span = len(groups[i].Rows)
 	}
 	return groups
 }

@@ -65,6 +65,8 @@ type site struct {
 
 	bodies      map[*incident.Incident]*markdown.Result
 	rows        map[*incident.Incident]template.HTML // table rows, rendered once for every list
+	chrome      map[string]chrome                    // header and footer by section
+	termLinks   map[string]map[string]template.HTML  // kind → term → link
 	pageBodies  map[*archive.Page]*markdown.Result
 	mentionedBy map[string][]*incident.Incident
 	position    map[*incident.Incident]int
@@ -89,31 +91,9 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	if s.root == "" {
 		s.root = "/"
 	}
-	if s.opts.Workers <= 0 {
-		s.opts.Workers = runtime.GOMAXPROCS(0)
-	}
-	s.tmpl, err = parseTemplates(opts.Layouts, s.funcs())
-	if err != nil {
+	if err := s.prepare(ctx); err != nil {
 		return Stats{}, err
 	}
-	ids := make([]string, len(arc.Incidents))
-	s.position = make(map[*incident.Incident]int, len(arc.Incidents))
-	for i, in := range arc.Incidents {
-		ids[i] = in.ID
-		s.position[in] = i
-	}
-	s.md = markdown.New(markdown.Options{
-		UnsafeHTML:  arc.Site.UnsafeHTML,
-		TaskURL:     s.taskURLFunc(),
-		IncidentIDs: ids,
-		IncidentURL: func(id string) (string, bool) {
-			in, ok := arc.Incident(id)
-			if !ok {
-				return "", false
-			}
-			return s.incidentURL(in), true
-		},
-	})
 	// Creating thousands of folders is slow on some file systems; do it
 	// while the CPU-bound Markdown rendering runs.
 	jobs, dirs := s.jobs()
@@ -136,6 +116,41 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 		return Stats{}, err
 	}
 	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load(), Written: s.written}, nil
+}
+
+// prepare parses the templates and builds the Markdown renderer.
+func (s *site) prepare(ctx context.Context) error {
+	var err error
+	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
+	if err != nil {
+		return err
+	}
+	if err := s.prepareChrome(); err != nil {
+		return err
+	}
+	arc := s.arc
+	ids := make([]string, len(arc.Incidents))
+	s.position = make(map[*incident.Incident]int, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		ids[i] = in.ID
+		s.position[in] = i
+	}
+	s.md = markdown.New(markdown.Options{
+		UnsafeHTML:  arc.Site.UnsafeHTML,
+		TaskURL:     s.taskURLFunc(),
+		IncidentIDs: ids,
+		IncidentURL: func(id string) (string, bool) {
+			in, ok := arc.Incident(id)
+			if !ok {
+				return "", false
+			}
+			return s.incidentURL(in), true
+		},
+	})
+	if s.opts.Workers <= 0 {
+		s.opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	return nil
 }
 
 // renderBodies converts every report and page body to HTML in parallel and
