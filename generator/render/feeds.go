@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
@@ -109,14 +110,6 @@ type jsonIncident struct {
 	Mentions        []string `json:"mentions,omitempty"`
 }
 
-type jsonArchive struct {
-	Generator string                `json:"generator"`
-	Site      *siteconfig.Site      `json:"site"`
-	Count     int                   `json:"count"`
-	Incidents []jsonIncident        `json:"incidents"`
-	Terms     map[string][]jsonTerm `json:"terms"`
-}
-
 type jsonTerm struct {
 	Name            string `json:"name"`
 	URL             string `json:"url"`
@@ -124,37 +117,58 @@ type jsonTerm struct {
 	DurationMinutes int64  `json:"duration_minutes"`
 }
 
+// jsonJob writes incidents.json. It streams one report at a time to the
+// file: the whole archive as one value would need tens of megabytes.
 func (s *site) jsonJob() job {
-	return func(buf *bytes.Buffer) (string, error) {
-		out := jsonArchive{Generator: "incidents " + s.opts.Version, Site: s.arc.Site, Count: len(s.arc.Incidents), Terms: map[string][]jsonTerm{}}
-		for _, in := range s.arc.Incidents {
-			j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions}
-			if in.HasEnd() {
-				m := minutes(in.Duration)
-				j.DurationMinutes = &m
+	return func(*bytes.Buffer) (string, error) {
+		const rel = "incidents.json"
+		return "", s.writeStream(rel, func(w *bufio.Writer) error {
+			head, err := json.Marshal(struct {
+				Generator string           `json:"generator"`
+				Site      *siteconfig.Site `json:"site"`
+				Count     int              `json:"count"`
+			}{"incidents " + s.opts.Version, s.arc.Site, len(s.arc.Incidents)})
+			if err != nil {
+				return err
 			}
-			if !in.Detected.IsZero() {
-				m := minutes(in.TTD)
-				j.TTDMinutes = &m
+			w.Write(head[:len(head)-1]) // leave the object open
+			w.WriteString(`,"incidents":[`)
+			enc := json.NewEncoder(w)
+			for i, in := range s.arc.Incidents {
+				if i > 0 {
+					w.WriteByte(',')
+				}
+				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions}
+				if in.HasEnd() {
+					m := minutes(in.Duration)
+					j.DurationMinutes = &m
+				}
+				if !in.Detected.IsZero() {
+					m := minutes(in.TTD)
+					j.TTDMinutes = &m
+				}
+				for _, r := range mergeNewestFirst(s.arc.RelatedBy(in.ID), s.mentionedBy[in.ID]) {
+					j.ReferencedBy = append(j.ReferencedBy, r.ID)
+				}
+				if err := enc.Encode(j); err != nil {
+					return fmt.Errorf("encoding %s: %w", in.ID, err)
+				}
 			}
-			for _, r := range mergeNewestFirst(s.arc.RelatedBy(in.ID), s.mentionedBy[in.ID]) {
-				j.ReferencedBy = append(j.ReferencedBy, r.ID)
+			terms := map[string][]jsonTerm{}
+			for _, t := range s.arc.Taxonomies {
+				list := []jsonTerm{}
+				for _, term := range t.Terms {
+					list = append(list, jsonTerm{Name: term.Name, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
+				}
+				terms[t.Kind] = list
 			}
-			out.Incidents = append(out.Incidents, j)
-		}
-		for _, t := range s.arc.Taxonomies {
-			terms := []jsonTerm{}
-			for _, term := range t.Terms {
-				terms = append(terms, jsonTerm{Name: term.Name, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
+			w.WriteString(`],"terms":`)
+			if err := enc.Encode(terms); err != nil {
+				return fmt.Errorf("encoding terms: %w", err)
 			}
-			out.Terms[t.Kind] = terms
-		}
-		// Compact: the file is large, and tools indent it themselves.
-		enc := json.NewEncoder(buf)
-		if err := enc.Encode(out); err != nil {
-			return "", fmt.Errorf("encoding incidents.json: %w", err)
-		}
-		return "incidents.json", nil
+			w.WriteString("}\n")
+			return nil
+		})
 	}
 }
 

@@ -213,13 +213,7 @@ func (s *site) funcs() template.FuncMap {
 		"title":     title,
 		"last":      func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
 		"termLinks": s.joinTermLinks,
-		"rows": func(ins []*incident.Incident) template.HTML {
-			var b strings.Builder
-			for _, in := range ins {
-				b.WriteString(string(s.rows[in]))
-			}
-			return template.HTML(b.String())
-		},
+		"row":       func(in *incident.Incident) template.HTML { return s.rows[in] },
 	}
 }
 
@@ -316,14 +310,17 @@ func (s *site) jobs() ([]job, []string) {
 	arc := s.arc
 	var jobs []job
 	dirs := []string{"incidents", "years"}
+	// Incident pages first: each frees its body's HTML once written, so the
+	// jobs that build large files in memory (the lists, incidents.json) run
+	// when the heap is smallest.
+	for _, in := range arc.Incidents {
+		jobs = append(jobs, s.incidentJob(in))
+		dirs = append(dirs, "incidents/"+in.Slug)
+	}
 	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.feedJob(), s.jsonJob())
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJob(y))
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
-	}
-	for _, in := range arc.Incidents {
-		jobs = append(jobs, s.incidentJob(in))
-		dirs = append(dirs, "incidents/"+in.Slug)
 	}
 	for _, t := range arc.Taxonomies {
 		jobs = append(jobs, s.taxonomyJob(t))
@@ -474,7 +471,9 @@ func (s *site) incidentJob(in *incident.Incident) job {
 				d.Newer = arc.Incidents[i-1]
 			}
 		}
-		return "incidents/" + in.Slug + "/index.html", s.execute(buf, "incident", d)
+		err := s.execute(buf, "incident", d)
+		body.HTML = nil // written; only this job reads it
+		return "incidents/" + in.Slug + "/index.html", err
 	}
 }
 

@@ -9,6 +9,7 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -263,8 +264,37 @@ func (s *site) makeDirs(dirs []string) error {
 	return errors.Join(errs...)
 }
 
+// writeStream writes rel through a buffered writer, for files too large to
+// build in memory.
+func (s *site) writeStream(rel string, fill func(w *bufio.Writer) error) error {
+	f, err := os.Create(filepath.Join(s.out, filepath.FromSlash(rel)))
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	err = fill(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	info, err := os.Stat(filepath.Join(s.out, filepath.FromSlash(rel)))
+	if err == nil {
+		s.bytes.Add(info.Size())
+	}
+	s.files.Add(1)
+	s.pathsMu.Lock()
+	s.written[rel] = true
+	s.pathsMu.Unlock()
+	return nil
+}
+
 // job renders one output file into buf and returns its path relative to
-// the site root.
+// the site root; a job that wrote its file itself returns "".
 type job func(buf *bytes.Buffer) (rel string, err error)
 
 // run executes the jobs. Each worker renders a page and writes it; since
@@ -285,9 +315,12 @@ func (s *site) run(ctx context.Context, jobs []job) error {
 				if i >= len(jobs) || ctx.Err() != nil || errs[w] != nil {
 					return
 				}
+				if buf.Cap() > 1<<20 {
+					buf = bytes.Buffer{} // do not keep a large page's buffer alive
+				}
 				buf.Reset()
 				rel, err := jobs[i](&buf)
-				if err == nil {
+				if err == nil && rel != "" {
 					err = s.write(rel, buf.Bytes())
 				}
 				if err != nil {
