@@ -34,7 +34,7 @@ type Options struct {
 	Label string
 	// Drafts keeps reports whose status is draft.
 	Drafts bool
-	// Workers is the number of files decoded at once; 0 means one per CPU.
+	// Workers is the number of files decoded at once; 0 means two per CPU.
 	Workers int
 	// Progress, when set, is called as files are decoded.
 	Progress func(done, total int)
@@ -156,9 +156,11 @@ func markdownFiles(fsys fs.FS, dir string) ([]string, error) {
 }
 
 func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig.Site, label func(string) string, opts Options, diags *diag.List) ([]*incident.Incident, error) {
+	// Reading a file waits on the kernel; decoding it is CPU work. Twice as
+	// many workers as CPUs keeps the CPUs busy while some wait.
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	results := make([]*incident.Incident, len(files))
 	lists := make([]diag.List, workers)

@@ -24,9 +24,9 @@ type base struct {
 	Feed        string // a feed for this page, if any
 	Nav         []navItem
 	Version     string
-	// Header and Footer are the "header" and "footer" layouts, executed once
-	// per section.
-	Header, Footer template.HTML
+	// Assets, Header and Footer are the "assets", "header" and "footer"
+	// layouts, executed once per build or per section.
+	Assets, Header, Footer template.HTML
 }
 
 type navItem struct {
@@ -112,11 +112,11 @@ type termLinks struct {
 
 type scoreGroup struct {
 	Name string
-	Rows []scoreRow
+	Rows []template.HTML // "score-row" executed for each line
 }
 
-// scoreRow is a scorecard line; Group and Span are set on a group's first
-// line, for the row-spanning group heading.
+// scoreRow is the data of the "score-row" layout; Group and Span are set on
+// a group's first line, for the row-spanning group heading.
 type scoreRow struct {
 	Group                         string
 	Span                          int
@@ -219,7 +219,7 @@ func (s *site) funcs() template.FuncMap {
 
 func (s *site) base(title, p, section string) base {
 	c := s.chrome[section]
-	return base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version, Nav: c.nav, Header: c.header, Footer: c.footer}
+	return base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version, Nav: c.nav, Assets: s.assets, Header: c.header, Footer: c.footer}
 }
 
 // chrome is the part of a page shared by a whole section.
@@ -270,6 +270,14 @@ func (s *site) prepareChrome() error {
 			*part.dst = template.HTML(buf.String())
 		}
 		s.chrome[sec] = c
+	}
+	buf.Reset()
+	if err := t.ExecuteTemplate(&buf, "assets", base{Site: s.arc.Site, Version: s.opts.Version}); err != nil {
+		return fmt.Errorf("layout base.html: %w", err)
+	}
+	s.assets = template.HTML(buf.String())
+	if err := s.prepareScoreRows(t); err != nil {
+		return err
 	}
 	s.termLinks = map[string]map[string]template.HTML{}
 	for _, tax := range s.arc.Taxonomies {
@@ -458,7 +466,10 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			d.Actions = append(d.Actions, row)
 		}
 		if len(in.Scorecard) > 0 {
-			d.Scorecard = scorecard(arc.Site.Scorecard, in)
+			var err error
+			if d.Scorecard, err = s.scorecard(in); err != nil {
+				return "", err
+			}
 		}
 		d.Related = s.lookup(in.Related)
 		d.RepeatOf = s.lookup(in.RepeatOf)
@@ -519,30 +530,80 @@ func mergeNewestFirst(a, b []*incident.Incident) []*incident.Incident {
 	return out
 }
 
-// scorecard groups a report's answers by the rubric's groups, in rubric
-// order, including unanswered questions so that gaps are visible.
-func scorecard(rubric []siteconfig.Question, in *incident.Incident) []scoreGroup {
-	var groups []scoreGroup
+// answers are the cached variants of a scorecard line without a note.
+var answers = []string{"", incident.Yes, incident.No, incident.NA}
+
+// scoreRows builds the data of every scorecard line for the rubric, in
+// rubric order, grouped, with the given answers (nil: unanswered).
+func scoreRows(rubric []siteconfig.Question, answer func(key string) (incident.ScoredAnswer, bool)) [][]scoreRow {
+	var groups [][]scoreRow
+	var names []string
 	index := map[string]int{}
 	for _, q := range rubric {
 		i, ok := index[q.Group]
 		if !ok {
 			i = len(groups)
 			index[q.Group] = i
-			groups = append(groups, scoreGroup{Name: q.Group})
+			groups = append(groups, nil)
+			names = append(names, q.Group)
 		}
 		row := scoreRow{Question: q.Question, Class: "none"}
-		if a, ok := in.Answer(q.Key); ok {
+		if a, ok := answer(q.Key); ok {
 			row.Answer, row.Note = a.Answer, a.Note
 			row.Class = strings.ReplaceAll(a.Answer, "/", "")
 		}
-		groups[i].Rows = append(groups[i].Rows, row)
+		groups[i] = append(groups[i], row)
 	}
 	for i := range groups {
-		groups[i].Rows[0].Group = groups[i].Name
-		groups[i].Rows[0].Span = len(groups[i].Rows)
+		groups[i][0].Group = names[i]
+		groups[i][0].Span = len(groups[i])
 	}
 	return groups
+}
+
+// prepareScoreRows executes "score-row" for every question and answer
+// without a note, keyed by question and answer.
+func (s *site) prepareScoreRows(t *template.Template) error {
+	s.scoreRowCache = map[string]template.HTML{}
+	var buf bytes.Buffer
+	for _, a := range answers {
+		groups := scoreRows(s.arc.Site.Scorecard, func(string) (incident.ScoredAnswer, bool) {
+			return incident.ScoredAnswer{Answer: a}, a != ""
+		})
+		for _, g := range groups {
+			for _, row := range g {
+				buf.Reset()
+				if err := t.ExecuteTemplate(&buf, "score-row", row); err != nil {
+					return fmt.Errorf("layout partials.html: %w", err)
+				}
+				s.scoreRowCache[row.Question+"\x00"+a] = template.HTML(buf.String())
+			}
+		}
+	}
+	return nil
+}
+
+// scorecard returns a report's scorecard lines, grouped as in the rubric,
+// unanswered questions included so that gaps are visible.
+func (s *site) scorecard(in *incident.Incident) ([]scoreGroup, error) {
+	groups := scoreRows(s.arc.Site.Scorecard, in.Answer)
+	out := make([]scoreGroup, len(groups))
+	var buf bytes.Buffer
+	for i, g := range groups {
+		out[i].Name = g[0].Group
+		for _, row := range g {
+			if row.Note == "" {
+				out[i].Rows = append(out[i].Rows, s.scoreRowCache[row.Question+"\x00"+row.Answer])
+				continue
+			}
+			buf.Reset()
+			if err := s.tmpl["incident"].ExecuteTemplate(&buf, "score-row", row); err != nil {
+				return nil, fmt.Errorf("layout partials.html: %w", err)
+			}
+			out[i].Rows = append(out[i].Rows, template.HTML(buf.String()))
+		}
+	}
+	return out, nil
 }
 
 func (s *site) taxonomyJob(t *archive.Taxonomy) job {

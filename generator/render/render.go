@@ -64,13 +64,15 @@ type site struct {
 	tmpl    map[string]*template.Template
 	md      *markdown.Renderer
 
-	bodies      map[*incident.Incident]*markdown.Result
-	rows        map[*incident.Incident]template.HTML // table rows, rendered once for every list
-	chrome      map[string]chrome                    // header and footer by section
-	termLinks   map[string]map[string]template.HTML  // kind → term → link
-	pageBodies  map[*archive.Page]*markdown.Result
-	mentionedBy map[string][]*incident.Incident
-	position    map[*incident.Incident]int
+	bodies        map[*incident.Incident]*markdown.Result
+	rows          map[*incident.Incident]template.HTML // table rows, rendered once for every list
+	chrome        map[string]chrome                    // header and footer by section
+	assets        template.HTML                        // links to the stylesheet, icon and feed
+	scoreRowCache map[string]template.HTML             // question NUL answer → scorecard line
+	termLinks     map[string]map[string]template.HTML  // kind → term → link
+	pageBodies    map[*archive.Page]*markdown.Result
+	mentionedBy   map[string][]*incident.Incident
+	position      map[*incident.Incident]int
 
 	out       string
 	files     atomic.Int64
