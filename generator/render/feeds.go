@@ -18,70 +18,57 @@ import (
 // polls daily, small enough that a feed stays cheap to fetch.
 const feedSize = 50
 
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-}
-
-type atomEntry struct {
-	Title      string         `xml:"title"`
-	ID         string         `xml:"id"`
-	Updated    string         `xml:"updated"`
-	Published  string         `xml:"published"`
-	Link       atomLink       `xml:"link"`
-	Summary    string         `xml:"summary,omitempty"`
-	Categories []atomCategory `xml:"category"`
-}
-
-type atomCategory struct {
-	Term string `xml:"term,attr"`
-}
-
+// writeFeed writes an Atom feed of the newest reports. Feeds are written
+// directly rather than through encoding/xml: a large archive has one per
+// term, thousands in all, and reflection dominated their cost.
 func (s *site) writeFeed(buf *bytes.Buffer, title, selfPath, htmlPath string, ins []*incident.Incident) error {
 	if len(ins) > feedSize {
 		ins = ins[:feedSize]
 	}
-	f := atomFeed{
-		Title:   title,
-		ID:      s.absolute(selfPath),
-		Updated: newest(ins).Format(time.RFC3339),
-		Links: []atomLink{
-			{Href: s.absolute(selfPath), Rel: "self", Type: "application/atom+xml"},
-			{Href: s.absolute(htmlPath), Rel: "alternate", Type: "text/html"},
-		},
-	}
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	element(buf, " ", "title", title)
+	element(buf, " ", "id", s.absolute(selfPath))
+	element(buf, " ", "updated", newest(ins).Format(time.RFC3339))
+	link(buf, " ", s.absolute(selfPath), "self", "application/atom+xml")
+	link(buf, " ", s.absolute(htmlPath), "alternate", "text/html")
 	for _, in := range ins {
-		e := atomEntry{
-			Title:     in.Title,
-			ID:        s.absolute(s.incidentURL(in)),
-			Updated:   updated(in).Format(time.RFC3339),
-			Published: in.Start.Format(time.RFC3339),
-			Link:      atomLink{Href: s.absolute(s.incidentURL(in)), Rel: "alternate", Type: "text/html"},
-			Summary:   in.Impact,
+		u := s.absolute(s.incidentURL(in))
+		buf.WriteString(" <entry>\n")
+		element(buf, "  ", "title", in.Title)
+		element(buf, "  ", "id", u)
+		element(buf, "  ", "updated", updated(in).Format(time.RFC3339))
+		element(buf, "  ", "published", in.Start.Format(time.RFC3339))
+		link(buf, "  ", u, "alternate", "text/html")
+		if in.Impact != "" {
+			element(buf, "  ", "summary", in.Impact)
 		}
 		for _, svc := range in.Services {
-			e.Categories = append(e.Categories, atomCategory{Term: svc})
+			buf.WriteString(`  <category term="`)
+			escapeXML(buf, svc)
+			buf.WriteString("\"></category>\n")
 		}
-		f.Entries = append(f.Entries, e)
+		buf.WriteString(" </entry>\n")
 	}
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(f); err != nil {
-		return fmt.Errorf("encoding feed %s: %w", selfPath, err)
-	}
-	buf.WriteByte('\n')
+	buf.WriteString("</feed>\n")
 	return nil
+}
+
+func element(buf *bytes.Buffer, indent, name, text string) {
+	buf.WriteString(indent + "<" + name + ">")
+	escapeXML(buf, text)
+	buf.WriteString("</" + name + ">\n")
+}
+
+func link(buf *bytes.Buffer, indent, href, rel, typ string) {
+	buf.WriteString(indent + `<link href="`)
+	escapeXML(buf, href)
+	buf.WriteString(`" rel="` + rel + `" type="` + typ + "\"></link>\n")
+}
+
+// escapeXML escapes text for element content and attribute values alike.
+func escapeXML(buf *bytes.Buffer, s string) {
+	_ = xml.EscapeText(buf, []byte(s))
 }
 
 func (s *site) feedJob() job {

@@ -87,6 +87,25 @@ type incidentPage struct {
 	Older, Newer                *incident.Incident
 }
 
+// rowData is the data of the "incident-row" layout.
+type rowData struct {
+	In       *incident.Incident
+	URL      string
+	Start    timeText
+	Date     string
+	Services template.HTML
+	Duration string // "" while ongoing
+	Minutes  int64
+}
+
+func (s *site) newRow(in *incident.Incident) rowData {
+	r := rowData{In: in, URL: s.incidentURL(in), Start: newTimeText(in.Start), Date: formatDate(in.Start), Services: s.joinTermLinks("services", in.Services)}
+	if in.HasEnd() {
+		r.Duration, r.Minutes = formatDuration(in.Duration), minutes(in.Duration)
+	}
+	return r
+}
+
 // timeText is a time for a <time> element; both are "" when unknown.
 type timeText struct{ ISO, Text string }
 

@@ -181,7 +181,7 @@ func (s *site) renderBodies(ctx context.Context) error {
 					continue
 				}
 				buf.Reset()
-				if err := s.tmpl["incidents"].ExecuteTemplate(&buf, "incident-row", ins[i]); err != nil {
+				if err := s.tmpl["incidents"].ExecuteTemplate(&buf, "incident-row", s.newRow(ins[i])); err != nil {
 					errs[i] = fmt.Errorf("layout partials.html: %w", err)
 					continue
 				}
