@@ -493,3 +493,47 @@ func snapshot(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+func TestLayoutsOverride(t *testing.T) {
+	dir := writeArchive(t, testArchive)
+	layouts := filepath.Join(dir, "layouts")
+	if err := os.MkdirAll(filepath.Join(layouts, "static"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Replace one page layout and add a static file; everything else keeps
+	// the built-in layouts.
+	if err := os.WriteFile(filepath.Join(layouts, "404.html"), []byte(`{{define "main"}}<p>Custom {{.Site.Title}} not-found page</p>{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(layouts, "static", "extra.css"), []byte("p{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Layouts: layouts}); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		"404.html":         "<p>Custom Test archive not-found page</p>",
+		"static/extra.css": "p{}",
+		"static/style.css": "prefers-color-scheme",
+		"index.html":       "Latest incidents",
+	} {
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(file)))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s: want %q (err %v)", file, want, err)
+		}
+	}
+
+	// A broken layout is an error naming the file, and public/ is untouched.
+	before := snapshot(t, out)
+	if err := os.WriteFile(filepath.Join(layouts, "incident.html"), []byte(`{{define "main"}}{{.Nope`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Layouts: layouts})
+	if err == nil || !strings.Contains(err.Error(), "incident.html") {
+		t.Fatalf("err = %v, want one naming incident.html", err)
+	}
+	if snapshot(t, out) != before {
+		t.Error("a failed build changed public/")
+	}
+}
