@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/incidents-archive/incidents/generator/testutil"
+
 	"golang.org/x/net/html"
 
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -97,15 +99,7 @@ Body with <script>alert(7)</script> and [a link](javascript:alert(8)).
 func writeArchive(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, "content", filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, filepath.Join(dir, "content"), files)
 	return dir
 }
 

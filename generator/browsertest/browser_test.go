@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incidents-archive/incidents/generator/testutil"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -119,15 +121,7 @@ func serveSite(ctx context.Context, t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "content")
-	for name, data := range archiveFiles {
-		p := filepath.Join(src, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteFiles(t, src, archiveFiles)
 	dest := filepath.Join(dir, "public")
 
 	ts := httptest.NewUnstartedServer(server.Handler(dest))

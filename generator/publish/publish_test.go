@@ -6,21 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
 // site writes files (name → content) into dir and returns them as the
 // written set.
 func site(t *testing.T, files map[string]string) func(dir string) (map[string]bool, error) {
 	return func(dir string) (map[string]bool, error) {
+		testutil.WriteFiles(t, dir, files)
 		written := map[string]bool{}
-		for name, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		for name := range files {
 			written[name] = true
 		}
 		return written, nil

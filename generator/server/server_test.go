@@ -10,31 +10,21 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
 func site(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
 	dir := filepath.Join(root, "public")
-	files := map[string]string{
-		"index.html":             "home",
-		"404.html":               "custom not found",
-		"incidents/a/index.html": "incident a",
-		"static/style.css":       "body{}",
-	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A secret beside the site that no request may reach.
-	if err := os.WriteFile(filepath.Join(root, "secret.txt"), []byte("secret"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testutil.WriteFiles(t, root, map[string]string{
+		"public/index.html":             "home",
+		"public/404.html":               "custom not found",
+		"public/incidents/a/index.html": "incident a",
+		"public/static/style.css":       "body{}",
+		"secret.txt":                    "secret", // beside the site: no request may reach it
+	})
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
