@@ -257,6 +257,9 @@ func (s *site) navItems(section string) []navItem {
 		{Label: "Failure modes", URL: s.root + "failure-modes/"},
 	}
 	for _, pg := range s.arc.Pages {
+		if pg.Describes != "" {
+			continue // reached from its taxonomy's pages
+		}
 		items = append(items, navItem{Label: pg.Title, URL: s.pageURL(pg)})
 	}
 	for i := range items {
