@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +150,12 @@ func TestSiteLinks(t *testing.T) {
 	if len(pages) < 20 {
 		t.Fatalf("only %d pages written", len(pages))
 	}
+	// Every page has the site's header and footer, so no page is a dead end.
+	for from, doc := range pages {
+		if !hasClass(doc, "site-header") || !hasClass(doc, "site-footer") {
+			t.Errorf("%s lacks the site header or footer", from)
+		}
+	}
 	// Every internal link must lead to a file, and every fragment to an id
 	// on the target page.
 	checked := 0
@@ -258,6 +265,22 @@ func links(n *html.Node) []string {
 	}
 	walk(n)
 	return out
+}
+
+func hasClass(n *html.Node, class string) bool {
+	if n.Type == html.ElementNode {
+		for _, a := range n.Attr {
+			if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+				return true
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasClass(c, class) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasID(n *html.Node, id string) bool {

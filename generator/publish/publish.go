@@ -11,6 +11,10 @@
 // destination keeps two builds from using the spare at once.
 //
 // The cost is disk space: two copies of the site.
+//
+// Build only ever deletes or replaces folders it made: each output holds a
+// marker file, and a destination or spare without one is refused unless it
+// is empty. A mistyped --dest can therefore not wipe a folder of reports.
 package publish
 
 import (
@@ -33,8 +37,16 @@ func Build(dest string, fill func(dir string) (written map[string]bool, err erro
 	if err != nil {
 		return fmt.Errorf("output folder: %w", err)
 	}
-	if info, err := os.Lstat(dest); err == nil && !info.IsDir() {
-		return fmt.Errorf("output %s exists and is not a folder", dest)
+	if info, err := os.Lstat(dest); err == nil {
+		switch {
+		case info.Mode()&os.ModeSymlink != 0:
+			return fmt.Errorf("output %s is a symbolic link; give the folder it points to", dest)
+		case !info.IsDir():
+			return fmt.Errorf("output %s exists and is not a folder", dest)
+		}
+		if err := checkOwned(dest); err != nil {
+			return err
+		}
 	}
 	parent, name := filepath.Split(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -48,21 +60,48 @@ func Build(dest string, fill func(dir string) (written map[string]bool, err erro
 
 	spare := SpareDir(dest)
 	if info, err := os.Lstat(spare); err == nil && !info.IsDir() {
-		if err := os.Remove(spare); err != nil {
-			return fmt.Errorf("removing %s: %w", spare, err)
-		}
+		return fmt.Errorf("%s is in the way of the build folder; remove it", spare)
 	}
 	if err := os.Mkdir(spare, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("creating a build folder beside %s: %w", dest, err)
+	}
+	if err := checkOwned(spare); err != nil {
+		return err
+	}
+	// Mark the spare first, so that even a build killed half-way leaves a
+	// folder the next build recognises as its own.
+	if err := os.WriteFile(filepath.Join(spare, Marker), []byte(markerText), 0o644); err != nil {
+		return fmt.Errorf("marking the build folder: %w", err)
 	}
 	written, err := fill(spare)
 	if err != nil {
 		return err
 	}
+	written[Marker] = true
 	if err := prune(spare, written); err != nil {
 		return err
 	}
 	return swap(spare, dest)
+}
+
+// Marker is the file that marks a folder as output of incidents build.
+const Marker = ".incidents-output"
+
+const markerText = "This folder is written by 'incidents build', which replaces it as a whole.\n"
+
+// checkOwned refuses a non-empty folder that does not hold the marker.
+func checkOwned(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, Marker)); err == nil {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s holds files that incidents did not write (no %s in it); the build replaces its output folder as a whole, so give an empty or new folder, or remove this one yourself", dir, Marker)
 }
 
 // SpareDir is the hidden folder beside dest that builds write into.

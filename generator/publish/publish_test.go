@@ -58,15 +58,15 @@ func TestBuild(t *testing.T) {
 		want  string // the tree of dest afterwards
 	}{
 		{"first build creates dest and its parent", map[string]string{"index.html": "v1", "a/index.html": "a1"}, false,
-			"a/ a/index.html=a1 index.html=v1"},
+			".incidents-output=" + markerText + " a/ a/index.html=a1 index.html=v1"},
 		{"second build", map[string]string{"index.html": "v2", "b/index.html": "b2"}, false,
-			"b/ b/index.html=b2 index.html=v2"},
+			".incidents-output=" + markerText + " b/ b/index.html=b2 index.html=v2"},
 		{"a failed build changes nothing", map[string]string{"index.html": "half"}, true,
-			"b/ b/index.html=b2 index.html=v2"},
+			".incidents-output=" + markerText + " b/ b/index.html=b2 index.html=v2"},
 		{"third build reuses the spare and removes what it did not write", map[string]string{"index.html": "v3", "c/d/index.html": "c3"}, false,
-			"c/ c/d/ c/d/index.html=c3 index.html=v3"},
+			".incidents-output=" + markerText + " c/ c/d/ c/d/index.html=c3 index.html=v3"},
 		{"fourth build", map[string]string{"index.html": "v4"}, false,
-			"index.html=v4"},
+			".incidents-output=" + markerText + " index.html=v4"},
 	}
 	boom := errors.New("boom")
 	for _, step := range steps {
@@ -88,7 +88,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("dest mode = %v, %v; want 0755", info.Mode(), err)
 	}
 	// The spare holds the build before last, and nothing else is left.
-	if got := tree(t, SpareDir(dest)); got != "c/ c/d/ c/d/index.html=c3 index.html=v3" {
+	if got := tree(t, SpareDir(dest)); got != ".incidents-output="+markerText+" c/ c/d/ c/d/index.html=c3 index.html=v3" {
 		t.Errorf("spare = %s", got)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dest))
@@ -113,5 +113,56 @@ func TestBuildRefusesAFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(dest); string(b) != "not a folder" {
 		t.Error("the file was changed")
+	}
+}
+
+// TestBuildRefusesFoldersItDidNotWrite guards against a mistyped --dest:
+// a folder of reports must never be swapped away or pruned.
+func TestBuildRefusesFoldersItDidNotWrite(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dest string)
+	}{
+		{"destination with other files", func(t *testing.T, dest string) {
+			testutil.WriteFiles(t, dest, map[string]string{"incidents/a.md": "report"})
+		}},
+		{"spare with other files", func(t *testing.T, dest string) {
+			testutil.WriteFiles(t, SpareDir(dest), map[string]string{"notes.txt": "mine"})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			dest := filepath.Join(root, "public")
+			tt.setup(t, dest)
+			before := tree(t, root)
+			err := Build(dest, func(dir string) (map[string]bool, error) {
+				t.Error("fill must not run")
+				return nil, nil
+			})
+			if err == nil || !strings.Contains(err.Error(), "did not write") {
+				t.Fatalf("err = %v", err)
+			}
+			// Only the lock file may appear.
+			if after := strings.TrimPrefix(tree(t, root), ".public.lock= "); after != before {
+				t.Errorf("files changed:\n%s\n%s", before, after)
+			}
+		})
+	}
+	// An empty destination is fine, and so is a symlink refused clearly.
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(dest, site(t, map[string]string{"index.html": "x"})); err != nil {
+		t.Errorf("empty destination: %v", err)
+	}
+	link := filepath.Join(root, "link")
+	if err := os.Symlink(dest, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Build(link, site(t, nil)); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("symlink destination: %v", err)
 	}
 }

@@ -237,7 +237,10 @@ func (s *site) funcs() template.FuncMap {
 }
 
 func (s *site) base(title, p, section string) base {
-	c := s.chrome[section]
+	c, ok := s.chrome[section]
+	if !ok {
+		c = s.chrome[""] // a section without a menu entry: nothing is current
+	}
 	return base{Site: s.arc.Site, Title: title, Path: p, Version: s.opts.Version, Nav: c.nav, Assets: s.assets, Header: c.header, Footer: c.footer}
 }
 
