@@ -75,6 +75,10 @@ Unlike 2015-04-23 mediawiki-api this was a fast failure.
 ## Timeline
 
 - 22:05 deploy
+
+## Scorecard
+
+Discussed in the review meeting.
 `,
 	"incidents/2009/old.md":   "---\nid: 2009 outage\ntitle: The old outage\nstart: 2009-06-01\n---\nNo details survive.\n",
 	"incidents/2026/draft.md": "---\nid: 2026-01-01 draft\ntitle: Not yet\nstatus: draft\nstart: 2026-01-01\n---\nTBD\n",
@@ -150,8 +154,16 @@ func TestSiteLinks(t *testing.T) {
 	if len(pages) < 20 {
 		t.Fatalf("only %d pages written", len(pages))
 	}
-	// Every page has the site's header and footer, so no page is a dead end.
+	// Every page has the site's header and footer, so no page is a dead end,
+	// and no id twice, so every anchor leads to one place.
 	for from, doc := range pages {
+		seen := map[string]bool{}
+		for _, id := range ids(doc) {
+			if seen[id] {
+				t.Errorf("%s: id %q appears twice", from, id)
+			}
+			seen[id] = true
+		}
 		if !hasClass(doc, "site-header") || !hasClass(doc, "site-footer") {
 			t.Errorf("%s lacks the site header or footer", from)
 		}
@@ -264,6 +276,22 @@ func links(n *html.Node) []string {
 		}
 	}
 	walk(n)
+	return out
+}
+
+// ids lists every id attribute in the document.
+func ids(n *html.Node) []string {
+	var out []string
+	if n.Type == html.ElementNode {
+		for _, a := range n.Attr {
+			if a.Key == "id" {
+				out = append(out, a.Val)
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, ids(c)...)
+	}
 	return out
 }
 
@@ -552,5 +580,26 @@ func TestLayoutsOverride(t *testing.T) {
 	}
 	if snapshot(t, out) != before {
 		t.Error("a failed build changed public/")
+	}
+}
+
+func TestScorecardWithRepeatedQuestionText(t *testing.T) {
+	dir := writeArchive(t, map[string]string{
+		"site.yaml": "scorecard:\n  - {key: a, group: People, question: Was it handled well?}\n  - {key: b, group: Process, question: Was it handled well?}\n",
+		"incidents/x.md": "---\nid: 2026-01-01 x\ntitle: X\nstart: 2026-01-01\nscorecard: {a: yes, b: no}\n---\n",
+	})
+	out := filepath.Join(dir, "public")
+	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "incidents", "2026-01-01-x", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{`rowspan="1">People</th>`, `rowspan="1">Process</th>`, `answer-yes">yes`, `answer-no">no`} {
+		if strings.Count(page, want) != 1 {
+			t.Errorf("want %q once, found %d times", want, strings.Count(page, want))
+		}
 	}
 }

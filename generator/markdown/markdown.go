@@ -39,6 +39,9 @@ type Options struct {
 	// IncidentURL gives the permalink of a mentioned id; ok is false for a
 	// report that is not published, which then stays plain text.
 	IncidentURL func(id string) (url string, ok bool)
+	// ReservedIDs are element ids the page around the document uses; a
+	// heading that would get one gets a numbered id instead ("scorecard-1").
+	ReservedIDs []string
 }
 
 // Renderer converts Markdown to HTML. It is safe for concurrent use.
@@ -100,7 +103,11 @@ func New(opts Options) *Renderer {
 
 // Render converts src.
 func (r *Renderer) Render(src []byte) (*Result, error) {
-	doc := r.md.Parser().Parse(text.NewReader(src))
+	pc := parser.NewContext()
+	for _, id := range r.opts.ReservedIDs {
+		pc.IDs().Put([]byte(id))
+	}
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	res := &Result{Anchors: map[string]bool{}}
 	r.rewrite(doc, src, res)
 	var buf bytes.Buffer

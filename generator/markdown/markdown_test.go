@@ -115,6 +115,19 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestReservedIDs(t *testing.T) {
+	r := New(Options{ReservedIDs: []string{"scorecard", "main"}})
+	res, err := r.Render([]byte("## Scorecard\n\n## Main\n\n## Timeline\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<h2 id="scorecard-1">`, `<h2 id="main-1">`, `<h2 id="timeline">`} {
+		if !strings.Contains(string(res.HTML), want) {
+			t.Errorf("missing %s in %s", want, res.HTML)
+		}
+	}
+}
+
 func TestRenderUnsafeHTML(t *testing.T) {
 	res, err := newTestRenderer(true).Render([]byte("a <kbd>Ctrl</kbd> b\n"))
 	if err != nil {

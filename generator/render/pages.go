@@ -137,6 +137,7 @@ type scoreGroup struct {
 // scoreRow is the data of the "score-row" layout; Group and Span are set on
 // a group's first line, for the row-spanning group heading.
 type scoreRow struct {
+	Key                           string // rubric key
 	Group                         string
 	Span                          int
 	Question, Answer, Class, Note string
@@ -572,7 +573,7 @@ func scoreRows(rubric []siteconfig.Question, answer func(key string) (incident.S
 			groups = append(groups, nil)
 			names = append(names, q.Group)
 		}
-		row := scoreRow{Question: q.Question, Class: "none"}
+		row := scoreRow{Key: q.Key, Question: q.Question, Class: "none"}
 		if a, ok := answer(q.Key); ok {
 			row.Answer, row.Note = a.Answer, a.Note
 			row.Class = strings.ReplaceAll(a.Answer, "/", "")
@@ -601,12 +602,16 @@ func (s *site) prepareScoreRows(t *template.Template) error {
 				if err := t.ExecuteTemplate(&buf, "score-row", row); err != nil {
 					return fmt.Errorf("layout partials.html: %w", err)
 				}
-				s.scoreRowCache[row.Question+"\x00"+a] = template.HTML(buf.String())
+				s.scoreRowCache[scoreKey(row.Key, a)] = template.HTML(buf.String())
 			}
 		}
 	}
 	return nil
 }
+
+// scoreKey identifies a cached scorecard line: rubric keys are unique,
+// question texts need not be.
+func scoreKey(key, answer string) string { return key + "\x00" + answer }
 
 // scorecard returns a report's scorecard lines, grouped as in the rubric,
 // unanswered questions included so that gaps are visible.
@@ -618,7 +623,7 @@ func (s *site) scorecard(in *incident.Incident) ([]scoreGroup, error) {
 		out[i].Name = g[0].Group
 		for _, row := range g {
 			if row.Note == "" {
-				out[i].Rows = append(out[i].Rows, s.scoreRowCache[row.Question+"\x00"+row.Answer])
+				out[i].Rows = append(out[i].Rows, s.scoreRowCache[scoreKey(row.Key, row.Answer)])
 				continue
 			}
 			buf.Reset()

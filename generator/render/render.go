@@ -121,6 +121,10 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load(), Written: s.written}, nil
 }
 
+// reservedIDs are the element ids the layouts give their own sections;
+// headings in reports and pages must not take them.
+var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "toc-h", "scorecard", "action-items", "links-h", "terms-h"}
+
 // prepare parses the templates and builds the Markdown renderer.
 func (s *site) prepare(ctx context.Context) error {
 	var err error
@@ -142,6 +146,7 @@ func (s *site) prepare(ctx context.Context) error {
 		UnsafeHTML:  arc.Site.UnsafeHTML,
 		TaskURL:     s.taskURLFunc(),
 		IncidentIDs: ids,
+		ReservedIDs: reservedIDs,
 		IncidentURL: func(id string) (string, bool) {
 			in, ok := arc.Incident(id)
 			if !ok {

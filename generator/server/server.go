@@ -37,7 +37,13 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info, err := os.Stat(full)
 	if err == nil && info.IsDir() {
 		if !strings.HasSuffix(r.URL.Path, "/") {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// Redirect to the cleaned path: the raw one could be
+			// "//other.host/..", which a browser would follow off the site.
+			target := name + "/"
+			if name == "/" {
+				target = "/"
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
 			return
 		}
 		full = filepath.Join(full, "index.html")

@@ -45,6 +45,7 @@ func TestHandler(t *testing.T) {
 		{"GET", "/incidents/a/", 200, "incident a", ""},
 		{"GET", "/incidents/a", 301, "", "/incidents/a/"},
 		{"GET", "/static/style.css", 200, "body{}", ""},
+		{"GET", "//evil.example/..%2Fincidents/a", 301, "", "/incidents/a/"},
 		{"GET", "/nope/", 404, "custom not found", ""},
 		{"GET", "/empty/", 404, "custom not found", ""},
 		{"GET", "/../secret.txt", 404, "custom not found", ""},
