@@ -585,7 +585,7 @@ func TestLayoutsOverride(t *testing.T) {
 
 func TestScorecardWithRepeatedQuestionText(t *testing.T) {
 	dir := writeArchive(t, map[string]string{
-		"site.yaml": "scorecard:\n  - {key: a, group: People, question: Was it handled well?}\n  - {key: b, group: Process, question: Was it handled well?}\n",
+		"site.yaml":      "scorecard:\n  - {key: a, group: People, question: Was it handled well?}\n  - {key: b, group: Process, question: Was it handled well?}\n",
 		"incidents/x.md": "---\nid: 2026-01-01 x\ntitle: X\nstart: 2026-01-01\nscorecard: {a: yes, b: no}\n---\n",
 	})
 	out := filepath.Join(dir, "public")

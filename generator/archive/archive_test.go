@@ -178,3 +178,38 @@ func TestLoadWithoutIncidentsFolder(t *testing.T) {
 		t.Fatalf("err = %v, want no incidents/ folder", err)
 	}
 }
+
+func TestTermSlugsAreStable(t *testing.T) {
+	files := fstest.MapFS{
+		"incidents/a.md": report("2020-01-01 a", "A", "2020-01-01", "responders: [Ana Berg, 田中]", "services: [Parsoid]"),
+		"incidents/b.md": report("2021-01-01 b", "B", "2021-01-01", "responders: [ana berg, 山田]", "services: [parsoid]"),
+	}
+	a, diags := load(t, files, Options{})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	slugs := map[string]string{}
+	for _, term := range a.Taxonomy("responders").Terms {
+		slugs[term.Name] = term.Slug
+	}
+	if slugs["Ana Berg"] != "ana-berg" {
+		t.Errorf("the first-seen name keeps the plain slug: %v", slugs)
+	}
+	if slugs["ana berg"] != "ana-berg-"+nameHash("ana berg") {
+		t.Errorf("a later name that slugifies alike gets a suffix from its own name: %v", slugs)
+	}
+	if slugs["田中"] == slugs["山田"] || !strings.HasPrefix(slugs["田中"], "term-") {
+		t.Errorf("names without Latin letters get distinct hashed slugs: %v", slugs)
+	}
+	if n := len(a.Taxonomy("services").Terms); n != 1 {
+		t.Errorf("Parsoid and parsoid are one service, got %d terms", n)
+	}
+	// Adding a newer report with a colliding name moves nothing.
+	files["incidents/c.md"] = report("2022-01-01 c", "C", "2022-01-01", "responders: [ANA BERG]")
+	a2, _ := load(t, files, Options{})
+	for _, term := range a2.Taxonomy("responders").Terms {
+		if old, ok := slugs[term.Name]; ok && old != term.Slug {
+			t.Errorf("%s moved from %s to %s", term.Name, old, term.Slug)
+		}
+	}
+}

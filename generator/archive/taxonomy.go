@@ -1,6 +1,8 @@
 package archive
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"time"
 
@@ -122,35 +124,36 @@ func buildTaxonomies(site *siteconfig.Site, ins []*incident.Incident) []*Taxonom
 	return out
 }
 
-// disambiguateSlugs keeps term permalinks unique when two names slugify
-// alike ("C++" and "c"), by numbering the later ones in name order.
+// disambiguateSlugs keeps term permalinks unique and stable when two names
+// slugify alike ("C++" and "c", "Ana Berg" and "ana berg"). The name that
+// appeared first in the archive keeps the plain slug; the others get a
+// suffix derived from the name itself, so adding reports never moves an
+// existing term's page. A name with no letters or digits to slugify (such
+// as one in a non-Latin script) gets a slug derived from its hash.
 func disambiguateSlugs(terms []*Term) {
-	byName := append([]*Term(nil), terms...)
-	sort.Slice(byName, func(i, j int) bool { return byName[i].Name < byName[j].Name })
-	used := map[string]bool{}
-	for _, t := range byName {
-		if t.Slug == "" {
-			t.Slug = "term"
+	byAge := append([]*Term(nil), terms...)
+	first := func(t *Term) time.Time { return t.Incidents[len(t.Incidents)-1].Start }
+	sort.Slice(byAge, func(i, j int) bool {
+		a, b := first(byAge[i]), first(byAge[j])
+		if !a.Equal(b) {
+			return a.Before(b)
 		}
-		base, n := t.Slug, 2
-		for used[t.Slug] {
-			t.Slug = base + "-" + itoa(n)
-			n++
+		return byAge[i].Name < byAge[j].Name
+	})
+	used := map[string]bool{}
+	for _, t := range byAge {
+		if t.Slug == "" {
+			t.Slug = "term-" + nameHash(t.Name)
+		}
+		if used[t.Slug] {
+			t.Slug += "-" + nameHash(t.Name)
 		}
 		used[t.Slug] = true
 	}
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+// nameHash is a short, stable digest of a name.
+func nameHash(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:4])
 }

@@ -110,7 +110,13 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 	case "services":
 		var out []string
 		for _, s := range dec.Strings(f.Key, v) {
-			out = append(out, site.CanonicalService(s))
+			if site.InCatalogue(s) {
+				out = append(out, site.CanonicalService(s))
+			} else {
+				// Like sites and causes, names outside the catalogue are
+				// compared without case: "Parsoid" and "parsoid" are one.
+				out = append(out, strings.ToLower(s))
+			}
 		}
 		in.Services = dedupe(out)
 	case "sites":
