@@ -88,10 +88,11 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 		in.Task = dec.String(f.Key, v)
 		checkTask(dec, f.Line, f.Key, in.Task)
 	case "start":
-		in.Start, _ = dec.Time(f.Key, v)
-		if in.Start.IsZero() && dec.String(f.Key, v) == "" {
+		if matter.IsScalar(v) && strings.TrimSpace(v.Value) == "" {
 			dec.Diags.Errorf(dec.Path, f.Line, f.Key, "is empty; the start time is required")
+			break
 		}
+		in.Start, _ = dec.Time(f.Key, v)
 	case "end":
 		in.End, _ = dec.Time(f.Key, v)
 	case "detected":

@@ -106,6 +106,16 @@ func TestParseErrors(t *testing.T) {
 			want: []string{"2:id: expected a single value, got a list", "5:paged: expected a whole number, got \"many\"", "6:services: expected a list of values, got a mapping"},
 		},
 		{
+			name: "start of the wrong shape is one error",
+			in:   "---\nid: a\ntitle: b\nstart: [1, 2]\n---\n",
+			want: []string{"4:start: expected a single value, got a list"},
+		},
+		{
+			name: "empty start",
+			in:   "---\nid: a\ntitle: b\nstart:\n---\n",
+			want: []string{"4:start: is empty; the start time is required"},
+		},
+		{
 			name: "negative and inconsistent numbers",
 			in:   "---\nid: a\ntitle: b\nstart: 2026-01-01\npaged: 2\npaged_after_hours: 3\nrequests_failed: -5\n---\n",
 			want: []string{"6:paged_after_hours: 3 is more than paged (2)", "7:requests_failed: must not be negative"},

@@ -222,11 +222,16 @@ func parseYAML(path string, raw []byte, offset int, what string) (*yaml.Node, *d
 	c := &converter{anchors: map[string]*yaml.Node{}}
 	root, err := c.node(docs[0].Body)
 	if err != nil {
-		line := 1
-		if m := yamlLine.FindStringSubmatch("yaml: " + err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
+		var de *depthError
+		if errors.As(err, &de) {
+			return fail(de.line, de.Error())
 		}
-		return fail(line, err.Error())
+		line, msg := 1, err.Error()
+		if m := yamlLine.FindStringSubmatch("yaml: " + msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		return fail(line, msg)
 	}
 	return finishYAML(path, root, offset, what)
 }
@@ -234,7 +239,7 @@ func parseYAML(path string, raw []byte, offset int, what string) (*yaml.Node, *d
 // finishYAML checks a parsed tree and moves its lines to file lines.
 func finishYAML(path string, root *yaml.Node, offset int, what string) (*yaml.Node, *diag.Diagnostic) {
 	if err := checkDepth(root, 0); err != nil {
-		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + root.Line, Message: what + " is not valid YAML: " + err.Error()}
+		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + err.line, Message: what + " is not valid YAML: " + err.Error()}
 	}
 	if d := checkDuplicateKeys(path, root, offset); d != nil {
 		return nil, d
@@ -256,10 +261,17 @@ func yamlErrorPosition(err error) (int, string) {
 	return 1, err.Error()
 }
 
+// depthError reports nesting beyond maxDepth at a line of the YAML text.
+type depthError struct{ line int }
+
+func (e *depthError) Error() string {
+	return fmt.Sprintf("nested more than %d levels deep", maxDepth)
+}
+
 // checkDepth bounds nesting, which no report needs beyond a few levels.
-func checkDepth(n *yaml.Node, depth int) error {
+func checkDepth(n *yaml.Node, depth int) *depthError {
 	if depth > maxDepth {
-		return fmt.Errorf("line %d: nested more than %d levels deep", n.Line, maxDepth)
+		return &depthError{line: n.Line}
 	}
 	for _, c := range n.Content {
 		if err := checkDepth(c, depth+1); err != nil {

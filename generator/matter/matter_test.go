@@ -53,6 +53,8 @@ func TestSplit(t *testing.T) {
 		{name: "yaml duplicate key", in: "---\nid: a\nid: b\n---\n", err: "already defined at line 2", errLine: 3},
 		{name: "yaml error on first line", in: "---\na: b: c\n---\n", err: "not valid YAML", errLine: 2},
 		{name: "yaml unterminated string", in: "---\nid: a\ntitle: \"open\nx: 1\n---\n", err: "not valid YAML", errLine: 3},
+		{name: "too deep", in: "---\nid: a\ntitle: b\n\nx: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n---\n", err: "nested more than 64 levels deep", errLine: 5},
+		{name: "too deep for the fallback parser", in: "---\nid: a\nq: {k: paged?}\nx: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n---\n", err: "nested more than 64 levels deep", errLine: 4},
 		{name: "toml syntax", in: "+++\nid = \"a\"\ntitle = \n+++\n", err: "not valid TOML", errLine: 3},
 	}
 	for _, tt := range tests {

@@ -26,17 +26,17 @@ type converter struct {
 const maxDepth = 64
 
 func (c *converter) node(n ast.Node) (*yaml.Node, error) {
-	c.depth++
-	defer func() { c.depth-- }()
-	if c.depth > maxDepth {
-		return nil, fmt.Errorf("nested more than %d levels deep", maxDepth)
-	}
 	if n == nil {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"}, nil
 	}
 	line := 0
 	if tok := n.GetToken(); tok != nil && tok.Position != nil {
 		line = tok.Position.Line
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxDepth {
+		return nil, &depthError{line: line}
 	}
 	switch n := n.(type) {
 	case *ast.MappingNode:
