@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -85,6 +87,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	baseURL, err = siteconfig.NormalizeBaseURL(baseURL)
 	if err != nil {
 		return nil, err
+	}
+	if !strings.Contains(baseURL, "://") {
+		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
+			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers}
 	if cfg.Progress != nil {

@@ -19,9 +19,9 @@ type buildFlags struct {
 	drafts                         bool
 }
 
-func (f *buildFlags) register(fs *pflag.FlagSet) {
+func (f *buildFlags) register(fs *pflag.FlagSet, dest string) {
 	fs.StringVarP(&f.source, "source", "s", "content", "content `folder` holding site.yaml, incidents/ and pages/")
-	fs.StringVarP(&f.dest, "dest", "d", "public", "output `folder`; replaced as a whole only when the build succeeds")
+	fs.StringVarP(&f.dest, "dest", "d", dest, "output `folder`; replaced as a whole only when the build succeeds")
 	fs.StringVar(&f.baseURL, "base-url", "", "`URL` the site will be served from (default: base_url in site.yaml)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include reports whose status is draft")
 	fs.StringVar(&f.layouts, "layouts", "", "`folder` of templates that override the built-in layouts file by file")
@@ -75,7 +75,7 @@ Examples:
 `,
 	}
 	var f buildFlags
-	c.flags = func(fs *pflag.FlagSet) any { f.register(fs); return &f }
+	c.flags = func(fs *pflag.FlagSet) any { f.register(fs, "public"); return &f }
 	c.run = func(ctx context.Context, e *env, args []string) error {
 		fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
 		c.flags(fs)

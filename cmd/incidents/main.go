@@ -78,6 +78,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printOverview(stdout)
 			return exitOK
 		}
+		if rest[0] == "help" {
+			printOverview(stdout)
+			return exitOK
+		}
 		cmd := find(rest[0])
 		if cmd == nil {
 			fmt.Fprintf(stderr, "incidents: unknown command %q\n\n", rest[0])

@@ -47,9 +47,14 @@ func TestRun(t *testing.T) {
 		{name: "bad port", args: []string{"serve", "--port", "70000"}, code: 2, stderr: []string{"not a TCP port"}},
 		{name: "missing content folder", args: []string{"build", "--source", filepath.Join(good, "nope")}, code: 1, stderr: []string{"content folder"}},
 		{
-			name: "build", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public")},
+			name: "build", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public"), "--base-url", "https://incidents.example.org/"},
 			code: 0, stdout: []string{"Built 1 reports into", "pages"}, noStderr: true,
 		},
+		{
+			name: "build without a base URL warns", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public")},
+			code: 0, stderr: []string{"warning: base_url: \"/\" is not an absolute URL"},
+		},
+		{name: "help help", args: []string{"help", "help"}, code: 0, stdout: []string{"Commands:"}},
 		{
 			name: "content errors", args: []string{"build", "-s", filepath.Join(bad, "content"), "-d", filepath.Join(bad, "public")},
 			code: 1,

@@ -112,7 +112,7 @@ func checkPages(pages []*Page, diags *diag.List) []*Page {
 	var out []*Page
 	for _, p := range pages {
 		if first, dup := seen[p.Slug]; dup {
-			diags.Errorf(p.Path, 0, "slug", "/%s/ is already the permalink of %s", p.Slug, first.Path)
+			diags.Errorf(p.Path, 1, "slug", "/%s/ is already the permalink of %s", p.Slug, first.Path)
 			continue
 		}
 		seen[p.Slug] = p

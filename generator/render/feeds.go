@@ -30,6 +30,9 @@ func (s *site) writeFeed(buf *bytes.Buffer, title, selfPath, htmlPath string, in
 	element(buf, " ", "title", title)
 	element(buf, " ", "id", s.absolute(selfPath))
 	element(buf, " ", "updated", newest(ins).Format(time.RFC3339))
+	buf.WriteString(" <author>\n")
+	element(buf, "  ", "name", s.arc.Site.Title)
+	buf.WriteString(" </author>\n")
 	link(buf, " ", s.absolute(selfPath), "self", "application/atom+xml")
 	link(buf, " ", s.absolute(htmlPath), "alternate", "text/html")
 	for _, in := range ins {

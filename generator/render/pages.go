@@ -379,7 +379,7 @@ func (s *site) homeJob() job {
 			Count:         len(arc.Incidents),
 			TotalDuration: archive.TotalDuration(arc.Incidents),
 		}
-		d.Description = fmt.Sprintf("%d incident reports", len(arc.Incidents))
+		d.Description = plural(len(arc.Incidents), "incident report")
 		if n := len(arc.Years); n > 0 {
 			d.YearSpan = strconv.Itoa(arc.Years[n-1].Year) + "–" + strconv.Itoa(arc.Years[0].Year)
 			if n == 1 || arc.Years[0].Year == arc.Years[n-1].Year {
@@ -512,6 +512,14 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		body.HTML = nil // written; only this job reads it
 		return "incidents/" + in.Slug + "/index.html", err
 	}
+}
+
+// plural writes "1 incident", "2 incidents".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func nonEmpty(s string) []string {
@@ -649,7 +657,7 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 		u := s.termURL(t.Kind, term.Name)
 		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term}
 		d.Feed = u + "feed.xml"
-		d.Description = fmt.Sprintf("%d incidents with %s %s", len(term.Incidents), t.Singular, term.Name)
+		d.Description = fmt.Sprintf("%s with %s %s", plural(len(term.Incidents), "incident"), t.Singular, term.Name)
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {
 			d.Guide, d.GuideURL = g, s.pageURL(g)
 			if s.pageBodies[g].Anchors[term.Slug] {

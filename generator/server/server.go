@@ -78,6 +78,12 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	return ServeListener(ctx, ln, h, ready)
+}
+
+// ServeListener is Serve on a listener the caller opened, for callers that
+// need the address before serving. It closes ln.
+func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, ready func(addr string)) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -29,6 +29,7 @@ type Site struct {
 	Scorecard    []Question   `json:"scorecard"`
 
 	aliases map[string]string // lower-cased alias or name → canonical name
+	lines   map[string]int    // service name → line in site.yaml
 }
 
 // WorkingHours bounds the business day in a time zone; pages outside it
@@ -183,6 +184,10 @@ func (s *Site) parseWorkingHours(dec *matter.Decoder, f matter.Field) {
 
 func (s *Site) parseServices(dec *matter.Decoder, f matter.Field) {
 	for _, kv := range dec.Mapping(f.Key, f.Value) {
+		if s.lines == nil {
+			s.lines = map[string]int{}
+		}
+		s.lines[kv.Key] = kv.Line
 		svc := Service{Name: kv.Key}
 		field := f.Key + "." + kv.Key
 		for _, p := range dec.Mapping(field, kv.Value) {
@@ -275,7 +280,7 @@ func (s *Site) checkAliases(path string, diags *diag.List) {
 		for _, a := range svc.Aliases {
 			key := strings.ToLower(a)
 			if o, ok := owner[key]; ok && o != svc.Name {
-				diags.Errorf(path, 0, "services."+svc.Name+".aliases", "alias %q is already the name or an alias of %q", a, o)
+				diags.Errorf(path, s.lines[svc.Name], "services."+svc.Name+".aliases", "alias %q is already the name or an alias of %q", a, o)
 				continue
 			}
 			owner[key] = svc.Name

@@ -64,8 +64,8 @@ func TestParseErrors(t *testing.T) {
 		}},
 		{"unknown key", "titel: x\n", []string{"site.yaml:1: warning: titel: unknown key (did you mean \"title\"?)"}},
 		{"alias clash", "services:\n  a: {aliases: [x]}\n  b: {aliases: [x, a]}\n", []string{
-			"site.yaml: services.b.aliases: alias \"a\" is already the name or an alias of \"a\"",
-			"site.yaml: services.b.aliases: alias \"x\" is already the name or an alias of \"a\"",
+			"site.yaml:3: services.b.aliases: alias \"a\" is already the name or an alias of \"a\"",
+			"site.yaml:3: services.b.aliases: alias \"x\" is already the name or an alias of \"a\"",
 		}},
 		{"scorecard without key", "scorecard:\n  - {group: People}\n  - {key: a}\n  - {key: a}\n", []string{
 			"site.yaml:2: scorecard[1].key: every scorecard question needs a key",
