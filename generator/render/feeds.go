@@ -98,6 +98,7 @@ type jsonIncident struct {
 	TTDMinutes      *int64   `json:"ttd_minutes,omitempty"`
 	ReferencedBy    []string `json:"referenced_by,omitempty"`
 	Mentions        []string `json:"mentions,omitempty"`
+	Body            string   `json:"body,omitempty"` // the Markdown, as written
 }
 
 type jsonTerm struct {
@@ -128,7 +129,7 @@ func (s *site) jsonJob() job {
 				if i > 0 {
 					w.WriteByte(',')
 				}
-				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions}
+				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions, Body: string(in.Body)}
 				if in.HasEnd() {
 					m := minutes(in.Duration)
 					j.DurationMinutes = &m
