@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -75,7 +77,12 @@ Examples:
 `,
 	}
 	var f buildFlags
-	c.flags = func(fs *pflag.FlagSet) any { f.register(fs, "public"); return &f }
+	var cpuProfile string
+	c.flags = func(fs *pflag.FlagSet) any {
+		f.register(fs, "public")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to `file` (for developers: make pgo)")
+		return &f
+	}
 	c.run = func(ctx context.Context, e *env, args []string) error {
 		fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
 		c.flags(fs)
@@ -85,10 +92,33 @@ Examples:
 		if err := f.check(); err != nil {
 			return err
 		}
+		if cpuProfile != "" {
+			stop, err := startCPUProfile(cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
 		_, err := build(ctx, e, f.config())
 		return err
 	}
 	return c
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }
 
 // build runs a build, printing warnings, errors, progress and the summary.
