@@ -244,7 +244,7 @@ func finishYAML(path string, root *yaml.Node, offset int, what string) (*yaml.No
 	if d := checkDuplicateKeys(path, root, offset); d != nil {
 		return nil, d
 	}
-	shiftLines(root, offset, map[*yaml.Node]bool{})
+	shiftLines(root, offset)
 	if root.Kind != yaml.MappingNode {
 		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: root.Line, Message: what + " must be a set of key: value lines, not " + KindName(root)}
 	}
@@ -306,14 +306,13 @@ func checkDuplicateKeys(path string, n *yaml.Node, offset int) *diag.Diagnostic 
 	return nil
 }
 
-func shiftLines(n *yaml.Node, offset int, seen map[*yaml.Node]bool) {
-	if n == nil || seen[n] {
-		return
-	}
-	seen[n] = true
+// shiftLines moves every node's line from the YAML text to the file. An
+// alias's target is reached through Alias, not Content, so the walk visits
+// each node once and cannot loop.
+func shiftLines(n *yaml.Node, offset int) {
 	n.Line += offset
 	for _, c := range n.Content {
-		shiftLines(c, offset, seen)
+		shiftLines(c, offset)
 	}
 }
 
