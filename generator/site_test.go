@@ -603,3 +603,29 @@ func TestScorecardWithRepeatedQuestionText(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuildWhenTheShapeChanges builds three times, so that the third
+// build writes into the folder of the first, whose file static/extra is
+// now a folder, and whose folder static/gone is now a file.
+func TestRebuildWhenTheShapeChanges(t *testing.T) {
+	dir := writeArchive(t, testArchive)
+	layouts := filepath.Join(dir, "layouts")
+	out := filepath.Join(dir, "public")
+	build := func(static map[string]string) {
+		t.Helper()
+		os.RemoveAll(layouts)
+		testutil.WriteFiles(t, layouts, static)
+		if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Layouts: layouts}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := map[string]string{"static/extra": "file", "static/gone/inner.css": "x"}
+	build(before)
+	build(before)
+	build(map[string]string{"static/extra/inner.css": "now a folder", "static/gone": "now a file"})
+	for file, want := range map[string]string{"static/extra/inner.css": "now a folder", "static/gone": "now a file"} {
+		if b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(file))); err != nil || string(b) != want {
+			t.Errorf("%s = %q, %v; want %q", file, b, err, want)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -362,9 +363,17 @@ func (s *site) write(rel string, data []byte) error {
 	}
 	p := filepath.Join(s.out, filepath.FromSlash(rel))
 	err := os.WriteFile(p, data, 0o644)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		// A folder makeDirs did not know of, such as one under static/.
 		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			err = os.WriteFile(p, data, 0o644)
+		}
+	case errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR):
+		// The folder holds an older build whose shape differs: a file where
+		// this build needs a folder, or the reverse. Older output is ours to
+		// replace.
+		if err = s.clearPath(rel); err == nil {
 			err = os.WriteFile(p, data, 0o644)
 		}
 	}
@@ -379,6 +388,29 @@ func (s *site) write(rel string, data []byte) error {
 		s.htmlPaths = append(s.htmlPaths, rel)
 	}
 	s.pathsMu.Unlock()
+	return nil
+}
+
+// clearPath removes what an older build left in the way of rel: files
+// where rel needs folders, and a folder where rel is a file.
+func (s *site) clearPath(rel string) error {
+	parts := strings.Split(rel, "/")
+	dir := s.out
+	for _, part := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, part)
+		if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
+			if err := os.Remove(dir); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	p := filepath.Join(s.out, filepath.FromSlash(rel))
+	if info, err := os.Lstat(p); err == nil && info.IsDir() {
+		return os.RemoveAll(p)
+	}
 	return nil
 }
 
