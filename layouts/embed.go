@@ -2,9 +2,17 @@
 // generated site, embedded in the binary. A folder given with --layouts
 // overrides them file by file.
 //
-// Every page template defines "main" (and may define "head" and "title")
+// Every page template defines "main" (and may define "head" and "scripts")
 // and is executed through "base" in base.html. partials.html holds the
 // shared fragments. Files under static/ are copied to /static/ verbatim.
+//
+// Besides the page data, templates can call: root (the site's base path),
+// asset NAME, incidentURL, termURL KIND NAME, taxonomyURL KIND, yearURL,
+// pageURL, taskURL TASK, termLinks KIND NAMES, row INCIDENT (its cached
+// table row), date, datetime, iso, duration, minutes, thousands, join,
+// lower, title and last. Fragments named "assets", "header", "footer",
+// "term-link", "incident-row" and "score-row" are executed once and
+// reused, so they see only the data documented beside them.
 package layouts
 
 import "embed"

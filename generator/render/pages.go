@@ -123,12 +123,6 @@ type actionRow struct {
 	Title, Owner, Task, TaskURL, Status string
 }
 
-// termLinks is a list of terms of one taxonomy, rendered as links.
-type termLinks struct {
-	Title, Kind string
-	Terms       []string
-}
-
 type scoreGroup struct {
 	Name string
 	Rows []template.HTML // "score-row" executed for each line
@@ -220,14 +214,12 @@ func (s *site) funcs() template.FuncMap {
 			}
 			return taskURL(task)
 		},
-		"terms":     func(kind string, names []string) termLinks { return termLinks{Kind: kind, Terms: names} },
 		"date":      formatDate,
 		"datetime":  formatDateTime,
 		"iso":       formatISO,
 		"duration":  formatDuration,
 		"minutes":   minutes,
 		"thousands": thousands,
-		"deref":     func(p *int64) int64 { return *p },
 		"join":      strings.Join,
 		"lower":     strings.ToLower,
 		"title":     title,
