@@ -94,7 +94,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers}
 	if cfg.Progress != nil {
-		opts.Progress = func(done, total int) { cfg.Progress("writing", done, total) }
+		opts.Progress = cfg.Progress
 	}
 	var stats render.Stats
 	err = publish.Build(cfg.Dest, func(dir string) (map[string]bool, error) {

@@ -44,8 +44,9 @@ type Options struct {
 	Version string
 	// Workers is the number of pages rendered at once; 0 means one per CPU.
 	Workers int
-	// Progress, when set, is called as pages are written.
-	Progress func(done, total int)
+	// Progress, when set, is told how far each stage ("rendering" the
+	// Markdown, "writing" the pages) has got.
+	Progress func(stage string, done, total int)
 }
 
 // Stats describes what a render wrote.
@@ -168,6 +169,8 @@ func (s *site) renderBodies(ctx context.Context) error {
 	ins := s.arc.Incidents
 	results := make([]*markdown.Result, len(ins))
 	rows := make([]template.HTML, len(ins))
+	var done atomic.Int64
+	var progressMu sync.Mutex
 	errs := make([]error, len(ins))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -192,6 +195,13 @@ func (s *site) renderBodies(ctx context.Context) error {
 					continue
 				}
 				rows[i] = template.HTML(buf.String())
+				if s.opts.Progress != nil {
+					if n := int(done.Add(1)); n%64 == 0 || n == len(ins) {
+						progressMu.Lock()
+						s.opts.Progress("rendering", n, len(ins))
+						progressMu.Unlock()
+					}
+				}
 			}
 		}()
 	}
@@ -339,7 +349,7 @@ func (s *site) run(ctx context.Context, jobs []job) error {
 					n := int(done.Add(1))
 					if n%64 == 0 || n == len(jobs) {
 						progressMu.Lock()
-						s.opts.Progress(n, len(jobs))
+						s.opts.Progress("writing", n, len(jobs))
 						progressMu.Unlock()
 					}
 				}
