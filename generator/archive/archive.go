@@ -19,10 +19,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/internal/parallel"
 	"github.com/incidents-archive/incidents/generator/matter"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
@@ -163,51 +165,30 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	results := make([]*incident.Incident, len(files))
-	lists := make([]diag.List, workers)
-	errs := make([]error, workers)
-	var next, done int64
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if int(i) >= len(files) || ctx.Err() != nil {
-					return
-				}
-				p := files[i]
-				data, err := readBounded(fsys, p)
-				if err != nil {
-					if errors.Is(err, errTooBig) {
-						lists[w].Errorf(label(p), 0, "", "%v", err)
-						continue
-					}
-					errs[w] = fmt.Errorf("reading %s: %w", label(p), err)
-					return
-				}
-				results[i] = incident.Parse(label(p), data, site, &lists[w])
-				if results[i] != nil {
-					results[i].File = p
-				}
-				if opts.Progress != nil {
-					mu.Lock()
-					done++
-					opts.Progress(int(done), len(files))
-					mu.Unlock()
-				}
+	lists := make([]diag.List, workers) // one per worker: List is not safe for concurrent use
+	var done atomic.Int64
+	var progressMu sync.Mutex
+	err := parallel.Each(ctx, workers, len(files), func(w, i int) error {
+		p := files[i]
+		data, err := readBounded(fsys, p)
+		switch {
+		case errors.Is(err, errTooBig):
+			lists[w].Errorf(label(p), 0, "", "%v", err)
+		case err != nil:
+			return fmt.Errorf("reading %s: %w", label(p), err)
+		default:
+			if results[i] = incident.Parse(label(p), data, site, &lists[w]); results[i] != nil {
+				results[i].File = p
 			}
-		}(w)
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := errors.Join(errs...); err != nil {
+		}
+		if opts.Progress != nil {
+			progressMu.Lock()
+			opts.Progress(int(done.Add(1)), len(files))
+			progressMu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i := range lists {

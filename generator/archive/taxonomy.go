@@ -18,7 +18,12 @@ type Taxonomy struct {
 	Field    string // front-matter key: "services", "failure_mode"
 	Terms    []*Term
 	byName   map[string]*Term
+	values   func(*incident.Incident) []string
 }
+
+// Values returns the report's terms in this taxonomy, as the report lists
+// them.
+func (t *Taxonomy) Values(in *incident.Incident) []string { return t.values(in) }
 
 // Term is one value of a taxonomy and the reports that carry it.
 type Term struct {
@@ -95,7 +100,7 @@ func unionStrings(a, b []string) []string {
 func buildTaxonomies(site *siteconfig.Site, ins []*incident.Incident) []*Taxonomy {
 	var out []*Taxonomy
 	for _, spec := range taxonomySpecs {
-		t := &Taxonomy{Kind: spec.kind, Singular: spec.singular, Title: spec.title, Field: spec.field, byName: map[string]*Term{}}
+		t := &Taxonomy{Kind: spec.kind, Singular: spec.singular, Title: spec.title, Field: spec.field, byName: map[string]*Term{}, values: spec.values}
 		for _, in := range ins {
 			for _, v := range spec.values(in) {
 				term := t.byName[v]

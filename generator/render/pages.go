@@ -169,10 +169,14 @@ func (s *site) incidentURL(in *incident.Incident) string {
 func (s *site) termURL(kind, name string) string {
 	if t := s.arc.Taxonomy(kind); t != nil {
 		if term, ok := t.Term(name); ok {
-			return s.root + kind + "/" + term.Slug + "/"
+			return s.termPath(kind, term)
 		}
 	}
 	return s.root + kind + "/"
+}
+
+func (s *site) termPath(kind string, term *archive.Term) string {
+	return s.root + kind + "/" + term.Slug + "/"
 }
 
 func (s *site) yearURL(y int) string { return s.root + "years/" + strconv.Itoa(y) + "/" }
@@ -243,8 +247,8 @@ type chrome struct {
 	header, footer template.HTML
 }
 
-// sections are the values of base's section argument: the home page and
-// the URLs in the navigation.
+// navItems is the navigation with the item for section (a URL) marked
+// current; "" marks none.
 func (s *site) navItems(section string) []navItem {
 	items := []navItem{
 		{Label: "Incidents", URL: s.root + "incidents/"},
@@ -264,49 +268,52 @@ func (s *site) navItems(section string) []navItem {
 	return items
 }
 
-// prepareChrome executes the header and footer once for each section, and
-// each term's link once, for reuse on every page.
+// fragment executes one named template of the layouts into HTML, for the
+// parts of pages that are executed once and reused. Every page set holds
+// base.html and partials.html, so any set will do.
+func (s *site) fragment(name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := s.tmpl["page"].ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("layout fragment %q: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// prepareChrome executes the header and footer once for each section, the
+// head's links once, each term's link once and each scorecard line without
+// a note once, for reuse on every page.
 func (s *site) prepareChrome() error {
-	t := s.tmpl["page"]
+	var err error
 	s.chrome = map[string]chrome{}
 	sections := []string{""}
 	for _, it := range s.navItems("") {
 		sections = append(sections, it.URL)
 	}
-	var buf bytes.Buffer
 	for _, sec := range sections {
 		b := base{Site: s.arc.Site, Version: s.opts.Version, Nav: s.navItems(sec)}
 		c := chrome{nav: b.Nav}
-		for _, part := range []struct {
-			name string
-			dst  *template.HTML
-		}{{"header", &c.header}, {"footer", &c.footer}} {
-			buf.Reset()
-			if err := t.ExecuteTemplate(&buf, part.name, b); err != nil {
-				return fmt.Errorf("layout base.html: %w", err)
-			}
-			*part.dst = template.HTML(buf.String())
+		if c.header, err = s.fragment("header", b); err != nil {
+			return err
+		}
+		if c.footer, err = s.fragment("footer", b); err != nil {
+			return err
 		}
 		s.chrome[sec] = c
 	}
-	buf.Reset()
-	if err := t.ExecuteTemplate(&buf, "assets", base{Site: s.arc.Site, Version: s.opts.Version}); err != nil {
-		return fmt.Errorf("layout base.html: %w", err)
+	if s.assets, err = s.fragment("assets", base{Site: s.arc.Site, Version: s.opts.Version}); err != nil {
+		return err
 	}
-	s.assets = template.HTML(buf.String())
-	if err := s.prepareScoreRows(t); err != nil {
+	if err := s.prepareScoreRows(); err != nil {
 		return err
 	}
 	s.termLinks = map[string]map[string]template.HTML{}
 	for _, tax := range s.arc.Taxonomies {
 		links := make(map[string]template.HTML, len(tax.Terms))
 		for _, term := range tax.Terms {
-			buf.Reset()
-			data := struct{ URL, Name string }{s.root + tax.Kind + "/" + term.Slug + "/", term.Name}
-			if err := t.ExecuteTemplate(&buf, "term-link", data); err != nil {
-				return fmt.Errorf("layout partials.html: %w", err)
+			data := struct{ URL, Name string }{s.termPath(tax.Kind, term), term.Name}
+			if links[term.Name], err = s.fragment("term-link", data); err != nil {
+				return err
 			}
-			links[term.Name] = template.HTML(buf.String())
 		}
 		s.termLinks[tax.Kind] = links
 	}
@@ -459,20 +466,10 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			d.TaskURL = taskURL(in.Task)
 		}
 		for _, t := range arc.Taxonomies {
-			var names []string
-			switch t.Kind {
-			case "services":
-				names = in.Services
-			case "causes":
-				names = in.Causes
-			case "sites":
-				names = in.Sites
-			case "triggers":
-				names = nonEmpty(in.Trigger)
-			case "failure-modes":
-				names = nonEmpty(in.FailureMode)
+			if t.Kind == "responders" {
+				continue // in the metadata table
 			}
-			if len(names) > 0 {
+			if names := t.Values(in); len(names) > 0 {
 				d.Taxa = append(d.Taxa, taxonLinks{Title: t.Title, Links: s.joinTermLinks(t.Kind, names)})
 			}
 		}
@@ -512,13 +509,6 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
-}
-
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
 }
 
 // lookup returns the published reports among ids, in the given order.
@@ -588,21 +578,20 @@ func scoreRows(rubric []siteconfig.Question, answer func(key string) (incident.S
 }
 
 // prepareScoreRows executes "score-row" for every question and answer
-// without a note, keyed by question and answer.
-func (s *site) prepareScoreRows(t *template.Template) error {
+// without a note, keyed by rubric key and answer.
+func (s *site) prepareScoreRows() error {
 	s.scoreRowCache = map[string]template.HTML{}
-	var buf bytes.Buffer
 	for _, a := range answers {
 		groups := scoreRows(s.arc.Site.Scorecard, func(string) (incident.ScoredAnswer, bool) {
 			return incident.ScoredAnswer{Answer: a}, a != ""
 		})
 		for _, g := range groups {
 			for _, row := range g {
-				buf.Reset()
-				if err := t.ExecuteTemplate(&buf, "score-row", row); err != nil {
-					return fmt.Errorf("layout partials.html: %w", err)
+				html, err := s.fragment("score-row", row)
+				if err != nil {
+					return err
 				}
-				s.scoreRowCache[scoreKey(row.Key, a)] = template.HTML(buf.String())
+				s.scoreRowCache[scoreKey(row.Key, a)] = html
 			}
 		}
 	}
@@ -618,19 +607,17 @@ func scoreKey(key, answer string) string { return key + "\x00" + answer }
 func (s *site) scorecard(in *incident.Incident) ([]scoreGroup, error) {
 	groups := scoreRows(s.arc.Site.Scorecard, in.Answer)
 	out := make([]scoreGroup, len(groups))
-	var buf bytes.Buffer
 	for i, g := range groups {
 		out[i].Name = g[0].Group
 		for _, row := range g {
-			if row.Note == "" {
-				out[i].Rows = append(out[i].Rows, s.scoreRowCache[scoreKey(row.Key, row.Answer)])
-				continue
+			html, ok := s.scoreRowCache[scoreKey(row.Key, row.Answer)]
+			if row.Note != "" || !ok {
+				var err error
+				if html, err = s.fragment("score-row", row); err != nil {
+					return nil, err
+				}
 			}
-			buf.Reset()
-			if err := s.tmpl["incident"].ExecuteTemplate(&buf, "score-row", row); err != nil {
-				return nil, fmt.Errorf("layout partials.html: %w", err)
-			}
-			out[i].Rows = append(out[i].Rows, template.HTML(buf.String()))
+			out[i].Rows = append(out[i].Rows, html)
 		}
 	}
 	return out, nil

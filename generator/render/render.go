@@ -29,6 +29,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/internal/parallel"
 	"github.com/incidents-archive/incidents/generator/markdown"
 )
 
@@ -70,14 +71,13 @@ type site struct {
 	rows          map[*incident.Incident]template.HTML // table rows, rendered once for every list
 	chrome        map[string]chrome                    // header and footer by section
 	assets        template.HTML                        // links to the stylesheet, icon and feed
-	scoreRowCache map[string]template.HTML             // question NUL answer → scorecard line
+	scoreRowCache map[string]template.HTML             // scoreKey(rubric key, answer) → scorecard line
 	termLinks     map[string]map[string]template.HTML  // kind → term → link
 	pageBodies    map[*archive.Page]*markdown.Result
 	mentionedBy   map[string][]*incident.Incident
 	position      map[*incident.Incident]int
 
 	out       string
-	files     atomic.Int64
 	bytes     atomic.Int64
 	pathsMu   sync.Mutex
 	htmlPaths []string
@@ -96,7 +96,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	if s.root == "" {
 		s.root = "/"
 	}
-	if err := s.prepare(ctx); err != nil {
+	if err := s.prepare(); err != nil {
 		return Stats{}, err
 	}
 	// Creating thousands of folders is slow on some file systems; do it
@@ -120,7 +120,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	if err := s.writeSitemap(); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Bytes: s.bytes.Load(), Written: s.written}, nil
+	return Stats{Pages: len(s.htmlPaths), Files: len(s.written), Bytes: s.bytes.Load(), Written: s.written}, nil
 }
 
 // reservedIDs are the element ids the layouts give their own sections;
@@ -128,7 +128,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "toc-h", "scorecard", "action-items", "links-h", "terms-h"}
 
 // prepare parses the templates and builds the Markdown renderer.
-func (s *site) prepare(ctx context.Context) error {
+func (s *site) prepare() error {
 	var err error
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
@@ -169,47 +169,19 @@ func (s *site) renderBodies(ctx context.Context) error {
 	ins := s.arc.Incidents
 	results := make([]*markdown.Result, len(ins))
 	rows := make([]template.HTML, len(ins))
-	var done atomic.Int64
-	var progressMu sync.Mutex
-	errs := make([]error, len(ins))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < s.opts.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(ins) || ctx.Err() != nil {
-					return
-				}
-				results[i], errs[i] = s.md.Render(ins[i].Body)
-				if errs[i] != nil {
-					errs[i] = fmt.Errorf("%s: %w", ins[i].Path, errs[i])
-					continue
-				}
-				buf.Reset()
-				if err := s.tmpl["incidents"].ExecuteTemplate(&buf, "incident-row", s.newRow(ins[i])); err != nil {
-					errs[i] = fmt.Errorf("layout partials.html: %w", err)
-					continue
-				}
-				rows[i] = template.HTML(buf.String())
-				if s.opts.Progress != nil {
-					if n := int(done.Add(1)); n%64 == 0 || n == len(ins) {
-						progressMu.Lock()
-						s.opts.Progress("rendering", n, len(ins))
-						progressMu.Unlock()
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := errors.Join(errs...); err != nil {
+	progress := s.newProgress("rendering", len(ins))
+	err := parallel.Each(ctx, s.opts.Workers, len(ins), func(_, i int) error {
+		var err error
+		if results[i], err = s.md.Render(ins[i].Body); err != nil {
+			return fmt.Errorf("%s: %w", ins[i].Path, err)
+		}
+		if rows[i], err = s.fragment("incident-row", s.newRow(ins[i])); err != nil {
+			return err
+		}
+		progress.step()
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	s.bodies = make(map[*incident.Incident]*markdown.Result, len(ins))
@@ -233,6 +205,31 @@ func (s *site) renderBodies(ctx context.Context) error {
 		s.pageBodies[p] = r
 	}
 	return nil
+}
+
+// progress reports a stage's advance to Options.Progress, every 64 items
+// and at the end, one report at a time.
+type progress struct {
+	report func(stage string, done, total int)
+	stage  string
+	total  int
+	done   atomic.Int64
+	mu     sync.Mutex
+}
+
+func (s *site) newProgress(stage string, total int) *progress {
+	return &progress{report: s.opts.Progress, stage: stage, total: total}
+}
+
+func (p *progress) step() {
+	if p.report == nil {
+		return
+	}
+	if n := int(p.done.Add(1)); n%64 == 0 || n == p.total {
+		p.mu.Lock()
+		p.report(p.stage, n, p.total)
+		p.mu.Unlock()
+	}
 }
 
 // ioWorkers is how many file-system operations run at once. Creating
@@ -259,27 +256,7 @@ func (s *site) makeDirs(dirs []string) error {
 			return err
 		}
 	}
-	var next atomic.Int64
-	errs := make([]error, ioWorkers)
-	var wg sync.WaitGroup
-	for w := 0; w < ioWorkers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(nested) {
-					return
-				}
-				if err := mk(nested[i]); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel.Each(context.Background(), ioWorkers, len(nested), func(_, i int) error { return mk(nested[i]) })
 }
 
 // writeStream writes rel through a buffered writer, for files too large to
@@ -304,7 +281,6 @@ func (s *site) writeStream(rel string, fill func(w *bufio.Writer) error) error {
 	if err == nil {
 		s.bytes.Add(info.Size())
 	}
-	s.files.Add(1)
 	s.pathsMu.Lock()
 	s.written[rel] = true
 	s.pathsMu.Unlock()
@@ -318,49 +294,25 @@ type job func(buf *bytes.Buffer) (rel string, err error)
 // run executes the jobs. Each worker renders a page and writes it; since
 // writing mostly waits on the kernel, there are more workers than CPUs.
 func (s *site) run(ctx context.Context, jobs []job) error {
-	var next, done atomic.Int64
-	var wg sync.WaitGroup
 	workers := max(s.opts.Workers, ioWorkers)
-	errs := make([]error, workers)
-	var progressMu sync.Mutex
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) || ctx.Err() != nil || errs[w] != nil {
-					return
-				}
-				if buf.Cap() > 1<<20 {
-					buf = bytes.Buffer{} // do not keep a large page's buffer alive
-				}
-				buf.Reset()
-				rel, err := jobs[i](&buf)
-				if err == nil && rel != "" {
-					err = s.write(rel, buf.Bytes())
-				}
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				if s.opts.Progress != nil {
-					n := int(done.Add(1))
-					if n%64 == 0 || n == len(jobs) {
-						progressMu.Lock()
-						s.opts.Progress("writing", n, len(jobs))
-						progressMu.Unlock()
-					}
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return errors.Join(errs...)
+	bufs := make([]bytes.Buffer, workers)
+	progress := s.newProgress("writing", len(jobs))
+	return parallel.Each(ctx, workers, len(jobs), func(w, i int) error {
+		buf := &bufs[w]
+		if buf.Cap() > 1<<20 {
+			*buf = bytes.Buffer{} // do not keep a large page's buffer alive
+		}
+		buf.Reset()
+		rel, err := jobs[i](buf)
+		if err == nil && rel != "" {
+			err = s.write(rel, buf.Bytes())
+		}
+		if err != nil {
+			return err
+		}
+		progress.step()
+		return nil
+	})
 }
 
 // write stores data at rel under the output folder. rel is built from
@@ -390,7 +342,6 @@ func (s *site) write(rel string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
-	s.files.Add(1)
 	s.bytes.Add(int64(len(data)))
 	s.pathsMu.Lock()
 	s.written[rel] = true

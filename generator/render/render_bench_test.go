@@ -50,7 +50,7 @@ func newBenchSite(b *testing.B, arc *archive.Archive) *site {
 		lay = Overlay(os.DirFS(dir), layouts.FS) // try a layout change
 	}
 	s := &site{arc: arc, opts: Options{BaseURL: "/", Layouts: lay, Workers: 1}, root: "/", absBase: "/", written: map[string]bool{}}
-	if err := s.prepare(context.Background()); err != nil {
+	if err := s.prepare(); err != nil {
 		b.Fatal(err)
 	}
 	if err := s.renderBodies(context.Background()); err != nil {
