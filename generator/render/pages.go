@@ -183,17 +183,14 @@ func (s *site) yearURL(y int) string { return s.root + "years/" + strconv.Itoa(y
 
 func (s *site) pageURL(p *archive.Page) string { return s.root + p.Slug + "/" }
 
-func (s *site) taskURLFunc() func(string) string {
+// taskURL links a task id through site.yaml's task_url; "" when there is
+// no task_url or the value is not a task id.
+func (s *site) taskURL(task string) string {
 	tmpl := s.arc.Site.TaskURL
-	if tmpl == "" {
-		return nil
+	if tmpl == "" || !incident.TaskPattern.MatchString(task) {
+		return ""
 	}
-	return func(task string) string {
-		if !incident.TaskPattern.MatchString(task) {
-			return ""
-		}
-		return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
-	}
+	return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
 }
 
 // absolute turns a root-relative URL into one under the base URL, for
@@ -203,7 +200,6 @@ func (s *site) absolute(p string) string {
 }
 
 func (s *site) funcs() template.FuncMap {
-	taskURL := s.taskURLFunc()
 	return template.FuncMap{
 		"root":        func() string { return s.root },
 		"asset":       func(name string) string { return s.root + "static/" + name },
@@ -212,24 +208,19 @@ func (s *site) funcs() template.FuncMap {
 		"taxonomyURL": func(kind string) string { return s.root + kind + "/" },
 		"yearURL":     s.yearURL,
 		"pageURL":     s.pageURL,
-		"taskURL": func(task string) string {
-			if taskURL == nil {
-				return ""
-			}
-			return taskURL(task)
-		},
-		"date":      formatDate,
-		"datetime":  formatDateTime,
-		"iso":       formatISO,
-		"duration":  formatDuration,
-		"minutes":   minutes,
-		"thousands": thousands,
-		"join":      strings.Join,
-		"lower":     strings.ToLower,
-		"title":     title,
-		"last":      func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
-		"termLinks": s.joinTermLinks,
-		"row":       func(in *incident.Incident) template.HTML { return s.rows[in] },
+		"taskURL":     s.taskURL,
+		"date":        formatDate,
+		"datetime":    formatDateTime,
+		"iso":         formatISO,
+		"duration":    formatDuration,
+		"minutes":     minutes,
+		"thousands":   thousands,
+		"join":        strings.Join,
+		"lower":       strings.ToLower,
+		"title":       title,
+		"last":        func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
+		"termLinks":   s.joinTermLinks,
+		"row":         func(in *incident.Incident) template.HTML { return s.rows[in] },
 	}
 }
 
@@ -461,10 +452,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		if in.RequestsFailed != nil {
 			d.RequestsFailed = thousands(*in.RequestsFailed)
 		}
-		taskURL := s.taskURLFunc()
-		if taskURL != nil && in.Task != "" {
-			d.TaskURL = taskURL(in.Task)
-		}
+		d.TaskURL = s.taskURL(in.Task)
 		for _, t := range arc.Taxonomies {
 			if t.Kind == "responders" {
 				continue // in the metadata table
@@ -474,11 +462,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			}
 		}
 		for _, a := range in.Actionables {
-			row := actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, Status: a.Status}
-			if taskURL != nil && a.Task != "" {
-				row.TaskURL = taskURL(a.Task)
-			}
-			d.Actions = append(d.Actions, row)
+			d.Actions = append(d.Actions, actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: a.Status})
 		}
 		if len(in.Scorecard) > 0 {
 			var err error

@@ -144,9 +144,13 @@ func (s *site) prepare() error {
 		ids[i] = in.ID
 		s.position[in] = i
 	}
+	var taskURL func(string) string
+	if arc.Site.TaskURL != "" {
+		taskURL = s.taskURL
+	}
 	s.md = markdown.New(markdown.Options{
 		UnsafeHTML:  arc.Site.UnsafeHTML,
-		TaskURL:     s.taskURLFunc(),
+		TaskURL:     taskURL,
 		IncidentIDs: ids,
 		ReservedIDs: reservedIDs,
 		IncidentURL: func(id string) (string, bool) {
