@@ -51,6 +51,9 @@ type Result struct {
 // as diagnostics; the error is for anything else.
 func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error) {
 	info, err := os.Stat(cfg.Source)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", cfg.Source)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("content folder: %w", err)
 	}
@@ -120,6 +123,9 @@ func layoutsFS(dir string) (fs.FS, error) {
 		return layouts.FS, nil
 	}
 	info, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("layouts folder %s does not exist", dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("layouts folder: %w", err)
 	}

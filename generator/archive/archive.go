@@ -90,7 +90,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 	files, err := markdownFiles(fsys, "incidents")
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%s: %w: put reports in %s", label("incidents"), ErrNoIncidents, label("incidents/YEAR/NAME.md"))
+			return nil, nil, fmt.Errorf("%s has %w: put reports in %s", opts.Label, ErrNoIncidents, label("incidents/YEAR/NAME.md"))
 		}
 		return nil, nil, err
 	}
@@ -203,7 +203,7 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	return out, nil
 }
 
-var errTooBig = fmt.Errorf("file is larger than the %d-byte limit for a report", matter.MaxFileSize)
+var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)
 
 func readBounded(fsys fs.FS, p string) ([]byte, error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > matter.MaxFileSize {
