@@ -42,6 +42,7 @@ type Result struct {
 	Reports  int
 	Pages    int
 	Files    int
+	Changed  int // files written; the others were already up to date
 	Bytes    int64
 	Elapsed  time.Duration
 	Warnings []diag.Diagnostic
@@ -100,10 +101,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		opts.Progress = cfg.Progress
 	}
 	var stats render.Stats
-	err = publish.Build(cfg.Dest, func(dir string) (map[string]bool, error) {
+	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
-		stats, err = render.Render(ctx, arc, dir, opts)
-		return stats.Written, err
+		stats, err = render.Render(ctx, arc, out, opts)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -112,6 +113,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Reports:  len(arc.Incidents),
 		Pages:    stats.Pages,
 		Files:    stats.Files,
+		Changed:  stats.Changed,
 		Bytes:    stats.Bytes,
 		Elapsed:  time.Since(started),
 		Warnings: diags.Warnings(),

@@ -136,8 +136,8 @@ func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result
 		return nil, err
 	}
 	printDiagnostics(e, res.Warnings)
-	fmt.Fprintf(e.stdout, "Built %d reports into %d pages (%s) in %s → %s\n",
-		res.Reports, res.Pages, humanBytes(res.Bytes), res.Elapsed.Round(time.Millisecond), cfg.Dest)
+	fmt.Fprintf(e.stdout, "Built %d reports into %d pages (%s, %d of %d files changed) in %s → %s\n",
+		res.Reports, res.Pages, humanBytes(res.Bytes), res.Changed, res.Files, res.Elapsed.Round(time.Millisecond), cfg.Dest)
 	return res, nil
 }
 

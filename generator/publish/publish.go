@@ -22,17 +22,19 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Build calls fill with a folder beside dest that may hold files of an
-// older build. fill writes the new site there (overwriting what exists) and
-// returns the set of files it wrote, as slash-separated paths relative to
-// the folder. Build removes every other file and then puts the folder in
-// dest's place. dest's parent is created if needed.
-func Build(dest string, fill func(dir string) (written map[string]bool, err error)) (err error) {
+// older build. fill writes the new site there through the Folder, which
+// overwrites what exists and leaves unchanged files alone. Build then
+// removes every file fill did not write and puts the folder in dest's
+// place. dest's parent is created if needed.
+func Build(dest string, fill func(*Folder) error) (err error) {
 	dest, err = filepath.Abs(dest)
 	if err != nil {
 		return fmt.Errorf("output folder: %w", err)
@@ -73,12 +75,23 @@ func Build(dest string, fill func(dir string) (written map[string]bool, err erro
 	if err := os.WriteFile(filepath.Join(spare, Marker), []byte(markerText), 0o644); err != nil {
 		return fmt.Errorf("marking the build folder: %w", err)
 	}
-	written, err := fill(spare)
+	folder, err := newFolder(spare)
 	if err != nil {
 		return err
 	}
-	written[Marker] = true
-	if err := prune(spare, written); err != nil {
+	// List what the spare holds while fill runs: listing waits on the disk,
+	// fill mostly on the CPU.
+	listed := make(chan listing, 1)
+	go func() { listed <- list(spare) }()
+	err = fill(folder)
+	old := <-listed
+	if err != nil {
+		return err
+	}
+	if err := prune(folder, old); err != nil {
+		return err
+	}
+	if err := folder.writeManifest(); err != nil {
 		return err
 	}
 	return swap(spare, dest)
@@ -110,12 +123,22 @@ func SpareDir(dest string) string {
 	return filepath.Join(parent, "."+name+".spare")
 }
 
-// prune removes the files under dir that are not in keep, and the folders
-// left empty, so that the spare holds exactly the new site.
-func prune(dir string, keep map[string]bool) error {
-	var stale, dirs []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// listing is what a folder held: its files and folders, as
+// slash-separated paths relative to it.
+type listing struct {
+	files, dirs []string
+	err         error
+}
+
+// list walks dir. It runs while the build writes into dir, so entries that
+// vanish under it are skipped.
+func list(dir string) listing {
+	var l listing
+	l.err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				return nil
+			}
 			return err
 		}
 		if p == dir {
@@ -123,26 +146,51 @@ func prune(dir string, keep map[string]bool) error {
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, dir+string(filepath.Separator)))
 		if d.IsDir() {
-			dirs = append(dirs, p)
-			return nil
-		}
-		if !keep[rel] {
-			stale = append(stale, p)
+			l.dirs = append(l.dirs, rel)
+		} else {
+			l.files = append(l.files, rel)
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("cleaning the build folder: %w", err)
+	return l
+}
+
+// prune removes the files the folder held before the build that the build
+// did not write, and the folders left with nothing in them, so that the
+// folder holds exactly the new site.
+func prune(f *Folder, old listing) error {
+	if old.err != nil {
+		return fmt.Errorf("cleaning the build folder: %w", old.err)
 	}
-	for _, p := range stale {
-		if err := os.Remove(p); err != nil {
+	gone := func(err error) bool {
+		return err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+	}
+	for _, rel := range old.files {
+		if rel == Marker || f.Written(rel) {
+			continue
+		}
+		// A file that this build replaced with a folder is not empty.
+		if err := os.Remove(filepath.Join(f.dir, filepath.FromSlash(rel))); !gone(err) && !isNotEmpty(err) {
 			return fmt.Errorf("cleaning the build folder: %w", err)
 		}
 	}
+	// A folder stays when the build wrote anything under it.
+	live := map[string]bool{}
+	for _, rel := range f.Files() {
+		for d := path.Dir(rel); d != "." && !live[d]; d = path.Dir(d) {
+			live[d] = true
+		}
+	}
+	var dead []string
+	for _, rel := range old.dirs {
+		if !live[rel] && !f.Written(rel) {
+			dead = append(dead, rel)
+		}
+	}
 	// Deepest first, so that a folder is empty by the time it is tried.
-	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
-	for _, d := range dirs {
-		if err := os.Remove(d); err != nil && !isNotEmpty(err) {
+	sort.Slice(dead, func(i, j int) bool { return len(dead[i]) > len(dead[j]) })
+	for _, rel := range dead {
+		if err := os.Remove(filepath.Join(f.dir, filepath.FromSlash(rel))); !gone(err) && !isNotEmpty(err) {
 			return fmt.Errorf("cleaning the build folder: %w", err)
 		}
 	}

@@ -30,3 +30,7 @@ func lock(path string) (func(), error) {
 		f.Close()
 	}, nil
 }
+
+// noFollow makes opening an output file fail on a symbolic link instead of
+// writing wherever the link points.
+const noFollow = unix.O_NOFOLLOW

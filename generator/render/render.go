@@ -18,19 +18,18 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/internal/parallel"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/publish"
 )
 
 // Options configure a render.
@@ -52,10 +51,10 @@ type Options struct {
 
 // Stats describes what a render wrote.
 type Stats struct {
-	Pages   int             // HTML pages
-	Files   int             // every file, pages included
-	Bytes   int64           // total size
-	Written map[string]bool // every file, as a slash-separated path under out
+	Pages   int   // HTML pages
+	Files   int   // every file, pages included
+	Changed int   // files written because their content changed; the rest were kept
+	Bytes   int64 // total size
 }
 
 // site is the state of one render.
@@ -77,22 +76,23 @@ type site struct {
 	mentionedBy   map[string][]*incident.Incident
 	position      map[*incident.Incident]int
 
-	out       string
+	out       *publish.Folder
 	bytes     atomic.Int64
+	files     atomic.Int64
+	changed   atomic.Int64
 	pathsMu   sync.Mutex
 	htmlPaths []string
-	written   map[string]bool
 }
 
-// Render writes the whole site for arc into the folder out, which must
-// exist. Files already there are overwritten; files the site does not have
-// are left for the caller to remove (see Stats.Written).
-func Render(ctx context.Context, arc *archive.Archive, out string, opts Options) (Stats, error) {
+// Render writes the whole site for arc into the build folder out. Files
+// already there are overwritten or, when unchanged, kept; files the site
+// does not have are left for the caller to remove.
+func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts Options) (Stats, error) {
 	u, err := url.Parse(opts.BaseURL)
 	if err != nil {
 		return Stats{}, fmt.Errorf("base URL: %w", err)
 	}
-	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL, written: map[string]bool{}}
+	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL}
 	if s.root == "" {
 		s.root = "/"
 	}
@@ -120,7 +120,7 @@ func Render(ctx context.Context, arc *archive.Archive, out string, opts Options)
 	if err := s.writeSitemap(); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: len(s.htmlPaths), Files: len(s.written), Bytes: s.bytes.Load(), Written: s.written}, nil
+	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Changed: int(s.changed.Load()), Bytes: s.bytes.Load()}, nil
 }
 
 // reservedIDs are the element ids the layouts give their own sections;
@@ -245,7 +245,7 @@ const ioWorkers = 8
 // in parallel.
 func (s *site) makeDirs(dirs []string) error {
 	mk := func(d string) error {
-		if err := os.Mkdir(filepath.Join(s.out, filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.Mkdir(filepath.Join(s.out.Dir(), filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("creating %s: %w", d, err)
 		}
 		return nil
@@ -266,28 +266,13 @@ func (s *site) makeDirs(dirs []string) error {
 // writeStream writes rel through a buffered writer, for files too large to
 // build in memory.
 func (s *site) writeStream(rel string, fill func(w *bufio.Writer) error) error {
-	f, err := os.Create(filepath.Join(s.out, filepath.FromSlash(rel)))
+	n, err := s.out.WriteStream(rel, fill)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
+		return err
 	}
-	w := bufio.NewWriterSize(f, 256<<10)
-	err = fill(w)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
-	}
-	info, err := os.Stat(filepath.Join(s.out, filepath.FromSlash(rel)))
-	if err == nil {
-		s.bytes.Add(info.Size())
-	}
-	s.pathsMu.Lock()
-	s.written[rel] = true
-	s.pathsMu.Unlock()
+	s.bytes.Add(n)
+	s.files.Add(1)
+	s.changed.Add(1)
 	return nil
 }
 
@@ -319,62 +304,21 @@ func (s *site) run(ctx context.Context, jobs []job) error {
 	})
 }
 
-// write stores data at rel under the output folder. rel is built from
-// slugs, which hold only [a-z0-9-], but is checked anyway: nothing may be
-// written outside the output folder.
+// write stores data at rel under the output folder.
 func (s *site) write(rel string, data []byte) error {
-	clean := path.Clean("/" + rel)[1:]
-	if clean == "" || clean != rel || strings.Contains(rel, "..") {
-		return fmt.Errorf("refusing to write %q outside the site", rel)
-	}
-	p := filepath.Join(s.out, filepath.FromSlash(rel))
-	err := os.WriteFile(p, data, 0o644)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		// A folder makeDirs did not know of, such as one under static/.
-		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-			err = os.WriteFile(p, data, 0o644)
-		}
-	case errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR):
-		// The folder holds an older build whose shape differs: a file where
-		// this build needs a folder, or the reverse. Older output is ours to
-		// replace.
-		if err = s.clearPath(rel); err == nil {
-			err = os.WriteFile(p, data, 0o644)
-		}
-	}
+	changed, err := s.out.WriteFile(rel, data)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
-	}
-	s.bytes.Add(int64(len(data)))
-	s.pathsMu.Lock()
-	s.written[rel] = true
-	if strings.HasSuffix(rel, ".html") && rel != "404.html" {
-		s.htmlPaths = append(s.htmlPaths, rel)
-	}
-	s.pathsMu.Unlock()
-	return nil
-}
-
-// clearPath removes what an older build left in the way of rel: files
-// where rel needs folders, and a folder where rel is a file.
-func (s *site) clearPath(rel string) error {
-	parts := strings.Split(rel, "/")
-	dir := s.out
-	for _, part := range parts[:len(parts)-1] {
-		dir = filepath.Join(dir, part)
-		if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
-			if err := os.Remove(dir); err != nil {
-				return err
-			}
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	p := filepath.Join(s.out, filepath.FromSlash(rel))
-	if info, err := os.Lstat(p); err == nil && info.IsDir() {
-		return os.RemoveAll(p)
+	s.bytes.Add(int64(len(data)))
+	s.files.Add(1)
+	if changed {
+		s.changed.Add(1)
+	}
+	if strings.HasSuffix(rel, ".html") && rel != "404.html" {
+		s.pathsMu.Lock()
+		s.htmlPaths = append(s.htmlPaths, rel)
+		s.pathsMu.Unlock()
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func newBenchSite(b *testing.B, arc *archive.Archive) *site {
 	if dir := os.Getenv("BENCH_LAYOUTS"); dir != "" {
 		lay = Overlay(os.DirFS(dir), layouts.FS) // try a layout change
 	}
-	s := &site{arc: arc, opts: Options{BaseURL: "/", Layouts: lay, Workers: 1}, root: "/", absBase: "/", written: map[string]bool{}}
+	s := &site{arc: arc, opts: Options{BaseURL: "/", Layouts: lay, Workers: 1}, root: "/", absBase: "/"}
 	if err := s.prepare(); err != nil {
 		b.Fatal(err)
 	}

@@ -1,0 +1,290 @@
+package publish
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// ManifestName is the file in every finished output that lists what it
+// holds: for each file its content hash, size and modification time. The
+// next build into the same folder leaves a file alone when its new content
+// has the same hash and the file on disk still has the recorded size and
+// time, so a rebuild that changes little writes little, and tools that sync
+// the output to a web host (rsync, object-store uploads) see only the files
+// that really changed.
+const ManifestName = ".incidents-manifest"
+
+// FileState is what a manifest records of one file.
+type FileState struct {
+	Sum     [16]byte // the first half of the SHA-256 of the content
+	Size    int64
+	ModTime int64 // nanoseconds since the epoch
+}
+
+// Folder is the build folder that a build writes its site into. Its
+// methods are safe for concurrent use.
+type Folder struct {
+	dir  string
+	prev map[string]FileState // what the folder held when the build began
+
+	mu    sync.Mutex
+	files map[string]FileState // what this build wrote or kept
+}
+
+// newFolder opens dir for a build. It reads the manifest of the build that
+// last finished there, then removes it: from now on the folder is being
+// changed, and a build killed half-way must leave no manifest that could
+// vouch for files it did not finish.
+func newFolder(dir string) (*Folder, error) {
+	f := &Folder{dir: dir, files: map[string]FileState{}}
+	manifest := filepath.Join(dir, ManifestName)
+	prev, err := readManifest(manifest)
+	if err == nil {
+		f.prev = prev
+	}
+	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("build folder: %w", err)
+	}
+	return f, nil
+}
+
+// Dir is the folder's path on disk.
+func (f *Folder) Dir() string { return f.dir }
+
+// Written reports whether this build has written (or kept) rel.
+func (f *Folder) Written(rel string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.files[rel]
+	return ok
+}
+
+// Files lists every file this build wrote or kept, sorted.
+func (f *Folder) Files() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.files))
+	for rel := range f.files {
+		out = append(out, rel)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkRel refuses paths that would leave the folder. Callers build them
+// from slugs, which hold only [a-z0-9-], but they are checked anyway.
+func checkRel(rel string) error {
+	clean := path.Clean("/" + rel)[1:]
+	if clean == "" || clean != rel || strings.Contains(rel, "..") || rel == Marker || rel == ManifestName {
+		return fmt.Errorf("refusing to write %q outside the site", rel)
+	}
+	return nil
+}
+
+// WriteFile stores data at rel, a slash-separated path inside the folder,
+// creating missing parent folders. When the folder already holds exactly
+// that content, as its manifest and the file's size and time show, the
+// file is left untouched and WriteFile reports changed false.
+func (f *Folder) WriteFile(rel string, data []byte) (changed bool, err error) {
+	if err := checkRel(rel); err != nil {
+		return false, err
+	}
+	sum := sha256.Sum256(data)
+	var st FileState
+	copy(st.Sum[:], sum[:16])
+	st.Size = int64(len(data))
+	p := filepath.Join(f.dir, filepath.FromSlash(rel))
+	if old, ok := f.prev[rel]; ok && old.Sum == st.Sum && old.Size == st.Size {
+		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() &&
+			info.Size() == old.Size && info.ModTime().UnixNano() == old.ModTime {
+			f.record(rel, old)
+			return false, nil
+		}
+	}
+	st.ModTime, err = f.create(rel, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("writing %s: %w", rel, err)
+	}
+	f.record(rel, st)
+	return true, nil
+}
+
+// WriteStream writes rel through a buffered writer, for files too large to
+// build in memory. It always writes, and returns the size written.
+func (f *Folder) WriteStream(rel string, fill func(w *bufio.Writer) error) (int64, error) {
+	if err := checkRel(rel); err != nil {
+		return 0, err
+	}
+	h := sha256.New()
+	var n countWriter
+	modTime, err := f.create(rel, func(file io.Writer) error {
+		w := bufio.NewWriterSize(io.MultiWriter(file, h, &n), 256<<10)
+		if err := fill(w); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("writing %s: %w", rel, err)
+	}
+	st := FileState{Size: int64(n), ModTime: modTime}
+	copy(st.Sum[:], h.Sum(nil)[:16])
+	f.record(rel, st)
+	return int64(n), nil
+}
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+func (f *Folder) record(rel string, st FileState) {
+	f.mu.Lock()
+	f.files[rel] = st
+	f.mu.Unlock()
+}
+
+// create (re)writes the file at rel with what fill writes and returns its
+// modification time. It never follows a symbolic link at rel: an older
+// output's file, folder or link in the way is replaced.
+func (f *Folder) create(rel string, fill func(io.Writer) error) (modTime int64, err error) {
+	p := filepath.Join(f.dir, filepath.FromSlash(rel))
+	file, err := openNoFollow(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// A parent folder the caller did not create, such as one under
+		// static/.
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			file, err = openNoFollow(p)
+		}
+	case errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP):
+		// The folder holds an older build whose shape differs: a file where
+		// this build needs a folder, or the reverse. Older output is ours to
+		// replace.
+		if err = f.clearPath(rel); err == nil {
+			file, err = openNoFollow(p)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	err = fill(file)
+	var info fs.FileInfo
+	if err == nil {
+		info, err = file.Stat()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	return info.ModTime().UnixNano(), nil
+}
+
+func openNoFollow(p string) (*os.File, error) {
+	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, 0o644)
+}
+
+// clearPath removes what an older build left in the way of rel: files or
+// links where rel needs folders, and a folder or link where rel is a file.
+func (f *Folder) clearPath(rel string) error {
+	parts := strings.Split(rel, "/")
+	dir := f.dir
+	for _, part := range parts[:len(parts)-1] {
+		dir = filepath.Join(dir, part)
+		if info, err := os.Lstat(dir); err == nil && !info.IsDir() {
+			if err := os.Remove(dir); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	p := filepath.Join(f.dir, filepath.FromSlash(rel))
+	if info, err := os.Lstat(p); err == nil && !info.Mode().IsRegular() {
+		return os.RemoveAll(p)
+	}
+	return nil
+}
+
+// writeManifest records what the folder now holds.
+func (f *Folder) writeManifest() error {
+	rels := f.Files()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var buf bytes.Buffer
+	buf.WriteString(manifestHeader)
+	for _, rel := range rels {
+		st := f.files[rel]
+		buf.WriteString(hex.EncodeToString(st.Sum[:]))
+		buf.WriteByte(' ')
+		buf.WriteString(strconv.FormatInt(st.Size, 10))
+		buf.WriteByte(' ')
+		buf.WriteString(strconv.FormatInt(st.ModTime, 10))
+		buf.WriteByte(' ')
+		buf.WriteString(rel)
+		buf.WriteByte('\n')
+	}
+	if err := os.WriteFile(filepath.Join(f.dir, ManifestName), buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing the build manifest: %w", err)
+	}
+	return nil
+}
+
+const manifestHeader = "incidents manifest 1: sha256/128 size mtime-ns path\n"
+
+// readManifest parses a manifest. Any flaw makes the whole manifest
+// unusable, and the build then simply writes every file.
+func readManifest(p string) (map[string]FileState, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	text, ok := strings.CutPrefix(string(data), manifestHeader)
+	if !ok {
+		return nil, errors.New("unknown manifest version")
+	}
+	out := map[string]FileState{}
+	for line := range strings.Lines(text) {
+		line = strings.TrimSuffix(line, "\n")
+		fields := strings.SplitN(line, " ", 4)
+		if len(fields) != 4 {
+			return nil, errors.New("malformed manifest line")
+		}
+		var st FileState
+		sum, err := hex.DecodeString(fields[0])
+		if err != nil || len(sum) != len(st.Sum) {
+			return nil, errors.New("malformed manifest hash")
+		}
+		copy(st.Sum[:], sum)
+		if st.Size, err = strconv.ParseInt(fields[1], 10, 64); err != nil {
+			return nil, err
+		}
+		if st.ModTime, err = strconv.ParseInt(fields[2], 10, 64); err != nil {
+			return nil, err
+		}
+		out[fields[3]] = st
+	}
+	return out, nil
+}

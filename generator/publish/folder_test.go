@@ -1,0 +1,150 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// build runs one Build of files into dest and returns which files the
+// folder actually wrote (rather than kept).
+func build(t *testing.T, dest string, files map[string]string) map[string]bool {
+	t.Helper()
+	changed := map[string]bool{}
+	err := Build(dest, func(f *Folder) error {
+		for name, content := range files {
+			c, err := f.WriteFile(name, []byte(content))
+			if err != nil {
+				return err
+			}
+			if c {
+				changed[name] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return changed
+}
+
+// TestUnchangedFilesAreKept: output is double-buffered, so a file is kept
+// when the build before last wrote the same content, and the file has not
+// been touched since.
+func TestUnchangedFilesAreKept(t *testing.T) {
+	site := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
+	tests := []struct {
+		name        string
+		tamper      func(t *testing.T, spare string) // between the second and third build
+		next        map[string]string                // the third build; site when nil
+		wantChanged string
+	}{
+		{"nothing changed", nil, nil, ""},
+		{"one page changed", nil, map[string]string{"index.html": "home", "a/index.html": "A", "b/index.html": "b"}, "a/index.html"},
+		{"a file edited by hand, same size", func(t *testing.T, spare string) {
+			p := filepath.Join(spare, "b", "index.html")
+			write(t, p, "B")
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "b/index.html"},
+		{"a file removed by hand", func(t *testing.T, spare string) {
+			if err := os.Remove(filepath.Join(spare, "index.html")); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "index.html"},
+		{"a corrupt manifest", func(t *testing.T, spare string) {
+			write(t, filepath.Join(spare, ManifestName), manifestHeader+"zz 1 2 index.html\n")
+		}, nil, "a/index.html b/index.html index.html"},
+		{"no manifest, as after a killed build", func(t *testing.T, spare string) {
+			if err := os.Remove(filepath.Join(spare, ManifestName)); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "a/index.html b/index.html index.html"},
+		{"a link planted where a page goes", func(t *testing.T, spare string) {
+			outside := filepath.Join(filepath.Dir(spare), "outside.txt")
+			write(t, outside, "keep me")
+			p := filepath.Join(spare, "a", "index.html")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, p); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "a/index.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dest := filepath.Join(t.TempDir(), "public")
+			build(t, dest, site)
+			build(t, dest, site) // now the spare holds the first build
+			if tt.tamper != nil {
+				tt.tamper(t, SpareDir(dest))
+			}
+			next := tt.next
+			if next == nil {
+				next = site
+			}
+			changed := build(t, dest, next)
+			var names []string
+			for name := range changed {
+				names = append(names, name)
+			}
+			if got := strings.Join(slices.Sorted(slices.Values(names)), " "); got != tt.wantChanged {
+				t.Errorf("rewritten: %q, want %q", got, tt.wantChanged)
+			}
+			for name, content := range next {
+				if b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(name))); err != nil || string(b) != content {
+					t.Errorf("%s = %q, %v; want %q", name, b, err, content)
+				}
+			}
+			if b, err := os.ReadFile(filepath.Join(filepath.Dir(dest), "outside.txt")); err == nil && string(b) != "keep me" {
+				t.Errorf("a write followed a link out of the folder: outside.txt = %q", b)
+			}
+			if info, err := os.Lstat(filepath.Join(dest, "a", "index.html")); err != nil || !info.Mode().IsRegular() {
+				t.Errorf("a/index.html is not a plain file: %v %v", info, err)
+			}
+		})
+	}
+}
+
+// TestManifestListsTheSite checks the manifest of a finished build.
+func TestManifestListsTheSite(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	build(t, dest, map[string]string{"index.html": "home", "x y/index.html": "spaced"})
+	m, err := readManifest(filepath.Join(dest, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 2 || m["index.html"].Size != 4 || m["x y/index.html"].Size != 6 {
+		t.Errorf("manifest = %v", m)
+	}
+	info, err := os.Stat(filepath.Join(dest, "index.html"))
+	if err != nil || info.ModTime().UnixNano() != m["index.html"].ModTime {
+		t.Errorf("manifest time %d, file %v (%v)", m["index.html"].ModTime, info.ModTime().UnixNano(), err)
+	}
+}
+
+func TestWriteRefusesPathsOutside(t *testing.T) {
+	for _, rel := range []string{"", "../x", "a/../../x", "/etc/passwd", "a//b", Marker, ManifestName} {
+		err := Build(filepath.Join(t.TempDir(), "public"), func(f *Folder) error {
+			_, err := f.WriteFile(rel, []byte("x"))
+			return err
+		})
+		if err == nil || !strings.Contains(err.Error(), "refusing") {
+			t.Errorf("WriteFile(%q) err = %v", rel, err)
+		}
+	}
+}
+
+func write(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
