@@ -77,8 +77,9 @@ type incidentPage struct {
 	TaskURL                     string
 	Body                        template.HTML
 	TOC                         []markdown.Heading
+	TOCItems                    template.HTML // the <li> items of TOC and the sections after the body
 	Taxa                        []taxonLinks
-	Actions                     []actionRow
+	ActionRows                  template.HTML // the <tr> rows of the action items
 	Scorecard                   []scoreGroup
 	RubricSize                  int
 	Related                     []*incident.Incident
@@ -461,8 +462,15 @@ func (s *site) incidentJob(in *incident.Incident) job {
 				d.Taxa = append(d.Taxa, taxonLinks{Title: t.Title, Links: s.joinTermLinks(t.Kind, names)})
 			}
 		}
-		for _, a := range in.Actionables {
-			d.Actions = append(d.Actions, actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: a.Status})
+		if len(in.Actionables) > 0 {
+			rows := make([]actionRow, len(in.Actionables))
+			for i, a := range in.Actionables {
+				rows[i] = actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: string(a.Status)}
+			}
+			d.ActionRows = actionRows(rows)
+		}
+		if len(body.TOC) > 0 {
+			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0, len(in.Scorecard) > 0)
 		}
 		if len(in.Scorecard) > 0 {
 			var err error

@@ -132,6 +132,10 @@ func Parse(path string, data []byte, diags *diag.List) *Site {
 				diags.Errorf(path, f.Line, f.Key, "must contain {task}, which is replaced by the task id, e.g. https://tasks.example.org/{task}")
 				continue
 			}
+			if v != "" && !isWebURL(v) {
+				diags.Errorf(path, f.Line, f.Key, "%q is not an http:// or https:// address; task links must open a web page, e.g. https://tasks.example.org/{task}", v)
+				continue
+			}
 			s.TaskURL = v
 		case "unsafe_html":
 			s.UnsafeHTML, _ = dec.Bool(f.Key, f.Value)
@@ -364,4 +368,10 @@ func (s *Site) SortedServiceNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isWebURL reports whether u is an absolute http or https URL.
+func isWebURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }

@@ -57,6 +57,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"defaults without keys", "", nil},
 		{"bad task url", "task_url: https://x/\n", []string{"site.yaml:1: task_url: must contain {task}"}},
+		{"script task url", "task_url: \"javascript:alert(1)//{task}\"\n", []string{"site.yaml:1: task_url: \"javascript:alert(1)//{task}\" is not an http:// or https:// address"}},
+		{"relative task url", "task_url: /tasks/{task}\n", []string{"site.yaml:1: task_url: \"/tasks/{task}\" is not an http"}},
 		{"bad base url", "base_url: ftp://x/\n", []string{"site.yaml:1: base_url: base URL \"ftp://x/\" must use http or https"}},
 		{"bad hours", "working_hours: {start: 9am, timezone: Mars/Olympus}\n", []string{
 			"site.yaml:1: working_hours.start: expected a time of day",
