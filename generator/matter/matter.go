@@ -190,11 +190,16 @@ func parseYAML(path string, raw []byte, offset int, what string) (*yaml.Node, *d
 	fail := func(line int, msg string) (*yaml.Node, *diag.Diagnostic) {
 		return nil, &diag.Diagnostic{Severity: diag.Error, Path: path, Line: offset + line, Message: what + " is not valid YAML: " + msg}
 	}
-	// Fast path: yaml.v3 parses most front matter about twice as fast as
+	// Fastest path: the plain shape of nearly every report, read directly
+	// into the tree yaml.v3 would build, about four times faster. Next
+	// yaml.v3, which parses front matter about twice as fast as
 	// goccy/go-yaml. What it rejects goes to goccy, which accepts YAML that
 	// libyaml-derived parsers do not (flow mappings whose values end in "?",
 	// as the content model writes the scorecard rubric) and reports errors
 	// at the offending token.
+	if root, ok := parseSimpleYAML(raw); ok {
+		return finishYAML(path, root, offset, what)
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err == nil {
 		if len(doc.Content) == 0 {
