@@ -1,0 +1,289 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// Index is an open bleve index of the archive.
+type Index struct {
+	idx  bleve.Index
+	path string
+}
+
+// Keys of the values the index keeps beside its documents.
+var (
+	versionKey = []byte("incidents:version")
+	hashesKey  = []byte("incidents:hashes") // JSON: report id → Document.Hash
+)
+
+// batchSize is how many changes go to bleve at once; 1,000 was twice as
+// fast as 100 and larger batches gained nothing.
+const batchSize = 1000
+
+// UpdateStats says what Update did.
+type UpdateStats struct {
+	Indexed, Deleted, Unchanged int
+	Rebuilt                     bool   // written from scratch
+	Warning                     string // why an existing index was discarded, if it was
+}
+
+// Update brings the index in dir up to date with docs: it indexes the
+// reports whose content hash changed, deletes those that are gone and
+// leaves the rest. Without a usable index in dir (none yet, another
+// version, unreadable, or interrupted mid-update) it builds one from
+// scratch beside it and moves it into place, so a reader never sees half
+// an index.
+func Update(ctx context.Context, dir string, docs []Document) (UpdateStats, error) {
+	hashes := make(map[string]string, len(docs))
+	for i := range docs {
+		hashes[docs[i].ID] = docs[i].Hash()
+	}
+	var stats UpdateStats
+	if _, err := os.Stat(dir); err == nil {
+		warning, err := updateExisting(ctx, dir, docs, hashes, &stats)
+		if err == nil {
+			return stats, nil
+		}
+		if ctx.Err() != nil {
+			return stats, ctx.Err()
+		}
+		var stale errStale
+		if warning == "" && !errors.As(err, &stale) {
+			warning = fmt.Sprintf("the search index in %s could not be updated (%v); rebuilding it", dir, err)
+		}
+		stats = UpdateStats{Warning: warning}
+	}
+	if err := rebuild(ctx, dir, docs, hashes); err != nil {
+		return stats, err
+	}
+	stats.Rebuilt = true
+	stats.Indexed = len(docs)
+	return stats, nil
+}
+
+// errStale means an index is fine but must be rebuilt; it carries the
+// reason to tell the user.
+type errStale struct{ reason string }
+
+func (e errStale) Error() string { return e.reason }
+
+// updateExisting applies the changes to an existing index. An error means
+// the index must be rebuilt; the returned warning says why, for the user.
+func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats) (string, error) {
+	idx, err := openIndex(dir, false)
+	if err != nil {
+		return fmt.Sprintf("the search index in %s could not be opened (%v); rebuilding it", dir, err), err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			idx.Close()
+		}
+	}()
+	version, err := idx.GetInternal(versionKey)
+	if err != nil || string(version) != MappingVersion {
+		return fmt.Sprintf("the search index in %s was written by another version of incidents; rebuilding it", dir), errStale{"version"}
+	}
+	raw, err := idx.GetInternal(hashesKey)
+	if err != nil || raw == nil {
+		// An update that did not finish: which documents it changed is
+		// unknown, so start again. Not worth a warning.
+		return "", errStale{"interrupted"}
+	}
+	old := map[string]string{}
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return fmt.Sprintf("the search index in %s is damaged (%v); rebuilding it", dir, err), err
+	}
+	var changed []int
+	for i := range docs {
+		if old[docs[i].ID] != hashes[docs[i].ID] {
+			changed = append(changed, i)
+		}
+	}
+	var gone []string
+	for id := range old {
+		if _, ok := hashes[id]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	sort.Strings(gone)
+	stats.Unchanged = len(docs) - len(changed)
+	if len(changed) == 0 && len(gone) == 0 {
+		closed = true
+		return "", idx.Close()
+	}
+	// Forget the hashes first: if this update is interrupted, the next
+	// one sees an index it cannot trust and rebuilds it.
+	if err := idx.DeleteInternal(hashesKey); err != nil {
+		return "", err
+	}
+	b := idx.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := idx.Batch(b); err != nil {
+			return err
+		}
+		b.Reset()
+		return ctx.Err()
+	}
+	for _, id := range gone {
+		b.Delete(id)
+		stats.Deleted++
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return "", err
+			}
+		}
+	}
+	for _, i := range changed {
+		if err := b.Index(docs[i].ID, toIndexed(&docs[i])); err != nil {
+			return "", fmt.Errorf("indexing %s: %w", docs[i].ID, err)
+		}
+		stats.Indexed++
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return "", err
+			}
+		}
+	}
+	table, err := json.Marshal(hashes)
+	if err != nil {
+		return "", err
+	}
+	b.SetInternal(hashesKey, table)
+	if err := flush(); err != nil {
+		return "", err
+	}
+	closed = true
+	return "", idx.Close()
+}
+
+// rebuild writes a new index of docs beside dir with bleve's offline
+// builder (one segment, the fastest way) and swaps it into place.
+func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string]string) error {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	tmp := dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	table, err := json.Marshal(hashes)
+	if err != nil {
+		return err
+	}
+	b, err := bleve.NewBuilder(tmp, NewMapping(), map[string]interface{}{"batchSize": batchSize})
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for i := range docs {
+		if err := ctx.Err(); err != nil {
+			b.Close()
+			os.RemoveAll(tmp)
+			return err
+		}
+		if err := b.Index(docs[i].ID, toIndexed(&docs[i])); err != nil {
+			b.Close()
+			os.RemoveAll(tmp)
+			return fmt.Errorf("indexing %s: %w", docs[i].ID, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("search index: %w", err)
+	}
+	// The builder keeps no values of ours: add them to the finished index.
+	if err := setInternals(tmp, map[string][]byte{string(versionKey): []byte(MappingVersion), string(hashesKey): table}); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("search index: %w", err)
+	}
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	return os.RemoveAll(old)
+}
+
+func setInternals(dir string, values map[string][]byte) error {
+	idx, err := openIndex(dir, false)
+	if err != nil {
+		return err
+	}
+	b := idx.NewBatch()
+	for k, v := range values {
+		b.SetInternal([]byte(k), v)
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return err
+	}
+	return idx.Close()
+}
+
+// Open opens the index in dir for searching. Another process may be
+// updating it; Open waits a second for it at most.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(dir); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no search index in %s: run incidents build first", dir)
+		}
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	idx, err := openIndex(dir, true)
+	if err != nil {
+		return nil, fmt.Errorf("search index in %s: %w (run incidents build to rebuild it)", dir, err)
+	}
+	if v, err := idx.GetInternal(versionKey); err != nil || string(v) != MappingVersion {
+		idx.Close()
+		return nil, fmt.Errorf("the search index in %s was written by another version of incidents: run incidents build to rebuild it", dir)
+	}
+	return &Index{idx: idx, path: dir}, nil
+}
+
+func openIndex(dir string, readOnly bool) (bleve.Index, error) {
+	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+	if readOnly {
+		cfg["read_only"] = true
+	}
+	return bleve.OpenUsing(dir, cfg)
+}
+
+// Close releases the index.
+func (x *Index) Close() error { return x.idx.Close() }
+
+// DocCount is the number of reports in the index.
+func (x *Index) DocCount() (uint64, error) { return x.idx.DocCount() }
+
+// newMemIndex is an in-memory scorch index, for tests. (bleve's
+// NewMemOnly uses the older, much slower upsidedown engine.)
+func newMemIndex(docs []Document) (*Index, error) {
+	idx, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	b := idx.NewBatch()
+	for i := range docs {
+		if err := b.Index(docs[i].ID, toIndexed(&docs[i])); err != nil {
+			return nil, err
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		return nil, err
+	}
+	return &Index{idx: idx}, nil
+}

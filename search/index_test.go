@@ -1,0 +1,322 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+func date(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// testDocs is a small archive: three reports about different services.
+func testDocs() []Document {
+	return []Document{
+		{ID: "2024-03-01 parsoid", Title: "Parsoid overload after a deploy", URL: "incidents/2024-03-01-parsoid/", Start: date("2024-03-01"), Year: 2024, Status: "final",
+			Services: []string{"parsoid", "restbase"}, Causes: []string{"retry-storm"}, Sites: []string{"eqiad"},
+			Impact: "Page saves failed for 40 minutes.", Summary: "Clients retried without backoff and the parsers fell over.", Body: "Timeline\n10:00 deploy of the new parser cache\n10:05 alerts for saves"},
+		{ID: "2023-06-10 ores", Title: "ORES scoring latency", URL: "incidents/2023-06-10-ores/", Start: date("2023-06-10"), Year: 2023, Status: "final",
+			Services: []string{"ores"}, Causes: []string{"capacity"}, Sites: []string{"codfw"},
+			Summary: "Scoring requests queued for an hour.", Body: "The celery workers ran out of memory. A retry loop in a client made it worse."},
+		{ID: "2022-01-05 api", Title: "API errors during a database switchover", URL: "incidents/2022-01-05-api/", Start: date("2022-01-05"), Year: 2022, Status: "review",
+			Services: []string{"mediawiki-api"}, Causes: []string{"database"}, Sites: []string{"eqiad", "codfw"},
+			Summary: "Writes failed while the primary database was switched.", Body: "Parsoid was not affected."},
+	}
+}
+
+func memIndex(t *testing.T, docs []Document) *Index {
+	t.Helper()
+	x, err := newMemIndex(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+func ids(r *Response) string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.ID)
+	}
+	return strings.Join(out, ", ")
+}
+
+func TestSearch(t *testing.T) {
+	x := memIndex(t, testDocs())
+	tests := []struct {
+		name string
+		req  Request
+		want string // ids in order
+	}{
+		{"a word anywhere", Request{Query: "retry"}, "2024-03-01 parsoid, 2023-06-10 ores"},
+		{"stemmed", Request{Query: "retries"}, "2024-03-01 parsoid, 2023-06-10 ores"},
+		{"a title match ranks first", Request{Query: "parsoid"}, "2024-03-01 parsoid, 2022-01-05 api"},
+		{"a service, exactly", Request{Query: "services:parsoid"}, "2024-03-01 parsoid"},
+		{"singular field name", Request{Query: "service:ores"}, "2023-06-10 ores"},
+		{"required and excluded", Request{Query: "+retry -ores"}, "2024-03-01 parsoid"},
+		{"a phrase", Request{Query: `"database switchover"`}, "2022-01-05 api"},
+		{"a date range", Request{Query: `start:>"2023-01-01"`, Sort: SortOldest}, "2023-06-10 ores, 2024-03-01 parsoid"},
+		{"a site filter", Request{Sites: []string{"codfw"}, Sort: SortNewest}, "2023-06-10 ores, 2022-01-05 api"},
+		{"two filters", Request{Sites: []string{"eqiad"}, Causes: []string{"database"}}, "2022-01-05 api"},
+		{"a year filter", Request{Year: 2023}, "2023-06-10 ores"},
+		{"since and until", Request{Since: date("2022-06-01"), Until: date("2024-01-01")}, "2023-06-10 ores"},
+		{"everything, newest first", Request{Sort: SortNewest}, "2024-03-01 parsoid, 2023-06-10 ores, 2022-01-05 api"},
+		{"oldest first", Request{Query: "*", Sort: SortOldest}, "2022-01-05 api, 2023-06-10 ores, 2024-03-01 parsoid"},
+		{"a bare number is a word", Request{Query: "40"}, "2024-03-01 parsoid"},
+		{"paging", Request{Sort: SortNewest, Size: 1, Page: 2}, "2023-06-10 ores"},
+		{"no hits", Request{Query: "kubernetes"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := x.Search(context.Background(), tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(res); got != tt.want {
+				t.Errorf("hits %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearchErrors(t *testing.T) {
+	x := memIndex(t, testDocs())
+	tests := []struct {
+		name string
+		req  Request
+		want string
+	}{
+		{"malformed", Request{Query: `title:"unclosed`}, "cannot read the query"},
+		{"unknown field", Request{Query: "colour:red"}, `there is no field "colour"`},
+		{"too long", Request{Query: strings.Repeat("a", MaxQueryLength+1)}, "the limit is 512"},
+		{"size", Request{Size: MaxSize + 1}, "size must be between 1 and 100"},
+		{"sort", Request{Sort: "random"}, "sort must be relevance, newest or oldest"},
+		{"deep page", Request{Page: 1000}, "page must be between"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := x.Search(context.Background(), tt.req)
+			var qe *QueryError
+			if !errors.As(err, &qe) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want a QueryError containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFacetsAndSnippets(t *testing.T) {
+	x := memIndex(t, testDocs())
+	res, err := x.Search(context.Background(), Request{Query: "retry"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	facets := fmt.Sprint(res.Facets["services"], res.Facets["years"])
+	if facets != "[{ores 1} {parsoid 1} {restbase 1}] [{2024 1} {2023 1}]" {
+		t.Errorf("facets = %s", facets)
+	}
+	h := res.Hits[0]
+	if h.Title != "Parsoid overload after a deploy" || h.URL != "/incidents/2024-03-01-parsoid/" || !h.Start.Equal(date("2024-03-01")) ||
+		!slices.Equal(h.Services, []string{"parsoid", "restbase"}) {
+		t.Errorf("hit = %+v", h)
+	}
+	if h.Snippet != "Clients <mark>retried</mark> without backoff and the parsers fell over." {
+		t.Errorf("snippet = %q", h.Snippet)
+	}
+	if got := res.Hits[1].Snippet; got != "The celery workers ran out of memory. A <mark>retry</mark> loop in a client made it worse." {
+		t.Errorf("second snippet = %q", got)
+	}
+	if got := res.Hits[1].Passage.Text("[", "]"); !strings.Contains(got, "A [retry] loop") {
+		t.Errorf("passage = %q", got)
+	}
+}
+
+func TestSnippetEscapesAndCuts(t *testing.T) {
+	h := newHighlighter([]string{"overload"})
+	long := strings.Repeat("word ", 60) + "an <b>overload</b> happened " + strings.Repeat("more ", 60)
+	ps := h.passages([]string{long}, 3)
+	if len(ps) != 1 {
+		t.Fatalf("passages = %v", ps)
+	}
+	got := ps[0].HTML()
+	if !strings.HasPrefix(got, "… ") || !strings.HasSuffix(got, " …") || !strings.Contains(got, "&lt;b&gt;<mark>overload</mark>&lt;/b&gt;") {
+		t.Errorf("passage = %q", got)
+	}
+	if len(got) > 2*passageWidth {
+		t.Errorf("passage of %d bytes", len(got))
+	}
+}
+
+// manyWords is an archive with more distinct words than a wildcard may
+// expand to.
+func manyWords() []Document {
+	var body strings.Builder
+	for i := 0; i < maxExpansion+100; i++ {
+		fmt.Fprintf(&body, "zq%05d ", i)
+	}
+	return []Document{{ID: "x", Title: "x", URL: "incidents/x/", Start: date("2024-01-01"), Year: 2024, Body: body.String()}}
+}
+
+func TestExpansionIsBounded(t *testing.T) {
+	x := memIndex(t, manyWords())
+	for _, q := range []string{"/zq.*/", "zq*", "body:/.*/"} {
+		start := time.Now()
+		_, err := x.Search(context.Background(), Request{Query: q})
+		var qe *QueryError
+		if !errors.As(err, &qe) || !strings.Contains(err.Error(), "too many different words") {
+			t.Errorf("%s: err = %v, want a QueryError about too many words", q, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: took %v", q, d) // not a timing target: a hang guard
+		}
+	}
+	// A narrower pattern still works.
+	res, err := x.Search(context.Background(), Request{Query: "zq0000*"})
+	if err != nil || res.Total != 1 {
+		t.Errorf("zq0000*: %v, %v", res, err)
+	}
+}
+
+// TestTermSearcherLimitPanics documents why the expansion bound is
+// searcher.DisjunctionMaxClauseCount: bleve v2.6.1's own per-query limit,
+// search.MaxTermSearchersKey, dereferences nil in TermSearcher.Close when
+// it trips. If this test starts failing, bleve has fixed it and the
+// context limit could be used as well.
+func TestTermSearcherLimitPanics(t *testing.T) {
+	x := memIndex(t, manyWords())
+	ctx := context.WithValue(context.Background(), bsearch.MaxTermSearchersKey, 10)
+	// About a hundred terms: under the clause bound, over this limit.
+	req := bleve.NewSearchRequest(bleve.NewRegexpQuery("zq000.*"))
+	panicked := func() (p any) {
+		defer func() { p = recover() }()
+		x.idx.SearchInContext(ctx, req)
+		return nil
+	}()
+	if panicked == nil {
+		t.Fatal("bleve no longer panics when MaxTermSearchersKey trips")
+	}
+	t.Logf("bleve panicked as expected: %v", panicked)
+}
+
+func TestIncrementalUpdate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "search")
+	ctx := context.Background()
+	docs := testDocs()
+	find := func(q string) string {
+		t.Helper()
+		x, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		res, err := x.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(res)
+	}
+	update := func(docs []Document) UpdateStats {
+		t.Helper()
+		st, err := Update(ctx, dir, docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+
+	if st := update(docs); !st.Rebuilt || st.Indexed != 3 || st.Warning != "" {
+		t.Errorf("first build: %+v", st)
+	}
+	if st := update(docs); st.Rebuilt || st.Indexed != 0 || st.Unchanged != 3 {
+		t.Errorf("nothing changed: %+v", st)
+	}
+	docs[1].Body = "The workers ran out of disk instead."
+	if st := update(docs); st.Rebuilt || st.Indexed != 1 || st.Unchanged != 2 {
+		t.Errorf("one changed: %+v", st)
+	}
+	if got := find("celery"); got != "" {
+		t.Errorf("old text still found: %q", got)
+	}
+	if got := find("disk"); got != "2023-06-10 ores" {
+		t.Errorf("new text: %q", got)
+	}
+	if st := update(docs[:2]); st.Deleted != 1 || st.Indexed != 0 {
+		t.Errorf("one removed: %+v", st)
+	}
+	if got := find("switchover"); got != "" {
+		t.Errorf("removed report still found: %q", got)
+	}
+}
+
+func TestDamagedIndexIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		damage  func(t *testing.T, dir string)
+		warning string
+	}{
+		{"garbage", func(t *testing.T, dir string) {
+			os.RemoveAll(dir)
+			os.MkdirAll(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{not json"), 0o644)
+		}, "could not be opened"},
+		{"another version", func(t *testing.T, dir string) {
+			idx, err := bleve.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx.SetInternal(versionKey, []byte("incidents-search-0"))
+			idx.Close()
+		}, "another version"},
+		{"an interrupted update", func(t *testing.T, dir string) {
+			idx, err := bleve.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx.DeleteInternal(hashesKey)
+			idx.Close()
+		}, ""},
+		{"a file where the folder was", func(t *testing.T, dir string) {
+			os.RemoveAll(dir)
+			os.WriteFile(dir, []byte("x"), 0o644)
+		}, "could not be opened"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "search")
+			if _, err := Update(ctx, dir, testDocs()); err != nil {
+				t.Fatal(err)
+			}
+			tt.damage(t, dir)
+			st, err := Update(ctx, dir, testDocs())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.Rebuilt || !strings.Contains(st.Warning, tt.warning) || (tt.warning == "") != (st.Warning == "") {
+				t.Errorf("stats %+v, want a rebuild warning %q", st, tt.warning)
+			}
+			x, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			if n, _ := x.DocCount(); n != 3 {
+				t.Errorf("%d documents after the rebuild", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,411 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+)
+
+// Limits that keep any one query's work bounded.
+const (
+	// MaxQueryLength is the longest query accepted, in bytes.
+	MaxQueryLength = 512
+	// MaxSize is the most hits one page may ask for.
+	MaxSize = 100
+	// DefaultSize is the page size when none is asked for.
+	DefaultSize = 20
+	// maxExpansion is the most terms one wildcard, regexp, fuzzy or prefix
+	// query may expand to in one field. bleve's own per-query limit
+	// (search.MaxTermSearchersKey) panics in v2.6.1; this one makes the
+	// query fail early with an error instead (see TestTermSearcherLimitPanics).
+	maxExpansion = 1024
+	// maxPages bounds deep paging: bleve must rank from+size hits.
+	maxPages = 100
+)
+
+func init() {
+	// bleve exposes this limit only as a package variable. Setting it here
+	// is the one piece of global state in the program, and it belongs to
+	// bleve: every index in the process gets the same bound.
+	searcher.DisjunctionMaxClauseCount = maxExpansion
+}
+
+// Request is one search: a query in bleve's query-string syntax, filters,
+// an order and a page.
+type Request struct {
+	Query    string    `json:"q,omitempty"`
+	Services []string  `json:"service,omitempty"` // every one must match
+	Causes   []string  `json:"cause,omitempty"`
+	Sites    []string  `json:"site,omitempty"`
+	Year     int       `json:"year,omitempty"`
+	Since    time.Time `json:"since,omitzero"` // start at or after
+	Until    time.Time `json:"until,omitzero"` // start before
+	Sort     string    `json:"sort,omitempty"` // relevance (default), newest or oldest
+	Page     int       `json:"page,omitempty"` // from 1
+	Size     int       `json:"size,omitempty"`
+}
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+)
+
+// Response is a page of results. Its JSON form is what /api/search and
+// incidents search --json print.
+type Response struct {
+	Query  string                  `json:"query"`
+	Total  uint64                  `json:"total"`
+	TookMS float64                 `json:"took_ms"`
+	Page   int                     `json:"page"`
+	Size   int                     `json:"size"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetCount `json:"facets"`
+}
+
+// Hit is one matching report.
+type Hit struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Start    time.Time `json:"start"`
+	Services []string  `json:"services"`
+	URL      string    `json:"url"`
+	Score    float64   `json:"score"`
+	// Snippet is the best passage, as HTML: escaped text with the matching
+	// words in <mark>; Fragments holds up to three such passages.
+	Snippet   string   `json:"snippet"`
+	Fragments []string `json:"fragments"`
+	// Passage is Snippet as plain pieces, for terminals.
+	Passage Passage `json:"-"`
+}
+
+// FacetCount is how many hits have one value of a field.
+type FacetCount struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// facetFields are counted for every search: the response key and the
+// indexed field.
+var facetFields = []struct{ Name, Field string }{
+	{"services", "services"},
+	{"causes", "causes"},
+	{"sites", "sites"},
+	{"years", "year"},
+}
+
+const facetSize = 30
+
+// QueryError is a request that cannot be run as written; its message says
+// what to change. The server answers it with 400.
+type QueryError struct{ Message string }
+
+func (e *QueryError) Error() string { return e.Message }
+
+func queryErrorf(format string, args ...any) error {
+	return &QueryError{Message: fmt.Sprintf(format, args...)}
+}
+
+// fieldNames maps the names a person may type before a colon to indexed
+// fields: both the singular and the plural of the list fields.
+var fieldNames = map[string]string{
+	"id": "id", "task": "task", "service": "services", "services": "services",
+	"cause": "causes", "causes": "causes", "site": "sites", "sites": "sites",
+	"trigger": "trigger", "failure_mode": "failure_mode", "status": "status",
+	"responder": "responders", "responders": "responders", "year": "year",
+	"start": "start", "end": "end", "duration": "duration_minutes", "duration_minutes": "duration_minutes",
+	"score": "score", "paged": "paged", "title": "title", "impact": "impact",
+	"summary": "summary", "body": "body",
+}
+
+// Normalize checks r against the limits and fills in defaults.
+func (r *Request) Normalize() error {
+	r.Query = strings.TrimSpace(r.Query)
+	if len(r.Query) > MaxQueryLength {
+		return queryErrorf("the query is %d characters long; the limit is %d", len(r.Query), MaxQueryLength)
+	}
+	switch r.Sort {
+	case "":
+		r.Sort = SortRelevance
+	case SortRelevance, SortNewest, SortOldest:
+	default:
+		return queryErrorf("sort must be relevance, newest or oldest, not %q", r.Sort)
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Size < 1 || r.Size > MaxSize {
+		return queryErrorf("size must be between 1 and %d", MaxSize)
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Page < 1 || r.Page > maxPages {
+		return queryErrorf("page must be between 1 and %d", maxPages)
+	}
+	for _, list := range [][]string{r.Services, r.Causes, r.Sites} {
+		if len(list) > 10 {
+			return queryErrorf("at most 10 values per filter")
+		}
+	}
+	return nil
+}
+
+// Search runs r. Errors of type *QueryError are the request's fault.
+func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
+	if err := r.Normalize(); err != nil {
+		return nil, err
+	}
+	q, words, err := buildQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
+	req.Fields = []string{"id", "title", "start", "services", "url", "summary", "impact", "body"}
+	switch r.Sort {
+	case SortNewest:
+		req.SortBy([]string{"-start", "id"})
+	case SortOldest:
+		req.SortBy([]string{"start", "id"})
+	default:
+		req.SortBy([]string{"-_score", "-start", "id"})
+	}
+	for _, f := range facetFields {
+		req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, facetSize))
+	}
+	started := time.Now()
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	out := &Response{
+		Query:  r.Query,
+		Total:  res.Total,
+		TookMS: float64(time.Since(started).Microseconds()) / 1000,
+		Page:   r.Page,
+		Size:   r.Size,
+		Hits:   make([]Hit, 0, len(res.Hits)),
+		Facets: map[string][]FacetCount{},
+	}
+	marker := newHighlighter(words)
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, x.hit(h, marker))
+	}
+	for _, f := range facetFields {
+		counts := []FacetCount{}
+		if fr := res.Facets[f.Name]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
+			}
+		}
+		if f.Name == "years" {
+			slices.SortFunc(counts, func(a, b FacetCount) int { return strings.Compare(b.Term, a.Term) })
+		}
+		out.Facets[f.Name] = counts
+	}
+	return out, nil
+}
+
+// searchError turns bleve's errors into ones a person can act on.
+func searchError(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "TooManyClauses"):
+		return queryErrorf("the query matches too many different words (over %d for one wildcard, regular expression or fuzzy term); make it more specific", maxExpansion)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("the search took too long and was stopped: %w", err)
+	}
+	return err
+}
+
+func (x *Index) hit(h *search.DocumentMatch, marker *highlighter) Hit {
+	hit := Hit{ID: h.ID, Score: h.Score, Services: []string{}, Fragments: []string{}}
+	str := func(name string) string { s, _ := h.Fields[name].(string); return s }
+	hit.Title = str("title")
+	hit.URL = "/" + str("url")
+	if t, err := time.Parse(time.RFC3339Nano, str("start")); err == nil {
+		hit.Start = t
+	}
+	switch v := h.Fields["services"].(type) {
+	case string:
+		hit.Services = []string{v}
+	case []interface{}:
+		for _, s := range v {
+			if s, ok := s.(string); ok {
+				hit.Services = append(hit.Services, s)
+			}
+		}
+	}
+	passages := marker.passages([]string{str("summary"), str("impact"), str("body")}, 3)
+	for _, p := range passages {
+		hit.Fragments = append(hit.Fragments, p.HTML())
+	}
+	if len(passages) > 0 {
+		hit.Snippet = hit.Fragments[0]
+		hit.Passage = passages[0]
+	}
+	return hit
+}
+
+// buildQuery turns a request into a bleve query and the words to mark in
+// snippets.
+func buildQuery(r Request) (query.Query, []string, error) {
+	var parts []query.Query
+	var words []string
+	if r.Query != "" && r.Query != "*" {
+		q, err := query.NewQueryStringQuery(r.Query).Parse()
+		if err != nil {
+			return nil, nil, queryErrorf("cannot read the query %q: %s. Words are matched anywhere; use field:value (services:parsoid), \"a phrase\", +required, -excluded, start:>\"2024-01-01\"", r.Query, strings.TrimPrefix(err.Error(), "parse error: "))
+		}
+		if q, err = rewrite(q, &words); err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, q)
+	}
+	term := func(field, value string) query.Query {
+		t := query.NewTermQuery(value)
+		t.SetField(field)
+		return t
+	}
+	for _, s := range r.Services {
+		parts = append(parts, term("services", s))
+	}
+	for _, s := range r.Causes {
+		parts = append(parts, term("causes", s))
+	}
+	for _, s := range r.Sites {
+		parts = append(parts, term("sites", s))
+	}
+	if r.Year != 0 {
+		parts = append(parts, term("year", strconv.Itoa(r.Year)))
+	}
+	if !r.Since.IsZero() || !r.Until.IsZero() {
+		yes, no := true, false
+		d := query.NewDateRangeInclusiveQuery(r.Since, r.Until, &yes, &no)
+		d.SetField("start")
+		parts = append(parts, d)
+	}
+	switch len(parts) {
+	case 0:
+		return query.NewMatchAllQuery(), words, nil
+	case 1:
+		return parts[0], words, nil
+	}
+	return query.NewConjunctionQuery(parts), words, nil
+}
+
+// rewrite points the parts of a parsed query-string query that name no
+// field at every text field, with its boost, maps the field names people
+// type to indexed ones, and collects the words to highlight.
+func rewrite(q query.Query, words *[]string) (query.Query, error) {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		for _, sub := range []*query.Query{&q.Must, &q.Should, &q.MustNot, &q.Filter} {
+			if *sub == nil {
+				continue
+			}
+			r, err := rewrite(*sub, words)
+			if err != nil {
+				return nil, err
+			}
+			*sub = r
+		}
+		return q, nil
+	case *query.ConjunctionQuery:
+		return q, rewriteAll(q.Conjuncts, words)
+	case *query.DisjunctionQuery:
+		return q, rewriteAll(q.Disjuncts, words)
+	case *query.NumericRangeQuery:
+		if q.FieldVal == "" {
+			// A bare number is read as a word and as a number; a number
+			// means nothing without a field.
+			return query.NewMatchNoneQuery(), nil
+		}
+	}
+	f, ok := q.(query.FieldableQuery)
+	if !ok {
+		return q, nil
+	}
+	switch m := q.(type) {
+	case *query.MatchQuery:
+		*words = append(*words, m.Match)
+	case *query.MatchPhraseQuery:
+		*words = append(*words, m.MatchPhrase)
+	}
+	if name := f.Field(); name != "" {
+		field, ok := fieldNames[name]
+		if !ok {
+			return nil, queryErrorf("there is no field %q; fields are %s", name, strings.Join(fieldList(), ", "))
+		}
+		f.SetField(field)
+		return q, nil
+	}
+	alts := make([]query.Query, 0, len(textFields))
+	for _, tf := range textFields {
+		alt := copyQuery(q)
+		alt.(query.FieldableQuery).SetField(tf.Name)
+		if b, ok := alt.(query.BoostableQuery); ok {
+			b.SetBoost(b.Boost() * tf.Boost)
+		}
+		alts = append(alts, alt)
+	}
+	return query.NewDisjunctionQuery(alts), nil
+}
+
+func rewriteAll(qs []query.Query, words *[]string) error {
+	for i, sub := range qs {
+		r, err := rewrite(sub, words)
+		if err != nil {
+			return err
+		}
+		qs[i] = r
+	}
+	return nil
+}
+
+// copyQuery copies one of the leaf queries the query-string parser makes.
+func copyQuery(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.MatchQuery:
+		c := *q
+		return &c
+	case *query.MatchPhraseQuery:
+		c := *q
+		return &c
+	case *query.FuzzyQuery:
+		c := *q
+		return &c
+	case *query.WildcardQuery:
+		c := *q
+		return &c
+	case *query.RegexpQuery:
+		c := *q
+		return &c
+	case *query.PrefixQuery:
+		c := *q
+		return &c
+	case *query.TermQuery:
+		c := *q
+		return &c
+	}
+	return q
+}
+
+func fieldList() []string {
+	var out []string
+	for name := range fieldNames {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,209 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Snippets are cut from the stored text here rather than by bleve's
+// highlighter, which needs term vectors stored for every word of every
+// report: that made the index half again slower to build. The stored text
+// is analysed again with the same English analyzer, for the few hits shown.
+
+// Span is a piece of a passage; Match marks a word the query matched.
+type Span struct {
+	Text  string
+	Match bool
+}
+
+// Passage is a piece of a report's text around matching words.
+type Passage []Span
+
+// HTML writes the passage escaped, with matches in <mark>.
+func (p Passage) HTML() string {
+	var b strings.Builder
+	for _, s := range p {
+		if s.Match {
+			b.WriteString("<mark>")
+			b.WriteString(html.EscapeString(s.Text))
+			b.WriteString("</mark>")
+		} else {
+			b.WriteString(html.EscapeString(s.Text))
+		}
+	}
+	return b.String()
+}
+
+// Text writes the passage with matches between open and close.
+func (p Passage) Text(open, close string) string {
+	var b strings.Builder
+	for _, s := range p {
+		if s.Match {
+			b.WriteString(open + s.Text + close)
+		} else {
+			b.WriteString(s.Text)
+		}
+	}
+	return b.String()
+}
+
+// passageWidth is about how many characters a passage shows.
+const passageWidth = 180
+
+type highlighter struct {
+	analyzer analysis.Analyzer
+	terms    map[string]bool // analysed query words
+}
+
+// englishAnalyzer is bleve's "en" analyzer, as the text fields use it.
+func englishAnalyzer() analysis.Analyzer {
+	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	if err != nil {
+		panic("bleve's English analyzer is missing: " + err.Error()) // linked in by the import above
+	}
+	return a
+}
+
+func newHighlighter(words []string) *highlighter {
+	h := &highlighter{analyzer: englishAnalyzer(), terms: map[string]bool{}}
+	for _, w := range words {
+		for _, t := range h.analyzer.Analyze([]byte(w)) {
+			h.terms[string(t.Term)] = true
+		}
+	}
+	return h
+}
+
+// passages returns up to n passages from texts, best first: those with
+// the most matches. Without any match it returns the opening of the first
+// non-empty text.
+func (h *highlighter) passages(texts []string, n int) []Passage {
+	type scored struct {
+		p     Passage
+		score int
+	}
+	var found []scored
+	for _, text := range texts {
+		if text == "" || len(h.terms) == 0 {
+			continue
+		}
+		tokens := h.analyzer.Analyze([]byte(text))
+		var hits []*analysis.Token
+		for _, t := range tokens {
+			if h.terms[string(t.Term)] {
+				hits = append(hits, t)
+			}
+		}
+		for i := 0; i < len(hits) && len(found) < 3*n; {
+			start := lineStart(text, hits[i].Start, passageWidth/3)
+			end := lineEnd(text, start+passageWidth)
+			var p Passage
+			pos := start
+			count := 0
+			for ; i < len(hits) && hits[i].End <= end; i++ {
+				if hits[i].Start < pos {
+					continue
+				}
+				p = append(p, Span{Text: text[pos:hits[i].Start]}, Span{Text: text[hits[i].Start:hits[i].End], Match: true})
+				pos = hits[i].End
+				count++
+			}
+			if count == 0 { // a match longer than the passage
+				i++
+				continue
+			}
+			p = append(p, Span{Text: text[pos:end]})
+			found = append(found, scored{decorate(p, start > 0, end < len(text)), count})
+		}
+	}
+	if len(found) == 0 {
+		for _, text := range texts {
+			if text != "" {
+				end := lineEnd(text, passageWidth)
+				return []Passage{decorate(Passage{{Text: text[:end]}}, false, end < len(text))}
+			}
+		}
+		return nil
+	}
+	// Stable: equal counts keep the order of the fields and the text.
+	for i := 1; i < len(found); i++ {
+		for j := i; j > 0 && found[j].score > found[j-1].score; j-- {
+			found[j], found[j-1] = found[j-1], found[j]
+		}
+	}
+	out := make([]Passage, 0, n)
+	for _, f := range found[:min(n, len(found))] {
+		out = append(out, f.p)
+	}
+	return out
+}
+
+// decorate folds the passage's line breaks and runs of spaces into single
+// spaces and adds ellipses where it was cut from a longer text.
+func decorate(p Passage, cutBefore, cutAfter bool) Passage {
+	out := make(Passage, 0, len(p)+2)
+	if cutBefore {
+		out = append(out, Span{Text: "… "})
+	}
+	for _, s := range p {
+		text := strings.Join(strings.Fields(s.Text), " ")
+		if text != "" && !s.Match {
+			if isSpace(s.Text[0]) {
+				text = " " + text
+			}
+			if isSpace(s.Text[len(s.Text)-1]) {
+				text += " "
+			}
+		} else if text == "" && s.Text != "" {
+			text = " "
+		}
+		if text != "" {
+			out = append(out, Span{Text: text, Match: s.Match})
+		}
+	}
+	if cutAfter {
+		out = append(out, Span{Text: " …"})
+	}
+	return out
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
+
+// lineStart moves back from pos by up to back bytes, stopping after a
+// line break or at a word boundary.
+func lineStart(text string, pos, back int) int {
+	start := max(0, pos-back)
+	if i := strings.LastIndexByte(text[start:pos], '\n'); i >= 0 {
+		return start + i + 1
+	}
+	if start == 0 {
+		return 0
+	}
+	if i := strings.IndexByte(text[start:pos], ' '); i >= 0 {
+		return start + i + 1
+	}
+	for start < pos && !utf8.RuneStart(text[start]) {
+		start++
+	}
+	return start
+}
+
+// lineEnd returns where a passage ending near pos should end: at a word
+// boundary, never inside a character, never past the text.
+func lineEnd(text string, pos int) int {
+	if pos >= len(text) {
+		return len(text)
+	}
+	if i := strings.LastIndexByte(text[:pos], ' '); i > pos-40 && i > 0 {
+		return i
+	}
+	for pos > 0 && !utf8.RuneStart(text[pos]) {
+		pos--
+	}
+	return pos
+}
