@@ -22,6 +22,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 	"github.com/incidents-archive/incidents/layouts"
+	"github.com/incidents-archive/incidents/search"
 )
 
 // Config says what to build and where.
@@ -33,6 +34,9 @@ type Config struct {
 	Layouts string // folder whose files override the embedded layouts
 	Version string
 	Workers int // 0: one per CPU
+	// SearchIndex is the folder of the bleve search index, which the build
+	// brings up to date after publishing the site; empty for none.
+	SearchIndex string
 	// Progress, when set, is told how far each stage has got.
 	Progress func(stage string, done, total int)
 }
@@ -46,6 +50,10 @@ type Result struct {
 	Bytes    int64
 	Elapsed  time.Duration
 	Warnings []diag.Diagnostic
+	// Index says what the search-index step did, and IndexElapsed how long
+	// it took; both are zero without Config.SearchIndex.
+	Index        search.UpdateStats
+	IndexElapsed time.Duration
 }
 
 // Load reads and checks the content folder. Content problems come back
@@ -109,14 +117,33 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	elapsed := time.Since(started)
+	var indexStats search.UpdateStats
+	var indexElapsed time.Duration
+	if cfg.SearchIndex != "" {
+		indexStarted := time.Now()
+		if cfg.Progress != nil {
+			cfg.Progress("indexing", 0, len(arc.Incidents))
+		}
+		indexStats, err = search.Update(ctx, cfg.SearchIndex, search.Documents(arc))
+		if err != nil {
+			return nil, fmt.Errorf("the site is built, but its search index is not: %w", err)
+		}
+		if indexStats.Warning != "" {
+			diags.Warnf(cfg.SearchIndex, 0, "", "%s", indexStats.Warning)
+		}
+		indexElapsed = time.Since(indexStarted)
+	}
 	return &Result{
-		Reports:  len(arc.Incidents),
-		Pages:    stats.Pages,
-		Files:    stats.Files,
-		Changed:  stats.Changed,
-		Bytes:    stats.Bytes,
-		Elapsed:  time.Since(started),
-		Warnings: diags.Warnings(),
+		Reports:      len(arc.Incidents),
+		Pages:        stats.Pages,
+		Files:        stats.Files,
+		Changed:      stats.Changed,
+		Bytes:        stats.Bytes,
+		Elapsed:      elapsed,
+		Warnings:     diags.Warnings(),
+		Index:        indexStats,
+		IndexElapsed: indexElapsed,
 	}, nil
 }
 

@@ -36,7 +36,8 @@ type UpdateStats struct {
 	Warning                     string // why an existing index was discarded, if it was
 }
 
-// Update brings the index in dir up to date with docs: it indexes the
+// Update brings the index in dir up to date with docs (the warning in
+// the stats, if any, is about dir): it indexes the
 // reports whose content hash changed, deletes those that are gone and
 // leaves the rest. Without a usable index in dir (none yet, another
 // version, unreadable, or interrupted mid-update) it builds one from
@@ -58,7 +59,7 @@ func Update(ctx context.Context, dir string, docs []Document) (UpdateStats, erro
 		}
 		var stale errStale
 		if warning == "" && !errors.As(err, &stale) {
-			warning = fmt.Sprintf("the search index in %s could not be updated (%v); rebuilding it", dir, err)
+			warning = fmt.Sprintf("the search index could not be updated (%v); rebuilding it", err)
 		}
 		stats = UpdateStats{Warning: warning}
 	}
@@ -81,7 +82,7 @@ func (e errStale) Error() string { return e.reason }
 func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats) (string, error) {
 	idx, err := openIndex(dir, false)
 	if err != nil {
-		return fmt.Sprintf("the search index in %s could not be opened (%v); rebuilding it", dir, err), err
+		return fmt.Sprintf("the search index could not be opened (%v); rebuilding it", err), err
 	}
 	closed := false
 	defer func() {
@@ -91,7 +92,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 	}()
 	version, err := idx.GetInternal(versionKey)
 	if err != nil || string(version) != MappingVersion {
-		return fmt.Sprintf("the search index in %s was written by another version of incidents; rebuilding it", dir), errStale{"version"}
+		return "the search index was written by another version of incidents; rebuilding it", errStale{"version"}
 	}
 	raw, err := idx.GetInternal(hashesKey)
 	if err != nil || raw == nil {
@@ -101,7 +102,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 	}
 	old := map[string]string{}
 	if err := json.Unmarshal(raw, &old); err != nil {
-		return fmt.Sprintf("the search index in %s is damaged (%v); rebuilding it", dir, err), err
+		return fmt.Sprintf("the search index is damaged (%v); rebuilding it", err), err
 	}
 	var changed []int
 	for i := range docs {

@@ -19,11 +19,13 @@ import (
 type buildFlags struct {
 	source, dest, baseURL, layouts string
 	drafts                         bool
+	cache                          cacheFlag
 }
 
 func (f *buildFlags) register(fs *pflag.FlagSet, dest string) {
 	fs.StringVarP(&f.source, "source", "s", "content", "content `folder` holding site.yaml, incidents/ and pages/")
 	fs.StringVarP(&f.dest, "dest", "d", dest, "output `folder`; replaced as a whole only when the build succeeds")
+	f.cache.register(fs)
 	fs.StringVar(&f.baseURL, "base-url", "", "`URL` the site will be served from (default: base_url in site.yaml)")
 	fs.BoolVar(&f.drafts, "drafts", false, "include reports whose status is draft")
 	fs.StringVar(&f.layouts, "layouts", "", "`folder` of templates that override the built-in layouts file by file")
@@ -52,6 +54,8 @@ func (f *buildFlags) config() generator.Config {
 		Drafts:  f.drafts,
 		Layouts: f.layouts,
 		Version: version(),
+
+		SearchIndex: f.cache.searchIndex(),
 	}
 }
 
@@ -138,6 +142,14 @@ func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result
 	printDiagnostics(e, res.Warnings)
 	fmt.Fprintf(e.stdout, "Built %d reports into %d pages (%s, %d of %d files changed) in %s → %s\n",
 		res.Reports, res.Pages, humanBytes(res.Bytes), res.Changed, res.Files, res.Elapsed.Round(time.Millisecond), cfg.Dest)
+	if cfg.SearchIndex != "" {
+		ix := res.Index
+		what := fmt.Sprintf("%d indexed, %d removed, %d unchanged", ix.Indexed, ix.Deleted, ix.Unchanged)
+		if ix.Rebuilt {
+			what = fmt.Sprintf("built from scratch with %d reports", ix.Indexed)
+		}
+		fmt.Fprintf(e.stdout, "Search index %s in %s → %s\n", what, res.IndexElapsed.Round(time.Millisecond), cfg.SearchIndex)
+	}
 	return res, nil
 }
 

@@ -5,6 +5,7 @@
 //
 //	incidents build [flags]     build the site from content/ into public/
 //	incidents serve [flags]     build, then serve the site on 127.0.0.1
+//	incidents search QUERY      search the archive from the terminal
 //	incidents version           print the version
 //	incidents help [command]    explain a command
 //
@@ -59,14 +60,16 @@ type env struct {
 	stdout, stderr io.Writer
 	// isTerminal reports whether stderr is a terminal, for progress output.
 	isTerminal bool
+	// stdoutTerminal reports whether stdout is a terminal, for emphasis.
+	stdoutTerminal bool
 }
 
 func commands() []*command {
-	return []*command{buildCommand(), serveCommand(), versionCommand()}
+	return []*command{buildCommand(), serveCommand(), searchCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, isTerminal: isTerminal(stderr)}
+	e := &env{stdout: stdout, stderr: stderr, isTerminal: isTerminal(stderr), stdoutTerminal: isTerminal(stdout)}
 	if len(args) == 0 {
 		printOverview(stderr)
 		return exitUsage
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, errQuiet):
+		return exitFailure
 	case errors.Is(err, pflag.ErrHelp):
 		printHelp(stdout, cmd)
 		return exitOK

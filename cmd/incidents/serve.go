@@ -3,17 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"net"
+	"net/http"
 	"strconv"
 
 	"github.com/spf13/pflag"
 
 	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/search"
 )
-
-// serveDest is where serve builds by default: not public/, which is for
-// deploying.
-const serveDest = ".cache/serve"
 
 func serveCommand() *command {
 	c := &command{
@@ -21,10 +20,11 @@ func serveCommand() *command {
 		summary: "build, then serve the site on 127.0.0.1",
 		usage: `Usage: incidents serve [flags]
 
-Builds the site as 'incidents build' does, into .cache/serve/ rather
-than public/ (so that a preview with local links and --drafts never ends
+Builds the site as 'incidents build' does, into .cache/serve/ (under
+--cache-dir) rather than public/ (so that a preview with local links and --drafts never ends
 up deployed), then serves it on http://127.0.0.1:PORT/ until interrupted
-with Ctrl-C. Links point at the local server unless --base-url is given.
+with Ctrl-C. The search page asks the server's /api/search, which reads
+the search index in the cache folder. Links point at the local server unless --base-url is given.
 If the content has errors, they are printed and nothing is served.
 
 Examples:
@@ -35,7 +35,8 @@ Examples:
 	var f buildFlags
 	var port int
 	c.flags = func(fs *pflag.FlagSet) any {
-		f.register(fs, serveDest)
+		f.register(fs, "")
+		fs.Lookup("dest").Usage = "output `folder` (default: serve/ in the cache folder)"
 		fs.IntVarP(&port, "port", "p", 1313, "TCP `port` to listen on (0 picks a free one)")
 		return &f
 	}
@@ -44,6 +45,9 @@ Examples:
 		c.flags(fs)
 		if err := parseFlags(c, fs, args); err != nil {
 			return err
+		}
+		if f.dest == "" {
+			f.dest = f.cache.serveDest()
 		}
 		if port < 0 || port > 65535 {
 			return usageError{fmt.Sprintf("--port %d is not a TCP port", port)}
@@ -65,7 +69,15 @@ Examples:
 		if _, err := build(ctx, e, cfg); err != nil {
 			return err
 		}
-		return server.ServeListener(ctx, ln, server.Handler(cfg.Dest), func(addr string) {
+		idx, err := search.Open(cfg.SearchIndex)
+		if err != nil {
+			return err
+		}
+		defer idx.Close()
+		mux := http.NewServeMux()
+		mux.Handle("/api/search", search.NewAPI(idx, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)}))
+		mux.Handle("/", server.Handler(cfg.Dest))
+		return server.ServeListener(ctx, ln, mux, func(addr string) {
 			fmt.Fprintf(e.stdout, "Serving %s on http://%s/ (Ctrl-C to stop)\n", cfg.Dest, addr)
 		})
 	}
