@@ -1,0 +1,565 @@
+// Package static writes the search index that the site's /search/ page
+// reads in the browser when no server is behind the site: a compact,
+// sharded copy of what the bleve index holds, analysed by the same bleve
+// analyzer, so that a plain word query matches the same reports on a
+// static host as under `incidents serve`.
+//
+// Everything is written under search/ in the output:
+//
+//	search/index.json    the manifest, fetched first: format, analyzer,
+//	                     number of reports, version (a hash of all files,
+//	                     appended as ?v= to every other fetch so that a
+//	                     rebuilt index is never mixed with a cached one),
+//	                     the analyzer's stop words, the first term of each
+//	                     shard, and the reports per card file
+//	search/t/N.bin       term shards: the sorted terms cut into ranges of
+//	                     about ShardBytes; a query fetches only the shards
+//	                     whose range holds its terms (and, for a last word
+//	                     still being typed, the range its prefix spans)
+//	search/c/N.json      result cards, CardsPerFile reports each, by report
+//	                     number: [title, date, services, url, text]
+//	search/facets.json   the terms of each facet with their counts, most
+//	                     frequent first: {"years": [[2024, 31], ...], ...}
+//	search/facets.bin    each report's facet values as term numbers, for
+//	                     filtering and for counting over a result set
+//
+// Reports are numbered newest first (by start, then id), so sorting by date
+// is sorting by number.
+//
+// Binary files are sequences of unsigned LEB128 varints. A shard holds its
+// number of terms, then for each term: the length of the prefix it shares
+// with the previous term and the length of the rest (both in bytes), the
+// rest (UTF-8), the number of reports holding it, the byte length of its
+// postings, and the postings: for each report the gap from the previous
+// report number (the first is the number itself) and one weight byte.
+// facets.bin holds, for each report and for each facet in the manifest's
+// order, a count and that many term numbers.
+//
+// A posting's weight is bleve's TF-IDF without the IDF, which the browser
+// applies since it knows the query: the sum over the text fields of
+// boost × √(term frequency) / √(field length), stored on a logarithmic
+// scale of 5% steps as round((ln w + WeightOffset) × WeightScale),
+// clamped to 1..255.
+package static
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/incidents-archive/incidents/search"
+)
+
+// Format is the version of the file layout described above; the page
+// refuses an index of another format.
+const Format = 1
+
+// AnalyzerName names the analysis the terms went through, for the page to
+// check against its own copy.
+const AnalyzerName = "bleve-en-1"
+
+// Tuning of the files. Shards of 20 KB keep a first query of two words
+// near 50 KB; eight cards per file keep a page of ten results near 30 KB
+// before compression, without a file per report.
+const (
+	ShardBytes   = 20 << 10
+	CardsPerFile = 8
+	// CardText is the most characters of a report's impact and summary
+	// kept on its card for the snippet.
+	CardText     = 280
+	WeightScale  = 20
+	WeightOffset = 6
+)
+
+// Fields are the text fields and their boosts, as in the bleve mapping.
+var Fields = []struct {
+	Name  string
+	Boost float64
+	Text  func(*search.Document) string
+}{
+	{"title", 3, func(d *search.Document) string { return d.Title }},
+	{"impact", 1.5, func(d *search.Document) string { return d.Impact }},
+	{"summary", 1.5, func(d *search.Document) string { return d.Summary }},
+	{"body", 1, func(d *search.Document) string { return d.Body }},
+}
+
+// Facets are the facets the page filters by, in the order of facets.bin.
+var Facets = []string{"years", "services", "causes", "sites"}
+
+// Writer is where the files go: *publish.Folder in a build.
+type Writer interface {
+	WriteFile(rel string, data []byte) (changed bool, err error)
+}
+
+// Options tune Write.
+type Options struct {
+	// Workers is the number of reports analysed at once; 0 means one per CPU.
+	Workers int
+}
+
+// Stats describes what Write wrote.
+type Stats struct {
+	Files, Changed int
+	Bytes          int64
+	Terms          int
+	Postings       int
+	Shards         int
+}
+
+// Manifest is search/index.json.
+type Manifest struct {
+	Format       int      `json:"format"`
+	Analyzer     string   `json:"analyzer"`
+	Docs         int      `json:"docs"`
+	Version      string   `json:"version"`
+	StopWords    []string `json:"stopWords"`
+	Shards       []string `json:"shards"` // first term of each shard; the first is ""
+	CardsPerFile int      `json:"cardsPerFile"`
+	WeightScale  float64  `json:"weightScale"`
+	WeightOffset float64  `json:"weightOffset"`
+	Facets       []string `json:"facets"`
+}
+
+// Write builds the static index of docs and writes it under search/.
+func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
+	order := newestFirst(docs)
+	postings, err := analyze(ctx, docs, order, opts.Workers)
+	if err != nil {
+		return Stats{}, err
+	}
+	stop, err := StopWords()
+	if err != nil {
+		return Stats{}, err
+	}
+	w := &writer{out: out, sum: sha256.New()}
+	shards, terms, n := encodeShards(postings)
+	for i, s := range shards {
+		w.add("search/t/"+strconv.Itoa(i)+".bin", s.data)
+	}
+	for i := 0; i < len(order); i += CardsPerFile {
+		data, err := cards(docs, order[i:min(i+CardsPerFile, len(order))])
+		if err != nil {
+			return Stats{}, err
+		}
+		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", data)
+	}
+	names, values, err := facets(docs, order)
+	if err != nil {
+		return Stats{}, err
+	}
+	w.add("search/facets.json", names)
+	w.add("search/facets.bin", values)
+
+	m := Manifest{
+		Format: Format, Analyzer: AnalyzerName, Docs: len(docs),
+		Version:   hex.EncodeToString(w.sum.Sum(nil)[:8]),
+		StopWords: stop, CardsPerFile: CardsPerFile,
+		WeightScale: WeightScale, WeightOffset: WeightOffset, Facets: Facets,
+	}
+	for _, s := range shards {
+		m.Shards = append(m.Shards, s.first)
+	}
+	if m.Shards == nil {
+		m.Shards = []string{}
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return Stats{}, err
+	}
+	w.add("search/index.json", data)
+	if err := w.flush(); err != nil {
+		return Stats{}, err
+	}
+	w.stats.Terms, w.stats.Postings, w.stats.Shards = terms, n, len(shards)
+	return w.stats, nil
+}
+
+// writer collects the files, hashing them for the manifest's version, and
+// writes them all at the end, in parallel.
+type writer struct {
+	out   Writer
+	sum   hash.Hash
+	files []file
+	stats Stats
+}
+
+type file struct {
+	rel  string
+	data []byte
+}
+
+func (w *writer) add(rel string, data []byte) {
+	w.sum.Write([]byte(rel))
+	w.sum.Write(data)
+	w.files = append(w.files, file{rel, data})
+}
+
+func (w *writer) flush() error {
+	var (
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		errs    []string
+		changed int
+	)
+	next := make(chan file)
+	for range 4 { // writing is system calls; a few at once hide their latency
+		wg.Go(func() {
+			for f := range next {
+				ch, err := w.out.WriteFile(f.rel, f.data)
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err.Error())
+				} else if ch {
+					changed++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, f := range w.files {
+		w.stats.Files++
+		w.stats.Bytes += int64(len(f.data))
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	w.stats.Changed = changed
+	if len(errs) > 0 {
+		return fmt.Errorf("writing the static search index: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// newestFirst returns the indexes of docs, newest first; ties go by id.
+func newestFirst(docs []search.Document) []int {
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		da, db := &docs[order[a]], &docs[order[b]]
+		if !da.Start.Equal(db.Start) {
+			return da.Start.After(db.Start)
+		}
+		return da.ID < db.ID
+	})
+	return order
+}
+
+// posting is one report holding a term.
+type posting struct {
+	doc    uint32 // report number
+	weight uint8
+}
+
+// quantize stores a weight on the logarithmic byte scale.
+func quantize(w float64) uint8 {
+	if w <= 0 {
+		return 1
+	}
+	q := math.Round((math.Log(w) + WeightOffset) * WeightScale)
+	return uint8(max(1, min(255, q)))
+}
+
+// analyze runs every report's text fields through the analyzer and returns
+// each term's postings in report-number order.
+func analyze(ctx context.Context, docs []search.Document, order []int, workers int) (map[string][]posting, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type termWeight struct {
+		term   string
+		weight uint8
+	}
+	perDoc := make([][]termWeight, len(order))
+	var (
+		next   = make(chan int)
+		wg     sync.WaitGroup
+		errMu  sync.Mutex
+		anaErr error
+	)
+	for range workers {
+		an, err := NewAnalyzer()
+		if err != nil {
+			return nil, err
+		}
+		wg.Go(func() {
+			weights := map[string]float64{}
+			tf := map[string]int{}
+			for num := range next {
+				d := &docs[order[num]]
+				clear(weights)
+				for _, f := range Fields {
+					clear(tf)
+					n := 0
+					an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+					if n == 0 {
+						continue
+					}
+					norm := f.Boost / math.Sqrt(float64(n))
+					for t, c := range tf {
+						weights[t] += norm * math.Sqrt(float64(c))
+					}
+				}
+				tw := make([]termWeight, 0, len(weights))
+				for t, w := range weights {
+					tw = append(tw, termWeight{t, quantize(w)})
+				}
+				perDoc[num] = tw
+			}
+		})
+	}
+	for num := range order {
+		if err := ctx.Err(); err != nil {
+			errMu.Lock()
+			anaErr = err
+			errMu.Unlock()
+			break
+		}
+		next <- num
+	}
+	close(next)
+	wg.Wait()
+	if anaErr != nil {
+		return nil, anaErr
+	}
+	postings := map[string][]posting{}
+	for num, tws := range perDoc {
+		for _, tw := range tws {
+			postings[tw.term] = append(postings[tw.term], posting{uint32(num), tw.weight})
+		}
+		perDoc[num] = nil
+	}
+	return postings, nil
+}
+
+type shard struct {
+	first string
+	data  []byte
+}
+
+// encodeShards sorts the terms and cuts them into shards of about
+// ShardBytes. It returns the shards, the number of terms and of postings.
+func encodeShards(postings map[string][]posting) ([]shard, int, int) {
+	terms := make([]string, 0, len(postings))
+	for t := range postings {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	var (
+		shards []shard
+		body   []byte // the current shard's terms
+		count  int
+		first  string
+		prev   string
+		total  int
+	)
+	cut := func() {
+		if count == 0 {
+			return
+		}
+		data := appendUvarint(make([]byte, 0, len(body)+5), uint64(count))
+		shards = append(shards, shard{first: first, data: append(data, body...)})
+		body, count, prev = nil, 0, ""
+	}
+	var list []byte
+	for _, t := range terms {
+		ps := postings[t]
+		total += len(ps)
+		list = list[:0]
+		last := uint32(0)
+		for _, p := range ps {
+			list = appendUvarint(list, uint64(p.doc-last))
+			list = append(list, p.weight)
+			last = p.doc
+		}
+		if count > 0 && len(body)+len(list)+len(t) > ShardBytes {
+			cut()
+		}
+		if count == 0 {
+			first = t
+			if len(shards) == 0 {
+				first = ""
+			}
+		}
+		shared := commonPrefix(prev, t)
+		body = appendUvarint(body, uint64(shared))
+		body = appendUvarint(body, uint64(len(t)-shared))
+		body = append(body, t[shared:]...)
+		body = appendUvarint(body, uint64(len(ps)))
+		body = appendUvarint(body, uint64(len(list)))
+		body = append(body, list...)
+		count++
+		prev = t
+	}
+	cut()
+	return shards, len(terms), total
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func appendUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+// cards encodes the result cards of the reports order lists.
+func cards(docs []search.Document, order []int) ([]byte, error) {
+	list := make([][]any, len(order))
+	for i, idx := range order {
+		d := &docs[idx]
+		services := d.Services
+		if services == nil {
+			services = []string{}
+		}
+		list[i] = []any{d.Title, d.Start.UTC().Format("2006-01-02"), services, d.URL, cardText(d)}
+	}
+	return json.Marshal(list)
+}
+
+// cardText is the text a result's snippet is cut from: the impact, then
+// the summary, else the start of the body, cut at a word near CardText
+// characters.
+func cardText(d *search.Document) string {
+	text := strings.TrimSpace(d.Impact)
+	if s := strings.TrimSpace(d.Summary); s != "" {
+		if text != "" {
+			text += " "
+		}
+		text += s
+	}
+	if text == "" {
+		text = strings.TrimSpace(d.Body)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if len([]rune(text)) <= CardText {
+		return text
+	}
+	r := []rune(text)[:CardText]
+	cut := len(r)
+	for i := len(r) - 1; i > CardText*3/4; i-- {
+		if r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return string(r[:cut]) + "…"
+}
+
+// facetTerm is one value of a facet and its number of reports.
+type facetTerm struct {
+	name  string
+	count int
+}
+
+// facets returns facets.json and facets.bin.
+func facets(docs []search.Document, order []int) ([]byte, []byte, error) {
+	values := func(d *search.Document, facet string) []string {
+		switch facet {
+		case "years":
+			return []string{strconv.Itoa(d.Year)}
+		case "services":
+			return d.Services
+		case "causes":
+			return d.Causes
+		case "sites":
+			return d.Sites
+		}
+		return nil
+	}
+	ids := make([]map[string]int, len(Facets))
+	names := make(map[string][]json.RawMessage, len(Facets))
+	for fi, facet := range Facets {
+		counts := map[string]int{}
+		for i := range docs {
+			for _, v := range dedupe(values(&docs[i], facet)) {
+				counts[v]++
+			}
+		}
+		terms := make([]facetTerm, 0, len(counts))
+		for n, c := range counts {
+			terms = append(terms, facetTerm{n, c})
+		}
+		sort.Slice(terms, func(a, b int) bool {
+			if terms[a].count != terms[b].count {
+				return terms[a].count > terms[b].count
+			}
+			if facet == "years" {
+				return terms[a].name > terms[b].name
+			}
+			return terms[a].name < terms[b].name
+		})
+		ids[fi] = make(map[string]int, len(terms))
+		list := make([]json.RawMessage, len(terms))
+		for i, t := range terms {
+			ids[fi][t.name] = i
+			var name any = t.name
+			if facet == "years" {
+				name, _ = strconv.Atoi(t.name)
+			}
+			b, err := json.Marshal([]any{name, t.count})
+			if err != nil {
+				return nil, nil, err
+			}
+			list[i] = b
+		}
+		names[facet] = list
+	}
+	var bin []byte
+	for _, idx := range order {
+		for fi, facet := range Facets {
+			vs := dedupe(values(&docs[idx], facet))
+			bin = appendUvarint(bin, uint64(len(vs)))
+			for _, v := range vs {
+				bin = appendUvarint(bin, uint64(ids[fi][v]))
+			}
+		}
+	}
+	js, err := json.Marshal(names)
+	return js, bin, err
+}
+
+// dedupe drops repeated values, keeping the first of each.
+func dedupe(vs []string) []string {
+	for i := 1; i < len(vs); i++ {
+		for j := 0; j < i; j++ {
+			if vs[i] == vs[j] {
+				out := append([]string(nil), vs[:i]...)
+				for _, v := range vs[i+1:] {
+					if !contains(out, v) {
+						out = append(out, v)
+					}
+				}
+				return out
+			}
+		}
+	}
+	return vs
+}
+
+func contains(vs []string, v string) bool {
+	for _, w := range vs {
+		if w == v {
+			return true
+		}
+	}
+	return false
+}
