@@ -23,6 +23,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 	"github.com/incidents-archive/incidents/layouts"
 	"github.com/incidents-archive/incidents/search"
+	"github.com/incidents-archive/incidents/search/static"
 )
 
 // Config says what to build and where.
@@ -34,6 +35,10 @@ type Config struct {
 	Layouts string // folder whose files override the embedded layouts
 	Version string
 	Workers int // 0: one per CPU
+	// SearchAPI is the path of the search API the /search/ page calls,
+	// such as "/api/search", when a server answers it; empty for a site
+	// whose search page uses the static index in the browser.
+	SearchAPI string
 	// SearchIndex is the folder of the bleve search index, which the build
 	// brings up to date after publishing the site; empty for none.
 	SearchIndex string
@@ -104,14 +109,20 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
 			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
 	var stats render.Stats
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
-		stats, err = render.Render(ctx, arc, out, opts)
+		if stats, err = render.Render(ctx, arc, out, opts); err != nil {
+			return err
+		}
+		// The static search index, for the /search/ page on hosts
+		// without server code.
+		idx, err := static.Write(ctx, out, search.Documents(arc), static.Options{Workers: cfg.Workers})
+		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
 		return err
 	})
 	if err != nil {

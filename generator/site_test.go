@@ -236,7 +236,7 @@ func injected(n *html.Node) []string {
 						src = a.Val
 					}
 				}
-				if !strings.HasSuffix(src, "/static/sort.js") {
+				if !strings.HasSuffix(src, "/static/sort.js") && !strings.HasSuffix(src, "/static/search.js") {
 					out = append(out, "script element not ours")
 				}
 			case "iframe", "svg", "img", "b", "object", "embed":

@@ -6,6 +6,12 @@
 // and is executed through "base" in base.html. partials.html holds the
 // shared fragments. Files under static/ are copied to /static/ verbatim.
 //
+// search.html is the /search/ page, and static/search.js the script that
+// runs it: against the server's search API when the page is rendered with
+// one (data-api), otherwise against the static index that the build
+// writes under /search/ (package search/static), with a copy of bleve's
+// English analyzer written in JavaScript.
+//
 // Besides the page data, templates can call: root (the site's base path),
 // asset NAME, incidentURL, termURL KIND NAME, taxonomyURL KIND, yearURL,
 // pageURL, taskURL TASK, termLinks KIND NAMES, row INCIDENT (its cached

@@ -153,6 +153,13 @@ type termPage struct {
 	Service  *siteconfig.Service
 }
 
+// searchPage is the /search/ page; API is the server's search API, or ""
+// for a page that searches the static index in the browser.
+type searchPage struct {
+	base
+	API string
+}
+
 type freePage struct {
 	base
 	Page      *archive.Page
@@ -334,7 +341,7 @@ func (s *site) joinTermLinks(kind string, names []string) template.HTML {
 func (s *site) jobs() ([]job, []string) {
 	arc := s.arc
 	var jobs []job
-	dirs := []string{"incidents", "years"}
+	dirs := []string{"incidents", "years", "search"}
 	// Incident pages first: each frees its body's HTML once written, so the
 	// jobs that build large files in memory (the lists, incidents.json) run
 	// when the heap is smallest.
@@ -342,7 +349,7 @@ func (s *site) jobs() ([]job, []string) {
 		jobs = append(jobs, s.incidentJob(in))
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
-	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.searchJob(), s.feedJob(), s.jsonJob())
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJob(y))
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
@@ -658,5 +665,13 @@ func (s *site) pageJob(p *archive.Page) job {
 func (s *site) notFoundJob() job {
 	return func(buf *bytes.Buffer) (string, error) {
 		return "404.html", s.execute(buf, "404", s.base("Not found", s.root+"404.html", ""))
+	}
+}
+
+func (s *site) searchJob() job {
+	return func(buf *bytes.Buffer) (string, error) {
+		d := searchPage{base: s.base("Search", s.root+"search/", ""), API: s.opts.SearchAPI}
+		d.Description = "Search the incident reports"
+		return "search/index.html", s.execute(buf, "search", d)
 	}
 }

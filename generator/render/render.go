@@ -44,6 +44,11 @@ type Options struct {
 	Version string
 	// Workers is the number of pages rendered at once; 0 means one per CPU.
 	Workers int
+	// SearchAPI is the path of the search API that the /search/ page
+	// calls, such as "/api/search", when the site is served by `incidents
+	// serve`; empty means the page searches the static index in the
+	// browser.
+	SearchAPI string
 	// Progress, when set, is told how far each stage ("rendering" the
 	// Markdown, "writing" the pages) has got.
 	Progress func(stage string, done, total int)

@@ -1,0 +1,787 @@
+// The /search/ page. Under `incidents serve` it asks the server's search
+// API; on a static host it searches the static index that `incidents
+// build` writes under search/ (see package search/static for its format),
+// analysing the query exactly as bleve's English analyzer analysed the
+// reports: Unicode word segmentation, possessive stripping, lower case,
+// English stop words (from the index's manifest) and the Porter stemmer.
+//
+// window.incidentsSearch exposes the analyzer, so that the tests can
+// compare it with bleve's.
+"use strict";
+(() => {
+  // ---- Analyzer ----------------------------------------------------------
+
+  // Word-boundary classes of Unicode Standard Annex #29, as far as typed
+  // text needs them. Extend and format characters stick to the character
+  // before them.
+  const L = 1, N = 2, E = 3, K = 4, SOLO = 5, ML = 6, MNL = 7, SQ = 8, MN = 9, EXT = 10, OTHER = 0;
+  const reExtend = /[\p{M}\p{Cf}\u200D]/u;
+  const reSolo = /[\p{Ideographic}\p{Script=Hiragana}]/u;
+  const reKatakana = /[\p{Script=Katakana}\u3031-\u3035\u309B\u309C\u30A0\u30FC\uFF70]/u;
+  const reLetter = /[\p{Alphabetic}\u05F3]/u;
+  const reDigit = /\p{Nd}/u;
+  const reConnector = /\p{Pc}/u;
+  const midLetter = new Set([":", "\u00B7", "\u02D7", "\u0387", "\u05F4", "\u2027", "\uFE13", "\uFE55", "\uFF1A"]);
+  const midNumLet = new Set([".", "\u2018", "\u2019", "\u2024", "\uFE52", "\uFF07", "\uFF0E"]);
+  const midNum = new Set([",", ";", "\u037E", "\u0589", "\u060C", "\u060D", "\u066C", "\u07F8", "\u2044", "\uFE10", "\uFE14", "\uFE50", "\uFE54", "\uFF0C", "\uFF1B"]);
+
+  function classOf(ch) {
+    if (ch < "\u0080") {
+      if ((ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z")) return L;
+      if (ch >= "0" && ch <= "9") return N;
+      if (ch === "_") return E;
+      if (ch === ":") return ML;
+      if (ch === ".") return MNL;
+      if (ch === "'") return SQ;
+      if (ch === "," || ch === ";") return MN;
+      return OTHER;
+    }
+    if (reExtend.test(ch)) return EXT;
+    if (midLetter.has(ch)) return ML;
+    if (midNumLet.has(ch)) return MNL;
+    if (midNum.has(ch)) return MN;
+    if (reSolo.test(ch)) return SOLO;
+    if (reKatakana.test(ch)) return K;
+    if (reDigit.test(ch)) return N;
+    if (reLetter.test(ch)) return L;
+    if (reConnector.test(ch)) return E;
+    return OTHER;
+  }
+
+  function joins(a, b) {
+    if ((a === L || a === N) && (b === L || b === N)) return true;
+    if (a === E) return b === L || b === N || b === K || b === E;
+    if (b === E) return a === L || a === N || a === K;
+    return a === K && b === K;
+  }
+
+  // tokenize returns the words of text with their UTF-16 offsets.
+  function tokenize(text) {
+    const chars = [];
+    for (let i = 0; i < text.length;) {
+      const cp = text.codePointAt(i);
+      const ch = String.fromCodePoint(cp);
+      const c = classOf(ch);
+      if (c === EXT && chars.length > 0 && chars[chars.length - 1].end === i) {
+        chars[chars.length - 1].end = i + ch.length;
+      } else {
+        chars.push({ c: c === EXT ? OTHER : c, start: i, end: i + ch.length });
+      }
+      i += ch.length;
+    }
+    const words = [];
+    let start = -1;
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i].c;
+      const wordChar = c === L || c === N || c === E || c === K;
+      if (start >= 0) {
+        const prev = chars[i - 1].c;
+        // After a middle character comes what the check below allowed.
+        if (wordChar && (prev >= ML || joins(prev, c))) continue;
+        if (!wordChar && i + 1 < chars.length) {
+          const next = chars[i + 1].c;
+          const letterMid = (c === ML || c === MNL || c === SQ) && prev === L && next === L;
+          const numberMid = (c === MN || c === MNL || c === SQ) && prev === N && next === N;
+          if (letterMid || numberMid) continue;
+        }
+        words.push({ text: text.slice(chars[start].start, chars[i - 1].end), start: chars[start].start, end: chars[i - 1].end });
+        start = -1;
+      }
+      if (c === SOLO) {
+        words.push({ text: text.slice(chars[i].start, chars[i].end), start: chars[i].start, end: chars[i].end });
+      } else if (wordChar) {
+        start = i;
+      }
+    }
+    if (start >= 0) {
+      const last = chars[chars.length - 1];
+      words.push({ text: text.slice(chars[start].start, last.end), start: chars[start].start, end: last.end });
+    }
+    return words;
+  }
+
+  // lower lowercases one character at a time, as Go's unicode.ToLower does:
+  // no final sigma, and one character stays one character.
+  function lower(word) {
+    let out = "";
+    for (const ch of word) {
+      const l = ch.toLowerCase();
+      out += l.length === ch.length ? l : String.fromCodePoint(l.codePointAt(0));
+    }
+    return out;
+  }
+
+  const apostrophes = "'\u2019\uFF07";
+  function stripPossessive(word) {
+    const n = word.length;
+    if (n >= 2 && (word[n - 1] === "s" || word[n - 1] === "S") && apostrophes.includes(word[n - 2])) {
+      return word.slice(0, n - 2);
+    }
+    return word;
+  }
+
+  // The Porter stemmer (M.F. Porter, "An algorithm for suffix stripping",
+  // 1980), with the two changes of Porter's own later implementation that
+  // bleve's stemmer makes: "bli" → "ble" and "logi" → "log" in step 2. It
+  // works on an array of characters.
+  function isConsonant(w, i) {
+    switch (w[i]) {
+      case "a": case "e": case "i": case "o": case "u": return false;
+      case "y": return i === 0 ? true : !isConsonant(w, i - 1);
+      default: return true;
+    }
+  }
+  // measure counts the vowel–consonant sequences of w[0:end].
+  function measure(w, end) {
+    let m = 0, i = 0;
+    while (i < end && isConsonant(w, i)) i++;
+    while (i < end) {
+      while (i < end && !isConsonant(w, i)) i++;
+      if (i >= end) break;
+      while (i < end && isConsonant(w, i)) i++;
+      m++;
+    }
+    return m;
+  }
+  function hasVowel(w, end) {
+    for (let i = 0; i < end; i++) if (!isConsonant(w, i)) return true;
+    return false;
+  }
+  // endsWith requires a non-empty stem before the suffix.
+  function endsWith(w, suffix) {
+    if (w.length <= suffix.length) return false;
+    for (let i = 0; i < suffix.length; i++) {
+      if (w[w.length - suffix.length + i] !== suffix[i]) return false;
+    }
+    return true;
+  }
+  function doubleConsonant(w, end) {
+    return end >= 2 && w[end - 1] === w[end - 2] && isConsonant(w, end - 1);
+  }
+  // cvc: the stem ends consonant–vowel–consonant, the last not w, x or y.
+  function cvc(w, end) {
+    if (end < 3) return false;
+    const c = w[end - 1];
+    return isConsonant(w, end - 3) && !isConsonant(w, end - 2) && isConsonant(w, end - 1) && c !== "w" && c !== "x" && c !== "y";
+  }
+  function replace(w, suffix, by) {
+    return w.slice(0, w.length - suffix.length).concat(Array.from(by));
+  }
+  // rules applies the first rule whose suffix w ends with, when the stem
+  // before it has a measure above min.
+  function rules(w, list, min) {
+    for (const [suffix, by] of list) {
+      if (endsWith(w, suffix)) {
+        return measure(w, w.length - suffix.length) > min ? replace(w, suffix, by) : w;
+      }
+    }
+    return w;
+  }
+  const step2 = [["ational", "ate"], ["tional", "tion"], ["enci", "ence"], ["anci", "ance"], ["izer", "ize"], ["bli", "ble"],
+    ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"], ["ization", "ize"], ["ation", "ate"], ["ator", "ate"],
+    ["alism", "al"], ["iveness", "ive"], ["fulness", "ful"], ["ousness", "ous"], ["aliti", "al"], ["iviti", "ive"],
+    ["biliti", "ble"], ["logi", "log"]];
+  const step3 = [["icate", "ic"], ["ative", ""], ["alize", "al"], ["iciti", "ic"], ["ical", "ic"], ["ful", ""], ["ness", ""]];
+  const step4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ion", "ou", "ism", "ate",
+    "iti", "ous", "ive", "ize"];
+
+  function stem(word) {
+    let w = Array.from(word);
+    if (w.length <= 2) return word;
+    // Step 1a: plurals.
+    if (endsWith(w, "sses")) w = w.slice(0, -2);
+    else if (endsWith(w, "ies")) w = w.slice(0, -2);
+    else if (endsWith(w, "ss")) { /* stays */ } else if (endsWith(w, "s")) w = w.slice(0, -1);
+    // Step 1b: -eed, -ed, -ing.
+    if (endsWith(w, "eed")) {
+      if (measure(w, w.length - 3) > 0) w = w.slice(0, -1);
+    } else {
+      const suffix = endsWith(w, "ed") ? 2 : endsWith(w, "ing") ? 3 : 0;
+      if (suffix > 0 && hasVowel(w, w.length - suffix)) {
+        w = w.slice(0, -suffix);
+        const n = w.length, c = w[n - 1];
+        if (endsWith(w, "at") || endsWith(w, "bl") || endsWith(w, "iz")) w.push("e");
+        else if (c !== "l" && c !== "s" && c !== "z" && doubleConsonant(w, n)) w.pop();
+        else if (measure(w, n) === 1 && cvc(w, n)) w.push("e");
+      }
+    }
+    // Step 1c: y → i after a vowel.
+    if (w.length >= 2 && hasVowel(w, w.length - 1)) {
+      if (w[w.length - 1] === "y") w[w.length - 1] = "i";
+      else if (w[w.length - 1] === "Y") w[w.length - 1] = "I";
+    }
+    w = rules(w, step2, 0);
+    w = rules(w, step3, 0);
+    // Step 4: drop a suffix after a stem of measure above 1.
+    for (const suffix of step4) {
+      if (endsWith(w, suffix)) {
+        const end = w.length - suffix.length;
+        if (measure(w, end) > 1 && (suffix !== "ion" || w[end - 1] === "s" || w[end - 1] === "t")) w = w.slice(0, end);
+        break;
+      }
+    }
+    // Step 5a: a final e.
+    if (w[w.length - 1] === "e") {
+      const end = w.length - 1, m = measure(w, end);
+      if (m > 1 || (m === 1 && !cvc(w, end))) w = w.slice(0, end);
+    }
+    // Step 5b: -ll after a stem of measure above 1.
+    const n = w.length;
+    if (n > 2 && w[n - 1] === "l" && w[n - 2] === "l" && measure(w, n - 1) > 1) w = w.slice(0, -1);
+    return w.join("");
+  }
+
+  // analyzer returns the function that turns one word into its term, ""
+  // for a stop word.
+  function analyzer(stopWords) {
+    const stop = new Set(stopWords);
+    return (word) => {
+      const w = lower(stripPossessive(word));
+      return stop.has(w) ? "" : stem(w);
+    };
+  }
+
+  // analyze returns the terms of text.
+  function analyze(text, stopWords) {
+    const term = analyzer(stopWords);
+    return tokenize(text).map((w) => term(w.text)).filter((t) => t !== "");
+  }
+
+  window.incidentsSearch = { tokenize, analyze, stem };
+
+  // ---- Static index --------------------------------------------------------
+
+  // compare orders strings by code point, as Go orders UTF-8 bytes.
+  function compare(a, b) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) return x < y ? -1 : 1;
+      if (x > 0xFFFF) i++;
+    }
+    return a.length - b.length;
+  }
+
+  function reader(bytes) {
+    let pos = 0;
+    return {
+      get pos() { return pos; },
+      skip(n) { pos += n; },
+      uvarint() {
+        let v = 0, shift = 0, b;
+        do {
+          b = bytes[pos++];
+          v += (b & 0x7f) * 2 ** shift;
+          shift += 7;
+        } while (b & 0x80);
+        return v;
+      },
+      byte() { return bytes[pos++]; },
+      done() { return pos >= bytes.length; },
+    };
+  }
+
+  const utf8 = new TextDecoder();
+
+  class StaticIndex {
+    constructor(base) {
+      this.base = base;
+      this.shardCache = new Map();
+      this.cardCache = new Map();
+      this.manifest = null;
+      this.facetData = null;
+    }
+
+    async fetch(path, kind) {
+      let url = this.base + path;
+      if (this.manifest) url += "?v=" + this.manifest.version;
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return kind === "json" ? res.json() : new Uint8Array(await res.arrayBuffer());
+    }
+
+    async load() {
+      if (!this.manifest) {
+        const m = await this.fetch("index.json", "json");
+        if (m.format !== 1) throw new Error(`the index has format ${m.format}; this page reads format 1`);
+        this.manifest = m;
+        this.term = analyzer(m.stopWords);
+      }
+      return this.manifest;
+    }
+
+    // shardOf returns the shard whose range holds term.
+    shardOf(term) {
+      const s = this.manifest.shards;
+      let lo = 0, hi = s.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (compare(s[mid], term) <= 0) lo = mid; else hi = mid - 1;
+      }
+      return lo;
+    }
+
+    // shard fetches and parses shard i: a map from term to where its
+    // postings are, decoded on demand.
+    shard(i) {
+      if (!this.shardCache.has(i)) {
+        const p = this.fetch(`t/${i}.bin`).then((bytes) => {
+          const r = reader(bytes);
+          const terms = new Map();
+          let prev = new Uint8Array(0);
+          for (let n = r.uvarint(); n > 0; n--) {
+            const shared = r.uvarint(), rest = r.uvarint();
+            const t = new Uint8Array(shared + rest);
+            t.set(prev.subarray(0, shared));
+            t.set(bytes.subarray(r.pos, r.pos + rest), shared);
+            r.skip(rest);
+            prev = t;
+            const df = r.uvarint(), len = r.uvarint();
+            terms.set(utf8.decode(t), { df, bytes: bytes.subarray(r.pos, r.pos + len) });
+            r.skip(len);
+          }
+          return terms;
+        });
+        p.catch(() => this.shardCache.delete(i));
+        this.shardCache.set(i, p);
+      }
+      return this.shardCache.get(i);
+    }
+
+    async lookup(term) {
+      const terms = await this.shard(this.shardOf(term));
+      return terms.get(term) || null;
+    }
+
+    // completions returns the terms that start with prefix, most frequent
+    // first.
+    async completions(prefix, limit) {
+      const first = this.shardOf(prefix), last = this.shardOf(prefix + "\u{10FFFF}");
+      const found = [];
+      for (let i = first; i <= last; i++) {
+        for (const [t, e] of await this.shard(i)) {
+          if (t.startsWith(prefix)) found.push([t, e]);
+        }
+      }
+      found.sort((a, b) => b[1].df - a[1].df);
+      return found.slice(0, limit);
+    }
+
+    weight(q) {
+      return Math.exp(q / this.manifest.weightScale - this.manifest.weightOffset);
+    }
+
+    // postings calls fn(report, weight) for each report holding entry.
+    postings(entry, fn) {
+      const r = reader(entry.bytes);
+      let doc = 0;
+      while (!r.done()) {
+        doc += r.uvarint();
+        fn(doc, this.weight(r.byte()));
+      }
+    }
+
+    async cards(nums) {
+      const per = this.manifest.cardsPerFile;
+      const files = [...new Set(nums.map((n) => Math.floor(n / per)))];
+      await Promise.all(files.map((f) => {
+        if (!this.cardCache.has(f)) {
+          const p = this.fetch(`c/${f}.json`, "json");
+          p.catch(() => this.cardCache.delete(f));
+          this.cardCache.set(f, p);
+        }
+        return this.cardCache.get(f);
+      }));
+      return Promise.all(nums.map(async (n) => {
+        const [title, date, services, url, text] = (await this.cardCache.get(Math.floor(n / per)))[n % per];
+        return { title, date, services, url, text };
+      }));
+    }
+
+    // facets loads the facet terms and each report's values: values[f] is
+    // an array per report of term numbers into names[f].
+    facets() {
+      if (!this.facetData) {
+        this.facetData = Promise.all([this.fetch("facets.json", "json"), this.fetch("facets.bin")]).then(([names, bin]) => {
+          const order = this.manifest.facets;
+          const values = order.map(() => new Array(this.manifest.docs));
+          const r = reader(bin);
+          for (let d = 0; d < this.manifest.docs; d++) {
+            for (let f = 0; f < order.length; f++) {
+              const list = [];
+              for (let n = r.uvarint(); n > 0; n--) list.push(r.uvarint());
+              values[f][d] = list;
+            }
+          }
+          const byName = {};
+          order.forEach((f, i) => { byName[f] = { names: names[f] || [], values: values[i] }; });
+          return byName;
+        });
+        this.facetData.catch(() => { this.facetData = null; });
+      }
+      return this.facetData;
+    }
+  }
+
+  // parseQuery splits a query into clauses: words, each with its terms and
+  // its sign ("+" must, "-" must not, "" should).
+  function parseQuery(q, term) {
+    const clauses = [];
+    for (const raw of q.trim().split(/\s+/)) {
+      if (raw === "") continue;
+      let sign = "", text = raw;
+      if ((raw[0] === "+" || raw[0] === "-") && raw.length > 1) { sign = raw[0]; text = raw.slice(1); }
+      const terms = [...new Set(tokenize(text).map((w) => term(w.text)).filter((t) => t !== ""))];
+      if (terms.length > 0) clauses.push({ sign, text, terms });
+    }
+    return clauses;
+  }
+
+  const facetParams = { services: "service", causes: "cause", sites: "site", years: "year" };
+
+  // staticSearch runs a query against the static index. It returns the
+  // result like the API does, with the report numbers instead of hits, and
+  // the terms to highlight.
+  async function staticSearch(index, state) {
+    const m = await index.load();
+    const clauses = parseQuery(state.q, index.term);
+    // A last word still being typed that is not a term of the index
+    // stands for the terms it begins.
+    const last = clauses[clauses.length - 1];
+    const typing = last && last.sign !== "-" && !/\s$/.test(state.q) && last.terms.length === 1;
+    await Promise.all(clauses.flatMap((c) => c.terms.map((t) => index.lookup(t))));
+    for (const c of clauses) {
+      c.entries = [];
+      for (const t of c.terms) {
+        const e = await index.lookup(t);
+        if (e) c.entries.push(e);
+      }
+    }
+    if (typing && last.entries.length === 0) {
+      const prefix = lower(stripPossessive(last.text));
+      if (prefix.length >= 2 && tokenize(prefix).length === 1) {
+        const found = await index.completions(prefix, 50);
+        last.terms = found.map(([t]) => t);
+        last.entries = found.map(([, e]) => e);
+        last.anyOf = true;
+      }
+    }
+    const filtering = Object.keys(facetParams).some((f) => state[f].length > 0);
+    const facetData = filtering ? await index.facets() : null;
+
+    const n = m.docs;
+    const scores = new Float64Array(n);
+    const matched = new Uint16Array(n);
+    const musts = new Uint16Array(n);
+    const excluded = new Uint8Array(n);
+    let scoring = 0, mustCount = 0;
+    for (const c of clauses) {
+      if (c.sign === "-") {
+        for (const e of c.entries) index.postings(e, (d) => { excluded[d] = 1; });
+        continue;
+      }
+      scoring++;
+      if (c.sign === "+") mustCount++;
+      const clause = new Map();
+      for (const e of c.entries) {
+        const idf = 1 + Math.log(n / (e.df + 1));
+        index.postings(e, (d, w) => {
+          const s = idf * idf * w;
+          const prev = clause.get(d) || 0;
+          clause.set(d, c.anyOf ? Math.max(prev, s) : prev + s);
+        });
+      }
+      for (const [d, s] of clause) {
+        scores[d] += s;
+        matched[d]++;
+        if (c.sign === "+") musts[d]++;
+      }
+    }
+    const hasWords = clauses.length > 0;
+    const everything = (hasWords && scoring === 0) || (!hasWords && filtering);
+    const hits = [];
+    for (let d = 0; d < n; d++) {
+      if (excluded[d]) continue;
+      if (!everything) {
+        if (mustCount > 0 ? musts[d] < mustCount : matched[d] === 0) continue;
+      }
+      if (facetData && !passes(facetData, d, state)) continue;
+      hits.push(d);
+    }
+    const score = (d) => (scores[d] * matched[d]) / Math.max(1, scoring);
+    if (state.sort === "oldest") hits.reverse();
+    else if (state.sort !== "newest" && scoring > 0) hits.sort((a, b) => score(b) - score(a) || a - b);
+    const highlight = new Set(clauses.filter((c) => c.sign !== "-").flatMap((c) => c.terms));
+    return { total: hits.length, docs: hits, highlight };
+  }
+
+  // passes reports whether report d has one of the chosen values of every
+  // facet with a choice.
+  function passes(facetData, d, state) {
+    for (const f of Object.keys(facetParams)) {
+      if (state[f].length === 0) continue;
+      const { names, values } = facetData[f];
+      if (!values[d].some((v) => state[f].includes(String(names[v][0])))) return false;
+    }
+    return true;
+  }
+
+  // facetCounts counts the facet values of the reports in docs.
+  function facetCounts(facetData, docs) {
+    const out = {};
+    for (const f of Object.keys(facetParams)) {
+      const { names, values } = facetData[f];
+      const counts = new Uint32Array(names.length);
+      for (const d of docs) for (const v of values[d]) counts[v]++;
+      const list = [];
+      counts.forEach((c, v) => { if (c > 0) list.push({ term: String(names[v][0]), count: c }); });
+      list.sort((a, b) => b.count - a.count || (f === "years" ? compare(b.term, a.term) : compare(a.term, b.term)));
+      out[f] = list;
+    }
+    return out;
+  }
+
+  // ---- Page ------------------------------------------------------------------
+
+  const pageSize = 10;
+  const root = document.getElementById("search");
+  if (!root) return;
+  const api = root.dataset.api || "";
+  const siteRoot = root.dataset.root || "/";
+  const form = root.querySelector("form");
+  const input = root.querySelector("#q");
+  const sortSelect = root.querySelector("#search-sort");
+  const status = root.querySelector("#search-status");
+  const list = root.querySelector("#search-results");
+  const more = root.querySelector("#search-more");
+  const facetBox = root.querySelector("#search-facets");
+  const modeLine = root.querySelector("#search-mode");
+  const index = api ? null : new StaticIndex(root.dataset.index || siteRoot + "search/");
+
+  const state = { q: "", services: [], causes: [], sites: [], years: [], sort: "relevance" };
+  const params = new URLSearchParams(location.search);
+  state.q = params.get("q") || "";
+  for (const [f, p] of Object.entries(facetParams)) state[f] = params.getAll(p).filter((v) => v !== "");
+  if (state.years.length > 1) state.years = state.years.slice(0, 1);
+  state.sort = ["newest", "oldest"].includes(params.get("sort")) ? params.get("sort") : "relevance";
+  input.value = state.q;
+  sortSelect.value = state.sort;
+  root.classList.add("js");
+
+  function writeURL() {
+    const p = new URLSearchParams();
+    if (state.q) p.set("q", state.q);
+    for (const [f, name] of Object.entries(facetParams)) for (const v of state[f]) p.append(name, v);
+    if (state.sort !== "relevance") p.set("sort", state.sort);
+    const qs = p.toString();
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+  }
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v; else e.setAttribute(k, v);
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  }
+
+  // marked returns text as nodes, with the words whose term is in terms
+  // inside <mark>.
+  function marked(text, terms) {
+    const frag = document.createDocumentFragment();
+    if (!terms || terms.size === 0 || !index) { frag.append(text); return frag; }
+    let at = 0;
+    for (const w of tokenize(text)) {
+      if (terms.has(index.term(w.text))) {
+        frag.append(text.slice(at, w.start), el("mark", null, text.slice(w.start, w.end)));
+        at = w.end;
+      }
+    }
+    frag.append(text.slice(at));
+    return frag;
+  }
+
+  // safeSnippet turns the API's snippet HTML into nodes, keeping nothing
+  // but text and <mark>.
+  function safeSnippet(html) {
+    const doc = new DOMParser().parseFromString("<body>" + html, "text/html");
+    const frag = document.createDocumentFragment();
+    const walk = (node, into) => {
+      for (const c of node.childNodes) {
+        if (c.nodeType === Node.TEXT_NODE) into.append(c.textContent);
+        else if (c.nodeName === "MARK") { const m = el("mark"); walk(c, m); into.append(m); }
+        else walk(c, into);
+      }
+    };
+    walk(doc.body, frag);
+    return frag;
+  }
+
+  function renderHit(hit, highlight) {
+    const title = el("a", { href: hit.url }, hit.snippetHTML === undefined ? marked(hit.title, highlight) : hit.title);
+    const meta = el("p", { class: "meta" }, el("time", { datetime: hit.date }, hit.date));
+    if (hit.services.length > 0) meta.append(" · " + hit.services.join(", "));
+    const snippet = el("p", { class: "snippet" }, hit.snippetHTML !== undefined ? safeSnippet(hit.snippetHTML) : marked(hit.text, highlight));
+    return el("li", null, el("h2", null, title), meta, snippet);
+  }
+
+  const facetTitles = { services: "Services", causes: "Causes", sites: "Sites", years: "Year" };
+  const shown = { services: 8, causes: 8, sites: 8, years: 8 };
+
+  function renderFacets(facets) {
+    facetBox.replaceChildren();
+    if (!facets) return;
+    for (const f of Object.keys(facetParams)) {
+      const chosen = state[f];
+      let terms = facets[f] || [];
+      for (const v of chosen) if (!terms.some((t) => t.term === v)) terms = terms.concat([{ term: v, count: 0 }]);
+      if (terms.length === 0) continue;
+      const visible = terms.filter((t, i) => i < shown[f] || chosen.includes(t.term));
+      const fs = el("fieldset", { class: "facet" }, el("legend", null, facetTitles[f]));
+      const ul = el("ul");
+      for (const t of visible) {
+        const id = `facet-${f}-${t.term}`.replace(/[^A-Za-z0-9_-]/g, "_");
+        const box = el("input", { type: "checkbox", id, value: t.term });
+        box.checked = chosen.includes(t.term);
+        box.addEventListener("change", () => {
+          if (box.checked) state[f] = f === "years" ? [t.term] : chosen.concat([t.term]);
+          else state[f] = chosen.filter((v) => v !== t.term);
+          run({ refocus: id });
+        });
+        ul.append(el("li", null, box, el("label", { for: id }, t.term, " ", el("span", { class: "count" }, String(t.count)))));
+      }
+      fs.append(ul);
+      if (terms.length > visible.length) {
+        const btn = el("button", { type: "button", class: "link" }, `Show more (${terms.length - visible.length})`);
+        btn.addEventListener("click", () => { shown[f] += 24; renderFacets(facets); facetBox.querySelector(`#${CSS.escape(ul.lastChild.firstChild.id)}`)?.focus(); });
+        fs.append(btn);
+      }
+      facetBox.append(fs);
+    }
+  }
+
+  let seq = 0;
+  let current = null; // the shown result: how to get its next page
+
+  async function run(opts = {}) {
+    const mine = ++seq;
+    writeURL();
+    const empty = state.q.trim() === "" && !Object.keys(facetParams).some((f) => state[f].length > 0);
+    if (empty) {
+      current = null;
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "Type words to search the reports, or choose a filter.";
+      if (index) {
+        try { await index.load(); renderFacets(facetCounts(await index.facets(), allDocs())); } catch (e) { fail(e); }
+      }
+      return;
+    }
+    status.textContent = "Searching…";
+    try {
+      if (api) {
+        const page = await apiPage(1);
+        if (mine !== seq) return;
+        current = { total: page.total, shown: 0, next: 2, highlight: null, source: "api" };
+        show(page.hits, true);
+        renderFacets(page.facets);
+      } else {
+        const res = await staticSearch(index, state);
+        if (mine !== seq) return;
+        current = { total: res.total, docs: res.docs, shown: 0, highlight: res.highlight, source: "static" };
+        show(await staticHits(0), true);
+        if (mine !== seq) return;
+        const facetData = await index.facets();
+        if (mine !== seq) return;
+        renderFacets(facetCounts(facetData, res.docs));
+      }
+      if (opts.refocus) document.getElementById(opts.refocus)?.focus();
+    } catch (e) {
+      if (mine === seq) fail(e);
+    }
+  }
+
+  function allDocs() {
+    return Array.from({ length: index.manifest.docs }, (_, i) => i);
+  }
+
+  async function staticHits(from) {
+    const nums = current.docs.slice(from, from + pageSize);
+    const cards = await index.cards(nums);
+    return cards.map((c) => ({ ...c, url: siteRoot + c.url }));
+  }
+
+  async function apiPage(page) {
+    const p = new URLSearchParams();
+    p.set("q", state.q);
+    for (const [f, name] of Object.entries(facetParams)) for (const v of state[f]) p.append(name, v);
+    p.set("sort", state.sort);
+    p.set("page", String(page));
+    p.set("size", String(pageSize));
+    const res = await fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } });
+    let body;
+    try { body = await res.json(); } catch { body = {}; }
+    if (!res.ok) throw new Error(body.error || `the search API answered HTTP ${res.status}`);
+    body.hits = (body.hits || []).map((h) => ({
+      title: h.title, date: (h.start || "").slice(0, 10), services: h.services || [], url: h.url, snippetHTML: h.snippet || "",
+    }));
+    return body;
+  }
+
+  function show(hits, replace) {
+    const items = hits.map((h) => renderHit(h, current.highlight));
+    if (replace) list.replaceChildren(...items); else list.append(...items);
+    current.shown += hits.length;
+    const total = current.total;
+    status.textContent = total === 0 ? "No reports match." :
+      `${total.toLocaleString("en")} ${total === 1 ? "report matches" : "reports match"}` +
+      (current.shown < total ? `; showing ${current.shown}.` : ".");
+    more.hidden = current.shown >= total;
+    return items;
+  }
+
+  more.addEventListener("click", async () => {
+    if (!current) return;
+    const mine = seq;
+    try {
+      let hits;
+      if (current.source === "api") {
+        const page = await apiPage(current.next++);
+        hits = page.hits;
+      } else {
+        hits = await staticHits(current.shown);
+      }
+      if (mine !== seq) return;
+      const items = show(hits, false);
+      items[0]?.querySelector("a")?.focus();
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+  function fail(e) {
+    status.textContent = "Search failed: " + (e && e.message ? e.message : String(e));
+    if (index) {
+      modeLine.textContent = "The static index in search/ could not be loaded or read. " + status.textContent;
+    }
+  }
+
+  let timer = 0;
+  input.addEventListener("input", () => {
+    state.q = input.value;
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  });
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    clearTimeout(timer);
+    state.q = input.value;
+    run();
+  });
+  sortSelect.addEventListener("change", () => {
+    state.sort = sortSelect.value;
+    run();
+  });
+  run();
+})();
