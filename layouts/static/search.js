@@ -100,14 +100,17 @@
     return words;
   }
 
-  // lower lowercases one character at a time, as Go's unicode.ToLower does:
-  // no final sigma, and one character stays one character.
+  // lower lowercases one character at a time, as bleve's to_lower filter
+  // does: one character stays one character, and a capital sigma ends a
+  // word as a final sigma.
   function lower(word) {
     let out = "";
-    for (const ch of word) {
+    const chars = Array.from(word);
+    chars.forEach((ch, i) => {
+      if (ch === "\u03A3" && i === chars.length - 1) { out += "\u03C2"; return; }
       const l = ch.toLowerCase();
       out += l.length === ch.length ? l : String.fromCodePoint(l.codePointAt(0));
-    }
+    });
     return out;
   }
 
