@@ -518,13 +518,14 @@
     return { total: hits.length, docs: hits, highlight };
   }
 
-  // passes reports whether report d has one of the chosen values of every
-  // facet with a choice.
+  // passes reports whether report d has every chosen facet value, as the
+  // server's API requires.
   function passes(facetData, d, state) {
     for (const f of Object.keys(facetParams)) {
       if (state[f].length === 0) continue;
       const { names, values } = facetData[f];
-      if (!values[d].some((v) => state[f].includes(String(names[v][0])))) return false;
+      const have = values[d].map((v) => String(names[v][0]));
+      if (!state[f].every((v) => have.includes(v))) return false;
     }
     return true;
   }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"math"
 	"os"
 	"runtime"
 	"sort"
@@ -83,7 +84,82 @@ func TestMeasureCorpus(t *testing.T) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
+	var allRaw, allGz int
 	for _, k := range names {
 		t.Logf("%-20s raw %8d gzip %8d", k, raw[k], gz[k])
+		allRaw, allGz = allRaw+raw[k], allGz+gz[k]
 	}
+	t.Logf("%-20s raw %8d gzip %8d in %d files", "total", allRaw, allGz, len(w.files))
+	for _, q := range []string{"mcrouter", "parsoid", "retry", "timeouts", "retry storm", "sidecar proxy routes", "svc-1400", "kafka lag"} {
+		firstQuery(t, w.files, q)
+	}
+	facetFiles := []string{"search/facets.json", "search/facets.bin"}
+	t.Logf("facet data (loaded after the first results): raw %d, gzip %d", len(w.files[facetFiles[0]])+len(w.files[facetFiles[1]]), gzipFiles(w.files, facetFiles))
+}
+
+// firstQuery returns the files search.js fetches for a first query of
+// words, with the default sort and no filter: the manifest, the shards of
+// the terms, and the card files of the first ten results.
+func firstQuery(t *testing.T, files map[string][]byte, q string) (paths []string, total int) {
+	t.Helper()
+	ix := readIndex(t, files)
+	an, err := static.NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := float64(ix.manifest.Docs)
+	scores := map[int]float64{}
+	matched := map[int]int{}
+	clauses := 0
+	for _, word := range strings.Fields(q) {
+		terms := an.Analyze(word)
+		if len(terms) == 0 {
+			continue
+		}
+		clauses++
+		seen := map[int]bool{}
+		for _, term := range terms {
+			e, ok := ix.lookup(t, term)
+			if !ok {
+				continue
+			}
+			idf := 1 + math.Log(n/float64(len(e.docs)+1))
+			for i, d := range e.docs {
+				scores[d] += idf * idf * math.Exp(float64(e.weights[i])/static.WeightScale-static.WeightOffset)
+				if !seen[d] {
+					seen[d] = true
+					matched[d]++
+				}
+			}
+		}
+	}
+	docs := make([]int, 0, len(scores))
+	for d := range scores {
+		docs = append(docs, d)
+	}
+	score := func(d int) float64 { return scores[d] * float64(matched[d]) / float64(clauses) }
+	sort.Slice(docs, func(a, b int) bool {
+		if score(docs[a]) != score(docs[b]) {
+			return score(docs[a]) > score(docs[b])
+		}
+		return docs[a] < docs[b]
+	})
+	for _, d := range docs[:min(10, len(docs))] {
+		ix.card(t, d)
+	}
+	for p := range ix.fetched {
+		paths = append(paths, p)
+		total += len(files[p])
+	}
+	sort.Strings(paths)
+	t.Logf("%-28q %5d results, %2d files: raw %6d, gzip %6d", q, len(docs), len(paths), total, gzipFiles(files, paths))
+	return paths, total
+}
+
+func gzipFiles(files map[string][]byte, paths []string) int {
+	n := 0
+	for _, p := range paths {
+		n += gzipSize(files[p])
+	}
+	return n
 }
