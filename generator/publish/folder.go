@@ -3,6 +3,7 @@ package publish
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/incidents-archive/incidents/generator/internal/parallel"
 )
 
 // ManifestName is the file in every finished output that lists what it
@@ -39,6 +42,7 @@ type FileState struct {
 // methods are safe for concurrent use.
 type Folder struct {
 	dir  string
+	root *os.File             // dir, for opening paths beneath it
 	prev map[string]FileState // what the folder held when the build began
 
 	mu    sync.Mutex
@@ -50,16 +54,52 @@ type Folder struct {
 // changed, and a build killed half-way must leave no manifest that could
 // vouch for files it did not finish.
 func newFolder(dir string) (*Folder, error) {
-	f := &Folder{dir: dir, files: map[string]FileState{}}
+	root, err := openRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("build folder: %w", err)
+	}
+	f := &Folder{dir: dir, root: root, files: map[string]FileState{}}
 	manifest := filepath.Join(dir, ManifestName)
 	prev, err := readManifest(manifest)
 	if err == nil {
 		f.prev = prev
 	}
 	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		root.Close()
 		return nil, fmt.Errorf("build folder: %w", err)
 	}
 	return f, nil
+}
+
+func (f *Folder) close() error { return f.root.Close() }
+
+// MakeDirs creates folders (slash-separated, parents listed before their
+// children) that do not exist yet. A top-level entry that is not a real
+// folder, such as a planted symbolic link, is replaced first, so that no
+// folder is ever created through a link.
+func (f *Folder) MakeDirs(dirs []string) error {
+	var nested []string
+	for _, d := range dirs {
+		if err := checkRel(d); err != nil {
+			return err
+		}
+		if strings.Contains(d, "/") {
+			nested = append(nested, d)
+			continue
+		}
+		p := filepath.Join(f.dir, d)
+		if info, err := os.Lstat(p); err == nil && !info.IsDir() {
+			if err := os.RemoveAll(p); err != nil {
+				return fmt.Errorf("creating %s: %w", d, err)
+			}
+		}
+		if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("creating %s: %w", d, err)
+		}
+	}
+	// Deeper folders sit in checked ones; a link in their place is
+	// replaced when the first file is written into it (see create).
+	return parallelMkdir(f.dir, nested)
 }
 
 // Dir is the folder's path on disk.
@@ -107,13 +147,9 @@ func (f *Folder) WriteFile(rel string, data []byte) (changed bool, err error) {
 	var st FileState
 	copy(st.Sum[:], sum[:16])
 	st.Size = int64(len(data))
-	p := filepath.Join(f.dir, filepath.FromSlash(rel))
-	if old, ok := f.prev[rel]; ok && old.Sum == st.Sum && old.Size == st.Size {
-		if info, err := os.Lstat(p); err == nil && info.Mode().IsRegular() &&
-			info.Size() == old.Size && info.ModTime().UnixNano() == old.ModTime {
-			f.record(rel, old)
-			return false, nil
-		}
+	if old, ok := f.prev[rel]; ok && old.Sum == st.Sum && old.Size == st.Size && f.unchanged(rel, old) {
+		f.record(rel, old)
+		return false, nil
 	}
 	st.ModTime, err = f.create(rel, func(w io.Writer) error {
 		_, err := w.Write(data)
@@ -157,6 +193,18 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// unchanged reports whether the file at rel, reached without following
+// any link, is a plain file that still has the size and time recorded.
+func (f *Folder) unchanged(rel string, old FileState) bool {
+	file, err := openBeneath(f.root, f.dir, rel, pathFlag, 0)
+	if err != nil {
+		return false
+	}
+	info, err := file.Stat()
+	file.Close()
+	return err == nil && info.Mode().IsRegular() && info.Size() == old.Size && info.ModTime().UnixNano() == old.ModTime
+}
+
 func (f *Folder) record(rel string, st FileState) {
 	f.mu.Lock()
 	f.files[rel] = st
@@ -164,24 +212,32 @@ func (f *Folder) record(rel string, st FileState) {
 }
 
 // create (re)writes the file at rel with what fill writes and returns its
-// modification time. It never follows a symbolic link at rel: an older
-// output's file, folder or link in the way is replaced.
+// modification time. It never follows a symbolic link anywhere on the
+// path: an older output's file, folder, link or other special file in the
+// way is replaced.
 func (f *Folder) create(rel string, fill func(io.Writer) error) (modTime int64, err error) {
 	p := filepath.Join(f.dir, filepath.FromSlash(rel))
-	file, err := openNoFollow(p)
+	open := func() (*os.File, error) {
+		// O_NONBLOCK: a FIFO in the way fails (ENXIO) instead of waiting
+		// for a reader; it makes no difference to a plain file.
+		return openBeneath(f.root, f.dir, rel, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NONBLOCK, 0o644)
+	}
+	file, err := open()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// A parent folder the caller did not create, such as one under
-		// static/.
+		// static/. The part of the path that exists holds no link, or the
+		// open would have failed on it.
 		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-			file, err = openNoFollow(p)
+			file, err = open()
 		}
-	case errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP):
-		// The folder holds an older build whose shape differs: a file where
-		// this build needs a folder, or the reverse. Older output is ours to
-		// replace.
+	case errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ELOOP) ||
+		errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.ENXIO):
+		// The folder holds an older build whose shape differs (a file where
+		// this build needs a folder, or the reverse) or something planted:
+		// a link, a FIFO. Older output is ours to replace.
 		if err = f.clearPath(rel); err == nil {
-			file, err = openNoFollow(p)
+			file, err = open()
 		}
 	}
 	if err != nil {
@@ -202,7 +258,25 @@ func (f *Folder) create(rel string, fill func(io.Writer) error) (modTime int64, 
 }
 
 func openNoFollow(p string) (*os.File, error) {
-	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, 0o644)
+	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow|syscall.O_NONBLOCK, 0o644)
+}
+
+// writeNoFollow writes a file of the folder's own, never through a link.
+func writeNoFollow(p string, data []byte) error {
+	file, err := openNoFollow(p)
+	if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENXIO) {
+		if err = os.RemoveAll(p); err == nil {
+			file, err = openNoFollow(p)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	_, err = file.Write(data)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // clearPath removes what an older build left in the way of rel: files or
@@ -228,6 +302,17 @@ func (f *Folder) clearPath(rel string) error {
 	return nil
 }
 
+// parallelMkdir creates the folders rels under dir, eight at a time:
+// creating a folder mostly waits on the kernel.
+func parallelMkdir(dir string, rels []string) error {
+	return parallel.Each(context.Background(), 8, len(rels), func(_, i int) error {
+		if err := os.Mkdir(filepath.Join(dir, filepath.FromSlash(rels[i])), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("creating %s: %w", rels[i], err)
+		}
+		return nil
+	})
+}
+
 // writeManifest records what the folder now holds.
 func (f *Folder) writeManifest() error {
 	rels := f.Files()
@@ -246,7 +331,7 @@ func (f *Folder) writeManifest() error {
 		buf.WriteString(rel)
 		buf.WriteByte('\n')
 	}
-	if err := os.WriteFile(filepath.Join(f.dir, ManifestName), buf.Bytes(), 0o644); err != nil {
+	if err := writeNoFollow(filepath.Join(f.dir, ManifestName), buf.Bytes()); err != nil {
 		return fmt.Errorf("writing the build manifest: %w", err)
 	}
 	return nil
@@ -257,6 +342,9 @@ const manifestHeader = "incidents manifest 1: sha256/128 size mtime-ns path\n"
 // readManifest parses a manifest. Any flaw makes the whole manifest
 // unusable, and the build then simply writes every file.
 func readManifest(p string) (map[string]FileState, error) {
+	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+		return nil, errors.New("no manifest")
+	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err

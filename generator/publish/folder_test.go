@@ -3,8 +3,10 @@ package publish
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -77,9 +79,37 @@ func TestUnchangedFilesAreKept(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, nil, "a/index.html"},
+		{"a link planted where a folder goes", func(t *testing.T, spare string) {
+			outside := filepath.Join(filepath.Dir(spare), "outside")
+			if err := os.MkdirAll(outside, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// The same page, with the recorded size and time, outside.
+			if err := os.Rename(filepath.Join(spare, "a", "index.html"), filepath.Join(outside, "index.html")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(spare, "a")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(spare, "a")); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "a/index.html"},
+		{"a FIFO where a page goes", func(t *testing.T, spare string) {
+			p := filepath.Join(spare, "b", "index.html")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, "b/index.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if strings.Contains(tt.name, "link") && runtime.GOOS != "linux" {
+				t.Skip("only Linux guards every component of an output path against links")
+			}
 			dest := filepath.Join(t.TempDir(), "public")
 			build(t, dest, site)
 			build(t, dest, site) // now the spare holds the first build
@@ -106,8 +136,17 @@ func TestUnchangedFilesAreKept(t *testing.T) {
 			if b, err := os.ReadFile(filepath.Join(filepath.Dir(dest), "outside.txt")); err == nil && string(b) != "keep me" {
 				t.Errorf("a write followed a link out of the folder: outside.txt = %q", b)
 			}
-			if info, err := os.Lstat(filepath.Join(dest, "a", "index.html")); err != nil || !info.Mode().IsRegular() {
-				t.Errorf("a/index.html is not a plain file: %v %v", info, err)
+			for _, p := range []string{"a", "b"} {
+				if info, err := os.Lstat(filepath.Join(dest, p)); err != nil || !info.IsDir() {
+					t.Errorf("%s is not a folder: %v %v", p, info, err)
+				}
+				if info, err := os.Lstat(filepath.Join(dest, p, "index.html")); err != nil || !info.Mode().IsRegular() {
+					t.Errorf("%s/index.html is not a plain file: %v %v", p, info, err)
+				}
+			}
+			entries, _ := os.ReadDir(filepath.Join(filepath.Dir(dest), "outside"))
+			if len(entries) > 1 {
+				t.Errorf("files were written outside the output: %v", entries)
 			}
 		})
 	}
@@ -146,5 +185,37 @@ func write(t *testing.T, p, content string) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMakeDirsReplacesLinks: a link planted where a top-level folder goes
+// is replaced, and no folder is created through it.
+func TestMakeDirsReplacesLinks(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	outside := filepath.Join(root, "outside")
+	if err := os.Mkdir(outside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	build(t, dest, map[string]string{"index.html": "x"})
+	build(t, dest, map[string]string{"index.html": "x"}) // now there is a spare
+	if err := os.Symlink(outside, filepath.Join(SpareDir(dest), "a")); err != nil {
+		t.Fatal(err)
+	}
+	err := Build(dest, func(f *Folder) error {
+		if err := f.MakeDirs([]string{"a", "a/b"}); err != nil {
+			return err
+		}
+		_, err := f.WriteFile("a/b/index.html", []byte("page"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("created through the link: %v", entries)
+	}
+	if b, err := os.ReadFile(filepath.Join(dest, "a", "b", "index.html")); err != nil || string(b) != "page" {
+		t.Errorf("a/b/index.html = %q, %v", b, err)
 	}
 }

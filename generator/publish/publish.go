@@ -72,13 +72,14 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 	}
 	// Mark the spare first, so that even a build killed half-way leaves a
 	// folder the next build recognises as its own.
-	if err := os.WriteFile(filepath.Join(spare, Marker), []byte(markerText), 0o644); err != nil {
+	if err := writeNoFollow(filepath.Join(spare, Marker), []byte(markerText)); err != nil {
 		return fmt.Errorf("marking the build folder: %w", err)
 	}
 	folder, err := newFolder(spare)
 	if err != nil {
 		return err
 	}
+	defer folder.close()
 	// List what the spare holds while fill runs: listing waits on the disk,
 	// fill mostly on the CPU.
 	listed := make(chan listing, 1)

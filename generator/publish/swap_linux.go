@@ -34,3 +34,43 @@ func lock(path string) (func(), error) {
 // noFollow makes opening an output file fail on a symbolic link instead of
 // writing wherever the link points.
 const noFollow = unix.O_NOFOLLOW
+
+// openRoot opens the build folder for openBeneath.
+func openRoot(dir string) (*os.File, error) {
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
+	}
+	return os.NewFile(uintptr(fd), dir), nil
+}
+
+// openBeneath opens rel inside root without following any symbolic link
+// on the way, and without leaving root: a link planted anywhere in the
+// path fails with ELOOP or EXDEV instead of being followed. Kernels older
+// than Linux 5.6 lack openat2; there only the last component is guarded.
+func openBeneath(root *os.File, dir, rel string, flags int, perm uint32) (*os.File, error) {
+	how := unix.OpenHow{
+		Flags:   uint64(flags | unix.O_CLOEXEC),
+		Mode:    uint64(perm),
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
+	}
+	for {
+		fd, err := unix.Openat2(int(root.Fd()), rel, &how)
+		switch err {
+		case nil:
+			return os.NewFile(uintptr(fd), dir+"/"+rel), nil
+		case unix.EINTR, unix.EAGAIN:
+			continue // EAGAIN: a rename raced the lookup
+		case unix.ENOSYS:
+			fd, err = unix.Open(dir+"/"+rel, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
+			if err == nil {
+				return os.NewFile(uintptr(fd), dir+"/"+rel), nil
+			}
+		}
+		return nil, &os.PathError{Op: "open", Path: dir + "/" + rel, Err: err}
+	}
+}
+
+// pathFlag opens a path for fstat only: no read, no write, and a FIFO
+// does not block.
+const pathFlag = unix.O_PATH

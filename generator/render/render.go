@@ -17,8 +17,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -246,27 +244,8 @@ func (p *progress) step() {
 // of them than CPUs keeps both the disk and the CPUs busy.
 const ioWorkers = 8
 
-// makeDirs creates the output folders: top-level ones first, then the rest
-// in parallel.
-func (s *site) makeDirs(dirs []string) error {
-	mk := func(d string) error {
-		if err := os.Mkdir(filepath.Join(s.out.Dir(), filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("creating %s: %w", d, err)
-		}
-		return nil
-	}
-	var nested []string
-	for _, d := range dirs {
-		if strings.Contains(d, "/") {
-			nested = append(nested, d)
-			continue
-		}
-		if err := mk(d); err != nil {
-			return err
-		}
-	}
-	return parallel.Each(context.Background(), ioWorkers, len(nested), func(_, i int) error { return mk(nested[i]) })
-}
+// makeDirs creates the output folders.
+func (s *site) makeDirs(dirs []string) error { return s.out.MakeDirs(dirs) }
 
 // writeStream writes rel through a buffered writer, for files too large to
 // build in memory.

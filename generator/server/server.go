@@ -33,6 +33,12 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := path.Clean("/" + r.URL.Path)
+	if strings.Contains(name, "/.") {
+		// The build's own files (.incidents-output, .incidents-manifest)
+		// and anything else hidden are not part of the site.
+		h.notFound(w, r)
+		return
+	}
 	full := filepath.Join(h.dir, filepath.FromSlash(name))
 	info, err := os.Stat(full)
 	if err == nil && info.IsDir() {

@@ -23,6 +23,8 @@ func site(t *testing.T) string {
 		"public/404.html":               "custom not found",
 		"public/incidents/a/index.html": "incident a",
 		"public/static/style.css":       "body{}",
+		"public/.incidents-manifest":    "hashes",
+		"public/.hidden/x.html":         "hidden",
 		"secret.txt":                    "secret", // beside the site: no request may reach it
 	})
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
@@ -51,6 +53,9 @@ func TestHandler(t *testing.T) {
 		{"GET", "/../secret.txt", 404, "custom not found", ""},
 		{"GET", "/%2e%2e/secret.txt", 404, "custom not found", ""},
 		{"GET", "/incidents/..%2f..%2fsecret.txt", 404, "custom not found", ""},
+		{"GET", "/.incidents-manifest", 404, "custom not found", ""},
+		{"GET", "/.hidden/x.html", 404, "custom not found", ""},
+		{"GET", "/%2ehidden/x.html", 404, "custom not found", ""},
 		{"HEAD", "/", 200, "", ""},
 		{"POST", "/", 405, "method not allowed", ""},
 	}
