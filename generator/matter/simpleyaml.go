@@ -54,11 +54,21 @@ type simpleLine struct {
 type simpleParser struct {
 	lines []simpleLine
 	next  int // index of the next unread line
+	depth int // nesting of the block being read
 }
+
+// maxSimpleDepth is deeper than any front matter needs and than the
+// depth front matter may have at all (see checkDepth); deeper text goes
+// to the full parser, which reports it.
+const maxSimpleDepth = 64
 
 // mapping reads the block mapping whose keys sit at indent, starting at
 // the next line.
 func (p *simpleParser) mapping(indent int) (*yaml.Node, bool) {
+	if p.depth++; p.depth > maxSimpleDepth {
+		return nil, false
+	}
+	defer func() { p.depth-- }()
 	first := p.lines[p.next]
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.number, Column: indent + 1}
 	for p.next < len(p.lines) && p.lines[p.next].indent == indent {
@@ -124,6 +134,10 @@ func (p *simpleParser) nested(indent int) (*yaml.Node, bool) {
 
 // sequence reads the block sequence whose dashes sit at indent.
 func (p *simpleParser) sequence(indent int) (*yaml.Node, bool) {
+	if p.depth++; p.depth > maxSimpleDepth {
+		return nil, false
+	}
+	defer func() { p.depth-- }()
 	first := p.lines[p.next]
 	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: first.number, Column: indent + 1}
 	for p.next < len(p.lines) && p.lines[p.next].indent == indent {
@@ -213,7 +227,7 @@ func flowSequence(text string, line, col int) (*yaml.Node, bool) {
 	}
 	s := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Tag: "!!seq", Line: line, Column: col}
 	inner := text[1 : len(text)-1]
-	if strings.TrimSpace(inner) == "" {
+	if strings.Trim(inner, " ") == "" { // YAML's blanks are spaces, not U+00A0 and the like
 		return s, true
 	}
 	offset := 1 // characters of text before inner

@@ -2,6 +2,7 @@ package matter
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -73,6 +74,8 @@ scorecard:
 	{"empty document", "", false},
 	{"no space after the colon", "a:b\n", false},
 	{"duplicate keys still parse", "a: 1\na: 2\n", true},
+	{"a no-break space in a flow sequence is an item", "a: [\u00a0]\nb: [ \u2003 ]\n", true},
+	{"nesting deeper than front matter may go", strings.Repeat("a:\n", 1) + deepMapping(70), false},
 }
 
 func TestSimpleYAMLAgreesWithYAMLv3(t *testing.T) {
@@ -153,4 +156,14 @@ func BenchmarkFrontMatter(b *testing.B) {
 			}
 		}
 	})
+}
+
+// deepMapping nests n mappings, each indented one space more.
+func deepMapping(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(strings.Repeat(" ", i+1) + "a:\n")
+	}
+	b.WriteString(strings.Repeat(" ", n+1) + "b: 1\n")
+	return b.String()
 }
