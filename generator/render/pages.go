@@ -79,7 +79,8 @@ type incidentPage struct {
 	TOC                         []markdown.Heading
 	TOCItems                    template.HTML // the <li> items of TOC and the sections after the body
 	Taxa                        []taxonLinks
-	ActionRows                  template.HTML // the <tr> rows of the action items
+	Actions                     []actionRow   // the action items, for layouts with markup of their own
+	ActionRows                  template.HTML // the same as <tr> rows, as the built-in layout shows them
 	Scorecard                   []scoreGroup
 	RubricSize                  int
 	Related                     []*incident.Incident
@@ -195,8 +196,9 @@ func (s *site) pageURL(p *archive.Page) string { return s.root + p.Slug + "/" }
 // no task_url or the value is not a task id.
 func (s *site) taskURL(task string) string {
 	tmpl := s.arc.Site.TaskURL
-	if tmpl == "" || !incident.TaskPattern.MatchString(task) {
-		return ""
+	if tmpl == "" || !incident.TaskPattern.MatchString(task) ||
+		!(strings.HasPrefix(tmpl, "https://") || strings.HasPrefix(tmpl, "http://")) {
+		return "" // site.yaml is checked; this guards hand-written HTML against any other source
 	}
 	return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
 }
@@ -474,7 +476,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			for i, a := range in.Actionables {
 				rows[i] = actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: string(a.Status)}
 			}
-			d.ActionRows = actionRows(rows)
+			d.Actions, d.ActionRows = rows, actionRows(rows)
 		}
 		if len(body.TOC) > 0 {
 			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0, len(in.Scorecard) > 0)
