@@ -11,7 +11,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -46,12 +48,22 @@ type Document struct {
 	Body    string `json:"body,omitempty"`    // the rest of the body
 }
 
-// Documents turns every published report of arc into a Document.
+// Documents turns every published report of arc into a Document, on all
+// CPUs.
 func Documents(arc *archive.Archive) []Document {
 	docs := make([]Document, len(arc.Incidents))
-	for i, in := range arc.Incidents {
-		docs[i] = FromIncident(in)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				docs[i] = FromIncident(arc.Incidents[i])
+			}
+		}()
 	}
+	wg.Wait()
 	return docs
 }
 

@@ -46,14 +46,20 @@ type UpdateStats struct {
 // version, unreadable, or interrupted mid-update) it builds one from
 // scratch beside it and moves it into place, so a reader never sees half
 // an index.
-func Update(ctx context.Context, dir string, docs []Document) (UpdateStats, error) {
+//
+// progress, when not nil, is told how many of the reports to index are
+// done, under the stage name "indexing".
+func Update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int)) (UpdateStats, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	hashes := make(map[string]string, len(docs))
 	for i := range docs {
 		hashes[docs[i].ID] = docs[i].Hash()
 	}
 	var stats UpdateStats
 	if _, err := os.Stat(dir); err == nil {
-		warning, err := updateExisting(ctx, dir, docs, hashes, &stats)
+		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress)
 		if err == nil {
 			return stats, nil
 		}
@@ -66,7 +72,7 @@ func Update(ctx context.Context, dir string, docs []Document) (UpdateStats, erro
 		}
 		stats = UpdateStats{Warning: warning}
 	}
-	if err := rebuild(ctx, dir, docs, hashes); err != nil {
+	if err := rebuild(ctx, dir, docs, hashes, progress); err != nil {
 		return stats, err
 	}
 	stats.Rebuilt = true
@@ -82,7 +88,7 @@ func (e errStale) Error() string { return e.reason }
 
 // updateExisting applies the changes to an existing index. An error means
 // the index must be rebuilt; the returned warning says why, for the user.
-func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats) (string, error) {
+func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats, progress func(string, int, int)) (string, error) {
 	idx, err := openIndex(dir, false)
 	if err != nil {
 		return fmt.Sprintf("the search index could not be opened (%v); rebuilding it", err), err
@@ -159,6 +165,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 			if err := flush(); err != nil {
 				return "", err
 			}
+			progress("indexing", stats.Indexed, len(changed))
 		}
 	}
 	table, err := json.Marshal(hashes)
@@ -175,7 +182,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 
 // rebuild writes a new index of docs beside dir with bleve's offline
 // builder (one segment, the fastest way) and swaps it into place.
-func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string]string) error {
+func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string]string, progress func(string, int, int)) error {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -202,7 +209,11 @@ func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string
 			os.RemoveAll(tmp)
 			return fmt.Errorf("indexing %s: %w", docs[i].ID, err)
 		}
+		if i%100 == 99 {
+			progress("indexing", i+1, len(docs))
+		}
 	}
+	progress("indexing", len(docs), len(docs))
 	if err := b.Close(); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("search index: %w", err)

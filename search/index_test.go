@@ -231,7 +231,7 @@ func TestIncrementalUpdate(t *testing.T) {
 	}
 	update := func(docs []Document) UpdateStats {
 		t.Helper()
-		st, err := Update(ctx, dir, docs)
+		st, err := Update(ctx, dir, docs, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,11 +298,11 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "search")
-			if _, err := Update(ctx, dir, testDocs()); err != nil {
+			if _, err := Update(ctx, dir, testDocs(), nil); err != nil {
 				t.Fatal(err)
 			}
 			tt.damage(t, dir)
-			st, err := Update(ctx, dir, testDocs())
+			st, err := Update(ctx, dir, testDocs(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

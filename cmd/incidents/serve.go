@@ -63,6 +63,7 @@ Examples:
 		}
 		defer ln.Close()
 		cfg := f.config()
+		cfg.SearchAPI = "/api/search" // the search page asks the server, not the static index
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}
