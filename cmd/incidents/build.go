@@ -82,8 +82,10 @@ Examples:
 	}
 	var f buildFlags
 	var cpuProfile string
+	var noIndex bool
 	c.flags = func(fs *pflag.FlagSet) any {
 		f.register(fs, "public")
+		fs.BoolVar(&noIndex, "no-search-index", false, "skip the search index in the cache folder, which incidents search and serve read (the site's own search page works without it)")
 		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to `file` (for developers: make pgo)")
 		return &f
 	}
@@ -103,7 +105,11 @@ Examples:
 			}
 			defer stop()
 		}
-		_, err := build(ctx, e, f.config())
+		cfg := f.config()
+		if noIndex {
+			cfg.SearchIndex = ""
+		}
+		_, err := build(ctx, e, cfg)
 		return err
 	}
 	return c

@@ -27,12 +27,13 @@ func TestRun(t *testing.T) {
 		"content/incidents/b.md": "no front matter\n",
 	})
 	tests := []struct {
-		name     string
-		args     []string
-		code     int
-		stdout   []string
-		stderr   []string
-		noStderr bool
+		name      string
+		args      []string
+		code      int
+		stdout    []string
+		stderr    []string
+		noStderr  bool
+		notStdout []string
 	}{
 		{name: "no arguments", args: nil, code: 2, stderr: []string{"Usage:", "build", "serve"}},
 		{name: "help", args: []string{"help"}, code: 0, stdout: []string{"Commands:", "build", "serve", "version"}},
@@ -55,6 +56,8 @@ func TestRun(t *testing.T) {
 			code: 0, stdout: []string{"Search index 0 indexed, 0 removed, 1 unchanged"}, stderr: []string{"warning: base_url: \"/\" is not an absolute URL"},
 		},
 		{name: "help help", args: []string{"help", "help"}, code: 0, stdout: []string{"Commands:"}},
+		{name: "build without the search index", args: []string{"build", "--no-search-index", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public2"), "--cache-dir", filepath.Join(good, "cache2")},
+			code: 0, stdout: []string{"Built 1 reports"}, notStdout: []string{"Search index"}},
 		{name: "search", args: []string{"search", "--cache-dir", filepath.Join(good, ".cache"), "body"}, code: 0,
 			stdout: []string{"2026-01-01  A\n", "2026-01-01 a", "**Body**"}, stderr: []string{"1 report\n"}},
 		{name: "search json", args: []string{"search", "--json", "--cache-dir", filepath.Join(good, ".cache"), "body"}, code: 0,
@@ -92,6 +95,11 @@ func TestRun(t *testing.T) {
 			for _, s := range tt.stderr {
 				if !strings.Contains(stderr.String(), s) {
 					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
+				}
+			}
+			for _, s := range tt.notStdout {
+				if strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout has %q:\n%s", s, stdout.String())
 				}
 			}
 			if tt.noStderr && stderr.Len() > 0 {
