@@ -114,8 +114,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
-	// Both search indexes read the reports as plain text.
-	docs := search.Documents(arc)
+	// Both search indexes read the reports as plain text, made once the
+	// pages are written and their memory is free.
+	var docs []search.Document
 	var stats render.Stats
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
@@ -124,6 +125,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		// The static search index, for the /search/ page on hosts
 		// without server code.
+		docs = search.Documents(arc)
 		idx, err := static.Write(ctx, out, docs, static.Options{Workers: cfg.Workers})
 		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
 		return err

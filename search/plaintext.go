@@ -45,11 +45,10 @@ func PlainSections(md []byte) (summary, rest string) {
 			out.WriteByte('\n')
 			continue
 		}
-		if tableRule.MatchString(trimmed) {
+		if trimmed != "" && strings.Trim(trimmed, "|:- \t") == "" && tableRule.MatchString(trimmed) {
 			continue
 		}
-		text := blockPrefix.ReplaceAllString(trimmed, "")
-		text = inline(text)
+		text := inline(stripBlockPrefix(trimmed))
 		if strings.TrimSpace(text) == "" {
 			if out.Len() > 0 && !strings.HasSuffix(out.String(), "\n\n") {
 				out.WriteByte('\n')
@@ -77,9 +76,6 @@ func heading(line string) (int, string) {
 var (
 	// tableRule is a table's header separator: |---|:--:|
 	tableRule = regexp.MustCompile(`^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$`)
-	// blockPrefix is the markers at the start of a line: quotes, list
-	// bullets and numbers, task boxes.
-	blockPrefix = regexp.MustCompile(`^((>\s?)+|[-*+]\s+|\d{1,9}[.)]\s+)*(\[[ xX]\]\s+)?`)
 	images      = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	links       = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
 	refLinks    = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
@@ -88,6 +84,34 @@ var (
 	autolinks   = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	emphasis    = strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", "|", " ")
 )
+
+// stripBlockPrefix removes the markers at the start of a line: quotes,
+// list bullets and numbers, and a task box after them.
+func stripBlockPrefix(s string) string {
+	for {
+		switch {
+		case strings.HasPrefix(s, ">"):
+			s = strings.TrimLeft(s[1:], " \t")
+			continue
+		case len(s) > 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && (s[1] == ' ' || s[1] == '\t'):
+			s = strings.TrimLeft(s[2:], " \t")
+			continue
+		}
+		digits := 0
+		for digits < len(s) && digits < 9 && s[digits] >= '0' && s[digits] <= '9' {
+			digits++
+		}
+		if digits > 0 && digits+1 < len(s) && (s[digits] == '.' || s[digits] == ')') && (s[digits+1] == ' ' || s[digits+1] == '\t') {
+			s = strings.TrimLeft(s[digits+2:], " \t")
+			continue
+		}
+		break
+	}
+	if len(s) > 3 && s[0] == '[' && (s[1] == ' ' || s[1] == 'x' || s[1] == 'X') && s[2] == ']' && (s[3] == ' ' || s[3] == '\t') {
+		s = strings.TrimLeft(s[4:], " \t")
+	}
+	return s
+}
 
 // inline removes inline markup from one line of text.
 func inline(s string) string {
