@@ -76,13 +76,13 @@ func heading(line string) (int, string) {
 var (
 	// tableRule is a table's header separator: |---|:--:|
 	tableRule = regexp.MustCompile(`^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$`)
-	images      = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	links       = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	refLinks    = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	footnotes   = regexp.MustCompile(`\[\^[^\]]+\]:?`)
-	htmlTags    = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
-	autolinks   = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
-	emphasis    = strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", "|", " ")
+	images    = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
+	links     = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	refLinks  = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	footnotes = regexp.MustCompile(`\[\^[^\]]+\]:?`)
+	htmlTags  = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
+	autolinks = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
+	emphasis  = strings.NewReplacer("**", "", "__", "", "~~", "", "`", "", "|", " ")
 )
 
 // stripBlockPrefix removes the markers at the start of a line: quotes,
