@@ -3,7 +3,10 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +14,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/testutil"
+	"github.com/incidents-archive/incidents/search"
 	"github.com/incidents-archive/incidents/search/static"
 )
 
@@ -172,4 +179,64 @@ func waitEval(t *testing.T, tab context.Context, expr, what string) {
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("waiting for %s: %v (location.search = %q)", what, err, eval[string](t, tab, "location.search"))
 	}
+}
+
+// TestServedSearchPageInBrowser opens the search page as serve builds it,
+// where the page asks the server's /api/search (backed by the bleve
+// index) instead of the static index, and checks the same journey.
+func TestServedSearchPageInBrowser(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	site := serveSiteWithAPI(ctx, t)
+	browser := startBrowser(ctx, t)
+	tab := openPage(t, browser, site, site+"search/?q=heap")
+
+	if mode := eval[string](t, tab, `document.querySelector("#search-mode").textContent`); !strings.Contains(mode, "live index on the server") {
+		t.Errorf("mode line = %q, want it to say the server is searched", mode)
+	}
+	waitResults(t, tab, []string{newerTitle})
+	if marks := eval[[]string](t, tab, `[...document.querySelectorAll("#search-results mark")].map(m => m.textContent)`); !slices.Contains(marks, "heap") {
+		t.Errorf("highlighted words = %q, want \"heap\" among them", marks)
+	}
+	typeQuery(t, tab, "emptying edges")
+	waitResults(t, tab, []string{olderTitle})
+	waitEval(t, tab, `location.search === "?q=emptying+edges"`, "the URL holds the typed query")
+	typeQuery(t, tab, "heap traffic purge")
+	waitResults(t, tab, []string{newerTitle, olderTitle})
+	waitEval(t, tab, `document.querySelector("#search-facets input[value='2021']") !== null`, "a year filter for 2021")
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#search-facets input[value='2021']`))); err != nil {
+		t.Fatalf("clicking the 2021 filter: %v", err)
+	}
+	waitResults(t, tab, []string{olderTitle})
+	waitEval(t, tab, `location.search === "?q=heap+traffic+purge&year=2021"`, "the URL holds the query and the year")
+}
+
+// serveSiteWithAPI builds the archive as serve does, with its bleve
+// index, and serves the site and /api/search the way serve composes them.
+func serveSiteWithAPI(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "content")
+	testutil.WriteFiles(t, src, archiveFiles)
+	dest := filepath.Join(dir, "public")
+	indexDir := filepath.Join(dir, "cache", "search")
+
+	mux := http.NewServeMux()
+	ts := httptest.NewUnstartedServer(mux)
+	t.Cleanup(ts.Close)
+	base := "http://" + ts.Listener.Addr().String() + "/"
+	_, err := generator.Build(ctx, generator.Config{Source: src, Dest: dest, BaseURL: base, Version: "browsertest",
+		SearchAPI: "/api/search", SearchIndex: indexDir})
+	if err != nil {
+		t.Fatalf("building the test archive: %v", err)
+	}
+	idx, err := search.Open(indexDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	mux.Handle("/api/search", search.NewAPI(idx, search.APIOptions{}))
+	mux.Handle("/", server.Handler(dest))
+	ts.Start()
+	return base
 }
