@@ -18,6 +18,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
 )
 
 // Document is one report as the indexes see it. Its JSON form is also
@@ -98,7 +99,7 @@ func FromIncident(in *incident.Incident) Document {
 		p := float64(*in.Paged)
 		d.Paged = &p
 	}
-	d.Summary, d.Body = PlainSections(in.Body)
+	d.Summary, d.Body = markdown.PlainSections(in.Body)
 	return d
 }
 
