@@ -1,0 +1,171 @@
+// Command benchrepeats measures repeat detection on synthetic archives
+// against the repeats planted in them: recall@3 (the share of true
+// repeats with a true earlier report among their top three candidates),
+// the precision of the "likely repeat" class, time and memory. It is run
+// by "make bench-repeats" and needs ../shared.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+func main() {
+	shared := flag.String("shared", "../shared", "the shared folder with bench/gencorpus.py")
+	sizes := flag.String("n", "2000,10000", "archive sizes, comma-separated")
+	seeds := flag.String("seeds", "1,2", "corpus seeds, comma-separated")
+	corpus := flag.String("corpus", "", "measure this generated archive instead (with truth.json)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of detection to `file`")
+	flag.BoolVar(hist, "hist", false, "print the score histogram of true and false candidates, for tuning")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if *corpus != "" {
+		if err := measure(*corpus); err != nil {
+			fmt.Fprintln(os.Stderr, "benchrepeats:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	work, err := os.MkdirTemp("", "incidents-repeats-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(work)
+	var ns, ss []int
+	for _, f := range splitInts(*sizes) {
+		ns = append(ns, f)
+	}
+	ss = splitInts(*seeds)
+	for _, seed := range ss {
+		for _, n := range ns {
+			dir := filepath.Join(work, fmt.Sprintf("c%d-%d", n, seed))
+			gen := exec.Command("python3", filepath.Join(*shared, "bench", "gencorpus.py"), fmt.Sprint(n), dir, "--seed", fmt.Sprint(seed))
+			gen.Stderr = os.Stderr
+			if err := gen.Run(); err != nil {
+				fmt.Fprintln(os.Stderr, "gencorpus:", err)
+				os.Exit(1)
+			}
+			fmt.Printf("seed %d, ", seed)
+			if err := measure(dir); err != nil {
+				fmt.Fprintln(os.Stderr, "benchrepeats:", err)
+				os.Exit(1)
+			}
+		}
+	}
+}
+
+func splitInts(s string) []int {
+	var out []int
+	var cur, digits int
+	for _, r := range s + "," {
+		if r >= '0' && r <= '9' {
+			cur = cur*10 + int(r-'0')
+			digits++
+			continue
+		}
+		if digits > 0 {
+			out = append(out, cur)
+		}
+		cur, digits = 0, 0
+	}
+	return out
+}
+
+var hist = new(bool)
+
+func measure(dir string) error {
+	var truth struct {
+		Repeats map[string][]string `json:"repeats"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &truth); err != nil {
+		return err
+	}
+	arc, diags, err := generator.Load(context.Background(), generator.Config{Source: dir})
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		return fmt.Errorf("the archive has errors: %v", diags.All()[0])
+	}
+	reports := repeats.FromIncidents(arc.Incidents)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	started := time.Now()
+	cands := repeats.Detect(reports, repeats.DefaultConfig())
+	elapsed := time.Since(started)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+
+	var trueRepeats, found, likely, likelyRight int
+	for i, r := range reports {
+		want := truth.Repeats[r.ID]
+		if len(want) > 0 {
+			trueRepeats++
+			for _, c := range cands[i][:min(3, len(cands[i]))] {
+				if slices.Contains(want, c.ID) {
+					found++
+					break
+				}
+			}
+		}
+		for _, c := range cands[i] {
+			if c.Likely {
+				likely++
+				if slices.Contains(want, c.ID) {
+					likelyRight++
+				}
+			}
+		}
+	}
+	if *hist {
+		var hist [2][21]int
+		shown := 0
+		for i, r := range reports {
+			for _, c := range cands[i] {
+				ok := 0
+				if slices.Contains(truth.Repeats[r.ID], c.ID) {
+					ok = 1
+				}
+				hist[ok][int(c.Score*20)]++
+				if ok == 0 && c.Likely && shown < 8 {
+					shown++
+					fmt.Printf("false: %s -> %s %.3f %+v\n", r.ID, c.ID, c.Score, c.Why)
+				}
+			}
+		}
+		for b := 0; b <= 20; b++ {
+			fmt.Printf("score %.2f: true %5d false %5d\n", float64(b)/20, hist[1][b], hist[0][b])
+		}
+	}
+	fmt.Printf("%d reports: recall@3 %.3f (%d of %d repeats), likely precision %.3f (%d of %d), detection %v, %d MB allocated\n",
+		len(reports), float64(found)/float64(max(1, trueRepeats)), found, trueRepeats,
+		float64(likelyRight)/float64(max(1, likely)), likelyRight, likely, elapsed.Round(time.Millisecond),
+		(after.TotalAlloc-before.TotalAlloc)>>20)
+	return nil
+}

@@ -1,0 +1,37 @@
+package repeats
+
+import (
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+)
+
+// FromIncidents makes the detection input from parsed reports.
+func FromIncidents(ins []*incident.Incident) []Report {
+	out := make([]Report, len(ins))
+	for i, in := range ins {
+		summary, body := markdown.PlainSections(in.Body)
+		r := Report{
+			ID:          in.ID,
+			Start:       in.Start,
+			Services:    in.Services,
+			Causes:      in.Causes,
+			Trigger:     in.Trigger,
+			FailureMode: in.FailureMode,
+			RepeatOf:    in.RepeatOf,
+			Related:     in.Related,
+			Text:        strings.Join([]string{in.Title, in.Impact, summary, body}, "\n"),
+		}
+		if in.Task != "" {
+			r.Tasks = append(r.Tasks, in.Task)
+		}
+		for _, a := range in.Actionables {
+			if a.Task != "" {
+				r.Tasks = append(r.Tasks, a.Task)
+			}
+		}
+		out[i] = r
+	}
+	return out
+}

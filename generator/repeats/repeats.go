@@ -1,0 +1,597 @@
+// Package repeats finds, for each incident report, the earlier reports most
+// likely to be the same failure happening again, and says why.
+//
+// It answers the scorecard question "is this incident sufficiently
+// different from earlier incidents so as not to be a repeat occurrence?"
+// with evidence. Signals, combined into a score in [0, 1]:
+//
+//   - text: cosine similarity of TF-IDF vectors over each report's most
+//     distinctive words (title, impact and body), found through an
+//     inverted index so that the work grows with the archive, not its
+//     square;
+//   - services, weighted by rarity: sharing a service that half the
+//     archive names says little;
+//   - cause tags, trigger and failure mode;
+//   - explicit links: repeat_of, related and shared tasks.
+//
+// The package is pure: no I/O, no search engine, the same input always
+// gives the same output.
+package repeats
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Report is what detection reads of one report.
+type Report struct {
+	ID          string
+	Start       time.Time
+	Services    []string // canonical names
+	Causes      []string
+	Trigger     string
+	FailureMode string
+	RepeatOf    []string // ids the report itself says it repeats
+	Related     []string
+	Tasks       []string // its own task and its action items' tasks
+	Text        string   // title, impact and body as plain text
+}
+
+// Config tunes detection. The zero value is not useful; start from
+// DefaultConfig.
+type Config struct {
+	// Top is how many candidates to keep per report.
+	Top int
+	// Likely and Similar are the score thresholds of the two classes: a
+	// candidate at or above Likely is a "likely repeat", one at or above
+	// Similar is "similar", and lower ones are dropped.
+	Likely, Similar float64
+	// Weights of what the failure looked like; they sum to 1. Their sum
+	// is scaled by the service factor (see ServiceFloor).
+	TextWeight, CauseWeight, TriggerWeight, FailureModeWeight float64
+	// The service factor is ServiceFloor for two reports that share no
+	// service and rises linearly to 1 as their rarity-weighted service
+	// overlap reaches ServiceFull: the same failure on another service is
+	// similar, not a repeat.
+	ServiceFloor, ServiceFull float64
+	// SecondaryShare scales the service overlap of two reports whose first
+	// services, the ones that failed, differ.
+	SecondaryShare float64
+	// KeyTerms is how many of a report's most distinctive words represent
+	// it.
+	KeyTerms int
+	// IDFPower raises inverse document frequency to this power: above 1,
+	// the sentences every report has (who was paged, when it recovered)
+	// weigh less against the words of one failure.
+	IDFPower float64
+	// PostingBudget bounds the work of finding one report's candidates:
+	// how many inverted-index entries it may read, rarest words first.
+	PostingBudget int
+	// Pool is how many of the best text matches are scored in full.
+	Pool int
+	// ServiceRecent is how many of the latest earlier reports naming each
+	// of a report's services join its candidates even without shared
+	// words.
+	ServiceRecent int
+}
+
+// DefaultConfig is tuned on the synthetic archive's planted repeats (see
+// the repeats benchmark).
+func DefaultConfig() Config {
+	return Config{
+		Top:               5,
+		Likely:            0.5,
+		Similar:           0.25,
+		TextWeight:        0.8,
+		CauseWeight:       0.1,
+		TriggerWeight:     0.05,
+		FailureModeWeight: 0.05,
+		ServiceFloor:      0.3,
+		ServiceFull:       0.5,
+		SecondaryShare:    0.5,
+		KeyTerms:          40,
+		IDFPower:          1,
+		PostingBudget:     4000,
+		Pool:              40,
+		ServiceRecent:     10,
+	}
+}
+
+// Candidate is an earlier report that the report may repeat.
+type Candidate struct {
+	ID     string  `json:"id"`
+	Score  float64 `json:"score"`
+	Likely bool    `json:"likely"`
+	Why    Reasons `json:"reasons"`
+}
+
+// Reasons are the evidence behind a score, signal by signal.
+type Reasons struct {
+	Text       float64  `json:"text"`            // cosine similarity, 0–1
+	Terms      []string `json:"terms,omitempty"` // the shared words that weigh most
+	Services   []string `json:"services,omitempty"`
+	ServiceSim float64  `json:"service_similarity"` // rarity-weighted overlap, 0–1
+	// SamePrimary: both reports name the same service first, as the one
+	// that failed.
+	SamePrimary bool `json:"same_primary_service"`
+	// ServiceFactor scales the rest of the score: see Config.ServiceFloor.
+	ServiceFactor float64  `json:"service_factor"`
+	Causes        []string `json:"causes,omitempty"`
+	Trigger       string   `json:"trigger,omitempty"`
+	FailureMode   string   `json:"failure_mode,omitempty"`
+	Link          string   `json:"link,omitempty"` // "repeat_of", "related" or "task T123"
+}
+
+// Detect returns, for each report (in the order given), its candidates,
+// best first. Only reports that started earlier are candidates. It uses
+// every CPU; the result does not depend on how many.
+func Detect(reports []Report, cfg Config) [][]Candidate {
+	d := newDetector(reports, cfg)
+	out := make([][]Candidate, len(reports))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			acc := make([]float32, len(reports))
+			for i := w; i < len(reports); i += workers {
+				out[i] = d.candidates(i, acc)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+type weightedTerm struct {
+	term   int32
+	weight float32
+}
+
+type posting struct {
+	doc    int32 // chronological position
+	weight float32
+}
+
+type detector struct {
+	cfg     Config
+	reports []Report
+	order   []int // report index by chronological position
+	pos     []int // chronological position by report index
+	vectors [][]weightedTerm
+	terms   []string // term id → word
+	index   [][]posting
+	// services
+	serviceDocs map[string][]int32 // service → chronological positions
+	serviceIDF  map[string]float64
+	byID        map[string]int
+	tasks       map[string][]int // task → report indexes
+}
+
+func newDetector(reports []Report, cfg Config) *detector {
+	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}}
+	n := len(reports)
+	d.order = make([]int, n)
+	for i := range d.order {
+		d.order[i] = i
+	}
+	sort.SliceStable(d.order, func(a, b int) bool {
+		ra, rb := &reports[d.order[a]], &reports[d.order[b]]
+		if !ra.Start.Equal(rb.Start) {
+			return ra.Start.Before(rb.Start)
+		}
+		return ra.ID < rb.ID
+	})
+	d.pos = make([]int, n)
+	for p, i := range d.order {
+		d.pos[i] = p
+	}
+	for i, r := range reports {
+		d.byID[r.ID] = i
+		for _, t := range r.Tasks {
+			d.tasks[t] = append(d.tasks[t], i)
+		}
+	}
+	d.buildVectors()
+	d.buildServices()
+	return d
+}
+
+// buildVectors turns each report's text into its KeyTerms most
+// distinctive words, weighted by TF-IDF and normalised, and indexes them.
+func (d *detector) buildVectors() {
+	n := len(d.reports)
+	ids := map[string]int32{}
+	counts := make([]map[int32]int, n)
+	var df []int
+	tok := newTokenizer()
+	// Service names are a signal of their own, weighted by rarity; in the
+	// text they would make every report on a service look alike,
+	// whatever failed.
+	names := map[string]bool{}
+	for _, r := range d.reports {
+		for _, s := range r.Services {
+			for _, w := range tok.tokens(s) {
+				names[w] = true
+			}
+		}
+	}
+	for i, r := range d.reports {
+		c := map[int32]int{}
+		for _, w := range tok.tokens(r.Text) {
+			if names[w] {
+				continue
+			}
+			id, ok := ids[w]
+			if !ok {
+				id = int32(len(d.terms))
+				ids[w] = id
+				d.terms = append(d.terms, w)
+				df = append(df, 0)
+			}
+			if c[id] == 0 {
+				df[id]++
+			}
+			c[id]++
+		}
+		counts[i] = c
+	}
+	idf := make([]float64, len(df))
+	for t, f := range df {
+		idf[t] = math.Pow(math.Log(float64(n+1)/float64(f)), d.cfg.IDFPower)
+	}
+	d.vectors = make([][]weightedTerm, n)
+	d.index = make([][]posting, len(d.terms))
+	for p, i := range d.order {
+		var v []weightedTerm
+		for t, c := range counts[i] {
+			if df[t] < 2 {
+				continue // a word no other report has cannot link two reports
+			}
+			v = append(v, weightedTerm{t, float32((1 + math.Log(float64(c))) * idf[t])})
+		}
+		slices.SortFunc(v, func(a, b weightedTerm) int {
+			if a.weight != b.weight {
+				if a.weight > b.weight {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(d.terms[a.term], d.terms[b.term])
+		})
+		if len(v) > d.cfg.KeyTerms {
+			v = v[:d.cfg.KeyTerms]
+		}
+		var norm float64
+		for _, wt := range v {
+			norm += float64(wt.weight) * float64(wt.weight)
+		}
+		norm = math.Sqrt(norm)
+		for k := range v {
+			v[k].weight = float32(float64(v[k].weight) / norm)
+			d.index[v[k].term] = append(d.index[v[k].term], posting{int32(p), v[k].weight})
+		}
+		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
+		d.vectors[i] = v
+	}
+}
+
+func (d *detector) buildServices() {
+	d.serviceDocs = map[string][]int32{}
+	for p, i := range d.order {
+		for _, s := range uniq(d.reports[i].Services) {
+			d.serviceDocs[s] = append(d.serviceDocs[s], int32(p))
+		}
+	}
+	n := float64(len(d.reports))
+	d.serviceIDF = map[string]float64{}
+	for s, docs := range d.serviceDocs {
+		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
+	}
+}
+
+// candidates finds and scores report i's candidates.
+// acc is scratch space, one float per report, all zero.
+func (d *detector) candidates(i int, acc []float32) []Candidate {
+	p := int32(d.pos[i])
+	if p == 0 {
+		return nil
+	}
+	// Text: accumulate dot products over the postings of i's key terms,
+	// rarest first, within the budget; only earlier reports count.
+	var touched []int32
+	q := slices.Clone(d.vectors[i])
+	slices.SortFunc(q, func(a, b weightedTerm) int {
+		la, lb := len(d.index[a.term]), len(d.index[b.term])
+		if la != lb {
+			return la - lb
+		}
+		return int(a.term - b.term)
+	})
+	budget := d.cfg.PostingBudget
+	for _, wt := range q {
+		list := d.index[wt.term]
+		end := sort.Search(len(list), func(k int) bool { return list[k].doc >= p })
+		if end > budget {
+			// Keep the most recent postings: recurrences cluster in time.
+			list = list[end-budget : end]
+		} else {
+			list = list[:end]
+		}
+		for _, post := range list {
+			if acc[post.doc] == 0 {
+				touched = append(touched, post.doc)
+			}
+			acc[post.doc] += wt.weight * post.weight
+		}
+		budget -= len(list)
+		if budget <= 0 {
+			break
+		}
+	}
+	pool := bestN(touched, acc, d.cfg.Pool)
+	for _, doc := range touched {
+		acc[doc] = 0
+	}
+	seen := map[int32]bool{}
+	for _, doc := range pool {
+		seen[doc] = true
+	}
+	// The latest reports on the same services, and explicit links, bring
+	// candidates the words missed.
+	r := &d.reports[i]
+	for _, s := range uniq(r.Services) {
+		docs := d.serviceDocs[s]
+		end := sort.Search(len(docs), func(k int) bool { return docs[k] >= p })
+		for _, doc := range docs[max(0, end-d.cfg.ServiceRecent):end] {
+			if !seen[doc] {
+				seen[doc] = true
+				pool = append(pool, doc)
+			}
+		}
+	}
+	for _, id := range append(slices.Clone(r.RepeatOf), r.Related...) {
+		if j, ok := d.byID[id]; ok && int32(d.pos[j]) < p && !seen[int32(d.pos[j])] {
+			seen[int32(d.pos[j])] = true
+			pool = append(pool, int32(d.pos[j]))
+		}
+	}
+	for _, t := range r.Tasks {
+		for _, j := range d.tasks[t] {
+			if doc := int32(d.pos[j]); doc < p && !seen[doc] {
+				seen[doc] = true
+				pool = append(pool, doc)
+			}
+		}
+	}
+
+	var out []Candidate
+	for _, doc := range pool {
+		j := d.order[doc]
+		c := d.score(i, j)
+		if c.Score >= d.cfg.Similar {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(b.ID, a.ID) // the later id first
+	})
+	if len(out) > d.cfg.Top {
+		out = out[:d.cfg.Top]
+	}
+	for k := range out {
+		out[k].Why.Terms = d.sharedTerms(i, d.byID[out[k].ID])
+	}
+	return out
+}
+
+// bestN returns the n documents with the highest acc, best first (ties:
+// the later document first), in a new slice.
+func bestN(docs []int32, acc []float32, n int) []int32 {
+	better := func(a, b int32) bool {
+		if acc[a] != acc[b] {
+			return acc[a] > acc[b]
+		}
+		return a > b
+	}
+	// A min-heap of the best n seen so far: its root is the worst of them.
+	heap := make([]int32, 0, n)
+	down := func(k int) {
+		for {
+			l, small := 2*k+1, k
+			if l < len(heap) && better(heap[small], heap[l]) {
+				small = l
+			}
+			if r := l + 1; r < len(heap) && better(heap[small], heap[r]) {
+				small = r
+			}
+			if small == k {
+				return
+			}
+			heap[k], heap[small] = heap[small], heap[k]
+			k = small
+		}
+	}
+	for _, doc := range docs {
+		switch {
+		case len(heap) < n:
+			heap = append(heap, doc)
+			for k := len(heap) - 1; k > 0; {
+				parent := (k - 1) / 2
+				if !better(heap[parent], heap[k]) {
+					break
+				}
+				heap[k], heap[parent] = heap[parent], heap[k]
+				k = parent
+			}
+		case better(doc, heap[0]):
+			heap[0] = doc
+			down(0)
+		}
+	}
+	slices.SortFunc(heap, func(a, b int32) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return heap
+}
+
+// score combines the signals for report i against the earlier report j.
+func (d *detector) score(i, j int) Candidate {
+	a, b := &d.reports[i], &d.reports[j]
+	why := Reasons{}
+	// The exact cosine and the words that carry it.
+	why.Text = d.cosine(i, j)
+	// Services: rarity-weighted Jaccard.
+	var shared, union float64
+	as, bs := uniq(a.Services), uniq(b.Services)
+	for _, s := range as {
+		union += d.serviceIDF[s]
+		if slices.Contains(bs, s) {
+			shared += d.serviceIDF[s]
+			why.Services = append(why.Services, s)
+		}
+	}
+	for _, s := range bs {
+		if !slices.Contains(as, s) {
+			union += d.serviceIDF[s]
+		}
+	}
+	if union > 0 {
+		why.ServiceSim = shared / union
+	}
+	// Causes: Jaccard; reports without tags neither gain nor lose.
+	causeSim := 0.0
+	ac, bc := uniq(a.Causes), uniq(b.Causes)
+	if len(ac) > 0 && len(bc) > 0 {
+		for _, c := range ac {
+			if slices.Contains(bc, c) {
+				why.Causes = append(why.Causes, c)
+			}
+		}
+		causeSim = float64(len(why.Causes)) / float64(len(ac)+len(bc)-len(why.Causes))
+	}
+	trigger, mode := 0.0, 0.0
+	if a.Trigger != "" && a.Trigger == b.Trigger {
+		trigger, why.Trigger = 1, a.Trigger
+	}
+	if a.FailureMode != "" && a.FailureMode == b.FailureMode {
+		mode, why.FailureMode = 1, a.FailureMode
+	}
+	cfg := d.cfg
+	overlap := math.Min(1, why.ServiceSim/cfg.ServiceFull)
+	if len(as) > 0 && len(bs) > 0 && as[0] == bs[0] {
+		why.SamePrimary = true
+	} else {
+		overlap *= cfg.SecondaryShare
+	}
+	why.ServiceFactor = cfg.ServiceFloor + (1-cfg.ServiceFloor)*overlap
+	score := why.ServiceFactor * (cfg.TextWeight*why.Text + cfg.CauseWeight*causeSim +
+		cfg.TriggerWeight*trigger + cfg.FailureModeWeight*mode)
+	// Explicit links: what the author wrote outranks what was inferred.
+	switch {
+	case slices.Contains(a.RepeatOf, b.ID):
+		why.Link = "repeat_of"
+		score = max(score, 1)
+	case slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID):
+		why.Link = "related"
+		score += 0.15
+	default:
+		for _, t := range a.Tasks {
+			if slices.Contains(b.Tasks, t) {
+				why.Link = "task " + t
+				score += 0.1
+				break
+			}
+		}
+	}
+	score = math.Min(1, score)
+	score = math.Round(score*1000) / 1000
+	return Candidate{ID: b.ID, Score: score, Likely: score >= cfg.Likely, Why: why}
+}
+
+// cosine is the similarity of two reports' key-term vectors.
+func (d *detector) cosine(i, j int) float64 {
+	a, b := d.vectors[i], d.vectors[j]
+	var sum float64
+	for x, y := 0, 0; x < len(a) && y < len(b); {
+		switch {
+		case a[x].term < b[y].term:
+			x++
+		case a[x].term > b[y].term:
+			y++
+		default:
+			sum += float64(a[x].weight) * float64(b[y].weight)
+			x++
+			y++
+		}
+	}
+	return math.Min(1, math.Round(sum*1000)/1000)
+}
+
+// sharedTerms are the shared words that contribute most to the cosine of
+// two reports, most first.
+func (d *detector) sharedTerms(i, j int) []string {
+	a, b := d.vectors[i], d.vectors[j]
+	type contrib struct {
+		term int32
+		w    float32
+	}
+	var parts []contrib
+	for x, y := 0, 0; x < len(a) && y < len(b); {
+		switch {
+		case a[x].term < b[y].term:
+			x++
+		case a[x].term > b[y].term:
+			y++
+		default:
+			parts = append(parts, contrib{a[x].term, a[x].weight * b[y].weight})
+			x++
+			y++
+		}
+	}
+	slices.SortFunc(parts, func(p, q contrib) int {
+		if p.w != q.w {
+			if p.w > q.w {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(d.terms[p.term], d.terms[q.term])
+	})
+	var words []string
+	for _, p := range parts[:min(6, len(parts))] {
+		words = append(words, d.terms[p.term])
+	}
+	return words
+}
+
+func uniq(s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	out := make([]string, 0, len(s))
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
