@@ -86,7 +86,7 @@ func DefaultConfig() Config {
 	return Config{
 		Top:               5,
 		Likely:            0.5,
-		Similar:           0.25,
+		Similar:           0.2,
 		TextWeight:        0.8,
 		CauseWeight:       0.1,
 		TriggerWeight:     0.05,
