@@ -21,6 +21,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
+	"github.com/incidents-archive/incidents/generator/repeats"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 	"github.com/incidents-archive/incidents/layouts"
 	"github.com/incidents-archive/incidents/search"
@@ -111,6 +112,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
+	opts.Repeats = repeats.Detect(repeats.FromIncidents(arc.Incidents), RepeatConfig(arc))
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
@@ -162,6 +164,22 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
 	}, nil
+}
+
+// RepeatConfig is repeat detection's configuration for arc: the defaults,
+// with the thresholds of site.yaml.
+func RepeatConfig(arc *archive.Archive) repeats.Config {
+	cfg := repeats.DefaultConfig()
+	if t := arc.Site.Repeats; t.Likely > 0 {
+		cfg.Likely = t.Likely
+	}
+	if t := arc.Site.Repeats; t.Similar > 0 {
+		cfg.Similar = t.Similar
+	}
+	if cfg.Similar > cfg.Likely {
+		cfg.Similar = cfg.Likely
+	}
+	return cfg
 }
 
 func layoutsFS(dir string) (fs.FS, error) {

@@ -28,6 +28,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/internal/parallel"
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/publish"
+	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
 // Options configure a render.
@@ -47,6 +48,10 @@ type Options struct {
 	// serve`; empty means the page searches the static index in the
 	// browser.
 	SearchAPI string
+	// Repeats holds each report's possible repeats (earlier reports, best
+	// first), in the order of the archive's Incidents; nil when detection
+	// did not run.
+	Repeats [][]repeats.Candidate
 	// Progress, when set, is told how far each stage ("rendering" the
 	// Markdown, "writing" the pages) has got.
 	Progress func(stage string, done, total int)

@@ -207,13 +207,25 @@ func newDetector(reports []Report, cfg Config) *detector {
 // distinctive words, weighted by TF-IDF and normalised, and indexes them.
 func (d *detector) buildVectors() {
 	n := len(d.reports)
-	ids := map[string]int32{}
-	counts := make([]map[int32]int, n)
-	var df []int
-	tok := newTokenizer()
+	// Tokenise on every CPU, each worker with its own stem cache.
+	tokens := make([][]string, n)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok := newTokenizer()
+			for i := w; i < n; i += workers {
+				tokens[i] = tok.tokens(d.reports[i].Text)
+			}
+		}()
+	}
+	wg.Wait()
 	// Service names are a signal of their own, weighted by rarity; in the
 	// text they would make every report on a service look alike,
 	// whatever failed.
+	tok := newTokenizer()
 	names := map[string]bool{}
 	for _, r := range d.reports {
 		for _, s := range r.Services {
@@ -222,9 +234,12 @@ func (d *detector) buildVectors() {
 			}
 		}
 	}
-	for i, r := range d.reports {
+	ids := map[string]int32{}
+	counts := make([]map[int32]int, n)
+	var df []int
+	for i := range d.reports {
 		c := map[int32]int{}
-		for _, w := range tok.tokens(r.Text) {
+		for _, w := range tokens[i] {
 			if names[w] {
 				continue
 			}
@@ -241,6 +256,7 @@ func (d *detector) buildVectors() {
 			c[id]++
 		}
 		counts[i] = c
+		tokens[i] = nil
 	}
 	idf := make([]float64, len(df))
 	for t, f := range df {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +27,10 @@ type Site struct {
 	Services     []Service    `json:"services,omitempty"`
 	Causes       []Term       `json:"causes,omitempty"`
 	FailureModes []Term       `json:"failure_modes,omitempty"`
-	Scorecard    []Question   `json:"scorecard"`
+	// Repeats holds the score thresholds of repeat detection; zero means
+	// the detector's default.
+	Repeats   RepeatThresholds `json:"repeats"`
+	Scorecard []Question       `json:"scorecard"`
 
 	aliases map[string]string // lower-cased alias or name → canonical name
 	lines   map[string]int    // service name → line in site.yaml
@@ -96,7 +100,14 @@ func Default() *Site {
 	return s
 }
 
-var knownKeys = []string{"title", "description", "base_url", "task_url", "unsafe_html", "working_hours", "services", "causes", "failure_modes", "scorecard"}
+var knownKeys = []string{"title", "description", "base_url", "task_url", "unsafe_html", "working_hours", "services", "causes", "failure_modes", "scorecard", "repeats"}
+
+// RepeatThresholds are the scores from which an earlier report is shown
+// as a likely repeat, and as similar.
+type RepeatThresholds struct {
+	Likely  float64 `json:"likely,omitempty"`
+	Similar float64 `json:"similar,omitempty"`
+}
 
 // Parse reads site.yaml from data. Problems are added to diags; the
 // returned Site is always usable, with defaults where values were wrong.
@@ -141,6 +152,8 @@ func Parse(path string, data []byte, diags *diag.List) *Site {
 			s.UnsafeHTML, _ = dec.Bool(f.Key, f.Value)
 		case "working_hours":
 			s.parseWorkingHours(dec, f)
+		case "repeats":
+			s.parseRepeats(dec, f)
 		case "services":
 			s.parseServices(dec, f)
 		case "causes":
@@ -156,6 +169,31 @@ func Parse(path string, data []byte, diags *diag.List) *Site {
 	s.index()
 	s.checkAliases(path, diags)
 	return s
+}
+
+func (s *Site) parseRepeats(dec *matter.Decoder, f matter.Field) {
+	for _, kv := range dec.Mapping(f.Key, f.Value) {
+		field := f.Key + "." + kv.Key
+		if kv.Key != "likely" && kv.Key != "similar" {
+			dec.Diags.Warnf(dec.Path, kv.Line, field, "unknown key%s", diag.DidYouMean(kv.Key, []string{"likely", "similar"}))
+			continue
+		}
+		v := dec.String(field, kv.Value)
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x <= 0 || x > 1 {
+			dec.Diags.Errorf(dec.Path, kv.Line, field, "expected a score between 0 and 1, such as 0.5, got %q", v)
+			continue
+		}
+		if kv.Key == "likely" {
+			s.Repeats.Likely = x
+		} else {
+			s.Repeats.Similar = x
+		}
+	}
+	if s.Repeats.Likely > 0 && s.Repeats.Similar > 0 && s.Repeats.Similar > s.Repeats.Likely {
+		dec.Diags.Errorf(dec.Path, f.Line, f.Key, "similar (%g) must not be above likely (%g)", s.Repeats.Similar, s.Repeats.Likely)
+		s.Repeats = RepeatThresholds{}
+	}
 }
 
 func (s *Site) parseWorkingHours(dec *matter.Decoder, f matter.Field) {

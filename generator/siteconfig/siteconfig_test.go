@@ -57,6 +57,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"defaults without keys", "", nil},
 		{"bad task url", "task_url: https://x/\n", []string{"site.yaml:1: task_url: must contain {task}"}},
+		{"repeat thresholds out of range", "repeats: {likely: 1.5, similar: x}\n", []string{"site.yaml:1: repeats.likely: expected a score between 0 and 1", "site.yaml:1: repeats.similar: expected a score"}},
+		{"similar above likely", "repeats:\n  likely: 0.3\n  similar: 0.4\n", []string{"site.yaml:1: repeats: similar (0.4) must not be above likely (0.3)"}},
 		{"script task url", "task_url: \"javascript:alert(1)//{task}\"\n", []string{"site.yaml:1: task_url: \"javascript:alert(1)//{task}\" is not an http:// or https:// address"}},
 		{"relative task url", "task_url: /tasks/{task}\n", []string{"site.yaml:1: task_url: \"/tasks/{task}\" is not an http"}},
 		{"bad base url", "base_url: ftp://x/\n", []string{"site.yaml:1: base_url: base URL \"ftp://x/\" must use http or https"}},
