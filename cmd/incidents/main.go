@@ -6,13 +6,15 @@
 //	incidents build [flags]     build the site from content/ into public/
 //	incidents serve [flags]     build, then serve the site on 127.0.0.1
 //	incidents search QUERY      search the archive from the terminal
+//	incidents repeats FILE|ID   is this report a repeat? with evidence
 //	incidents version           print the version
 //	incidents help [command]    explain a command
 //
 // A report is a Markdown file with front matter under content/incidents/;
 // see README.md for the format. Exit status: 0 on success, 1 when the
 // content has errors (each printed as path:line: field: message) or the
-// build failed, 2 when the command line is wrong.
+// build failed, 2 when the command line is wrong, 3 when incidents repeats
+// finds a likely repeat.
 package main
 
 import (
@@ -65,7 +67,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{buildCommand(), serveCommand(), searchCommand(), versionCommand()}
+	return []*command{buildCommand(), serveCommand(), searchCommand(), repeatsCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -109,6 +111,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.Is(err, errQuiet):
 		return exitFailure
+	case errors.As(err, new(exitCode)):
+		var code exitCode
+		errors.As(err, &code)
+		return int(code)
 	case errors.Is(err, pflag.ErrHelp):
 		printHelp(stdout, cmd)
 		return exitOK

@@ -62,6 +62,9 @@ type Config struct {
 	// SecondaryShare scales the service overlap of two reports whose first
 	// services, the ones that failed, differ.
 	SecondaryShare float64
+	// SamePrimaryOverlap is the least overlap of two reports whose first
+	// services are the same, however their other services differ.
+	SamePrimaryOverlap float64
 	// KeyTerms is how many of a report's most distinctive words represent
 	// it.
 	KeyTerms int
@@ -84,21 +87,22 @@ type Config struct {
 // the repeats benchmark).
 func DefaultConfig() Config {
 	return Config{
-		Top:               5,
-		Likely:            0.5,
-		Similar:           0.2,
-		TextWeight:        0.8,
-		CauseWeight:       0.1,
-		TriggerWeight:     0.05,
-		FailureModeWeight: 0.05,
-		ServiceFloor:      0.3,
-		ServiceFull:       0.5,
-		SecondaryShare:    0.5,
-		KeyTerms:          40,
-		IDFPower:          1,
-		PostingBudget:     4000,
-		Pool:              40,
-		ServiceRecent:     10,
+		Top:                5,
+		Likely:             0.5,
+		Similar:            0.2,
+		TextWeight:         0.8,
+		CauseWeight:        0.1,
+		TriggerWeight:      0.05,
+		FailureModeWeight:  0.05,
+		ServiceFloor:       0.3,
+		ServiceFull:        0.5,
+		SecondaryShare:     0.5,
+		SamePrimaryOverlap: 0.8,
+		KeyTerms:           40,
+		IDFPower:           1,
+		PostingBudget:      4000,
+		Pool:               40,
+		ServiceRecent:      10,
 	}
 }
 
@@ -515,6 +519,7 @@ func (d *detector) score(i, j int) Candidate {
 	overlap := math.Min(1, why.ServiceSim/cfg.ServiceFull)
 	if len(as) > 0 && len(bs) > 0 && as[0] == bs[0] {
 		why.SamePrimary = true
+		overlap = math.Max(overlap, cfg.SamePrimaryOverlap)
 	} else {
 		overlap *= cfg.SecondaryShare
 	}

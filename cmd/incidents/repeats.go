@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// exitLikelyRepeat is the status of incidents repeats when a likely
+// repeat is found, so that a CI job can hold a report back for review.
+const exitLikelyRepeat = 3
+
+// exitCode ends a command with a given status after its output.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func repeatsCommand() *command {
+	c := &command{
+		name:    "repeats",
+		summary: "is this report a repeat? the earlier reports most like it, with reasons",
+		usage: `Usage: incidents repeats [flags] FILE|ID
+
+Answers the scorecard question "is this incident sufficiently different
+from earlier incidents so as not to be a repeat occurrence?" with
+evidence. Give a report file, typically a draft that is not in the
+archive yet, or the id of a report in it. Prints the earlier reports most
+likely to be the same failure happening again, best first, each with its
+score and why: shared services (the same one failing counts most), causes,
+trigger, failure mode, the words the reports share, and explicit links.
+
+Exit status: 0 when no likely repeat is found, 3 when one is (so a CI job
+can ask for a second look before a report is merged), 1 on errors.
+
+Examples:
+  incidents repeats content/incidents/2026/2026-03-02-parsoid.md
+  incidents repeats "2026-02-23 ml-serve" --top 10 --json
+`,
+	}
+	var (
+		source string
+		top    int
+		asJSON bool
+	)
+	c.flags = func(fs *pflag.FlagSet) any {
+		fs.StringVarP(&source, "source", "s", "content", "content `folder` of the archive to compare with")
+		fs.IntVarP(&top, "top", "n", 5, "show at most this many earlier reports")
+		fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+		return nil
+	}
+	c.run = func(ctx context.Context, e *env, args []string) error {
+		fs := pflag.NewFlagSet("repeats", pflag.ContinueOnError)
+		c.flags(fs)
+		fs.SetOutput(nil)
+		if err := parseFlagsAndArgs(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return usageError{"give one report file or id"}
+		}
+		if top < 1 || top > 50 {
+			return usageError{"--top must be between 1 and 50"}
+		}
+		arc, diags, err := generator.Load(ctx, generator.Config{Source: source})
+		if err != nil {
+			return err
+		}
+		if diags.HasErrors() {
+			printDiagnostics(e, diags.All())
+			return fmt.Errorf("%s has errors; fix them first", source)
+		}
+		ins := slices.Clone(arc.Incidents)
+		target, err := findTarget(fs.Arg(0), arc.Site, &ins, e)
+		if err != nil {
+			return err
+		}
+		cfg := generator.RepeatConfig(arc)
+		cfg.Top = top
+		found := repeats.Detect(repeats.FromIncidents(ins), cfg)[target]
+		byID := map[string]*incident.Incident{}
+		for _, in := range ins {
+			byID[in.ID] = in
+		}
+		likely := slices.ContainsFunc(found, func(c repeats.Candidate) bool { return c.Likely })
+		if asJSON {
+			if err := printRepeatsJSON(e, ins[target], found, byID, likely); err != nil {
+				return err
+			}
+		} else {
+			printRepeats(e, ins[target], found, byID, cfg)
+		}
+		if likely {
+			return exitCode(exitLikelyRepeat)
+		}
+		return nil
+	}
+	return c
+}
+
+// findTarget resolves the argument: a report file, parsed and put in the
+// archive in place of the report with its id (or added), or an id.
+func findTarget(arg string, site *siteconfig.Site, ins *[]*incident.Incident, e *env) (int, error) {
+	if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
+		data, err := os.ReadFile(arg)
+		if err != nil {
+			return 0, err
+		}
+		var diags diag.List
+		in := incident.Parse(arg, data, site, &diags)
+		printDiagnostics(e, diags.All())
+		if in == nil || diags.HasErrors() {
+			return 0, fmt.Errorf("%s has errors; fix them first", arg)
+		}
+		for i, old := range *ins {
+			if old.ID == in.ID {
+				(*ins)[i] = in
+				return i, nil
+			}
+		}
+		*ins = append(*ins, in)
+		return len(*ins) - 1, nil
+	}
+	var ids []string
+	for i, in := range *ins {
+		if in.ID == arg {
+			return i, nil
+		}
+		ids = append(ids, in.ID)
+	}
+	return 0, errors.New("no report file or report id " + fmt.Sprintf("%q", arg) + diag.DidYouMean(arg, ids))
+}
+
+func printRepeats(e *env, in *incident.Incident, found []repeats.Candidate, byID map[string]*incident.Incident, cfg repeats.Config) {
+	fmt.Fprintf(e.stdout, "%s  %s\n\n", in.ID, in.Title)
+	if len(found) == 0 {
+		fmt.Fprintf(e.stdout, "No earlier report scores %.2f or more: nothing in the archive looks like this failure.\n", cfg.Similar)
+		return
+	}
+	for _, c := range found {
+		title, date := "", ""
+		if old := byID[c.ID]; old != nil {
+			title, date = old.Title, old.Start.Format(time.DateOnly)
+		}
+		fmt.Fprintf(e.stdout, "%.2f  %-13s  %s  %s\n", c.Score, c.Class(), date, title)
+		fmt.Fprintf(e.stdout, "      %s\n      %s\n\n", c.ID, c.Explain())
+	}
+	if slices.ContainsFunc(found, func(c repeats.Candidate) bool { return c.Likely }) {
+		fmt.Fprintf(e.stdout, "Likely a repeat (score %.2f or more): record it in repeat_of, or say in the report what is different this time.\n", cfg.Likely)
+	} else {
+		fmt.Fprintf(e.stdout, "No likely repeat (none scores %.2f or more).\n", cfg.Likely)
+	}
+}
+
+type repeatsJSON struct {
+	ID         string          `json:"id"`
+	Likely     bool            `json:"likely_repeat"`
+	Candidates []candidateJSON `json:"candidates"`
+}
+
+type candidateJSON struct {
+	repeats.Candidate
+	Title       string    `json:"title"`
+	Start       time.Time `json:"start"`
+	Explanation string    `json:"explanation"`
+}
+
+func printRepeatsJSON(e *env, in *incident.Incident, found []repeats.Candidate, byID map[string]*incident.Incident, likely bool) error {
+	out := repeatsJSON{ID: in.ID, Likely: likely, Candidates: []candidateJSON{}}
+	for _, c := range found {
+		cj := candidateJSON{Candidate: c, Explanation: c.Explain()}
+		if old := byID[c.ID]; old != nil {
+			cj.Title, cj.Start = old.Title, old.Start
+		}
+		out.Candidates = append(out.Candidates, cj)
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

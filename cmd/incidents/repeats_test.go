@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRepeatsCommand(t *testing.T) {
+	const leak = "Pods leaked memory after the release and were OOM-killed; the canary did not catch it.\n"
+	dir := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: Memory leak in mediawiki\nstart: 2026-01-01\nservices: [mediawiki]\n---\n" + leak,
+		"content/incidents/b.md": "---\nid: 2026-02-01 b\ntitle: Disk full on the database host\nstart: 2026-02-01\nservices: [mysql]\n---\nLogs filled the disk of the primary.\n",
+		"drafts/c.md":            "---\nid: 2026-03-01 c\ntitle: Mediawiki pods leaking memory again\nstart: 2026-03-01\nservices: [mediawiki]\n---\n" + leak,
+		"drafts/d.md":            "---\nid: 2026-03-02 d\ntitle: Certificates expired at midnight\nstart: 2026-03-02\nservices: [varnish]\n---\nThe automation missed the renewal.\n",
+		"drafts/bad.md":          "---\nid: 2026-03-03 bad\nstart: someday\n---\n",
+	})
+	src := filepath.Join(dir, "content")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{"a draft that repeats a report", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "c.md")}, 3,
+			[]string{"2026-03-01 c  Mediawiki pods leaking memory again", "likely repeat  2026-01-01  Memory leak in mediawiki", "the same one failed", "record it in repeat_of"}, nil},
+		{"a draft unlike anything", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "d.md")}, 0,
+			[]string{"nothing in the archive looks like this failure"}, nil},
+		{"an id", []string{"repeats", "-s", src, "2026-02-01 b"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"json", []string{"repeats", "--json", "-s", src, filepath.Join(dir, "drafts", "c.md")}, 3,
+			[]string{`"likely_repeat": true`, `"id": "2026-01-01 a"`, `"explanation": "score`}, nil},
+		{"an unknown id", []string{"repeats", "-s", src, "2026-02-01 bb"}, 1, nil, []string{`no report file or report id "2026-02-01 bb"`, `did you mean "2026-02-01 b"`}},
+		{"a draft with errors", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "bad.md")}, 1, nil, []string{"bad.md:3: start", "has errors"}},
+		{"no argument", []string{"repeats", "-s", src}, 2, nil, []string{"give one report file or id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
+				}
+			}
+			if strings.Contains(tt.name, "json") && !json.Valid(stdout.Bytes()) {
+				t.Errorf("not JSON: %s", stdout.String())
+			}
+		})
+	}
+}
