@@ -1,0 +1,260 @@
+package analysis
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/incident"
+)
+
+// Config holds the thresholds of the computed scorecard answers. Start from
+// DefaultConfig.
+type Config struct {
+	// FewPaged is the most people paged that still counts as few: the
+	// default rubric asks "were fewer than five people paged?".
+	FewPaged int64
+	// Previous is how many of the incidents just before a report
+	// responders_differ compares its responders with.
+	Previous int
+}
+
+// DefaultConfig follows the questions of the default rubric.
+func DefaultConfig() Config { return Config{FewPaged: 4, Previous: 5} }
+
+// The scorecard questions the archive can answer from what it holds.
+const (
+	NotARepeat          = "not_a_repeat"
+	RespondersDiffer    = "responders_differ"
+	FewPaged            = "few_paged"
+	TaskExists          = "task_exists"
+	ActionablesAssigned = "actionables_assigned"
+	TaskQueueClear      = "task_queue_clear"
+)
+
+// Computable lists the rubric keys that Checks can answer, in the order of
+// the default rubric.
+var Computable = []string{RespondersDiffer, FewPaged, TaskExists, ActionablesAssigned, NotARepeat, TaskQueueClear}
+
+// Check is the archive's answer to one scorecard question of one report,
+// beside the report's own.
+type Check struct {
+	Key string
+	// Computed is the archive's answer, yes or no.
+	Computed string
+	// Rule explains Computed in words that are the same for every report
+	// with this answer (see Config.Rule); Detail gives this report's facts.
+	Rule, Detail string
+	// Reported is the report's own answer: yes, no, n/a or "" (none).
+	Reported string
+	// Disagrees is set when the report answered yes or no, and not what
+	// the archive computed.
+	Disagrees bool
+}
+
+// Rule says how the archive arrives at answer for the question key; "" for
+// an answer it never computes.
+func (c Config) Rule(key, answer string) string {
+	yes := answer == incident.Yes
+	switch key {
+	case NotARepeat:
+		if yes {
+			return "Repeat detection found no likely repeat among the earlier reports."
+		}
+		return "Repeat detection found a likely repeat of an earlier report (see Possible repeat of)."
+	case RespondersDiffer:
+		if yes {
+			return fmt.Sprintf("Fewer than half of the responders responded to any of the %d incidents before this one.", c.Previous)
+		}
+		return fmt.Sprintf("Half or more of the responders also responded to one of the %d incidents before this one.", c.Previous)
+	case FewPaged:
+		if yes {
+			return fmt.Sprintf("%d or fewer people were paged; the archive counts at most %d as few.", c.FewPaged, c.FewPaged)
+		}
+		return fmt.Sprintf("More than %d people were paged; the archive counts at most %d as few.", c.FewPaged, c.FewPaged)
+	case TaskExists:
+		if yes {
+			return "The report names a task."
+		}
+		return "The report names no task."
+	case ActionablesAssigned:
+		if yes {
+			return "Every action item has an owner."
+		}
+		return "At least one action item has no owner."
+	case TaskQueueClear:
+		if yes {
+			return ""
+		}
+		return "An earlier report that this one likely repeats still has open action items."
+	}
+	return ""
+}
+
+// Checks returns the archive's answers to the questions of rubric (keys, in
+// order) that it can answer for in, with in's own answers beside them.
+// Questions the archive cannot answer for this report are left out: a
+// report without responders, a paged count or action items, and
+// task_queue_clear unless it is "no".
+func (x *Index) Checks(in *incident.Incident, rubric []string) []Check {
+	var out []Check
+	for _, key := range rubric {
+		answer, detail := x.compute(in, key)
+		if answer == "" {
+			continue
+		}
+		c := Check{Key: key, Computed: answer, Rule: x.cfg.Rule(key, answer), Detail: detail}
+		if a, ok := in.Answer(key); ok {
+			c.Reported = a.Answer
+		}
+		c.Disagrees = (c.Reported == incident.Yes || c.Reported == incident.No) && c.Reported != c.Computed
+		out = append(out, c)
+	}
+	return out
+}
+
+// Disagreements counts the checks whose answers disagree.
+func Disagreements(checks []Check) int {
+	n := 0
+	for _, c := range checks {
+		if c.Disagrees {
+			n++
+		}
+	}
+	return n
+}
+
+func yesNo(b bool) string {
+	if b {
+		return incident.Yes
+	}
+	return incident.No
+}
+
+// compute answers one question; "" when the archive cannot tell.
+func (x *Index) compute(in *incident.Incident, key string) (answer, detail string) {
+	switch key {
+	case NotARepeat:
+		likely := x.Likely(in)
+		if len(likely) == 0 {
+			return incident.Yes, "no likely repeat detected"
+		}
+		parts := make([]string, len(likely))
+		for i, c := range likely {
+			parts[i] = fmt.Sprintf("%s (score %.2f)", c.ID, c.Score)
+		}
+		return incident.No, "likely repeat of " + strings.Join(parts, ", ")
+	case RespondersDiffer:
+		return x.respondersDiffer(in)
+	case FewPaged:
+		if in.Paged == nil {
+			return "", ""
+		}
+		return yesNo(*in.Paged <= x.cfg.FewPaged), plural(int(*in.Paged), "person", "people") + " paged"
+	case TaskExists:
+		if in.Task == "" {
+			return incident.No, "no task recorded"
+		}
+		return incident.Yes, "task " + in.Task
+	case ActionablesAssigned:
+		if len(in.Actionables) == 0 {
+			return "", ""
+		}
+		missing := 0
+		for _, a := range in.Actionables {
+			if strings.TrimSpace(a.Owner) == "" {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return incident.Yes, fmt.Sprintf("all %s have an owner", plural(len(in.Actionables), "action item", "action items"))
+		}
+		return incident.No, fmt.Sprintf("%d of %s %s no owner", missing, plural(len(in.Actionables), "action item", "action items"), hasHave(missing))
+	case TaskQueueClear:
+		var open []string
+		for _, c := range x.Likely(in) {
+			e, _ := x.Incident(c.ID)
+			for _, a := range e.Actionables {
+				if IsOpen(a) {
+					open = append(open, ItemName(a)+" of "+e.ID)
+				}
+			}
+		}
+		if len(open) == 0 {
+			return "", ""
+		}
+		return incident.No, "still open: " + strings.Join(open, ", ")
+	}
+	return "", ""
+}
+
+// respondersDiffer compares in's responders with those of the incidents
+// just before it. It cannot tell when in records no responders, or none of
+// those incidents does.
+func (x *Index) respondersDiffer(in *incident.Incident) (string, string) {
+	mine := names(in.Responders)
+	if len(mine) == 0 {
+		return "", ""
+	}
+	before := map[string]bool{}
+	recorded := false
+	prev := x.previous(in, x.cfg.Previous)
+	for _, p := range prev {
+		for n := range names(p.Responders) {
+			before[n] = true
+			recorded = true
+		}
+	}
+	if !recorded {
+		return "", ""
+	}
+	var again []string
+	for _, r := range in.Responders {
+		if k := key(r); before[k] && mine[k] {
+			again = append(again, r)
+			delete(mine, k) // a name written twice counts once
+		}
+	}
+	total := len(names(in.Responders))
+	detail := fmt.Sprintf("%d of %s also responded to one of the %d incidents before", len(again), plural(total, "responder", "responders"), len(prev))
+	if len(again) > 0 {
+		detail += " (" + strings.Join(again, ", ") + ")"
+	}
+	return yesNo(2*len(again) < total), detail
+}
+
+// names is a set of responder names, compared without case or surrounding
+// space.
+func names(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, n := range list {
+		if k := key(n); k != "" {
+			m[k] = true
+		}
+	}
+	return m
+}
+
+func key(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// ItemName names an action item by its task, or else its title.
+func ItemName(a incident.Actionable) string {
+	if a.Task != "" {
+		return a.Task
+	}
+	return "“" + a.Title + "”"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
+}
