@@ -116,9 +116,31 @@ func measure(dir string) error {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
+	// The peak of the heap while detection runs, above what the loaded
+	// archive already holds.
+	stop := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		var max uint64
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > max {
+				max = m.HeapInuse
+			}
+			select {
+			case <-stop:
+				peak <- max
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	started := time.Now()
 	cands := repeats.Detect(reports, repeats.DefaultConfig())
 	elapsed := time.Since(started)
+	close(stop)
+	detectPeak := (<-peak - before.HeapInuse) >> 20
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 
@@ -163,9 +185,9 @@ func measure(dir string) error {
 			fmt.Printf("score %.2f: true %5d false %5d\n", float64(b)/20, hist[1][b], hist[0][b])
 		}
 	}
-	fmt.Printf("%d reports: recall@3 %.3f (%d of %d repeats), likely precision %.3f (%d of %d), detection %v, %d MB allocated\n",
+	fmt.Printf("%d reports: recall@3 %.3f (%d of %d repeats), likely precision %.3f (%d of %d), detection %v, heap +%d MB at peak (archive %d MB), %d MB allocated\n",
 		len(reports), float64(found)/float64(max(1, trueRepeats)), found, trueRepeats,
 		float64(likelyRight)/float64(max(1, likely)), likelyRight, likely, elapsed.Round(time.Millisecond),
-		(after.TotalAlloc-before.TotalAlloc)>>20)
+		detectPeak, before.HeapInuse>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
 	return nil
 }

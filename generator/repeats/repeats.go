@@ -144,8 +144,9 @@ func Detect(reports []Report, cfg Config) [][]Candidate {
 		go func() {
 			defer wg.Done()
 			acc := make([]float32, len(reports))
+			seen := make([]int32, len(reports))
 			for i := w; i < len(reports); i += workers {
-				out[i] = d.candidates(i, acc)
+				out[i] = d.candidates(i, acc, seen)
 			}
 		}()
 	}
@@ -174,6 +175,9 @@ type detector struct {
 	// services
 	serviceDocs map[string][]int32 // service → chronological positions
 	serviceIDF  map[string]float64
+	services    [][]string  // each report's services, without duplicates, failed one first
+	serviceW    [][]float64 // their rarity weights
+	causes      [][]string  // each report's causes, without duplicates
 	byID        map[string]int
 	tasks       map[string][]int // task → report indexes
 }
@@ -209,23 +213,42 @@ func newDetector(reports []Report, cfg Config) *detector {
 
 // buildVectors turns each report's text into its KeyTerms most
 // distinctive words, weighted by TF-IDF and normalised, and indexes them.
+// It reads the texts twice, on every CPU: once to count in how many
+// reports each word occurs, once to weigh each report's words. Holding
+// every report's words in between would take far more memory than
+// tokenising twice takes time.
 func (d *detector) buildVectors() {
 	n := len(d.reports)
-	// Tokenise on every CPU, each worker with its own stem cache.
-	tokens := make([][]string, n)
 	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tok := newTokenizer()
-			for i := w; i < n; i += workers {
-				tokens[i] = tok.tokens(d.reports[i].Text)
-			}
-		}()
+	each := func(fn func(tok *tokenizer, i int)) {
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tok := newTokenizer()
+				for i := w; i < n; i += workers {
+					fn(tok, i)
+				}
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	// Pass 1: document frequencies, per worker, then merged.
+	dfs := make([]map[string]int32, workers)
+	for w := range dfs {
+		dfs[w] = map[string]int32{}
+	}
+	each(func(tok *tokenizer, i int) {
+		w := i % workers
+		seen := map[string]bool{}
+		for _, t := range tok.tokens(d.reports[i].Text) {
+			if !seen[t] {
+				seen[t] = true
+				dfs[w][t]++
+			}
+		}
+	})
 	// Service names are a signal of their own, weighted by rarity; in the
 	// text they would make every report on a service look alike,
 	// whatever failed.
@@ -238,43 +261,42 @@ func (d *detector) buildVectors() {
 			}
 		}
 	}
-	ids := map[string]int32{}
-	counts := make([]map[int32]int, n)
-	var df []int
-	for i := range d.reports {
-		c := map[int32]int{}
-		for _, w := range tokens[i] {
-			if names[w] {
-				continue
+	df := map[string]int32{}
+	for _, m := range dfs {
+		for t, c := range m {
+			if !names[t] {
+				df[t] += c
 			}
-			id, ok := ids[w]
-			if !ok {
-				id = int32(len(d.terms))
-				ids[w] = id
-				d.terms = append(d.terms, w)
-				df = append(df, 0)
-			}
-			if c[id] == 0 {
-				df[id]++
-			}
-			c[id]++
 		}
-		counts[i] = c
-		tokens[i] = nil
 	}
-	idf := make([]float64, len(df))
-	for t, f := range df {
-		idf[t] = math.Pow(math.Log(float64(n+1)/float64(f)), d.cfg.IDFPower)
+	dfs = nil
+	// Term ids in word order, so that ties between equal weights fall the
+	// same way on every run. Words in a single report cannot link two.
+	for t, c := range df {
+		if c >= 2 {
+			d.terms = append(d.terms, t)
+		}
 	}
+	slices.Sort(d.terms)
+	ids := make(map[string]int32, len(d.terms))
+	idf := make([]float32, len(d.terms))
+	for k, t := range d.terms {
+		ids[t] = int32(k)
+		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[t])), d.cfg.IDFPower))
+	}
+	df = nil
+	// Pass 2: each report's weighted key terms.
 	d.vectors = make([][]weightedTerm, n)
-	d.index = make([][]posting, len(d.terms))
-	for p, i := range d.order {
-		var v []weightedTerm
-		for t, c := range counts[i] {
-			if df[t] < 2 {
-				continue // a word no other report has cannot link two reports
+	each(func(tok *tokenizer, i int) {
+		counts := map[int32]int{}
+		for _, t := range tok.tokens(d.reports[i].Text) {
+			if id, ok := ids[t]; ok {
+				counts[id]++
 			}
-			v = append(v, weightedTerm{t, float32((1 + math.Log(float64(c))) * idf[t])})
+		}
+		v := make([]weightedTerm, 0, len(counts))
+		for t, c := range counts {
+			v = append(v, weightedTerm{t, float32(1+math.Log(float64(c))) * idf[t]})
 		}
 		slices.SortFunc(v, func(a, b weightedTerm) int {
 			if a.weight != b.weight {
@@ -283,10 +305,10 @@ func (d *detector) buildVectors() {
 				}
 				return 1
 			}
-			return strings.Compare(d.terms[a.term], d.terms[b.term])
+			return int(a.term - b.term)
 		})
 		if len(v) > d.cfg.KeyTerms {
-			v = v[:d.cfg.KeyTerms]
+			v = append([]weightedTerm(nil), v[:d.cfg.KeyTerms]...) // let the rest go
 		}
 		var norm float64
 		for _, wt := range v {
@@ -295,10 +317,15 @@ func (d *detector) buildVectors() {
 		norm = math.Sqrt(norm)
 		for k := range v {
 			v[k].weight = float32(float64(v[k].weight) / norm)
-			d.index[v[k].term] = append(d.index[v[k].term], posting{int32(p), v[k].weight})
 		}
 		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
 		d.vectors[i] = v
+	})
+	d.index = make([][]posting, len(d.terms))
+	for p, i := range d.order {
+		for _, wt := range d.vectors[i] {
+			d.index[wt.term] = append(d.index[wt.term], posting{int32(p), wt.weight})
+		}
 	}
 }
 
@@ -314,11 +341,23 @@ func (d *detector) buildServices() {
 	for s, docs := range d.serviceDocs {
 		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
 	}
+	d.services = make([][]string, len(d.reports))
+	d.serviceW = make([][]float64, len(d.reports))
+	d.causes = make([][]string, len(d.reports))
+	for i, r := range d.reports {
+		d.services[i] = uniq(r.Services)
+		for _, s := range d.services[i] {
+			d.serviceW[i] = append(d.serviceW[i], d.serviceIDF[s])
+		}
+		d.causes[i] = uniq(r.Causes)
+	}
 }
 
 // candidates finds and scores report i's candidates.
-// acc is scratch space, one float per report, all zero.
-func (d *detector) candidates(i int, acc []float32) []Candidate {
+// acc and seen are scratch space, one entry per report: acc all zero,
+// seen never i+1.
+func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
+	mark := int32(i + 1)
 	p := int32(d.pos[i])
 	if p == 0 {
 		return nil
@@ -359,33 +398,32 @@ func (d *detector) candidates(i int, acc []float32) []Candidate {
 	for _, doc := range touched {
 		acc[doc] = 0
 	}
-	seen := map[int32]bool{}
 	for _, doc := range pool {
-		seen[doc] = true
+		seen[doc] = mark
 	}
 	// The latest reports on the same services, and explicit links, bring
 	// candidates the words missed.
 	r := &d.reports[i]
-	for _, s := range uniq(r.Services) {
+	for _, s := range d.services[i] {
 		docs := d.serviceDocs[s]
 		end := sort.Search(len(docs), func(k int) bool { return docs[k] >= p })
 		for _, doc := range docs[max(0, end-d.cfg.ServiceRecent):end] {
-			if !seen[doc] {
-				seen[doc] = true
+			if seen[doc] != mark {
+				seen[doc] = mark
 				pool = append(pool, doc)
 			}
 		}
 	}
 	for _, id := range append(slices.Clone(r.RepeatOf), r.Related...) {
-		if j, ok := d.byID[id]; ok && int32(d.pos[j]) < p && !seen[int32(d.pos[j])] {
-			seen[int32(d.pos[j])] = true
+		if j, ok := d.byID[id]; ok && int32(d.pos[j]) < p && seen[int32(d.pos[j])] != mark {
+			seen[int32(d.pos[j])] = mark
 			pool = append(pool, int32(d.pos[j]))
 		}
 	}
 	for _, t := range r.Tasks {
 		for _, j := range d.tasks[t] {
-			if doc := int32(d.pos[j]); doc < p && !seen[doc] {
-				seen[doc] = true
+			if doc := int32(d.pos[j]); doc < p && seen[doc] != mark {
+				seen[doc] = mark
 				pool = append(pool, doc)
 			}
 		}
@@ -481,17 +519,17 @@ func (d *detector) score(i, j int) Candidate {
 	why.Text = d.cosine(i, j)
 	// Services: rarity-weighted Jaccard.
 	var shared, union float64
-	as, bs := uniq(a.Services), uniq(b.Services)
-	for _, s := range as {
-		union += d.serviceIDF[s]
+	as, bs := d.services[i], d.services[j]
+	for k, s := range as {
+		union += d.serviceW[i][k]
 		if slices.Contains(bs, s) {
-			shared += d.serviceIDF[s]
+			shared += d.serviceW[i][k]
 			why.Services = append(why.Services, s)
 		}
 	}
-	for _, s := range bs {
+	for k, s := range bs {
 		if !slices.Contains(as, s) {
-			union += d.serviceIDF[s]
+			union += d.serviceW[j][k]
 		}
 	}
 	if union > 0 {
@@ -499,7 +537,7 @@ func (d *detector) score(i, j int) Candidate {
 	}
 	// Causes: Jaccard; reports without tags neither gain nor lose.
 	causeSim := 0.0
-	ac, bc := uniq(a.Causes), uniq(b.Causes)
+	ac, bc := d.causes[i], d.causes[j]
 	if len(ac) > 0 && len(bc) > 0 {
 		for _, c := range ac {
 			if slices.Contains(bc, c) {
