@@ -130,7 +130,14 @@ func TestSiteLinks(t *testing.T) {
 	if res.Reports != 4 {
 		t.Errorf("reports = %d, want 4 (the draft left out)", res.Reports)
 	}
-	const root = "/archive/"
+	checkLinks(t, out, "/archive/", 20, 200)
+}
+
+// checkLinks parses every page of the site in out, served under root, and
+// checks that each has the header and footer and unique ids, and that
+// every internal link leads to a file and every fragment to an id there.
+func checkLinks(t *testing.T, out, root string, minPages, minLinks int) {
+	t.Helper()
 	pages := map[string]*html.Node{}
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
@@ -151,7 +158,7 @@ func TestSiteLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) < 20 {
+	if len(pages) < minPages {
 		t.Fatalf("only %d pages written", len(pages))
 	}
 	// Every page has the site's header and footer, so no page is a dead end,
@@ -214,7 +221,7 @@ func TestSiteLinks(t *testing.T) {
 			checked++
 		}
 	}
-	if checked < 200 {
+	if checked < minLinks {
 		t.Errorf("only %d links checked", checked)
 	}
 	t.Logf("%d pages, %d internal links checked", len(pages), checked)

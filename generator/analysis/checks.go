@@ -190,52 +190,51 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 
 // respondersDiffer compares in's responders with those of the incidents
 // just before it. It cannot tell when in records no responders, or none of
-// those incidents does.
+// those incidents does. Names are compared without case or surrounding
+// space. It runs for every incident page, so it works on the lists as they
+// are rather than building sets.
 func (x *Index) respondersDiffer(in *incident.Incident) (string, string) {
-	mine := names(in.Responders)
+	var mine []string // distinct names
+	for _, r := range in.Responders {
+		if r = strings.TrimSpace(r); r != "" && !containsName(mine, r) {
+			mine = append(mine, r)
+		}
+	}
 	if len(mine) == 0 {
 		return "", ""
 	}
-	before := map[string]bool{}
-	recorded := false
 	prev := x.previous(in, x.cfg.Previous)
+	recorded := false
 	for _, p := range prev {
-		for n := range names(p.Responders) {
-			before[n] = true
-			recorded = true
-		}
+		recorded = recorded || len(p.Responders) > 0
 	}
 	if !recorded {
 		return "", ""
 	}
 	var again []string
-	for _, r := range in.Responders {
-		if k := key(r); before[k] && mine[k] {
-			again = append(again, r)
-			delete(mine, k) // a name written twice counts once
+	for _, r := range mine {
+		for _, p := range prev {
+			if containsName(p.Responders, r) {
+				again = append(again, r)
+				break
+			}
 		}
 	}
-	total := len(names(in.Responders))
-	detail := fmt.Sprintf("%d of %s also responded to one of the %d incidents before", len(again), plural(total, "responder", "responders"), len(prev))
+	detail := fmt.Sprintf("%d of %s also responded to one of the %d incidents before", len(again), plural(len(mine), "responder", "responders"), len(prev))
 	if len(again) > 0 {
 		detail += " (" + strings.Join(again, ", ") + ")"
 	}
-	return yesNo(2*len(again) < total), detail
+	return yesNo(2*len(again) < len(mine)), detail
 }
 
-// names is a set of responder names, compared without case or surrounding
-// space.
-func names(list []string) map[string]bool {
-	m := make(map[string]bool, len(list))
+func containsName(list []string, name string) bool {
 	for _, n := range list {
-		if k := key(n); k != "" {
-			m[k] = true
+		if strings.EqualFold(strings.TrimSpace(n), name) {
+			return true
 		}
 	}
-	return m
+	return false
 }
-
-func key(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 // ItemName names an action item by its task, or else its title.
 func ItemName(a incident.Actionable) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/repeats"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
@@ -97,8 +98,11 @@ type jsonIncident struct {
 	DurationMinutes *int64   `json:"duration_minutes,omitempty"`
 	TTDMinutes      *int64   `json:"ttd_minutes,omitempty"`
 	ReferencedBy    []string `json:"referenced_by,omitempty"`
-	Mentions        []string `json:"mentions,omitempty"`
-	Body            string   `json:"body,omitempty"` // the Markdown, as written
+	// Repeats are the earlier reports it may repeat, best first: likely
+	// repeats and similar reports, with score and reasons.
+	Repeats  []repeats.Candidate `json:"repeats"`
+	Mentions []string            `json:"mentions,omitempty"`
+	Body     string              `json:"body,omitempty"` // the Markdown, as written
 }
 
 type jsonTerm struct {
@@ -129,7 +133,10 @@ func (s *site) jsonJob() job {
 				if i > 0 {
 					w.WriteByte(',')
 				}
-				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions, Body: string(in.Body)}
+				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions, Body: string(in.Body), Repeats: []repeats.Candidate{}}
+				if i < len(s.opts.Repeats) && s.opts.Repeats[i] != nil {
+					j.Repeats = s.opts.Repeats[i]
+				}
 				if in.HasEnd() {
 					m := minutes(in.Duration)
 					j.DurationMinutes = &m

@@ -8,8 +8,8 @@ import (
 	"github.com/incidents-archive/incidents/generator/markdown"
 )
 
-// The lists on an incident page that grow with the report (its contents
-// and its action items) are written here in Go rather than by the layouts:
+// The lists on an incident page that grow with the report (its contents,
+// its action items and its repeats, in repeats.go) are written here in Go rather than by the layouts:
 // executing a template costs about a microsecond per action, and these
 // lists were two fifths of an incident page's time. Layouts place them
 // with {{.TOCItems}} and {{.ActionRows}}, and a layout that wants other
@@ -28,7 +28,7 @@ func (b *htmlBuilder) html() template.HTML { return template.HTML(b.String()) }
 
 // tocItems writes the list items of a report's table of contents: its
 // headings, then the sections the layout adds after the body.
-func tocItems(toc []markdown.Heading, actions, scorecard bool) template.HTML {
+func tocItems(toc []markdown.Heading, actions, repeats, scorecard bool) template.HTML {
 	var b htmlBuilder
 	b.Grow(64 * (len(toc) + 2))
 	for _, h := range toc {
@@ -42,6 +42,9 @@ func tocItems(toc []markdown.Heading, actions, scorecard bool) template.HTML {
 	}
 	if actions {
 		b.raw(`<li class="toc-2"><a href="#action-items">Action items</a></li>` + "\n")
+	}
+	if repeats {
+		b.raw(`<li class="toc-2"><a href="#repeats-h">Repeats</a></li>` + "\n")
 	}
 	if scorecard {
 		b.raw(`<li class="toc-2"><a href="#scorecard">Scorecard</a></li>` + "\n")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
@@ -83,6 +84,8 @@ type incidentPage struct {
 	ActionRows                  template.HTML // the same as <tr> rows, as the built-in layout shows them
 	Scorecard                   []scoreGroup
 	RubricSize                  int
+	Repeat                      repeatData // possible repeats, recurrences and the chain
+	Check                       checkData  // the scorecard against the archive
 	Related                     []*incident.Incident
 	RepeatOf                    []*incident.Incident
 	ReferencedBy                []*incident.Incident
@@ -137,6 +140,11 @@ type scoreRow struct {
 	Group                         string
 	Span                          int
 	Question, Answer, Class, Note string
+	// Computed is the archive's own answer, "" when it cannot compute
+	// one; Rule explains it (the same words for every report); Disagrees
+	// flags a yes or no of the report's that differs from it.
+	Computed, Rule string
+	Disagrees      bool
 }
 
 type taxonomyPage struct {
@@ -256,6 +264,7 @@ func (s *site) navItems(section string) []navItem {
 		{Label: "Services", URL: s.root + "services/"},
 		{Label: "Causes", URL: s.root + "causes/"},
 		{Label: "Failure modes", URL: s.root + "failure-modes/"},
+		{Label: "Repeats", URL: s.root + "repeats/"},
 	}
 	for _, pg := range s.arc.Pages {
 		if pg.Describes != "" {
@@ -343,7 +352,7 @@ func (s *site) joinTermLinks(kind string, names []string) template.HTML {
 func (s *site) jobs() ([]job, []string) {
 	arc := s.arc
 	var jobs []job
-	dirs := []string{"incidents", "years", "search"}
+	dirs := []string{"incidents", "years", "search", "repeats"}
 	// Incident pages first: each frees its body's HTML once written, so the
 	// jobs that build large files in memory (the lists, incidents.json) run
 	// when the heap is smallest.
@@ -351,7 +360,7 @@ func (s *site) jobs() ([]job, []string) {
 		jobs = append(jobs, s.incidentJob(in))
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
-	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.searchJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJob(y))
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
@@ -478,12 +487,14 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			}
 			d.Actions, d.ActionRows = rows, actionRows(rows)
 		}
+		d.Repeat = s.repeatData(in)
 		if len(body.TOC) > 0 {
-			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0, len(in.Scorecard) > 0)
+			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0, d.Repeat.Blocks != "", len(in.Scorecard) > 0)
 		}
 		if len(in.Scorecard) > 0 {
+			d.Check = s.checkData(in)
 			var err error
-			if d.Scorecard, err = s.scorecard(in); err != nil {
+			if d.Scorecard, err = s.scorecard(in, d.Check.Checks); err != nil {
 				return "", err
 			}
 		}
@@ -578,8 +589,10 @@ func scoreRows(rubric []siteconfig.Question, answer func(key string) (incident.S
 	return groups
 }
 
-// prepareScoreRows executes "score-row" for every question and answer
-// without a note, keyed by rubric key and answer.
+// prepareScoreRows executes "score-row" for every question, answer and
+// computed answer, without a note, keyed by rubric key and both answers.
+// The computed answers' explanations are the same words on every report,
+// so that these lines are executed once per build too.
 func (s *site) prepareScoreRows() error {
 	s.scoreRowCache = map[string]template.HTML{}
 	for _, a := range answers {
@@ -588,30 +601,50 @@ func (s *site) prepareScoreRows() error {
 		})
 		for _, g := range groups {
 			for _, row := range g {
-				html, err := s.fragment("score-row", row)
-				if err != nil {
-					return err
+				for _, computed := range []string{"", incident.Yes, incident.No} {
+					if computed != "" {
+						if row.Rule = s.checkCfg.Rule(row.Key, computed); row.Rule == "" {
+							continue
+						}
+					}
+					row.Computed = computed
+					row.Disagrees = disagrees(a, computed)
+					html, err := s.fragment("score-row", row)
+					if err != nil {
+						return err
+					}
+					s.scoreRowCache[scoreKey(row.Key, a, computed)] = html
 				}
-				s.scoreRowCache[scoreKey(row.Key, a)] = html
 			}
 		}
 	}
 	return nil
 }
 
+// disagrees reports whether a report's answer contradicts the archive's.
+func disagrees(answer, computed string) bool {
+	return computed != "" && (answer == incident.Yes || answer == incident.No) && answer != computed
+}
+
 // scoreKey identifies a cached scorecard line: rubric keys are unique,
 // question texts need not be.
-func scoreKey(key, answer string) string { return key + "\x00" + answer }
+func scoreKey(key, answer, computed string) string { return key + "\x00" + answer + "\x00" + computed }
 
 // scorecard returns a report's scorecard lines, grouped as in the rubric,
-// unanswered questions included so that gaps are visible.
-func (s *site) scorecard(in *incident.Incident) ([]scoreGroup, error) {
+// unanswered questions included so that gaps are visible, with the
+// archive's own answers of checks beside the report's.
+func (s *site) scorecard(in *incident.Incident, checks []analysis.Check) ([]scoreGroup, error) {
 	groups := scoreRows(s.arc.Site.Scorecard, in.Answer)
 	out := make([]scoreGroup, len(groups))
 	for i, g := range groups {
 		out[i].Name = g[0].Group
 		for _, row := range g {
-			html, ok := s.scoreRowCache[scoreKey(row.Key, row.Answer)]
+			for _, c := range checks {
+				if c.Key == row.Key {
+					row.Computed, row.Rule, row.Disagrees = c.Computed, c.Rule, c.Disagrees
+				}
+			}
+			html, ok := s.scoreRowCache[scoreKey(row.Key, row.Answer, row.Computed)]
 			if row.Note != "" || !ok {
 				var err error
 				if html, err = s.fragment("score-row", row); err != nil {

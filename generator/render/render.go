@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/internal/parallel"
@@ -84,6 +85,14 @@ type site struct {
 	mentionedBy   map[string][]*incident.Incident
 	position      map[*incident.Incident]int
 
+	// What repeat detection found, related (see repeats.go).
+	rep        *analysis.Index
+	checkCfg   analysis.Config
+	rubricKeys []string
+	questions  map[string]string // rubric key → question
+	checkNote  template.HTML     // on incident pages with computed answers
+	scoreRules template.HTML     // on /repeats/
+
 	out       *publish.Folder
 	bytes     atomic.Int64
 	files     atomic.Int64
@@ -133,11 +142,14 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 
 // reservedIDs are the element ids the layouts give their own sections;
 // headings in reports and pages must not take them.
-var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "toc-h", "scorecard", "action-items", "links-h", "terms-h"}
+var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "toc-h", "scorecard", "action-items", "repeats-h", "links-h", "terms-h"}
 
 // prepare parses the templates and builds the Markdown renderer.
 func (s *site) prepare() error {
 	var err error
+	s.checkCfg = analysis.DefaultConfig()
+	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
+	s.prepareChecks()
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
 		return err

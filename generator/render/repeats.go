@@ -1,0 +1,456 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/analysis"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+// What repeat detection found is shown in three places: on each incident
+// page (its possible repeats, similar earlier reports, the later reports
+// that repeat it and its recurrence chain), on /repeats/ (every chain and
+// the repeat rates) and beside the scorecard (the answers the archive can
+// compute). Package analysis computes; this file only formats. The lists
+// grow with the archive, so, as in html.go, they are written in Go and
+// placed by the layouts with {{.Repeat.Blocks}}, {{.ChainList}} and the
+// Rows of {{.Services}} and {{.Causes}}; the data behind them is on the page too, for
+// layouts with markup of their own.
+
+// repeatLine is one earlier or later report in a repeat block.
+type repeatLine struct {
+	In        *incident.Incident
+	URL       string
+	Candidate repeats.Candidate
+	Score     string // "0.87"
+	Reasons   string // "shared services: ores; causes: ...; matching terms: ..."
+}
+
+func (s *site) repeatLine(in *incident.Incident, c repeats.Candidate) repeatLine {
+	return repeatLine{In: in, URL: s.incidentURL(in), Candidate: c, Score: strconv.FormatFloat(c.Score, 'f', 2, 64), Reasons: reasonText(c.Why)}
+}
+
+func (s *site) repeatLines(cs []repeats.Candidate) []repeatLine {
+	out := make([]repeatLine, 0, len(cs))
+	for _, c := range cs {
+		if in, ok := s.rep.Incident(c.ID); ok {
+			out = append(out, s.repeatLine(in, c))
+		}
+	}
+	return out
+}
+
+// reasonText says in words what two reports share.
+func reasonText(w repeats.Reasons) string {
+	var parts []string
+	switch {
+	case w.Link == "repeat_of":
+		parts = append(parts, "named in repeat_of")
+	case w.Link == "related":
+		parts = append(parts, "listed as related")
+	case strings.HasPrefix(w.Link, "task "):
+		parts = append(parts, "shared "+w.Link)
+	}
+	if len(w.Services) > 0 {
+		p := "shared services: " + strings.Join(w.Services, ", ")
+		if w.SamePrimary {
+			p += " (the same one failed)"
+		}
+		parts = append(parts, p)
+	}
+	if len(w.Causes) > 0 {
+		parts = append(parts, "causes: "+strings.Join(w.Causes, ", "))
+	}
+	if w.Trigger != "" {
+		parts = append(parts, "trigger: "+w.Trigger)
+	}
+	if w.FailureMode != "" {
+		parts = append(parts, "failure mode: "+w.FailureMode)
+	}
+	if len(w.Terms) > 0 {
+		parts = append(parts, "matching terms: "+strings.Join(w.Terms, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// repeatData is the repeat part of an incident page.
+type repeatData struct {
+	PossibleRepeats []repeatLine // likely repeats, best first
+	SimilarEarlier  []repeatLine // similar but not likely repeats, best first
+	RecurredLater   []repeatLine // later reports that likely repeat this one, oldest first
+	Chain           *analysis.Chain
+	ChainEarlier    []analysis.Earlier // the chain's reports before this one, with their action items
+	ChainURL        string             // the chain on /repeats/
+	Blocks          template.HTML      // all of the above, as the built-in layout shows them
+}
+
+func (s *site) repeatData(in *incident.Incident) repeatData {
+	var d repeatData
+	d.PossibleRepeats = s.repeatLines(s.rep.Likely(in))
+	d.SimilarEarlier = s.repeatLines(s.rep.Similar(in))
+	for _, r := range s.rep.RecurredLater(in) {
+		d.RecurredLater = append(d.RecurredLater, s.repeatLine(r.Incident, r.Candidate))
+	}
+	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
+		d.ChainEarlier = s.rep.EarlierInChain(in)
+		d.ChainURL = s.root + "repeats/#chain-" + d.Chain.ID
+	}
+	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.RecurredLater) > 0 || d.Chain != nil {
+		d.Blocks = s.repeatBlocks(in, &d)
+	}
+	return d
+}
+
+// repeatBlocks writes the inside of an incident page's repeat section.
+func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML {
+	var b htmlBuilder
+	b.Grow(512 * (1 + len(d.PossibleRepeats) + len(d.SimilarEarlier) + len(d.RecurredLater)))
+	list := func(heading, class string, lines []repeatLine) {
+		if len(lines) == 0 {
+			return
+		}
+		b.raw("<h3>" + heading + "</h3>\n<ul class=\"repeat-list " + class + "\">\n")
+		for _, l := range lines {
+			b.raw(`<li><time datetime="`)
+			b.text(formatISO(l.In.Start))
+			b.raw(`">`)
+			b.text(formatDate(l.In.Start))
+			b.raw(`</time> <a href="`)
+			b.text(l.URL)
+			b.raw(`">`)
+			b.text(l.In.Title)
+			b.raw(`</a> <span class="score" title="`)
+			b.text(l.Candidate.Explain())
+			b.raw(`">score `)
+			b.text(l.Score)
+			b.raw(`</span>`)
+			if l.Reasons != "" {
+				b.raw(`<br><span class="reasons">`)
+				b.text(l.Reasons)
+				b.raw(`</span>`)
+			}
+			b.raw("</li>\n")
+		}
+		b.raw("</ul>\n")
+	}
+	list("Possible repeat of", "likely", d.PossibleRepeats)
+	list("Similar earlier incidents", "similar", d.SimilarEarlier)
+	list("Recurred later as", "later", d.RecurredLater)
+	if d.Chain != nil {
+		b.raw("<h3>Recurrence chain</h3>\n<ol class=\"chain\">\n")
+		earlier := map[*incident.Incident]analysis.Earlier{}
+		for _, e := range d.ChainEarlier {
+			earlier[e.Incident] = e
+		}
+		for _, c := range d.Chain.Incidents {
+			if c == in {
+				b.raw(`<li aria-current="true"><time datetime="`)
+				b.text(formatISO(c.Start))
+				b.raw(`">`)
+				b.text(formatDate(c.Start))
+				b.raw(`</time> <strong>this report</strong></li>` + "\n")
+				continue
+			}
+			b.raw(`<li><time datetime="`)
+			b.text(formatISO(c.Start))
+			b.raw(`">`)
+			b.text(formatDate(c.Start))
+			b.raw(`</time> <a href="`)
+			b.text(s.incidentURL(c))
+			b.raw(`">`)
+			b.text(c.Title)
+			b.raw("</a>")
+			if e, ok := earlier[c]; ok {
+				s.itemStates(&b, e)
+			}
+			b.raw("</li>\n")
+		}
+		b.raw("</ol>\n")
+	}
+	b.raw(`<p class="more"><a href="`)
+	if d.ChainURL != "" {
+		b.text(d.ChainURL)
+		b.raw(`">This chain among all recurrence chains</a></p>` + "\n")
+	} else {
+		b.text(s.root + "repeats/")
+		b.raw(`">All recurrence chains and repeat rates</a></p>` + "\n")
+	}
+	return b.html()
+}
+
+// itemStates writes what is known of an earlier report's action items when
+// a later one recurred: an item open now was open then; when a closed item
+// was closed is not recorded.
+func (s *site) itemStates(b *htmlBuilder, e analysis.Earlier) {
+	if len(e.Open)+len(e.Closed) == 0 {
+		b.raw(` <span class="muted">· no action items</span>`)
+		return
+	}
+	b.raw("\n<ul class=\"item-states\">\n")
+	for _, a := range e.Open {
+		b.raw(`<li class="item-open">`)
+		s.itemName(b, a)
+		b.raw(" was still open when this recurred</li>\n")
+	}
+	for _, a := range e.Closed {
+		b.raw(`<li class="item-closed">`)
+		s.itemName(b, a)
+		b.raw(" is ")
+		b.text(a.Status)
+		b.raw(` <span class="muted">(when is not recorded)</span></li>` + "\n")
+	}
+	b.raw("</ul>")
+}
+
+func (s *site) itemName(b *htmlBuilder, a incident.Actionable) {
+	if u := s.taskURL(a.Task); u != "" {
+		b.raw(`<a class="task" href="`)
+		b.text(u)
+		b.raw(`">`)
+		b.text(a.Task)
+		b.raw("</a>")
+		return
+	}
+	b.text(analysis.ItemName(a))
+}
+
+// Scorecard checks.
+
+// checkData is the scorecard's comparison with the archive on an incident
+// page.
+type checkData struct {
+	Checks        []analysis.Check
+	Disagreements int
+	// Summary says how many answers disagree, and how; "" when none do.
+	// Note says what the computed answers are and links to the rules on
+	// /repeats/.
+	Summary, Note template.HTML
+}
+
+func (s *site) checkData(in *incident.Incident) checkData {
+	d := checkData{Checks: s.rep.Checks(in, s.rubricKeys)}
+	if len(d.Checks) == 0 {
+		return d
+	}
+	d.Note = s.checkNote
+	d.Disagreements = analysis.Disagreements(d.Checks)
+	if d.Disagreements == 0 {
+		return d
+	}
+	var b htmlBuilder
+	b.raw(`<div class="notice disagreements"><p><strong>`)
+	b.text(plural(d.Disagreements, "answer"))
+	if d.Disagreements == 1 {
+		b.raw(" disagrees")
+	} else {
+		b.raw(" disagree")
+	}
+	b.raw(" with what the archive shows.</strong></p>\n<ul>\n")
+	for _, c := range d.Checks {
+		if !c.Disagrees {
+			continue
+		}
+		b.raw("<li>")
+		b.text(s.questions[c.Key])
+		b.raw(" The report says <strong>")
+		b.text(c.Reported)
+		b.raw("</strong>; the archive shows <strong>")
+		b.text(c.Computed)
+		b.raw("</strong>: ")
+		b.text(c.Detail)
+		b.raw(".</li>\n")
+	}
+	b.raw("</ul></div>\n")
+	d.Summary = b.html()
+	return d
+}
+
+// prepareChecks writes, once per build, the rules of the archive's answers
+// to the questions of the rubric that it can compute, for /repeats/, and
+// the note that links there from incident pages. The rules are not
+// repeated on every incident page: each computed answer carries its rule
+// in a tooltip, and disagreeing lines show it.
+func (s *site) prepareChecks() {
+	s.rubricKeys = s.arc.Site.ScorecardKeys()
+	s.questions = make(map[string]string, len(s.arc.Site.Scorecard))
+	for _, q := range s.arc.Site.Scorecard {
+		s.questions[q.Key] = q.Question
+	}
+	var b htmlBuilder
+	for _, q := range s.arc.Site.Scorecard {
+		yes, no := s.checkCfg.Rule(q.Key, incident.Yes), s.checkCfg.Rule(q.Key, incident.No)
+		if yes == "" && no == "" {
+			continue
+		}
+		if b.Len() == 0 {
+			b.raw("<dl class=\"score-rules\">\n")
+		}
+		b.raw("<dt>")
+		b.text(q.Question)
+		b.raw("</dt>\n")
+		for _, r := range []struct{ answer, rule string }{{incident.Yes, yes}, {incident.No, no}} {
+			if r.rule == "" {
+				continue
+			}
+			b.raw("<dd><strong>" + r.answer + "</strong>: ")
+			b.text(r.rule)
+			b.raw("</dd>\n")
+		}
+		if q.Key == analysis.TaskQueueClear {
+			b.raw("<dd>Otherwise blank: action items carry no dates, so the archive cannot tell that the queue was clear.</dd>\n")
+		}
+	}
+	if b.Len() == 0 {
+		return // the rubric has no question the archive can answer
+	}
+	b.raw("</dl>\n")
+	s.scoreRules = b.html()
+	s.checkNote = template.HTML(`<p class="score-note muted">The <em>Archive shows</em> column is computed from the reports, not written by their authors (point at an answer for its rule); a yes or no of the report's that differs is flagged. <a href="` +
+		template.HTMLEscapeString(s.root) + `repeats/#scorecard-checks">How the archive computes its answers</a>.</p>` + "\n")
+}
+
+// The /repeats/ page.
+
+type repeatsPage struct {
+	base
+	Detected        bool // whether repeat detection ran
+	Likely, Similar string
+	Reports         int // reports in the archive
+	WithRepeats     int // of those, reports with a likely repeat
+	Chains          []*analysis.Chain
+	ChainList       template.HTML // every chain, as the built-in layout shows them
+	Services        rateTable
+	Causes          rateTable
+	// ScoreRules explains the answers the archive computes for the
+	// scorecard questions it can answer; "" when the rubric has none.
+	ScoreRules template.HTML
+}
+
+// rateTable holds the repeat rates of the terms of one taxonomy that have
+// at least one likely repeat.
+type rateTable struct {
+	Label  string // "Service"
+	Rates  []analysis.Rate
+	Rows   template.HTML // Rates as table rows
+	Others int           // terms without a likely repeat, not listed
+}
+
+func (s *site) rateTable(label, kind string, values func(*incident.Incident) []string) rateTable {
+	all := s.rep.Rates(values)
+	t := rateTable{Label: label, Rates: withRepeats(all)}
+	t.Others = len(all) - len(t.Rates)
+	t.Rows = s.rateRows(kind, t.Rates)
+	return t
+}
+
+func (s *site) repeatsJob() job {
+	return func(buf *bytes.Buffer) (string, error) {
+		d := repeatsPage{base: s.base("Repeats", s.root+"repeats/", s.root+"repeats/"), Detected: s.opts.Repeats != nil}
+		d.Description = "Recurrence chains and repeat rates of the incident reports"
+		likely, similar := s.thresholds()
+		d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
+		d.Reports = len(s.arc.Incidents)
+		for _, in := range s.arc.Incidents {
+			if s.rep.HasLikely(in) {
+				d.WithRepeats++
+			}
+		}
+		d.Chains = s.rep.Chains()
+		d.ChainList = s.chainList(d.Chains)
+		d.Services = s.rateTable("Service", "services", analysis.Services)
+		d.Causes = s.rateTable("Cause", "causes", analysis.Causes)
+		d.ScoreRules = s.scoreRules
+		return "repeats/index.html", s.execute(buf, "repeats", d)
+	}
+}
+
+// thresholds are repeat detection's, as generator.RepeatConfig sets them.
+func (s *site) thresholds() (likely, similar float64) {
+	cfg := repeats.DefaultConfig()
+	likely, similar = cfg.Likely, cfg.Similar
+	if t := s.arc.Site.Repeats; t.Likely > 0 {
+		likely = t.Likely
+	}
+	if t := s.arc.Site.Repeats; t.Similar > 0 {
+		similar = t.Similar
+	}
+	return likely, min(similar, likely)
+}
+
+func withRepeats(rates []analysis.Rate) []analysis.Rate {
+	var out []analysis.Rate
+	for _, r := range rates {
+		if r.Repeats > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// chainList writes every chain as a section with its reports, oldest first.
+func (s *site) chainList(chains []*analysis.Chain) template.HTML {
+	var b htmlBuilder
+	b.Grow(160 * 3 * len(chains))
+	for _, c := range chains {
+		first, last := c.Incidents[0], c.Incidents[len(c.Incidents)-1]
+		b.raw(`<section class="chain-group" id="chain-`)
+		b.text(c.ID)
+		b.raw(`"><h3>`)
+		b.text(strconv.Itoa(len(c.Incidents)))
+		b.raw(` reports, <time datetime="`)
+		b.text(formatISO(first.Start))
+		b.raw(`">`)
+		b.text(formatDate(first.Start))
+		b.raw(`</time> to <time datetime="`)
+		b.text(formatISO(last.Start))
+		b.raw(`">`)
+		b.text(formatDate(last.Start))
+		b.raw("</time></h3>\n<ol class=\"chain\">\n")
+		for _, in := range c.Incidents {
+			b.raw(`<li><time datetime="`)
+			b.text(formatISO(in.Start))
+			b.raw(`">`)
+			b.text(formatDate(in.Start))
+			b.raw(`</time> <a href="`)
+			b.text(s.incidentURL(in))
+			b.raw(`">`)
+			b.text(in.Title)
+			b.raw("</a> ")
+			b.raw(string(s.joinTermLinks("services", in.Services)))
+			if open := len(in.OpenActionables()); open > 0 {
+				b.raw(` <span class="warn">`)
+				b.text(plural(open, "open action item"))
+				b.raw("</span>")
+			}
+			b.raw("</li>\n")
+		}
+		b.raw("</ol></section>\n")
+	}
+	return b.html()
+}
+
+// rateRows writes the rows of a repeat-rate table; term names link to
+// their pages.
+func (s *site) rateRows(kind string, rates []analysis.Rate) template.HTML {
+	var b htmlBuilder
+	b.Grow(200 * len(rates))
+	for _, r := range rates {
+		b.raw("<tr>\n  <td>")
+		b.raw(string(s.joinTermLinks(kind, []string{r.Name})))
+		b.raw("</td>\n  <td class=\"num\">")
+		b.raw(strconv.Itoa(r.Reports))
+		b.raw("</td>\n  <td class=\"num\">")
+		b.raw(strconv.Itoa(r.Repeats))
+		b.raw(`</td>` + "\n  " + `<td class="num" data-sort="`)
+		b.raw(strconv.FormatFloat(r.Share(), 'f', 4, 64))
+		b.raw(`">`)
+		b.raw(fmt.Sprintf("%.0f%%", 100*r.Share()))
+		b.raw("</td>\n</tr>\n")
+	}
+	return b.html()
+}

@@ -1,0 +1,212 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+// repeatArchive is a small archive in which "search-heap-again" repeats
+// "search-heap": the same service and nearly the same words. Two other
+// reports, on other services and in other words, give the words their
+// weights. The repeat's scorecard contradicts the archive on every
+// question the archive can answer.
+var repeatArchive = map[string]string{
+	"site.yaml": "title: Repeat archive\nbase_url: https://incidents.example.org/\ntask_url: https://tasks.example.org/{task}\n",
+	"incidents/2024/a.md": `---
+id: 2024-03-01 search-heap
+title: "Search heap <b>exhausted</b> & reindex"
+start: 2024-03-01 10:00
+end: 2024-03-01 12:00
+services: [search]
+causes: [heap-exhaustion]
+trigger: config-change
+failure_mode: overload
+responders: [Ana Berg, Ben Costa]
+actionables:
+  - {title: Cap reindex batches, task: T200011, owner: search-team, status: open}
+  - {title: Alert on heap, task: T200012, owner: search-team, status: done}
+---
+## Summary
+
+A mapping change started a full reindex of the elasticsearch cluster. The
+cluster ran out of heap, garbage collection pauses grew, shards went
+unassigned and queries timed out until the reindex was stopped.
+`,
+	"incidents/2024/b.md": `---
+id: 2024-06-01 search-heap-again
+title: Search heap exhausted by reindex again
+start: 2024-06-01 10:00
+end: 2024-06-01 11:00
+task: T300000
+paged: 7
+services: [search]
+causes: [heap-exhaustion]
+trigger: config-change
+failure_mode: overload
+responders: [Ana Berg, Ben Costa, Cy Dahl]
+actionables:
+  - {title: Throttle reindex, status: open}
+scorecard:
+  not_a_repeat: yes
+  responders_differ: yes
+  few_paged: yes
+  task_exists: yes
+  actionables_assigned: yes
+  task_queue_clear: yes
+---
+## Summary
+
+A mapping change started a full reindex of the elasticsearch cluster. The
+cluster ran out of heap, garbage collection pauses grew, shards went
+unassigned and queries timed out until the reindex was stopped.
+`,
+	"incidents/2024/c.md": `---
+id: 2024-04-01 payments
+title: Payment provider certificate expired
+start: 2024-04-01 08:00
+services: [payments]
+causes: [certificate-expiry]
+trigger: expiry
+responders: [Dee Eze]
+---
+The provider's TLS certificate expired and every checkout failed until it
+was renewed by hand.
+`,
+	"incidents/2024/d.md": `---
+id: 2024-05-01 dns
+title: DNS resolver overloaded by a client bug
+start: 2024-05-01 09:00
+services: [dns]
+causes: [client-bug]
+trigger: deploy
+---
+A client release resolved every name on each request and the resolvers fell
+over from the load.
+`,
+}
+
+func TestSiteShowsRepeats(t *testing.T) {
+	dir := writeArchive(t, repeatArchive)
+	out := filepath.Join(dir, "public")
+	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	checkLinks(t, out, "/", 10, 50)
+	read := func(p string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		page     string
+		contains []string
+		absent   []string
+	}{
+		{"incidents/2024-06-01-search-heap-again/index.html", []string{
+			`<h2 id="repeats-h">Repeats</h2>`,
+			`<li class="toc-2"><a href="#repeats-h">Repeats</a></li>`,
+			"<h3>Possible repeat of</h3>",
+			`<a href="/incidents/2024-03-01-search-heap/">Search heap &lt;b&gt;exhausted&lt;/b&gt; &amp; reindex</a> <span class="score" title="score `,
+			"shared services: search (the same one failed); causes: heap-exhaustion; trigger: config-change; failure mode: overload; matching terms: ",
+			"<h3>Recurrence chain</h3>",
+			`<a class="task" href="https://tasks.example.org/T200011">T200011</a> was still open when this recurred`,
+			`<a class="task" href="https://tasks.example.org/T200012">T200012</a> is done <span class="muted">(when is not recorded)</span>`,
+			`<strong>this report</strong>`,
+			`<a href="/repeats/#chain-2024-03-01-search-heap">This chain among all recurrence chains</a>`,
+			// The scorecard against the archive.
+			`<th scope="col">Archive shows</th>`,
+			"<strong>5 answers disagree with what the archive shows.</strong>",
+			"The report says <strong>yes</strong>; the archive shows <strong>no</strong>: likely repeat of 2024-03-01 search-heap (score ",
+			"the archive shows <strong>no</strong>: 2 of 3 responders also responded to one of the 3 incidents before (Ana Berg, Ben Costa).",
+			"the archive shows <strong>no</strong>: 7 people paged.",
+			"the archive shows <strong>no</strong>: 1 of 1 action item has no owner.",
+			"the archive shows <strong>no</strong>: still open: T200011 of 2024-03-01 search-heap.",
+			`<strong class="flag">disagrees</strong>`,
+			`How the archive computes its answers`,
+		}, []string{"<h3>Recurred later as</h3>", "<h3>Similar earlier incidents</h3>"}},
+		{"incidents/2024-03-01-search-heap/index.html", []string{
+			"<h3>Recurred later as</h3>",
+			`<a href="/incidents/2024-06-01-search-heap-again/">Search heap exhausted by reindex again</a>`,
+			"<h3>Recurrence chain</h3>",
+		}, []string{"<h3>Possible repeat of</h3>", "was still open when this recurred", "Archive shows"}},
+		{"incidents/2024-04-01-payments/index.html", nil, []string{`<h2 id="repeats-h">`}},
+		{"repeats/index.html", []string{
+			"1 of 4 reports are likely repeats of an earlier one, in 1 recurrence chains.",
+			`<section class="chain-group" id="chain-2024-03-01-search-heap"><h3>2 reports,`,
+			`<a href="/incidents/2024-06-01-search-heap-again/">`,
+			`<span class="warn">1 open action item</span>`,
+			`<h2 id="service-rates-h">Repeat rate by service</h2>`,
+			"<td><a href=\"/services/search/\">search</a></td>\n  <td class=\"num\">2</td>\n  <td class=\"num\">1</td>\n  <td class=\"num\" data-sort=\"0.5000\">50%</td>",
+			"<td><a href=\"/causes/heap-exhaustion/\">heap-exhaustion</a></td>",
+			"2 other services have none.",
+			`<a href="/repeats/" aria-current="page">Repeats</a>`,
+		}, []string{"&lt;b&gt;exhausted&lt;/b&gt; &amp;amp;"}},
+		{"sitemap.xml", []string{"<loc>https://incidents.example.org/repeats/</loc>"}, nil},
+		{"index.html", []string{`<a href="/repeats/">Repeats</a>`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page, func(t *testing.T) {
+			s := read(tt.page)
+			for _, c := range tt.contains {
+				if !strings.Contains(s, c) {
+					t.Errorf("missing %q", c)
+				}
+			}
+			for _, a := range tt.absent {
+				if strings.Contains(s, a) {
+					t.Errorf("unexpected %q", a)
+				}
+			}
+			if strings.HasSuffix(tt.page, ".html") {
+				doc, err := html.Parse(strings.NewReader(s))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, problem := range injected(doc) {
+					t.Error(problem)
+				}
+			}
+		})
+	}
+
+	// incidents.json: every report has repeats, the repeat with its
+	// likely candidate and the reasons.
+	var doc struct {
+		Incidents []struct {
+			ID      string               `json:"id"`
+			Repeats *[]repeats.Candidate `json:"repeats"`
+		} `json:"incidents"`
+	}
+	data := read("incidents.json")
+	if err := json.NewDecoder(bytes.NewReader([]byte(data))).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range doc.Incidents {
+		if in.Repeats == nil {
+			t.Errorf("%s: no repeats key", in.ID)
+			continue
+		}
+		if in.ID != "2024-06-01 search-heap-again" {
+			continue
+		}
+		rs := *in.Repeats
+		if len(rs) == 0 || rs[0].ID != "2024-03-01 search-heap" || !rs[0].Likely || rs[0].Score < 0.5 || len(rs[0].Why.Services) != 1 || len(rs[0].Why.Terms) == 0 {
+			t.Errorf("repeats of the repeat = %+v", rs)
+		}
+	}
+	if !strings.Contains(data, `"repeats":[{"id":"2024-03-01 search-heap","score":`) {
+		t.Error(`incidents.json lacks "repeats":[{"id":..., "score":...`)
+	}
+}
