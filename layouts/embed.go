@@ -12,6 +12,14 @@
 // writes under /search/ (package search/static), with a copy of bleve's
 // English analyzer written in JavaScript.
 //
+// repeats.html is the /repeats/ page: recurrence chains (.ChainList, or
+// .Chains), repeat rates (.Services and .Causes: .Rates, or .Rows as table
+// rows) and the rules of the computed scorecard answers (.ScoreRules). On
+// incident pages, .Repeat holds the possible repeats, similar earlier
+// reports, later recurrences and the chain (.Repeat.Blocks as the default
+// layout shows them), and .Check the scorecard's computed answers
+// (.Check.Checks, .Check.Summary of the disagreements, .Check.Note).
+//
 // Besides the page data, templates can call: root (the site's base path),
 // asset NAME, incidentURL, termURL KIND NAME, taxonomyURL KIND, yearURL,
 // pageURL, taskURL TASK, termLinks KIND NAMES, row INCIDENT (its cached
