@@ -167,7 +167,10 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 			}
 		}
 		if missing == 0 {
-			return incident.Yes, fmt.Sprintf("all %s have an owner", plural(len(in.Actionables), "action item", "action items"))
+			if len(in.Actionables) == 1 {
+				return incident.Yes, "the one action item has an owner"
+			}
+			return incident.Yes, fmt.Sprintf("all %d action items have an owner", len(in.Actionables))
 		}
 		return incident.No, fmt.Sprintf("%d of %s %s no owner", missing, plural(len(in.Actionables), "action item", "action items"), hasHave(missing))
 	case TaskQueueClear:

@@ -32,7 +32,7 @@ func TestChecks(t *testing.T) {
 			name:   "all known, all agree",
 			in:     incident.Incident{Responders: []string{"Fay", "Gus", "ana"}, Paged: paged(4), Task: "T1", Actionables: []incident.Actionable{{Title: "x", Owner: "o"}}},
 			checks: "responders_differ=yes few_paged=yes task_exists=yes actionables_assigned=yes not_a_repeat=yes",
-			detail: map[string]string{RespondersDiffer: "1 of 3 responders also responded to one of the 5 incidents before (ana)", FewPaged: "4 people paged"},
+			detail: map[string]string{RespondersDiffer: "1 of 3 responders also responded to one of the 5 incidents before (ana)", FewPaged: "4 people paged", ActionablesAssigned: "the one action item has an owner"},
 		},
 		{
 			name:   "the responders of the sixth report back do not count",

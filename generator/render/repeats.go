@@ -420,8 +420,11 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 			b.text(s.incidentURL(in))
 			b.raw(`">`)
 			b.text(in.Title)
-			b.raw("</a> ")
-			b.raw(string(s.joinTermLinks("services", in.Services)))
+			b.raw("</a>")
+			if len(in.Services) > 0 {
+				b.raw(" · ")
+				b.raw(string(s.joinTermLinks("services", in.Services)))
+			}
 			if open := len(in.OpenActionables()); open > 0 {
 				b.raw(` <span class="warn">`)
 				b.text(plural(open, "open action item"))
