@@ -28,6 +28,7 @@ func main() {
 	seeds := flag.String("seeds", "1,2", "corpus seeds, comma-separated")
 	corpus := flag.String("corpus", "", "measure this generated archive instead (with truth.json)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of detection to `file`")
+	flag.StringVar(memprofile, "memprofile", "", "write an allocation profile of detection to `file`")
 	flag.BoolVar(hist, "hist", false, "print the score histogram of true and false candidates, for tuning")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -92,7 +93,10 @@ func splitInts(s string) []int {
 	return out
 }
 
-var hist = new(bool)
+var (
+	hist       = new(bool)
+	memprofile = new(string)
+)
 
 func measure(dir string) error {
 	var truth struct {
@@ -141,6 +145,14 @@ func measure(dir string) error {
 	elapsed := time.Since(started)
 	close(stop)
 	detectPeak := (<-peak - before.HeapInuse) >> 20
+	if *memprofile != "" {
+		f, err := os.Create(*memprofile)
+		if err != nil {
+			return err
+		}
+		pprof.Lookup("allocs").WriteTo(f, 0)
+		f.Close()
+	}
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 

@@ -143,10 +143,9 @@ func Detect(reports []Report, cfg Config) [][]Candidate {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			acc := make([]float32, len(reports))
-			seen := make([]int32, len(reports))
+			sc := &scratch{acc: make([]float32, len(reports)), seen: make([]int32, len(reports))}
 			for i := w; i < len(reports); i += workers {
-				out[i] = d.candidates(i, acc, seen)
+				out[i] = d.candidates(i, sc)
 			}
 		}()
 	}
@@ -354,9 +353,16 @@ func (d *detector) buildServices() {
 }
 
 // candidates finds and scores report i's candidates.
-// acc and seen are scratch space, one entry per report: acc all zero,
-// seen never i+1.
-func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
+// scratch is one worker's working memory, reused from report to report.
+type scratch struct {
+	acc     []float32 // per report: text score so far; all zero between calls
+	seen    []int32   // per report: i+1 once a candidate of report i
+	touched []int32
+	pool    []int32
+}
+
+func (d *detector) candidates(i int, sc *scratch) []Candidate {
+	acc, seen := sc.acc, sc.seen
 	mark := int32(i + 1)
 	p := int32(d.pos[i])
 	if p == 0 {
@@ -364,7 +370,8 @@ func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
 	}
 	// Text: accumulate dot products over the postings of i's key terms,
 	// rarest first, within the budget; only earlier reports count.
-	var touched []int32
+	touched := sc.touched[:0]
+	defer func() { sc.touched = touched[:0] }()
 	q := slices.Clone(d.vectors[i])
 	slices.SortFunc(q, func(a, b weightedTerm) int {
 		la, lb := len(d.index[a.term]), len(d.index[b.term])
@@ -394,7 +401,8 @@ func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
 			break
 		}
 	}
-	pool := bestN(touched, acc, d.cfg.Pool)
+	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
+	defer func() { sc.pool = pool[:0] }()
 	for _, doc := range touched {
 		acc[doc] = 0
 	}
@@ -432,7 +440,7 @@ func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
 	var out []Candidate
 	for _, doc := range pool {
 		j := d.order[doc]
-		c := d.score(i, j)
+		c := d.score(i, j, false)
 		if c.Score >= d.cfg.Similar {
 			out = append(out, c)
 		}
@@ -450,14 +458,16 @@ func (d *detector) candidates(i int, acc []float32, seen []int32) []Candidate {
 		out = out[:d.cfg.Top]
 	}
 	for k := range out {
-		out[k].Why.Terms = d.sharedTerms(i, d.byID[out[k].ID])
+		j := d.byID[out[k].ID]
+		out[k] = d.score(i, j, true)
+		out[k].Why.Terms = d.sharedTerms(i, j)
 	}
-	return out
+	return slices.Clip(out)
 }
 
 // bestN returns the n documents with the highest acc, best first (ties:
-// the later document first), in a new slice.
-func bestN(docs []int32, acc []float32, n int) []int32 {
+// the later document first), in heap, an empty slice to reuse.
+func bestN(docs []int32, acc []float32, n int, heap []int32) []int32 {
 	better := func(a, b int32) bool {
 		if acc[a] != acc[b] {
 			return acc[a] > acc[b]
@@ -465,7 +475,6 @@ func bestN(docs []int32, acc []float32, n int) []int32 {
 		return a > b
 	}
 	// A min-heap of the best n seen so far: its root is the worst of them.
-	heap := make([]int32, 0, n)
 	down := func(k int) {
 		for {
 			l, small := 2*k+1, k
@@ -512,7 +521,9 @@ func bestN(docs []int32, acc []float32, n int) []int32 {
 }
 
 // score combines the signals for report i against the earlier report j.
-func (d *detector) score(i, j int) Candidate {
+// With full false it leaves out the lists of shared services and causes,
+// which only the candidates kept need.
+func (d *detector) score(i, j int, full bool) Candidate {
 	a, b := &d.reports[i], &d.reports[j]
 	why := Reasons{}
 	// The exact cosine and the words that carry it.
@@ -524,7 +535,9 @@ func (d *detector) score(i, j int) Candidate {
 		union += d.serviceW[i][k]
 		if slices.Contains(bs, s) {
 			shared += d.serviceW[i][k]
-			why.Services = append(why.Services, s)
+			if full {
+				why.Services = append(why.Services, s)
+			}
 		}
 	}
 	for k, s := range bs {
@@ -539,12 +552,16 @@ func (d *detector) score(i, j int) Candidate {
 	causeSim := 0.0
 	ac, bc := d.causes[i], d.causes[j]
 	if len(ac) > 0 && len(bc) > 0 {
+		common := 0
 		for _, c := range ac {
 			if slices.Contains(bc, c) {
-				why.Causes = append(why.Causes, c)
+				common++
+				if full {
+					why.Causes = append(why.Causes, c)
+				}
 			}
 		}
-		causeSim = float64(len(why.Causes)) / float64(len(ac)+len(bc)-len(why.Causes))
+		causeSim = float64(common) / float64(len(ac)+len(bc)-common)
 	}
 	trigger, mode := 0.0, 0.0
 	if a.Trigger != "" && a.Trigger == b.Trigger {

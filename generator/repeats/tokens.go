@@ -1,6 +1,7 @@
 package repeats
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -11,16 +12,21 @@ import (
 // stemmed (Porter), without stop words, numbers or one-letter words.
 // Hyphenated names such as svc-1400 or ml-serve stay whole: they name
 // things.
-func Tokens(text string) []string { return newTokenizer().tokens(text) }
+func Tokens(text string) []string { return slices.Clone(newTokenizer().tokens(text)) }
 
 // tokenizer remembers the stems of the words it has seen: an archive's
 // vocabulary is small, and stemming is most of the cost of tokenising.
-type tokenizer struct{ stems map[string]string }
+type tokenizer struct {
+	stems map[string]string
+	buf   []string // reused by tokens
+}
 
 func newTokenizer() *tokenizer { return &tokenizer{stems: map[string]string{}} }
 
+// tokens returns the words of text in a slice that the next call reuses.
 func (t *tokenizer) tokens(text string) []string {
-	var out []string
+	out := t.buf[:0]
+	defer func() { t.buf = out }()
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
