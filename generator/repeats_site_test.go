@@ -118,7 +118,7 @@ func TestSiteShowsRepeats(t *testing.T) {
 			`<h2 id="repeats-h">Repeats</h2>`,
 			`<li class="toc-2"><a href="#repeats-h">Repeats</a></li>`,
 			"<h3>Possible repeat of</h3>",
-			`<a href="/incidents/2024-03-01-search-heap/">Search heap &lt;b&gt;exhausted&lt;/b&gt; &amp; reindex</a> <span class="score" title="score `,
+			`<a href="/incidents/2024-03-01-search-heap/">Search heap &lt;b&gt;exhausted&lt;/b&gt; &amp; reindex</a> <span class="score">score `,
 			"shared services: search (the same one failed); causes: heap-exhaustion; trigger: config-change; failure mode: overload; matching terms: ",
 			"<h3>Recurrence chain</h3>",
 			`<a class="task" href="https://tasks.example.org/T200011">T200011</a> was still open when this recurred`,

@@ -124,9 +124,9 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 			b.text(l.URL)
 			b.raw(`">`)
 			b.text(l.In.Title)
-			b.raw(`</a> <span class="score" title="`)
-			b.text(l.Candidate.Explain())
-			b.raw(`">score `)
+			// Candidate.Explain's arithmetic is left to `incidents repeats`:
+			// as a tooltip it weighed a kilobyte on every page.
+			b.raw(`</a> <span class="score">score `)
 			b.text(l.Score)
 			b.raw(`</span>`)
 			if l.Reasons != "" {
