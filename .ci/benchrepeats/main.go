@@ -28,6 +28,10 @@ func main() {
 	seeds := flag.String("seeds", "1,2", "corpus seeds, comma-separated")
 	corpus := flag.String("corpus", "", "measure this generated archive instead (with truth.json)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of detection to `file`")
+	flag.IntVar(&tune.budget, "budget", 0, "override Config.PostingBudget")
+	flag.IntVar(&tune.pool, "pool", 0, "override Config.Pool")
+	flag.IntVar(&tune.recent, "recent", 0, "override Config.ServiceRecent")
+	flag.IntVar(&tune.terms, "terms", 0, "override Config.KeyTerms")
 	flag.StringVar(memprofile, "memprofile", "", "write an allocation profile of detection to `file`")
 	flag.BoolVar(hist, "hist", false, "print the score histogram of true and false candidates, for tuning")
 	flag.Parse()
@@ -93,6 +97,8 @@ func splitInts(s string) []int {
 	return out
 }
 
+var tune struct{ budget, pool, recent, terms int }
+
 var (
 	hist       = new(bool)
 	memprofile = new(string)
@@ -141,7 +147,20 @@ func measure(dir string) error {
 		}
 	}()
 	started := time.Now()
-	cands := repeats.Detect(reports, repeats.DefaultConfig())
+	cfg := repeats.DefaultConfig()
+	if tune.budget > 0 {
+		cfg.PostingBudget = tune.budget
+	}
+	if tune.pool > 0 {
+		cfg.Pool = tune.pool
+	}
+	if tune.recent > 0 {
+		cfg.ServiceRecent = tune.recent
+	}
+	if tune.terms > 0 {
+		cfg.KeyTerms = tune.terms
+	}
+	cands := repeats.Detect(reports, cfg)
 	elapsed := time.Since(started)
 	close(stop)
 	detectPeak := (<-peak - before.HeapInuse) >> 20

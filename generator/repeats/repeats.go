@@ -100,8 +100,8 @@ func DefaultConfig() Config {
 		SamePrimaryOverlap: 0.8,
 		KeyTerms:           40,
 		IDFPower:           1,
-		PostingBudget:      4000,
-		Pool:               40,
+		PostingBudget:      2000,
+		Pool:               25,
 		ServiceRecent:      10,
 	}
 }
@@ -169,7 +169,8 @@ type detector struct {
 	order   []int // report index by chronological position
 	pos     []int // chronological position by report index
 	vectors [][]weightedTerm
-	terms   []string // term id → word
+	terms   []string // term id → stem
+	words   []string // term id → the word shown for it
 	index   [][]posting
 	// services
 	serviceDocs map[string][]int32 // service → chronological positions
@@ -219,13 +220,18 @@ func newDetector(reports []Report, cfg Config) *detector {
 func (d *detector) buildVectors() {
 	n := len(d.reports)
 	workers := runtime.GOMAXPROCS(0)
-	each := func(fn func(tok *tokenizer, i int)) {
+	surfaces := make([]map[string]string, workers)
+	each := func(fn func(tok *tokenizer, i int), keepSurface bool) {
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				tok := newTokenizer()
+				if keepSurface {
+					tok.surface = map[string]string{}
+					surfaces[w] = tok.surface
+				}
 				for i := w; i < n; i += workers {
 					fn(tok, i)
 				}
@@ -247,7 +253,7 @@ func (d *detector) buildVectors() {
 				dfs[w][t]++
 			}
 		}
-	})
+	}, true)
 	// Service names are a signal of their own, weighted by rarity; in the
 	// text they would make every report on a service look alike,
 	// whatever failed.
@@ -279,7 +285,16 @@ func (d *detector) buildVectors() {
 	slices.Sort(d.terms)
 	ids := make(map[string]int32, len(d.terms))
 	idf := make([]float32, len(d.terms))
+	// The word shown for each term: the same whichever worker saw it.
+	merged := &tokenizer{surface: map[string]string{}}
+	for _, m := range surfaces {
+		for stem, word := range m {
+			merged.keepSurface(stem, word)
+		}
+	}
+	d.words = make([]string, len(d.terms))
 	for k, t := range d.terms {
+		d.words[k] = merged.surface[t]
 		ids[t] = int32(k)
 		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[t])), d.cfg.IDFPower))
 	}
@@ -319,7 +334,7 @@ func (d *detector) buildVectors() {
 		}
 		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
 		d.vectors[i] = v
-	})
+	}, false)
 	d.index = make([][]posting, len(d.terms))
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
@@ -654,7 +669,7 @@ func (d *detector) sharedTerms(i, j int) []string {
 	})
 	var words []string
 	for _, p := range parts[:min(6, len(parts))] {
-		words = append(words, d.terms[p.term])
+		words = append(words, d.words[p.term])
 	}
 	return words
 }

@@ -19,6 +19,9 @@ func Tokens(text string) []string { return slices.Clone(newTokenizer().tokens(te
 type tokenizer struct {
 	stems map[string]string
 	buf   []string // reused by tokens
+	// surface, when not nil, keeps for each stem the word to show for it:
+	// the shortest, then first in order, of the words that gave it.
+	surface map[string]string
 }
 
 func newTokenizer() *tokenizer { return &tokenizer{stems: map[string]string{}} }
@@ -53,6 +56,9 @@ func (t *tokenizer) tokens(text string) []string {
 		t.stems[w] = stem
 		if stem != "" {
 			out = append(out, stem)
+			if t.surface != nil {
+				t.keepSurface(stem, strings.ToLower(w))
+			}
 		}
 	}
 	for i, r := range text {
@@ -66,6 +72,12 @@ func (t *tokenizer) tokens(text string) []string {
 	}
 	flush(len(text))
 	return out
+}
+
+func (t *tokenizer) keepSurface(stem, word string) {
+	if old, ok := t.surface[stem]; !ok || len(word) < len(old) || (len(word) == len(old) && word < old) {
+		t.surface[stem] = word
+	}
 }
 
 func isNumber(w string) bool {
