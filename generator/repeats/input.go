@@ -4,14 +4,12 @@ import (
 	"strings"
 
 	"github.com/incidents-archive/incidents/generator/incident"
-	"github.com/incidents-archive/incidents/generator/markdown"
 )
 
 // FromIncidents makes the detection input from parsed reports.
 func FromIncidents(ins []*incident.Incident) []Report {
 	out := make([]Report, len(ins))
 	for i, in := range ins {
-		summary, body := markdown.PlainSections(in.Body)
 		r := Report{
 			ID:          in.ID,
 			Start:       in.Start,
@@ -21,7 +19,8 @@ func FromIncidents(ins []*incident.Incident) []Report {
 			FailureMode: in.FailureMode,
 			RepeatOf:    in.RepeatOf,
 			Related:     in.Related,
-			Text:        strings.Join([]string{in.Title, in.Impact, summary, body}, "\n"),
+			// The Markdown as written: the tokenizer skips its markup.
+			Text: strings.Join([]string{in.Title, in.Impact, string(in.Body)}, "\n"),
 		}
 		if in.Task != "" {
 			r.Tasks = append(r.Tasks, in.Task)

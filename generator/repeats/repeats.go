@@ -244,9 +244,14 @@ func (d *detector) buildVectors() {
 	for w := range dfs {
 		dfs[w] = map[string]int32{}
 	}
+	seens := make([]map[string]bool, workers)
+	for w := range seens {
+		seens[w] = map[string]bool{}
+	}
 	each(func(tok *tokenizer, i int) {
 		w := i % workers
-		seen := map[string]bool{}
+		seen := seens[w]
+		clear(seen)
 		for _, t := range tok.tokens(d.reports[i].Text) {
 			if !seen[t] {
 				seen[t] = true
@@ -301,8 +306,13 @@ func (d *detector) buildVectors() {
 	df = nil
 	// Pass 2: each report's weighted key terms.
 	d.vectors = make([][]weightedTerm, n)
+	countsOf := make([]map[int32]int, workers)
+	for w := range countsOf {
+		countsOf[w] = map[int32]int{}
+	}
 	each(func(tok *tokenizer, i int) {
-		counts := map[int32]int{}
+		counts := countsOf[i%workers]
+		clear(counts)
 		for _, t := range tok.tokens(d.reports[i].Text) {
 			if id, ok := ids[t]; ok {
 				counts[id]++
