@@ -384,6 +384,7 @@ type scratch struct {
 	seen    []int32   // per report: i+1 once a candidate of report i
 	touched []int32
 	pool    []int32
+	out     []Candidate
 }
 
 func (d *detector) candidates(i int, sc *scratch) []Candidate {
@@ -462,7 +463,8 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 		}
 	}
 
-	var out []Candidate
+	out := sc.out[:0]
+	defer func() { sc.out = out[:0] }()
 	for _, doc := range pool {
 		j := d.order[doc]
 		c := d.score(i, j, false)
@@ -482,12 +484,17 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	if len(out) > d.cfg.Top {
 		out = out[:d.cfg.Top]
 	}
+	if len(out) == 0 {
+		return nil
+	}
+	// A slice of its own: out is reused for the next report.
+	kept := make([]Candidate, len(out))
 	for k := range out {
 		j := d.byID[out[k].ID]
-		out[k] = d.score(i, j, true)
-		out[k].Why.Terms = d.sharedTerms(i, j)
+		kept[k] = d.score(i, j, true)
+		kept[k].Why.Terms = d.sharedTerms(i, j)
 	}
-	return slices.Clip(out)
+	return kept
 }
 
 // bestN returns the n documents with the highest acc, best first (ties:
