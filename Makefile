@@ -3,6 +3,8 @@
 #   make run     build the bundled archive in content/ and serve it on 127.0.0.1:1313
 #   make test    run every test (installs Debian's chromium for the browser tests if missing)
 #   make bench   build a 10,000-report synthetic archive beside the floor program
+#   make bench-search  time the search index (cold, beside Pagefind from npm, and
+#                after one change) and /api/search under 16 clients, on the same archive
 #
 # Only Go is needed; the targets install anything else they use.
 
@@ -12,10 +14,11 @@ PORT     ?= 1313
 SHARED   ?= ../shared
 BENCH_N  ?= 10000
 BENCH_RUNS ?= 3
+BENCH_SEARCH_RUNS ?= 3
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short bench pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short bench bench-search pgo lint fmt clean browser-deps
 
 all: build
 
@@ -47,6 +50,12 @@ browser-deps:
 
 bench: build
 	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
+
+# bench-search needs npm for Pagefind, which it installs into a temporary
+# folder. The index step it times is built with the same PGO profile as
+# bin/incidents. About ten minutes.
+bench-search: build
+	$(GO) run -pgo=cmd/incidents/default.pgo ./.ci/benchsearch -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_SEARCH_RUNS) -incidents $(BIN)
 
 # pgo refreshes cmd/incidents/default.pgo, the CPU profile that go build
 # uses for profile-guided optimisation (about 5% less CPU per build), from
