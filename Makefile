@@ -3,6 +3,8 @@
 #   make run     build the bundled archive in content/ and serve it on 127.0.0.1:1313
 #   make test    run every test (installs Debian's chromium for the browser tests if missing)
 #   make bench   build a 10,000-report synthetic archive beside the floor program
+#   make bench-repeats  repeat detection's recall@3, precision, time and memory on
+#                2,000- and 10,000-report archives of two seeds
 #   make bench-search  time the search index (cold, beside Pagefind from npm, and
 #                after one change) and /api/search under 16 clients, on the same archive
 #
@@ -18,7 +20,7 @@ BENCH_SEARCH_RUNS ?= 3
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short bench bench-search pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short bench bench-search bench-repeats pgo lint fmt clean browser-deps
 
 all: build
 
@@ -50,6 +52,9 @@ browser-deps:
 
 bench: build
 	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
+
+bench-repeats:
+	$(GO) run ./.ci/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2
 
 # bench-search needs npm for Pagefind, which it installs into a temporary
 # folder. The index step it times is built with the same PGO profile as
