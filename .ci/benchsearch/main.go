@@ -379,8 +379,8 @@ func run(o options) error {
 	if staticErr != nil {
 		fmt.Printf("Static search index: none (%v)\n", staticErr)
 	} else {
-		fmt.Printf("Static search index public/search/: %d files, %.2f MB raw, %.2f MB gzip (each file on its own)\n",
-			staticFiles, float64(staticRaw)/(1<<20), float64(staticGz)/(1<<20))
+		fmt.Printf("Static search index public/search/: %d files, %.2f MB raw, %.2f MB gzip (each file on its own; MB = 10^6 bytes)\n",
+			staticFiles, float64(staticRaw)/1e6, float64(staticGz)/1e6)
 	}
 	fmt.Printf("\nbenchsearch took %s\n", time.Since(began).Round(time.Second))
 	return nil
