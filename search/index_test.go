@@ -80,6 +80,9 @@ func TestSearch(t *testing.T) {
 		{"a bare number is a word", Request{Query: "40"}, "2024-03-01 parsoid"},
 		{"paging", Request{Sort: SortNewest, Size: 1, Page: 2}, "2023-06-10 ores"},
 		{"no hits", Request{Query: "kubernetes"}, ""},
+		{"a hyphenated name is one thing", Request{Query: "mediawiki-api"}, "2022-01-05 api"},
+		{"a name in the text is a phrase", Request{Query: "parser-cache"}, "2024-03-01 parsoid"},
+		{"not two words anywhere", Request{Query: "cache-parser"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

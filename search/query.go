@@ -178,7 +178,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 	case SortOldest:
 		req.SortBy([]string{"start", "id"})
 	default:
-		req.SortBy([]string{"-_score", "-start", "id"})
+		// By score alone: tie-breakers on other fields would make bleve
+		// read their doc values for every hit, which cost more than the
+		// search itself.
 	}
 	for _, f := range facetFields {
 		req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, facetSize))
@@ -350,7 +352,23 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		f.SetField(field)
 		return q, nil
 	}
-	alts := make([]query.Query, 0, len(textFields))
+	alts := make([]query.Query, 0, len(textFields)+2)
+	if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) {
+		// A name such as svc-0947 or ml-serve is one thing, not two words
+		// that may appear anywhere: match it as a phrase in the text, and
+		// exactly as a service or cause.
+		for _, field := range []string{"services", "causes"} {
+			t := query.NewTermQuery(m.Match)
+			t.SetField(field)
+			t.SetBoost(3)
+			alts = append(alts, t)
+		}
+		phrase := query.NewMatchPhraseQuery(m.Match)
+		if m.BoostVal != nil {
+			phrase.SetBoost(m.Boost())
+		}
+		q = phrase
+	}
 	for _, tf := range textFields {
 		alt := copyQuery(q)
 		alt.(query.FieldableQuery).SetField(tf.Name)
@@ -360,6 +378,13 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		alts = append(alts, alt)
 	}
 	return query.NewDisjunctionQuery(alts), nil
+}
+
+// isCompound reports whether a word as typed joins several words with
+// hyphens, dots, slashes or underscores, as names of services do.
+func isCompound(w string) bool {
+	return !strings.ContainsAny(w, " \t") && strings.ContainsAny(w, "-./_") &&
+		strings.Trim(w, "-./_") == w
 }
 
 func rewriteAll(qs []query.Query, words *[]string) error {

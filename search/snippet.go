@@ -52,6 +52,10 @@ func (p Passage) Text(open, close string) string {
 	return b.String()
 }
 
+// maxAnalysed is how much of one field a snippet is looked for in: the
+// opening of a long body, not all of it.
+const maxAnalysed = 16 << 10
+
 // passageWidth is about how many characters a passage shows.
 const passageWidth = 180
 
@@ -88,9 +92,19 @@ func (h *highlighter) passages(texts []string, n int) []Passage {
 		score int
 	}
 	var found []scored
-	for _, text := range texts {
+	for k, text := range texts {
 		if text == "" || len(h.terms) == 0 {
 			continue
+		}
+		if k > 0 && len(found) >= n {
+			break // the earlier, shorter fields gave enough; the body is the costly one
+		}
+		if len(text) > maxAnalysed {
+			end := maxAnalysed
+			for end > 0 && !utf8.RuneStart(text[end]) {
+				end--
+			}
+			text = text[:end]
 		}
 		tokens := h.analyzer.Analyze([]byte(text))
 		var hits []*analysis.Token
