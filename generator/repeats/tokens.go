@@ -90,7 +90,7 @@ func isNumber(w string) bool {
 }
 
 // stopWords are English words too common to tell reports apart, and the
-// words every incident report uses.
+// words every incident report uses, its section headings among them.
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at be
@@ -99,7 +99,9 @@ var stopWords = func() map[string]bool {
 		just me more most my no nor not now of off on once only or other our out over own same she should
 		so some such than that the their them then there these they this those through to too under until
 		up very was we were what when where which while who whom why will with would you your
-		incident incidents report utc am pm`) {
+		incident incidents report utc am pm
+		summary timeline detection conclusion conclusions actionable actionables action items
+		went well poorly lucky scorecard`) {
 		m[w] = true
 	}
 	return m
