@@ -68,8 +68,8 @@ bench-search: build
 pgo: build
 	rm -rf .cache/pgo && mkdir -p .cache/pgo
 	python3 $(SHARED)/bench/gencorpus.py $(BENCH_N) .cache/pgo/corpus >/dev/null
-	./$(BIN) build -s .cache/pgo/corpus -d .cache/pgo/public >/dev/null
-	./$(BIN) build -s .cache/pgo/corpus -d .cache/pgo/public --cpuprofile cmd/incidents/default.pgo >/dev/null
+	./$(BIN) build -s .cache/pgo/corpus -d .cache/pgo/public --cache-dir .cache/pgo/cache >/dev/null
+	./$(BIN) build -s .cache/pgo/corpus -d .cache/pgo/public --cache-dir .cache/pgo/cache --cpuprofile cmd/incidents/default.pgo >/dev/null
 	rm -rf .cache/pgo
 	$(MAKE) build
 
