@@ -33,9 +33,8 @@ func repeatsCommand() *command {
 		summary: "is this report a repeat? the earlier reports most like it, with reasons",
 		usage: `Usage: incidents repeats [flags] FILE|ID
 
-Answers the scorecard question "is this incident sufficiently different
-from earlier incidents so as not to be a repeat occurrence?" with
-evidence. Give a report file, typically a draft that is not in the
+Helps answer the scorecard's repeat question (has this failure happened
+before?) with evidence rather than memory. Give a report file, typically a draft that is not in the
 archive yet, or the id of a report in it. Prints the earlier reports most
 likely to be the same failure happening again, best first, each with its
 score and why: shared services (the same one failing counts most), causes,

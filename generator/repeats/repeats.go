@@ -1,9 +1,9 @@
 // Package repeats finds, for each incident report, the earlier reports most
 // likely to be the same failure happening again, and says why.
 //
-// It answers the scorecard question "is this incident sufficiently
-// different from earlier incidents so as not to be a repeat occurrence?"
-// with evidence. Signals, combined into a score in [0, 1]:
+// It gives evidence for the scorecard's repeat question, whether this
+// failure has happened before, where people would otherwise answer from
+// memory. Signals, combined into a score in [0, 1]:
 //
 //   - text: cosine similarity of TF-IDF vectors over each report's most
 //     distinctive words (title, impact and body), found through an
