@@ -50,7 +50,7 @@ func (o *APIOptions) defaults() {
 
 // API serves GET /api/search over an index: see Request for the
 // parameters (q, service, cause, site, year, since, until, sort, page,
-// size) and Response for the answer. Errors are JSON {"error": message}
+// size, and facets=0 to skip the facet counts) and Response for the answer. Errors are JSON {"error": message}
 // with status 400 for a request to change, 405 for a method other than
 // GET or HEAD, 503 (with Retry-After) when too busy or too slow, and 500
 // for anything else, a panic included.
@@ -161,6 +161,13 @@ func ParseRequest(v url.Values) (Request, error) {
 		Causes:   v["cause"],
 		Sites:    v["site"],
 		Sort:     v.Get("sort"),
+	}
+	switch v.Get("facets") {
+	case "", "1", "true":
+	case "0", "false":
+		r.NoFacets = true
+	default:
+		return r, queryErrorf("facets must be 1 or 0, not %q", v.Get("facets"))
 	}
 	number := func(name string, dst *int) error {
 		s := v.Get(name)

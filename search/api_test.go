@@ -57,6 +57,12 @@ func TestAPI(t *testing.T) {
 				t.Errorf("body = %v", body)
 			}
 		}},
+		{"a later page without facets", "/api/search?q=retry&page=2&size=1&facets=0", 200, func(t *testing.T, body map[string]any) {
+			if body["total"] != 2.0 || len(body["hits"].([]any)) != 1 || len(body["facets"].(map[string]any)) != 0 {
+				t.Errorf("body = %v", body)
+			}
+		}},
+		{"facets neither 0 nor 1", "/api/search?q=retry&facets=maybe", 400, nil},
 		{"malformed query", "/api/search?q=%22unclosed", 400, nil},
 		{"unknown field", "/api/search?q=colour:red", 400, nil},
 		{"size over the cap", "/api/search?size=1000", 400, nil},

@@ -52,6 +52,9 @@ type Request struct {
 	Sort     string    `json:"sort,omitempty"` // relevance (default), newest or oldest
 	Page     int       `json:"page,omitempty"` // from 1
 	Size     int       `json:"size,omitempty"`
+	// NoFacets skips counting the facets, the costliest part of a search,
+	// for callers that already have them, such as a page of more results.
+	NoFacets bool `json:"no_facets,omitempty"`
 }
 
 // Sort orders.
@@ -182,8 +185,10 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 		// read their doc values for every hit, which cost more than the
 		// search itself.
 	}
-	for _, f := range facetFields {
-		req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, facetSize))
+	if !r.NoFacets {
+		for _, f := range facetFields {
+			req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, facetSize))
+		}
 	}
 	started := time.Now()
 	res, err := x.idx.SearchInContext(ctx, req)
@@ -204,6 +209,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 		out.Hits = append(out.Hits, x.hit(h, marker))
 	}
 	for _, f := range facetFields {
+		if r.NoFacets {
+			break
+		}
 		counts := []FacetCount{}
 		if fr := res.Facets[f.Name]; fr != nil && fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {

@@ -723,6 +723,7 @@
     p.set("sort", state.sort);
     p.set("page", String(page));
     p.set("size", String(pageSize));
+    if (page > 1) p.set("facets", "0"); // the first page brought them
     const res = await fetch(api + "?" + p.toString(), { headers: { Accept: "application/json" } });
     let body;
     try { body = await res.json(); } catch { body = {}; }
