@@ -15,8 +15,10 @@ import (
 // returns the same node tree yaml.v3 would, tags and positions included;
 // TestSimpleYAMLAgreesWithYAMLv3 and FuzzSimpleYAML hold it to that.
 //
-// Anything outside that shape (comments, anchors, aliases, tags, block
-// scalars, multi-line values, flow mappings, escapes, tabs, several
+// Block scalars (| and >, with - or default chomping) are read when their
+// lines share one indentation without blank lines. Anything outside that
+// shape (comments, anchors, aliases, tags, other block scalars,
+// multi-line plain values, flow mappings, escapes, tabs, several
 // documents) makes it give up with ok false, and the caller parses the
 // text with a full YAML parser instead. It never reports errors: those come from the full
 // parser, with its messages and positions.
@@ -25,15 +27,21 @@ func parseSimpleYAML(raw []byte) (root *yaml.Node, ok bool) {
 		return nil, false
 	}
 	p := simpleParser{}
-	for i, text := range strings.Split(string(raw), "\n") {
+	pieces := strings.Split(string(raw), "\n")
+	p.unterminated = len(pieces) // the last line has no line break
+	for i, text := range pieces {
 		content := strings.TrimLeft(text, " ")
 		if strings.TrimRight(content, " ") == "" {
+			if text != "" {
+				p.spaceLines = true
+			}
 			continue
 		}
 		if strings.HasPrefix(text, "---") || strings.HasPrefix(text, "...") {
 			return nil, false
 		}
-		p.lines = append(p.lines, simpleLine{number: i + 1, indent: len(text) - len(content), text: strings.TrimRight(content, " ")})
+		trimmed := strings.TrimRight(content, " ")
+		p.lines = append(p.lines, simpleLine{number: i + 1, indent: len(text) - len(content), text: trimmed, trailing: len(trimmed) < len(content)})
 	}
 	if len(p.lines) == 0 || p.lines[0].indent != 0 {
 		return nil, false
@@ -46,15 +54,22 @@ func parseSimpleYAML(raw []byte) (root *yaml.Node, ok bool) {
 }
 
 type simpleLine struct {
-	number int    // 1-based line number
-	indent int    // leading spaces
-	text   string // the line without its indentation and trailing spaces
+	number   int    // 1-based line number
+	indent   int    // leading spaces
+	text     string // the line without its indentation and trailing spaces
+	trailing bool   // it had trailing spaces
 }
 
 type simpleParser struct {
 	lines []simpleLine
 	next  int // index of the next unread line
 	depth int // nesting of the block being read
+	// unterminated is the number of the text's last line when it does not
+	// end with a line break.
+	unterminated int
+	// spaceLines: some line holds only spaces, which a block scalar may
+	// take as content.
+	spaceLines bool
 }
 
 // maxSimpleDepth is deeper than any front matter needs and than the
@@ -92,6 +107,8 @@ func (p *simpleParser) mapping(indent int) (*yaml.Node, bool) {
 		case rest == "":
 			// "key:" alone is a null, placed just after the colon.
 			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: l.number, Column: indent + len(key) + 2}
+		case rest == "|" || rest == "|-" || rest == ">" || rest == ">-":
+			v, ok = p.blockScalar(rest, indent, l.number, indent+len(l.text)-len(rest)+1)
 		default:
 			v, ok = inlineValue(rest, l.number, indent+len(l.text)-len(rest)+1)
 		}
@@ -104,6 +121,45 @@ func (p *simpleParser) mapping(indent int) (*yaml.Node, bool) {
 		return nil, false // a continuation line or a stray indent
 	}
 	return m, true
+}
+
+// blockScalar reads the lines of a literal (|) or folded (>) block scalar
+// that is a mapping value, with clip or strip (-) chomping, when they are
+// the simple kind: one indentation, no blank or trailing-space lines
+// inside. line and col are those of the indicator.
+func (p *simpleParser) blockScalar(indicator string, parent, line, col int) (*yaml.Node, bool) {
+	if p.spaceLines {
+		return nil, false
+	}
+	var parts []string
+	indent := -1
+	last := line
+	for p.next < len(p.lines) && p.lines[p.next].indent > parent {
+		l := p.lines[p.next]
+		if indent < 0 {
+			indent = l.indent
+		}
+		if l.indent != indent || l.trailing || l.number != last+1 {
+			return nil, false // more indentation, trailing spaces or a blank line: folding rules
+		}
+		parts = append(parts, l.text)
+		last = l.number
+		p.next++
+	}
+	if len(parts) == 0 {
+		return nil, false
+	}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Line: line, Column: col}
+	sep := "\n"
+	n.Style = yaml.LiteralStyle
+	if indicator[0] == '>' {
+		sep, n.Style = " ", yaml.FoldedStyle
+	}
+	n.Value = strings.Join(parts, sep)
+	if !strings.HasSuffix(indicator, "-") && last != p.unterminated {
+		n.Value += "\n" // clip: the last line break stays, if there is one
+	}
+	return n, true
 }
 
 // startsBlock reports whether the next line starts the block value of a
