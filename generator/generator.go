@@ -112,7 +112,8 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
-	opts.Repeats = repeats.Detect(repeats.FromIncidents(arc.Incidents), RepeatConfig(arc))
+	opts.RepeatConfig = RepeatConfig(arc)
+	opts.Repeats = repeats.Detect(repeats.FromIncidents(arc.Incidents), opts.RepeatConfig)
 	// Detection leaves garbage behind, and rendering is about to need the
 	// most memory of the build: hand the garbage back first, which keeps
 	// the peak of 10,000 reports around 400 MB instead of near 500 MB.

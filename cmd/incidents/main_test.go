@@ -82,32 +82,41 @@ func TestRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(stdout.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(stderr.String(), s) {
-					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
-				}
-			}
+			stdout, stderr := checkRun(t, tt.args, tt.code, tt.stdout, tt.stderr)
 			for _, s := range tt.notStdout {
-				if strings.Contains(stdout.String(), s) {
-					t.Errorf("stdout has %q:\n%s", s, stdout.String())
+				if strings.Contains(stdout, s) {
+					t.Errorf("stdout has %q:\n%s", s, stdout)
 				}
 			}
-			if tt.noStderr && stderr.Len() > 0 {
-				t.Errorf("unexpected stderr:\n%s", stderr.String())
+			if tt.noStderr && stderr != "" {
+				t.Errorf("unexpected stderr:\n%s", stderr)
 			}
 		})
 	}
 	if _, err := os.Stat(filepath.Join(bad, "public")); !os.IsNotExist(err) {
 		t.Errorf("a failed build created public/: %v", err)
 	}
+}
+
+// checkRun runs the command line args and checks its exit code and that
+// its output holds each of the wanted pieces. It returns the output.
+func checkRun(t *testing.T, args []string, wantCode int, wantStdout, wantStderr []string) (stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	stdout, stderr = out.String(), errOut.String()
+	if code != wantCode {
+		t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, wantCode, stdout, stderr)
+	}
+	for _, s := range wantStdout {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout)
+		}
+	}
+	for _, s := range wantStderr {
+		if !strings.Contains(stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, stderr)
+		}
+	}
+	return stdout, stderr
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -39,23 +37,9 @@ func TestRepeatsCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(stdout.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, stdout.String())
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(stderr.String(), s) {
-					t.Errorf("stderr lacks %q:\n%s", s, stderr.String())
-				}
-			}
-			if strings.Contains(tt.name, "json") && !json.Valid(stdout.Bytes()) {
-				t.Errorf("not JSON: %s", stdout.String())
+			stdout, _ := checkRun(t, tt.args, tt.code, tt.stdout, tt.stderr)
+			if strings.Contains(tt.name, "json") && !json.Valid([]byte(stdout)) {
+				t.Errorf("not JSON: %s", stdout)
 			}
 		})
 	}

@@ -126,6 +126,14 @@ func TestSearchPageInBrowser(t *testing.T) {
 	if v := eval[string](t, tab, `document.querySelector("#q").value`); v != "heap" {
 		t.Errorf("the query box holds %q, want the URL's query \"heap\"", v)
 	}
+	searchJourney(t, tab, site)
+}
+
+// searchJourney is what a person does on the search page, opened at
+// ?q=heap, in either mode: read the results, type a query whose words are
+// stemmed, then filter by a year.
+func searchJourney(t *testing.T, tab context.Context, site string) {
+	t.Helper()
 	waitResults(t, tab, []string{newerTitle})
 	if marks := eval[[]string](t, tab, `[...document.querySelectorAll("#search-results mark")].map(m => m.textContent)`); !slices.Contains(marks, "heap") {
 		t.Errorf("highlighted words = %q, want \"heap\" among them", marks)
@@ -194,21 +202,7 @@ func TestServedSearchPageInBrowser(t *testing.T) {
 	if mode := eval[string](t, tab, `document.querySelector("#search-mode").textContent`); !strings.Contains(mode, "live index on the server") {
 		t.Errorf("mode line = %q, want it to say the server is searched", mode)
 	}
-	waitResults(t, tab, []string{newerTitle})
-	if marks := eval[[]string](t, tab, `[...document.querySelectorAll("#search-results mark")].map(m => m.textContent)`); !slices.Contains(marks, "heap") {
-		t.Errorf("highlighted words = %q, want \"heap\" among them", marks)
-	}
-	typeQuery(t, tab, "emptying edges")
-	waitResults(t, tab, []string{olderTitle})
-	waitEval(t, tab, `location.search === "?q=emptying+edges"`, "the URL holds the typed query")
-	typeQuery(t, tab, "heap traffic purge")
-	waitResults(t, tab, []string{newerTitle, olderTitle})
-	waitEval(t, tab, `document.querySelector("#search-facets input[value='2021']") !== null`, "a year filter for 2021")
-	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#search-facets input[value='2021']`))); err != nil {
-		t.Fatalf("clicking the 2021 filter: %v", err)
-	}
-	waitResults(t, tab, []string{olderTitle})
-	waitEval(t, tab, `location.search === "?q=heap+traffic+purge&year=2021"`, "the URL holds the query and the year")
+	searchJourney(t, tab, site)
 }
 
 // serveSiteWithAPI builds the archive as serve does, with its bleve

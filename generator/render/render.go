@@ -53,6 +53,9 @@ type Options struct {
 	// first), in the order of the archive's Incidents; nil when detection
 	// did not run.
 	Repeats [][]repeats.Candidate
+	// RepeatConfig is the configuration detection ran with, for the
+	// thresholds /repeats/ states; zero means repeats.DefaultConfig.
+	RepeatConfig repeats.Config
 	// Progress, when set, is told how far each stage ("rendering" the
 	// Markdown, "writing" the pages) has got.
 	Progress func(stage string, done, total int)
@@ -108,6 +111,9 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 	u, err := url.Parse(opts.BaseURL)
 	if err != nil {
 		return Stats{}, fmt.Errorf("base URL: %w", err)
+	}
+	if opts.RepeatConfig.Likely == 0 {
+		opts.RepeatConfig = repeats.DefaultConfig()
 	}
 	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL}
 	if s.root == "" {

@@ -116,17 +116,11 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 		}
 		b.raw("<h3>" + heading + "</h3>\n<ul class=\"repeat-list " + class + "\">\n")
 		for _, l := range lines {
-			b.raw(`<li><time datetime="`)
-			b.text(formatISO(l.In.Start))
-			b.raw(`">`)
-			b.text(formatDate(l.In.Start))
-			b.raw(`</time> <a href="`)
-			b.text(l.URL)
-			b.raw(`">`)
-			b.text(l.In.Title)
+			b.raw("<li>")
+			datedLink(&b, l.In, l.URL)
 			// Candidate.Explain's arithmetic is left to `incidents repeats`:
 			// as a tooltip it weighed a kilobyte on every page.
-			b.raw(`</a> <span class="score">score `)
+			b.raw(` <span class="score">score `)
 			b.text(l.Score)
 			b.raw(`</span>`)
 			if l.Reasons != "" {
@@ -156,15 +150,8 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 				b.raw(`</time> <strong>this report</strong></li>` + "\n")
 				continue
 			}
-			b.raw(`<li><time datetime="`)
-			b.text(formatISO(c.Start))
-			b.raw(`">`)
-			b.text(formatDate(c.Start))
-			b.raw(`</time> <a href="`)
-			b.text(s.incidentURL(c))
-			b.raw(`">`)
-			b.text(c.Title)
-			b.raw("</a>")
+			b.raw("<li>")
+			datedLink(&b, c, s.incidentURL(c))
 			if e, ok := earlier[c]; ok {
 				s.itemStates(&b, e)
 			}
@@ -371,15 +358,7 @@ func (s *site) repeatsJob() job {
 
 // thresholds are repeat detection's, as generator.RepeatConfig sets them.
 func (s *site) thresholds() (likely, similar float64) {
-	cfg := repeats.DefaultConfig()
-	likely, similar = cfg.Likely, cfg.Similar
-	if t := s.arc.Site.Repeats; t.Likely > 0 {
-		likely = t.Likely
-	}
-	if t := s.arc.Site.Repeats; t.Similar > 0 {
-		similar = t.Similar
-	}
-	return likely, min(similar, likely)
+	return s.opts.RepeatConfig.Likely, s.opts.RepeatConfig.Similar
 }
 
 func withRepeats(rates []analysis.Rate) []analysis.Rate {
@@ -412,15 +391,8 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 		b.text(formatDate(last.Start))
 		b.raw("</time></h3>\n<ol class=\"chain\">\n")
 		for _, in := range c.Incidents {
-			b.raw(`<li><time datetime="`)
-			b.text(formatISO(in.Start))
-			b.raw(`">`)
-			b.text(formatDate(in.Start))
-			b.raw(`</time> <a href="`)
-			b.text(s.incidentURL(in))
-			b.raw(`">`)
-			b.text(in.Title)
-			b.raw("</a>")
+			b.raw("<li>")
+			datedLink(&b, in, s.incidentURL(in))
 			if len(in.Services) > 0 {
 				b.raw(" · ")
 				b.raw(string(s.joinTermLinks("services", in.Services)))
@@ -456,4 +428,18 @@ func (s *site) rateRows(kind string, rates []analysis.Rate) template.HTML {
 		b.raw("</td>\n</tr>\n")
 	}
 	return b.html()
+}
+
+// datedLink writes a report's start date and its title linked to url, as
+// every list of reports on the repeat blocks and /repeats/ shows them.
+func datedLink(b *htmlBuilder, in *incident.Incident, url string) {
+	b.raw(`<time datetime="`)
+	b.text(formatISO(in.Start))
+	b.raw(`">`)
+	b.text(formatDate(in.Start))
+	b.raw(`</time> <a href="`)
+	b.text(url)
+	b.raw(`">`)
+	b.text(in.Title)
+	b.raw("</a>")
 }
