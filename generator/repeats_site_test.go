@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -101,14 +100,7 @@ func TestSiteShowsRepeats(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkLinks(t, out, "/", 10, 50)
-	read := func(p string) string {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	read := func(p string) string { return readPage(t, out, p) }
 	tests := []struct {
 		page     string
 		contains []string

@@ -390,14 +390,7 @@ func TestSiteEscapesEverything(t *testing.T) {
 
 func TestSiteContent(t *testing.T) {
 	out, _ := buildTestSite(t)
-	read := func(p string) string {
-		t.Helper()
-		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	read := func(p string) string { return readPage(t, out, p) }
 	tests := []struct {
 		page     string
 		contains []string
@@ -635,4 +628,14 @@ func TestRebuildWhenTheShapeChanges(t *testing.T) {
 			t.Errorf("%s = %q, %v; want %q", file, b, err, want)
 		}
 	}
+}
+
+// readPage reads the file at the slash-separated path p of a built site.
+func readPage(t *testing.T, out, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
