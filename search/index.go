@@ -11,12 +11,35 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Index is an open bleve index of the archive.
+// Index is an open bleve index of the archive, for searching: one
+// snapshot of it, which does not change while the Index is open, and a
+// table of its documents' facet values and dates (see collect).
 type Index struct {
-	idx  bleve.Index
-	path string
+	idx    bleve.Index
+	path   string
+	reader index.IndexReader
+	table  *facetTable
+}
+
+// newIndex takes idx's current snapshot for searching.
+func newIndex(idx bleve.Index, path string) (*Index, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	t, err := buildTable(r)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return &Index{idx: idx, path: path, reader: r, table: t}, nil
 }
 
 // Keys of the values the index keeps beside its documents.
@@ -267,7 +290,12 @@ func Open(dir string) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("the search index in %s was written by another version of incidents: run incidents build to rebuild it", dir)
 	}
-	return &Index{idx: idx, path: dir}, nil
+	x, err := newIndex(idx, dir)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("search index in %s: %w (run incidents build to rebuild it)", dir, err)
+	}
+	return x, nil
 }
 
 func openIndex(dir string, readOnly bool) (bleve.Index, error) {
@@ -279,7 +307,9 @@ func openIndex(dir string, readOnly bool) (bleve.Index, error) {
 }
 
 // Close releases the index.
-func (x *Index) Close() error { return x.idx.Close() }
+func (x *Index) Close() error {
+	return errors.Join(x.reader.Close(), x.idx.Close())
+}
 
 // DocCount is the number of reports in the index.
 func (x *Index) DocCount() (uint64, error) { return x.idx.DocCount() }
@@ -300,5 +330,5 @@ func newMemIndex(docs []Document) (*Index, error) {
 	if err := idx.Batch(b); err != nil {
 		return nil, err
 	}
-	return &Index{idx: idx}, nil
+	return newIndex(idx, "")
 }

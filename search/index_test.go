@@ -149,18 +149,28 @@ func TestFacetsAndSnippets(t *testing.T) {
 }
 
 func TestSnippetEscapesAndCuts(t *testing.T) {
-	h := newHighlighter([]string{"overload"})
 	long := strings.Repeat("word ", 60) + "an <b>overload</b> happened " + strings.Repeat("more ", 60)
-	ps := h.passages([]string{long}, 3)
-	if len(ps) != 1 {
-		t.Fatalf("passages = %v", ps)
+	x := memIndex(t, []Document{{ID: "long", Title: "A long one", URL: "incidents/long/", Start: date("2024-01-01"), Year: 2024, Body: long}})
+	res, err := x.Search(context.Background(), Request{Query: "overloads"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v, %v", res, err)
 	}
-	got := ps[0].HTML()
+	got := res.Hits[0].Snippet
 	if !strings.HasPrefix(got, "… ") || !strings.HasSuffix(got, " …") || !strings.Contains(got, "&lt;b&gt;<mark>overload</mark>&lt;/b&gt;") {
 		t.Errorf("passage = %q", got)
 	}
 	if len(got) > 2*passageWidth {
 		t.Errorf("passage of %d bytes", len(got))
+	}
+}
+
+func TestPassagesIgnoreSpansOutsideTheText(t *testing.T) {
+	text := "short text"
+	for _, spans := range [][]span{{{5, 99}}, {{-1, 3}}, {{4, 4}}} {
+		ps := passages([]string{text}, [][]span{spans}, 3)
+		if len(ps) != 1 || ps[0].HTML() != "short text" {
+			t.Errorf("%v: passages = %v", spans, ps)
+		}
 	}
 }
 

@@ -9,10 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Limits that keep any one query's work bounded.
@@ -173,56 +172,40 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(q, r.Size, (r.Page-1)*r.Size, false)
-	req.Fields = []string{"id", "title", "start", "services", "url", "summary", "impact", "body"}
-	switch r.Sort {
-	case SortNewest:
-		req.SortBy([]string{"-start", "id"})
-	case SortOldest:
-		req.SortBy([]string{"start", "id"})
-	default:
-		// By score alone: tie-breakers on other fields would make bleve
-		// read their doc values for every hit, which cost more than the
-		// search itself.
-	}
-	if !r.NoFacets {
-		for _, f := range facetFields {
-			req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, facetSize))
-		}
-	}
 	started := time.Now()
-	res, err := x.idx.SearchInContext(ctx, req)
+	found, err := x.collect(ctx, q, r)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	spans, err := x.locate(ctx, words, found.top)
 	if err != nil {
 		return nil, searchError(err)
 	}
 	out := &Response{
 		Query:  r.Query,
-		Total:  res.Total,
-		TookMS: float64(time.Since(started).Microseconds()) / 1000,
+		Total:  found.total,
 		Page:   r.Page,
 		Size:   r.Size,
-		Hits:   make([]Hit, 0, len(res.Hits)),
+		Hits:   make([]Hit, 0, len(found.top)),
 		Facets: map[string][]FacetCount{},
 	}
-	marker := newHighlighter(words)
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, x.hit(h, marker))
-	}
-	for _, f := range facetFields {
-		if r.NoFacets {
-			break
+	for _, h := range found.top {
+		hit, err := x.hit(h, spans[h.doc])
+		if err != nil {
+			return nil, err
 		}
-		counts := []FacetCount{}
-		if fr := res.Facets[f.Name]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, FacetCount{Term: t.Term, Count: t.Count})
+		out.Hits = append(out.Hits, hit)
+	}
+	if found.facets != nil {
+		for i, f := range facetFields {
+			counts := found.facets.top(i, facetSize)
+			if f.Name == "years" {
+				slices.SortFunc(counts, func(a, b FacetCount) int { return strings.Compare(b.Term, a.Term) })
 			}
+			out.Facets[f.Name] = counts
 		}
-		if f.Name == "years" {
-			slices.SortFunc(counts, func(a, b FacetCount) int { return strings.Compare(b.Term, a.Term) })
-		}
-		out.Facets[f.Name] = counts
 	}
+	out.TookMS = float64(time.Since(started).Microseconds()) / 1000
 	return out, nil
 }
 
@@ -238,33 +221,43 @@ func searchError(err error) error {
 	return err
 }
 
-func (x *Index) hit(h *search.DocumentMatch, marker *highlighter) Hit {
-	hit := Hit{ID: h.ID, Score: h.Score, Services: []string{}, Fragments: []string{}}
-	str := func(name string) string { s, _ := h.Fields[name].(string); return s }
-	hit.Title = str("title")
-	hit.URL = "/" + str("url")
-	if t, err := time.Parse(time.RFC3339Nano, str("start")); err == nil {
-		hit.Start = t
+// hit loads what a result line shows of one hit from its stored fields,
+// with snippets around the matches found by locate.
+func (x *Index) hit(h ranked, matches [][]span) (Hit, error) {
+	row := &x.table.rows[h.doc]
+	hit := Hit{ID: row.id, Score: h.score, Start: time.Unix(0, row.start).UTC(), Services: []string{}, Fragments: []string{}}
+	doc, err := x.reader.Document(row.id)
+	if err != nil {
+		return hit, fmt.Errorf("search index: reading %s: %w", row.id, err)
 	}
-	switch v := h.Fields["services"].(type) {
-	case string:
-		hit.Services = []string{v}
-	case []interface{}:
-		for _, s := range v {
-			if s, ok := s.(string); ok {
-				hit.Services = append(hit.Services, s)
+	texts := make([]string, len(snippetFields))
+	if doc != nil {
+		doc.VisitFields(func(f index.Field) {
+			switch name := f.Name(); name {
+			case "title":
+				hit.Title = string(f.Value())
+			case "url":
+				hit.URL = "/" + string(f.Value())
+			case "services":
+				hit.Services = append(hit.Services, string(f.Value()))
+			default:
+				for k, sf := range snippetFields {
+					if name == sf {
+						texts[k] = string(f.Value())
+					}
+				}
 			}
-		}
+		})
 	}
-	passages := marker.passages([]string{str("summary"), str("impact"), str("body")}, 3)
-	for _, p := range passages {
+	ps := passages(texts, matches, 3)
+	for _, p := range ps {
 		hit.Fragments = append(hit.Fragments, p.HTML())
 	}
-	if len(passages) > 0 {
+	if len(ps) > 0 {
 		hit.Snippet = hit.Fragments[0]
-		hit.Passage = passages[0]
+		hit.Passage = ps[0]
 	}
-	return hit
+	return hit, nil
 }
 
 // buildQuery turns a request into a bleve query and the words to mark in

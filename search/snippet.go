@@ -5,15 +5,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/registry"
 )
 
-// Snippets are cut from the stored text here rather than by bleve's
-// highlighter, which needs term vectors stored for every word of every
-// report: that made the index half again slower to build. The stored text
-// is analysed again with the same English analyzer, for the few hits shown.
+// Snippets are cut from the stored text, not by bleve's highlighter,
+// around the places the index itself records for the matching words: the
+// text fields keep term vectors for phrase queries, so a second, small
+// query over just the hits shown (see Index.locate) gives their byte
+// offsets without analysing any text again.
 
 // Span is a piece of a passage; Match marks a word the query matched.
 type Span struct {
@@ -52,79 +50,43 @@ func (p Passage) Text(open, close string) string {
 	return b.String()
 }
 
-// maxAnalysed is how much of one field a snippet is looked for in: the
-// opening of a long body, not all of it.
-const maxAnalysed = 16 << 10
-
 // passageWidth is about how many characters a passage shows.
 const passageWidth = 180
 
-type highlighter struct {
-	analyzer analysis.Analyzer
-	terms    map[string]bool // analysed query words
-}
-
-// englishAnalyzer is bleve's "en" analyzer, as the text fields use it.
-func englishAnalyzer() analysis.Analyzer {
-	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-	if err != nil {
-		panic("bleve's English analyzer is missing: " + err.Error()) // linked in by the import above
-	}
-	return a
-}
-
-func newHighlighter(words []string) *highlighter {
-	h := &highlighter{analyzer: englishAnalyzer(), terms: map[string]bool{}}
-	for _, w := range words {
-		for _, t := range h.analyzer.Analyze([]byte(w)) {
-			h.terms[string(t.Term)] = true
-		}
-	}
-	return h
-}
+// span is where a matching word is in a text: byte offsets, end excluded.
+type span struct{ start, end int }
 
 // passages returns up to n passages from texts, best first: those with
-// the most matches. Without any match it returns the opening of the first
+// the most matches, where matches[k] lists the matching words of texts[k]
+// in order. Without any match it returns the opening of the first
 // non-empty text.
-func (h *highlighter) passages(texts []string, n int) []Passage {
+func passages(texts []string, matches [][]span, n int) []Passage {
 	type scored struct {
 		p     Passage
 		score int
 	}
 	var found []scored
 	for k, text := range texts {
-		if text == "" || len(h.terms) == 0 {
+		if k >= len(matches) || text == "" {
 			continue
 		}
-		if k > 0 && len(found) >= n {
-			break // the earlier, shorter fields gave enough; the body is the costly one
-		}
-		if len(text) > maxAnalysed {
-			end := maxAnalysed
-			for end > 0 && !utf8.RuneStart(text[end]) {
-				end--
-			}
-			text = text[:end]
-		}
-		tokens := h.analyzer.Analyze([]byte(text))
-		var hits []*analysis.Token
-		for _, t := range tokens {
-			if h.terms[string(t.Term)] {
-				hits = append(hits, t)
-			}
-		}
+		hits := matches[k]
 		for i := 0; i < len(hits) && len(found) < 3*n; {
-			start := lineStart(text, hits[i].Start, passageWidth/3)
+			if hits[i].start < 0 || hits[i].end > len(text) || hits[i].start >= hits[i].end {
+				i++ // not in this text: the index and the stored text disagree
+				continue
+			}
+			start := lineStart(text, hits[i].start, passageWidth/3)
 			end := lineEnd(text, start+passageWidth)
 			var p Passage
 			pos := start
 			count := 0
-			for ; i < len(hits) && hits[i].End <= end; i++ {
-				if hits[i].Start < pos {
+			for ; i < len(hits) && hits[i].end <= end; i++ {
+				if hits[i].start < pos {
 					continue
 				}
-				p = append(p, Span{Text: text[pos:hits[i].Start]}, Span{Text: text[hits[i].Start:hits[i].End], Match: true})
-				pos = hits[i].End
+				p = append(p, Span{Text: text[pos:hits[i].start]}, Span{Text: text[hits[i].start:hits[i].end], Match: true})
+				pos = hits[i].end
 				count++
 			}
 			if count == 0 { // a match longer than the passage

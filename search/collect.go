@@ -1,0 +1,208 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"slices"
+	"strings"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ranked is a hit while a search collects them.
+type ranked struct {
+	doc   uint64 // internal document number: the row in the table
+	score float64
+	seen  int // order of arrival, which breaks ties in score as bleve does
+}
+
+// ranking keeps the best k hits seen so far in a heap whose root is the
+// worst of them.
+type ranking struct {
+	k      int
+	better func(a, b *ranked) bool
+	items  []ranked
+}
+
+func (r *ranking) Len() int           { return len(r.items) }
+func (r *ranking) Less(i, j int) bool { return r.better(&r.items[j], &r.items[i]) }
+func (r *ranking) Swap(i, j int)      { r.items[i], r.items[j] = r.items[j], r.items[i] }
+func (r *ranking) Push(x any)         { r.items = append(r.items, x.(ranked)) }
+func (r *ranking) Pop() any {
+	last := r.items[len(r.items)-1]
+	r.items = r.items[:len(r.items)-1]
+	return last
+}
+
+func (r *ranking) offer(h ranked) {
+	switch {
+	case len(r.items) < r.k:
+		heap.Push(r, h)
+	case r.better(&h, &r.items[0]):
+		r.items[0] = h
+		heap.Fix(r, 0)
+	}
+}
+
+// sorted returns the kept hits, best first.
+func (r *ranking) sorted() []ranked {
+	out := slices.Clone(r.items)
+	slices.SortFunc(out, func(a, b ranked) int {
+		switch {
+		case r.better(&a, &b):
+			return -1
+		case r.better(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// order returns how sort ranks two hits: by score, ties in the order
+// bleve found them; or by start, ties by id.
+func (t *facetTable) order(sort string) func(a, b *ranked) bool {
+	switch sort {
+	case SortNewest, SortOldest:
+		newest := sort == SortNewest
+		return func(a, b *ranked) bool {
+			sa, sb := t.rows[a.doc].start, t.rows[b.doc].start
+			if sa != sb {
+				return (sa > sb) == newest
+			}
+			return strings.Compare(t.rows[a.doc].id, t.rows[b.doc].id) < 0
+		}
+	}
+	return func(a, b *ranked) bool {
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return a.seen < b.seen
+	}
+}
+
+// collected is what one pass over a query's matches found.
+type collected struct {
+	total  uint64
+	top    []ranked // the page asked for, best first
+	facets *facetCounter
+}
+
+// checkEvery is how many hits a search handles between looks at its
+// deadline.
+const checkEvery = 512
+
+// collect runs q over the snapshot: it counts every match, counts facets
+// when asked, and keeps the hits of the page asked for.
+func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collected, error) {
+	opts := bsearch.SearcherOptions{}
+	if r.Sort != SortRelevance {
+		opts.Score = "none" // the order does not need it
+	}
+	s, err := q.Searcher(ctx, x.reader, x.idx.Mapping(), opts)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	from := (r.Page - 1) * r.Size
+	rank := &ranking{k: from + r.Size, better: x.table.order(r.Sort)}
+	out := &collected{}
+	if !r.NoFacets {
+		out.facets = newFacetCounter(x.table)
+	}
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       x.reader,
+	}
+	rows := x.table.rows
+	for n := 0; ; n++ {
+		if n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		doc := dm.IndexInternalID.Value()
+		score := dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		if doc >= uint64(len(rows)) || rows[doc].id == "" {
+			continue // not in the table: cannot happen in a snapshot that does not change
+		}
+		out.total++
+		if out.facets != nil {
+			out.facets.add(&rows[doc])
+		}
+		rank.offer(ranked{doc: doc, score: score, seen: n})
+	}
+	if top := rank.sorted(); from < len(top) {
+		out.top = top[from:]
+	}
+	return out, nil
+}
+
+// snippetFields are the stored texts snippets are cut from, in the order
+// they are preferred.
+var snippetFields = [...]string{"summary", "impact", "body"}
+
+// locate finds where words occur in the snippet fields of docs: a query
+// for the words restricted to those documents, with the term vectors the
+// index keeps, so the cost is in the few hits shown, not in the archive.
+func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[uint64][][]span, error) {
+	if len(words) == 0 || len(docs) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = x.table.rows[d.doc].id
+	}
+	alts := make([]query.Query, 0, len(words)*len(snippetFields))
+	for _, w := range words {
+		for _, f := range snippetFields {
+			m := query.NewMatchQuery(w)
+			m.SetField(f)
+			alts = append(alts, m)
+		}
+	}
+	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(alts)})
+	s, err := q.Searcher(ctx, x.reader, x.idx.Mapping(), bsearch.SearcherOptions{Score: "none", IncludeTermVectors: true})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       x.reader,
+	}
+	out := make(map[uint64][][]span, len(docs))
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		found := make([][]span, len(snippetFields))
+		for _, l := range dm.FieldTermLocations {
+			for k, f := range snippetFields {
+				if l.Field == f {
+					found[k] = append(found[k], span{int(l.Location.Start), int(l.Location.End)})
+				}
+			}
+		}
+		for k := range found {
+			slices.SortFunc(found[k], func(a, b span) int { return a.start - b.start })
+			found[k] = slices.Compact(found[k])
+		}
+		out[dm.IndexInternalID.Value()] = found
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	return out, nil
+}
