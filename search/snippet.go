@@ -4,7 +4,6 @@ import (
 	"html"
 	"strings"
 	"unicode/utf8"
-
 )
 
 // Snippets are cut from the stored text, not by bleve's highlighter,

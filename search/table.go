@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/numeric"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // A search runs bleve's searchers but not its collector. bleve's collector
