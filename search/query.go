@@ -296,7 +296,7 @@ func buildQuery(r Request) (query.Query, []string, error) {
 		yes, no := true, false
 		d := query.NewDateRangeInclusiveQuery(r.Since, r.Until, &yes, &no)
 		d.SetField("start")
-		parts = append(parts, d)
+		parts = append(parts, constantScored(d))
 	}
 	switch len(parts) {
 	case 0:
@@ -351,7 +351,7 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			return nil, queryErrorf("there is no field %q; fields are %s", name, strings.Join(fieldList(), ", "))
 		}
 		f.SetField(field)
-		return q, nil
+		return constantScored(q), nil
 	}
 	alts := make([]query.Query, 0, len(textFields)+2)
 	if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) {
@@ -376,7 +376,7 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		if b, ok := alt.(query.BoostableQuery); ok {
 			b.SetBoost(b.Boost() * tf.Boost)
 		}
-		alts = append(alts, alt)
+		alts = append(alts, constantScored(alt))
 	}
 	return query.NewDisjunctionQuery(alts), nil
 }
