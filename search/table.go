@@ -123,25 +123,30 @@ func (c *facetCounter) add(row *tableRow) {
 }
 
 // top returns facet i's n most frequent values, ties in name order, as
-// bleve's term facets order them.
+// bleve's term facets order them. It keeps the best n as it goes rather
+// than sorting every value: a facet can have thousands.
 func (c *facetCounter) top(i, n int) []FacetCount {
-	out := []FacetCount{}
+	terms := c.t.terms[i]
+	before := func(a, b FacetCount) bool {
+		return a.Count > b.Count || (a.Count == b.Count && a.Term < b.Term)
+	}
+	best := make([]FacetCount, 0, n+1)
 	for v, count := range c.counts[i] {
-		if count > 0 {
-			out = append(out, FacetCount{Term: c.t.terms[i][v], Count: int(count)})
+		if count == 0 || (len(best) == n && int(count) < best[n-1].Count) {
+			continue
+		}
+		f := FacetCount{Term: terms[v], Count: int(count)}
+		if len(best) == n && !before(f, best[n-1]) {
+			continue
+		}
+		at := len(best)
+		for at > 0 && before(f, best[at-1]) {
+			at--
+		}
+		best = slices.Insert(best, at, f)
+		if len(best) > n {
+			best = best[:n]
 		}
 	}
-	slices.SortFunc(out, func(a, b FacetCount) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		if a.Term < b.Term {
-			return -1
-		}
-		if a.Term > b.Term {
-			return 1
-		}
-		return 0
-	})
-	return out[:min(n, len(out))]
+	return best
 }
