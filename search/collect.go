@@ -1,7 +1,6 @@
 package search
 
 import (
-	"container/heap"
 	"context"
 	"slices"
 	"strings"
@@ -17,31 +16,44 @@ type ranked struct {
 	seen  int // order of arrival, which breaks ties in score as bleve does
 }
 
-// ranking keeps the best k hits seen so far in a heap whose root is the
-// worst of them.
+// ranking keeps the best k hits seen so far in a binary heap whose root
+// is the worst of them. (container/heap would box every hit offered.)
 type ranking struct {
 	k      int
-	better func(a, b *ranked) bool
+	better func(a, b ranked) bool
 	items  []ranked
 }
 
-func (r *ranking) Len() int           { return len(r.items) }
-func (r *ranking) Less(i, j int) bool { return r.better(&r.items[j], &r.items[i]) }
-func (r *ranking) Swap(i, j int)      { r.items[i], r.items[j] = r.items[j], r.items[i] }
-func (r *ranking) Push(x any)         { r.items = append(r.items, x.(ranked)) }
-func (r *ranking) Pop() any {
-	last := r.items[len(r.items)-1]
-	r.items = r.items[:len(r.items)-1]
-	return last
-}
-
 func (r *ranking) offer(h ranked) {
-	switch {
-	case len(r.items) < r.k:
-		heap.Push(r, h)
-	case r.better(&h, &r.items[0]):
-		r.items[0] = h
-		heap.Fix(r, 0)
+	if len(r.items) < r.k {
+		r.items = append(r.items, h)
+		for i := len(r.items) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !r.better(r.items[parent], r.items[i]) {
+				break
+			}
+			r.items[i], r.items[parent] = r.items[parent], r.items[i]
+			i = parent
+		}
+		return
+	}
+	if !r.better(h, r.items[0]) {
+		return
+	}
+	r.items[0] = h
+	for i := 0; ; {
+		worst, l, rt := i, 2*i+1, 2*i+2
+		if l < len(r.items) && r.better(r.items[worst], r.items[l]) {
+			worst = l
+		}
+		if rt < len(r.items) && r.better(r.items[worst], r.items[rt]) {
+			worst = rt
+		}
+		if worst == i {
+			return
+		}
+		r.items[i], r.items[worst] = r.items[worst], r.items[i]
+		i = worst
 	}
 }
 
@@ -50,9 +62,9 @@ func (r *ranking) sorted() []ranked {
 	out := slices.Clone(r.items)
 	slices.SortFunc(out, func(a, b ranked) int {
 		switch {
-		case r.better(&a, &b):
+		case r.better(a, b):
 			return -1
-		case r.better(&b, &a):
+		case r.better(b, a):
 			return 1
 		}
 		return 0
@@ -62,11 +74,11 @@ func (r *ranking) sorted() []ranked {
 
 // order returns how sort ranks two hits: by score, ties in the order
 // bleve found them; or by start, ties by id.
-func (t *facetTable) order(sort string) func(a, b *ranked) bool {
+func (t *facetTable) order(sort string) func(a, b ranked) bool {
 	switch sort {
 	case SortNewest, SortOldest:
 		newest := sort == SortNewest
-		return func(a, b *ranked) bool {
+		return func(a, b ranked) bool {
 			sa, sb := t.rows[a.doc].start, t.rows[b.doc].start
 			if sa != sb {
 				return (sa > sb) == newest
@@ -74,7 +86,7 @@ func (t *facetTable) order(sort string) func(a, b *ranked) bool {
 			return strings.Compare(t.rows[a.doc].id, t.rows[b.doc].id) < 0
 		}
 	}
-	return func(a, b *ranked) bool {
+	return func(a, b ranked) bool {
 		if a.score != b.score {
 			return a.score > b.score
 		}

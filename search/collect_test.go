@@ -122,3 +122,28 @@ func bleveSearch(t *testing.T, x *Index, r Request) *bleve.SearchResult {
 	}
 	return res
 }
+
+func TestRankingKeepsTheBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range []int{1, 2, 7, 50} {
+		r := &ranking{k: k, better: func(a, b ranked) bool { return a.score > b.score || (a.score == b.score && a.seen < b.seen) }}
+		var all []ranked
+		for i := range 300 {
+			h := ranked{doc: uint64(i), score: float64(rng.IntN(40)), seen: i}
+			all = append(all, h)
+			r.offer(h)
+		}
+		slices.SortFunc(all, func(a, b ranked) int {
+			if a.score != b.score {
+				if a.score > b.score {
+					return -1
+				}
+				return 1
+			}
+			return a.seen - b.seen
+		})
+		if got := r.sorted(); !slices.Equal(got, all[:k]) {
+			t.Errorf("k=%d: kept %v, want %v", k, got, all[:k])
+		}
+	}
+}
