@@ -67,7 +67,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{buildCommand(), serveCommand(), searchCommand(), repeatsCommand(), versionCommand()}
+	return []*command{buildCommand(), serveCommand(), newCommand(), checkCommand(), searchCommand(), repeatsCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
