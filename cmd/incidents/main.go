@@ -5,6 +5,8 @@
 //
 //	incidents build [flags]     build the site from content/ into public/
 //	incidents serve [flags]     build, then serve the site on 127.0.0.1
+//	incidents new NAME          start a report from the template
+//	incidents check [FILE...]   check reports: errors, and what looks unfinished
 //	incidents search QUERY      search the archive from the terminal
 //	incidents repeats FILE|ID   is this report a repeat? with evidence
 //	incidents version           print the version
