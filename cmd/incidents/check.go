@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -78,6 +80,7 @@ Examples:
 		reports := len(arc.Incidents)
 		if only != nil {
 			ds = only.filter(ds)
+			ds = append(ds, only.unread(source, arc.Incidents, ds)...)
 			reports = only.count(arc.Incidents)
 		}
 		errs, warns := 0, 0
@@ -173,6 +176,28 @@ func (t *targets) filter(ds []diag.Diagnostic) []diag.Diagnostic {
 		if keep {
 			out = append(out, d)
 		}
+	}
+	return out
+}
+
+// unread warns about each report file among the targets that the build
+// does not read, and that would otherwise pass without a word: a file
+// under incidents/ whose name starts with "." or "_", or one elsewhere.
+func (t *targets) unread(source string, ins []*incident.Incident, ds []diag.Diagnostic) []diag.Diagnostic {
+	seen := map[string]bool{}
+	for _, in := range ins {
+		seen[in.Path] = true
+	}
+	for _, d := range ds {
+		seen[d.Path] = true
+	}
+	pages := path.Join(filepath.ToSlash(source), "pages") + "/"
+	var out []diag.Diagnostic
+	for _, f := range slices.Sorted(maps.Keys(t.files)) {
+		if seen[f] || !strings.HasSuffix(f, ".md") || strings.HasPrefix(f, pages) {
+			continue
+		}
+		out = append(out, diag.Diagnostic{Severity: diag.Warning, Path: f, Message: "not checked: the build reads reports only from .md files under incidents/ whose names do not start with \".\" or \"_\""})
 	}
 	return out
 }

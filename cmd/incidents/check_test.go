@@ -37,6 +37,7 @@ func TestCheck(t *testing.T) {
 	warned := writeContent(t, map[string]string{
 		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\nsevice: x\n---\nBody\n",
 	})
+	testutil.WriteFiles(t, clean, map[string]string{"content/incidents/_wip.md": "---\nid: x\n---\n", "content/templates/incident.md": "{{id}}\n"})
 	in := func(name string) string { return filepath.Join(broken, "incidents", "2025", name) }
 	tests := []struct {
 		name           string
@@ -63,6 +64,9 @@ func TestCheck(t *testing.T) {
 			stdout: []string{"2025-12-05-draft.md:11: warning: template text left in place (TBD)", "2025-11-22-no-front-matter.md:1: no front matter"},
 			stderr: []string{"1 error and 1 warning in 1 report.\n"}},
 		{name: "a folder", args: []string{"check", "-s", broken, filepath.Join(broken, "incidents")}, code: 1, stderr: []string{"10 errors and 14 warnings in 6 reports.\n"}},
+		{name: "files the build does not read", args: []string{"check", "-s", filepath.Join(clean, "content"), filepath.Join(clean, "content", "incidents", "_wip.md"), filepath.Join(clean, "content", "templates", "incident.md")}, code: 0,
+			stdout: []string{"incidents/_wip.md: warning: not checked: the build reads reports only from .md files under incidents/", "templates/incident.md: warning: not checked"},
+			stderr: []string{"2 warnings in 0 reports.\n"}},
 		{name: "a file outside the content folder", args: []string{"check", "-s", broken, "check.go"}, code: 2, stderr: []string{"check.go is not in the content folder"}},
 		{name: "a missing file", args: []string{"check", "-s", broken, in("nope.md")}, code: 2, stderr: []string{"no such report or folder"}},
 		{name: "a wrong format", args: []string{"check", "--format", "xml"}, code: 2, stderr: []string{`--format "xml": use text or github`}},
