@@ -37,21 +37,42 @@ import (
 // repeat detection; it may be nil, and then the scorecard and repeat
 // checks are skipped.
 func Archive(ins []*incident.Incident, site *siteconfig.Site, x *analysis.Index, diags *diag.List) {
-	rubric := site.ScorecardKeys()
+	c := New(site, x)
 	for _, in := range ins {
-		Report(in, site, x, rubric, diags)
+		c.Report(in, diags)
 	}
 }
 
-// Report checks one report; rubric is site.ScorecardKeys().
-func Report(in *incident.Incident, site *siteconfig.Site, x *analysis.Index, rubric []string, diags *diag.List) {
+// Checker checks reports of one archive. It remembers the closest
+// catalogued name of each unknown service, so that an archive naming the
+// same unknown service a thousand times pays for one search.
+type Checker struct {
+	site   *siteconfig.Site
+	x      *analysis.Index
+	rubric []string
+	names  []string          // catalogued names and aliases
+	hints  map[string]string // unknown service → the end of its message
+}
+
+// New returns a Checker for the reports of site; x as for Archive.
+func New(site *siteconfig.Site, x *analysis.Index) *Checker {
+	c := &Checker{site: site, x: x, rubric: site.ScorecardKeys(), hints: map[string]string{}}
+	for _, svc := range site.Services {
+		c.names = append(c.names, svc.Name)
+		c.names = append(c.names, svc.Aliases...)
+	}
+	return c
+}
+
+// Report checks one report.
+func (c *Checker) Report(in *incident.Incident, diags *diag.List) {
 	templateText(in, diags)
-	services(in, site, diags)
+	c.services(in, diags)
 	timeline(in, diags)
 	actionables(in, diags)
-	if x != nil {
-		scorecard(in, x, rubric, diags)
-		unrecordedRepeats(in, x, diags)
+	if c.x != nil {
+		scorecard(in, c.x, c.rubric, diags)
+		unrecordedRepeats(in, c.x, diags)
 	}
 }
 
@@ -129,25 +150,24 @@ func quote(s string) string {
 // services warns about services outside the catalogue of a site that has
 // one. Catalogued names and aliases were made canonical when the report
 // was read; what is left is as the report wrote it, in lower case.
-func services(in *incident.Incident, site *siteconfig.Site, diags *diag.List) {
-	if len(site.Services) == 0 {
+func (c *Checker) services(in *incident.Incident, diags *diag.List) {
+	if len(c.site.Services) == 0 {
 		return
 	}
-	var names []string
-	for _, svc := range site.Services {
-		names = append(names, svc.Name)
-		names = append(names, svc.Aliases...)
-	}
 	for _, s := range in.Services {
-		if site.InCatalogue(s) {
+		if c.site.InCatalogue(s) {
 			continue
 		}
-		hint := "; add it to the services of site.yaml if it is new"
-		if near := diag.Suggest(s, names); near != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", near)
-			if canon := site.CanonicalService(near); canon != near {
-				hint = fmt.Sprintf(" (did you mean %q, an alias of %q?)", near, canon)
+		hint, ok := c.hints[s]
+		if !ok {
+			hint = "; add it to the services of site.yaml if it is new"
+			if near := diag.Suggest(s, c.names); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+				if canon := c.site.CanonicalService(near); canon != near {
+					hint = fmt.Sprintf(" (did you mean %q, an alias of %q?)", near, canon)
+				}
 			}
+			c.hints[s] = hint
 		}
 		diags.Warnf(in.Path, in.Line("services"), "services", "%q is not in the service catalogue of site.yaml%s", s, hint)
 	}

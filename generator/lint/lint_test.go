@@ -101,7 +101,7 @@ func TestReport(t *testing.T) {
 				cands[0] = []repeats.Candidate{{ID: old.ID, Score: 0.8, Likely: true}}
 			}
 			x := analysis.New(ins, cands, analysis.DefaultConfig())
-			Report(in, site, x, site.ScorecardKeys(), &d)
+			New(site, x).Report(in, &d)
 			var got []string
 			for _, g := range d.All() {
 				got = append(got, g.String())
