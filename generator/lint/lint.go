@@ -128,12 +128,13 @@ func templateText(in *incident.Incident, diags *diag.List) {
 			diags.Warnf(in.Path, v.line, v.field, "still holds template text (%s): %s", m, quote(v.text))
 		}
 	}
-	n := in.BodyLine
-	for line := range strings.Lines(string(in.Body)) {
-		if m := leftOver(line); m != "" {
-			diags.Warnf(in.Path, n, "", "template text left in place (%s): %s", m, quote(line))
+	for l := range markdown.Lines(in.Body) {
+		if l.Code {
+			continue // quoted logs and configuration have TODOs of their own
 		}
-		n++
+		if m := leftOver(l.Text); m != "" {
+			diags.Warnf(in.Path, in.BodyLine+l.N-1, "", "template text left in place (%s): %s", m, quote(l.Text))
+		}
 	}
 }
 

@@ -48,6 +48,7 @@ func TestReport(t *testing.T) {
 				`r.md:10: warning: template text left in place ({{ name }}): "{{ name }} here"`,
 			}},
 		{name: "a marker inside a word is not one", body: "TODOS and XTBD and FIXMEs\n"},
+		{name: "fenced code is quoted, not template text", body: "```\n// TODO: free the buffer\n```\n"},
 		{name: "services outside the catalogue", site: catalogue,
 			report: "services: [mw-apii, parsiod, search]\n",
 			want: []string{

@@ -1,6 +1,37 @@
 package markdown
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
+
+// Line is one line of a Markdown body.
+type Line struct {
+	N    int    // the line's number, from 1
+	Text string // the line, with its line ending
+	Code bool   // inside fenced code, or one of its fences
+}
+
+// Lines yields the lines of md, saying which belong to fenced code.
+func Lines(md []byte) iter.Seq[Line] {
+	return func(yield func(Line) bool) {
+		fence, n := "", 0
+		for text := range strings.Lines(string(md)) {
+			n++
+			trimmed := strings.TrimLeft(text, " \t")
+			code := fence != ""
+			switch {
+			case fence != "" && strings.HasPrefix(trimmed, fence):
+				fence = ""
+			case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
+				fence, code = trimmed[:3], true
+			}
+			if !yield(Line{N: n, Text: text, Code: code}) {
+				return
+			}
+		}
+	}
+}
 
 // Section is the part of a Markdown body under one ATX heading ("## Timeline"),
 // up to the next heading of the same or a higher level.
@@ -19,29 +50,20 @@ type Section struct {
 func FindSection(md []byte, title string) (Section, bool) {
 	var sec Section
 	var text strings.Builder
-	found, fence, n := false, "", 0
-	for line := range strings.Lines(string(md)) {
-		n++
-		trimmed := strings.TrimLeft(strings.TrimRight(line, " \t\r\n"), " \t")
-		if fence == "" {
-			if level, head := heading(trimmed); level > 0 {
-				if found && level <= sec.Level {
-					break
-				}
-				if !found && strings.EqualFold(head, title) {
-					sec, found = Section{Level: level, Title: head, Line: n}, true
-					continue
-				}
+	found := false
+	for l := range Lines(md) {
+		if !l.Code {
+			level, head := heading(strings.TrimSpace(l.Text))
+			if found && level > 0 && level <= sec.Level {
+				break
+			}
+			if !found && level > 0 && strings.EqualFold(head, title) {
+				sec, found = Section{Level: level, Title: head, Line: l.N}, true
+				continue
 			}
 		}
-		switch {
-		case fence != "" && strings.HasPrefix(trimmed, fence):
-			fence = ""
-		case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
-			fence = trimmed[:3]
-		}
 		if found {
-			text.WriteString(line)
+			text.WriteString(l.Text)
 		}
 	}
 	sec.Text = text.String()

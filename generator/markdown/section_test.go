@@ -1,6 +1,10 @@
 package markdown
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 func TestFindSection(t *testing.T) {
 	tests := []struct {
@@ -25,5 +29,18 @@ func TestFindSection(t *testing.T) {
 				t.Errorf("got %v line %d text %q, want %v line %d text %q", ok, sec.Line, sec.Text, tt.found, tt.line, tt.text)
 			}
 		})
+	}
+}
+
+func TestLines(t *testing.T) {
+	md := "a\n```go\n## x\n```\n~~~\nb\n~~~\nc"
+	var got []string
+	for l := range Lines([]byte(md)) {
+		if l.Code {
+			got = append(got, fmt.Sprintf("%d", l.N))
+		}
+	}
+	if want := "2 3 4 5 6 7"; strings.Join(got, " ") != want {
+		t.Errorf("code lines %v, want %s", got, want)
 	}
 }
