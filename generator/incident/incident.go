@@ -96,6 +96,8 @@ type Actionable struct {
 	Task   string `json:"task,omitempty"`
 	Owner  string `json:"owner,omitempty"`
 	Status string `json:"status"`
+	// Line is the file line the item starts on.
+	Line int `json:"-"`
 }
 
 // ScoredAnswer is a report's answer to one scorecard question.
@@ -103,6 +105,8 @@ type ScoredAnswer struct {
 	Key    string `json:"key"`
 	Answer string `json:"answer"` // yes, no or n/a
 	Note   string `json:"note,omitempty"`
+	// Line is the file line of the answer's key.
+	Line int `json:"-"`
 }
 
 // Score counts a report's scorecard answers.

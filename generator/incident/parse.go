@@ -152,7 +152,7 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 func (in *Incident) decodeActionables(dec *matter.Decoder, f matter.Field) {
 	for i, item := range dec.Sequence(f.Key, f.Value) {
 		field := fmt.Sprintf("%s[%d]", f.Key, i+1)
-		a := Actionable{Status: "open"}
+		a := Actionable{Status: "open", Line: item.Line}
 		if matter.IsScalar(item) {
 			// A bare line of text is an action item with only a title.
 			a.Title = dec.String(field, item)
@@ -216,7 +216,7 @@ func (in *Incident) decodeScorecard(dec *matter.Decoder, site *siteconfig.Site, 
 		if ans == "" {
 			continue // left blank: not answered yet
 		}
-		in.Scorecard = append(in.Scorecard, ScoredAnswer{Key: p.Key, Answer: ans, Note: note})
+		in.Scorecard = append(in.Scorecard, ScoredAnswer{Key: p.Key, Answer: ans, Note: note, Line: p.Line})
 	}
 	// Keep the rubric's order whatever order the report used.
 	slices.SortStableFunc(in.Scorecard, func(a, b ScoredAnswer) int {

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+)
+
+func checkCommand() *command {
+	c := &command{
+		name:    "check",
+		summary: "check reports: what the build rejects, and what looks unfinished",
+		usage: `Usage: incidents check [flags] [FILE|FOLDER...]
+
+Checks the whole archive, or only the given reports (and folders of
+reports) against the whole archive, and prints every problem as
+path:line: message. Drafts are checked too.
+
+Errors are what makes 'incidents build' fail. Warnings are what the build
+lets through but a reviewer should see: unknown keys, services missing from
+the site.yaml catalogue, template text left in place (TODO, FIXME, TBD,
+{{placeholders}}), a Timeline without times, scorecard answers that
+contradict what the archive computes, a likely repeat recorded neither in
+repeat_of nor in related, and action items with neither an owner nor a
+task.
+
+Exit status: 0 without errors, 1 with errors (with --strict, warnings
+too), 2 when the command line is wrong.
+
+Examples:
+  incidents check
+  incidents check content/incidents/2026/2026-02-23-ml-serve.md
+  incidents check --format github --strict $(git diff --name-only --diff-filter=d origin/main -- content/incidents)
+`,
+	}
+	var (
+		source, format string
+		strict         bool
+	)
+	c.flags = func(fs *pflag.FlagSet) any {
+		fs.StringVarP(&source, "source", "s", "content", "content `folder` holding site.yaml and incidents/")
+		fs.StringVar(&format, "format", "text", "output `format`: text (path:line: message) or github (GitHub Actions annotations)")
+		fs.BoolVar(&strict, "strict", false, "exit with status 1 on warnings too")
+		return nil
+	}
+	c.run = func(ctx context.Context, e *env, args []string) error {
+		fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
+		c.flags(fs)
+		if err := parseFlagsAndArgs(fs, args); err != nil {
+			return err
+		}
+		if format != "text" && format != "github" {
+			return usageError{fmt.Sprintf("--format %q: use text or github", format)}
+		}
+		if source == "" {
+			return usageError{"--source must not be empty"}
+		}
+		only, err := checkTargets(source, fs.Args())
+		if err != nil {
+			return err
+		}
+		arc, diags, err := generator.Check(ctx, generator.Config{Source: source})
+		if err != nil {
+			return err
+		}
+		ds := diags.All()
+		reports := len(arc.Incidents)
+		if only != nil {
+			ds = only.filter(ds)
+			ds = append(ds, only.unread(source, arc.Incidents, ds)...)
+			reports = only.count(arc.Incidents)
+		}
+		errs, warns := 0, 0
+		for _, d := range ds {
+			if d.Severity == diag.Error {
+				errs++
+			} else {
+				warns++
+			}
+			if format == "github" {
+				fmt.Fprintln(e.stdout, annotation(d))
+			} else {
+				fmt.Fprintln(e.stdout, d.String())
+			}
+		}
+		printCheckSummary(e.stderr, errs, warns, reports)
+		if errs > 0 || (strict && warns > 0) {
+			return errQuiet
+		}
+		return nil
+	}
+	return c
+}
+
+// targets are the files and folders named on the command line, as the
+// paths of diagnostics name them (the content folder joined with the path
+// inside it).
+type targets struct {
+	files   map[string]bool
+	folders []string // with a trailing slash
+}
+
+// checkTargets resolves the arguments of check; nil means the whole
+// archive. Each must exist inside the content folder.
+func checkTargets(source string, args []string) (*targets, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	root, err := filepath.Abs(source)
+	if err != nil {
+		return nil, err
+	}
+	t := &targets{files: map[string]bool{}}
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("%s: no such report or folder", a)}
+		}
+		abs, err := filepath.Abs(a)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(root, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, usageError{fmt.Sprintf("%s is not in the content folder %s; give the folder with --source", a, source)}
+		}
+		label := path.Join(filepath.ToSlash(source), filepath.ToSlash(rel))
+		if info.IsDir() {
+			t.folders = append(t.folders, strings.TrimSuffix(label, "/")+"/")
+		} else {
+			t.files[label] = true
+		}
+	}
+	return t, nil
+}
+
+func (t *targets) has(p string) bool {
+	if t.files[p] {
+		return true
+	}
+	for _, f := range t.folders {
+		if strings.HasPrefix(p, f) || p+"/" == f {
+			return true
+		}
+	}
+	return false
+}
+
+// filter keeps the problems of the targets, and those of other files that
+// name one of them: a duplicate id is reported on the later file in path
+// order, which may be the one not asked about.
+func (t *targets) filter(ds []diag.Diagnostic) []diag.Diagnostic {
+	var named []string
+	for f := range t.files {
+		named = append(named, f+":")
+	}
+	var out []diag.Diagnostic
+	for _, d := range ds {
+		keep := t.has(d.Path)
+		for _, n := range named {
+			keep = keep || strings.Contains(d.Message, n)
+		}
+		if keep {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// unread warns about each report file among the targets that the build
+// does not read, and that would otherwise pass without a word: a file
+// under incidents/ whose name starts with "." or "_", or one elsewhere.
+func (t *targets) unread(source string, ins []*incident.Incident, ds []diag.Diagnostic) []diag.Diagnostic {
+	seen := map[string]bool{}
+	for _, in := range ins {
+		seen[in.Path] = true
+	}
+	for _, d := range ds {
+		seen[d.Path] = true
+	}
+	pages := path.Join(filepath.ToSlash(source), "pages") + "/"
+	var out []diag.Diagnostic
+	for _, f := range slices.Sorted(maps.Keys(t.files)) {
+		if seen[f] || !strings.HasSuffix(f, ".md") || strings.HasPrefix(f, pages) {
+			continue
+		}
+		out = append(out, diag.Diagnostic{Severity: diag.Warning, Path: f, Message: "not checked: the build reads reports only from .md files under incidents/ whose names do not start with \".\" or \"_\""})
+	}
+	return out
+}
+
+// count is the number of the archive's reports among the targets.
+func (t *targets) count(ins []*incident.Incident) int {
+	n := 0
+	for _, in := range ins {
+		if t.has(in.Path) {
+			n++
+		}
+	}
+	return n
+}
+
+func printCheckSummary(w io.Writer, errs, warns, reports int) {
+	var found []string
+	if errs > 0 {
+		found = append(found, plural(errs, "error"))
+	}
+	if warns > 0 {
+		found = append(found, plural(warns, "warning"))
+	}
+	if len(found) == 0 {
+		found = []string{"No problems"}
+	}
+	fmt.Fprintf(w, "%s in %s.\n", strings.Join(found, " and "), plural(reports, "report"))
+}
+
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// annotation formats d as a GitHub Actions workflow command, which the
+// Actions runner shows on the line of the pull request's diff.
+func annotation(d diag.Diagnostic) string {
+	kind := "error"
+	if d.Severity == diag.Warning {
+		kind = "warning"
+	}
+	props := "file=" + escapeProperty(d.Path)
+	if d.Line > 0 {
+		props += ",line=" + strconv.Itoa(d.Line)
+	}
+	msg := d.Message
+	if d.Field != "" {
+		msg = d.Field + ": " + msg
+	}
+	return "::" + kind + " " + props + "::" + escapeData(msg)
+}
+
+// escapeData and escapeProperty follow the escaping of the Actions
+// toolkit's workflow commands.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

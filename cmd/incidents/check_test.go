@@ -1,0 +1,94 @@
+package main
+
+import (
+	"flag"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/testutil"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// broken is a content folder whose reports go wrong in every way check
+// knows. Paths in the output are relative, so the golden files are stable.
+var broken = filepath.Join("testdata", "check", "broken")
+
+// TestCheckGolden compares the output of check on the broken folder, in
+// both formats, with golden files (go test -update rewrites them).
+func TestCheckGolden(t *testing.T) {
+	for _, tt := range []struct{ name, format string }{{"broken.golden", "text"}, {"broken.github.golden", "github"}} {
+		t.Run(tt.format, func(t *testing.T) {
+			stdout, stderr := checkRun(t, []string{"check", "-s", broken, "--format", tt.format}, 1, nil, []string{"10 errors and 14 warnings in 6 reports.\n"})
+			testutil.Golden(t, filepath.Join("testdata", "check", tt.name), []byte(stdout), *update)
+			if t.Failed() {
+				t.Logf("stderr:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	clean := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nBody\n",
+	})
+	warned := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\nsevice: x\n---\nBody\n",
+	})
+	testutil.WriteFiles(t, clean, map[string]string{"content/incidents/_wip.md": "---\nid: x\n---\n", "content/templates/incident.md": "{{id}}\n"})
+	in := func(name string) string { return filepath.Join(broken, "incidents", "2025", name) }
+	tests := []struct {
+		name           string
+		args           []string
+		code           int
+		stdout, stderr []string
+		notStdout      []string
+	}{
+		{name: "clean", args: []string{"check", "-s", filepath.Join(clean, "content")}, code: 0, stderr: []string{"No problems in 1 report.\n"}},
+		{name: "clean and strict", args: []string{"check", "--strict", "-s", filepath.Join(clean, "content")}, code: 0},
+		{name: "warnings only", args: []string{"check", "-s", filepath.Join(warned, "content")}, code: 0,
+			stdout: []string{"a.md:5: warning: sevice: unknown key (did you mean \"services\"?)\n"}, stderr: []string{"1 warning in 1 report.\n"}},
+		{name: "warnings only, strict", args: []string{"check", "--strict", "-s", filepath.Join(warned, "content")}, code: 1},
+		{name: "warnings only, github", args: []string{"check", "--format", "github", "-s", filepath.Join(warned, "content")}, code: 0,
+			stdout: []string{"::warning file=" + filepath.ToSlash(filepath.Join(warned, "content", "incidents", "a.md")) + ",line=5::sevice: unknown key (did you mean \"services\"?)\n"}},
+		{name: "errors", args: []string{"check", "-s", broken}, code: 1},
+		{name: "one file of the archive", args: []string{"check", "-s", broken, in("2025-12-01-warnings.md")}, code: 0,
+			stdout: []string{"2025-12-01-warnings.md:3: warning: title:"}, notStdout: []string{"2025-11-20-errors.md", "2025-09-02"},
+			stderr: []string{"10 warnings in 1 report.\n"}},
+		{name: "a file whose id another file takes", args: []string{"check", "-s", broken, in("2025-03-10-checkout.md")}, code: 1,
+			stdout:    []string{"2025-11-21-duplicate.md:2: id: \"2025-03-10 checkout\" is already used by " + filepath.ToSlash(in("2025-03-10-checkout.md")) + ":2"},
+			notStdout: []string{"07:00"}},
+		{name: "two files", args: []string{"check", "-s", broken, in("2025-12-05-draft.md"), in("2025-11-22-no-front-matter.md")}, code: 1,
+			stdout: []string{"2025-12-05-draft.md:11: warning: template text left in place (TBD)", "2025-11-22-no-front-matter.md:1: no front matter"},
+			stderr: []string{"1 error and 1 warning in 1 report.\n"}},
+		{name: "a folder", args: []string{"check", "-s", broken, filepath.Join(broken, "incidents")}, code: 1, stderr: []string{"10 errors and 14 warnings in 6 reports.\n"}},
+		{name: "files the build does not read", args: []string{"check", "-s", filepath.Join(clean, "content"), filepath.Join(clean, "content", "incidents", "_wip.md"), filepath.Join(clean, "content", "templates", "incident.md")}, code: 0,
+			stdout: []string{"incidents/_wip.md: warning: not checked: the build reads reports only from .md files under incidents/", "templates/incident.md: warning: not checked"},
+			stderr: []string{"2 warnings in 0 reports.\n"}},
+		{name: "a file outside the content folder", args: []string{"check", "-s", broken, "check.go"}, code: 2, stderr: []string{"check.go is not in the content folder"}},
+		{name: "a missing file", args: []string{"check", "-s", broken, in("nope.md")}, code: 2, stderr: []string{"no such report or folder"}},
+		{name: "a wrong format", args: []string{"check", "--format", "xml"}, code: 2, stderr: []string{`--format "xml": use text or github`}},
+		{name: "a missing content folder", args: []string{"check", "-s", filepath.Join(clean, "nope")}, code: 1, stderr: []string{"does not exist"}},
+		{name: "help", args: []string{"help", "check"}, code: 0, stdout: []string{"Usage: incidents check", "--format", "--strict", "--source"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, _ := checkRun(t, tt.args, tt.code, tt.stdout, tt.stderr)
+			for _, s := range tt.notStdout {
+				if strings.Contains(stdout, s) {
+					t.Errorf("stdout has %q:\n%s", s, stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestAnnotationEscaping(t *testing.T) {
+	got := annotation(diag.Diagnostic{Path: "a,b:c.md", Field: "x", Message: "50%\nnext"})
+	want := "::error file=a%2Cb%3Ac.md::x: 50%25%0Anext"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/newreport"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+func newCommand() *command {
+	c := &command{
+		name:    "new",
+		summary: "start a report from the template: content/incidents/YYYY/DATE-NAME.md",
+		usage: `Usage: incidents new [flags] NAME
+
+Creates content/incidents/YEAR/DATE-NAME.md from the template and prints
+its path. NAME is a short name, usually the service that failed
+("ml-serve"); the report's id is the date and the name, "2026-02-23
+ml-serve", as in the existing reports. The report starts as a draft with
+every field of the front matter explained, the sections Summary, Timeline,
+Detection, Conclusions and Actionables, and the questions of the site's
+scorecard with empty answers. 'incidents check FILE' then lists what is
+still to fill in. An existing file is never overwritten.
+
+A team can keep its own template in content/templates/incident.md. These
+placeholders are filled in: {{id}} (2026-02-23 ml-serve), {{slug}}
+(2026-02-23-ml-serve), {{name}} (as given), {{title}} (quoted; a TODO
+without --title), {{date}} (2026-02-23), {{year}} and {{scorecard}} (the
+rubric's keys, one per line, for the line after "scorecard:").
+
+Examples:
+  incidents new ml-serve
+  incidents new parsoid --date 2026-03-02 --title "Parsoid ran out of memory"
+`,
+	}
+	var source, date, title string
+	c.flags = func(fs *pflag.FlagSet) any {
+		fs.StringVarP(&source, "source", "s", "content", "content `folder` holding site.yaml and incidents/")
+		fs.StringVar(&date, "date", "", "the `day` the incident started, YYYY-MM-DD (default: today, UTC)")
+		fs.StringVar(&title, "title", "", "the report's `title` (default: a TODO to replace)")
+		return nil
+	}
+	c.run = func(ctx context.Context, e *env, args []string) error {
+		fs := pflag.NewFlagSet("new", pflag.ContinueOnError)
+		c.flags(fs)
+		if err := parseFlagsAndArgs(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return usageError{"give one NAME, such as ml-serve"}
+		}
+		if source == "" {
+			return usageError{"--source must not be empty"}
+		}
+		v := newreport.Values{Name: fs.Arg(0), Title: title, Date: time.Now().UTC()}
+		if date != "" {
+			d, err := time.Parse(time.DateOnly, date)
+			if err != nil {
+				return usageError{fmt.Sprintf("--date %q is not a day: use YYYY-MM-DD", date)}
+			}
+			v.Date = d
+		}
+		if v.ID() == "" {
+			return usageError{fmt.Sprintf("NAME %q has no letters or digits to name the file after", v.Name)}
+		}
+		if info, err := os.Stat(source); err != nil || !info.IsDir() {
+			return fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", source)
+		}
+		site, err := loadSite(e, source)
+		if err != nil {
+			return err
+		}
+		v.Rubric = site.Scorecard
+		tmpl, tmplPath, err := readTemplate(source)
+		if err != nil {
+			return err
+		}
+		text, unknown := newreport.Fill(tmpl, v)
+		for _, u := range unknown {
+			fmt.Fprintf(e.stderr, "%s: warning: unknown placeholder %s left as it is\n", tmplPath, u)
+		}
+		dest := filepath.Join(source, filepath.FromSlash(v.Path()))
+		var diags diag.List
+		incident.Parse(filepath.ToSlash(dest), []byte(text), site, &diags)
+		if diags.HasErrors() {
+			printDiagnostics(e, diags.All())
+			return fmt.Errorf("the template %s gives a report the build would reject; %s was not created", tmplPath, dest)
+		}
+		if err := writeNew(dest, text); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, dest)
+		return nil
+	}
+	return c
+}
+
+// loadSite reads the site.yaml of source for its scorecard rubric; without
+// one the default rubric applies. Problems in it are printed, not fatal:
+// 'incidents check' and the build report them too.
+func loadSite(e *env, source string) (*siteconfig.Site, error) {
+	p := filepath.Join(source, "site.yaml")
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return siteconfig.Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading site.yaml: %w", err)
+	}
+	var diags diag.List
+	site := siteconfig.Parse(filepath.ToSlash(p), data, &diags)
+	printDiagnostics(e, diags.All())
+	return site, nil
+}
+
+// readTemplate returns the team's template in source, or the built-in one,
+// with a name for it in messages.
+func readTemplate(source string) (text, name string, err error) {
+	p := filepath.Join(source, filepath.FromSlash(newreport.TemplatePath))
+	data, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return newreport.Default(), "the built-in template", nil
+	case err != nil:
+		return "", "", fmt.Errorf("reading the template: %w", err)
+	}
+	return string(data), p, nil
+}
+
+// writeNew creates the file p with text, and its folder; it fails if the
+// file exists, whoever created it in between.
+func writeNew(p, text string) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("creating the report's folder: %w", err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists; edit it, or give another NAME or --date", p)
+	}
+	if err != nil {
+		return fmt.Errorf("creating the report: %w", err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		os.Remove(p)
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(p)
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	return nil
+}
