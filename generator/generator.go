@@ -46,6 +46,9 @@ type Config struct {
 	SearchIndex string
 	// Progress, when set, is told how far each stage has got.
 	Progress func(stage string, done, total int)
+	// Now is the time of the build for the trend pages (this month, the
+	// age of open action items); zero means the clock's.
+	Now time.Time
 }
 
 // Result summarises a successful build.
@@ -111,7 +114,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
 			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now}
 	opts.RepeatConfig = RepeatConfig(arc)
 	opts.Repeats = repeats.Detect(repeats.FromIncidents(arc.Incidents), opts.RepeatConfig)
 	// Detection leaves garbage behind, and rendering is about to need the

@@ -88,7 +88,7 @@ title: "<script>alert('title')</script> & friends"
 status: review
 start: 2026-02-01 10:00
 services: ["\"><svg onload=alert(1)>"]
-causes: ["<img src=x onerror=alert(2)>"]
+causes: ["<img src=x onerror=alert(2)>", "=HYPERLINK(\"https://x.example/\")"]
 impact: "<iframe src=javascript:alert(3)>"
 responders: ["</td><script>alert(4)</script>"]
 actionables:
@@ -246,7 +246,13 @@ func injected(n *html.Node) []string {
 				if !strings.HasSuffix(src, "/static/sort.js") && !strings.HasSuffix(src, "/static/search.js") {
 					out = append(out, "script element not ours")
 				}
-			case "iframe", "svg", "img", "b", "object", "embed":
+			case "svg":
+				// Our charts are inline SVG of class "chart"; anything
+				// inside them is still checked.
+				if !hasClassAttr(n, "chart") {
+					out = append(out, "<svg> element not ours")
+				}
+			case "iframe", "img", "b", "object", "embed":
 				out = append(out, "<"+n.Data+"> element")
 			}
 			for _, a := range n.Attr {
@@ -264,6 +270,16 @@ func injected(n *html.Node) []string {
 	}
 	walk(n)
 	return out
+}
+
+// hasClassAttr reports whether the element n itself has the class.
+func hasClassAttr(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+			return true
+		}
+	}
+	return false
 }
 
 // links returns every href and src in the document.
@@ -352,6 +368,19 @@ func TestSiteEscapesEverything(t *testing.T) {
 		}
 		if rel, _ := filepath.Rel(out, p); strings.HasPrefix(rel, "static"+string(filepath.Separator)) {
 			return nil // our own assets, not content
+		}
+		if strings.HasSuffix(p, ".csv") {
+			// CSV holds names as written, and no spreadsheet renders
+			// markup; what it must not hold is a cell a spreadsheet
+			// would run as a formula.
+			for _, line := range strings.Split(string(data), "\n") {
+				for _, cell := range strings.Split(line, ",") {
+					if cell != "" && strings.ContainsRune("=+@", rune(strings.TrimPrefix(cell, `"`)[0])) {
+						t.Errorf("%s: cell %q would be a formula", p, cell)
+					}
+				}
+			}
+			return nil
 		}
 		if !strings.HasSuffix(p, ".html") {
 			for _, bad := range []string{"<script", "<svg", "<img", "<iframe", "<b>"} {

@@ -42,6 +42,8 @@ type Bars struct {
 	// Format writes a value for tick labels and tooltips; nil writes
 	// numbers compactly (1.5k, 2M).
 	Format func(float64) string
+	// Whole says the values are counts, so that ticks are whole numbers.
+	Whole bool
 }
 
 // Geometry of the bar chart, in SVG user units.
@@ -75,7 +77,7 @@ func (c Bars) SVG() string {
 			}
 		}
 	}
-	ticks := Ticks(top, 4)
+	ticks := ticksFor(top, c.Whole)
 	ymax := ticks[len(ticks)-1]
 	plotW, plotH := float64(width-marginL-marginR), float64(height-marginT-marginB)
 	y := func(v float64) float64 { return marginT + plotH - v/ymax*plotH }
@@ -180,6 +182,7 @@ type HBars struct {
 	// Max is the end of the value axis; 0 picks one from the values.
 	Max    float64
 	Format func(float64) string
+	Whole  bool // the values are counts: whole-number ticks
 }
 
 // Geometry of the horizontal bar chart.
@@ -208,7 +211,7 @@ func (c HBars) SVG() string {
 			top = max(top, v)
 		}
 	}
-	ticks := Ticks(top, 4)
+	ticks := ticksFor(top, c.Whole)
 	xmax := ticks[len(ticks)-1]
 	plotW := float64(width - hLabelW - hValueGap)
 	x := func(v float64) float64 { return hLabelW + v/xmax*plotW }
@@ -288,9 +291,25 @@ func (s Sparkline) SVG() string {
 	return b.String()
 }
 
+// ticksFor returns the ticks of an axis up to top, whole numbers for
+// counts.
+func ticksFor(top float64, whole bool) []float64 {
+	if whole && top < 4 {
+		top = math.Max(math.Ceil(top), 1)
+		out := make([]float64, int(top)+1)
+		for i := range out {
+			out[i] = float64(i)
+		}
+		return out
+	}
+	return ticks(top, 4, whole)
+}
+
 // Ticks returns about n+1 evenly spaced round values from 0 to at least
 // top: 0, 5, 10, 15, 20 for a top of 17.
-func Ticks(top float64, n int) []float64 {
+func Ticks(top float64, n int) []float64 { return ticks(top, n, false) }
+
+func ticks(top float64, n int, whole bool) []float64 {
 	if !(top > 0) || math.IsInf(top, 0) {
 		return []float64{0, 1}
 	}
@@ -298,6 +317,9 @@ func Ticks(top float64, n int) []float64 {
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	step := mag * 10
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if whole && m*mag != math.Round(m*mag) {
+			continue
+		}
 		if m*mag >= raw {
 			step = m * mag
 			break

@@ -207,3 +207,22 @@ func BenchmarkBars(b *testing.B) {
 		_ = c.SVG()
 	}
 }
+
+func TestWholeTicks(t *testing.T) {
+	tests := []struct {
+		top  float64
+		want []float64
+	}{
+		{0, []float64{0, 1}},
+		{1, []float64{0, 1}},
+		{2.5, []float64{0, 1, 2, 3}},
+		{9, []float64{0, 5, 10}},
+		{30, []float64{0, 10, 20, 30}},
+		{90, []float64{0, 25, 50, 75, 100}},
+	}
+	for _, tt := range tests {
+		if got := ticksFor(tt.top, true); !slices.Equal(got, tt.want) {
+			t.Errorf("ticksFor(%v, whole) = %v, want %v", tt.top, got, tt.want)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type homePage struct {
 	TopServices     []*archive.Term
 	OpenActions     []openAction
 	OpenActionCount int
+	Month           summary // this month's trend summary
 }
 
 type openAction struct {
@@ -160,6 +161,7 @@ type termPage struct {
 	Guide    *archive.Page
 	GuideURL string
 	Service  *siteconfig.Service
+	Trend    *termTrend // services and causes only
 }
 
 // searchPage is the /search/ page; API is the server's search API, or ""
@@ -265,6 +267,7 @@ func (s *site) navItems(section string) []navItem {
 		{Label: "Causes", URL: s.root + "causes/"},
 		{Label: "Failure modes", URL: s.root + "failure-modes/"},
 		{Label: "Repeats", URL: s.root + "repeats/"},
+		{Label: "Trends", URL: s.root + "trends/"},
 	}
 	for _, pg := range s.arc.Pages {
 		if pg.Describes != "" {
@@ -352,7 +355,7 @@ func (s *site) joinTermLinks(kind string, names []string) template.HTML {
 func (s *site) jobs() ([]job, []string) {
 	arc := s.arc
 	var jobs []job
-	dirs := []string{"incidents", "years", "search", "repeats"}
+	dirs := []string{"incidents", "years", "search", "repeats", "trends"}
 	// Incident pages first: each frees its body's HTML once written, so the
 	// jobs that build large files in memory (the lists, incidents.json) run
 	// when the heap is smallest.
@@ -361,6 +364,7 @@ func (s *site) jobs() ([]job, []string) {
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
 	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.trendsJobs()...)
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJob(y))
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
@@ -387,6 +391,7 @@ func (s *site) homeJob() job {
 			base:          s.base("", s.root, ""),
 			Count:         len(arc.Incidents),
 			TotalDuration: archive.TotalDuration(arc.Incidents),
+			Month:         s.summary("This month", s.trends.ThisMonth()),
 		}
 		d.Description = plural(len(arc.Incidents), "incident report")
 		if n := len(arc.Years); n > 0 {
@@ -668,7 +673,7 @@ func (s *site) taxonomyJob(t *archive.Taxonomy) job {
 func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		u := s.termURL(t.Kind, term.Name)
-		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term}
+		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term, Trend: s.termTrend(t, term)}
 		d.Feed = u + "feed.xml"
 		d.Description = fmt.Sprintf("%s with %s %s", plural(len(term.Incidents), "incident"), t.Singular, term.Name)
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {

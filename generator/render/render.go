@@ -30,6 +30,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/trends"
 )
 
 // Options configure a render.
@@ -59,6 +60,9 @@ type Options struct {
 	// Progress, when set, is told how far each stage ("rendering" the
 	// Markdown, "writing" the pages) has got.
 	Progress func(stage string, done, total int)
+	// Now is the time of the build, which decides the current month of the
+	// trend pages and the age of open action items; zero means time.Now.
+	Now time.Time
 }
 
 // Stats describes what a render wrote.
@@ -96,6 +100,8 @@ type site struct {
 	checkNote  template.HTML     // on incident pages with computed answers
 	scoreRules template.HTML     // on /repeats/
 
+	trends *trends.Trends // every trend figure (see trends.go)
+
 	out       *publish.Folder
 	bytes     atomic.Int64
 	files     atomic.Int64
@@ -111,6 +117,9 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 	u, err := url.Parse(opts.BaseURL)
 	if err != nil {
 		return Stats{}, fmt.Errorf("base URL: %w", err)
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
 	}
 	if opts.RepeatConfig.Likely == 0 {
 		opts.RepeatConfig = repeats.DefaultConfig()
@@ -156,6 +165,7 @@ func (s *site) prepare() error {
 	s.checkCfg = analysis.DefaultConfig()
 	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
 	s.prepareChecks()
+	s.prepareTrends()
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
 		return err

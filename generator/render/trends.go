@@ -1,0 +1,674 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/chart"
+	"github.com/incidents-archive/incidents/generator/trends"
+)
+
+// The trend figures are shown in four places: /trends/ (a summary of this
+// month, quarter and year, then a chart, a table and a CSV file for each
+// figure), /trends.json (every figure), the home page (this month's
+// summary) and the service and cause pages (reports per year and the
+// median time to resolve). Package trends computes them once per build;
+// this file only formats.
+
+// chartMonths is how many months the monthly charts and tables show; the
+// CSV files and trends.json hold every month.
+const chartMonths = 24
+
+// prepareTrends computes the figures, once per build.
+func (s *site) prepareTrends() {
+	in := trends.Input{Incidents: s.arc.Incidents, Location: s.arc.Site.WorkingHours.Location, Now: s.opts.Now, Questions: s.rubricKeys}
+	if s.opts.Repeats != nil {
+		in.Likely = make([]bool, len(s.arc.Incidents))
+		for i, r := range s.arc.Incidents {
+			in.Likely[i] = s.rep.HasLikely(r)
+		}
+	}
+	s.trends = trends.Compute(in)
+}
+
+// summary is one period's answers to the review questions, for the
+// "trend-summary" layout.
+type summary struct {
+	Heading         string // "This month"
+	Label           string // "March 2026"
+	Incidents       int
+	Duration        string // total, "" when no report has an end
+	DurationReports int
+	Ongoing         int // reports without an end, left out of the duration
+	Paged           string
+	PagedAfterHours string
+	PagedReports    int // reports recording paged_after_hours
+	RequestsFailed  string
+	RequestsReports int
+	MedianTTR       string // "" when no report has an end
+	TrendsURL       string
+}
+
+func (s *site) summary(heading string, p *trends.Period) summary {
+	f := p.Figures
+	d := summary{Heading: heading, Label: p.Label, Incidents: f.Incidents, DurationReports: f.Duration.Reports,
+		Ongoing: f.Incidents - f.Duration.Reports, PagedReports: f.PagedAfterHours.Reports, RequestsReports: f.RequestsFailed.Reports,
+		Paged: thousands(f.Paged.Value), PagedAfterHours: thousands(f.PagedAfterHours.Value), RequestsFailed: thousands(f.RequestsFailed.Value),
+		TrendsURL: s.root + "trends/"}
+	if f.Duration.Reports > 0 {
+		d.Duration = formatDuration(f.Duration.Sum)
+	}
+	if f.TTR.Reports > 0 {
+		d.MedianTTR = formatDuration(f.TTR.Median)
+	}
+	return d
+}
+
+// trendsPage is /trends/.
+type trendsPage struct {
+	base
+	Zone     string // the time zone periods are read in
+	Now      string // the build's date, in that zone
+	Summary  []summary
+	Periods  []figure // by year, by quarter
+	Figures  []figure // by month
+	Shares   []figure // breakdowns and scorecard questions
+	JSONURL  string
+	Coverage string // a note on reports that lack fields
+}
+
+// figure is one chart with its table and its CSV file.
+type figure struct {
+	ID, Title string
+	Note      string // what is counted, and over how many reports
+	Chart     template.HTML
+	Table     template.HTML
+	CSV       string // URL of the CSV file, "" for none
+}
+
+// dataTable builds an HTML table and the CSV file beside it.
+type dataTable struct {
+	head []string
+	num  []bool
+	rows [][]template.HTML
+	csv  [][]string
+}
+
+func newTable(head ...string) *dataTable {
+	t := &dataTable{head: head, num: make([]bool, len(head))}
+	for i := 1; i < len(head); i++ {
+		t.num[i] = true
+	}
+	return t
+}
+
+// row adds a line to the HTML table; cells are escaped text unless they
+// are template.HTML.
+func (t *dataTable) row(cells ...any) {
+	r := make([]template.HTML, len(cells))
+	for i, c := range cells {
+		switch c := c.(type) {
+		case template.HTML:
+			r[i] = c
+		case string:
+			r[i] = template.HTML(template.HTMLEscapeString(c))
+		case int:
+			r[i] = template.HTML(thousands(int64(c)))
+		case int64:
+			r[i] = template.HTML(thousands(c))
+		default:
+			r[i] = template.HTML(template.HTMLEscapeString(fmt.Sprint(c)))
+		}
+	}
+	t.rows = append(t.rows, r)
+}
+
+func (t *dataTable) html(caption string) template.HTML {
+	var b htmlBuilder
+	b.raw("<div class=\"table-wrap\">\n<table class=\"trend-table\">\n<caption>")
+	b.text(caption)
+	b.raw("</caption>\n<thead><tr>")
+	for i, h := range t.head {
+		if t.num[i] {
+			b.raw(`<th scope="col" class="num">`)
+		} else {
+			b.raw(`<th scope="col">`)
+		}
+		b.text(h)
+		b.raw("</th>")
+	}
+	b.raw("</tr></thead>\n<tbody>\n")
+	for _, r := range t.rows {
+		b.raw("<tr>")
+		for i, c := range r {
+			switch {
+			case i == 0:
+				b.raw(`<th scope="row">`)
+			case t.num[i]:
+				b.raw(`<td class="num">`)
+			default:
+				b.raw("<td>")
+			}
+			b.raw(string(c))
+			if i == 0 {
+				b.raw("</th>")
+			} else {
+				b.raw("</td>")
+			}
+		}
+		b.raw("</tr>\n")
+	}
+	b.raw("</tbody>\n</table>\n</div>\n")
+	return b.html()
+}
+
+// csvLine adds a line to the CSV file.
+func (t *dataTable) csvLine(cells ...string) { t.csv = append(t.csv, cells) }
+
+// csvFile writes the CSV lines under header, quoting where RFC 4180 asks.
+// A cell that a spreadsheet would take for a formula (=, +, -, @ first)
+// gets a leading apostrophe, so that a term's name stays a name.
+func csvFile(header []string, lines [][]string) []byte {
+	var b bytes.Buffer
+	for _, l := range append([][]string{header}, lines...) {
+		for i, c := range l {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				c = "'" + c
+			}
+			if strings.ContainsAny(c, ",\"\r\n") {
+				b.WriteString(`"` + strings.ReplaceAll(c, `"`, `""`) + `"`)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		b.WriteString("\r\n")
+	}
+	return b.Bytes()
+}
+
+// window is the months the monthly charts show: the last chartMonths up
+// to this month.
+func (s *site) window() []trends.Period {
+	ms := s.trends.Months
+	end := 0
+	for i := range ms {
+		if ms[i].Key == s.trends.ThisMonth().Key {
+			end = i + 1
+		}
+	}
+	return ms[max(0, end-chartMonths):end]
+}
+
+// monthly describes one figure shown by month: its series for the chart
+// and its columns for the table and the CSV file.
+type monthly struct {
+	id, title, desc, unit string
+	series                []string
+	// values gives a month's chart values, NaN for none.
+	values func(f *trends.Figures) []float64
+	head   []string
+	cells  func(f *trends.Figures) []any
+	csv    []string
+	line   func(f *trends.Figures) []string
+	note   string
+	whole  bool // the values are counts
+}
+
+func (s *site) monthlyFigure(m monthly) (figure, []byte) {
+	win := s.window()
+	c := chart.Bars{Title: m.title, XLabel: "month (" + s.zone() + ")", YLabel: m.unit, Whole: m.whole}
+	series := make([]chart.Series, len(m.series))
+	for i, n := range m.series {
+		series[i].Name = n
+	}
+	t := newTable(append([]string{"Month"}, m.head...)...)
+	for i := range win {
+		p := &win[i]
+		c.Categories = append(c.Categories, p.Key)
+		for j, v := range m.values(&p.Figures) {
+			series[j].Values = append(series[j].Values, v)
+		}
+	}
+	for i := len(win) - 1; i >= 0; i-- {
+		t.row(append([]any{win[i].Label}, m.cells(&win[i].Figures)...)...)
+	}
+	c.Series = series
+	c.Desc = m.desc + " " + describeSeries(c.Categories, series)
+	for _, p := range s.trends.Months {
+		t.csvLine(append([]string{p.Key}, m.line(&p.Figures)...)...)
+	}
+	f := figure{ID: m.id, Title: m.title, Note: m.note, Chart: template.HTML(c.SVG()), CSV: s.root + "trends/" + m.id + ".csv"}
+	f.Table = t.html(m.title + ", by month")
+	return f, csvFile(append([]string{"month"}, m.csv...), t.csv)
+}
+
+// describeSeries is a chart's data in words, for its text alternative.
+func describeSeries(cats []string, series []chart.Series) string {
+	if len(cats) == 0 {
+		return "No data."
+	}
+	var b strings.Builder
+	for i, c := range cats {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c + ":")
+		for j, s := range series {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			if s.Name != "" && len(series) > 1 {
+				b.WriteString(" " + s.Name)
+			}
+			if v := s.Values[i]; math.IsNaN(v) {
+				b.WriteString(" none")
+			} else {
+				b.WriteString(" " + chart.Compact(v))
+			}
+		}
+	}
+	return b.String() + "."
+}
+
+func (s *site) zone() string {
+	if l := s.trends.Location; l != nil {
+		return l.String()
+	}
+	return "UTC"
+}
+
+// hours is a duration in hours for a chart, NaN when nothing is covered.
+func hours(d time.Duration, covered int) float64 {
+	if covered == 0 {
+		return math.NaN()
+	}
+	return d.Hours()
+}
+
+func minutesText(d time.Duration, covered int) string {
+	if covered == 0 {
+		return ""
+	}
+	return strconv.FormatInt(minutes(d), 10)
+}
+
+func durationCell(d time.Duration, covered int) string {
+	if covered == 0 {
+		return "–"
+	}
+	return formatDuration(d)
+}
+
+func percent(r float64, covered int) string {
+	if covered == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(100*r, 'f', 0, 64) + "%"
+}
+
+func ratioText(r float64, covered int) string {
+	if covered == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(r, 'f', 4, 64)
+}
+
+func meanText(v float64, covered int) string {
+	if covered == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// spreadFigure is the monthly figure of a median and a p90.
+func spreadFigure(id, title, what string, get func(f *trends.Figures) trends.Spread) monthly {
+	return monthly{
+		id: id, title: title, unit: "hours", series: []string{"median", "90th percentile"},
+		desc: fmt.Sprintf("Median and 90th percentile of %s per month, in hours.", what),
+		note: fmt.Sprintf("%s, over the reports that record it; medians and percentiles, not means, because a few long incidents would swamp a mean.", title),
+		values: func(f *trends.Figures) []float64 {
+			sp := get(f)
+			return []float64{hours(sp.Median, sp.Reports), hours(sp.P90, sp.Reports)}
+		},
+		head: []string{"Median", "90th percentile", "Reports"},
+		cells: func(f *trends.Figures) []any {
+			sp := get(f)
+			return []any{durationCell(sp.Median, sp.Reports), durationCell(sp.P90, sp.Reports), sp.Reports}
+		},
+		csv: []string{"median_minutes", "p90_minutes", "reports"},
+		line: func(f *trends.Figures) []string {
+			sp := get(f)
+			return []string{minutesText(sp.Median, sp.Reports), minutesText(sp.P90, sp.Reports), itoa(sp.Reports)}
+		},
+	}
+}
+
+// monthlyFigures lists the figures shown by month.
+func monthlyFigures() []monthly {
+	return []monthly{
+		{
+			id: "incidents", title: "Incidents", whole: true, unit: "incidents", series: []string{"incidents"},
+			desc:   "Incidents that started in each month.",
+			note:   "Every report counts, with or without the other fields.",
+			values: func(f *trends.Figures) []float64 { return []float64{float64(f.Incidents)} },
+			head:   []string{"Incidents"}, cells: func(f *trends.Figures) []any { return []any{f.Incidents} },
+			csv: []string{"incidents"}, line: func(f *trends.Figures) []string { return []string{itoa(f.Incidents)} },
+		},
+		{
+			id: "duration", title: "Total duration", unit: "hours", series: []string{"total duration"},
+			desc: "The summed duration of the incidents of each month, in hours.",
+			note: "The sum of end − start over the reports with an end; reports without one (ongoing, or not written down) are left out.",
+			values: func(f *trends.Figures) []float64 {
+				return []float64{hours(f.Duration.Sum, max(f.Duration.Reports, 1))}
+			},
+			head: []string{"Total duration", "Reports with an end", "Incidents"},
+			cells: func(f *trends.Figures) []any {
+				return []any{durationCell(f.Duration.Sum, f.Duration.Reports), f.Duration.Reports, f.Incidents}
+			},
+			csv: []string{"duration_minutes", "reports", "incidents"},
+			line: func(f *trends.Figures) []string {
+				return []string{i64(minutes(f.Duration.Sum)), itoa(f.Duration.Reports), itoa(f.Incidents)}
+			},
+		},
+		spreadFigure("time-to-detect", "Time to detect", "the time from start to detection", func(f *trends.Figures) trends.Spread { return f.TTD }),
+		spreadFigure("time-to-resolve", "Time to resolve", "the time from start to end", func(f *trends.Figures) trends.Spread { return f.TTR }),
+		{
+			id: "paged", title: "People paged", whole: true, unit: "people", series: []string{"paged", "after hours"},
+			desc: "People paged in each month, and of them those paged outside working hours.",
+			note: "The sums of paged and paged_after_hours over the reports that record them.",
+			values: func(f *trends.Figures) []float64 {
+				return []float64{float64(f.Paged.Value), float64(f.PagedAfterHours.Value)}
+			},
+			head: []string{"Paged", "After hours", "Reports recording paged", "Reports recording after hours"},
+			cells: func(f *trends.Figures) []any {
+				return []any{f.Paged.Value, f.PagedAfterHours.Value, f.Paged.Reports, f.PagedAfterHours.Reports}
+			},
+			csv: []string{"paged", "paged_after_hours", "paged_reports", "paged_after_hours_reports"},
+			line: func(f *trends.Figures) []string {
+				return []string{i64(f.Paged.Value), i64(f.PagedAfterHours.Value), itoa(f.Paged.Reports), itoa(f.PagedAfterHours.Reports)}
+			},
+		},
+		{
+			id: "requests-failed", title: "Requests failed", whole: true, unit: "requests", series: []string{"requests failed"},
+			desc:   "Requests that failed because of the incidents of each month.",
+			note:   "The sum of requests_failed over the reports that record it.",
+			values: func(f *trends.Figures) []float64 { return []float64{float64(f.RequestsFailed.Value)} },
+			head:   []string{"Requests failed", "Reports"},
+			cells:  func(f *trends.Figures) []any { return []any{f.RequestsFailed.Value, f.RequestsFailed.Reports} },
+			csv:    []string{"requests_failed", "reports"},
+			line: func(f *trends.Figures) []string {
+				return []string{i64(f.RequestsFailed.Value), itoa(f.RequestsFailed.Reports)}
+			},
+		},
+		{
+			id: "repeat-rate", title: "Repeat rate", unit: "% of reports", series: []string{"repeat rate"},
+			desc: "The share of each month's reports that are likely repeats of an earlier report, in percent.",
+			note: "Reports with a likely repeat, as repeat detection found (see Repeats), as a share of the month's reports.",
+			values: func(f *trends.Figures) []float64 {
+				if f.Repeats.Reports == 0 {
+					return []float64{math.NaN()}
+				}
+				return []float64{100 * f.Repeats.Rate()}
+			},
+			head: []string{"Likely repeats", "Reports", "Rate"},
+			cells: func(f *trends.Figures) []any {
+				return []any{f.Repeats.Count, f.Repeats.Reports, percent(f.Repeats.Rate(), f.Repeats.Reports)}
+			},
+			csv: []string{"likely_repeats", "reports", "rate"},
+			line: func(f *trends.Figures) []string {
+				return []string{itoa(f.Repeats.Count), itoa(f.Repeats.Reports), ratioText(f.Repeats.Rate(), f.Repeats.Reports)}
+			},
+		},
+		{
+			id: "scorecard", title: "Scorecard score", unit: "yes answers", series: []string{"mean score", "mean answered"},
+			desc: "The mean scorecard score (yes answers) of each month's reports, beside the mean number of questions answered yes or no.",
+			note: "Means over the reports that answered at least one question yes or no.",
+			values: func(f *trends.Figures) []float64 {
+				if f.Scorecard.Reports == 0 {
+					return []float64{math.NaN(), math.NaN()}
+				}
+				return []float64{f.Scorecard.MeanScore, f.Scorecard.MeanAnswered}
+			},
+			head: []string{"Mean score", "Mean answered", "Reports"},
+			cells: func(f *trends.Figures) []any {
+				sc := f.Scorecard
+				return []any{meanText(sc.MeanScore, sc.Reports), meanText(sc.MeanAnswered, sc.Reports), sc.Reports}
+			},
+			csv: []string{"mean_score", "mean_answered", "reports"},
+			line: func(f *trends.Figures) []string {
+				sc := f.Scorecard
+				return []string{ratioText(sc.MeanScore, sc.Reports), ratioText(sc.MeanAnswered, sc.Reports), itoa(sc.Reports)}
+			},
+		},
+		{
+			id: "action-items", title: "Action items", whole: true, unit: "items", series: []string{"opened", "done", "still open"},
+			desc: "Action items of each month's reports: how many were written, how many are done and how many are still open.",
+			note: "Items carry no dates: an item counts in the month of its report, and the age of an open item runs from its report's start to this build.",
+			values: func(f *trends.Figures) []float64 {
+				return []float64{float64(f.Actions.Opened), float64(f.Actions.Done), float64(f.Actions.Open)}
+			},
+			head: []string{"Opened", "Done", "Declined", "Still open", "Median age of open items", "Reports with items"},
+			cells: func(f *trends.Figures) []any {
+				a := f.Actions
+				return []any{a.Opened, a.Done, a.Declined, a.Open, durationCell(a.MedianOpenAge, a.Open), a.Reports}
+			},
+			csv: []string{"opened", "done", "declined", "open", "median_open_age_days", "reports"},
+			line: func(f *trends.Figures) []string {
+				a := f.Actions
+				age := ""
+				if a.Open > 0 {
+					age = strconv.FormatFloat(a.MedianOpenAge.Hours()/24, 'f', 1, 64)
+				}
+				return []string{itoa(a.Opened), itoa(a.Done), itoa(a.Declined), itoa(a.Open), age, itoa(a.Reports)}
+			},
+		},
+	}
+}
+
+// periodFigure is the table of headline figures by year or by quarter,
+// with a chart of incidents and total duration.
+func (s *site) periodFigure(id, title, unit string, ps []trends.Period) (figure, []byte) {
+	t := newTable(unit, "Incidents", "Total duration", "Median time to resolve", "Paged", "After hours", "Requests failed", "Repeat rate")
+	c := chart.Bars{Title: "Incidents by " + strings.ToLower(unit), XLabel: strings.ToLower(unit) + " (" + s.zone() + ")", YLabel: "incidents", Whole: true, Series: []chart.Series{{Name: "incidents"}}}
+	for i := len(ps) - 1; i >= 0; i-- {
+		f := &ps[i].Figures
+		t.row(ps[i].Label, f.Incidents, durationCell(f.Duration.Sum, f.Duration.Reports), durationCell(f.TTR.Median, f.TTR.Reports),
+			f.Paged.Value, f.PagedAfterHours.Value, f.RequestsFailed.Value, percent(f.Repeats.Rate(), f.Repeats.Reports))
+	}
+	for _, p := range ps {
+		f := &p.Figures
+		c.Categories = append(c.Categories, p.Key)
+		c.Series[0].Values = append(c.Series[0].Values, float64(f.Incidents))
+		t.csvLine(p.Key, itoa(f.Incidents), i64(minutes(f.Duration.Sum)), itoa(f.Duration.Reports), minutesText(f.TTR.Median, f.TTR.Reports), itoa(f.TTR.Reports),
+			i64(f.Paged.Value), itoa(f.Paged.Reports), i64(f.PagedAfterHours.Value), itoa(f.PagedAfterHours.Reports),
+			i64(f.RequestsFailed.Value), itoa(f.RequestsFailed.Reports), ratioText(f.Repeats.Rate(), f.Repeats.Reports))
+	}
+	c.Desc = "Incidents that started in each " + strings.ToLower(unit) + ". " + describeSeries(c.Categories, c.Series)
+	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Table: t.html(title), CSV: s.root + "trends/" + id + ".csv",
+		Note: "The headline figures of every " + strings.ToLower(unit) + ", each over the reports that record it."}
+	return fig, csvFile([]string{strings.ToLower(unit), "incidents", "duration_minutes", "duration_reports", "median_ttr_minutes", "ttr_reports",
+		"paged", "paged_reports", "paged_after_hours", "paged_after_hours_reports", "requests_failed", "requests_failed_reports", "repeat_rate"}, t.csv)
+}
+
+// breakdownFigure ranks the terms of one field over the whole archive,
+// beside this year's counts; its CSV file holds every year's top terms.
+func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends.Figures) trends.Breakdown) (figure, []byte) {
+	all := get(&s.trends.All)
+	year := get(&s.trends.ThisYear().Figures)
+	thisYear := map[string]int{}
+	for _, c := range year.Top {
+		thisYear[c.Name] = c.Count
+	}
+	t := newTable(label, "Reports", "Share", s.trends.ThisYear().Label+" (top "+itoa(trends.TopN)+")")
+	c := chart.HBars{Title: title, Unit: "reports", Whole: true}
+	for _, n := range all.Top {
+		y := "–"
+		if v, ok := thisYear[n.Name]; ok {
+			y = itoa(v)
+		}
+		t.row(s.joinTermLinks(kind, []string{n.Name}), n.Count, percent(share(n.Count, all.Reports), all.Reports), y)
+		c.Labels = append(c.Labels, n.Name)
+		c.Values = append(c.Values, float64(n.Count))
+	}
+	if all.OtherTerms > 0 {
+		t.row(fmt.Sprintf("other (%d)", all.OtherTerms), all.Other, "", "")
+		c.Labels = append(c.Labels, "other")
+		c.Values = append(c.Values, float64(all.Other))
+	}
+	var words []string
+	for i, l := range c.Labels {
+		words = append(words, l+": "+chart.Compact(c.Values[i]))
+	}
+	c.Desc = fmt.Sprintf("The %s most often named, over all %d reports that name one. %s.", strings.ToLower(title), all.Reports, strings.Join(words, "; "))
+	if len(words) == 0 {
+		c.Desc = "No report names one."
+	}
+	for _, p := range s.trends.Years {
+		b := get(&p.Figures)
+		for _, n := range b.Top {
+			t.csvLine(p.Key, n.Name, itoa(n.Count))
+		}
+		if b.OtherTerms > 0 {
+			t.csvLine(p.Key, "other", itoa(b.Other))
+		}
+	}
+	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Table: t.html(title + ", all years"), CSV: s.root + "trends/" + id + ".csv",
+		Note: fmt.Sprintf("%s of the %d reports that name at least one; a report naming two counts for both. The rest are grouped as other.", title, all.Reports)}
+	return fig, csvFile([]string{"year", strings.ToLower(label), "reports"}, t.csv)
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// questionFigure is the yes-rate of each scorecard question.
+func (s *site) questionFigure() (figure, []byte) {
+	const id = "scorecard-questions"
+	all := s.trends.All.Scorecard.Questions
+	year := s.trends.ThisYear().Scorecard.Questions
+	t := newTable("Question", "Yes", "Answered", "Yes-rate", s.trends.ThisYear().Label)
+	c := chart.HBars{Title: "Yes-rate per scorecard question", Unit: "% answered yes", Max: 100, Format: func(v float64) string { return chart.Compact(v) + "%" }}
+	var words []string
+	for i, q := range all {
+		label := q.Key
+		if text, ok := s.questions[q.Key]; ok {
+			label = text
+		}
+		t.row(label, q.Yes, q.Answered, percent(q.Rate(), q.Answered), percent(year[i].Rate(), year[i].Answered))
+		c.Labels = append(c.Labels, q.Key)
+		c.Values = append(c.Values, 100*q.Rate())
+		words = append(words, fmt.Sprintf("%s: %s", q.Key, percent(q.Rate(), q.Answered)))
+	}
+	c.Desc = "The share of yes among the yes and no answers to each question, over all years. " + strings.Join(words, "; ") + "."
+	for _, p := range s.trends.Years {
+		for _, q := range p.Scorecard.Questions {
+			t.csvLine(p.Key, q.Key, itoa(q.Yes), itoa(q.Answered), ratioText(q.Rate(), q.Answered))
+		}
+	}
+	fig := figure{ID: id, Title: "Scorecard questions", Chart: template.HTML(c.SVG()), Table: t.html("Yes-rate per scorecard question"), CSV: s.root + "trends/" + id + ".csv",
+		Note: "Yes as a share of the yes and no answers; n/a and unanswered questions do not count."}
+	return fig, csvFile([]string{"year", "question", "yes", "answered", "rate"}, t.csv)
+}
+
+// trendsJobs writes /trends/ and its CSV files.
+func (s *site) trendsJobs() []job {
+	return []job{func(buf *bytes.Buffer) (string, error) {
+		d := trendsPage{base: s.base("Trends", s.root+"trends/", s.root+"trends/"), Zone: s.zone(), JSONURL: s.root + "trends.json"}
+		d.Description = "Incidents, durations, paging, failed requests and repeats by month, quarter and year"
+		d.Now = s.trends.Now.Format("2006-01-02")
+		d.Summary = []summary{
+			s.summary("This month", s.trends.ThisMonth()),
+			s.summary("This quarter", s.trends.ThisQuarter()),
+			s.summary("This year", s.trends.ThisYear()),
+		}
+		csvs := map[string][]byte{}
+		add := func(list *[]figure, f figure, data []byte) {
+			*list = append(*list, f)
+			csvs[f.ID] = data
+		}
+		f, data := s.periodFigure("by-year", "By year", "Year", s.trends.Years)
+		add(&d.Periods, f, data)
+		qs := s.trends.Quarters
+		f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):])
+		add(&d.Periods, f, data)
+		for _, m := range monthlyFigures() {
+			f, data := s.monthlyFigure(m)
+			add(&d.Figures, f, data)
+		}
+		for _, b := range []struct {
+			id, title, kind, label string
+			get                    func(f *trends.Figures) trends.Breakdown
+		}{
+			{"services", "Services", "services", "Service", func(f *trends.Figures) trends.Breakdown { return f.Services }},
+			{"causes", "Causes", "causes", "Cause", func(f *trends.Figures) trends.Breakdown { return f.Causes }},
+			{"triggers", "Triggers", "triggers", "Trigger", func(f *trends.Figures) trends.Breakdown { return f.Triggers }},
+			{"failure-modes", "Failure modes", "failure-modes", "Failure mode", func(f *trends.Figures) trends.Breakdown { return f.FailureModes }},
+			{"sites", "Sites", "sites", "Site", func(f *trends.Figures) trends.Breakdown { return f.Sites }},
+		} {
+			f, data := s.breakdownFigure(b.id, b.title, b.kind, b.label, b.get)
+			add(&d.Shares, f, data)
+		}
+		f, data = s.questionFigure()
+		add(&d.Shares, f, data)
+		// The by-quarter CSV file holds every quarter, not only the
+		// table's.
+		_, csvs["by-quarter"] = s.periodFigure("by-quarter", "By quarter", "Quarter", qs)
+		for id, data := range csvs {
+			if err := s.write("trends/"+id+".csv", data); err != nil {
+				return "", err
+			}
+		}
+		return "trends/index.html", s.execute(buf, "trends", d)
+	}, s.trendsJSONJob()}
+}
+
+// termTrend is the small trend on a service's or cause's page.
+type termTrend struct {
+	Sparkline   template.HTML
+	First, Last string // the years the sparkline spans
+	Reports     int    // reports in those years
+	MedianTTR   string // "" when no report has an end
+	TTRReports  int
+	URL         string // the taxonomy's breakdown on /trends/
+}
+
+func (s *site) termTrend(t *archive.Taxonomy, term *archive.Term) *termTrend {
+	if t.Kind != "services" && t.Kind != "causes" {
+		return nil
+	}
+	tt := s.trends.Term(term.Incidents)
+	d := &termTrend{Reports: len(term.Incidents), TTRReports: tt.TTR.Reports, URL: s.root + "trends/#" + t.Kind}
+	if tt.TTR.Reports > 0 {
+		d.MedianTTR = formatDuration(tt.TTR.Median)
+	}
+	sp := chart.Sparkline{Title: "Reports per year"}
+	var words []string
+	for _, y := range tt.Years {
+		sp.Values = append(sp.Values, float64(y.Reports))
+		if y.Reports > 0 {
+			words = append(words, y.Year+": "+itoa(y.Reports))
+		}
+	}
+	if n := len(tt.Years); n > 0 {
+		d.First, d.Last = tt.Years[0].Year, tt.Years[n-1].Year
+	}
+	sp.Desc = fmt.Sprintf("Reports per year from %s to %s; years not listed have none. %s.", d.First, d.Last, strings.Join(words, ", "))
+	d.Sparkline = template.HTML(sp.SVG())
+	return d
+}
