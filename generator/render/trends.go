@@ -586,49 +586,10 @@ func (s *site) questionFigure() (figure, []byte) {
 	return fig, csvFile([]string{"year", "question", "yes", "answered", "rate"}, t.csv)
 }
 
-// trendsJobs writes /trends/ and its CSV files.
+// trendsJobs writes /trends/ and its CSV files, and /trends.json.
 func (s *site) trendsJobs() []job {
 	return []job{func(buf *bytes.Buffer) (string, error) {
-		d := trendsPage{base: s.base("Trends", s.root+"trends/", s.root+"trends/"), Zone: s.zone(), JSONURL: s.root + "trends.json"}
-		d.Description = "Incidents, durations, paging, failed requests and repeats by month, quarter and year"
-		d.Now = s.trends.Now.Format("2006-01-02")
-		d.Summary = []summary{
-			s.summary("This month", s.trends.ThisMonth()),
-			s.summary("This quarter", s.trends.ThisQuarter()),
-			s.summary("This year", s.trends.ThisYear()),
-		}
-		csvs := map[string][]byte{}
-		add := func(list *[]figure, f figure, data []byte) {
-			*list = append(*list, f)
-			csvs[f.ID] = data
-		}
-		f, data := s.periodFigure("by-year", "By year", "Year", s.trends.Years)
-		add(&d.Periods, f, data)
-		qs := s.trends.Quarters
-		f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):])
-		add(&d.Periods, f, data)
-		for _, m := range monthlyFigures() {
-			f, data := s.monthlyFigure(m)
-			add(&d.Figures, f, data)
-		}
-		for _, b := range []struct {
-			id, title, kind, label string
-			get                    func(f *trends.Figures) trends.Breakdown
-		}{
-			{"services", "Services", "services", "Service", func(f *trends.Figures) trends.Breakdown { return f.Services }},
-			{"causes", "Causes", "causes", "Cause", func(f *trends.Figures) trends.Breakdown { return f.Causes }},
-			{"triggers", "Triggers", "triggers", "Trigger", func(f *trends.Figures) trends.Breakdown { return f.Triggers }},
-			{"failure-modes", "Failure modes", "failure-modes", "Failure mode", func(f *trends.Figures) trends.Breakdown { return f.FailureModes }},
-			{"sites", "Sites", "sites", "Site", func(f *trends.Figures) trends.Breakdown { return f.Sites }},
-		} {
-			f, data := s.breakdownFigure(b.id, b.title, b.kind, b.label, b.get)
-			add(&d.Shares, f, data)
-		}
-		f, data = s.questionFigure()
-		add(&d.Shares, f, data)
-		// The by-quarter CSV file holds every quarter, not only the
-		// table's.
-		_, csvs["by-quarter"] = s.periodFigure("by-quarter", "By quarter", "Quarter", qs)
+		d, csvs := s.trendsPage()
 		for id, data := range csvs {
 			if err := s.write("trends/"+id+".csv", data); err != nil {
 				return "", err
@@ -636,6 +597,51 @@ func (s *site) trendsJobs() []job {
 		}
 		return "trends/index.html", s.execute(buf, "trends", d)
 	}, s.trendsJSONJob()}
+}
+
+// trendsPage is the data of /trends/ and its CSV files by figure id.
+func (s *site) trendsPage() (trendsPage, map[string][]byte) {
+	d := trendsPage{base: s.base("Trends", s.root+"trends/", s.root+"trends/"), Zone: s.zone(), JSONURL: s.root + "trends.json"}
+	d.Description = "Incidents, durations, paging, failed requests and repeats by month, quarter and year"
+	d.Now = s.trends.Now.Format("2006-01-02")
+	d.Summary = []summary{
+		s.summary("This month", s.trends.ThisMonth()),
+		s.summary("This quarter", s.trends.ThisQuarter()),
+		s.summary("This year", s.trends.ThisYear()),
+	}
+	csvs := map[string][]byte{}
+	add := func(list *[]figure, f figure, data []byte) {
+		*list = append(*list, f)
+		csvs[f.ID] = data
+	}
+	f, data := s.periodFigure("by-year", "By year", "Year", s.trends.Years)
+	add(&d.Periods, f, data)
+	qs := s.trends.Quarters
+	f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):])
+	add(&d.Periods, f, data)
+	for _, m := range monthlyFigures() {
+		f, data := s.monthlyFigure(m)
+		add(&d.Figures, f, data)
+	}
+	for _, b := range []struct {
+		id, title, kind, label string
+		get                    func(f *trends.Figures) trends.Breakdown
+	}{
+		{"services", "Services", "services", "Service", func(f *trends.Figures) trends.Breakdown { return f.Services }},
+		{"causes", "Causes", "causes", "Cause", func(f *trends.Figures) trends.Breakdown { return f.Causes }},
+		{"triggers", "Triggers", "triggers", "Trigger", func(f *trends.Figures) trends.Breakdown { return f.Triggers }},
+		{"failure-modes", "Failure modes", "failure-modes", "Failure mode", func(f *trends.Figures) trends.Breakdown { return f.FailureModes }},
+		{"sites", "Sites", "sites", "Site", func(f *trends.Figures) trends.Breakdown { return f.Sites }},
+	} {
+		f, data := s.breakdownFigure(b.id, b.title, b.kind, b.label, b.get)
+		add(&d.Shares, f, data)
+	}
+	f, data = s.questionFigure()
+	add(&d.Shares, f, data)
+	// The by-quarter CSV file holds every quarter, not only the
+	// table's.
+	_, csvs["by-quarter"] = s.periodFigure("by-quarter", "By quarter", "Quarter", qs)
+	return d, csvs
 }
 
 // termTrend is the small trend on a service's or cause's page.

@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/incident"
@@ -237,7 +238,7 @@ func Compute(in Input) *Trends {
 		years[y] = append(years[y], i)
 		all[i] = i
 	}
-	c := calc{in: in, now: t.Now}
+	c := newCalc(in, t.Now)
 	for i := range t.Months {
 		t.Months[i].Figures = c.figures(months[i])
 	}
@@ -254,16 +255,7 @@ func Compute(in Input) *Trends {
 // find returns the index of the period holding instant s; the periods
 // cover it.
 func find(ps []Period, s time.Time) int {
-	i, _ := slices.BinarySearchFunc(ps, s, func(p Period, s time.Time) int {
-		switch {
-		case !p.End.After(s):
-			return -1
-		case p.Start.After(s):
-			return 1
-		}
-		return 0
-	})
-	return i
+	return sort.Search(len(ps), func(i int) bool { return ps[i].End.After(s) })
 }
 
 func periods(first, last time.Time, loc *time.Location, start func(time.Time, *time.Location) time.Time, next func(time.Time) time.Time, key func(time.Time) (string, string)) []Period {
@@ -305,27 +297,75 @@ func yearKey(t time.Time) (string, string) {
 	return y, y
 }
 
-// calc computes the figures of sets of reports.
+// calc computes the figures of sets of reports. Terms and scorecard
+// answers are turned into numbers once, so that the figures of the many
+// periods count with slices and small maps instead of strings.
 type calc struct {
-	in  Input
-	now time.Time
+	in    Input
+	now   time.Time
+	names [fields][]string  // term number → name, by field
+	terms [][fields][]int32 // by report: its distinct terms of each field
+	marks [][]mark          // by report: its yes and no answers
 }
 
-func (c calc) figures(idx []int) Figures {
+// fields are the breakdowns' fields: services, causes, triggers, failure
+// modes and sites.
+const fields = 5
+
+// mark is a yes or no answer to the question with index q.
+type mark struct {
+	q   int32
+	yes bool
+}
+
+func newCalc(in Input, now time.Time) *calc {
+	c := &calc{in: in, now: now, terms: make([][fields][]int32, len(in.Incidents)), marks: make([][]mark, len(in.Incidents))}
+	var ids [fields]map[string]int32
+	for k := range ids {
+		ids[k] = map[string]int32{}
+	}
+	question := make(map[string]int32, len(in.Questions))
+	for i, k := range in.Questions {
+		question[k] = int32(i)
+	}
+	for i, r := range in.Incidents {
+		for k, values := range [fields][]string{r.Services, r.Causes, one(r.Trigger), one(r.FailureMode), r.Sites} {
+			for j, v := range values {
+				if v == "" || slices.Contains(values[:j], v) {
+					continue
+				}
+				id, ok := ids[k][v]
+				if !ok {
+					id = int32(len(c.names[k]))
+					ids[k][v] = id
+					c.names[k] = append(c.names[k], v)
+				}
+				c.terms[i][k] = append(c.terms[i][k], id)
+			}
+		}
+		for _, a := range r.Scorecard {
+			q, ok := question[a.Key]
+			if ok && (a.Answer == incident.Yes || a.Answer == incident.No) {
+				c.marks[i] = append(c.marks[i], mark{q: q, yes: a.Answer == incident.Yes})
+			}
+		}
+	}
+	return c
+}
+
+func (c *calc) figures(idx []int) Figures {
 	f := Figures{Incidents: len(idx)}
 	var ttd, ttr, ages []time.Duration
 	var yes, answered int
-	questions := make(map[string]*QuestionRate, len(c.in.Questions))
 	f.Scorecard.Questions = make([]QuestionRate, len(c.in.Questions))
 	for i, k := range c.in.Questions {
 		f.Scorecard.Questions[i].Key = k
-		questions[k] = &f.Scorecard.Questions[i]
 	}
-	counts := [5]map[string]int{}
-	for i := range counts {
-		counts[i] = map[string]int{}
+	var counts [fields]map[int32]int
+	for k := range counts {
+		counts[k] = map[int32]int{}
 	}
-	reports := [5]int{}
+	var reports [fields]int
 	for _, i := range idx {
 		r := c.in.Incidents[i]
 		if r.HasEnd() {
@@ -339,9 +379,12 @@ func (c calc) figures(idx []int) Figures {
 		addSum(&f.Paged, r.Paged)
 		addSum(&f.PagedAfterHours, r.PagedAfterHours)
 		addSum(&f.RequestsFailed, r.RequestsFailed)
-		for k, values := range [5][]string{r.Services, r.Causes, one(r.Trigger), one(r.FailureMode), r.Sites} {
-			if countTerms(counts[k], values) {
+		for k, ids := range c.terms[i] {
+			if len(ids) > 0 {
 				reports[k]++
+			}
+			for _, id := range ids {
+				counts[k][id]++
 			}
 		}
 		if r.Score.Answered > 0 {
@@ -349,13 +392,10 @@ func (c calc) figures(idx []int) Figures {
 			yes += r.Score.Yes
 			answered += r.Score.Answered
 		}
-		for _, a := range r.Scorecard {
-			q := questions[a.Key]
-			if q == nil || (a.Answer != incident.Yes && a.Answer != incident.No) {
-				continue
-			}
+		for _, m := range c.marks[i] {
+			q := &f.Scorecard.Questions[m.q]
 			q.Answered++
-			if a.Answer == incident.Yes {
+			if m.yes {
 				q.Yes++
 			}
 		}
@@ -387,9 +427,9 @@ func (c calc) figures(idx []int) Figures {
 		f.Scorecard.MeanScore = float64(yes) / float64(n)
 		f.Scorecard.MeanAnswered = float64(answered) / float64(n)
 	}
-	bs := []*Breakdown{&f.Services, &f.Causes, &f.Triggers, &f.FailureModes, &f.Sites}
+	bs := [fields]*Breakdown{&f.Services, &f.Causes, &f.Triggers, &f.FailureModes, &f.Sites}
 	for k, b := range bs {
-		*b = breakdown(counts[k], reports[k])
+		*b = breakdown(c.names[k], counts[k], reports[k])
 	}
 	return f
 }
@@ -408,24 +448,10 @@ func addSum(s *Sum, v *int64) {
 	}
 }
 
-// countTerms counts each distinct value once and reports whether there
-// was any.
-func countTerms(counts map[string]int, values []string) bool {
-	any := false
-	for j, v := range values {
-		if v == "" || slices.Contains(values[:j], v) {
-			continue
-		}
-		counts[v]++
-		any = true
-	}
-	return any
-}
-
-func breakdown(counts map[string]int, reports int) Breakdown {
+func breakdown(names []string, counts map[int32]int, reports int) Breakdown {
 	all := make([]Count, 0, len(counts))
-	for name, n := range counts {
-		all = append(all, Count{Name: name, Count: n})
+	for id, n := range counts {
+		all = append(all, Count{Name: names[id], Count: n})
 	}
 	slices.SortFunc(all, func(a, b Count) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
