@@ -194,10 +194,14 @@ func share(n, of int) float64 {
 	return float64(n) / float64(of)
 }
 
-// ThisMonth, ThisQuarter and ThisYear are the periods Now falls in.
-func (t *Trends) ThisMonth() *Period   { return &t.Months[t.thisMonth] }
+// ThisMonth is the month Now falls in.
+func (t *Trends) ThisMonth() *Period { return &t.Months[t.thisMonth] }
+
+// ThisQuarter is the quarter Now falls in.
 func (t *Trends) ThisQuarter() *Period { return &t.Quarters[t.thisQuarter] }
-func (t *Trends) ThisYear() *Period    { return &t.Years[t.thisYear] }
+
+// ThisYear is the year Now falls in.
+func (t *Trends) ThisYear() *Period { return &t.Years[t.thisYear] }
 
 // Compute works out every figure of the archive.
 func Compute(in Input) *Trends {
