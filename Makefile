@@ -5,6 +5,7 @@
 #   make bench   build a 10,000-report synthetic archive beside the floor program
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds
+#   make bench-trends  time the trend figures and charts on the same archive
 #   make bench-search  time the search index (cold, beside Pagefind from npm, and
 #                after one change) and /api/search under 16 clients, on the same archive
 #
@@ -20,7 +21,7 @@ BENCH_SEARCH_RUNS ?= 3
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short bench bench-search bench-repeats pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short bench bench-search bench-repeats bench-trends pgo lint fmt clean browser-deps
 
 all: build
 
@@ -55,6 +56,13 @@ bench: build
 
 bench-repeats:
 	$(GO) run ./.ci/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2
+
+# bench-trends times the trend figures, /trends/, trends.json and every
+# term trend on a synthetic archive of BENCH_N reports.
+bench-trends:
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	python3 $(SHARED)/bench/gencorpus.py $(BENCH_N) "$$dir" >/dev/null && \
+	INCIDENTS_BENCH_CORPUS="$$dir" $(GO) test ./generator/render -run '^$$' -bench Trends -benchtime 10x -count 5
 
 # bench-search needs npm for Pagefind, which it installs into a temporary
 # folder. The index step it times is built with the same PGO profile as
