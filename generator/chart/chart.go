@@ -282,7 +282,7 @@ func (s Sparkline) SVG() string {
 		}
 		b.raw(`<rect x="` + itoa(i*(sparkBar+sparkGap)) + `" y="` + num(sparkH-h) + `" width="` + itoa(sparkBar) + `" height="` + num(h) + `"`)
 		if v <= 0 {
-			b.raw(` fill-opacity="0.35"`)
+			b.raw(` class="zero" fill-opacity="0.35"`)
 		}
 		b.raw("/>")
 	}
@@ -339,9 +339,11 @@ func ticks(top float64, n int, whole bool) []float64 {
 	return out
 }
 
+// roundTo removes the floating-point noise of i·step: steps from 1 up
+// have at most one decimal (2.5), smaller ones one more than their size.
 func roundTo(v, step float64) float64 {
 	if step >= 1 {
-		return math.Round(v)
+		return math.Round(v*10) / 10
 	}
 	d := math.Pow(10, math.Ceil(-math.Log10(step))+1)
 	return math.Round(v*d) / d
