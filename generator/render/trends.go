@@ -25,9 +25,17 @@ import (
 // CSV files and trends.json hold every month.
 const chartMonths = 24
 
-// prepareTrends computes the figures, once per build.
+// prepareTrends computes the figures, once per build. They are read at
+// the start of the build's day, in the working-hours zone: the age of an
+// open action item in whole days is all a reader needs, and an unchanged
+// archive then rebuilds to the same bytes all day.
 func (s *site) prepareTrends() {
-	in := trends.Input{Incidents: s.arc.Incidents, Location: s.arc.Site.WorkingHours.Location, Now: s.opts.Now, Questions: s.rubricKeys}
+	loc := s.arc.Site.WorkingHours.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := s.opts.Now.In(loc).Date()
+	in := trends.Input{Incidents: s.arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: s.rubricKeys}
 	if s.opts.Repeats != nil {
 		in.Likely = make([]bool, len(s.arc.Incidents))
 		for i, r := range s.arc.Incidents {

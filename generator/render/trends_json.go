@@ -153,7 +153,7 @@ func (s *site) trendsJSONJob() job {
 		}
 		doc := struct {
 			Generator   string       `json:"generator"`
-			Generated   string       `json:"generated"`
+			Generated   string       `json:"generated"` // the build's day
 			TimeZone    string       `json:"time_zone"`
 			ThisMonth   string       `json:"this_month"`
 			ThisQuarter string       `json:"this_quarter"`
@@ -164,7 +164,7 @@ func (s *site) trendsJSONJob() job {
 			Yearly      []jsonPeriod `json:"yearly"`
 			All         jsonFigures  `json:"all"`
 		}{
-			Generator: "incidents " + s.opts.Version, Generated: t.Now.Format(time.RFC3339), TimeZone: s.zone(),
+			Generator: "incidents " + s.opts.Version, Generated: t.Now.Format("2006-01-02"), TimeZone: s.zone(),
 			ThisMonth: t.ThisMonth().Key, ThisQuarter: t.ThisQuarter().Key, ThisYear: t.ThisYear().Key, TopN: trends.TopN,
 			Monthly:   periods(t.Months, func(p *jsonPeriod, k string) { p.Month = k }),
 			Quarterly: periods(t.Quarters, func(p *jsonPeriod, k string) { p.Quarter = k }),
