@@ -101,6 +101,7 @@ func TestPagesInBrowser(t *testing.T) {
 		{"home", "", func(t *testing.T, tab context.Context) { checkHome(t, tab, site) }},
 		{"incident", "incidents/" + newerSlug + "/", func(t *testing.T, tab context.Context) { checkIncident(t, tab, site) }},
 		{"incident list", "incidents/", checkSortableTable},
+		{"trends", "trends/", checkCharts},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
@@ -380,6 +381,30 @@ func checkStylesheet(t *testing.T, tab context.Context) {
 		return link !== null && link.sheet !== null && link.sheet.cssRules.length > 0;
 	})()`) {
 		t.Error("the page's <link rel=stylesheet> has no loaded sheet with rules")
+	}
+}
+
+// checkCharts checks that the trend charts are laid out, scale with the
+// page, and take their colours from the stylesheet: the bars are the
+// accent colour, not the black they fall back to without it.
+func checkCharts(t *testing.T, tab context.Context) {
+	if n := eval[int](t, tab, `document.querySelectorAll("svg.chart").length`); n < 10 {
+		t.Errorf("%d charts on /trends/, want one per figure", n)
+	}
+	if w := eval[float64](t, tab, `document.querySelector("svg.chart").getBoundingClientRect().width`); w < 200 {
+		t.Errorf("the first chart is %.0f px wide", w)
+	}
+	bar := eval[string](t, tab, `getComputedStyle(document.querySelector("svg.chart .s1 rect")).fill`)
+	accent := eval[string](t, tab, `(() => {
+		const a = document.createElement("a");
+		a.style.color = getComputedStyle(document.documentElement).getPropertyValue("--accent");
+		document.body.append(a);
+		const c = getComputedStyle(a).color;
+		a.remove();
+		return c;
+	})()`)
+	if bar == "" || bar != accent {
+		t.Errorf("bars are filled %q, want the accent colour %q", bar, accent)
 	}
 }
 
