@@ -71,7 +71,7 @@ Examples:
 			v.Date = d
 		}
 		if v.ID() == "" {
-			return usageError{fmt.Sprintf("NAME %q has no letters or digits to name the file after", v.Name)}
+			return usageError{fmt.Sprintf("NAME %q has no letters or digits a-z, 0-9 to name the file after; the title can be in any script: incidents new etcd-quorum --title %q", v.Name, v.Name)}
 		}
 		if info, err := os.Stat(source); err != nil || !info.IsDir() {
 			return fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", source)
