@@ -1,7 +1,11 @@
 # incidents: build, serve and test the incident archive generator.
 #
 #   make run     build the bundled archive in content/ and serve it on 127.0.0.1:1313
-#   make test    run every test (installs Debian's chromium for the browser tests if missing)
+#   make test    run every test (installs Debian's chromium for the browser tests if missing),
+#                then each fuzz target for 2 s (make fuzz-short)
+#   make fuzz    each fuzz target for 2 minutes (FUZZ_TIME=10m for longer)
+#   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
+#                64 clients against serve for 30 s
 #   make bench   build a 10,000-report synthetic archive beside the floor program
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds
@@ -21,7 +25,7 @@ BENCH_SEARCH_RUNS ?= 3
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short bench bench-search bench-repeats bench-trends pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short fuzz fuzz-short stress bench bench-search bench-repeats bench-trends pgo lint fmt clean browser-deps
 
 all: build
 
@@ -34,6 +38,34 @@ run: build
 test: browser-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz-short
+
+# Every fuzz target, as package:target. go test -fuzz takes one target of
+# one package at a time. Inputs that fail are saved under the package's
+# testdata/fuzz/TARGET/ and from then on run as part of go test.
+FUZZ_TARGETS := \
+	./generator/matter:FuzzSplit \
+	./generator/matter:FuzzSimpleYAML \
+	./generator/matter:FuzzParseTime \
+	./generator/incident:FuzzParse \
+	./generator/incident:FuzzSlugify \
+	./generator/markdown:FuzzRender \
+	./search:FuzzSearchRequest
+FUZZ_TIME ?= 2m
+FUZZ_SHORT_TIME ?= 2s
+
+# fuzz-short gives each fuzz target a few seconds (part of make test);
+# fuzz gives each FUZZ_TIME (2 minutes unless set).
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_SHORT_TIME)
+
+fuzz:
+	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
+	for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name for $(FUZZ_TIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) $$pkg >"$$log" 2>&1 || { cat "$$log"; exit 1; }; \
+	done
 
 # test-short skips nothing that CI needs; it is the inner loop without the
 # browser install check.

@@ -110,6 +110,8 @@ func TestSearchErrors(t *testing.T) {
 		{"size", Request{Size: MaxSize + 1}, "size must be between 1 and 100"},
 		{"sort", Request{Sort: "random"}, "sort must be relevance, newest or oldest"},
 		{"deep page", Request{Page: 1000}, "page must be between"},
+		{"fuzzier than bleve allows", Request{Query: "B~070"}, "the most is 2"},
+		{"fuzzier in a field", Request{Query: "title:retry~3"}, "the most is 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

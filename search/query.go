@@ -307,6 +307,10 @@ func buildQuery(r Request) (query.Query, []string, error) {
 	return query.NewConjunctionQuery(parts), words, nil
 }
 
+// maxFuzziness is the most edits bleve's fuzzy search allows
+// (searcher.MaxFuzziness).
+const maxFuzziness = 2
+
 // rewrite points the parts of a parsed query-string query that name no
 // field at every text field, with its boost, maps the field names people
 // type to indexed ones, and collects the words to highlight.
@@ -338,6 +342,18 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 	f, ok := q.(query.FieldableQuery)
 	if !ok {
 		return q, nil
+	}
+	fuzziness := 0
+	switch m := q.(type) {
+	case *query.MatchQuery:
+		fuzziness = m.Fuzziness
+	case *query.FuzzyQuery:
+		fuzziness = m.Fuzziness
+	}
+	if fuzziness > maxFuzziness {
+		// bleve refuses these with a plain error, which the server would
+		// answer with 500.
+		return nil, queryErrorf("word~%d allows %d edits; the most is %d (word~1 or word~2)", fuzziness, fuzziness, maxFuzziness)
 	}
 	switch m := q.(type) {
 	case *query.MatchQuery:

@@ -1,0 +1,83 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// FuzzRender renders any Markdown with the task and incident-id links on:
+// it never panics or fails, gives the same HTML twice, and the HTML holds
+// no element, event handler or URL that could run script, since raw HTML
+// is escaped.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{
+		"## Summary\n\nFiled as T418722; like 2017-11-20 ores and 2026-02-23 ml-serve-eqiad.\n",
+		"[a link](javascript:alert(1)) [b](JaVaScRiPt:alert(2)) [c](  javascript:x) [d](java\tscript:x)\n",
+		"<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n",
+		"![img](javascript:alert(3)) <javascript:alert(4)> [ref]\n\n[ref]: javascript:alert(5)\n",
+		"[x](data:text/html;base64,PHNjcmlwdD4=) [y](vbscript:msgbox)\n",
+		"| a | b |\n|---|---|\n| T1 | 2026-02-23 ml-serve |\n",
+		"- [ ] task T2\n- [x] done\n\nfootnote[^1]\n\n[^1]: T3\n",
+		"`T4` **2017-11-20 ores** _T5_ [T6](https://x/) ~~T7~~\n",
+		"# Summary\n# Summary\n## scorecard\n",
+		"2026-02-23 2026-02-23 ml-serve-eqiad-x T99999999999\n",
+	} {
+		f.Add(s)
+	}
+	r := newTestRenderer(false)
+	f.Fuzz(func(t *testing.T, src string) {
+		res, err := r.Render([]byte(src))
+		if err != nil {
+			t.Fatalf("Render: %v", err)
+		}
+		again, err := r.Render([]byte(src))
+		if err != nil || !bytes.Equal(res.HTML, again.HTML) {
+			t.Fatalf("two renders differ")
+		}
+		doc, err := html.Parse(bytes.NewReader(res.HTML))
+		if err != nil {
+			t.Fatalf("output does not parse: %v", err)
+		}
+		if bad := scriptable(doc); bad != "" {
+			t.Fatalf("%s in the output of %q:\n%s", bad, src, res.HTML)
+		}
+	})
+}
+
+// scriptable names the first element, attribute or URL in n that could
+// run script, or returns "".
+func scriptable(n *html.Node) string {
+	if n.Type == html.ElementNode {
+		switch n.Data {
+		case "script", "iframe", "object", "embed", "svg", "math", "style", "form", "base", "meta", "link":
+			return "<" + n.Data + "> element"
+		}
+		for _, a := range n.Attr {
+			if strings.HasPrefix(a.Key, "on") {
+				return "event handler " + a.Key
+			}
+			if a.Key == "href" || a.Key == "src" {
+				v := strings.ToLower(strings.Map(func(r rune) rune {
+					if r <= ' ' {
+						return -1 // browsers skip these inside a scheme
+					}
+					return r
+				}, a.Val))
+				for _, scheme := range []string{"javascript:", "vbscript:", "data:"} {
+					if strings.HasPrefix(v, scheme) {
+						return scheme + " URL"
+					}
+				}
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if bad := scriptable(c); bad != "" {
+			return bad
+		}
+	}
+	return ""
+}

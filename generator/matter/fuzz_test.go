@@ -1,0 +1,86 @@
+package matter
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FuzzSplit holds Split to its contract on any file: it never panics, it
+// returns a document or a diagnostic naming the file, and a document's
+// front matter is a mapping whose lines are lines of the file.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{
+		"---\nid: 2026-02-23 ml-serve\ntitle: T\nstart: 2026-02-23 17:20\n---\n## Summary\nBody\n",
+		"+++\nid = \"a\"\ntitle = \"T\"\nstart = 2026-02-23T17:20:00Z\n[scorecard]\nfew_paged = \"yes\"\n+++\nBody\n",
+		"\xef\xbb\xbf---\r\ntitle: crlf\r\n---\r\nbody\r\n",
+		"---\na: &x [1, 2]\nb: *x\nc: {d: e?, f: g}\n---\n",
+		"---\ntitle: |\n  block\n  text\nlist:\n  - one\n  - {title: two, owner: x}\n---\n",
+		"---\n---\n",
+		"---\nunclosed: true\n",
+		"no front matter",
+		"---\n\x00\n---\n",
+		"---\n- a list\n---\n",
+		"---\nkey: value\n---\n---\nsecond: doc\n---\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		doc, d := Split("r.md", []byte(data))
+		if (doc == nil) == (d == nil) {
+			t.Fatalf("document %v and diagnostic %v: want exactly one", doc, d)
+		}
+		if d != nil {
+			if d.Path != "r.md" || d.Message == "" {
+				t.Fatalf("diagnostic without its file or message: %+v", d)
+			}
+			return
+		}
+		lines := strings.Count(data, "\n") + 1
+		if doc.Root == nil || doc.Root.Kind != yaml.MappingNode {
+			t.Fatalf("front matter is not a mapping: %+v", doc.Root)
+		}
+		for _, fl := range doc.Fields() {
+			if fl.Line < 1 || fl.Line > lines {
+				t.Fatalf("key %q on line %d of a %d-line file", fl.Key, fl.Line, lines)
+			}
+		}
+		if doc.BodyLine < 1 || doc.BodyLine > lines+1 {
+			t.Fatalf("body on line %d of a %d-line file", doc.BodyLine, lines)
+		}
+	})
+}
+
+// FuzzParseTime holds ParseTime to its contract: no panic, and a time it
+// accepts is UTC, within the years reports can have, and reads back the
+// same when written out in RFC 3339.
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{
+		"2026-02-23 17:20:00", "2026-02-23 17:20", "2026-02-23T17:20:00+01:00", "2026-02-23T17:20:00.123456789Z",
+		"2026-02-23", "2026-02-23 17:20:00 UTC", "2026-02-23 17:20:00 CET", "2026-02-23 17:20:00 +0200",
+		"1969-12-31", "2201-01-01", "someday", " 2026-02-23 ", "2026-02-30", "2026-13-01T25:61",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTime(s)
+		if err != nil {
+			if got != (time.Time{}) {
+				t.Fatalf("error %v with a time %v", err, got)
+			}
+			return
+		}
+		if got.Location() != time.UTC {
+			t.Fatalf("%q read in %v, not UTC", s, got.Location())
+		}
+		if y := got.Year(); y < 1970 || y > 2200 {
+			t.Fatalf("%q read as year %d", s, y)
+		}
+		again, err := ParseTime(got.Format(time.RFC3339Nano))
+		if err != nil || !again.Equal(got) {
+			t.Fatalf("%q read as %v, which reads back as %v (%v)", s, got, again, err)
+		}
+	})
+}
