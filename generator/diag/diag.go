@@ -147,6 +147,9 @@ func (e *ContentError) Error() string {
 // Suggest returns the candidate closest to word by edit distance, or "" when
 // none is close enough to be a plausible typo.
 func Suggest(word string, candidates []string) string {
+	if len(word) > maxSuggestLen {
+		return "" // no typo is that long, and the distance costs len(word) per candidate
+	}
 	best, bestDist := "", -1
 	lw := strings.ToLower(word)
 	for _, c := range candidates {
@@ -164,6 +167,9 @@ func Suggest(word string, candidates []string) string {
 	}
 	return best
 }
+
+// maxSuggestLen bounds the words Suggest compares.
+const maxSuggestLen = 64
 
 // DidYouMean formats a suggestion as a suffix for a message, or "".
 func DidYouMean(word string, candidates []string) string {

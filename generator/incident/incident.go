@@ -87,7 +87,8 @@ type Incident struct {
 	Body     []byte `json:"-"`
 	BodyLine int    `json:"-"`
 	lines    map[string]int
-	bad      []string // keys whose values could not be decoded
+	bad      []string     // keys whose values could not be decoded
+	foreign  []foreignKey // keys other site generators use, with hints
 }
 
 // Actionable is a follow-up action item.

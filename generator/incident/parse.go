@@ -145,8 +145,32 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 	case "scorecard":
 		in.decodeScorecard(dec, site, f)
 	default:
+		if hint, ok := foreignKeys[strings.ToLower(f.Key)]; ok {
+			// Reported by check: as a warning, or folded into the one
+			// error of a file written for another tool.
+			in.foreign = append(in.foreign, foreignKey{key: f.Key, line: f.Line, hint: hint})
+			break
+		}
 		dec.Diags.Warnf(dec.Path, f.Line, f.Key, "unknown key%s", diag.DidYouMean(f.Key, Keys))
 	}
+}
+
+// foreignKey is a front-matter key that other site generators (Hugo,
+// Jekyll and the like) use, with what to write instead.
+type foreignKey struct {
+	key  string
+	line int
+	hint string
+}
+
+// foreignKeys maps keys of other tools' front matter to a hint.
+var foreignKeys = map[string]string{
+	"date": "use start", "lastmod": "use end",
+	"tags": "use causes or services", "categories": "use causes or services", "keywords": "use causes or services",
+	"draft": "use status: draft", "published": "use status",
+	"author": "use responders", "authors": "use responders",
+	"description": "use impact", "summary": "use impact", "excerpt": "use impact",
+	"layout": "not used", "permalink": "not used", "slug": "not used", "url": "not used", "aliases": "not used", "weight": "not used",
 }
 
 func (in *Incident) decodeActionables(dec *matter.Decoder, f matter.Field) {
@@ -241,10 +265,28 @@ func normalizeAnswer(s string) (string, bool) {
 // check validates what involves several fields of one report.
 func (in *Incident) check(dec *matter.Decoder) {
 	p := dec.Path
+	var missing []string
 	for _, key := range []string{"id", "title", "start"} {
 		if _, present := in.lines[key]; !present {
-			dec.Diags.Errorf(p, in.Line(key), key, "required field is missing")
+			missing = append(missing, key)
 		}
+	}
+	if slices.Contains(missing, "id") && len(in.foreign) > 0 {
+		// Front matter written for another tool: one error that says so,
+		// rather than one line per key.
+		hints := make([]string, len(in.foreign))
+		for i, fk := range in.foreign {
+			hints[i] = fk.key + ": " + fk.hint
+		}
+		dec.Diags.Errorf(p, in.Line(""), "", "required %s missing: this looks like front matter for another tool (%s)",
+			plural(missing), strings.Join(hints, "; "))
+		return
+	}
+	for _, key := range missing {
+		dec.Diags.Errorf(p, in.Line(key), key, "required field is missing")
+	}
+	for _, fk := range in.foreign {
+		dec.Diags.Warnf(p, fk.line, fk.key, "unknown key; %s", fk.hint)
 	}
 	if _, present := in.lines["id"]; present && in.ID == "" && !slices.Contains(in.bad, "id") {
 		dec.Diags.Errorf(p, in.Line("id"), "id", "is empty; every report needs a unique id such as \"2026-02-23 ml-serve\"")
@@ -320,6 +362,14 @@ func checkTask(dec *matter.Decoder, line int, field, task string) {
 	if task != "" && !TaskPattern.MatchString(task) {
 		dec.Diags.Warnf(dec.Path, line, field, "%q does not look like a task id such as T418722; it will not be linked", task)
 	}
+}
+
+// plural names a list of keys: "field id is", "fields id, start are".
+func plural(keys []string) string {
+	if len(keys) == 1 {
+		return "field " + keys[0] + " is"
+	}
+	return "fields " + strings.Join(keys, ", ") + " are"
 }
 
 func intPtr(v int64, ok bool) *int64 {
