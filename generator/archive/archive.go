@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -87,7 +88,8 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 		return nil, nil, fmt.Errorf("reading site.yaml: %w", err)
 	}
 
-	files, err := markdownFiles(fsys, "incidents")
+	files, links, err := markdownFiles(fsys, "incidents")
+	warnLinks(links, label, diags)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, fmt.Errorf("%s has %w: put reports in %s", opts.Label, ErrNoIncidents, label("incidents/YEAR/NAME.md"))
@@ -99,13 +101,18 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 		return nil, nil, err
 	}
 
-	pageFiles, err := markdownFiles(fsys, "pages")
+	pageFiles, links, err := markdownFiles(fsys, "pages")
+	warnLinks(links, label, diags)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, err
 	}
 	var pages []*Page
 	for _, p := range pageFiles {
-		data, err := fs.ReadFile(fsys, p)
+		data, err := readBounded(fsys, p)
+		if errors.Is(err, errTooBig) {
+			diags.Errorf(label(p), 0, "", "%v", err)
+			continue
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading %s: %w", label(p), err)
 		}
@@ -134,10 +141,10 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 
 // markdownFiles lists the .md files under dir, sorted, skipping hidden
 // files and editor leftovers. Symbolic links are not followed, so a link
-// loop cannot trap the walk.
-func markdownFiles(fsys fs.FS, dir string) ([]string, error) {
-	var out []string
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+// loop cannot trap the walk and no report is read from outside the
+// content folder; links lists them, for a warning.
+func markdownFiles(fsys fs.FS, dir string) (out, links []string, err error) {
+	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -151,10 +158,22 @@ func markdownFiles(fsys fs.FS, dir string) ([]string, error) {
 		if d.Type().IsRegular() && strings.HasSuffix(name, ".md") && !strings.HasSuffix(name, "~") {
 			out = append(out, p)
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			links = append(links, p)
+		}
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	sort.Strings(links)
+	return out, links, err
+}
+
+// warnLinks says that the symbolic links under the content folder were
+// not followed.
+func warnLinks(links []string, label func(string) string, diags *diag.List) {
+	for _, p := range links {
+		diags.Warnf(label(p), 0, "", "is a symbolic link, which is not followed; put the file or folder itself here")
+	}
 }
 
 func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig.Site, label func(string) string, opts Options, diags *diag.List) ([]*incident.Incident, error) {
@@ -209,7 +228,18 @@ func readBounded(fsys fs.FS, p string) ([]byte, error) {
 	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > matter.MaxFileSize {
 		return nil, errTooBig
 	}
-	return fs.ReadFile(fsys, p)
+	// The size can change between the look and the read: read no more
+	// than the limit allows, whatever the file has become.
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, matter.MaxFileSize+1))
+	if err == nil && len(data) > matter.MaxFileSize {
+		return nil, errTooBig
+	}
+	return data, err
 }
 
 // checkIDs reports duplicate ids and permalinks, and references to ids that

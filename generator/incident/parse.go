@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/matter"
@@ -302,6 +303,7 @@ func (in *Incident) check(dec *matter.Decoder) {
 			dec.Diags.Errorf(p, in.Line("id"), "id", "is %d characters long; keep ids under 200", len(in.ID))
 		}
 	}
+	in.checkSizes(dec)
 	if !in.Start.IsZero() {
 		if in.HasEnd() && in.End.Before(in.Start) {
 			dec.Diags.Errorf(p, in.Line("end"), "end", "%s is before start %s", fmtTime(in.End), fmtTime(in.Start))
@@ -322,6 +324,51 @@ func (in *Incident) check(dec *matter.Decoder) {
 		if id == in.ID {
 			dec.Diags.Errorf(p, in.Line("repeat_of"), "repeat_of", "a report cannot repeat itself")
 		}
+	}
+}
+
+// Limits on what one report may hold. A report's title and impact are
+// repeated on the page and in the feed of every term it names, so one
+// report with a huge title and thousands of responders would write
+// gigabytes; real reports stay far below these.
+const (
+	MaxTitleLen  = 300  // characters in a title
+	MaxImpactLen = 5000 // characters in impact
+	MaxListLen   = 100  // values in one list field
+	MaxNameLen   = 200  // characters in one list value (a service, a responder)
+)
+
+// checkSizes holds the report to the limits above.
+func (in *Incident) checkSizes(dec *matter.Decoder) {
+	p := dec.Path
+	long := func(field, s string, limit int, what string) {
+		if n := utf8.RuneCountInString(s); n > limit {
+			dec.Diags.Errorf(p, in.Line(field), field, "is %d characters long; keep %s under %d", n, what, limit)
+		}
+	}
+	long("title", in.Title, MaxTitleLen, "the title")
+	long("impact", in.Impact, MaxImpactLen, "impact (the body can say more)")
+	lists := []struct {
+		field  string
+		values []string
+	}{
+		{"responders", in.Responders}, {"coordinators", in.Coordinators}, {"services", in.Services},
+		{"sites", in.Sites}, {"slos", in.SLOs}, {"causes", in.Causes}, {"related", in.Related}, {"repeat_of", in.RepeatOf},
+	}
+	for _, l := range lists {
+		if len(l.values) > MaxListLen {
+			dec.Diags.Errorf(p, in.Line(l.field), l.field, "has %d values; a report may list at most %d", len(l.values), MaxListLen)
+			continue
+		}
+		for _, v := range l.values {
+			if n := utf8.RuneCountInString(v); n > MaxNameLen {
+				dec.Diags.Errorf(p, in.Line(l.field), l.field, "a value is %d characters long; names are at most %d", n, MaxNameLen)
+				break
+			}
+		}
+	}
+	if len(in.Actionables) > MaxListLen {
+		dec.Diags.Errorf(p, in.Line("actionables"), "actionables", "has %d action items; a report may list at most %d", len(in.Actionables), MaxListLen)
 	}
 }
 

@@ -41,7 +41,29 @@ func (d *Decoder) String(field string, n *yaml.Node) string {
 		d.errorf(n, field, "expected a single value, got %s", KindName(n))
 		return ""
 	}
+	if i := strings.IndexFunc(r.Value, isControl); i >= 0 {
+		// A raw NUL never gets here (Split refuses the file), but YAML's
+		// "\0" and "\e" escapes do; no page, feed or terminal should get them.
+		d.errorf(n, field, "contains the control character %U; remove it", []rune(r.Value[i:])[0])
+		return ""
+	}
+	if i := strings.IndexFunc(r.Value, isBidiControl); i >= 0 {
+		d.Diags.Warnf(d.Path, n.Line, field, "contains %U, an invisible character that reorders the text after it on screen; remove it unless it is needed", []rune(r.Value[i:])[0])
+	}
 	return strings.TrimSpace(r.Value)
+}
+
+// isControl reports the C0 and C1 control characters other than tab and
+// line breaks, and DEL.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r < 0xa0)
+}
+
+// isBidiControl reports the characters that override or isolate the
+// direction of the text after them: a title holding one can show words
+// in another order than they are stored ("Trojan Source").
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // Strings decodes a list of values. A single value is read as a list of

@@ -1,11 +1,15 @@
 package matter
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
 // FuzzSplit holds Split to its contract on any file: it never panics, it
@@ -83,4 +87,33 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("%q read as %v, which reads back as %v (%v)", s, got, again, err)
 		}
 	})
+}
+
+// TestYAMLBombStaysSmall: a billion-laughs file, which expanded would hold
+// 10^30 values, parses in memory proportional to its size, because
+// aliases are kept as references, and decoding its lists does not expand
+// them either.
+func TestYAMLBombStaysSmall(t *testing.T) {
+	bomb := testutil.BillionLaughs(30, 10)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	doc, d := Split("bomb.md", []byte(bomb))
+	if d != nil {
+		t.Fatalf("Split: %v", d)
+	}
+	var diags diag.List
+	dec := &Decoder{Path: "bomb.md", Diags: &diags}
+	for _, f := range doc.Fields() {
+		dec.Strings(f.Key, f.Value)
+		dec.Sequence(f.Key, f.Value)
+	}
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("a %d-byte bomb: %d bytes allocated", len(bomb), alloc)
+	if alloc > 64*uint64(len(bomb))+(1<<20) {
+		t.Errorf("parsing a %d-byte bomb allocated %d bytes", len(bomb), alloc)
+	}
+	if !diags.HasErrors() {
+		t.Error("a list of lists decoded as a list of values without an error")
+	}
 }

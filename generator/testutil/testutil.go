@@ -2,8 +2,10 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,4 +40,27 @@ func Golden(t testing.TB, path string, got []byte, update bool) {
 	if string(got) != string(want) {
 		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
 	}
+}
+
+// BillionLaughs is a report whose front matter is a YAML bomb: levels
+// anchors, each a list of width aliases of the one before, which expanded
+// would hold width^levels values, and fields that name the last one.
+func BillionLaughs(levels, width int) string {
+	var b strings.Builder
+	b.WriteString("---\nid: 2026-02-07 bomb\ntitle: Bomb\nstart: 2026-02-07\nl0: &l0 [lol]\n")
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d [", i, i)
+		for j := 0; j < width; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*l%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	for _, key := range []string{"services", "causes", "responders", "actionables", "scorecard", "related"} {
+		fmt.Fprintf(&b, "%s: *l%d\n", key, levels)
+	}
+	b.WriteString("---\nBody\n")
+	return b.String()
 }
