@@ -86,16 +86,59 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 	go func() { listed <- list(spare) }()
 	err = fill(folder)
 	old := <-listed
+	if err == nil {
+		err = prune(folder, old)
+	}
+	if err == nil {
+		err = folder.writeManifest()
+	}
 	if err != nil {
-		return err
-	}
-	if err := prune(folder, old); err != nil {
-		return err
-	}
-	if err := folder.writeManifest(); err != nil {
-		return err
+		return diskFull(err, spare, dest)
 	}
 	return swap(spare, dest)
+}
+
+// diskFull turns a build that ran out of disk space into one error that
+// says so, in place of one per file, and empties the spare: the files the
+// build left there would otherwise keep the disk full for the next build,
+// which writes into the spare before it removes anything. Other errors
+// are returned as they are.
+func diskFull(err error, spare, dest string) error {
+	first := firstError(err, func(e error) bool { return errors.Is(e, syscall.ENOSPC) || errors.Is(e, syscall.EDQUOT) })
+	if first == nil {
+		return err
+	}
+	freed := "the unfinished build folder " + spare + " was removed to free the space"
+	if rerr := os.RemoveAll(spare); rerr != nil {
+		freed = "remove " + spare + " to free the space it holds"
+	}
+	return fmt.Errorf("the disk holding %s is full: a build needs room for a second copy of the site beside it; %s was not changed, and %s (%w)",
+		filepath.Dir(dest), dest, freed, first)
+}
+
+// firstError is the first error in err's tree, joined errors included,
+// for which match is true; nil when there is none.
+func firstError(err error, match func(error) bool) error {
+	if err == nil {
+		return nil
+	}
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range many.Unwrap() {
+			if f := firstError(e, match); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		if _, ok := inner.(interface{ Unwrap() []error }); ok {
+			return firstError(inner, match)
+		}
+	}
+	if match(err) {
+		return err
+	}
+	return nil
 }
 
 // Marker is the file that marks a folder as output of incidents build.

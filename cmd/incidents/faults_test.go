@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/publish"
+	"github.com/incidents-archive/incidents/generator/testutil"
+)
+
+// stressEnv turns on the slow fault and load tests (make stress).
+const stressEnv = "INCIDENTS_STRESS"
+
+// buildBinary compiles the command into a temporary folder, for tests that
+// must kill it or watch its memory from outside.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "incidents")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tree maps every file under dir (hidden ones included) to a hash of its
+// content; folders map to "dir".
+func tree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			out[rel] = "dir"
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out[rel] = fmt.Sprintf("%x", sha256.Sum256(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// sameTree describes the first difference between two trees, or "".
+// Files named in ignore are not compared.
+func sameTree(a, b map[string]string, ignore ...string) string {
+	for k, v := range a {
+		if slices.Contains(ignore, k) {
+			continue
+		}
+		if b[k] != v {
+			return fmt.Sprintf("%s differs", k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			return fmt.Sprintf("%s is new", k)
+		}
+	}
+	return ""
+}
+
+// TestKilledBuilds kills "incidents build" with SIGKILL at random moments
+// while it rebuilds a changed archive. After each kill public/ must be
+// byte for byte either the previous site or the complete new one, never a
+// mixture; the next build must succeed; and the search index must answer
+// for the new content, whether the build reused it or rebuilt it. Three
+// kills on 200 reports here; make stress does ten on 400.
+func TestKilledBuilds(t *testing.T) {
+	kills, reports := 3, 200
+	if os.Getenv(stressEnv) != "" {
+		kills, reports = 10, 400
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	content := testutil.SyntheticArchive(t, dir, reports, 7)
+	public := filepath.Join(dir, "public")
+	cache := filepath.Join(dir, ".cache")
+	args := []string{"build", "-s", content, "-d", public, "--cache-dir", cache}
+	build := func() (string, time.Duration) {
+		t.Helper()
+		start := time.Now()
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("build after a kill: %v\n%s", err, out)
+		}
+		return string(out), time.Since(start)
+	}
+	build()
+	_, full := build() // a rebuild: what each killed build does
+	prev := tree(t, public)
+	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
+	var rebuilt, asPrevious, asNew int
+	for i := range kills {
+		// Change one report and add another, so that the new site differs.
+		marker := "killtest" + strconv.Itoa(i)
+		testutil.WriteFiles(t, content, map[string]string{
+			fmt.Sprintf("incidents/2030/k%02d.md", i): fmt.Sprintf("---\nid: 2030-01-%02d kill %d\ntitle: Kill %d %s\nstart: 2030-01-%02d\nservices: [svc-01]\n---\nBody %s.\n", i+1, i, i, marker, i+1, marker),
+		})
+		cmd := exec.Command(bin, args...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		delay := time.Duration(rng.Int64N(int64(full) * 6 / 5))
+		time.Sleep(delay)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		err := cmd.Wait()
+		killed := err != nil
+		after := tree(t, public)
+
+		out, _ := build()
+		next := tree(t, public)
+		switch {
+		case sameTree(after, prev) == "":
+			asPrevious++
+		case sameTree(after, next, publish.ManifestName) == "":
+			// The killed build finished; the next one wrote the same files
+			// into the other folder, whose manifest has other file times.
+			asNew++
+		default:
+			t.Fatalf("kill %d after %v: public/ is neither the previous site (%s) nor the new one (%s)", i+1, delay, sameTree(after, prev), sameTree(after, next, publish.ManifestName))
+		}
+		if strings.Contains(out, "from scratch") {
+			rebuilt++
+		}
+		t.Logf("kill %d at %v (killed: %v): %s", i+1, delay.Round(time.Millisecond), killed, strings.TrimSpace(strings.ReplaceAll(out, "\n", "; ")))
+		found, err := exec.Command(bin, "search", "--cache-dir", cache, marker).CombinedOutput()
+		if err != nil || !bytes.Contains(found, []byte(marker)) {
+			t.Fatalf("kill %d: the search index does not find the new report: %v\n%s", i+1, err, found)
+		}
+		prev = next
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		switch e.Name() {
+		case "content", "public", ".cache", ".public.spare", ".public.lock":
+		default:
+			t.Errorf("%s left beside the output", e.Name())
+		}
+	}
+	t.Logf("%d kills on %d reports (a rebuild takes %v): public/ was the previous site %d times and the new one %d times; the search index was rebuilt from scratch %d times",
+		kills, reports, full.Round(time.Millisecond), asPrevious, asNew, rebuilt)
+}
