@@ -281,6 +281,30 @@ func TestIncrementalUpdate(t *testing.T) {
 	}
 }
 
+// damageFiles rewrites the files of the index's store that match pattern
+// with what damage makes of them; nil removes the file.
+func damageFiles(t *testing.T, dir, pattern string, damage func([]byte) []byte) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "store", pattern))
+	if len(files) == 0 {
+		t.Fatalf("no %s in the index", pattern)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b = damage(b); b == nil {
+			err = os.Remove(f)
+		} else {
+			err = os.WriteFile(f, b, 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func TestDamagedIndexIsRebuilt(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -309,6 +333,26 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 			idx.DeleteInternal(hashesKey)
 			idx.Close()
 		}, ""},
+		{"a segment with flipped bytes", func(t *testing.T, dir string) {
+			damageFiles(t, dir, "*.zap", func(b []byte) []byte {
+				for i := 1000; i < len(b); i += 997 {
+					b[i] ^= 0xff
+				}
+				return b
+			})
+		}, "damaged"},
+		{"a truncated segment", func(t *testing.T, dir string) {
+			damageFiles(t, dir, "*.zap", func(b []byte) []byte { return b[:len(b)/3] })
+		}, "could not be opened"},
+		{"a missing segment", func(t *testing.T, dir string) {
+			damageFiles(t, dir, "*.zap", func([]byte) []byte { return nil })
+		}, "could not be opened"},
+		{"a zeroed root.bolt", func(t *testing.T, dir string) {
+			damageFiles(t, dir, "root.bolt", func(b []byte) []byte { return make([]byte, len(b)) })
+		}, "could not be opened"},
+		{"a truncated root.bolt", func(t *testing.T, dir string) {
+			damageFiles(t, dir, "root.bolt", func(b []byte) []byte { return b[:4096] })
+		}, "could not be opened"},
 		{"a file where the folder was", func(t *testing.T, dir string) {
 			os.RemoveAll(dir)
 			os.WriteFile(dir, []byte("x"), 0o644)
