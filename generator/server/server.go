@@ -33,14 +33,27 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := path.Clean("/" + r.URL.Path)
-	if strings.Contains(name, "/.") {
+	if strings.Contains(name, "/.") || strings.ContainsAny(name, "\\\x00") {
 		// The build's own files (.incidents-output, .incidents-manifest)
-		// and anything else hidden are not part of the site.
+		// and anything else hidden are not part of the site, and no page
+		// has a backslash or a NUL in its path.
 		h.notFound(w, r)
 		return
 	}
-	full := filepath.Join(h.dir, filepath.FromSlash(name))
-	info, err := os.Stat(full)
+	// Every look-up goes through an os.Root of the site folder, opened per
+	// request (a rebuild swaps the folder): no path, link or ".." can
+	// reach a file outside it.
+	root, err := os.OpenRoot(h.dir)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	defer root.Close()
+	rel := strings.TrimPrefix(name, "/")
+	if rel == "" {
+		rel = "."
+	}
+	info, err := root.Stat(rel)
 	if err == nil && info.IsDir() {
 		if !strings.HasSuffix(r.URL.Path, "/") {
 			// Redirect to the cleaned path: the raw one could be
@@ -52,15 +65,23 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
 			return
 		}
-		full = filepath.Join(full, "index.html")
-		info, err = os.Stat(full)
+		rel = path.Join(rel, "index.html")
+		info, err = root.Stat(rel)
 	}
-	if err != nil || info.IsDir() {
+	if err != nil || !info.Mode().IsRegular() {
 		h.notFound(w, r)
 		return
 	}
+	f, err := root.Open(rel)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	defer f.Close()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeFile(w, r, full)
+	// ServeContent, not ServeFile: ServeFile would open the path again,
+	// outside the root.
+	http.ServeContent(w, r, path.Base(rel), info.ModTime(), f)
 }
 
 func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
@@ -73,6 +94,33 @@ func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
+	}
+}
+
+// Timeouts and limits of the server. A client has 5 s to send its request
+// line and headers (slowloris clients are dropped then) and 16 KB for the
+// headers; 10 s for the whole request; and its response must be written
+// within 30 s, which the largest file and the slowest search fit well
+// inside. A handler that streams for longer, such as an event stream,
+// lifts its own write deadline with http.ResponseController. An idle
+// keep-alive connection is closed after 60 s.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 60 * time.Second
+	MaxHeaderBytes    = 16 << 10
+)
+
+// newHTTPServer is the server ServeListener runs, with the limits above.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 	}
 }
 
@@ -90,14 +138,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(addr str
 // ServeListener is Serve on a listener the caller opened, for callers that
 // need the address before serving. It closes ln.
 func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, ready func(addr string)) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-	}
+	srv := newHTTPServer(h)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -30,6 +30,12 @@ func site(t *testing.T) string {
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Links planted in the site: out of it (never followed) and within it.
+	for link, target := range map[string]string{"link.txt": "../secret.txt", "linkdir": "..", "inside.css": "static/style.css"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return dir
 }
 
@@ -56,6 +62,19 @@ func TestHandler(t *testing.T) {
 		{"GET", "/.incidents-manifest", 404, "custom not found", ""},
 		{"GET", "/.hidden/x.html", 404, "custom not found", ""},
 		{"GET", "/%2ehidden/x.html", 404, "custom not found", ""},
+		{"GET", "/%2e%2e%2fsecret.txt", 404, "custom not found", ""},
+		{"GET", "/.%2e/secret.txt", 404, "custom not found", ""},
+		{"GET", "/%252e%252e/secret.txt", 404, "custom not found", ""},
+		{"GET", "/%252e%252e%252fsecret.txt", 404, "custom not found", ""},
+		{"GET", "/..%5csecret.txt", 404, "custom not found", ""},
+		{"GET", "/incidents/..%5c..%5csecret.txt", 404, "custom not found", ""},
+		{"GET", `/..\secret.txt`, 404, "custom not found", ""},
+		{"GET", "/static/..%2f..%2f..%2fsecret.txt", 404, "custom not found", ""},
+		{"GET", "/%c0%ae%c0%ae/secret.txt", 404, "custom not found", ""},
+		{"GET", "/secret.txt%00.html", 404, "custom not found", ""},
+		{"GET", "/link.txt", 404, "custom not found", ""},
+		{"GET", "/linkdir/secret.txt", 404, "custom not found", ""},
+		{"GET", "/inside.css", 200, "body{}", ""},
 		{"HEAD", "/", 200, "", ""},
 		{"POST", "/", 405, "method not allowed", ""},
 	}
