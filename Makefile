@@ -83,6 +83,14 @@ browser-deps:
 		echo "chromium is missing and cannot be installed without root: apt-get install chromium" >&2; exit 1; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
+# stress runs the slow fault and load tests: ten SIGKILLed builds of a
+# 400-report archive, the disk-full build (needs root for its tmpfs), and
+# 64 connections against serve for 30 s (STRESS_TIME to change it).
+STRESS_TIME ?= 30s
+stress:
+	INCIDENTS_STRESS=1 INCIDENTS_STRESS_TIME=$(STRESS_TIME) $(GO) test -count=1 -v -timeout 10m \
+		-run 'TestKilledBuilds|TestServeUnderLoad|TestDiskFull|TestSlowClients' ./cmd/incidents ./generator ./generator/server
+
 bench: build
 	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
 

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/testutil"
+)
+
+// TestServeUnderLoad (make stress) runs "incidents serve" on a synthetic
+// archive of 1,000 reports and sends it static pages and /api/search
+// queries from 64 connections at once for 30 seconds (INCIDENTS_STRESS_TIME
+// to change it). Every answer must be a 200, or for a search the designed
+// 503 of a full queue; the server's memory, read from /proc every second,
+// must level off rather than grow. It prints the latency percentiles.
+func TestServeUnderLoad(t *testing.T) {
+	if os.Getenv(stressEnv) == "" {
+		t.Skip("a 30-second load test: make stress runs it")
+	}
+	duration := 30 * time.Second
+	if s := os.Getenv("INCIDENTS_STRESS_TIME"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		duration = d
+	}
+	const clients = 64
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	content := testutil.SyntheticArchive(t, dir, 1000, 11)
+	dest := filepath.Join(dir, "public")
+	cmd := exec.Command(bin, "serve", "--port", "0", "-s", content, "-d", dest, "--cache-dir", filepath.Join(dir, ".cache"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("serve's stderr:\n%.5000s", stderr.String())
+		}
+	}()
+	addr := ""
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if m := regexp.MustCompile(`on http://(127\.0\.0\.1:\d+)/`).FindStringSubmatch(lines.Text()); m != nil {
+			addr = m[1]
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatal("serve did not say where it listens")
+	}
+	go io.Copy(io.Discard, stdout)
+
+	// Every page and asset of the site, and a mix of searches.
+	var pages []string
+	filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			rel, _ := filepath.Rel(dest, p)
+			pages = append(pages, "/"+strings.TrimSuffix(filepath.ToSlash(rel), "index.html"))
+		}
+		return nil
+	})
+	queries := []string{"q=timed", "q=cache+tier", "q=%22load+balancer%22", "q=services%3Asvc-03", "q=retried&sort=newest",
+		"q=memory&service=svc-07", "q=pods&page=2&facets=0", "q=data*", "q=replica~1", "", "q=duration%3A%3E60", "q=-deploy+route"}
+
+	type sample struct {
+		search  bool
+		status  int
+		latency time.Duration
+		err     error
+	}
+	results := make([][]sample, clients)
+	client := &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients},
+	}
+	rss := []int{readRSS(t, cmd.Process.Pid)}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(c), 42))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				target, search := pages[rng.IntN(len(pages))], false
+				if rng.IntN(10) < 3 {
+					target, search = "/api/search?"+queries[rng.IntN(len(queries))], true
+				}
+				begun := time.Now()
+				resp, err := client.Get("http://" + addr + target)
+				s := sample{search: search, err: err}
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					s.status, s.err = resp.StatusCode, err
+				}
+				s.latency = time.Since(begun)
+				if s.err != nil {
+					s.err = fmt.Errorf("%s: %w", target, s.err)
+				}
+				results[c] = append(results[c], s)
+			}
+		}()
+	}
+	for end := time.Now().Add(duration); time.Now().Before(end); {
+		time.Sleep(time.Second)
+		rss = append(rss, readRSS(t, cmd.Process.Pid))
+	}
+	close(stop)
+	wg.Wait()
+
+	var static, search []time.Duration
+	statuses := map[string]int{}
+	var errs []error
+	for _, rs := range results {
+		for _, s := range rs {
+			kind := "static"
+			if s.search {
+				kind = "search"
+			}
+			switch {
+			case s.err != nil:
+				errs = append(errs, s.err)
+			case s.status == http.StatusOK, s.search && s.status == http.StatusServiceUnavailable:
+			default:
+				errs = append(errs, fmt.Errorf("%s answered %d", kind, s.status))
+			}
+			statuses[kind+" "+strconv.Itoa(s.status)]++
+			if s.status == http.StatusOK && s.search {
+				search = append(search, s.latency)
+			} else if s.status == http.StatusOK {
+				static = append(static, s.latency)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		t.Errorf("%d errors, the first: %v", len(errs), errs[0])
+	}
+	t.Logf("%d clients for %v: %v", clients, duration, statuses)
+	t.Logf("static pages: %d, %.0f a second, latency %s", len(static), float64(len(static))/duration.Seconds(), percentiles(static))
+	t.Logf("/api/search answered 200: %d, %.0f a second, latency %s", len(search), float64(len(search))/duration.Seconds(), percentiles(search))
+	t.Logf("serve's resident memory (MB), a sample a second: %v", rss)
+	// Steady: the second half of the run needs no more memory than the
+	// first half's peak under load, give or take a little for the garbage
+	// collector. (The first sample is from before the load, just after the
+	// build, whose memory the runtime has not yet handed back.)
+	loaded := rss[1:]
+	half := len(loaded) / 2
+	if first, second := slices.Max(loaded[:half+1]), slices.Max(loaded[half:]); second > first+first/4+16 {
+		t.Errorf("memory grew under a steady load: peak %d MB in the first half, %d MB in the second", first, second)
+	}
+	if len(static) == 0 || len(search) == 0 {
+		t.Error("nothing answered")
+	}
+}
+
+// readRSS is a process's resident memory in MB.
+func readRSS(t *testing.T, pid int) int {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return kb >> 10
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
+}
+
+// percentiles formats the median, p90, p99 and maximum of ds.
+func percentiles(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	slices.Sort(ds)
+	at := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))].Round(10 * time.Microsecond) }
+	return fmt.Sprintf("p50 %v, p90 %v, p99 %v, max %v", at(0.5), at(0.9), at(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
+}
+
