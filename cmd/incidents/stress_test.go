@@ -62,17 +62,7 @@ func TestServeUnderLoad(t *testing.T) {
 			t.Logf("serve's stderr:\n%.5000s", stderr.String())
 		}
 	}()
-	addr := ""
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if m := regexp.MustCompile(`on http://(127\.0\.0\.1:\d+)/`).FindStringSubmatch(lines.Text()); m != nil {
-			addr = m[1]
-			break
-		}
-	}
-	if addr == "" {
-		t.Fatal("serve did not say where it listens")
-	}
+	addr := listenAddr(t, stdout)
 	go io.Copy(io.Discard, stdout)
 
 	// Every page and asset of the site, and a mix of searches.
@@ -184,6 +174,20 @@ func TestServeUnderLoad(t *testing.T) {
 	}
 }
 
+// listenAddr reads serve's output up to the line that says where it
+// listens, and returns that address.
+func listenAddr(t *testing.T, out io.Reader) string {
+	t.Helper()
+	serving := regexp.MustCompile(`on http://(127\.0\.0\.1:\d+)/`)
+	for lines := bufio.NewScanner(out); lines.Scan(); {
+		if m := serving.FindStringSubmatch(lines.Text()); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatal("serve did not say where it listens")
+	return ""
+}
+
 // readRSS is a process's resident memory in MB.
 func readRSS(t *testing.T, pid int) int {
 	t.Helper()
@@ -207,7 +211,8 @@ func percentiles(ds []time.Duration) string {
 		return "none"
 	}
 	slices.Sort(ds)
-	at := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))].Round(10 * time.Microsecond) }
+	at := func(q float64) time.Duration {
+		return ds[min(len(ds)-1, int(q*float64(len(ds))))].Round(10 * time.Microsecond)
+	}
 	return fmt.Sprintf("p50 %v, p90 %v, p99 %v, max %v", at(0.5), at(0.9), at(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
 }
-
