@@ -47,7 +47,30 @@ func (d Diagnostic) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(d.Message)
+	return printable(b.String())
+}
+
+// printable writes control and direction-control characters as \u escapes:
+// a diagnostic quotes what a file holds (a key, a value) and is printed on
+// a terminal, where an escape sequence could repaint the screen, and it
+// must stay on one line.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unprintable(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
 	return b.String()
+}
+
+func unprintable(r rune) bool {
+	return (r < 0x20 && r != '\t') || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // List collects diagnostics. The zero value is ready to use. It is not safe

@@ -46,3 +46,22 @@ func TestListSortsAndCounts(t *testing.T) {
 		t.Error("a diagnostic without line or field must not print empty parts")
 	}
 }
+
+// TestStringEscapesControls: what a file holds reaches a terminal only as
+// printable text on one line.
+func TestStringEscapesControls(t *testing.T) {
+	tests := []struct {
+		d    Diagnostic
+		want string
+	}{
+		{Diagnostic{Path: "a.md", Line: 4, Field: "\x1b[2Jkey", Message: "unknown key"}, `a.md:4: \u001b[2Jkey: unknown key`},
+		{Diagnostic{Path: "a.md", Line: 1, Message: "two\nlines\tand a tab"}, "a.md:1: two\\u000alines\tand a tab"},
+		{Diagnostic{Path: "b\u202e.md", Severity: Warning, Message: "x\u0085"}, `b\u202e.md: warning: x\u0085`},
+		{Diagnostic{Path: "ü.md", Line: 2, Field: "title", Message: "is empty"}, "ü.md:2: title: is empty"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
