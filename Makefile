@@ -42,7 +42,10 @@ test: browser-deps
 
 # Every fuzz target, as package:target. go test -fuzz takes one target of
 # one package at a time. Inputs that fail are saved under the package's
-# testdata/fuzz/TARGET/ and from then on run as part of go test.
+# testdata/fuzz/TARGET/ and from then on run as part of go test. Go 1.26
+# sometimes fails a target with "context deadline exceeded" when its
+# -fuzztime runs out (go.dev/issue/75804, fixed in Go 1.27): without a
+# failing input written, that is not counted as a failure.
 FUZZ_TARGETS := \
 	./generator/matter:FuzzSplit \
 	./generator/matter:FuzzSimpleYAML \
@@ -61,11 +64,16 @@ fuzz-short:
 
 fuzz:
 	@set -e; log=$$(mktemp); trap 'rm -f "$$log"' EXIT; \
-	for t in $(FUZZ_TARGETS); do \
+	n=0; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name for $(FUZZ_TIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) $$pkg >"$$log" 2>&1 || { cat "$$log"; exit 1; }; \
-	done
+		if ! $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) $$pkg >"$$log" 2>&1; then \
+			if grep -q 'context deadline exceeded' "$$log" && ! grep -q 'Failing input written' "$$log"; then \
+				echo "  (Go 1.26's fuzzing coordinator reported its own deadline as a failure, go.dev/issue/75804; no input failed)"; \
+			else cat "$$log"; echo "fuzz: $$n passed, 1 failed"; exit 1; fi; \
+		fi; \
+		n=$$((n+1)); \
+	done; echo "fuzz: $$n passed, 0 failed"
 
 # test-short skips nothing that CI needs; it is the inner loop without the
 # browser install check.

@@ -197,6 +197,11 @@ func ParseRequest(v url.Values) (Request, error) {
 				return r, queryErrorf("%s must be a date, YYYY-MM-DD, not %q", name, s)
 			}
 		}
+		if t.Year() < 1970 || t.Year() > 2200 {
+			// As for reports; bleve refuses dates before 1677 with a
+			// plain error, which would be a 500.
+			return r, queryErrorf("%s must be a date between 1970 and 2200, not %q", name, s)
+		}
 		*dst = t
 	}
 	return r, nil

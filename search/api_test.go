@@ -68,6 +68,8 @@ func TestAPI(t *testing.T) {
 		{"size over the cap", "/api/search?size=1000", 400, nil},
 		{"page not a number", "/api/search?page=two", 400, nil},
 		{"bad date", "/api/search?since=yesterday", 400, nil},
+		{"a date bleve cannot range over", "/api/search?since=0000-01-10", 400, nil},
+		{"fuzzier than bleve allows", "/api/search?q=retry~3", 400, nil},
 		{"query over 512 characters", "/api/search?q=" + strings.Repeat("x", 513), 400, nil},
 	}
 	for _, tt := range tests {
