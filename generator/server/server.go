@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -85,7 +84,12 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
-	body, err := os.ReadFile(filepath.Join(h.dir, "404.html"))
+	var body []byte
+	root, err := os.OpenRoot(h.dir)
+	if err == nil {
+		body, err = root.ReadFile("404.html")
+		root.Close()
+	}
 	if err != nil {
 		http.NotFound(w, r)
 		return
