@@ -215,6 +215,10 @@ func searchError(err error) error {
 	switch {
 	case strings.Contains(msg, "TooManyClauses"):
 		return queryErrorf("the query matches too many different words (over %d for one wildcard, regular expression or fuzzy term); make it more specific", maxExpansion)
+	case strings.Contains(msg, "invalid/unsupported date range"):
+		// A date that bleve cannot turn into nanoseconds (before 1677 or
+		// after 2262), as in start:>"0000-01-01".
+		return queryErrorf("a date in the query is out of range; write dates between 1970 and 2200, such as start:>\"2024-01-01\"")
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("the search took too long and was stopped: %w", err)
 	}
