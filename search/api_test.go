@@ -70,6 +70,7 @@ func TestAPI(t *testing.T) {
 		{"bad date", "/api/search?since=yesterday", 400, nil},
 		{"a date bleve cannot range over", "/api/search?since=0000-01-10", 400, nil},
 		{"a date in the query bleve cannot range over", "/api/search?q=start:%3E%220000-01-01%22", 400, nil},
+		{"a regular expression bleve cannot compile", "/api/search?q=%2F$0%2F", 400, nil},
 		{"fuzzier than bleve allows", "/api/search?q=retry~3", 400, nil},
 		{"query over 512 characters", "/api/search?q=" + strings.Repeat("x", 513), 400, nil},
 	}

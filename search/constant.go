@@ -65,7 +65,9 @@ func patternSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMa
 	}
 	dict, err := rr.FieldDictRegexp(field, pattern)
 	if err != nil {
-		return nil, err
+		// The pattern does not compile: bleve's regular expressions
+		// have no anchors or other zero-width assertions, for one.
+		return nil, queryErrorf("cannot use the regular expression /%s/: %v", pattern, err)
 	}
 	defer dict.Close()
 	var terms []string
