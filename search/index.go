@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"hash/crc32"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -130,7 +130,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 	if err != nil || string(version) != MappingVersion {
 		return "the search index was written by another version of incidents; rebuilding it", errStale{"version"}
 	}
-	if err := verifySegments(dir); err != nil {
+	if err := verifySegments(idx); err != nil {
 		return fmt.Sprintf("the search index is damaged (%v); rebuilding it", err), err
 	}
 	raw, err := idx.GetInternal(hashesKey)
@@ -305,28 +305,39 @@ func Open(dir string) (*Index, error) {
 	return x, nil
 }
 
-// verifySegments checks every segment file of the index in dir against
-// the CRC-32 in its last four bytes (zap's footer: the checksum of all
-// that comes before it), which bleve does not check: a segment damaged
+// verifySegments checks each segment file of idx's current snapshot
+// against the CRC-32 in its last four bytes (zap's footer: the checksum of
+// all that comes before it), which bleve does not check: a segment damaged
 // on disk would otherwise be searched, or crash a search, for as long as
-// it lives. Reading the segments costs about as much as the page cache
-// takes to hand them over: a few milliseconds per 10 MB. A segment that
-// bleve removes meanwhile is skipped.
-func verifySegments(dir string) error {
-	files, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+// it lives. Files in the folder that the snapshot does not use, such as a
+// merge that a killed process left half-written, are not looked at: bleve
+// removes them. Reading the segments costs about as much as the page
+// cache takes to hand them over: a few milliseconds per 10 MB.
+func verifySegments(idx bleve.Index) error {
+	adv, err := idx.Advanced()
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if errors.Is(err, fs.ErrNotExist) {
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	for _, ss := range snap.Segments() {
+		seg, ok := ss.Segment().(segment.PersistedSegment)
+		if !ok {
 			continue
 		}
+		b, err := os.ReadFile(seg.Path())
 		if err != nil {
 			return err
 		}
 		if len(b) < 4 || crc32.ChecksumIEEE(b[:len(b)-4]) != binary.BigEndian.Uint32(b[len(b)-4:]) {
-			return fmt.Errorf("%s fails its checksum", filepath.Base(f))
+			return fmt.Errorf("%s fails its checksum", filepath.Base(seg.Path()))
 		}
 	}
 	return nil

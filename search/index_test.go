@@ -383,3 +383,24 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 		})
 	}
 }
+
+// TestLeftoverSegmentIsNotDamage: a segment file that the index does not
+// use, such as a merge a killed build left half-written, is bleve's to
+// clean up, not a reason to rebuild.
+func TestLeftoverSegmentIsNotDamage(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "search")
+	if _, err := Update(ctx, dir, testDocs(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "store", "0000000000ff.zap"), []byte("half a merge"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Update(ctx, dir, testDocs(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rebuilt || st.Warning != "" || st.Unchanged != 3 {
+		t.Errorf("stats %+v, want the index kept as it is", st)
+	}
+}
