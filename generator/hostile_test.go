@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -48,10 +49,10 @@ title: "` + strings.ReplaceAll(script, `"`, `\"`) + `"
 start: 2026-01-01 10:00
 end: 2026-01-01 11:00
 task: T1
-services: [alias, "../../etc/passwd"]
+services: [alias, "../../etc/passwd", "=HYPERLINK(\"https://evil.example/\")", "@SUM(A1)"]
 sites: ["<b>eqiad</b>"]
 slos: ["<script>alert(8)</script>"]
-causes: ["<svg onload=alert(4)>"]
+causes: ["<svg onload=alert(4)>", "+cmd|' /C calc'!A0"]
 coordinators: ["<img src=x onerror=alert(9)>"]
 responders: ["..\\..\\windows", "<b>r</b>"]
 trigger: deploy
@@ -102,7 +103,7 @@ func TestHostileContentBuildsSafely(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning about the right-to-left override; got %v", res.Warnings)
 	}
-	files := 0
+	files, formulas := 0, 0
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -123,13 +124,16 @@ func TestHostileContentBuildsSafely(t *testing.T) {
 			return err
 		}
 		checkHostileOutput(t, rel, data)
+		if strings.HasSuffix(rel, ".csv") && bytes.Contains(bytes.ToLower(data), []byte("hyperlink")) {
+			formulas++
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if files < 20 {
-		t.Errorf("only %d files checked", files)
+	if files < 20 || formulas == 0 {
+		t.Errorf("only %d files checked, %d CSV files with a would-be formula", files, formulas)
 	}
 	page := readPage(t, out, "incidents/2026-01-01-outside/index.html")
 	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
@@ -174,6 +178,18 @@ func checkHostileOutput(t *testing.T, rel string, data []byte) {
 		}
 		if bytes.Contains(data, []byte("<script")) {
 			t.Errorf("%s holds an unescaped <script", rel)
+		}
+	case strings.HasSuffix(rel, ".csv"):
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s is not valid CSV: %v", rel, err)
+		}
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+@", rune(cell[0])) {
+					t.Errorf("%s: cell %q would be a spreadsheet formula", rel, cell)
+				}
+			}
 		}
 	case strings.HasSuffix(rel, ".json"):
 		if !json.Valid(data) {
