@@ -1,9 +1,11 @@
 // Package server serves a built site over HTTP on the loopback interface.
 //
-// It serves files only from the site folder: paths are cleaned before use,
-// folders without an index.html are not listed, and unknown paths get the
-// site's 404.html with status 404. Timeouts and a header-size limit keep
-// slow or hostile clients from holding connections open.
+// It serves files only from the site folder: paths are cleaned, then
+// looked up through an os.Root of the folder, which no "..", encoding or
+// symbolic link can leave; folders without an index.html are not listed,
+// and unknown paths get the site's 404.html with status 404. Timeouts and
+// a header-size limit keep slow or hostile clients from holding
+// connections open.
 package server
 
 import (
