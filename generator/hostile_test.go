@@ -277,7 +277,7 @@ func TestHostileContentIsRefused(t *testing.T) {
 		"content/incidents/nul.md:3: title: contains the control character U+0000; remove it",
 		"content/incidents/escape.md:5: services[1]: contains the control character U+001B",
 		"content/incidents/title.md:3: title: is 1048576 characters long; keep the title under 300",
-		"content/incidents/crowd.md:5: responders: has 20000 values; a report may list at most 100",
+		"content/incidents/crowd.md:5: responders: has 20000 values; a report may list at most 500",
 		"content/incidents/longid.md:2: id: is 311 characters long; keep ids under 200",
 		"content/incidents/deep.md:5: front matter is not valid YAML: nested more than 64 levels deep",
 		"content/incidents/hugo.md:1: required fields id, start are missing: this looks like front matter for another tool (date: use start; tags: use causes or services)",

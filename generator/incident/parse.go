@@ -334,7 +334,7 @@ func (in *Incident) check(dec *matter.Decoder) {
 const (
 	MaxTitleLen  = 300  // characters in a title
 	MaxImpactLen = 5000 // characters in impact
-	MaxListLen   = 100  // values in one list field
+	MaxListLen   = 500  // values in one list field: a data-centre outage may name a few hundred services
 	MaxNameLen   = 200  // characters in one list value (a service, a responder)
 )
 
