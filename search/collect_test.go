@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // variedDocs is a made-up archive with overlapping services, causes,
@@ -146,4 +147,52 @@ func TestRankingKeepsTheBest(t *testing.T) {
 			t.Errorf("k=%d: kept %v, want %v", k, got, all[:k])
 		}
 	}
+}
+
+// TestPhraseAgreesWithBleve checks the phrase searcher against bleve's:
+// the same reports, scores and order, stop words and repeated words
+// included.
+func TestPhraseAgreesWithBleve(t *testing.T) {
+	docs := variedDocs(300)
+	docs = append(docs,
+		Document{ID: "2024-01-01 gap", Title: "status of the document", URL: "incidents/gap/", Start: date("2024-01-01"), Year: 2024, Body: "The status of the document was stale. Status document."},
+		Document{ID: "2024-01-02 twice", Title: "lag lag", URL: "incidents/twice/", Start: date("2024-01-02"), Year: 2024, Body: "replication lag lag then lag replication"},
+	)
+	x := memIndex(t, docs)
+	for _, c := range []struct {
+		phrase, field string
+		want          int
+	}{{"status of the document", "title", 1}, {"status document", "title", 0}, {"lag lag", "title", 1}} {
+		if got := runQuery(t, x, &phraseQuery{phrase: c.phrase, field: c.field, boost: 1}); len(got) != c.want {
+			t.Errorf("%s:%q matched %v, want %d reports", c.field, c.phrase, got, c.want)
+		}
+	}
+	for _, phrase := range []string{"replication lag", "lag replication", "status of the document", "status document", "lag lag", "retry storm timeout", "the", "memory", "nothing here"} {
+		for _, field := range []string{"title", "body", "summary"} {
+			ours := &phraseQuery{phrase: phrase, field: field, boost: 1.5}
+			theirs := query.NewMatchPhraseQuery(phrase)
+			theirs.SetField(field)
+			theirs.SetBoost(1.5)
+			got := runQuery(t, x, ours)
+			want := runQuery(t, x, theirs)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s:%q:\n got %v\nwant %v", field, phrase, got, want)
+			}
+		}
+	}
+}
+
+// runQuery returns the ids and scores of every match of q, best first.
+func runQuery(t *testing.T, x *Index, q query.Query) []string {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+	res, err := x.idx.SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, fmt.Sprintf("%s %.6f", h.ID, h.Score))
+	}
+	return out
 }

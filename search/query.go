@@ -371,7 +371,7 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			return nil, queryErrorf("there is no field %q; fields are %s", name, strings.Join(fieldList(), ", "))
 		}
 		f.SetField(field)
-		return constantScored(q), nil
+		return fastPhrase(constantScored(q)), nil
 	}
 	alts := make([]query.Query, 0, len(textFields)+2)
 	if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) {
@@ -396,7 +396,7 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		if b, ok := alt.(query.BoostableQuery); ok {
 			b.SetBoost(b.Boost() * tf.Boost)
 		}
-		alts = append(alts, constantScored(alt))
+		alts = append(alts, fastPhrase(constantScored(alt)))
 	}
 	return query.NewDisjunctionQuery(alts), nil
 }
