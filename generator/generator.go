@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
@@ -49,6 +50,16 @@ type Config struct {
 	// Now is the time of the build for the trend pages (this month, the
 	// age of open action items); zero means the clock's.
 	Now time.Time
+	// Cache, when set, keeps results between builds (see cached.go); nil
+	// builds everything from scratch.
+	Cache *buildcache.Cache
+	// Cold builds everything from scratch, the search index included,
+	// without looking in Cache (but storing what it computes there).
+	Cold bool
+	// UpdateIndex, when set, brings the search index up to date in place
+	// of search.Update on SearchIndex: serve uses it to close the index it
+	// searches while the build changes it.
+	UpdateIndex func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
 }
 
 // Result summarises a successful build.
@@ -64,6 +75,10 @@ type Result struct {
 	// it took; both are zero without Config.SearchIndex.
 	Index        search.UpdateStats
 	IndexElapsed time.Duration
+	// Unchanged says the content, layouts and settings were those of the
+	// build last published to Dest, which still holds its output: nothing
+	// was rendered or written.
+	Unchanged bool
 }
 
 // Load reads and checks the content folder. Content problems come back
@@ -95,9 +110,22 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	key := ""
+	var keyErr error
+	if cfg.Cache != nil {
+		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold {
+			if res, ok := unchanged(cfg, key); ok {
+				res.Elapsed = time.Since(started)
+				return res, nil
+			}
+		}
+	}
 	arc, diags, err := Load(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if keyErr != nil {
+		cacheWarning(diags, cfg, keyErr)
 	}
 	if diags.HasErrors() {
 		return nil, &diag.ContentError{Diagnostics: diags.All()}
@@ -116,7 +144,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now}
 	opts.RepeatConfig = RepeatConfig(arc)
-	opts.Repeats = repeats.Detect(repeats.FromIncidents(arc.Incidents), opts.RepeatConfig)
+	opts.Repeats = detectRepeats(cfg.Cache, cfg.Cold, arc, opts.RepeatConfig)
 	// Detection leaves garbage behind, and rendering is about to need the
 	// most memory of the build: hand the garbage back first, which keeps
 	// the peak of 10,000 reports around 400 MB instead of near 500 MB.
@@ -152,7 +180,16 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		// builds its segments: it keeps the peak of a cold build of
 		// 10,000 reports under 450 MB.
 		debug.FreeOSMemory()
-		indexStats, err = search.Update(ctx, cfg.SearchIndex, docs, cfg.Progress)
+		update := func(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
+			if cfg.Cold {
+				return search.Rebuild(ctx, cfg.SearchIndex, docs, cfg.Progress)
+			}
+			return search.Update(ctx, cfg.SearchIndex, docs, cfg.Progress)
+		}
+		if cfg.UpdateIndex != nil {
+			update = cfg.UpdateIndex
+		}
+		indexStats, err = update(ctx, docs)
 		if err != nil {
 			return nil, fmt.Errorf("the site is built, but its search index is not: %w", err)
 		}
@@ -161,7 +198,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		indexElapsed = time.Since(indexStarted)
 	}
-	return &Result{
+	res := &Result{
 		Reports:      len(arc.Incidents),
 		Pages:        stats.Pages,
 		Files:        stats.Files,
@@ -171,7 +208,14 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Warnings:     diags.Warnings(),
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
-	}, nil
+	}
+	if key != "" {
+		if err := recordBuilt(ctx, cfg, key, res); err != nil {
+			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
+			res.Warnings = diags.Warnings()
+		}
+	}
+	return res, nil
 }
 
 // RepeatConfig is repeat detection's configuration for arc: the defaults,

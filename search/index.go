@@ -77,13 +77,7 @@ type UpdateStats struct {
 // progress, when not nil, is told how many of the reports to index are
 // done, under the stage name "indexing".
 func Update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int)) (UpdateStats, error) {
-	if progress == nil {
-		progress = func(string, int, int) {}
-	}
-	hashes := make(map[string]string, len(docs))
-	for i := range docs {
-		hashes[docs[i].ID] = docs[i].Hash()
-	}
+	progress, hashes := prepareUpdate(docs, progress)
 	var stats UpdateStats
 	if _, err := os.Stat(dir); err == nil {
 		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress)
@@ -105,6 +99,29 @@ func Update(ctx context.Context, dir string, docs []Document, progress func(stag
 	stats.Rebuilt = true
 	stats.Indexed = len(docs)
 	return stats, nil
+}
+
+// Rebuild builds the index in dir from scratch, whatever dir holds, as
+// Update does when it finds no usable index.
+func Rebuild(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int)) (UpdateStats, error) {
+	progress, hashes := prepareUpdate(docs, progress)
+	if err := rebuild(ctx, dir, docs, hashes, progress); err != nil {
+		return UpdateStats{}, err
+	}
+	return UpdateStats{Rebuilt: true, Indexed: len(docs)}, nil
+}
+
+// prepareUpdate returns a progress function that is never nil and the
+// content hash of each document by id.
+func prepareUpdate(docs []Document, progress func(string, int, int)) (func(string, int, int), map[string]string) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	hashes := make(map[string]string, len(docs))
+	for i := range docs {
+		hashes[docs[i].ID] = docs[i].Hash()
+	}
+	return progress, hashes
 }
 
 // errStale means an index is fine but must be rebuilt; it carries the

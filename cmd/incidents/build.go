@@ -56,6 +56,7 @@ func (f *buildFlags) config() generator.Config {
 		Version: version(),
 
 		SearchIndex: f.cache.searchIndex(),
+		Cache:       f.cache.build(),
 	}
 }
 
@@ -82,9 +83,10 @@ Examples:
 	}
 	var f buildFlags
 	var cpuProfile string
-	var noIndex bool
+	var noIndex, cold bool
 	c.flags = func(fs *pflag.FlagSet) any {
 		f.register(fs, "public")
+		fs.BoolVar(&cold, "cold", false, "build everything from scratch, the search index included, without reading the caches in the cache folder (to measure a cold build); the caches are still refreshed")
 		fs.BoolVar(&noIndex, "no-search-index", false, "skip the search index in the cache folder, which incidents search and serve read (the site's own search page works without it)")
 		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to `file` (for developers: make pgo)")
 		return &f
@@ -109,6 +111,7 @@ Examples:
 		if noIndex {
 			cfg.SearchIndex = ""
 		}
+		cfg.Cold = cold
 		_, err := build(ctx, e, cfg)
 		return err
 	}

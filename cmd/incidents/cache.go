@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/pflag"
+
+	"github.com/incidents-archive/incidents/generator/buildcache"
 )
 
 // defaultCacheDir is where the search index, the serve preview and other
@@ -24,3 +26,9 @@ func (c *cacheFlag) searchIndex() string { return filepath.Join(c.dir, "search")
 
 // serveDest is where serve builds: not public/, which is for deploying.
 func (c *cacheFlag) serveDest() string { return filepath.Join(c.dir, "serve") }
+
+// build is the build cache: results of earlier builds keyed on hashes of
+// their inputs (see generator/buildcache).
+func (c *cacheFlag) build() *buildcache.Cache {
+	return buildcache.Open(filepath.Join(c.dir, "build"), buildcache.ProgramID(version()))
+}

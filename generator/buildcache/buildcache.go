@@ -1,0 +1,204 @@
+// Package buildcache keeps what a build computed under the cache folder,
+// keyed on hashes of what it was computed from, so that a later build whose
+// inputs hash the same can take the result instead of computing it again.
+//
+// An entry is one file per kind of result (the repeat lists, the summary of
+// the build last published to a destination). Each file carries a header
+// naming the cache format and the program that wrote it, the key it was
+// computed for, and a SHA-256 of everything before it. A file from another
+// version of incidents, for another key, truncated or damaged in any way is
+// a miss, never an error: the caller computes the result and stores it
+// again. Entries are written to a temporary file and renamed into place, so
+// a build killed while writing leaves the previous entry or none.
+package buildcache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// formatVersion changes whenever the layout of an entry file changes.
+const formatVersion = "incidents build cache 1\n"
+
+// Cache is a folder of entries. A nil *Cache is valid and always misses,
+// which is what a cold build uses.
+type Cache struct {
+	dir     string
+	program string
+}
+
+// Open returns the cache in dir, created on the first Put. program names
+// the code that computes the results (see ProgramID): entries written by
+// another program are misses.
+func Open(dir, program string) *Cache {
+	return &Cache{dir: dir, program: program}
+}
+
+// Dir is the cache's folder.
+func (c *Cache) Dir() string { return c.dir }
+
+// Program is the program id the cache was opened with.
+func (c *Cache) Program() string { return c.program }
+
+// Get returns the entry of kind stored for key, or false when there is
+// none usable.
+func (c *Cache) Get(kind, key string) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	data, err := os.ReadFile(c.path(kind))
+	if err != nil {
+		return nil, false
+	}
+	payload, err := decode(data, c.program, key)
+	if err != nil {
+		return nil, false
+	}
+	return payload, true
+}
+
+// Put stores data as the entry of kind for key, replacing any older one.
+func (c *Cache) Put(kind, key string, data []byte) error {
+	if c == nil {
+		return nil
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(c.dir, "."+kind+".tmp*")
+	if err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	_, err = tmp.Write(encode(c.program, key, data))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), c.path(kind))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("build cache: %w", err)
+	}
+	return nil
+}
+
+// Remove deletes the entry of kind, if any.
+func (c *Cache) Remove(kind string) error {
+	if c == nil {
+		return nil
+	}
+	if err := os.Remove(c.path(kind)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	return nil
+}
+
+func (c *Cache) path(kind string) string { return filepath.Join(c.dir, kind) }
+
+// encode lays an entry out as: format line, program line, key line, the
+// payload's length (8 bytes, big-endian), the payload, and the SHA-256 of
+// everything before it.
+func encode(program, key string, payload []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(formatVersion)
+	b.WriteString(oneLine(program))
+	b.WriteByte('\n')
+	b.WriteString(oneLine(key))
+	b.WriteByte('\n')
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(payload)))
+	b.Write(n[:])
+	b.Write(payload)
+	sum := sha256.Sum256(b.Bytes())
+	b.Write(sum[:])
+	return b.Bytes()
+}
+
+var errBad = errors.New("not a usable cache entry")
+
+func decode(data []byte, program, key string) ([]byte, error) {
+	if len(data) < sha256.Size {
+		return nil, errBad
+	}
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if want := sha256.Sum256(body); !bytes.Equal(want[:], sum) {
+		return nil, errBad
+	}
+	rest, ok := bytes.CutPrefix(body, []byte(formatVersion))
+	if !ok {
+		return nil, errBad
+	}
+	for _, want := range []string{oneLine(program), oneLine(key)} {
+		line, after, ok := bytes.Cut(rest, []byte{'\n'})
+		if !ok || string(line) != want {
+			return nil, errBad
+		}
+		rest = after
+	}
+	if len(rest) < 8 {
+		return nil, errBad
+	}
+	n := binary.BigEndian.Uint64(rest[:8])
+	rest = rest[8:]
+	if uint64(len(rest)) != n {
+		return nil, errBad
+	}
+	return rest, nil
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+var (
+	exeOnce sync.Once
+	exeSum  string
+)
+
+// ProgramID names this program for cache entries: the version it reports
+// and a hash of its executable, so that a rebuilt binary (whose code may
+// compute results differently) never takes another binary's entries, even
+// when both call themselves "dev".
+func ProgramID(version string) string {
+	exeOnce.Do(func() {
+		// An executable that cannot be read gets a name no other run
+		// shares: every lookup misses, which is slow but never wrong.
+		exeSum = fmt.Sprintf("unreadable-%d-%d", os.Getpid(), time.Now().UnixNano())
+		p, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err == nil {
+			exeSum = hex.EncodeToString(h.Sum(nil)[:16])
+		}
+	})
+	return version + " " + exeSum
+}
+
+// Key hashes parts into a key, each part length-prefixed so that no two
+// different lists of parts give the same key.
+func Key(parts ...string) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		io.WriteString(h, p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,109 @@
+package buildcache
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestGetPut(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir, "program 1")
+	if err := c.Put("kind", "key 1", []byte("payload")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		cache   *Cache
+		key     string
+		damage  func(b []byte) []byte
+		want    string
+		wantHit bool
+	}{
+		{"the same key", c, "key 1", nil, "payload", true},
+		{"another key", c, "key 2", nil, "", false},
+		{"another program", Open(dir, "program 2"), "key 1", nil, "", false},
+		{"no cache", nil, "key 1", nil, "", false},
+		{"truncated", c, "key 1", func(b []byte) []byte { return b[:len(b)-1] }, "", false},
+		{"a byte changed", c, "key 1", func(b []byte) []byte { b[len(b)-40] ^= 1; return b }, "", false},
+		{"empty", c, "key 1", func([]byte) []byte { return nil }, "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, "kind")
+			orig, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.damage != nil {
+				if err := os.WriteFile(p, tt.damage(append([]byte(nil), orig...)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				defer os.WriteFile(p, orig, 0o644)
+			}
+			got, ok := tt.cache.Get("kind", tt.key)
+			if ok != tt.wantHit || string(got) != tt.want {
+				t.Errorf("Get = %q, %v; want %q, %v", got, ok, tt.want, tt.wantHit)
+			}
+		})
+	}
+	if err := c.Remove("kind"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get("kind", "key 1"); ok {
+		t.Error("a removed entry is still found")
+	}
+}
+
+func TestKeyIsUnambiguous(t *testing.T) {
+	if Key("ab", "c") == Key("a", "bc") || Key("a") == Key("a", "") {
+		t.Error("different parts give the same key")
+	}
+}
+
+func TestTreeHash(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hash := func() string {
+		t.Helper()
+		h, err := TreeHash(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	write("a/b.md", "one")
+	seen := map[string]string{hash(): "start"}
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"content changed", func() { write("a/b.md", "two") }},
+		{"file added", func() { write("a/c.md", "") }},
+		{"file renamed", func() { os.Rename(filepath.Join(dir, "a/c.md"), filepath.Join(dir, "a/d.md")) }},
+		{"folder added", func() { os.Mkdir(filepath.Join(dir, "e"), 0o755) }},
+		{"link added", func() { os.Symlink("a/b.md", filepath.Join(dir, "l")) }},
+	} {
+		step.do()
+		h := hash()
+		if prev, ok := seen[h]; ok {
+			t.Errorf("%s: same hash as after %s", step.name, prev)
+		}
+		seen[h] = step.name
+		if hash() != h {
+			t.Errorf("%s: hashing twice differs", step.name)
+		}
+	}
+	if h, err := TreeHash(context.Background(), filepath.Join(dir, "missing")); err != nil || h == "" {
+		t.Errorf("missing folder: %q, %v", h, err)
+	}
+}

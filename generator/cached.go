@@ -1,0 +1,164 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/publish"
+	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/search"
+)
+
+// The build's use of its cache (Config.Cache). Two entries:
+//
+//   - "repeats": the repeat lists, keyed on a hash of detection's whole
+//     input (every report's fields that detection reads, and its
+//     configuration). Detection is the costliest stage; an edit that
+//     leaves its input alone (a typo fixed in a timeline still changes it,
+//     but a new layout, a drafts-only change or a rebuild does not) skips it.
+//   - "site-<dest>": what the build last published to a destination, keyed
+//     on a hash of everything the output is made from: this program, the
+//     settings, every file of the content and layouts folders. When the
+//     hash is the same and the destination still holds exactly that
+//     output (publish.Intact), the build has nothing to do.
+//
+// Output never depends on the cache: a build that misses computes what it
+// would have found, and the tests compare warm builds with cold ones.
+
+// siteStamp is the "site-" entry.
+type siteStamp struct {
+	Manifest string // hex SHA-256 of the destination's manifest
+	Reports  int
+	Pages    int
+	Files    int
+	Bytes    int64
+	Warnings []diag.Diagnostic
+	Indexed  int // reports in the search index, when the build kept one
+}
+
+// inputKey hashes everything the site is made from. It fails only when a
+// folder cannot be read, and then the build goes ahead without the cache.
+func inputKey(ctx context.Context, cfg Config) (string, error) {
+	abs := func(p string) string {
+		if p == "" {
+			return ""
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return p
+		}
+		return a
+	}
+	content, err := buildcache.TreeHash(ctx, cfg.Source)
+	if err != nil {
+		return "", err
+	}
+	layouts := ""
+	if cfg.Layouts != "" {
+		if layouts, err = buildcache.TreeHash(ctx, cfg.Layouts); err != nil {
+			return "", err
+		}
+	}
+	return buildcache.Key("site", cfg.Cache.Program(), cfg.Source, abs(cfg.Source), content,
+		abs(cfg.Layouts), layouts, abs(cfg.Dest), cfg.BaseURL, strconv.FormatBool(cfg.Drafts),
+		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex), strconv.FormatBool(cfg.UpdateIndex != nil)), nil
+}
+
+func stampKind(dest string) string {
+	if a, err := filepath.Abs(dest); err == nil {
+		dest = a
+	}
+	return "site-" + buildcache.Key(dest)[:16]
+}
+
+// unchanged returns the result of the last build when key still describes
+// the content and the destination still holds that build's output.
+func unchanged(cfg Config, key string) (*Result, bool) {
+	data, ok := cfg.Cache.Get(stampKind(cfg.Dest), key)
+	if !ok {
+		return nil, false
+	}
+	var st siteStamp
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, false
+	}
+	sum, err := publish.Intact(cfg.Dest)
+	if err != nil || hex.EncodeToString(sum[:]) != st.Manifest {
+		return nil, false
+	}
+	res := &Result{Reports: st.Reports, Pages: st.Pages, Files: st.Files, Bytes: st.Bytes, Warnings: st.Warnings, Unchanged: true}
+	if cfg.SearchIndex != "" {
+		if _, err := os.Stat(filepath.Join(cfg.SearchIndex, "index_meta.json")); err != nil {
+			return nil, false
+		}
+		res.Index = search.UpdateStats{Unchanged: st.Indexed}
+	}
+	return res, true
+}
+
+// recordBuilt stores the stamp of a finished build, if its inputs are
+// still those it started from (an edit during the build must not be taken
+// for built).
+func recordBuilt(ctx context.Context, cfg Config, key string, res *Result) error {
+	if again, err := inputKey(ctx, cfg); err != nil || again != key {
+		return cfg.Cache.Remove(stampKind(cfg.Dest))
+	}
+	sum, err := publish.Intact(cfg.Dest)
+	if err != nil {
+		return cfg.Cache.Remove(stampKind(cfg.Dest))
+	}
+	st := siteStamp{Manifest: hex.EncodeToString(sum[:]), Reports: res.Reports, Pages: res.Pages, Files: res.Files,
+		Bytes: res.Bytes, Warnings: res.Warnings, Indexed: res.Index.Indexed + res.Index.Unchanged}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return cfg.Cache.Put(stampKind(cfg.Dest), key, data)
+}
+
+// detectRepeats runs repeat detection, or takes its result from the cache
+// when detection's input is the same as when it was stored.
+func detectRepeats(c *buildcache.Cache, cold bool, arc *archive.Archive, rc repeats.Config) [][]repeats.Candidate {
+	in := repeats.FromIncidents(arc.Incidents)
+	key := ""
+	if c != nil {
+		h := sha256.New()
+		enc := gob.NewEncoder(h)
+		if enc.Encode(rc) == nil && enc.Encode(in) == nil {
+			key = buildcache.Key("repeats", c.Program(), hex.EncodeToString(h.Sum(nil)))
+		}
+	}
+	if key != "" && !cold {
+		if data, ok := c.Get("repeats", key); ok {
+			var out [][]repeats.Candidate
+			if gob.NewDecoder(bytes.NewReader(data)).Decode(&out) == nil && len(out) == len(in) {
+				return out
+			}
+		}
+	}
+	out := repeats.Detect(in, rc)
+	if key != "" {
+		var buf bytes.Buffer
+		if gob.NewEncoder(&buf).Encode(out) == nil {
+			// A cache that cannot be written costs the next build time,
+			// not correctness.
+			_ = c.Put("repeats", key, buf.Bytes())
+		}
+	}
+	return out
+}
+
+func cacheWarning(diags *diag.List, cfg Config, err error) {
+	diags.Warnf(cfg.Cache.Dir(), 0, "", "%s", fmt.Sprintf("the build cache is not used: %v", err))
+}
