@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/incidents-archive/incidents/generator/live"
 	"github.com/incidents-archive/incidents/generator/server"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -26,6 +27,11 @@ up deployed), then serves it on http://127.0.0.1:PORT/ until interrupted
 with Ctrl-C. The search page asks the server's /api/search, which reads
 the search index in the cache folder. Links point at the local server unless --base-url is given.
 If the content has errors, they are printed and nothing is served.
+
+While it serves, it watches the content folder (and --layouts) and
+rebuilds when a file is saved, created or deleted; every open tab then
+reloads itself. While the content has errors, the last good build stays
+served and the errors are shown over the page, with file and line.
 
 Examples:
   incidents serve
@@ -70,17 +76,35 @@ Examples:
 		if _, err := build(ctx, e, cfg); err != nil {
 			return err
 		}
-		idx, err := search.Open(cfg.SearchIndex)
+		idx, err := openLiveIndex(cfg.SearchIndex, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)})
 		if err != nil {
 			return err
 		}
 		defer idx.Close()
+		cfg.UpdateIndex = idx.update
+		hub := live.NewHub()
 		mux := http.NewServeMux()
-		mux.Handle("/api/search", search.NewAPI(idx, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)}))
-		mux.Handle("/", server.Handler(cfg.Dest))
-		return server.ServeListener(ctx, ln, mux, func(addr string) {
-			fmt.Fprintf(e.stdout, "Serving %s on http://%s/ (Ctrl-C to stop)\n", cfg.Dest, addr)
+		mux.Handle("/api/search", idx)
+		mux.Handle("/", hub.Handler(server.Handler(cfg.Dest)))
+		ctx, stop := context.WithCancel(ctx)
+		defer stop()
+		watched := make(chan error, 1)
+		go func() {
+			watched <- watchAndRebuild(ctx, e, cfg, hub)
+			stop() // a watcher that fails stops the server rather than serve stale pages
+		}()
+		go func() {
+			<-ctx.Done()
+			hub.Close() // ends the event streams, which would hold the shutdown up
+		}()
+		err = server.ServeListener(ctx, ln, mux, func(addr string) {
+			fmt.Fprintf(e.stdout, "Serving %s on http://%s/ (Ctrl-C to stop); rebuilding when %s changes\n", cfg.Dest, addr, cfg.Source)
 		})
+		stop()
+		if werr := <-watched; err == nil {
+			err = werr
+		}
+		return err
 	}
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -22,42 +23,9 @@ func TestServe(t *testing.T) {
 		// More distinct words than one regular expression may expand to.
 		"content/incidents/b.md": "---\nid: 2025-01-01 b\ntitle: Second\nstart: 2025-01-01\nservices: [ores]\n---\n" + manyWords(1500) + "\n",
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		var stderr strings.Builder
-		code := run(ctx, []string{"serve", "--port", "0", "-s", filepath.Join(dir, "content"), "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, outW, &stderr)
-		outW.Close()
-		if stderr.Len() > 0 {
-			t.Logf("stderr: %s", stderr.String())
-		}
-		done <- code
-	}()
-	lines := bufio.NewScanner(outR)
-	addr := ""
-	for lines.Scan() {
-		if m := regexp.MustCompile(`on http://(127\.0\.0\.1:\d+)/`).FindStringSubmatch(lines.Text()); m != nil {
-			addr = m[1]
-			break
-		}
-	}
-	if addr == "" {
-		t.Fatal("serve did not say where it listens")
-	}
-	go io.Copy(io.Discard, outR)
-
-	get := func(path string) (int, string) {
-		t.Helper()
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	srv := startServe(t, dir)
+	addr := srv.addr
+	get := srv.get
 	if code, body := get("/incidents/2026-01-01-a/"); code != 200 || !strings.Contains(body, "First &lt;incident&gt;") {
 		t.Errorf("incident page: %d", code)
 	} else if !strings.Contains(body, `href="/static/style.css"`) {
@@ -93,15 +61,99 @@ func TestServe(t *testing.T) {
 		}
 	}
 
-	cancel()
+	srv.stop()
+}
+
+// served is an "incidents serve" running for a test.
+type served struct {
+	t      *testing.T
+	addr   string
+	cancel context.CancelFunc
+	done   chan int
+	stdout *lockedBuffer
+}
+
+// startServe runs "incidents serve" on a free port over the content,
+// public and .cache folders in dir, and waits until it listens.
+func startServe(t *testing.T, dir string, extra ...string) *served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	s := &served{t: t, cancel: cancel, done: make(chan int, 1), stdout: &lockedBuffer{}}
+	args := append([]string{"serve", "--port", "0", "-s", filepath.Join(dir, "content"), "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, extra...)
+	go func() {
+		var stderr lockedBuffer
+		code := run(ctx, args, outW, &stderr)
+		outW.Close()
+		if stderr.String() != "" {
+			t.Logf("stderr: %s", stderr.String())
+		}
+		s.done <- code
+	}()
+	lines := bufio.NewScanner(outR)
+	for lines.Scan() {
+		s.stdout.WriteString(lines.Text() + "\n")
+		if m := regexp.MustCompile(`on http://(127\.0\.0\.1:\d+)/`).FindStringSubmatch(lines.Text()); m != nil {
+			s.addr = m[1]
+			break
+		}
+	}
+	if s.addr == "" {
+		cancel()
+		t.Fatal("serve did not say where it listens")
+	}
+	go io.Copy(s.stdout, outR)
+	t.Cleanup(func() { cancel() })
+	return s
+}
+
+func (s *served) get(path string) (int, string) {
+	s.t.Helper()
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// stop stops serve the way Ctrl-C does and checks that it exits cleanly.
+func (s *served) stop() {
+	s.t.Helper()
+	s.cancel()
 	select {
-	case code := <-done:
+	case code := <-s.done:
 		if code != 0 {
-			t.Errorf("exit code after Ctrl-C = %d, want 0", code)
+			s.t.Errorf("exit code after Ctrl-C = %d, want 0", code)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+		s.t.Fatal("serve did not stop")
 	}
+}
+
+// lockedBuffer is a strings.Builder safe for concurrent use.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // manyWords writes n distinct made-up words.

@@ -285,6 +285,11 @@ func (p *pageProblems) listen(ev any) {
 			p.add("HTTP %d for %s (%s)", ev.Response.Status, u, ev.Type)
 		}
 	case *network.EventLoadingFailed:
+		// An event stream (serve's live reload) ends as aborted whenever
+		// its page closes it or goes away: that is no failure.
+		if ev.Type == network.ResourceTypeEventSource && ev.ErrorText == "net::ERR_ABORTED" {
+			break
+		}
 		if u := p.requests[ev.RequestID]; p.sameOrigin(u) && !p.faviconProbe(u) {
 			p.add("loading %s (%s) failed: %s", u, ev.Type, ev.ErrorText)
 		}

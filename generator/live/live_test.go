@@ -1,0 +1,75 @@
+package live
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestInject(t *testing.T) {
+	tag := `<script src="/_incidents/live.js" data-generation="7"></script>`
+	for _, tt := range []struct{ page, want string }{
+		{"<html><body><p>x</p></body></html>", "<html><body><p>x</p>" + tag + "</body></html>"},
+		{"<p>no body end</p>", "<p>no body end</p>" + tag},
+		{"<body>a</body><!-- </body> -->", "<body>a</body><!-- " + tag + "</body> -->"},
+	} {
+		if got := string(Inject([]byte(tt.page), 7)); got != tt.want {
+			t.Errorf("Inject(%q) = %q, want %q", tt.page, got, tt.want)
+		}
+	}
+}
+
+// TestHandler: HTML gets the script, with a correct length and no
+// caching; other files and HEAD requests pass through unchanged.
+func TestHandler(t *testing.T) {
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-Modified-Since") != "" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		body := "<body>page</body>"
+		if strings.HasSuffix(r.URL.Path, ".css") {
+			w.Header().Set("Content-Type", "text/css")
+			body = "body{}"
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		io.WriteString(w, body)
+	})
+	hub := NewHub()
+	h := hub.Handler(site)
+	for _, tt := range []struct {
+		method, path string
+		header       map[string]string
+		code         int
+		body         string
+	}{
+		{"GET", "/", nil, 200, `<body>page<script src="/_incidents/live.js" data-generation="1"></script></body>`},
+		{"GET", "/", map[string]string{"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}, 200, `<body>page<script src="/_incidents/live.js" data-generation="1"></script></body>`},
+		{"HEAD", "/", nil, 200, ""},
+		{"GET", "/static/style.css", nil, 200, "body{}"},
+		{"GET", Path + "live.js", nil, 200, "new EventSource"},
+	} {
+		r := httptest.NewRequest(tt.method, tt.path, nil)
+		for k, v := range tt.header {
+			r.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		got := w.Body.String()
+		if w.Code != tt.code || !strings.Contains(got, tt.body) || (tt.body == "" && got != "") {
+			t.Errorf("%s %s: %d %q, want %d with %q", tt.method, tt.path, w.Code, got, tt.code, tt.body)
+		}
+		if n := w.Header().Get("Content-Length"); n != "" && tt.method == "GET" && n != strconv.Itoa(len(got)) {
+			t.Errorf("%s %s: Content-Length %s for %d bytes", tt.method, tt.path, n, len(got))
+		}
+	}
+	hub.Built()
+	if hub.Generation() != 2 {
+		t.Errorf("generation after a build = %d, want 2", hub.Generation())
+	}
+}
