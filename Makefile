@@ -12,6 +12,8 @@
 #   make bench-trends  time the trend figures and charts on the same archive
 #   make bench-search  time the search index (cold, beside Pagefind from npm, and
 #                after one change) and /api/search under 16 clients, on the same archive
+#   make bench-live  the writing loop on the same archive: build with nothing changed,
+#                cold (--cold) and warm, and save-to-visible latency under serve
 #
 # Only Go is needed; the targets install anything else they use.
 
@@ -22,10 +24,12 @@ SHARED   ?= ../shared
 BENCH_N  ?= 10000
 BENCH_RUNS ?= 3
 BENCH_SEARCH_RUNS ?= 3
+BENCH_LIVE_RUNS ?= 5
+BENCH_LIVE_EDITS ?= 10
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short fuzz fuzz-short stress bench bench-search bench-repeats bench-trends pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short fuzz fuzz-short stress bench bench-search bench-repeats bench-trends bench-live pgo lint fmt clean browser-deps
 
 all: build
 
@@ -117,6 +121,13 @@ bench-trends:
 # bin/incidents. About ten minutes.
 bench-search: build
 	$(GO) run -pgo=cmd/incidents/default.pgo ./.ci/benchsearch -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_SEARCH_RUNS) -incidents $(BIN)
+
+# bench-live times "incidents build" with nothing changed, cold (--cold,
+# every cache ignored) and warm, and under "incidents serve" the time from
+# saving a report to the page serving the new text, announced on the
+# live-reload event stream. A few minutes.
+bench-live: build
+	$(GO) run ./.ci/benchlive -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_LIVE_RUNS) -edits $(BENCH_LIVE_EDITS) -incidents $(BIN)
 
 # pgo refreshes cmd/incidents/default.pgo, the CPU profile that go build
 # uses for profile-guided optimisation (about 5% less CPU per build), from

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/publish"
@@ -234,5 +235,33 @@ func TestColdIgnoresTheCache(t *testing.T) {
 	cfg.Cold = false
 	if res, err := Build(context.Background(), cfg); err != nil || !res.Unchanged {
 		t.Errorf("the build after a cold one: %v, unchanged %v; the cold build should have refreshed the cache", err, res != nil && res.Unchanged)
+	}
+}
+
+// TestNewDayRebuilds: the trend pages are computed for the build's day,
+// so a build on the next day, with nothing else changed, is not skipped.
+func TestNewDayRebuilds(t *testing.T) {
+	dir := writeArchive(t, cacheArchive())
+	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cfg := Config{Source: filepath.Join(dir, "content"), Dest: filepath.Join(dir, "public"), Version: "test",
+		Cache: buildcache.Open(filepath.Join(dir, "cache", "build"), "test program"), Now: day}
+	for _, tt := range []struct {
+		name      string
+		now       time.Time
+		unchanged bool
+	}{
+		{"first build", day, false},
+		{"the same day", day.Add(11 * time.Hour), true},
+		{"the next day", day.Add(12 * time.Hour), false},
+		{"the next day again", day.Add(13 * time.Hour), true},
+	} {
+		cfg.Now = tt.now
+		res, err := Build(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Unchanged != tt.unchanged {
+			t.Errorf("%s: unchanged %v, want %v", tt.name, res.Unchanged, tt.unchanged)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
@@ -45,6 +46,22 @@ type siteStamp struct {
 	Bytes    int64
 	Warnings []diag.Diagnostic
 	Indexed  int // reports in the search index, when the build kept one
+	// Zone and Day: the trend pages are computed for the build's day in
+	// the site's working-hours zone, so the output holds only that day.
+	Zone, Day string
+}
+
+// buildDay is the day the trend pages are computed for, in the zone of
+// arc's working hours, and that zone's name.
+func buildDay(cfg Config, loc *time.Location) (zone, day string) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return loc.String(), now.In(loc).Format(time.DateOnly)
 }
 
 // inputKey hashes everything the site is made from. It fails only when a
@@ -93,6 +110,13 @@ func unchanged(cfg Config, key string) (*Result, bool) {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, false
 	}
+	loc, err := time.LoadLocation(st.Zone)
+	if err != nil {
+		return nil, false
+	}
+	if _, day := buildDay(cfg, loc); day != st.Day {
+		return nil, false // a new day: the trend pages change
+	}
 	sum, err := publish.Intact(cfg.Dest)
 	if err != nil || hex.EncodeToString(sum[:]) != st.Manifest {
 		return nil, false
@@ -110,7 +134,7 @@ func unchanged(cfg Config, key string) (*Result, bool) {
 // recordBuilt stores the stamp of a finished build, if its inputs are
 // still those it started from (an edit during the build must not be taken
 // for built).
-func recordBuilt(ctx context.Context, cfg Config, key string, res *Result) error {
+func recordBuilt(ctx context.Context, cfg Config, key string, res *Result, loc *time.Location) error {
 	if again, err := inputKey(ctx, cfg); err != nil || again != key {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
@@ -120,6 +144,7 @@ func recordBuilt(ctx context.Context, cfg Config, key string, res *Result) error
 	}
 	st := siteStamp{Manifest: hex.EncodeToString(sum[:]), Reports: res.Reports, Pages: res.Pages, Files: res.Files,
 		Bytes: res.Bytes, Warnings: res.Warnings, Indexed: res.Index.Indexed + res.Index.Unchanged}
+	st.Zone, st.Day = buildDay(cfg, loc)
 	data, err := json.Marshal(st)
 	if err != nil {
 		return err

@@ -60,6 +60,13 @@ type Config struct {
 	// of search.Update on SearchIndex: serve uses it to close the index it
 	// searches while the build changes it.
 	UpdateIndex func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
+	// Rerender builds even when the inputs are those of the build last
+	// published to Dest (which then writes nothing), for the Archive and
+	// Repeats of the Result.
+	Rerender bool
+	// Bodies, when set, keeps rendered report bodies between builds of a
+	// long-running process (see render.BodyCache).
+	Bodies render.BodyCache
 }
 
 // Result summarises a successful build.
@@ -79,6 +86,14 @@ type Result struct {
 	// build last published to Dest, which still holds its output: nothing
 	// was rendered or written.
 	Unchanged bool
+	// Archive is what was built, and Repeats its repeat lists (in the
+	// order of Archive.Incidents); both nil when Unchanged. serve keeps
+	// them to preview the next edit (see Preview).
+	Archive *archive.Archive
+	Repeats [][]repeats.Candidate
+	// ChangedFiles are the files whose content this build changed (see
+	// publish.Folder.Changed).
+	ChangedFiles []string
 }
 
 // Load reads and checks the content folder. Content problems come back
@@ -106,6 +121,11 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 // them, and Dest is left as it was.
 func Build(ctx context.Context, cfg Config) (*Result, error) {
 	started := time.Now()
+	if cfg.Now.IsZero() {
+		// One time for the whole build: the pages and the cache's record
+		// of the day they were made for must agree.
+		cfg.Now = started
+	}
 	layoutFS, err := layoutsFS(cfg.Layouts)
 	if err != nil {
 		return nil, err
@@ -113,7 +133,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	key := ""
 	var keyErr error
 	if cfg.Cache != nil {
-		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold {
+		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold && !cfg.Rerender {
 			if res, ok := unchanged(cfg, key); ok {
 				res.Elapsed = time.Since(started)
 				return res, nil
@@ -130,19 +150,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if diags.HasErrors() {
 		return nil, &diag.ContentError{Diagnostics: diags.All()}
 	}
-	baseURL := arc.Site.BaseURL
-	if cfg.BaseURL != "" {
-		baseURL = cfg.BaseURL
-	}
-	baseURL, err = siteconfig.NormalizeBaseURL(baseURL)
+	opts, err := renderOptions(cfg, arc, layoutFS, diags)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.Contains(baseURL, "://") {
-		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
-			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
-	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now}
 	opts.RepeatConfig = RepeatConfig(arc)
 	opts.Repeats = detectRepeats(cfg.Cache, cfg.Cold, arc, opts.RepeatConfig)
 	// Detection leaves garbage behind, and rendering is about to need the
@@ -156,6 +167,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	// pages are written and their memory is free.
 	var docs []search.Document
 	var stats render.Stats
+	var changedFiles []string
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
 		if stats, err = render.Render(ctx, arc, out, opts); err != nil {
@@ -166,6 +178,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		docs = search.Documents(arc)
 		idx, err := static.Write(ctx, out, docs, static.Options{Workers: cfg.Workers})
 		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
+		changedFiles = out.Changed()
 		return err
 	})
 	if err != nil {
@@ -208,14 +221,36 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Warnings:     diags.Warnings(),
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
+		Archive:      arc,
+		Repeats:      opts.Repeats,
+		ChangedFiles: changedFiles,
 	}
 	if key != "" {
-		if err := recordBuilt(ctx, cfg, key, res); err != nil {
+		if err := recordBuilt(ctx, cfg, key, res, arc.Site.WorkingHours.Location); err != nil {
 			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 			res.Warnings = diags.Warnings()
 		}
 	}
 	return res, nil
+}
+
+// renderOptions are the render options of cfg for arc, but for the
+// repeat lists.
+func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag.List) (render.Options, error) {
+	baseURL := arc.Site.BaseURL
+	if cfg.BaseURL != "" {
+		baseURL = cfg.BaseURL
+	}
+	baseURL, err := siteconfig.NormalizeBaseURL(baseURL)
+	if err != nil {
+		return render.Options{}, err
+	}
+	if !strings.Contains(baseURL, "://") {
+		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
+			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
+	}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now, Bodies: cfg.Bodies}
+	return opts, nil
 }
 
 // RepeatConfig is repeat detection's configuration for arc: the defaults,

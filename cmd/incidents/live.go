@@ -1,19 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/live"
+	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/watch"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -57,7 +62,10 @@ func (x *liveIndex) update(ctx context.Context, docs []search.Document) (search.
 		x.idx.Close()
 		x.idx, x.api = nil, nil
 	}
-	stats, err := search.Update(ctx, x.dir, docs, nil)
+	// Not cut short when serve cancels a rebuild that newer changes made
+	// stale: an update interrupted half-way makes the next one start the
+	// index from scratch.
+	stats, err := search.Update(context.WithoutCancel(ctx), x.dir, docs, nil)
 	if err != nil {
 		return stats, err
 	}
@@ -89,48 +97,212 @@ func relevant(p string) bool {
 	return !strings.HasPrefix(base, ".") && !strings.HasSuffix(base, "~")
 }
 
-// watchAndRebuild rebuilds the site whenever files under the content or
-// layouts folder change, until ctx is done, and tells the open tabs.
-func watchAndRebuild(ctx context.Context, e *env, cfg generator.Config, hub *live.Hub) error {
-	roots := []string{cfg.Source}
-	if cfg.Layouts != "" {
-		roots = append(roots, cfg.Layouts)
+// liveLoop rebuilds the site as the content changes and tells the open
+// tabs. Each batch of changes is first previewed (generator.Preview: the
+// edited reports' pages alone, in some milliseconds, served from the
+// overlay), then the whole site is rebuilt in the background, and the
+// overlay's pages give way to it.
+type liveLoop struct {
+	e       *env
+	cfg     generator.Config
+	hub     *live.Hub
+	overlay *live.Overlay
+	bodies  *buildcache.Memory[*markdown.Result]
+	kick    chan struct{} // a whole build is wanted
+
+	mu       sync.Mutex
+	cancel   context.CancelFunc // stops the whole build under way, if any
+	prev     *generator.Result  // the last good whole build that kept its archive
+	seq      int                // batches of changes seen
+	builtSeq int                // the batches the site on disk includes
+	since    map[string]int     // changed files not yet in prev, with the batch of their last change
+}
+
+// newLiveLoop starts from the first build, which was made with cfg and
+// its Bodies.
+func newLiveLoop(e *env, cfg generator.Config, hub *live.Hub, overlay *live.Overlay, first *generator.Result) *liveLoop {
+	l := &liveLoop{e: e, cfg: cfg, hub: hub, overlay: overlay, bodies: cfg.Bodies.(*buildcache.Memory[*markdown.Result]),
+		kick: make(chan struct{}, 1), since: map[string]int{}}
+	l.cfg.Rerender = true // keep the archive of every build for the previews
+	if first != nil && first.Archive != nil {
+		l.prev = first
+	} else {
+		l.kick <- struct{}{} // the first build was skipped as unchanged: build once to have an archive to preview with
+	}
+	return l
+}
+
+// run watches the content (and layouts) folders until ctx is done.
+func (l *liveLoop) run(ctx context.Context) error {
+	roots := []string{l.cfg.Source}
+	if l.cfg.Layouts != "" {
+		roots = append(roots, l.cfg.Layouts)
 	}
 	w, err := watch.New(roots, watch.DefaultWindow)
 	if err != nil {
 		return err
 	}
-	logger := log.New(e.stderr, "", 0)
-	return w.Run(ctx, func(paths []string) {
-		var changed []string
-		for _, p := range paths {
-			if relevant(p) {
-				changed = append(changed, p)
+	builder := make(chan struct{})
+	go func() {
+		defer close(builder)
+		l.builder(ctx)
+	}()
+	err = w.Run(ctx, func(paths []string) { l.changed(ctx, paths) })
+	<-builder
+	return err
+}
+
+// changed previews a batch of changes and asks for a whole build.
+func (l *liveLoop) changed(ctx context.Context, paths []string) {
+	var changed []string
+	for _, p := range paths {
+		if relevant(p) {
+			changed = append(changed, p)
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	started := time.Now()
+	l.mu.Lock()
+	l.seq++
+	seq := l.seq
+	for _, p := range changed {
+		l.since[p] = seq
+	}
+	files := make([]string, 0, len(l.since))
+	for p := range l.since {
+		files = append(files, p)
+	}
+	prev := l.prev
+	if l.cancel != nil {
+		// The whole build under way is out of date: stop it, so that the
+		// preview has the CPUs, and build again after.
+		l.cancel()
+	}
+	l.mu.Unlock()
+	what := changed[0]
+	if len(changed) > 1 {
+		what = fmt.Sprintf("%s and %d more", what, len(changed)-1)
+	}
+	fmt.Fprintf(l.e.stdout, "Changed: %s\n", what)
+	pages, err := generator.Preview(ctx, l.cfg, prev, files)
+	var ce *diag.ContentError
+	switch {
+	case ctx.Err() != nil:
+		return
+	case errors.As(err, &ce):
+		// A whole build would find the same errors.
+		printDiagnostics(l.e, ce.Diagnostics)
+		l.failed(ce.Diagnostics)
+		return
+	case err == nil:
+		l.overlay.Set(pages, seq)
+		rels := make([]string, 0, len(pages))
+		for rel := range pages {
+			rels = append(rels, rel)
+		}
+		l.hub.Built(rels)
+		fmt.Fprintf(l.e.stdout, "Showing the edit %s after the change; rebuilding the whole site\n", time.Since(started).Round(time.Millisecond))
+	}
+	select {
+	case l.kick <- struct{}{}:
+	default: // one is already asked for
+	}
+}
+
+func (l *liveLoop) failed(ds []diag.Diagnostic) {
+	l.hub.Failed(ds)
+	fmt.Fprintf(l.e.stdout, "Still serving the last good build: the content has %d problems (shown in the browser too)\n", len(ds))
+}
+
+// builder runs whole builds, one at a time, as they are asked for.
+func (l *liveLoop) builder(ctx context.Context) {
+	logger := log.New(l.e.stderr, "", 0)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.kick:
+		}
+		bctx, cancel := context.WithCancel(ctx)
+		l.mu.Lock()
+		startSeq := l.seq
+		l.cancel = cancel
+		l.mu.Unlock()
+		res, err := build(bctx, l.e, l.cfg)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		l.mu.Lock()
+		l.cancel = nil
+		if bctx.Err() != nil && err != nil {
+			// Stopped for newer changes, which asked for the next build.
+			l.mu.Unlock()
+			fmt.Fprintln(l.e.stdout, "Stopped the rebuild: newer changes came")
+			continue
+		}
+		later := l.seq > startSeq // changes that this build may have missed
+		wanted := startSeq > l.builtSeq
+		if err == nil {
+			l.builtSeq = startSeq
+			if res.Archive != nil {
+				l.prev = res
+			}
+			for p, seq := range l.since {
+				if seq <= startSeq {
+					delete(l.since, p)
+				}
 			}
 		}
-		if len(changed) == 0 {
-			return
+		l.mu.Unlock()
+		var reload []string
+		if err == nil {
+			l.bodies.Sweep()
+			reload = l.toReload(res, l.overlay.Drop(startSeq))
 		}
-		started := time.Now()
-		what := changed[0]
-		if len(changed) > 1 {
-			what = fmt.Sprintf("%s and %d more", what, len(changed)-1)
-		}
-		fmt.Fprintf(e.stdout, "Changed: %s\n", what)
-		_, err := build(ctx, e, cfg)
 		var ce *diag.ContentError
 		switch {
-		case ctx.Err() != nil:
-			return
+		case later:
+			// The batch after it told the tabs, and asked for another build.
 		case errors.As(err, &ce):
-			hub.Failed(ce.Diagnostics)
-			fmt.Fprintf(e.stdout, "Still serving the last good build: the content has %d problems (shown in the browser too)\n", len(ce.Diagnostics))
+			l.failed(ce.Diagnostics)
 		case err != nil:
-			hub.FailedText(err.Error())
+			l.hub.FailedText(err.Error())
 			logger.Printf("rebuild failed: %v; still serving the last good build", err)
-		default:
-			hub.Built()
-			fmt.Fprintf(e.stdout, "Reloading the browser %s after the change\n", time.Since(started).Round(time.Millisecond))
+		case wanted:
+			l.hub.Built(reload)
 		}
-	})
+	}
+}
+
+// toReload lists the pages that the tabs show otherwise than the build
+// res wrote them: the pages it changed, but for those the preview already
+// showed as they are now (shown, by path in the site). nil means every
+// page: the build changed a stylesheet or a script.
+func (l *liveLoop) toReload(res *generator.Result, shown map[string][]byte) []string {
+	pages := map[string]bool{}
+	for _, rel := range res.ChangedFiles {
+		switch {
+		case strings.HasPrefix(rel, "static/"):
+			return nil
+		case strings.HasSuffix(rel, ".html"):
+			pages[rel] = true
+		}
+	}
+	for rel := range shown {
+		pages[rel] = true
+	}
+	out := []string{}
+	for rel := range pages {
+		if data, ok := shown[rel]; ok {
+			if disk, err := os.ReadFile(filepath.Join(l.cfg.Dest, filepath.FromSlash(rel))); err == nil && bytes.Equal(disk, data) {
+				continue
+			}
+		}
+		out = append(out, rel)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/live"
+	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/server"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -73,7 +75,10 @@ Examples:
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}
-		if _, err := build(ctx, e, cfg); err != nil {
+		// Rendered bodies stay in memory between rebuilds.
+		cfg.Bodies = buildcache.NewMemory[*markdown.Result]()
+		first, err := build(ctx, e, cfg)
+		if err != nil {
 			return err
 		}
 		idx, err := openLiveIndex(cfg.SearchIndex, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)})
@@ -82,15 +87,16 @@ Examples:
 		}
 		defer idx.Close()
 		cfg.UpdateIndex = idx.update
-		hub := live.NewHub()
+		hub, overlay := live.NewHub(), live.NewOverlay()
 		mux := http.NewServeMux()
 		mux.Handle("/api/search", idx)
-		mux.Handle("/", hub.Handler(server.Handler(cfg.Dest)))
+		mux.Handle("/", hub.Handler(overlay.Handler(server.Handler(cfg.Dest))))
+		loop := newLiveLoop(e, cfg, hub, overlay, first)
 		ctx, stop := context.WithCancel(ctx)
 		defer stop()
 		watched := make(chan error, 1)
 		go func() {
-			watched <- watchAndRebuild(ctx, e, cfg, hub)
+			watched <- loop.run(ctx)
 			stop() // a watcher that fails stops the server rather than serve stale pages
 		}()
 		go func() {

@@ -41,6 +41,12 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called as files are decoded.
 	Progress func(done, total int)
+	// Reuse, when set, may return the report already decoded from file (a
+	// path under the content folder, as Incident.File has it) by the
+	// caller, which knows the file has not changed since: it is taken as
+	// it is, without reading the file, and its warnings are not repeated.
+	// serve uses it to show an edit before rebuilding the whole site.
+	Reuse func(file string) (*incident.Incident, bool)
 }
 
 // Archive is the loaded content.
@@ -189,6 +195,12 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	var progressMu sync.Mutex
 	err := parallel.Each(ctx, workers, len(files), func(w, i int) error {
 		p := files[i]
+		if opts.Reuse != nil {
+			if in, ok := opts.Reuse(p); ok {
+				results[i] = in
+				return nil
+			}
+		}
 		data, err := readBounded(fsys, p)
 		switch {
 		case errors.Is(err, errTooBig):

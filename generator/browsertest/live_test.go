@@ -77,7 +77,7 @@ func TestLiveReloadInBrowser(t *testing.T) {
 	if _, err := generator.Build(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	hub.Built()
+	hub.Built(nil)
 	waitJS("reload after an edit", `window.beforeReload === undefined && document.querySelector("main").textContent.includes("every edge cache in one go")`)
 
 	// A build that fails: the tab keeps its page and shows the problems.
@@ -100,6 +100,6 @@ func TestLiveReloadInBrowser(t *testing.T) {
 	if _, err := generator.Build(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	hub.Built()
+	hub.Built(nil)
 	waitJS("reload after the fix", `window.beforeReload === undefined && !document.getElementById("incidents-live-errors")`)
 }

@@ -38,6 +38,9 @@ type Problem struct {
 type state struct {
 	Generation int       `json:"generation"`
 	Problems   []Problem `json:"problems"`
+	// Paths are the URL paths of the pages that this generation changed;
+	// nil means any page may have changed.
+	Paths []string `json:"paths"`
 }
 
 // Hub keeps the open event streams and the current state. Its methods are
@@ -55,9 +58,20 @@ func NewHub() *Hub {
 	return &Hub{st: state{Generation: 1, Problems: []Problem{}}, clients: map[chan state]struct{}{}, done: make(chan struct{})}
 }
 
-// Built says a rebuild succeeded and its output is being served: every
-// tab reloads.
-func (h *Hub) Built() { h.set(func(st *state) { st.Generation++; st.Problems = []Problem{} }) }
+// Built says a rebuild succeeded and its output is being served. The tabs
+// showing one of the pages it changed (files of the site such as
+// "incidents/x/index.html"; nil for every page) reload, and the others
+// only if they missed an earlier build.
+func (h *Hub) Built(changed []string) {
+	var paths []string
+	if changed != nil {
+		paths = make([]string, 0, len(changed))
+		for _, rel := range changed {
+			paths = append(paths, URLPath(rel))
+		}
+	}
+	h.set(func(st *state) { st.Generation++; st.Problems = []Problem{}; st.Paths = paths })
+}
 
 // Failed says a rebuild found errors in the content: every tab shows them
 // over the page it has.

@@ -68,7 +68,7 @@ func TestHandler(t *testing.T) {
 			t.Errorf("%s %s: Content-Length %s for %d bytes", tt.method, tt.path, n, len(got))
 		}
 	}
-	hub.Built()
+	hub.Built(nil)
 	if hub.Generation() != 2 {
 		t.Errorf("generation after a build = %d, want 2", hub.Generation())
 	}

@@ -1,7 +1,9 @@
 package live
 
 // script runs in every page under serve. It listens to the event stream;
-// a state with a newer generation than the page's reloads the page, and a
+// a state with a newer generation than the page's reloads the page (unless
+// it is the next generation and names the pages it changed, this one not
+// among them), and a
 // state with problems shows them in a panel over the page (the last good
 // build) until a build succeeds. The panel is built with textContent: problem text is never
 // read as HTML.
@@ -41,7 +43,10 @@ const script = `(function () {
   var source = new EventSource("` + Path + `events");
   source.addEventListener("state", function (e) {
     var st = JSON.parse(e.data);
-    if (st.generation > generation) {
+    var here = location.pathname.replace(/index\.html$/, "");
+    if (st.generation === generation + 1 && st.paths && st.paths.indexOf(here) < 0) {
+      generation = st.generation; // this page is as that build made it
+    } else if (st.generation > generation) {
       source.close();
       location.reload();
       return;

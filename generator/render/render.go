@@ -12,6 +12,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -63,6 +65,22 @@ type Options struct {
 	// Now is the time of the build, which decides the current month of the
 	// trend pages and the age of open action items; zero means time.Now.
 	Now time.Time
+	// Bodies, when set, keeps rendered report bodies between renders,
+	// keyed on a hash of the Markdown and of everything the renderer
+	// links with (see bodyKey).
+	Bodies BodyCache
+	// Partial, when not nil, renders only the pages of these reports, and
+	// hands them to Sink instead of writing the folder (which may be nil):
+	// serve shows an edit this way before it rebuilds the whole site.
+	Partial []*incident.Incident
+	Sink    func(rel string, data []byte) error
+}
+
+// BodyCache keeps rendered Markdown. The renderer never changes a result
+// it gets from or gives to the cache.
+type BodyCache interface {
+	Get(key string) (*markdown.Result, bool)
+	Put(key string, r *markdown.Result)
 }
 
 // Stats describes what a render wrote.
@@ -81,6 +99,7 @@ type site struct {
 	absBase string // BaseURL
 	tmpl    map[string]*template.Template
 	md      *markdown.Renderer
+	bodyKey string // see bodyKeyOf
 
 	bodies        map[*incident.Incident]*markdown.Result
 	rows          map[*incident.Incident]template.HTML // table rows, rendered once for every list
@@ -130,6 +149,17 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 	}
 	if err := s.prepare(); err != nil {
 		return Stats{}, err
+	}
+	if opts.Partial != nil {
+		if err := s.renderBodies(ctx); err != nil {
+			return Stats{}, err
+		}
+		var jobs []job
+		for _, in := range opts.Partial {
+			jobs = append(jobs, s.incidentJob(in))
+		}
+		err := s.run(ctx, jobs)
+		return Stats{Pages: len(jobs), Files: len(jobs), Changed: len(jobs), Bytes: s.bytes.Load()}, err
 	}
 	// Creating thousands of folders is slow on some file systems; do it
 	// while the CPU-bound Markdown rendering runs.
@@ -184,6 +214,9 @@ func (s *site) prepare() error {
 	if arc.Site.TaskURL != "" {
 		taskURL = s.taskURL
 	}
+	if s.opts.Bodies != nil {
+		s.bodyKey = s.bodyKeyOf()
+	}
 	s.md = markdown.New(markdown.Options{
 		UnsafeHTML:  arc.Site.UnsafeHTML,
 		TaskURL:     taskURL,
@@ -212,8 +245,11 @@ func (s *site) renderBodies(ctx context.Context) error {
 	progress := s.newProgress("rendering", len(ins))
 	err := parallel.Each(ctx, s.opts.Workers, len(ins), func(_, i int) error {
 		var err error
-		if results[i], err = s.md.Render(ins[i].Body); err != nil {
+		if results[i], err = s.renderBody(ins[i].Body); err != nil {
 			return fmt.Errorf("%s: %w", ins[i].Path, err)
+		}
+		if s.opts.Partial != nil {
+			return nil // the table rows are for the lists
 		}
 		if rows[i], err = s.fragment("incident-row", s.newRow(ins[i])); err != nil {
 			return err
@@ -238,13 +274,47 @@ func (s *site) renderBodies(ctx context.Context) error {
 	}
 	s.pageBodies = map[*archive.Page]*markdown.Result{}
 	for _, p := range s.arc.Pages {
-		r, err := s.md.Render(p.Body)
+		r, err := s.renderBody(p.Body)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Path, err)
 		}
 		s.pageBodies[p] = r
 	}
 	return nil
+}
+
+// renderBody renders Markdown through the body cache, if there is one.
+// Each caller gets a result of its own: the incident job drops its HTML
+// once written.
+func (s *site) renderBody(md []byte) (*markdown.Result, error) {
+	if s.opts.Bodies == nil {
+		return s.md.Render(md)
+	}
+	sum := sha256.Sum256(md)
+	key := s.bodyKey + hex.EncodeToString(sum[:])
+	if r, ok := s.opts.Bodies.Get(key); ok {
+		c := *r
+		return &c, nil
+	}
+	r, err := s.md.Render(md)
+	if err != nil {
+		return nil, err
+	}
+	c := *r
+	s.opts.Bodies.Put(key, &c)
+	return r, nil
+}
+
+// bodyKeyOf hashes everything besides the Markdown itself that a rendered
+// body depends on: raw HTML allowed or not, the task links, and the ids
+// and permalinks of the reports prose may mention.
+func (s *site) bodyKeyOf() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", s.arc.Site.UnsafeHTML, s.arc.Site.TaskURL, s.root, reservedIDs)
+	for _, in := range s.arc.Incidents {
+		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
+	}
+	return hex.EncodeToString(h.Sum(nil)) + ":"
 }
 
 // progress reports a stage's advance to Options.Progress, every 64 items
@@ -323,6 +393,10 @@ func (s *site) run(ctx context.Context, jobs []job) error {
 
 // write stores data at rel under the output folder.
 func (s *site) write(rel string, data []byte) error {
+	if s.opts.Sink != nil {
+		s.bytes.Add(int64(len(data)))
+		return s.opts.Sink(rel, bytes.Clone(data)) // data is the worker's buffer
+	}
 	changed, err := s.out.WriteFile(rel, data)
 	if err != nil {
 		return err

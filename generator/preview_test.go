@@ -1,0 +1,97 @@
+package generator
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/testutil"
+)
+
+// TestPreview: the preview of an edit is the edited report's page as the
+// whole build that follows writes it, when the edit changes nothing that
+// other reports' pages or the repeat lists show.
+func TestPreview(t *testing.T) {
+	dir := writeArchive(t, cacheArchive())
+	content := filepath.Join(dir, "content")
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Bodies: buildcache.NewMemory[*markdown.Result]()}
+	prev, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(content, "incidents", "2020", "2020-05-01-cache.md")
+	edited := strings.Replace(cacheArchive()["incidents/2020/2020-05-01-cache.md"], "until the kernel", "until, at last, the kernel", 1)
+	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": edited})
+	pages, err := Preview(context.Background(), cfg, prev, []string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rel = "incidents/2020-05-01-cache/index.html"
+	if len(pages) != 1 || !strings.Contains(string(pages[rel]), "until, at last, the kernel") {
+		t.Fatalf("preview pages %d, want only %s with the edit", len(pages), rel)
+	}
+	for _, tt := range []struct {
+		name  string
+		paths []string
+	}{
+		{"site.yaml", []string{filepath.Join(content, "site.yaml")}},
+		{"a free page", []string{filepath.Join(content, "pages", "guide.md")}},
+		{"a folder", []string{filepath.Join(content, "incidents", "2020")}},
+	} {
+		if _, err := Preview(context.Background(), cfg, prev, tt.paths); err != ErrNoPreview {
+			t.Errorf("%s: %v, want ErrNoPreview", tt.name, err)
+		}
+	}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	built, err := os.ReadFile(filepath.Join(cfg.Dest, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(built) != string(pages[rel]) {
+		t.Errorf("the preview differs from the built page: %s", firstDiff(string(built), string(pages[rel])))
+	}
+	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": strings.Replace(edited, "start: 2020-05-01 10:00", "start: never", 1)})
+	if _, err := Preview(context.Background(), cfg, prev, []string{file}); err == nil || !strings.Contains(err.Error(), "") {
+		t.Errorf("preview of a broken report: %v, want its errors", err)
+	}
+}
+
+// BenchmarkPreview times the preview of a one-report edit on the archive
+// in $INCIDENTS_BENCH_CORPUS (a folder gencorpus.py made), or on a
+// generated one of 2,000 reports.
+func BenchmarkPreview(b *testing.B) {
+	src := os.Getenv("INCIDENTS_BENCH_CORPUS")
+	if src == "" {
+		src = filepath.Join(b.TempDir(), "content")
+		files := map[string]string{"site.yaml": "title: Bench\n"}
+		for i := 0; i < 2000; i++ {
+			files[fmt.Sprintf("incidents/%d/r%d.md", 2000+i%20, i)] = fmt.Sprintf("---\nid: %d-01-01 r%d\ntitle: Report %d on svc-%d\nstart: %d-01-01\nservices: [svc-%d]\n---\n## Summary\n\nThe svc-%d cluster word%d failed with word%d and word%d.\n", 2000+i%20, i, i, i%50, 2000+i%20, i%50, i%50, i%300, i%170, i%70)
+		}
+		testutil.WriteFiles(b, src, files)
+	}
+	var file string
+	filepath.WalkDir(filepath.Join(src, "incidents"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && file == "" {
+			file = p
+		}
+		return err
+	})
+	cfg := Config{Source: src, Dest: filepath.Join(b.TempDir(), "public"), Version: "bench", Bodies: buildcache.NewMemory[*markdown.Result]()}
+	prev, err := Build(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Preview(context.Background(), cfg, prev, []string{file}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
