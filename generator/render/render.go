@@ -195,7 +195,9 @@ func (s *site) prepare() error {
 	s.checkCfg = analysis.DefaultConfig()
 	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
 	s.prepareChecks()
-	s.prepareTrends()
+	if s.opts.Partial == nil { // incident pages show no trends
+		s.prepareTrends()
+	}
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
 		return err
