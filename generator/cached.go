@@ -89,7 +89,7 @@ func inputKey(ctx context.Context, cfg Config) (string, error) {
 	}
 	return buildcache.Key("site", cfg.Cache.Program(), cfg.Source, abs(cfg.Source), content,
 		abs(cfg.Layouts), layouts, abs(cfg.Dest), cfg.BaseURL, strconv.FormatBool(cfg.Drafts),
-		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex), strconv.FormatBool(cfg.UpdateIndex != nil)), nil
+		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex)), nil
 }
 
 func stampKind(dest string) string {

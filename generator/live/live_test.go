@@ -73,3 +73,42 @@ func TestHandler(t *testing.T) {
 		t.Errorf("generation after a build = %d, want 2", hub.Generation())
 	}
 }
+
+// TestOverlay: preview pages are served in place of the site's until the
+// build that includes their change drops them.
+func TestOverlay(t *testing.T) {
+	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "disk "+r.URL.Path) })
+	o := NewOverlay()
+	h := o.Handler(site)
+	get := func(p string) string {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+		return w.Body.String()
+	}
+	o.Set(map[string][]byte{"incidents/a/index.html": []byte("preview a")}, 1)
+	o.Set(map[string][]byte{"incidents/b/index.html": []byte("preview b")}, 2)
+	for _, tt := range []struct{ path, want string }{
+		{"/incidents/a/", "preview a"},
+		{"/incidents/a/index.html", "preview a"},
+		{"/incidents/a", "disk /incidents/a"},
+		{"/incidents/b/", "preview b"},
+		{"/incidents/c/", "disk /incidents/c/"},
+	} {
+		if got := get(tt.path); got != tt.want {
+			t.Errorf("GET %s = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+	dropped := o.Drop(1)
+	if len(dropped) != 1 || string(dropped["incidents/a/index.html"]) != "preview a" {
+		t.Errorf("Drop(1) = %v, want the page of change 1", dropped)
+	}
+	if got := get("/incidents/a/"); got != "disk /incidents/a/" {
+		t.Errorf("after Drop(1): %q, want the site's page", got)
+	}
+	if got := get("/incidents/b/"); got != "preview b" {
+		t.Errorf("after Drop(1), a later change's page: %q", got)
+	}
+	if URLPath("index.html") != "/" || URLPath("feed.xml") != "/feed.xml" {
+		t.Errorf("URLPath: %q %q", URLPath("index.html"), URLPath("feed.xml"))
+	}
+}
