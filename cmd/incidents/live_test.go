@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,15 @@ func TestLiveReload(t *testing.T) {
 
 	write("incidents/2026/a.md", report("2026-01-01 a", "First", "Edited words"))
 	waitFor("edit", page, 200, "Edited words")
+	// The tabs are told which page the edit changed.
+	for named := false; !named; {
+		select {
+		case st := <-events:
+			named = slices.Contains(st.Paths, page)
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no state named %s as changed", page)
+		}
+	}
 
 	write("incidents/2026/a.md", "---\nid: 2026-01-01 a\ntitle: First\nstart: someday\n---\nBroken words\n")
 	deadline := time.After(20 * time.Second)
@@ -120,6 +130,7 @@ func TestLiveReload(t *testing.T) {
 type liveState struct {
 	Generation int            `json:"generation"`
 	Problems   []live.Problem `json:"problems"`
+	Paths      []string       `json:"paths"`
 }
 
 // streamStates reads the event stream at url into a channel.
