@@ -360,6 +360,23 @@ func (f *Folder) writeManifest() error {
 	return nil
 }
 
+// writePartialManifest records, after a build that did not finish, what
+// the folder is known to hold: each file this build wrote or kept, and for
+// every other file what the manifest of the build before said. A file
+// this build changed without recording it (a write that failed half-way)
+// no longer has its recorded size and time, so the next build writes it
+// again; so do files nobody touched whose content the next build changes.
+func (f *Folder) writePartialManifest() error {
+	f.mu.Lock()
+	for rel, st := range f.prev {
+		if _, ok := f.files[rel]; !ok {
+			f.files[rel] = st
+		}
+	}
+	f.mu.Unlock()
+	return f.writeManifest()
+}
+
 const manifestHeader = "incidents manifest 1: sha256/128 size mtime-ns path\n"
 
 // readManifest parses a manifest. Any flaw makes the whole manifest

@@ -93,6 +93,13 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 		err = folder.writeManifest()
 	}
 	if err != nil {
+		// A build that fails or is stopped (serve stops a rebuild that
+		// newer edits made stale) records what the folder holds, so that
+		// the next build need not write every file again: see
+		// writePartialManifest. A build that is killed records nothing.
+		if merr := folder.writePartialManifest(); merr != nil {
+			err = errors.Join(err, merr)
+		}
 		return diskFull(err, spare, dest)
 	}
 	return swap(spare, dest)

@@ -168,3 +168,51 @@ func TestBuildRefusesFoldersItDidNotWrite(t *testing.T) {
 		t.Errorf("symlink destination: %v", err)
 	}
 }
+
+// TestFailedBuildKeepsTheManifest: a build that fails part-way records
+// what it wrote, so the build after it rewrites only what changed.
+func TestFailedBuildKeepsTheManifest(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	first := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
+	for i := 0; i < 2; i++ { // both folders of the double buffer hold the site
+		if err := Build(dest, site(t, first)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed := errors.New("cancelled")
+	err := Build(dest, func(f *Folder) error {
+		if _, err := f.WriteFile("a/index.html", []byte("A")); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("Build = %v, want the fill's error", err)
+	}
+	var changed []string
+	err = Build(dest, func(f *Folder) error {
+		for _, name := range []string{"index.html", "a/index.html", "b/index.html"} {
+			data := first[name]
+			if name == "a/index.html" {
+				data = "A"
+			}
+			c, err := f.WriteFile(name, []byte(data))
+			if err != nil {
+				return err
+			}
+			if c {
+				changed = append(changed, name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changed) != 0 {
+		t.Errorf("after a failed build, the next one rewrote %v, want nothing", changed)
+	}
+	if got, want := tree(t, dest), ".incidents-output=This folder is written by 'incidents build', which replaces it as a whole.\n a/ a/index.html=A b/ b/index.html=b index.html=home"; got != want {
+		t.Errorf("dest = %q, want %q", got, want)
+	}
+}
