@@ -147,7 +147,7 @@ func serveLatency(bin, corpus, work string, edits int) ([]time.Duration, error) 
 		return nil, fmt.Errorf("no reports in %s", corpus)
 	}
 	sort.Strings(files)
-	var out2 []time.Duration
+	var out2, rebuilt []time.Duration
 	for i := 0; i < edits; i++ {
 		file := files[(i*7919)%len(files)]
 		data, err := os.ReadFile(file)
@@ -177,30 +177,37 @@ func serveLatency(bin, corpus, work string, edits int) ([]time.Duration, error) 
 			}
 		}
 		d := time.Since(start)
-		fmt.Printf("save %d (%s): visible after %s\n", i+1, filepath.Base(file), d.Round(time.Millisecond))
 		out2 = append(out2, d)
 		// Let serve finish whatever it still does after the page is
 		// visible (the rest of the site), as a writer pauses between saves.
-		time.Sleep(settle(ctx, states, &gen))
+		whole := settle(ctx, states, &gen, start)
+		fmt.Printf("save %d (%s): visible after %s, the whole site rebuilt after %s\n", i+1, filepath.Base(file), d.Round(time.Millisecond), whole.Round(time.Millisecond))
+		rebuilt = append(rebuilt, whole)
 	}
+	fmt.Printf("the whole site rebuilt behind the previews: %s\n", summary(rebuilt))
 	return out2, nil
 }
 
 // settle waits for the whole rebuild that follows a preview (its
-// generation), then until nothing arrives for a second, and returns 0.
-func settle(ctx context.Context, states <-chan state, gen *int) time.Duration {
+// generation), then until nothing arrives for a second, and returns how
+// long after start the rebuild was done.
+func settle(ctx context.Context, states <-chan state, gen *int, start time.Time) time.Duration {
 	wait := 120 * time.Second
+	var done time.Duration
 	for {
 		select {
 		case st := <-states:
 			if st.Generation > *gen {
 				*gen = st.Generation
+				if done == 0 {
+					done = time.Since(start)
+				}
 				wait = time.Second
 			}
 		case <-time.After(wait):
-			return 0
+			return done
 		case <-ctx.Done():
-			return 0
+			return done
 		}
 	}
 }
