@@ -118,7 +118,10 @@ func serveLatency(bin, corpus, work string, edits int) ([]time.Duration, error) 
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	defer cmd.Wait()
+	defer func() {
+		cancel() // interrupts serve, as Ctrl-C does
+		cmd.Wait()
+	}()
 	lines := bufio.NewScanner(out)
 	addr := ""
 	for lines.Scan() {
