@@ -91,9 +91,6 @@ type Result struct {
 	// them to preview the next edit (see Preview).
 	Archive *archive.Archive
 	Repeats [][]repeats.Candidate
-	// ChangedFiles are the files whose content this build changed (see
-	// publish.Folder.Changed).
-	ChangedFiles []string
 }
 
 // Load reads and checks the content folder. Content problems come back
@@ -167,7 +164,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	// pages are written and their memory is free.
 	var docs []search.Document
 	var stats render.Stats
-	var changedFiles []string
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
 		if stats, err = render.Render(ctx, arc, out, opts); err != nil {
@@ -178,7 +174,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		docs = search.Documents(arc)
 		idx, err := static.Write(ctx, out, docs, static.Options{Workers: cfg.Workers})
 		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
-		changedFiles = out.Changed()
 		return err
 	})
 	if err != nil {
@@ -223,7 +218,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		IndexElapsed: indexElapsed,
 		Archive:      arc,
 		Repeats:      opts.Repeats,
-		ChangedFiles: changedFiles,
 	}
 	if key != "" {
 		if err := recordBuilt(ctx, cfg, key, res, arc.Site.WorkingHours.Location); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/live"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/watch"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -230,6 +231,7 @@ func (l *liveLoop) builder(ctx context.Context) {
 		startSeq := l.seq
 		l.cancel = cancel
 		l.mu.Unlock()
+		before, _ := publish.Manifest(l.cfg.Dest) // what the tabs were served
 		res, err := build(bctx, l.e, l.cfg)
 		cancel()
 		if ctx.Err() != nil {
@@ -260,7 +262,7 @@ func (l *liveLoop) builder(ctx context.Context) {
 		var reload []string
 		if err == nil {
 			l.bodies.Sweep()
-			reload = l.toReload(res, l.overlay.Drop(startSeq))
+			reload = l.toReload(before, l.overlay.Drop(startSeq))
 		}
 		var ce *diag.ContentError
 		switch {
@@ -277,19 +279,38 @@ func (l *liveLoop) builder(ctx context.Context) {
 	}
 }
 
-// toReload lists the pages that the tabs show otherwise than the build
-// res wrote them: the pages it changed, but for those the preview already
-// showed as they are now (shown, by path in the site). nil means every
-// page: the build changed a stylesheet or a script.
-func (l *liveLoop) toReload(res *generator.Result, shown map[string][]byte) []string {
+// toReload lists the pages that the tabs show otherwise than the site on
+// disk now has them: the pages whose content differs between the
+// manifests of the output served before the build and after it (added
+// and removed pages included), but for those the preview already showed
+// as they are now (shown, by path in the site). nil means every page:
+// the build changed a stylesheet or a script, or a manifest is missing.
+func (l *liveLoop) toReload(before map[string]publish.FileState, shown map[string][]byte) []string {
+	after, err := publish.Manifest(l.cfg.Dest)
+	if before == nil || err != nil {
+		return nil
+	}
 	pages := map[string]bool{}
-	for _, rel := range res.ChangedFiles {
+	differ := func(rel string) {
 		switch {
 		case strings.HasPrefix(rel, "static/"):
-			return nil
+			pages[""] = true
 		case strings.HasSuffix(rel, ".html"):
 			pages[rel] = true
 		}
+	}
+	for rel, st := range after {
+		if old, ok := before[rel]; !ok || old.Sum != st.Sum || old.Size != st.Size {
+			differ(rel)
+		}
+	}
+	for rel := range before {
+		if _, ok := after[rel]; !ok {
+			differ(rel)
+		}
+	}
+	if pages[""] {
+		return nil
 	}
 	for rel := range shown {
 		pages[rel] = true

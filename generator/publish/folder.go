@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,9 +45,8 @@ type Folder struct {
 	root *os.File             // dir, for opening paths beneath it
 	prev map[string]FileState // what the folder held when the build began
 
-	mu      sync.Mutex
-	files   map[string]FileState // what this build wrote or kept
-	written []string             // what this build wrote
+	mu    sync.Mutex
+	files map[string]FileState // what this build wrote or kept
 }
 
 // newFolder opens dir for a build. It reads the manifest of the build that
@@ -161,7 +159,6 @@ func (f *Folder) WriteFile(rel string, data []byte) (changed bool, err error) {
 		return false, fmt.Errorf("writing %s: %w", rel, err)
 	}
 	f.record(rel, st)
-	f.wrote(rel)
 	return true, nil
 }
 
@@ -186,9 +183,6 @@ func (f *Folder) WriteStream(rel string, fill func(w *bufio.Writer) error) (int6
 	st := FileState{Size: int64(n), ModTime: modTime}
 	copy(st.Sum[:], h.Sum(nil)[:16])
 	f.record(rel, st)
-	if old, ok := f.prev[rel]; !ok || old.Sum != st.Sum || old.Size != st.Size {
-		f.wrote(rel)
-	}
 	return int64(n), nil
 }
 
@@ -209,23 +203,6 @@ func (f *Folder) unchanged(rel string, old FileState) bool {
 	info, err := file.Stat()
 	file.Close()
 	return err == nil && info.Mode().IsRegular() && info.Size() == old.Size && info.ModTime().UnixNano() == old.ModTime
-}
-
-func (f *Folder) wrote(rel string) {
-	f.mu.Lock()
-	f.written = append(f.written, rel)
-	f.mu.Unlock()
-}
-
-// Changed lists the files this build wrote with a content they did not
-// have in the build before (for a stream, whose content is known only
-// once written: that differs from it), sorted.
-func (f *Folder) Changed() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := slices.Clone(f.written)
-	sort.Strings(out)
-	return out
 }
 
 func (f *Folder) record(rel string, st FileState) {
@@ -378,6 +355,12 @@ func (f *Folder) writePartialManifest() error {
 }
 
 const manifestHeader = "incidents manifest 1: sha256/128 size mtime-ns path\n"
+
+// Manifest reads the manifest of the output in dir: what each file held
+// when the build that finished there wrote it.
+func Manifest(dir string) (map[string]FileState, error) {
+	return readManifest(filepath.Join(dir, ManifestName))
+}
 
 // readManifest parses a manifest. Any flaw makes the whole manifest
 // unusable, and the build then simply writes every file.
