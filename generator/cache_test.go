@@ -74,7 +74,9 @@ func TestCachedBuildMatchesCold(t *testing.T) {
 	dir := writeArchive(t, cacheArchive())
 	content := filepath.Join(dir, "content")
 	cache := buildcache.Open(filepath.Join(dir, "cache", "build"), "test program")
-	warm := Config{Source: content, Dest: filepath.Join(dir, "warm"), Version: "test", Cache: cache, SearchIndex: filepath.Join(dir, "cache", "search")}
+	layouts := filepath.Join(dir, "layouts")
+	testutil.WriteFiles(t, layouts, map[string]string{"static/extra.css": "p { color: red }\n"})
+	warm := Config{Source: content, Dest: filepath.Join(dir, "warm"), Version: "test", Cache: cache, SearchIndex: filepath.Join(dir, "cache", "search"), Layouts: layouts}
 	build := func(cfg Config) *Result {
 		t.Helper()
 		res, err := Build(context.Background(), cfg)
@@ -103,6 +105,9 @@ func TestCachedBuildMatchesCold(t *testing.T) {
 				t.Fatal(err)
 			}
 			write(map[string]string{"incidents/2021/2021-06-01-cache.md": cacheArchive()["incidents/2021/2021-06-01-cache.md"]})
+		}},
+		{"a layout file changed", func() {
+			testutil.WriteFiles(t, layouts, map[string]string{"static/extra.css": "p { color: blue }\n"})
 		}},
 		{"site.yaml changed", func() {
 			write(map[string]string{"site.yaml": strings.Replace(testArchive["site.yaml"], "title: Test archive", "title: Renamed archive", 1) + "repeats:\n  likely: 0.3\n"})
