@@ -20,6 +20,20 @@ import (
 // is no earlier build to start from. Build shows it.
 var ErrNoPreview = errors.New("the change needs a whole build")
 
+// ErrNoChange means none of the changed files is one the build reads.
+var ErrNoChange = errors.New("no file the build reads changed")
+
+// hasReportUnder reports whether a report of the last build was in the
+// folder rel.
+func hasReportUnder(byFile map[string]*incident.Incident, rel string) bool {
+	for file := range byFile {
+		if strings.HasPrefix(file, rel+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // Preview renders, quickly, the pages of the reports in the changed files
 // (paths as a watcher names them, under cfg.Source), for serve to show
 // while Build rebuilds the whole site. It reads only the changed files and
@@ -32,6 +46,10 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string) (m
 	if prev == nil || prev.Archive == nil {
 		return nil, ErrNoPreview
 	}
+	byFile := make(map[string]*incident.Incident, len(prev.Archive.Incidents))
+	for _, in := range prev.Archive.Incidents {
+		byFile[in.File] = in
+	}
 	files := map[string]bool{}
 	for _, p := range changed {
 		rel, err := filepath.Rel(cfg.Source, p)
@@ -39,17 +57,24 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string) (m
 			return nil, ErrNoPreview
 		}
 		rel = filepath.ToSlash(rel)
-		if !strings.HasPrefix(rel, "incidents/") || !strings.HasSuffix(rel, ".md") {
-			return nil, ErrNoPreview
+		if !strings.HasPrefix(rel, "incidents/") {
+			return nil, ErrNoPreview // site.yaml, a free page
 		}
-		if info, err := os.Stat(p); err == nil && info.IsDir() {
-			return nil, ErrNoPreview
+		info, statErr := os.Stat(p)
+		switch {
+		case statErr == nil && info.IsDir():
+			return nil, ErrNoPreview // a folder moved in may hold reports
+		case strings.HasSuffix(rel, ".md"):
+			files[rel] = true
+		case statErr == nil:
+			// A file the build does not read, such as the one vim
+			// writes to test the folder before it saves.
+		case hasReportUnder(byFile, rel):
+			return nil, ErrNoPreview // a folder of reports removed
 		}
-		files[rel] = true
 	}
-	byFile := make(map[string]*incident.Incident, len(prev.Archive.Incidents))
-	for _, in := range prev.Archive.Incidents {
-		byFile[in.File] = in
+	if len(files) == 0 {
+		return nil, ErrNoChange
 	}
 	layoutFS, err := layoutsFS(cfg.Layouts)
 	if err != nil {

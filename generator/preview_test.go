@@ -35,16 +35,37 @@ func TestPreview(t *testing.T) {
 	if len(pages) != 1 || !strings.Contains(string(pages[rel]), "until, at last, the kernel") {
 		t.Fatalf("preview pages %d, want only %s with the edit", len(pages), rel)
 	}
+	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/notes.txt": "not a report"})
 	for _, tt := range []struct {
 		name  string
 		paths []string
+		want  error
 	}{
-		{"site.yaml", []string{filepath.Join(content, "site.yaml")}},
-		{"a free page", []string{filepath.Join(content, "pages", "guide.md")}},
-		{"a folder", []string{filepath.Join(content, "incidents", "2020")}},
+		{"site.yaml", []string{filepath.Join(content, "site.yaml")}, ErrNoPreview},
+		{"a free page", []string{filepath.Join(content, "pages", "guide.md")}, ErrNoPreview},
+		{"a folder", []string{filepath.Join(content, "incidents", "2020")}, ErrNoPreview},
+		{"a folder of reports removed", []string{filepath.Join(content, "incidents", "2015")}, nil},
+		{"vim's test file, gone", []string{filepath.Join(content, "incidents", "2020", "4913")}, ErrNoChange},
+		{"a file that is no report", []string{filepath.Join(content, "incidents", "2020", "notes.txt")}, ErrNoChange},
+		{"vim's test file beside the report", []string{filepath.Join(content, "incidents", "2020", "4913"), file}, nil},
 	} {
-		if _, err := Preview(context.Background(), cfg, prev, tt.paths); err != ErrNoPreview {
-			t.Errorf("%s: %v, want ErrNoPreview", tt.name, err)
+		if tt.name == "a folder of reports removed" {
+			// Moved away, not deleted, so that the rest of the test has it.
+			moved := filepath.Join(dir, "moved")
+			if err := os.Rename(tt.paths[0], moved); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Preview(context.Background(), cfg, prev, tt.paths)
+			if err := os.Rename(moved, tt.paths[0]); err != nil {
+				t.Fatal(err)
+			}
+			if err != ErrNoPreview {
+				t.Errorf("%s: %v, want ErrNoPreview", tt.name, err)
+			}
+			continue
+		}
+		if _, err := Preview(context.Background(), cfg, prev, tt.paths); err != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
 	if _, err := Build(context.Background(), cfg); err != nil {

@@ -176,7 +176,8 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 		files = append(files, p)
 	}
 	prev := l.prev
-	if l.cancel != nil {
+	stopped := l.cancel != nil
+	if stopped {
 		// The whole build under way is out of date: stop it, so that the
 		// preview has the CPUs, and build again after.
 		l.cancel()
@@ -186,11 +187,20 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 	if len(changed) > 1 {
 		what = fmt.Sprintf("%s and %d more", what, len(changed)-1)
 	}
-	fmt.Fprintf(l.e.stdout, "Changed: %s\n", what)
 	pages, err := generator.Preview(ctx, l.cfg, prev, files)
+	if !errors.Is(err, generator.ErrNoChange) {
+		fmt.Fprintf(l.e.stdout, "Changed: %s\n", what)
+	}
 	var ce *diag.ContentError
 	switch {
 	case ctx.Err() != nil:
+		return
+	case errors.Is(err, generator.ErrNoChange):
+		// Nothing the site is made from changed; a rebuild stopped above
+		// must still be made.
+		if stopped {
+			l.askBuild()
+		}
 		return
 	case errors.As(err, &ce):
 		// A whole build would find the same errors.
@@ -206,6 +216,11 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 		l.hub.Built(rels)
 		fmt.Fprintf(l.e.stdout, "Showing the edit %s after the change; rebuilding the whole site\n", time.Since(started).Round(time.Millisecond))
 	}
+	l.askBuild()
+}
+
+// askBuild asks the builder for a whole build.
+func (l *liveLoop) askBuild() {
 	select {
 	case l.kick <- struct{}{}:
 	default: // one is already asked for

@@ -124,6 +124,24 @@ func TestLiveReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor("save by rename", page, 200, "Renamed words")
+
+	// vim: a test file, then the report renamed to a backup, a new file
+	// written in its place and the backup removed.
+	folder := filepath.Join(content, "incidents", "2026")
+	for _, step := range []func() error{
+		func() error { return os.WriteFile(filepath.Join(folder, "4913"), nil, 0o644) },
+		func() error { return os.Remove(filepath.Join(folder, "4913")) },
+		func() error { return os.Rename(filepath.Join(folder, "a.md"), filepath.Join(folder, "a.md~")) },
+		func() error {
+			return os.WriteFile(filepath.Join(folder, "a.md"), []byte(report("2026-01-01 a", "First", "Vim words")), 0o644)
+		},
+		func() error { return os.Remove(filepath.Join(folder, "a.md~")) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor("save the way vim does", page, 200, "Vim words")
 	srv.stop()
 }
 
