@@ -35,14 +35,17 @@ func hasReportUnder(byFile map[string]*incident.Incident, rel string) bool {
 }
 
 // Preview renders, quickly, the pages of the reports in the changed files
-// (paths as a watcher names them, under cfg.Source), for serve to show
+// (paths as a watcher names them, under cfg.Source), and with lists the
+// year and term pages that list them or listed them (which can take a few
+// hundred milliseconds more: a trigger's page lists thousands), for serve
+// to show
 // while Build rebuilds the whole site. It reads only the changed files and
 // takes every other report, and every repeat list, from prev, the last
 // good build's result; the whole site, the lists and the repeat lists of
 // the edited reports included, comes from the Build that follows. It
 // returns the pages by their path in the site ("incidents/x/index.html").
 // Errors in the content come back as a *diag.ContentError, as from Build.
-func Preview(ctx context.Context, cfg Config, prev *Result, changed []string) (map[string][]byte, error) {
+func Preview(ctx context.Context, cfg Config, prev *Result, changed []string, lists bool) (map[string][]byte, error) {
 	if prev == nil || prev.Archive == nil {
 		return nil, ErrNoPreview
 	}
@@ -109,6 +112,12 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string) (m
 	}
 	ropts.Repeats = make([][]repeats.Candidate, len(arc.Incidents))
 	ropts.Partial = []*incident.Incident{}
+	ropts.PartialLists = lists
+	for rel := range files {
+		if in, ok := byFile[rel]; ok {
+			ropts.PartialOld = append(ropts.PartialOld, in)
+		}
+	}
 	for i, in := range arc.Incidents {
 		ropts.Repeats[i] = byID[in.ID]
 		if files[in.File] {

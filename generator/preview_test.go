@@ -27,13 +27,21 @@ func TestPreview(t *testing.T) {
 	file := filepath.Join(content, "incidents", "2020", "2020-05-01-cache.md")
 	edited := strings.Replace(cacheArchive()["incidents/2020/2020-05-01-cache.md"], "until the kernel", "until, at last, the kernel", 1)
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": edited})
-	pages, err := Preview(context.Background(), cfg, prev, []string{file})
+	pages, err := Preview(context.Background(), cfg, prev, []string{file}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const rel = "incidents/2020-05-01-cache/index.html"
-	if len(pages) != 1 || !strings.Contains(string(pages[rel]), "until, at last, the kernel") {
-		t.Fatalf("preview pages %d, want only %s with the edit", len(pages), rel)
+	if !strings.Contains(string(pages[rel]), "until, at last, the kernel") {
+		t.Fatalf("the preview has no %s with the edit", rel)
+	}
+	for _, want := range []string{"years/2020/index.html", "services/memcached/index.html", "services/mediawiki-api/index.html", "causes/memory-leak/index.html"} {
+		if _, ok := pages[want]; !ok {
+			t.Errorf("the preview has no %s, which lists the report", want)
+		}
+	}
+	if len(pages) != 5 {
+		t.Errorf("the preview has %d pages, want the report's and the 4 that list it", len(pages))
 	}
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/notes.txt": "not a report"})
 	for _, tt := range []struct {
@@ -55,7 +63,7 @@ func TestPreview(t *testing.T) {
 			if err := os.Rename(tt.paths[0], moved); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Preview(context.Background(), cfg, prev, tt.paths)
+			_, err := Preview(context.Background(), cfg, prev, tt.paths, false)
 			if err := os.Rename(moved, tt.paths[0]); err != nil {
 				t.Fatal(err)
 			}
@@ -64,30 +72,38 @@ func TestPreview(t *testing.T) {
 			}
 			continue
 		}
-		if _, err := Preview(context.Background(), cfg, prev, tt.paths); err != tt.want {
+		if _, err := Preview(context.Background(), cfg, prev, tt.paths, false); err != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	built, err := os.ReadFile(filepath.Join(cfg.Dest, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(built) != string(pages[rel]) {
-		t.Errorf("the preview differs from the built page: %s", firstDiff(string(built), string(pages[rel])))
+	for rel, page := range pages {
+		built, err := os.ReadFile(filepath.Join(cfg.Dest, filepath.FromSlash(rel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(built) != string(page) {
+			t.Errorf("the preview of %s differs from the built page: %s", rel, firstDiff(string(built), string(page)))
+		}
 	}
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": strings.Replace(edited, "start: 2020-05-01 10:00", "start: never", 1)})
-	if _, err := Preview(context.Background(), cfg, prev, []string{file}); err == nil || !strings.Contains(err.Error(), "") {
+	if _, err := Preview(context.Background(), cfg, prev, []string{file}, false); err == nil || !strings.Contains(err.Error(), "") {
 		t.Errorf("preview of a broken report: %v, want its errors", err)
 	}
 }
 
 // BenchmarkPreview times the preview of a one-report edit on the archive
 // in $INCIDENTS_BENCH_CORPUS (a folder gencorpus.py made), or on a
-// generated one of 2,000 reports.
+// generated one of 2,000 reports: the report's page alone, and with the
+// pages that list it.
 func BenchmarkPreview(b *testing.B) {
+	b.Run("page", func(b *testing.B) { benchmarkPreview(b, false) })
+	b.Run("lists", func(b *testing.B) { benchmarkPreview(b, true) })
+}
+
+func benchmarkPreview(b *testing.B, lists bool) {
 	src := os.Getenv("INCIDENTS_BENCH_CORPUS")
 	if src == "" {
 		src = filepath.Join(b.TempDir(), "content")
@@ -111,7 +127,7 @@ func BenchmarkPreview(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Preview(context.Background(), cfg, prev, []string{file}); err != nil {
+		if _, err := Preview(context.Background(), cfg, prev, []string{file}, lists); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -187,7 +187,7 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 	if len(changed) > 1 {
 		what = fmt.Sprintf("%s and %d more", what, len(changed)-1)
 	}
-	pages, err := generator.Preview(ctx, l.cfg, prev, files)
+	pages, err := generator.Preview(ctx, l.cfg, prev, files, false)
 	if !errors.Is(err, generator.ErrNoChange) {
 		fmt.Fprintf(l.e.stdout, "Changed: %s\n", what)
 	}
@@ -215,6 +215,17 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 		}
 		l.hub.Built(rels)
 		fmt.Fprintf(l.e.stdout, "Showing the edit %s after the change; rebuilding the whole site\n", time.Since(started).Round(time.Millisecond))
+		// Then the year and term pages that list the edited reports.
+		if lists, err := generator.Preview(ctx, l.cfg, prev, files, true); err == nil {
+			var more []string
+			for rel, data := range lists {
+				if shown, ok := pages[rel]; !ok || !bytes.Equal(shown, data) {
+					more = append(more, rel)
+				}
+			}
+			l.overlay.Set(lists, seq)
+			l.hub.Built(more)
+		}
 	}
 	l.askBuild()
 }

@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,6 +75,11 @@ type Options struct {
 	// serve shows an edit this way before it rebuilds the whole site.
 	Partial []*incident.Incident
 	Sink    func(rel string, data []byte) error
+	// PartialLists adds to a partial render the year pages and the term
+	// pages that list the Partial reports, or that listed PartialOld (the
+	// same reports as the last build had them).
+	PartialLists bool
+	PartialOld   []*incident.Incident
 }
 
 // BodyCache keeps rendered Markdown. The renderer never changes a result
@@ -158,6 +164,13 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 		for _, in := range opts.Partial {
 			jobs = append(jobs, s.incidentJob(in))
 		}
+		if opts.PartialLists {
+			lists, err := s.partialLists()
+			if err != nil {
+				return Stats{}, err
+			}
+			jobs = append(jobs, lists...)
+		}
 		err := s.run(ctx, jobs)
 		return Stats{Pages: len(jobs), Files: len(jobs), Changed: len(jobs), Bytes: s.bytes.Load()}, err
 	}
@@ -195,7 +208,7 @@ func (s *site) prepare() error {
 	s.checkCfg = analysis.DefaultConfig()
 	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
 	s.prepareChecks()
-	if s.opts.Partial == nil { // incident pages show no trends
+	if s.opts.Partial == nil || s.opts.PartialLists { // incident pages show no trends
 		s.prepareTrends()
 	}
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
@@ -283,6 +296,53 @@ func (s *site) renderBodies(ctx context.Context) error {
 		s.pageBodies[p] = r
 	}
 	return nil
+}
+
+// partialLists returns the jobs of the year and term pages that list the
+// partial render's reports, new or old, after rendering the table rows of
+// the reports those pages list.
+func (s *site) partialLists() ([]job, error) {
+	years := map[int]bool{}
+	terms := map[*archive.Term]*archive.Taxonomy{}
+	for _, in := range append(slices.Clone(s.opts.Partial), s.opts.PartialOld...) {
+		years[in.Year()] = true
+		for _, t := range s.arc.Taxonomies {
+			for _, name := range t.Values(in) {
+				if term, ok := t.Term(name); ok {
+					terms[term] = t
+				}
+			}
+		}
+	}
+	var jobs []job
+	listed := map[*incident.Incident]bool{}
+	for _, y := range s.arc.Years {
+		if years[y.Year] {
+			jobs = append(jobs, s.listJob(y))
+			for _, in := range y.Incidents {
+				listed[in] = true
+			}
+		}
+	}
+	for _, t := range s.arc.Taxonomies {
+		for _, term := range t.Terms {
+			if terms[term] == t {
+				jobs = append(jobs, s.termJob(t, term))
+				for _, in := range term.Incidents {
+					listed[in] = true
+				}
+			}
+		}
+	}
+	s.rows = make(map[*incident.Incident]template.HTML, len(listed))
+	for in := range listed {
+		row, err := s.fragment("incident-row", s.newRow(in))
+		if err != nil {
+			return nil, err
+		}
+		s.rows[in] = row
+	}
+	return jobs, nil
 }
 
 // renderBody renders Markdown through the body cache, if there is one.
