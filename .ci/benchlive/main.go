@@ -191,9 +191,9 @@ func serveLatency(bin, corpus, work string, edits int) ([]time.Duration, error) 
 	return out2, nil
 }
 
-// settle waits for the whole rebuild that follows a preview (its
-// generation), then until nothing arrives for a second, and returns how
-// long after start the rebuild was done.
+// settle waits for the whole rebuild that follows a preview (the first
+// generation that is not a preview), then until nothing arrives for a
+// second, and returns how long after start the rebuild was done.
 func settle(ctx context.Context, states <-chan state, gen *int, start time.Time) time.Duration {
 	wait := 120 * time.Second
 	var done time.Duration
@@ -202,10 +202,10 @@ func settle(ctx context.Context, states <-chan state, gen *int, start time.Time)
 		case st := <-states:
 			if st.Generation > *gen {
 				*gen = st.Generation
-				if done == 0 {
+				if done == 0 && !st.Preview {
 					done = time.Since(start)
+					wait = time.Second
 				}
-				wait = time.Second
 			}
 		case <-time.After(wait):
 			return done
@@ -241,6 +241,7 @@ func sluggy(data []byte) string {
 type state struct {
 	Generation int               `json:"generation"`
 	Problems   []json.RawMessage `json:"problems"`
+	Preview    bool              `json:"preview"`
 }
 
 func stream(ctx context.Context, url string) (<-chan state, error) {

@@ -213,7 +213,7 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 		for rel := range pages {
 			rels = append(rels, rel)
 		}
-		l.hub.Built(rels)
+		l.hub.Previewed(rels)
 		fmt.Fprintf(l.e.stdout, "Showing the edit %s after the change; rebuilding the whole site\n", time.Since(started).Round(time.Millisecond))
 		// Then the year and term pages that list the edited reports.
 		if lists, err := generator.Preview(ctx, l.cfg, prev, files, true); err == nil {
@@ -224,7 +224,7 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 				}
 			}
 			l.overlay.Set(lists, seq)
-			l.hub.Built(more)
+			l.hub.Previewed(more)
 		}
 	}
 	l.askBuild()

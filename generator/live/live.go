@@ -41,6 +41,9 @@ type state struct {
 	// Paths are the URL paths of the pages that this generation changed;
 	// nil means any page may have changed.
 	Paths []string `json:"paths"`
+	// Preview says the generation is a preview of an edit: the whole site
+	// is being rebuilt behind it.
+	Preview bool `json:"preview,omitempty"`
 }
 
 // Hub keeps the open event streams and the current state. Its methods are
@@ -62,7 +65,12 @@ func NewHub() *Hub {
 // showing one of the pages it changed (files of the site such as
 // "incidents/x/index.html"; nil for every page) reload, and the others
 // only if they missed an earlier build.
-func (h *Hub) Built(changed []string) {
+func (h *Hub) Built(changed []string) { h.built(changed, false) }
+
+// Previewed is Built for pages shown ahead of the whole site's rebuild.
+func (h *Hub) Previewed(changed []string) { h.built(changed, true) }
+
+func (h *Hub) built(changed []string, preview bool) {
 	var paths []string
 	if changed != nil {
 		paths = make([]string, 0, len(changed))
@@ -70,7 +78,10 @@ func (h *Hub) Built(changed []string) {
 			paths = append(paths, URLPath(rel))
 		}
 	}
-	h.set(func(st *state) { st.Generation++; st.Problems = []Problem{}; st.Paths = paths })
+	h.set(func(st *state) {
+		st.Generation++
+		st.Problems, st.Paths, st.Preview = []Problem{}, paths, preview
+	})
 }
 
 // Failed says a rebuild found errors in the content: every tab shows them
