@@ -34,7 +34,7 @@ func TestNewThenCheck(t *testing.T) {
 		t.Errorf("want the 13 template warnings, got:\n%s\n%s", stdout, stderr)
 	}
 	// A draft stays out of the site, and builds with --drafts.
-	checkRun(t, []string{"build", "--drafts", "--no-search-index", "-s", src, "-d", filepath.Join(dir, "public")}, 0, []string{"Built 2 reports"}, nil)
+	checkRun(t, []string{"build", "--drafts", "--no-search-index", "-s", src, "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, 0, []string{"Built 2 reports"}, nil)
 	if _, err := os.Stat(filepath.Join(dir, "public", "incidents", "2026-02-23-ml-serve", "index.html")); err != nil {
 		t.Errorf("the new report's page was not built: %v", err)
 	}
