@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Index is an open bleve index of the archive, for searching: one
