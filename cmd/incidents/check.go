@@ -244,7 +244,7 @@ func annotation(d diag.Diagnostic) string {
 	if d.Severity == diag.Warning {
 		kind = "warning"
 	}
-	props := "file=" + escapeProperty(d.Path)
+	props := "file=" + escapeProperty(diag.Printable(d.Path))
 	if d.Line > 0 {
 		props += ",line=" + strconv.Itoa(d.Line)
 	}
@@ -252,7 +252,7 @@ func annotation(d diag.Diagnostic) string {
 	if d.Field != "" {
 		msg = d.Field + ": " + msg
 	}
-	return "::" + kind + " " + props + "::" + escapeData(msg)
+	return "::" + kind + " " + props + "::" + escapeData(diag.Printable(msg))
 }
 
 // escapeData and escapeProperty follow the escaping of the Actions

@@ -94,7 +94,14 @@ func TestCheck(t *testing.T) {
 
 func TestAnnotationEscaping(t *testing.T) {
 	got := annotation(diag.Diagnostic{Path: "a,b:c.md", Field: "x", Message: "50%\nnext"})
-	want := "::error file=a%2Cb%3Ac.md::x: 50%25%0Anext"
+	want := "::error file=a%2Cb%3Ac.md::x: 50%25\\u000anext"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// What a report holds reaches the CI log as it does the terminal:
+	// no escape sequence, no direction control.
+	got = annotation(diag.Diagnostic{Severity: diag.Warning, Path: "a\u202e.md", Line: 3, Message: "key \"\x1b[2J\" unknown"})
+	want = "::warning file=a\\u202e.md,line=3::key \"\\u001b[2J\" unknown"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
