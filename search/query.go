@@ -325,7 +325,14 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			if *sub == nil {
 				continue
 			}
-			r, err := rewrite(*sub, words)
+			marked := words
+			if sub == &q.MustNot {
+				// What a query excludes is not a match to mark: with
+				// -services:parsoid, "Parsoid" in a hit's text is not why
+				// it was found.
+				marked = new([]string)
+			}
+			r, err := rewrite(*sub, marked)
 			if err != nil {
 				return nil, err
 			}
