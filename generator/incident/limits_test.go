@@ -29,14 +29,7 @@ func TestSizeLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var diags diag.List
-			Parse("r.md", []byte(tt.file), testSite(t), &diags)
-			var got []string
-			for _, d := range diags.All() {
-				if d.Severity == diag.Error {
-					got = append(got, format(d))
-				}
-			}
+			got := parseDiags(t, tt.file, diag.Error)
 			if strings.Join(got, "\n") != tt.want {
 				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), tt.want)
 			}
