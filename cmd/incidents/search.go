@@ -94,7 +94,7 @@ Examples:
 		if err := req.Normalize(); err != nil {
 			return usageError{err.Error()}
 		}
-		idx, err := search.Open(cache.searchIndex())
+		idx, err := search.OpenVerified(cache.searchIndex())
 		if err != nil {
 			return err
 		}
