@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Index is an open bleve index of the archive, for searching: one
@@ -298,8 +298,20 @@ func setInternals(dir string, values map[string][]byte) error {
 }
 
 // Open opens the index in dir for searching. Another process may be
-// updating it; Open waits a second for it at most.
-func Open(dir string) (*Index, error) {
+// updating it; Open waits a second for it at most. It trusts the index's
+// files, as after a build, which checks them before it updates them; see
+// OpenVerified.
+func Open(dir string) (*Index, error) { return open(dir, false) }
+
+// OpenVerified is Open after checking each segment file the index uses
+// against its checksum, for a search that no build has just preceded
+// (incidents search). bleve reads a damaged segment without noticing, and
+// some damage makes it panic in goroutines of its own, which no caller can
+// recover: the check costs a read of the files, a few milliseconds per
+// 10 MB.
+func OpenVerified(dir string) (*Index, error) { return open(dir, true) }
+
+func open(dir string, verify bool) (*Index, error) {
 	if _, err := os.Stat(dir); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("no search index in %s: run incidents build first", dir)
@@ -313,6 +325,12 @@ func Open(dir string) (*Index, error) {
 	if v, err := idx.GetInternal(versionKey); err != nil || string(v) != MappingVersion {
 		idx.Close()
 		return nil, fmt.Errorf("the search index in %s was written by another version of incidents: run incidents build to rebuild it", dir)
+	}
+	if verify {
+		if err := verifySegments(idx); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("the search index in %s is damaged (%v): run incidents build to rebuild it", dir, err)
+		}
 	}
 	x, err := newIndex(idx, dir)
 	if err != nil {
@@ -369,17 +387,29 @@ func openIndex(dir string, readOnly bool) (idx bleve.Index, err error) {
 	if readOnly {
 		cfg["read_only"] = true
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			idx, err = nil, fmt.Errorf("the index files are damaged: %v", p)
-		}
-	}()
+	defer damaged(&err)
 	idx, err = bleve.OpenUsing(dir, cfg)
 	if err != nil {
 		// bleve's messages can span lines ("mapping contents:\n...").
 		err = errors.New(strings.Join(strings.Fields(err.Error()), " "))
 	}
 	return idx, err
+}
+
+// damaged, deferred by a function that has bleve read the index's files,
+// turns a panic in that reading into the error *err: bleve v2.6.1 trusts
+// the lengths and offsets in its files, and a damaged file sends it out of
+// range of a slice. Only the updates check the files' checksums first.
+func damaged(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("the index files are damaged: %v", p)
+	}
+}
+
+// document reads the stored fields of the document id.
+func (x *Index) document(id string) (doc index.Document, err error) {
+	defer damaged(&err)
+	return x.reader.Document(id)
 }
 
 // Close releases the index.

@@ -150,6 +150,23 @@ func TestFacetsAndSnippets(t *testing.T) {
 	}
 }
 
+// TestExcludedWordsAreNotMarked: a word the query excludes is no match,
+// even where a hit's text holds it.
+func TestExcludedWordsAreNotMarked(t *testing.T) {
+	x := memIndex(t, testDocs())
+	res, err := x.Search(context.Background(), Request{Query: "database -services:parsoid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(res) != "2022-01-05 api" {
+		t.Fatalf("hits = %s", ids(res))
+	}
+	got := strings.Join(res.Hits[0].Fragments, " | ")
+	if !strings.Contains(got, "<mark>database</mark>") || strings.Contains(got, "<mark>Parsoid</mark>") {
+		t.Errorf("fragments = %s", got)
+	}
+}
+
 func TestSnippetEscapesAndCuts(t *testing.T) {
 	long := strings.Repeat("word ", 60) + "an <b>overload</b> happened " + strings.Repeat("more ", 60)
 	x := memIndex(t, []Document{{ID: "long", Title: "A long one", URL: "incidents/long/", Start: date("2024-01-01"), Year: 2024, Body: long}})

@@ -230,9 +230,9 @@ func searchError(err error) error {
 func (x *Index) hit(h ranked, matches [][]span) (Hit, error) {
 	row := &x.table.rows[h.doc]
 	hit := Hit{ID: row.id, Score: h.score, Start: time.Unix(0, row.start).UTC(), Services: []string{}, Fragments: []string{}}
-	doc, err := x.reader.Document(row.id)
+	doc, err := x.document(row.id)
 	if err != nil {
-		return hit, fmt.Errorf("search index: reading %s: %w", row.id, err)
+		return hit, fmt.Errorf("search index: reading %s: %w (run incidents build: it checks the index and rebuilds it if it is damaged)", row.id, err)
 	}
 	texts := make([]string, len(snippetFields))
 	if doc != nil {
@@ -325,7 +325,14 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			if *sub == nil {
 				continue
 			}
-			r, err := rewrite(*sub, words)
+			marked := words
+			if sub == &q.MustNot {
+				// What a query excludes is not a match to mark: with
+				// -services:parsoid, "Parsoid" in a hit's text is not why
+				// it was found.
+				marked = new([]string)
+			}
+			r, err := rewrite(*sub, marked)
 			if err != nil {
 				return nil, err
 			}

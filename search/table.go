@@ -34,8 +34,10 @@ type tableRow struct {
 // list facetFields' indexed fields in the same order.
 var facetFieldsT = [...]string{"services", "causes", "sites", "year"}
 
-// buildTable reads the doc values of every live document of r.
-func buildTable(r index.IndexReader) (*facetTable, error) {
+// buildTable reads the doc values of every live document of r. The table
+// is nil when the error is not.
+func buildTable(r index.IndexReader) (_ *facetTable, err error) {
+	defer damaged(&err)
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, fmt.Errorf("search index: listing documents: %w", err)

@@ -111,6 +111,7 @@ Examples:
 type targets struct {
 	files   map[string]bool
 	folders []string // with a trailing slash
+	site    string   // the path of site.yaml, whose errors concern every report
 }
 
 // checkTargets resolves the arguments of check; nil means the whole
@@ -123,7 +124,7 @@ func checkTargets(source string, args []string) (*targets, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &targets{files: map[string]bool{}}
+	t := &targets{files: map[string]bool{}, site: path.Join(filepath.ToSlash(source), "site.yaml")}
 	for _, a := range args {
 		info, err := os.Stat(a)
 		if err != nil {
@@ -159,9 +160,11 @@ func (t *targets) has(p string) bool {
 	return false
 }
 
-// filter keeps the problems of the targets, and those of other files that
-// name one of them: a duplicate id is reported on the later file in path
-// order, which may be the one not asked about.
+// filter keeps the problems of the targets, those of other files that
+// name one of them (a duplicate id is reported on the later file in path
+// order, which may be the one not asked about), and the errors of
+// site.yaml and those of no file: the build fails on them whichever
+// reports changed, so a check of some reports must not pass over them.
 func (t *targets) filter(ds []diag.Diagnostic) []diag.Diagnostic {
 	var named []string
 	for f := range t.files {
@@ -169,7 +172,7 @@ func (t *targets) filter(ds []diag.Diagnostic) []diag.Diagnostic {
 	}
 	var out []diag.Diagnostic
 	for _, d := range ds {
-		keep := t.has(d.Path)
+		keep := t.has(d.Path) || (d.Severity == diag.Error && (d.Path == "" || d.Path == t.site))
 		for _, n := range named {
 			keep = keep || strings.Contains(d.Message, n)
 		}
@@ -241,7 +244,7 @@ func annotation(d diag.Diagnostic) string {
 	if d.Severity == diag.Warning {
 		kind = "warning"
 	}
-	props := "file=" + escapeProperty(d.Path)
+	props := "file=" + escapeProperty(diag.Printable(d.Path))
 	if d.Line > 0 {
 		props += ",line=" + strconv.Itoa(d.Line)
 	}
@@ -249,7 +252,7 @@ func annotation(d diag.Diagnostic) string {
 	if d.Field != "" {
 		msg = d.Field + ": " + msg
 	}
-	return "::" + kind + " " + props + "::" + escapeData(msg)
+	return "::" + kind + " " + props + "::" + escapeData(diag.Printable(msg))
 }
 
 // escapeData and escapeProperty follow the escaping of the Actions

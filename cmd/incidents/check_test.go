@@ -38,6 +38,10 @@ func TestCheck(t *testing.T) {
 		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\nsevice: x\n---\nBody\n",
 	})
 	testutil.WriteFiles(t, clean, map[string]string{"content/incidents/_wip.md": "---\nid: x\n---\n", "content/templates/incident.md": "{{id}}\n"})
+	badSite := writeContent(t, map[string]string{
+		"content/site.yaml":      "title: T\nsevices: {}\nworking_hours: {timezone: Mars/Olympus}\n",
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nBody\n",
+	})
 	in := func(name string) string { return filepath.Join(broken, "incidents", "2025", name) }
 	tests := []struct {
 		name           string
@@ -63,6 +67,9 @@ func TestCheck(t *testing.T) {
 		{name: "two files", args: []string{"check", "-s", broken, in("2025-12-05-draft.md"), in("2025-11-22-no-front-matter.md")}, code: 1,
 			stdout: []string{"2025-12-05-draft.md:11: warning: template text left in place (TBD)", "2025-11-22-no-front-matter.md:1: no front matter"},
 			stderr: []string{"1 error and 1 warning in 1 report.\n"}},
+		{name: "one file, and site.yaml has an error", args: []string{"check", "-s", filepath.Join(badSite, "content"), filepath.Join(badSite, "content", "incidents", "a.md")}, code: 1,
+			stdout: []string{"site.yaml:3: working_hours.timezone: unknown time zone"}, notStdout: []string{"sevices"},
+			stderr: []string{"1 error in 1 report.\n"}},
 		{name: "a folder", args: []string{"check", "-s", broken, filepath.Join(broken, "incidents")}, code: 1, stderr: []string{"10 errors and 14 warnings in 6 reports.\n"}},
 		{name: "files the build does not read", args: []string{"check", "-s", filepath.Join(clean, "content"), filepath.Join(clean, "content", "incidents", "_wip.md"), filepath.Join(clean, "content", "templates", "incident.md")}, code: 0,
 			stdout: []string{"incidents/_wip.md: warning: not checked: the build reads reports only from .md files under incidents/", "templates/incident.md: warning: not checked"},
@@ -87,7 +94,14 @@ func TestCheck(t *testing.T) {
 
 func TestAnnotationEscaping(t *testing.T) {
 	got := annotation(diag.Diagnostic{Path: "a,b:c.md", Field: "x", Message: "50%\nnext"})
-	want := "::error file=a%2Cb%3Ac.md::x: 50%25%0Anext"
+	want := "::error file=a%2Cb%3Ac.md::x: 50%25\\u000anext"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// What a report holds reaches the CI log as it does the terminal:
+	// no escape sequence, no direction control.
+	got = annotation(diag.Diagnostic{Severity: diag.Warning, Path: "a\u202e.md", Line: 3, Message: "key \"\x1b[2J\" unknown"})
+	want = "::warning file=a\\u202e.md,line=3::key \"\\u001b[2J\" unknown"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -70,6 +73,10 @@ Examples:
 			}
 			v.Date = d
 		}
+		if i := strings.IndexFunc(title, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(title[i:])
+			return usageError{fmt.Sprintf("--title contains the control character %U; remove it", r)}
+		}
 		if v.ID() == "" {
 			return usageError{fmt.Sprintf("NAME %q has no letters or digits a-z, 0-9 to name the file after; the title can be in any script: incidents new etcd-quorum --title %q", v.Name, v.Name)}
 		}
@@ -81,7 +88,7 @@ Examples:
 			return err
 		}
 		v.Rubric = site.Scorecard
-		tmpl, tmplPath, err := readTemplate(source)
+		tmpl, tmplPath, builtIn, err := readTemplate(source)
 		if err != nil {
 			return err
 		}
@@ -94,7 +101,11 @@ Examples:
 		incident.Parse(filepath.ToSlash(dest), []byte(text), site, &diags)
 		if diags.HasErrors() {
 			printDiagnostics(e, diags.All())
-			return fmt.Errorf("the template %s gives a report the build would reject; %s was not created", tmplPath, dest)
+			fix := "fix the template, or the --title or NAME given"
+			if builtIn {
+				fix = "fix the --title or NAME given"
+			}
+			return fmt.Errorf("%s was not created: the report made from %s would not build (see above); %s", dest, tmplPath, fix)
 		}
 		if err := writeNew(dest, text); err != nil {
 			return err
@@ -125,16 +136,16 @@ func loadSite(e *env, source string) (*siteconfig.Site, error) {
 
 // readTemplate returns the team's template in source, or the built-in one,
 // with a name for it in messages.
-func readTemplate(source string) (text, name string, err error) {
+func readTemplate(source string) (text, name string, builtIn bool, err error) {
 	p := filepath.Join(source, filepath.FromSlash(newreport.TemplatePath))
 	data, err := os.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return newreport.Default(), "the built-in template", nil
+		return newreport.Default(), "the built-in template", true, nil
 	case err != nil:
-		return "", "", fmt.Errorf("reading the template: %w", err)
+		return "", "", false, fmt.Errorf("reading the template %s: %w", p, err)
 	}
-	return string(data), p, nil
+	return string(data), "the template " + p, false, nil
 }
 
 // writeNew creates the file p with text, and its folder; it fails if the

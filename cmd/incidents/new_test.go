@@ -66,7 +66,11 @@ func TestNew(t *testing.T) {
 		{name: "created", args: []string{"new", "-s", src, "--date", "2026-03-01", "--title", "DB: full disk", "DB"}, code: 0, stdout: []string{existing}},
 		{name: "refuses to overwrite", args: []string{"new", "-s", src, "--date", "2026-03-01", "db"}, code: 1, stderr: []string{"2026-03-01-db.md already exists"}},
 		{name: "a template that makes a broken report", args: []string{"new", "-s", filepath.Join(dir, "bad"), "--date", "2026-03-01", "db"}, code: 1,
-			stderr: []string{"id: required field is missing", "gives a report the build would reject", "was not created"}},
+			stderr: []string{"id: required field is missing", "2026-03-01-db.md was not created: the report made from the template " + filepath.Join(dir, "bad", "templates", "incident.md") + " would not build (see above); fix the template, or the --title or NAME given"}},
+		{name: "a title the build would reject", args: []string{"new", "-s", src, "--date", "2026-03-02", "--title", strings.Repeat("x", 301), "db"}, code: 1,
+			stderr: []string{"title: is 301 characters long", "2026-03-02-db.md was not created: the report made from the built-in template would not build (see above); fix the --title or NAME given\n"}},
+		{name: "a title with a control character", args: []string{"new", "-s", src, "--date", "2026-03-02", "--title", "a\x1b[2Jb", "db"}, code: 2,
+			stderr: []string{"--title contains the control character U+001B; remove it"}},
 		{name: "help", args: []string{"help", "new"}, code: 0, stdout: []string{"Usage: incidents new", "--date", "--title", "{{scorecard}}"}},
 	}
 	for _, tt := range tests {

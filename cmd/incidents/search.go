@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/matter"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -93,7 +94,7 @@ Examples:
 		if err := req.Normalize(); err != nil {
 			return usageError{err.Error()}
 		}
-		idx, err := search.Open(cache.searchIndex())
+		idx, err := search.OpenVerified(cache.searchIndex())
 		if err != nil {
 			return err
 		}
@@ -153,15 +154,23 @@ func printHits(e *env, res *search.Response) {
 	if e.stdoutTerminal {
 		open, close = "\x1b[1m", "\x1b[0m"
 	}
+	// What a report holds is printed with its control and direction
+	// characters escaped, as diagnostics are: a report's body could
+	// otherwise repaint the terminal of whoever searches.
+	safe := diag.Printable
 	for _, h := range res.Hits {
-		fmt.Fprintf(e.stdout, "%s  %s\n", h.Start.Format("2006-01-02"), h.Title)
+		fmt.Fprintf(e.stdout, "%s  %s\n", h.Start.Format("2006-01-02"), safe(h.Title))
 		line := h.ID
 		if len(h.Services) > 0 {
 			line += " · " + strings.Join(h.Services, ", ")
 		}
-		fmt.Fprintf(e.stdout, "            %s\n", line)
+		fmt.Fprintf(e.stdout, "            %s\n", safe(line))
 		if len(h.Passage) > 0 {
-			fmt.Fprintf(e.stdout, "            %s\n", h.Passage.Text(open, close))
+			p := make(search.Passage, len(h.Passage))
+			for i, s := range h.Passage {
+				p[i] = search.Span{Text: safe(s.Text), Match: s.Match}
+			}
+			fmt.Fprintf(e.stdout, "            %s\n", p.Text(open, close))
 		}
 		fmt.Fprintln(e.stdout)
 	}

@@ -47,14 +47,15 @@ func (d Diagnostic) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(d.Message)
-	return printable(b.String())
+	return Printable(b.String())
 }
 
-// printable writes control and direction-control characters as \u escapes:
+// Printable writes control and direction-control characters as \u escapes:
 // a diagnostic quotes what a file holds (a key, a value) and is printed on
-// a terminal, where an escape sequence could repaint the screen, and it
-// must stay on one line.
-func printable(s string) string {
+// a terminal or in a CI log, where an escape sequence could repaint the
+// screen, and it must stay on one line. Every other form of a diagnostic
+// (String, GitHub annotations) goes through it.
+func Printable(s string) string {
 	if !strings.ContainsFunc(s, unprintable) {
 		return s
 	}

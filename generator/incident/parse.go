@@ -299,8 +299,8 @@ func (in *Incident) check(dec *matter.Decoder) {
 		if in.Slug = Slugify(in.ID); in.Slug == "" {
 			dec.Diags.Errorf(p, in.Line("id"), "id", "%q has no letters or digits to build a permalink from", in.ID)
 		}
-		if len(in.ID) > 200 {
-			dec.Diags.Errorf(p, in.Line("id"), "id", "is %d characters long; keep ids under 200", len(in.ID))
+		if n := utf8.RuneCountInString(in.ID); n > maxIDLen {
+			dec.Diags.Errorf(p, in.Line("id"), "id", "is %d characters long; an id may have at most %d", n, maxIDLen)
 		}
 	}
 	in.checkSizes(dec)
@@ -336,18 +336,19 @@ const (
 	MaxImpactLen = 5000 // characters in impact
 	MaxListLen   = 500  // values in one list field: a data-centre outage may name a few hundred services
 	MaxNameLen   = 200  // characters in one list value (a service, a responder)
+	maxIDLen     = 200  // characters in an id
 )
 
 // checkSizes holds the report to the limits above.
 func (in *Incident) checkSizes(dec *matter.Decoder) {
 	p := dec.Path
-	long := func(field, s string, limit int, what string) {
+	long := func(field, s string, limit int, what, more string) {
 		if n := utf8.RuneCountInString(s); n > limit {
-			dec.Diags.Errorf(p, in.Line(field), field, "is %d characters long; keep %s under %d", n, what, limit)
+			dec.Diags.Errorf(p, in.Line(field), field, "is %d characters long; %s may have at most %d%s", n, what, limit, more)
 		}
 	}
-	long("title", in.Title, MaxTitleLen, "the title")
-	long("impact", in.Impact, MaxImpactLen, "impact (the body can say more)")
+	long("title", in.Title, MaxTitleLen, "a title", "")
+	long("impact", in.Impact, MaxImpactLen, "impact", " (the body can say more)")
 	lists := []struct {
 		field  string
 		values []string

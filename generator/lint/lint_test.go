@@ -49,6 +49,8 @@ func TestReport(t *testing.T) {
 			}},
 		{name: "a marker inside a word is not one", body: "TODOS and XTBD and FIXMEs\n"},
 		{name: "fenced code is quoted, not template text", body: "```\n// TODO: free the buffer\n```\n"},
+		{name: "a fence with an info string inside fenced code does not close it", body: "```\n```go\n// TODO: quoted\n```\nTODO: write this\n",
+			want: []string{`r.md:10: warning: template text left in place (TODO): "TODO: write this"`}},
 		{name: "services outside the catalogue", site: catalogue,
 			report: "services: [mw-apii, parsiod, search]\n",
 			want: []string{

@@ -12,25 +12,43 @@ type Line struct {
 	Code bool   // inside fenced code, or one of its fences
 }
 
-// Lines yields the lines of md, saying which belong to fenced code.
+// Lines yields the lines of md, saying which belong to fenced code. Fences
+// are read as CommonMark (and so goldmark) reads them: a fence closes only
+// at a line of at least as many of its own characters with nothing after
+// them, so a "```go" line or a shorter fence inside a "````" block is code.
 func Lines(md []byte) iter.Seq[Line] {
 	return func(yield func(Line) bool) {
-		fence, n := "", 0
+		var open byte // the fence character while in fenced code
+		width, n := 0, 0
 		for text := range strings.Lines(string(md)) {
 			n++
 			trimmed := strings.TrimLeft(text, " \t")
-			code := fence != ""
-			switch {
-			case fence != "" && strings.HasPrefix(trimmed, fence):
-				fence = ""
-			case fence == "" && (strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~")):
-				fence, code = trimmed[:3], true
+			code := open != 0
+			if c, w := fenceRun(trimmed); open != 0 {
+				if c == open && w >= width && strings.TrimSpace(trimmed[w:]) == "" {
+					open = 0
+				}
+			} else if w >= 3 && (c == '~' || !strings.ContainsRune(trimmed[w:], '`')) {
+				open, width, code = c, w, true
 			}
 			if !yield(Line{N: n, Text: text, Code: code}) {
 				return
 			}
 		}
 	}
+}
+
+// fenceRun returns the fence character s starts with, ` or ~, and how
+// many of it there are in a row; 0, 0 for any other start.
+func fenceRun(s string) (byte, int) {
+	if s == "" || (s[0] != '`' && s[0] != '~') {
+		return 0, 0
+	}
+	w := 0
+	for w < len(s) && s[w] == s[0] {
+		w++
+	}
+	return s[0], w
 }
 
 // Section is the part of a Markdown body under one ATX heading ("## Timeline"),

@@ -33,14 +33,31 @@ func TestFindSection(t *testing.T) {
 }
 
 func TestLines(t *testing.T) {
-	md := "a\n```go\n## x\n```\n~~~\nb\n~~~\nc"
-	var got []string
-	for l := range Lines([]byte(md)) {
-		if l.Code {
-			got = append(got, fmt.Sprintf("%d", l.N))
-		}
+	tests := []struct {
+		name, md string
+		code     string // the numbers of the lines of fenced code
+	}{
+		{"backticks and tildes", "a\n```go\n## x\n```\n~~~\nb\n~~~\nc", "2 3 4 5 6 7"},
+		{"an info string does not close", "```\n```go\nx\n```\nafter\n", "1 2 3 4"},
+		{"a shorter fence does not close", "````\n```\nx\n````\nafter\n", "1 2 3 4"},
+		{"a longer fence closes", "```\nx\n`````\nafter\n", "1 2 3"},
+		{"the other character does not close", "~~~\n```\nx\n~~~\nafter\n", "1 2 3 4"},
+		{"spaces after a closing fence", "```\nx\n```  \nafter\n", "1 2 3"},
+		{"a backtick in the info string is no fence", "```a`b\nafter\n", ""},
+		{"two backticks are no fence", "``\nafter\n", ""},
+		{"never closed", "```\nx\n", "1 2"},
 	}
-	if want := "2 3 4 5 6 7"; strings.Join(got, " ") != want {
-		t.Errorf("code lines %v, want %s", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for l := range Lines([]byte(tt.md)) {
+				if l.Code {
+					got = append(got, fmt.Sprintf("%d", l.N))
+				}
+			}
+			if strings.Join(got, " ") != tt.code {
+				t.Errorf("code lines %v, want %s", got, tt.code)
+			}
+		})
 	}
 }

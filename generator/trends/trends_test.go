@@ -357,3 +357,32 @@ func BenchmarkCompute(b *testing.B) {
 		Compute(Input{Now: now, Incidents: rs, Likely: likely, Questions: []string{"q1", "q2", "q3"}})
 	}
 }
+
+// TestSummerTime: in a zone with summer time the month edges move with
+// the offset, so a report is counted in the month its local start falls
+// in on either side of a change, and the periods stay whole months.
+func TestSummerTime(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err) // Go's own zoneinfo.zip has it where the system has none
+	}
+	tr := Compute(Input{Now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Location: berlin, Incidents: []*incident.Incident{
+		report("summer, already April", "2026-03-31T22:30:00Z", 5),    // 00:30 CEST
+		report("summer, still March", "2026-03-31T21:30:00Z", 5),      // 23:30 CEST
+		report("winter, already November", "2026-10-31T23:30:00Z", 5), // 00:30 CET
+		report("winter, still October", "2026-10-31T22:30:00Z", 5),    // 23:30 CET
+		report("the night of the change", "2026-10-25T00:30:00Z", 5),  // 02:30 CEST, October either way
+	}})
+	want := map[string]int{"2026-03": 1, "2026-04": 1, "2026-10": 2, "2026-11": 1}
+	for _, m := range tr.Months {
+		if m.Incidents != want[m.Key] {
+			t.Errorf("%s: %d incidents, want %d", m.Key, m.Incidents, want[m.Key])
+		}
+		if m.Start.Day() != 1 || m.Start.Hour() != 0 || m.End.Day() != 1 || m.End.Hour() != 0 {
+			t.Errorf("%s runs from %v to %v, not from midnight on the first to midnight on the first", m.Key, m.Start, m.End)
+		}
+	}
+	if q := tr.Quarters[find(tr.Quarters, time.Date(2026, 10, 1, 0, 0, 0, 0, berlin))]; q.Key != "2026-Q4" || q.Incidents != 3 {
+		t.Errorf("%s: %d incidents, want 2026-Q4 with 3", q.Key, q.Incidents)
+	}
+}
