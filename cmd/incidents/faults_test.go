@@ -152,7 +152,9 @@ func TestKilledBuilds(t *testing.T) {
 		}
 
 		out, took := build()
-		full = min(full, took)
+		if !strings.Contains(out, ", 0 of ") { // a build that had work to do
+			full = min(full, took)
+		}
 		next := tree(t, public)
 		switch {
 		case sameTree(after, prev) == "":
