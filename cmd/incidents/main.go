@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // site.yaml time zones work where the system has no zone database
 
 	"github.com/spf13/pflag"
 )

@@ -49,7 +49,7 @@ Examples:
 	var source, date, title string
 	c.flags = func(fs *pflag.FlagSet) any {
 		fs.StringVarP(&source, "source", "s", "content", "content `folder` holding site.yaml and incidents/")
-		fs.StringVar(&date, "date", "", "the `day` the incident started, YYYY-MM-DD (default: today, UTC)")
+		fs.StringVar(&date, "date", "", "the `day` the incident started, YYYY-MM-DD (default: today in the working_hours time zone of site.yaml)")
 		fs.StringVar(&title, "title", "", "the report's `title` (default: a TODO to replace)")
 		return nil
 	}
@@ -88,6 +88,12 @@ Examples:
 			return err
 		}
 		v.Rubric = site.Scorecard
+		if date == "" && site.WorkingHours.Location != nil {
+			// Today where the team works: just after midnight in Berlin
+			// is still yesterday in UTC.
+			now := time.Now().In(site.WorkingHours.Location)
+			v.Date = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		}
 		tmpl, tmplPath, builtIn, err := readTemplate(source)
 		if err != nil {
 			return err

@@ -144,18 +144,28 @@ func (h *Hub) Handler(next http.Handler) http.Handler {
 	return mux
 }
 
+// MaxStreams is how many event streams may be open at once: one per tab,
+// and a person has a few tabs open, not hundreds. Beyond it a stream is
+// answered 503, so that clients cannot pile up goroutines and sockets.
+const MaxStreams = 64
+
+// streamWriteTimeout is how long one event may take to reach a tab: a
+// client that stops reading is dropped rather than holding a goroutine.
+const streamWriteTimeout = 10 * time.Second
+
 // events streams the state: at once, then after every build.
 func (h *Hub) events(w http.ResponseWriter, r *http.Request) {
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming is not supported", http.StatusInternalServerError)
-		return
-	}
 	c := make(chan state, 1)
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
 		http.Error(w, "the server is stopping", http.StatusServiceUnavailable)
+		return
+	}
+	if len(h.clients) >= MaxStreams {
+		h.mu.Unlock()
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "too many live-reload streams are open; close some tabs", http.StatusServiceUnavailable)
 		return
 	}
 	c <- h.st
@@ -166,13 +176,23 @@ func (h *Hub) events(w http.ResponseWriter, r *http.Request) {
 		delete(h.clients, c)
 		h.mu.Unlock()
 	}()
-	// The server's write timeout would cut the stream: this one has none.
+	// The server's write timeout would cut the stream: each event gets a
+	// deadline of its own instead.
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
+	send := func(format string, args ...any) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
+	_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 	w.WriteHeader(http.StatusOK)
-	flusher.Flush()
+	if rc.Flush() != nil {
+		return
+	}
 	keepAlive := time.NewTicker(20 * time.Second)
 	defer keepAlive.Stop()
 	for {
@@ -182,11 +202,13 @@ func (h *Hub) events(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return
 			}
-			fmt.Fprintf(w, "event: state\ndata: %s\n\n", data)
-			flusher.Flush()
+			if !send("event: state\ndata: %s\n\n", data) {
+				return
+			}
 		case <-keepAlive.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-			flusher.Flush()
+			if !send(": keep-alive\n\n") {
+				return
+			}
 		case <-r.Context().Done():
 			return
 		case <-h.done:

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInject(t *testing.T) {
@@ -110,5 +111,67 @@ func TestOverlay(t *testing.T) {
 	}
 	if URLPath("index.html") != "/" || URLPath("feed.xml") != "/feed.xml" {
 		t.Errorf("URLPath: %q %q", URLPath("index.html"), URLPath("feed.xml"))
+	}
+}
+
+// TestStreamsAreBounded: past MaxStreams open event streams, another is
+// refused with 503 until one closes.
+func TestStreamsAreBounded(t *testing.T) {
+	hub := NewHub()
+	defer hub.Close()
+	srv := httptest.NewServer(hub.Handler(http.NotFoundHandler()))
+	defer srv.Close()
+	open := func() (*http.Response, error) {
+		resp, err := http.Get(srv.URL + Path + "events")
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusOK {
+			// Wait for the first event, so the stream is registered.
+			buf := make([]byte, 64)
+			if _, err := resp.Body.Read(buf); err != nil {
+				resp.Body.Close()
+				return nil, err
+			}
+		}
+		return resp, nil
+	}
+	var streams []*http.Response
+	defer func() {
+		for _, s := range streams {
+			s.Body.Close()
+		}
+	}()
+	for i := 0; i < MaxStreams; i++ {
+		resp, err := open()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("stream %d: %v %v", i+1, resp, err)
+		}
+		streams = append(streams, resp)
+	}
+	over, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	over.Body.Close()
+	if over.StatusCode != http.StatusServiceUnavailable || over.Header.Get("Retry-After") == "" {
+		t.Errorf("stream %d: status %d, Retry-After %q; want 503 with Retry-After", MaxStreams+1, over.StatusCode, over.Header.Get("Retry-After"))
+	}
+	streams[0].Body.Close()
+	streams = streams[1:]
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, err := open()
+		if err == nil && resp.StatusCode == http.StatusOK {
+			streams = append(streams, resp)
+			break
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a stream closed, but a new one is still refused: %v %v", resp, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -3,6 +3,8 @@ package markdown
 import (
 	"iter"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Line is one line of a Markdown body.
@@ -64,7 +66,9 @@ type Section struct {
 }
 
 // FindSection returns the first section whose heading reads title, compared
-// without case. Headings inside fenced code do not count.
+// without case, alone or followed by more that is not part of a word
+// ("Timeline (UTC)", "Timeline: 23 February"). Headings inside fenced
+// code do not count.
 func FindSection(md []byte, title string) (Section, bool) {
 	var sec Section
 	var text strings.Builder
@@ -75,7 +79,7 @@ func FindSection(md []byte, title string) (Section, bool) {
 			if found && level > 0 && level <= sec.Level {
 				break
 			}
-			if !found && level > 0 && strings.EqualFold(head, title) {
+			if !found && level > 0 && headingReads(head, title) {
 				sec, found = Section{Level: level, Title: head, Line: l.N}, true
 				continue
 			}
@@ -86,4 +90,17 @@ func FindSection(md []byte, title string) (Section, bool) {
 	}
 	sec.Text = text.String()
 	return sec, found
+}
+
+// headingReads reports whether head is title, or title followed by a
+// character that cannot continue its last word.
+func headingReads(head, title string) bool {
+	if len(head) < len(title) || !strings.EqualFold(head[:len(title)], title) {
+		return false
+	}
+	if len(head) == len(title) {
+		return true
+	}
+	next, _ := utf8.DecodeRuneInString(head[len(title):])
+	return !unicode.IsLetter(next) && !unicode.IsDigit(next)
 }

@@ -21,6 +21,9 @@ func TestFindSection(t *testing.T) {
 		{"closing hashes", "## Timeline ##\nA\n", "timeline", true, 1, "A\n"},
 		{"missing", "## Summary\nA\n", "timeline", false, 0, ""},
 		{"not a heading without a space", "##Timeline\nA\n", "timeline", false, 0, ""},
+		{"more after the title", "## Timeline (UTC)\nA\n", "timeline", true, 1, "A\n"},
+		{"a colon after the title", "## Timeline: 23 February\nA\n", "timeline", true, 1, "A\n"},
+		{"a longer word is another title", "## Timelines of others\nA\n", "timeline", false, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
