@@ -121,7 +121,7 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 	rank := &ranking{k: from + r.Size, better: x.table.order(r.Sort)}
 	out := &collected{}
 	if !r.NoFacets {
-		out.facets = newFacetCounter(x.table)
+		out.facets = x.table.counter()
 	}
 	sctx := &bsearch.SearchContext{
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),

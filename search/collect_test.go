@@ -196,3 +196,97 @@ func runQuery(t *testing.T, x *Index, q query.Query) []string {
 	}
 	return out
 }
+
+// TestStoredFieldsAcrossSegments: an index written in several batches has
+// several segments, some with deleted documents; every hit still shows its
+// own title and services.
+func TestStoredFieldsAcrossSegments(t *testing.T) {
+	docs := variedDocs(60)
+	idx, err := bleve.NewUsing("", NewMapping(), "scorch", "scorch", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for start := 0; start < len(docs); start += 20 {
+		b := idx.NewBatch()
+		for i := start; i < start+20; i++ {
+			if err := b.Index(docs[i].ID, toIndexed(&docs[i])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if start == 20 {
+			b.Delete(docs[3].ID) // a deleted document in the first segment
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err := newIndex(idx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if len(x.segments) < 2 {
+		t.Fatalf("%d segments; the test needs several", len(x.segments))
+	}
+	res, err := x.Search(context.Background(), Request{Size: 100, Sort: SortOldest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Document{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	if res.Total != uint64(len(docs)-1) {
+		t.Errorf("total = %d, want %d", res.Total, len(docs)-1)
+	}
+	for _, h := range res.Hits {
+		d := byID[h.ID]
+		if h.Title != d.Title || !slices.Equal(h.Services, d.Services) || h.URL != "/"+d.URL {
+			t.Errorf("%s: title %q services %v url %q, want %q %v %q", h.ID, h.Title, h.Services, h.URL, d.Title, d.Services, "/"+d.URL)
+		}
+	}
+}
+
+// TestSnippetsNeedOnlyTheTextTheyShow: cutting the stored texts short at
+// snippetLimit gives the same passages as the whole texts.
+func TestSnippetsNeedOnlyTheTextTheyShow(t *testing.T) {
+	docs := variedDocs(200)
+	long := strings.Repeat("filler words without the term. ", 40)
+	for i := range docs[:50] {
+		docs[i].Body = long + docs[i].Body + long + "timeout at the very end. " + long
+	}
+	x := memIndex(t, docs)
+	byID := map[string]Document{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	for _, q := range []string{"timeout", "retry storm", `"replication lag"`, "", "services:parsoid", "filler"} {
+		res, err := x.Search(context.Background(), Request{Query: q, Size: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, words, _ := buildQuery(Request{Query: q})
+		var top []ranked
+		for _, h := range res.Hits {
+			for n, row := range x.table.rows {
+				if row.id == h.ID {
+					top = append(top, ranked{doc: uint64(n)})
+				}
+			}
+		}
+		spans, err := x.locate(context.Background(), words, top)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, h := range res.Hits {
+			d := byID[h.ID]
+			var want []string
+			for _, p := range passages([]string{d.Summary, d.Impact, d.Body}, spans[top[i].doc], 3) {
+				want = append(want, p.HTML())
+			}
+			if !slices.Equal(h.Fragments, want) {
+				t.Errorf("%q, %s:\n got %q\nwant %q", q, h.ID, h.Fragments, want)
+			}
+		}
+	}
+}

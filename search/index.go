@@ -26,6 +26,11 @@ type Index struct {
 	path   string
 	reader index.IndexReader
 	table  *facetTable
+	// The snapshot's segments and the number of each one's first
+	// document, when the reader is scorch's: stored fields are read from
+	// them without copies.
+	segments []*scorch.SegmentSnapshot
+	offsets  []uint64
 }
 
 // newIndex takes idx's current snapshot for searching.
@@ -43,7 +48,19 @@ func newIndex(idx bleve.Index, path string) (*Index, error) {
 		r.Close()
 		return nil, err
 	}
-	return &Index{idx: idx, path: path, reader: r, table: t}, nil
+	x := &Index{idx: idx, path: path, reader: r, table: t}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		// A document's number is its segment's offset, the documents of
+		// the segments before it counted deleted ones included, plus its
+		// number in the segment: as scorch numbers them.
+		var running uint64
+		for _, seg := range snap.Segments() {
+			x.segments = append(x.segments, seg)
+			x.offsets = append(x.offsets, running)
+			running += seg.Segment().Count()
+		}
+	}
+	return x, nil
 }
 
 // Keys of the values the index keeps beside its documents.
@@ -406,10 +423,31 @@ func damaged(err *error) {
 	}
 }
 
-// document reads the stored fields of the document id.
-func (x *Index) document(id string) (doc index.Document, err error) {
+// visitStored calls visit with each stored field of the document numbered
+// doc (id is its id). visit must not keep value: it may be a view into the
+// index's buffers. On a scorch snapshot the segment is read directly,
+// which copies nothing; bleve's Document copies every stored field, the
+// body included, and was most of a search's garbage.
+func (x *Index) visitStored(doc uint64, id string, visit func(field string, value []byte)) (err error) {
 	defer damaged(&err)
-	return x.reader.Document(id)
+	if x.segments != nil {
+		i := sort.Search(len(x.offsets), func(i int) bool { return x.offsets[i] > doc }) - 1
+		if i < 0 {
+			return fmt.Errorf("no segment holds document %d", doc)
+		}
+		return x.segments[i].VisitDocument(doc-x.offsets[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+			if field != "_id" {
+				visit(field, value)
+			}
+			return true
+		})
+	}
+	d, err := x.reader.Document(id)
+	if err != nil || d == nil {
+		return err
+	}
+	d.VisitFields(func(f index.Field) { visit(f.Name(), f.Value()) })
+	return nil
 }
 
 // Close releases the index.

@@ -421,3 +421,32 @@ func TestLeftoverSegmentIsNotDamage(t *testing.T) {
 		t.Errorf("stats %+v, want the index kept as it is", st)
 	}
 }
+
+func TestDecorateKeepsSingleSpacedText(t *testing.T) {
+	for _, text := range []string{"a b c", " lead", "trail ", " both ", " ", "é — ü", "x\ty", "x\ny", "x  y", "x\u00a0y", "x\u2003y", "a\x7fb", "  ", "\n"} {
+		for _, match := range []bool{false, true} {
+			p := Passage{{Text: text, Match: match}}
+			got := decorate(p, false, false)
+			// What decorate makes of it without the shortcut.
+			want := Passage{}
+			folded := strings.Join(strings.Fields(text), " ")
+			switch {
+			case folded != "" && !match:
+				if isSpace(text[0]) {
+					folded = " " + folded
+				}
+				if isSpace(text[len(text)-1]) {
+					folded += " "
+				}
+			case folded == "" && text != "":
+				folded = " "
+			}
+			if folded != "" {
+				want = Passage{{Text: folded, Match: match}}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%q (match %v): %v, want %v", text, match, got, want)
+			}
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Limits that keep any one query's work bounded.
@@ -204,6 +203,7 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 			}
 			out.Facets[f.Name] = counts
 		}
+		x.table.release(found.facets)
 	}
 	out.TookMS = float64(time.Since(started).Microseconds()) / 1000
 	return out, nil
@@ -230,28 +230,25 @@ func searchError(err error) error {
 func (x *Index) hit(h ranked, matches [][]span) (Hit, error) {
 	row := &x.table.rows[h.doc]
 	hit := Hit{ID: row.id, Score: h.score, Start: time.Unix(0, row.start).UTC(), Services: []string{}, Fragments: []string{}}
-	doc, err := x.document(row.id)
-	if err != nil {
-		return hit, fmt.Errorf("search index: reading %s: %w (run incidents build: it checks the index and rebuilds it if it is damaged)", row.id, err)
-	}
 	texts := make([]string, len(snippetFields))
-	if doc != nil {
-		doc.VisitFields(func(f index.Field) {
-			switch name := f.Name(); name {
-			case "title":
-				hit.Title = string(f.Value())
-			case "url":
-				hit.URL = "/" + string(f.Value())
-			case "services":
-				hit.Services = append(hit.Services, string(f.Value()))
-			default:
-				for k, sf := range snippetFields {
-					if name == sf {
-						texts[k] = string(f.Value())
-					}
+	err := x.visitStored(h.doc, row.id, func(name string, value []byte) {
+		switch name {
+		case "title":
+			hit.Title = string(value)
+		case "url":
+			hit.URL = "/" + string(value)
+		case "services":
+			hit.Services = append(hit.Services, string(value))
+		default:
+			for k, sf := range snippetFields {
+				if name == sf {
+					texts[k] = string(value[:snippetLimit(value, matches, k)])
 				}
 			}
-		})
+		}
+	})
+	if err != nil {
+		return hit, fmt.Errorf("search index: reading %s: %w (run incidents build: it checks the index and rebuilds it if it is damaged)", row.id, err)
 	}
 	ps := passages(texts, matches, 3)
 	for _, p := range ps {
@@ -262,6 +259,17 @@ func (x *Index) hit(h ranked, matches [][]span) (Hit, error) {
 		hit.Passage = ps[0]
 	}
 	return hit, nil
+}
+
+// snippetLimit is how much of text k of a hit passages can use: up to a
+// passage past its last match, and at least the opening it falls back to.
+// Copying no more keeps long bodies out of a search's garbage.
+func snippetLimit(text []byte, matches [][]span, k int) int {
+	limit := passageWidth + 1
+	if k < len(matches) && len(matches[k]) > 0 {
+		limit = max(limit, matches[k][len(matches[k])-1].end+passageWidth+1)
+	}
+	return min(limit, len(text))
 }
 
 // buildQuery turns a request into a bleve query and the words to mark in

@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -126,6 +127,12 @@ func decorate(p Passage, cutBefore, cutAfter bool) Passage {
 		out = append(out, Span{Text: "… "})
 	}
 	for _, s := range p {
+		if singleSpaced(s.Text) && (!s.Match || s.Text == " " || (s.Text[0] != ' ' && s.Text[len(s.Text)-1] != ' ')) {
+			// The common case, and what the rest would make of it: no
+			// copy.
+			out = append(out, s)
+			continue
+		}
 		text := strings.Join(strings.Fields(s.Text), " ")
 		if text != "" && !s.Match {
 			if isSpace(s.Text[0]) {
@@ -148,6 +155,41 @@ func decorate(p Passage, cutBefore, cutAfter bool) Passage {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
+
+// singleSpaced reports whether s is not empty, has no white space but
+// single ASCII spaces, and is not only a space: decorate leaves such text
+// as it is.
+func singleSpaced(s string) bool {
+	if s == "" || s == " " {
+		return s == " "
+	}
+	prevSpace := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == ' ' {
+				if prevSpace {
+					return false
+				}
+				prevSpace = true
+			} else {
+				if c <= ' ' || c == 0x7f {
+					return false // tabs, line breaks and other controls
+				}
+				prevSpace = false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += n
+	}
+	return true
+}
 
 // lineStart moves back from pos by up to back bytes, stopping after a
 // line break or at a word boundary.

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
@@ -21,6 +22,9 @@ import (
 type facetTable struct {
 	rows  []tableRow                  // by internal document number
 	terms [len(facetFieldsT)][]string // facet value by interned number
+	// counters holds cleared facetCounters for reuse: a search would
+	// otherwise allocate a count for each of thousands of services.
+	counters sync.Pool
 }
 
 // tableRow is one document. Rows of deleted documents stay empty.
@@ -108,12 +112,24 @@ type facetCounter struct {
 	counts [len(facetFieldsT)][]int32
 }
 
-func newFacetCounter(t *facetTable) *facetCounter {
+// counter returns a facetCounter with every count zero.
+func (t *facetTable) counter() *facetCounter {
+	if c, ok := t.counters.Get().(*facetCounter); ok {
+		return c
+	}
 	c := &facetCounter{t: t}
 	for i := range c.counts {
 		c.counts[i] = make([]int32, len(t.terms[i]))
 	}
 	return c
+}
+
+// release clears c for the next search.
+func (t *facetTable) release(c *facetCounter) {
+	for i := range c.counts {
+		clear(c.counts[i])
+	}
+	t.counters.Put(c)
 }
 
 func (c *facetCounter) add(row *tableRow) {
