@@ -112,7 +112,7 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 	if r.Sort != SortRelevance {
 		opts.Score = "none" // the order does not need it
 	}
-	s, err := q.Searcher(ctx, x.reader, x.idx.Mapping(), opts)
+	s, err := q.Searcher(withPatterns(ctx), x.reader, x.idx.Mapping(), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -287,6 +288,56 @@ func TestSnippetsNeedOnlyTheTextTheyShow(t *testing.T) {
 			if !slices.Equal(h.Fragments, want) {
 				t.Errorf("%q, %s:\n got %q\nwant %q", q, h.ID, h.Fragments, want)
 			}
+		}
+	}
+}
+
+// TestPatternWordsAgreeWithScorch: the words a compiled pattern finds in
+// the segments are those scorch's own regexp dictionary lists.
+func TestPatternWordsAgreeWithScorch(t *testing.T) {
+	x := memIndex(t, variedDocs(300))
+	snap, ok := x.reader.(*scorch.IndexSnapshot)
+	if !ok {
+		t.Fatal("the test index is not a scorch snapshot")
+	}
+	for _, pattern := range []string{".*or.*", "re.*", "ti.e.*", "[a-c]+.*", "(memory|disk)", "x*", "time", "tim", ".*ing", "prox.", "r[e]p.*n"} {
+		for _, field := range []string{"title", "body"} {
+			c := compilePattern(withPatterns(context.Background()), pattern)
+			if c.err != nil {
+				t.Fatalf("%s: %v", pattern, c.err)
+			}
+			got, err := segmentWords(context.Background(), snap, field, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dict, err := snap.FieldDictRegexp(field, pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for {
+				e, err := dict.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e == nil {
+					break
+				}
+				want = append(want, e.Term)
+			}
+			dict.Close()
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s in %s: %v, scorch lists %v", pattern, field, got, want)
+			}
+		}
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"ab", "ac"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"z", "{"}} {
+		if got := string(prefixEnd([]byte(c.in))); got != c.want {
+			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -59,18 +60,27 @@ func patternSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMa
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
+	var terms []string
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		c := compilePattern(ctx, pattern)
+		if c.err != nil {
+			return nil, badPattern(pattern, c.err)
+		}
+		var err error
+		if terms, err = segmentWords(ctx, snap, field, c); err != nil {
+			return nil, err
+		}
+		return searcher.NewMultiTermSearcher(ctx, r, terms, field, 1, opts, true)
+	}
 	rr, ok := r.(index.IndexReaderRegexp)
 	if !ok {
 		return nil, fmt.Errorf("this index cannot match regular expressions")
 	}
 	dict, err := rr.FieldDictRegexp(field, pattern)
 	if err != nil {
-		// The pattern does not compile: bleve's regular expressions
-		// have no anchors or other zero-width assertions, for one.
-		return nil, queryErrorf("cannot use the regular expression /%s/: %v", pattern, err)
+		return nil, badPattern(pattern, err)
 	}
 	defer dict.Close()
-	var terms []string
 	for {
 		t, err := dict.Next()
 		if err != nil {
@@ -88,6 +98,13 @@ func patternSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMa
 		terms = append(terms, t.Term)
 	}
 	return searcher.NewMultiTermSearcher(ctx, r, terms, field, 1, opts, true)
+}
+
+// badPattern is the error for a pattern that does not compile: bleve's
+// regular expressions have no anchors or other zero-width assertions, for
+// one.
+func badPattern(pattern string, err error) error {
+	return queryErrorf("cannot use the regular expression /%s/: %v", pattern, err)
 }
 
 // constantSearcher sets each hit's score to its boost times the query
