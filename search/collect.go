@@ -7,6 +7,8 @@ import (
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // ranked is a hit while a search collects them.
@@ -112,9 +114,16 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 	if r.Sort != SortRelevance {
 		opts.Score = "none" // the order does not need it
 	}
-	s, err := q.Searcher(withPatterns(ctx), x.reader, x.idx.Mapping(), opts)
-	if err != nil {
-		return nil, err
+	var s bsearch.Searcher
+	if _, all := q.(*query.MatchAllQuery); all {
+		// Every document, from the table: bleve's match-all reader starts
+		// a goroutine and waits for it.
+		s = &docListSearcher{docs: x.table.live}
+	} else {
+		var err error
+		if s, err = q.Searcher(withPatterns(ctx), x.reader, x.idx.Mapping(), opts); err != nil {
+			return nil, err
+		}
 	}
 	defer s.Close()
 	from := (r.Page - 1) * r.Size
@@ -170,10 +179,11 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 	if len(words) == 0 || len(docs) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(docs))
+	nums := make([]uint64, len(docs))
 	for i, d := range docs {
-		ids[i] = x.table.rows[d.doc].id
+		nums[i] = d.doc
 	}
+	slices.Sort(nums)
 	alts := make([]query.Query, 0, len(words)*len(snippetFields))
 	for _, w := range words {
 		for _, f := range snippetFields {
@@ -182,9 +192,17 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 			alts = append(alts, m)
 		}
 	}
-	q := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), query.NewDisjunctionQuery(alts)})
-	s, err := q.Searcher(ctx, x.reader, x.idx.Mapping(), bsearch.SearcherOptions{Score: "none", IncludeTermVectors: true})
+	opts := bsearch.SearcherOptions{Score: "none", IncludeTermVectors: true}
+	matching, err := query.NewDisjunctionQuery(alts).Searcher(ctx, x.reader, x.idx.Mapping(), opts)
 	if err != nil {
+		return nil, err
+	}
+	// The documents are given by number, not through bleve's DocIDQuery,
+	// whose reader starts a goroutine per segment and waits for it: on a
+	// busy server that wait was the longest part of some searches.
+	s, err := searcher.NewConjunctionSearcher(ctx, x.reader, []bsearch.Searcher{&docListSearcher{docs: nums}, matching}, opts)
+	if err != nil {
+		matching.Close()
 		return nil, err
 	}
 	defer s.Close()
@@ -218,3 +236,37 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 	}
 	return out, nil
 }
+
+// docListSearcher matches a fixed, sorted list of document numbers, each
+// with the score 1, as bleve's match-all scores them.
+type docListSearcher struct {
+	docs []uint64
+	next int
+}
+
+func (s *docListSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if s.next >= len(s.docs) {
+		return nil, nil
+	}
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.docs[s.next])
+	dm.Score = 1
+	s.next++
+	return dm, nil
+}
+
+func (s *docListSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	target := id.Value()
+	for s.next < len(s.docs) && s.docs[s.next] < target {
+		s.next++
+	}
+	return s.Next(ctx)
+}
+
+func (s *docListSearcher) Close() error               { return nil }
+func (s *docListSearcher) Weight() float64            { return 1 }
+func (s *docListSearcher) SetQueryNorm(float64)       {}
+func (s *docListSearcher) Count() uint64              { return uint64(len(s.docs)) }
+func (s *docListSearcher) Min() int                   { return 0 }
+func (s *docListSearcher) Size() int                  { return 64 + 8*len(s.docs) }
+func (s *docListSearcher) DocumentMatchPoolSize() int { return 1 }

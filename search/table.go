@@ -21,6 +21,7 @@ import (
 // start and its facet values, the values interned per facet.
 type facetTable struct {
 	rows  []tableRow                  // by internal document number
+	live  []uint64                    // the numbers of the documents, in order
 	terms [len(facetFieldsT)][]string // facet value by interned number
 	// counters holds cleared facetCounters for reuse: a search would
 	// otherwise allocate a count for each of thousands of services.
@@ -72,6 +73,7 @@ func buildTable(r index.IndexReader) (_ *facetTable, err error) {
 		if n >= uint64(len(t.rows)) {
 			t.rows = slices.Grow(t.rows, int(n+1)-len(t.rows))[:n+1]
 		}
+		t.live = append(t.live, n)
 		row := &t.rows[n]
 		if row.id, err = r.ExternalID(iid); err != nil {
 			return nil, fmt.Errorf("search index: document %d: %w", n, err)
@@ -103,6 +105,7 @@ func buildTable(r index.IndexReader) (_ *facetTable, err error) {
 			return nil, fmt.Errorf("search index: document %s: %w", row.id, err)
 		}
 	}
+	slices.Sort(t.live)
 	return t, nil
 }
 
