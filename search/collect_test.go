@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -338,6 +339,43 @@ func TestPrefixEnd(t *testing.T) {
 	for _, c := range []struct{ in, want string }{{"ab", "ac"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"z", "{"}} {
 		if got := string(prefixEnd([]byte(c.in))); got != c.want {
 			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestPrefixWordsAgreeWithScorch: a prefix walked as a pattern finds the
+// words scorch's prefix dictionary lists.
+func TestPrefixWordsAgreeWithScorch(t *testing.T) {
+	x := memIndex(t, variedDocs(300))
+	snap := x.reader.(*scorch.IndexSnapshot)
+	for _, prefix := range []string{"re", "t", "prox", "memory", "zz", "a.b", "(x"} {
+		c := compilePattern(withPatterns(context.Background()), regexp.QuoteMeta(prefix)+".*")
+		if c.err != nil {
+			t.Fatalf("%s: %v", prefix, c.err)
+		}
+		got, err := segmentWords(context.Background(), snap, "body", c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dict, err := snap.FieldDictPrefix("body", []byte(prefix))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			want = append(want, e.Term)
+		}
+		dict.Close()
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s*: %v, scorch lists %v", prefix, got, want)
 		}
 	}
 }

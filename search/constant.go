@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -35,6 +36,11 @@ func (q *constantScoreQuery) Searcher(ctx context.Context, r index.IndexReader, 
 		s, err = patternSearcher(ctx, r, m, p.FieldVal, strings.TrimPrefix(p.Regexp, "^"), inner)
 	case *query.WildcardQuery:
 		s, err = patternSearcher(ctx, r, m, p.FieldVal, wildcardToRegexp.Replace(p.Wildcard), inner)
+	case *query.PrefixQuery:
+		// As a pattern, so that it is walked over the segments here
+		// rather than through bleve's dictionary reader, which starts a
+		// goroutine per segment for each field.
+		s, err = patternSearcher(ctx, r, m, p.FieldVal, regexp.QuoteMeta(p.Prefix)+".*", inner)
 	default:
 		s, err = q.inner.Searcher(ctx, r, m, inner)
 	}
