@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -141,6 +142,12 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 		if n%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+			if n > 0 {
+				// Let other searches run: without it a long search holds
+				// its CPU for the scheduler's whole time slice, and short
+				// ones queue behind it.
+				runtime.Gosched()
 			}
 		}
 		dm, err := s.Next(sctx)

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"runtime"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -106,7 +107,10 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 // filter returns dm if the phrase is in it, else the next match that has
 // the phrase.
 func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	for ; err == nil && dm != nil; dm, err = s.Searcher.Next(ctx) {
+	for checked := 1; err == nil && dm != nil; dm, err = s.Searcher.Next(ctx) {
+		if checked++; checked%checkEvery == 0 {
+			runtime.Gosched() // as collect does: a long scan lets other searches run
+		}
 		if s.matches(dm) {
 			if !s.keepLocations {
 				dm.FieldTermLocations = dm.FieldTermLocations[:0]
