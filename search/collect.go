@@ -194,6 +194,12 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 	alts := make([]query.Query, 0, len(words)*len(snippetFields))
 	for _, w := range words {
 		for _, f := range snippetFields {
+			if strings.ContainsAny(w, " \t") || isCompound(w) {
+				// A phrase, or a name such as svc-0947, is marked where
+				// it stands whole, as it was searched.
+				alts = append(alts, &phraseQuery{phrase: w, field: f, boost: 1})
+				continue
+			}
 			m := query.NewMatchQuery(w)
 			m.SetField(f)
 			alts = append(alts, m)

@@ -450,3 +450,23 @@ func TestDecorateKeepsSingleSpacedText(t *testing.T) {
 		}
 	}
 }
+
+// TestPhrasesAreMarkedWhole: a quoted phrase, or a name such as svc-0947,
+// is marked where it stands whole, not each of its words anywhere.
+func TestPhrasesAreMarkedWhole(t *testing.T) {
+	x := memIndex(t, []Document{{ID: "2024-01-01 svc", Title: "Cache outage", URL: "incidents/svc/", Start: date("2024-01-01"), Year: 2024,
+		Summary: "First svc-1107 slowed, then svc-0947 failed. The replication of the lag metric was fine until replication lag grew."}})
+	for _, c := range []struct{ q, want string }{
+		{"svc-0947", "First svc-1107 slowed, then <mark>svc</mark>-<mark>0947</mark> failed."},
+		{`"replication lag"`, "was fine until <mark>replication</mark> <mark>lag</mark> grew."},
+		{"replication", "The <mark>replication</mark> of the lag metric was fine until <mark>replication</mark> lag grew."},
+	} {
+		res, err := x.Search(context.Background(), Request{Query: c.q})
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("%s: %v, %v", c.q, res, err)
+		}
+		if got := res.Hits[0].Snippet; !strings.Contains(got, c.want) || strings.Count(got, "<mark>") != strings.Count(c.want, "<mark>") {
+			t.Errorf("%s: snippet %q, want it to hold %q and no other mark", c.q, got, c.want)
+		}
+	}
+}

@@ -112,7 +112,9 @@ func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.Document
 			runtime.Gosched() // as collect does: a long scan lets other searches run
 		}
 		if s.matches(dm) {
-			if !s.keepLocations {
+			if s.keepLocations {
+				s.keepPhraseLocations(dm)
+			} else {
 				dm.FieldTermLocations = dm.FieldTermLocations[:0]
 			}
 			return dm, nil
@@ -140,6 +142,28 @@ func (s *phraseSearcher) matches(dm *bsearch.DocumentMatch) bool {
 		s.starts = kept
 	}
 	return len(s.starts) > 0
+}
+
+// keepPhraseLocations drops the locations of the phrase's words where
+// they do not stand in the phrase, as bleve's phrase searcher does: a
+// snippet marks the phrase, not each of its words wherever it is.
+func (s *phraseSearcher) keepPhraseLocations(dm *bsearch.DocumentMatch) {
+	kept := dm.FieldTermLocations[:0]
+	for _, l := range dm.FieldTermLocations {
+		if l.Field != s.field {
+			continue
+		}
+		for _, w := range s.words {
+			if l.Term != w.term || l.Location.Pos < w.offset {
+				continue
+			}
+			if _, found := slices.BinarySearch(s.starts, l.Location.Pos-w.offset); found {
+				kept = append(kept, l)
+				break
+			}
+		}
+	}
+	dm.FieldTermLocations = kept
 }
 
 // positions appends the sorted positions of term in the phrase's field.
