@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // variedDocs is a made-up archive with overlapping services, causes,
@@ -294,70 +295,37 @@ func TestSnippetsNeedOnlyTheTextTheyShow(t *testing.T) {
 }
 
 // TestPatternWordsAgreeWithScorch: the words a compiled pattern finds in
-// the segments are those scorch's own regexp dictionary lists.
+// the segments are those scorch's own dictionaries list, for regular
+// expressions and for prefixes walked as patterns.
 func TestPatternWordsAgreeWithScorch(t *testing.T) {
 	x := memIndex(t, variedDocs(300))
 	snap, ok := x.reader.(*scorch.IndexSnapshot)
 	if !ok {
 		t.Fatal("the test index is not a scorch snapshot")
 	}
-	for _, pattern := range []string{".*or.*", "re.*", "ti.e.*", "[a-c]+.*", "(memory|disk)", "x*", "time", "tim", ".*ing", "prox.", "r[e]p.*n"} {
+	type wordCase struct {
+		name, field, pattern string
+		scorch               func(field string) (index.FieldDict, error) // the same words as scorch lists them
+	}
+	var cases []wordCase
+	for _, re := range []string{".*or.*", "re.*", "ti.e.*", "[a-c]+.*", "(memory|disk)", "x*", "time", "tim", ".*ing", "prox.", "r[e]p.*n"} {
 		for _, field := range []string{"title", "body"} {
-			c := compilePattern(withPatterns(context.Background()), pattern)
-			if c.err != nil {
-				t.Fatalf("%s: %v", pattern, c.err)
-			}
-			got, err := segmentWords(context.Background(), snap, field, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dict, err := snap.FieldDictRegexp(field, pattern)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want []string
-			for {
-				e, err := dict.Next()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if e == nil {
-					break
-				}
-				want = append(want, e.Term)
-			}
-			dict.Close()
-			slices.Sort(got)
-			if !slices.Equal(got, want) {
-				t.Errorf("%s in %s: %v, scorch lists %v", pattern, field, got, want)
-			}
+			cases = append(cases, wordCase{"/" + re + "/", field, re, func(f string) (index.FieldDict, error) { return snap.FieldDictRegexp(f, re) }})
 		}
 	}
-}
-
-func TestPrefixEnd(t *testing.T) {
-	for _, c := range []struct{ in, want string }{{"ab", "ac"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"z", "{"}} {
-		if got := string(prefixEnd([]byte(c.in))); got != c.want {
-			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
-// TestPrefixWordsAgreeWithScorch: a prefix walked as a pattern finds the
-// words scorch's prefix dictionary lists.
-func TestPrefixWordsAgreeWithScorch(t *testing.T) {
-	x := memIndex(t, variedDocs(300))
-	snap := x.reader.(*scorch.IndexSnapshot)
 	for _, prefix := range []string{"re", "t", "prox", "memory", "zz", "a.b", "(x"} {
-		c := compilePattern(withPatterns(context.Background()), regexp.QuoteMeta(prefix)+".*")
+		cases = append(cases, wordCase{prefix + "*", "body", regexp.QuoteMeta(prefix) + ".*", func(f string) (index.FieldDict, error) { return snap.FieldDictPrefix(f, []byte(prefix)) }})
+	}
+	for _, tc := range cases {
+		c := compilePattern(withPatterns(context.Background()), tc.pattern)
 		if c.err != nil {
-			t.Fatalf("%s: %v", prefix, c.err)
+			t.Fatalf("%s: %v", tc.name, c.err)
 		}
-		got, err := segmentWords(context.Background(), snap, "body", c)
+		got, err := segmentWords(context.Background(), snap, tc.field, c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dict, err := snap.FieldDictPrefix("body", []byte(prefix))
+		dict, err := tc.scorch(tc.field)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -375,7 +343,15 @@ func TestPrefixWordsAgreeWithScorch(t *testing.T) {
 		dict.Close()
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
-			t.Errorf("%s*: %v, scorch lists %v", prefix, got, want)
+			t.Errorf("%s in %s: %v, scorch lists %v", tc.name, tc.field, got, want)
+		}
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"ab", "ac"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"z", "{"}} {
+		if got := string(prefixEnd([]byte(c.in))); got != c.want {
+			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -66,42 +66,17 @@ func patternSearcher(ctx context.Context, r index.IndexReader, m mapping.IndexMa
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
-	var terms []string
-	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		c := compilePattern(ctx, pattern)
-		if c.err != nil {
-			return nil, badPattern(pattern, c.err)
-		}
-		var err error
-		if terms, err = segmentWords(ctx, snap, field, c); err != nil {
-			return nil, err
-		}
-		return searcher.NewMultiTermSearcher(ctx, r, terms, field, 1, opts, true)
-	}
-	rr, ok := r.(index.IndexReaderRegexp)
+	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, fmt.Errorf("this index cannot match regular expressions")
+		return nil, fmt.Errorf("search index: a %T cannot match regular expressions here", r)
 	}
-	dict, err := rr.FieldDictRegexp(field, pattern)
+	c := compilePattern(ctx, pattern)
+	if c.err != nil {
+		return nil, badPattern(pattern, c.err)
+	}
+	terms, err := segmentWords(ctx, snap, field, c)
 	if err != nil {
-		return nil, badPattern(pattern, err)
-	}
-	defer dict.Close()
-	for {
-		t, err := dict.Next()
-		if err != nil {
-			return nil, err
-		}
-		if t == nil {
-			break
-		}
-		if len(terms) == maxExpansion {
-			return nil, fmt.Errorf("TooManyClauses over field: `%s` [over %d]", field, maxExpansion)
-		}
-		if len(terms)%256 == 255 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		terms = append(terms, t.Term)
+		return nil, err
 	}
 	return searcher.NewMultiTermSearcher(ctx, r, terms, field, 1, opts, true)
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"regexp/syntax"
 	"sync"
 
@@ -107,7 +106,7 @@ func segmentWords(ctx context.Context, snap *scorch.IndexSnapshot, field string,
 				continue
 			}
 			if len(terms) == maxExpansion {
-				return nil, fmt.Errorf("TooManyClauses over field: `%s` [over %d]", field, maxExpansion)
+				return nil, errTooManyWords()
 			}
 			if len(terms)%256 == 255 && ctx.Err() != nil {
 				return nil, ctx.Err()

@@ -98,7 +98,7 @@ type FacetCount struct {
 
 // facetFields are counted for every search: the response key and the
 // indexed field.
-var facetFields = []struct{ Name, Field string }{
+var facetFields = [...]struct{ Name, Field string }{
 	{"services", "services"},
 	{"causes", "causes"},
 	{"sites", "sites"},
@@ -209,12 +209,17 @@ func (x *Index) Search(ctx context.Context, r Request) (*Response, error) {
 	return out, nil
 }
 
+// errTooManyWords is the error for a term that expands past maxExpansion.
+func errTooManyWords() error {
+	return queryErrorf("the query matches too many different words (over %d for one wildcard, regular expression or fuzzy term); make it more specific", maxExpansion)
+}
+
 // searchError turns bleve's errors into ones a person can act on.
 func searchError(err error) error {
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "TooManyClauses"):
-		return queryErrorf("the query matches too many different words (over %d for one wildcard, regular expression or fuzzy term); make it more specific", maxExpansion)
+	case strings.Contains(msg, "TooManyClauses"): // bleve's own bound, for fuzzy terms
+		return errTooManyWords()
 	case strings.Contains(msg, "invalid/unsupported date range"):
 		// A date that bleve cannot turn into nanoseconds (before 1677 or
 		// after 2262), as in start:>"0000-01-01".

@@ -20,9 +20,9 @@ import (
 // facetTable is, for each document of one index snapshot, its id, its
 // start and its facet values, the values interned per facet.
 type facetTable struct {
-	rows  []tableRow                  // by internal document number
-	live  []uint64                    // the numbers of the documents, in order
-	terms [len(facetFieldsT)][]string // facet value by interned number
+	rows  []tableRow                 // by internal document number
+	live  []uint64                   // the numbers of the documents, in order
+	terms [len(facetFields)][]string // facet value by interned number
 	// counters holds cleared facetCounters for reuse: a search would
 	// otherwise allocate a count for each of thousands of services.
 	counters sync.Pool
@@ -32,12 +32,8 @@ type facetTable struct {
 type tableRow struct {
 	id     string
 	start  int64 // Unix nanoseconds
-	facets [len(facetFieldsT)][]uint32
+	facets [len(facetFields)][]uint32
 }
-
-// facetFieldsT fixes the number of facets for the arrays above; it must
-// list facetFields' indexed fields in the same order.
-var facetFieldsT = [...]string{"services", "causes", "sites", "year"}
 
 // buildTable reads the doc values of every live document of r. The table
 // is nil when the error is not.
@@ -48,18 +44,20 @@ func buildTable(r index.IndexReader) (_ *facetTable, err error) {
 		return nil, fmt.Errorf("search index: listing documents: %w", err)
 	}
 	defer ids.Close()
-	dv, err := r.DocValueReader(append(facetFieldsT[:len(facetFieldsT):len(facetFieldsT)], "start"))
+	fields := []string{"start"}
+	slot := map[string]int{} // facet field → its place in facetFields
+	for i, f := range facetFields {
+		fields = append(fields, f.Field)
+		slot[f.Field] = i
+	}
+	dv, err := r.DocValueReader(fields)
 	if err != nil {
 		return nil, fmt.Errorf("search index: reading doc values: %w", err)
 	}
 	t := &facetTable{}
-	interned := [len(facetFieldsT)]map[string]uint32{}
+	interned := [len(facetFields)]map[string]uint32{}
 	for i := range interned {
 		interned[i] = map[string]uint32{}
-	}
-	slot := map[string]int{}
-	for i, f := range facetFieldsT {
-		slot[f] = i
 	}
 	for {
 		iid, err := ids.Next()
@@ -112,7 +110,7 @@ func buildTable(r index.IndexReader) (_ *facetTable, err error) {
 // facetCounter counts one search's hits per facet value.
 type facetCounter struct {
 	t      *facetTable
-	counts [len(facetFieldsT)][]int32
+	counts [len(facetFields)][]int32
 }
 
 // counter returns a facetCounter with every count zero.
