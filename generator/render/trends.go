@@ -487,8 +487,9 @@ func monthlyFigures() []monthly {
 }
 
 // periodFigure is the table of headline figures by year or by quarter,
-// with a chart of incidents and total duration.
-func (s *site) periodFigure(id, title, unit string, ps []trends.Period) (figure, []byte) {
+// with a chart of incidents, for the periods ps; its CSV file holds every
+// period of all.
+func (s *site) periodFigure(id, title, unit string, ps, all []trends.Period) (figure, []byte) {
 	t := newTable(unit, "Incidents", "Total duration", "Median time to resolve", "Paged", "After hours", "Requests failed", "Repeat rate")
 	c := chart.Bars{Title: "Incidents by " + strings.ToLower(unit), XLabel: strings.ToLower(unit) + " (" + s.zone() + ")", YLabel: "incidents", Whole: true, Series: []chart.Series{{Name: "incidents"}}}
 	for i := len(ps) - 1; i >= 0; i-- {
@@ -497,9 +498,11 @@ func (s *site) periodFigure(id, title, unit string, ps []trends.Period) (figure,
 			f.Paged.Value, f.PagedAfterHours.Value, f.RequestsFailed.Value, percent(f.Repeats.Rate(), f.Repeats.Reports))
 	}
 	for _, p := range ps {
-		f := &p.Figures
 		c.Categories = append(c.Categories, p.Key)
-		c.Series[0].Values = append(c.Series[0].Values, float64(f.Incidents))
+		c.Series[0].Values = append(c.Series[0].Values, float64(p.Figures.Incidents))
+	}
+	for _, p := range all {
+		f := &p.Figures
 		t.csvLine(p.Key, itoa(f.Incidents), i64(minutes(f.Duration.Sum)), itoa(f.Duration.Reports), minutesText(f.TTR.Median, f.TTR.Reports), itoa(f.TTR.Reports),
 			i64(f.Paged.Value), itoa(f.Paged.Reports), i64(f.PagedAfterHours.Value), itoa(f.PagedAfterHours.Reports),
 			i64(f.RequestsFailed.Value), itoa(f.RequestsFailed.Reports), ratioText(f.Repeats.Rate(), f.Repeats.Reports))
@@ -622,10 +625,12 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 		*list = append(*list, f)
 		csvs[f.ID] = data
 	}
-	f, data := s.periodFigure("by-year", "By year", "Year", s.trends.Years)
+	f, data := s.periodFigure("by-year", "By year", "Year", s.trends.Years, s.trends.Years)
 	add(&d.Periods, f, data)
+	// The table and chart show the last eight quarters; the CSV file
+	// holds every one.
 	qs := s.trends.Quarters
-	f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):])
+	f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):], qs)
 	add(&d.Periods, f, data)
 	for _, m := range monthlyFigures() {
 		f, data := s.monthlyFigure(m)
@@ -646,9 +651,6 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 	}
 	f, data = s.questionFigure()
 	add(&d.Shares, f, data)
-	// The by-quarter CSV file holds every quarter, not only the
-	// table's.
-	_, csvs["by-quarter"] = s.periodFigure("by-quarter", "By quarter", "Quarter", qs)
 	return d, csvs
 }
 
