@@ -514,6 +514,15 @@ func (s *site) periodFigure(id, title, unit string, ps, all []trends.Period) (fi
 		"paged", "paged_reports", "paged_after_hours", "paged_after_hours_reports", "requests_failed", "requests_failed_reports", "repeat_rate"}, t.csv)
 }
 
+// othersLabel names the row that counts the n terms outside the top ten,
+// in words no term is spelt with.
+func othersLabel(n int) string {
+	if n == 1 {
+		return "(1 other)"
+	}
+	return fmt.Sprintf("(%d others)", n)
+}
+
 // breakdownFigure ranks the terms of one field over the whole archive,
 // beside this year's counts; its CSV file holds every year's top terms.
 func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends.Figures) trends.Breakdown) (figure, []byte) {
@@ -535,8 +544,10 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 		c.Values = append(c.Values, float64(n.Count))
 	}
 	if all.OtherTerms > 0 {
-		t.row(fmt.Sprintf("other (%d)", all.OtherTerms), all.Other, "", "")
-		c.Labels = append(c.Labels, "other")
+		// Not "other": that is a trigger of its own, and may be a cause.
+		rest := othersLabel(all.OtherTerms)
+		t.row(rest, all.Other, "", "")
+		c.Labels = append(c.Labels, rest)
 		c.Values = append(c.Values, float64(all.Other))
 	}
 	var words []string
@@ -553,11 +564,11 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 			t.csvLine(p.Key, n.Name, itoa(n.Count))
 		}
 		if b.OtherTerms > 0 {
-			t.csvLine(p.Key, "other", itoa(b.Other))
+			t.csvLine(p.Key, othersLabel(b.OtherTerms), itoa(b.Other))
 		}
 	}
 	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Table: t.html(title + ", all years"), CSV: s.root + "trends/" + id + ".csv",
-		Note: fmt.Sprintf("%s of the %d reports that name at least one; a report naming two counts for both. The rest are grouped as other.", title, all.Reports)}
+		Note: fmt.Sprintf("%s of the %d reports that name at least one; a report naming two counts for both. The rest are counted together.", title, all.Reports)}
 	return fig, csvFile([]string{"year", strings.ToLower(label), "reports"}, t.csv)
 }
 
