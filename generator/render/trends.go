@@ -89,6 +89,8 @@ type trendsPage struct {
 	Shares   []figure // breakdowns and scorecard questions
 	JSONURL  string
 	Coverage string // a note on reports that lack fields
+	Months   int    // how many months the monthly charts show
+	Top      int    // how many terms a breakdown ranks
 }
 
 // figure is one chart with its table and its CSV file.
@@ -626,6 +628,7 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 	d := trendsPage{base: s.base("Trends", s.root+"trends/", s.root+"trends/"), Zone: s.zone(), JSONURL: s.root + "trends.json"}
 	d.Description = "Incidents, durations, paging, failed requests and repeats by month, quarter and year"
 	d.Now = s.trends.Now.Format("2006-01-02")
+	d.Months, d.Top = chartMonths, trends.TopN
 	d.Summary = []summary{
 		s.summary("This month", s.trends.ThisMonth()),
 		s.summary("This quarter", s.trends.ThisQuarter()),
