@@ -31,7 +31,7 @@ func testDocs() []Document {
 			Impact: "Page saves failed for 40 minutes.", Summary: "Clients retried without backoff and the parsers fell over.", Body: "Timeline\n10:00 deploy of the new parser cache\n10:05 alerts for saves"},
 		{ID: "2023-06-10 ores", Title: "ORES scoring latency", URL: "incidents/2023-06-10-ores/", Start: date("2023-06-10"), Year: 2023, Status: "final",
 			Services: []string{"ores"}, Causes: []string{"capacity"}, Sites: []string{"codfw"},
-			Summary: "Scoring requests queued for an hour.", Body: "The celery workers ran out of memory. A retry loop in a client made it worse."},
+			Impact: "Scores from db1001.eqiad ran late.", Summary: "Scoring requests queued for an hour.", Body: "The celery workers ran out of memory. A retry loop in a client made it worse."},
 		{ID: "2022-01-05 api", Title: "API errors during a database switchover", URL: "incidents/2022-01-05-api/", Start: date("2022-01-05"), Year: 2022, Status: "review",
 			Services: []string{"mediawiki-api"}, Causes: []string{"database"}, Sites: []string{"eqiad", "codfw"},
 			Summary: "Writes failed while the primary database was switched.", Body: "Parsoid was not affected."},
@@ -81,8 +81,14 @@ func TestSearch(t *testing.T) {
 		{"paging", Request{Sort: SortNewest, Size: 1, Page: 2}, "2023-06-10 ores"},
 		{"no hits", Request{Query: "kubernetes"}, ""},
 		{"a hyphenated name is one thing", Request{Query: "mediawiki-api"}, "2022-01-05 api"},
-		{"a name in the text is a phrase", Request{Query: "parser-cache"}, "2024-03-01 parsoid"},
+		{"a name is searched as written", Request{Query: "parser-cache"}, ""},
+		{"its words apart are a phrase", Request{Query: `"parser cache"`}, "2024-03-01 parsoid"},
 		{"not two words anywhere", Request{Query: "cache-parser"}, ""},
+		{"a name in the text", Request{Query: "db1001.eqiad"}, "2023-06-10 ores"},
+		{"a name in one field", Request{Query: "impact:db1001.eqiad"}, "2023-06-10 ores"},
+		{"not in another", Request{Query: "title:db1001.eqiad"}, ""},
+		{"a phrase holding a name", Request{Query: `"db1001.eqiad ran"`}, "2023-06-10 ores"},
+		{"the name's words, hyphenated or not", Request{Query: `"db1001 eqiad"`}, "2023-06-10 ores"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -457,7 +463,8 @@ func TestPhrasesAreMarkedWhole(t *testing.T) {
 	x := memIndex(t, []Document{{ID: "2024-01-01 svc", Title: "Cache outage", URL: "incidents/svc/", Start: date("2024-01-01"), Year: 2024,
 		Summary: "First svc-1107 slowed, then svc-0947 failed. The replication of the lag metric was fine until replication lag grew."}})
 	for _, c := range []struct{ q, want string }{
-		{"svc-0947", "First svc-1107 slowed, then <mark>svc</mark>-<mark>0947</mark> failed."},
+		{"svc-0947", "First svc-1107 slowed, then <mark>svc-0947</mark> failed."},
+		{`"svc-0947 failed"`, "First svc-1107 slowed, then <mark>svc-0947</mark> <mark>failed</mark>."},
 		{`"replication lag"`, "was fine until <mark>replication</mark> <mark>lag</mark> grew."},
 		{"replication", "The <mark>replication</mark> of the lag metric was fine until <mark>replication</mark> lag grew."},
 	} {

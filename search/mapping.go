@@ -6,20 +6,24 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/incidents-archive/incidents/search/compound"
 )
 
 // MappingVersion names the mapping and the shape of indexed documents. An
 // index written under another version is rebuilt from scratch.
-const MappingVersion = "incidents-search-1"
+const MappingVersion = "incidents-search-2"
+
+// textField is a text field and the boost of a match in it.
+type textField struct {
+	Name  string
+	Boost float64
+}
 
 // Text fields searched by words without a field name, with their boosts:
 // a word in the title says more than the same word deep in the timeline.
-var textFields = []struct {
-	Name  string
-	Boost float64
-}{
+var textFields = []textField{
 	{"title", 3},
 	{"impact", 1.5},
 	{"summary", 1.5},
@@ -32,9 +36,10 @@ var keywordFields = []string{"id", "task", "services", "causes", "sites", "trigg
 
 // NewMapping is the index mapping: lean, because every indexed field and
 // every stored byte costs build time. Text is analysed once per field with
-// the English analyzer (no _all field), with word positions so that
-// phrases can be searched; only what a result line and its snippet need is
-// stored.
+// the English analyzer plus compound names such as svc-0947 as single
+// terms (package compound), with no _all field, and with word positions
+// so that phrases can be searched; only what a result line and its
+// snippet need is stored.
 func NewMapping() mapping.IndexMapping {
 	keywordField := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -43,9 +48,9 @@ func NewMapping() mapping.IndexMapping {
 		f.IncludeTermVectors = false
 		return f
 	}
-	textField := func(store bool) *mapping.FieldMapping {
+	textMapping := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = compound.AnalyzerName
 		f.Store = store
 		f.IncludeInAll = false
 		f.IncludeTermVectors = true // word positions, for phrases
@@ -82,7 +87,7 @@ func NewMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, numberField())
 	}
 	for _, f := range textFields {
-		doc.AddFieldMappingsAt(f.Name, textField(true))
+		doc.AddFieldMappingsAt(f.Name, textMapping(true))
 	}
 
 	m := bleve.NewIndexMapping()

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -43,9 +44,14 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	if analyzer == nil {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
-	tokens := analyzer.Analyze([]byte(q.phrase))
+	tokens := wholeNames(analyzer.Analyze([]byte(q.phrase)))
 	if len(tokens) == 0 {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
+	}
+	if len(tokens) == 1 {
+		// One word, or one name such as svc-0947: its term, scored as the
+		// phrase's only word would be.
+		return searcher.NewTermSearcher(ctx, r, string(tokens[0].Term), q.field, q.boost, opts)
 	}
 	first := tokens[0].Position
 	for _, t := range tokens {
@@ -77,6 +83,26 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		return nil, err
 	}
 	return &phraseSearcher{Searcher: conj, field: q.field, words: words, keepLocations: opts.IncludeTermVectors}, nil
+}
+
+// wholeNames keeps of a phrase's tokens the compound names (package
+// compound) and the words outside them, dropping the parts of each name:
+// in a phrase, svc-0947 stands for the name as written, which the index
+// holds as one term, and the name's term is far rarer than its parts
+// ("svc" is in nearly every report), so checking it alone costs little.
+func wholeNames(tokens analysis.TokenStream) analysis.TokenStream {
+	kept := tokens[:0]
+	name := (*analysis.Token)(nil)
+	for _, t := range tokens {
+		if name != nil && t.Start >= name.Start && t.End <= name.End && !t.KeyWord {
+			continue // a part of the name before it
+		}
+		if t.KeyWord {
+			name = t
+		}
+		kept = append(kept, t)
+	}
+	return kept
 }
 
 type phraseWord struct {

@@ -391,6 +391,15 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			return nil, queryErrorf("there is no field %q; fields are %s", name, strings.Join(fieldList(), ", "))
 		}
 		f.SetField(field)
+		if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) && isTextField(field) {
+			// title:svc-0947 is the name in the title, not "svc" or "0947".
+			p := query.NewMatchPhraseQuery(m.Match)
+			p.SetField(field)
+			if m.BoostVal != nil {
+				p.SetBoost(m.Boost())
+			}
+			q = p
+		}
 		return fastPhrase(constantScored(q)), nil
 	}
 	alts := make([]query.Query, 0, len(textFields)+2)
@@ -419,6 +428,10 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		alts = append(alts, fastPhrase(constantScored(alt)))
 	}
 	return query.NewDisjunctionQuery(alts), nil
+}
+
+func isTextField(name string) bool {
+	return slices.ContainsFunc(textFields, func(f textField) bool { return f.Name == name })
 }
 
 // isCompound reports whether a word as typed joins several words with

@@ -234,20 +234,45 @@
     return w.join("");
   }
 
-  // analyzer returns the function that turns one word into its term, ""
-  // for a stop word.
+  // Compound names (package search/compound): two or more words that a
+  // single hyphen, dot or slash joins, as in svc-0947 or db1001.eqiad,
+  // are also one term, kept whole and unstemmed, when at most
+  // maxNameBytes long in UTF-8.
+  const maxNameBytes = 100;
+  const encoder = new TextEncoder();
+
+  // withNames returns words (of text, as tokenize gives them) with each
+  // compound name, marked name: true, just before its first word; without
+  // parts, the words that make up a name are left out.
+  function withNames(text, words, parts) {
+    const out = [];
+    let from = 0;
+    for (let i = 1; i <= words.length; i++) {
+      const joined = i < words.length && words[i].start === words[i - 1].end + 1 && "-./".includes(text[words[i - 1].end]);
+      if (joined) continue;
+      const start = words[from].start, end = words[i - 1].end, name = text.slice(start, end);
+      const whole = i - from >= 2 && encoder.encode(name).length <= maxNameBytes;
+      if (whole) out.push({ text: name, start, end, name: true });
+      if (!whole || parts) out.push(...words.slice(from, i));
+      from = i;
+    }
+    return out;
+  }
+
+  // analyzer returns the function that turns one word, or one name, into
+  // its term: "" for a stop word.
   function analyzer(stopWords) {
     const stop = new Set(stopWords);
-    return (word) => {
+    return (word, name) => {
       const w = lower(stripPossessive(word));
-      return stop.has(w) ? "" : stem(w);
+      return stop.has(w) ? "" : name ? w : stem(w);
     };
   }
 
-  // analyze returns the terms of text.
+  // analyze returns the terms of text, as the index holds them.
   function analyze(text, stopWords) {
     const term = analyzer(stopWords);
-    return tokenize(text).map((w) => term(w.text)).filter((t) => t !== "");
+    return withNames(text, tokenize(text), true).map((w) => term(w.text, w.name)).filter((t) => t !== "");
   }
 
   window.incidentsSearch = { tokenize, analyze, stem };
@@ -307,6 +332,7 @@
       if (!this.manifest) {
         const m = await this.fetch("index.json", "json");
         if (m.format !== 1) throw new Error(`the index has format ${m.format}; this page reads format 1`);
+        if (m.analyzer !== "incidents-en-2") throw new Error(`the index was analysed by ${m.analyzer}; this page analyses queries as incidents-en-2`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
       }
@@ -427,14 +453,15 @@
   }
 
   // parseQuery splits a query into clauses: words, each with its terms and
-  // its sign ("+" must, "-" must not, "" should).
+  // its sign ("+" must, "-" must not, "" should). A name such as svc-0947
+  // is one term, as the server searches it, not "svc" or "0947".
   function parseQuery(q, term) {
     const clauses = [];
     for (const raw of q.trim().split(/\s+/)) {
       if (raw === "") continue;
       let sign = "", text = raw;
       if ((raw[0] === "+" || raw[0] === "-") && raw.length > 1) { sign = raw[0]; text = raw.slice(1); }
-      const terms = [...new Set(tokenize(text).map((w) => term(w.text)).filter((t) => t !== ""))];
+      const terms = [...new Set(withNames(text, tokenize(text), false).map((w) => term(w.text, w.name)).filter((t) => t !== ""))];
       if (terms.length > 0) clauses.push({ sign, text, terms });
     }
     return clauses;
@@ -462,7 +489,7 @@
     }
     if (typing && last.entries.length === 0) {
       const prefix = lower(stripPossessive(last.text));
-      if (prefix.length >= 2 && tokenize(prefix).length === 1) {
+      if (prefix.length >= 2 && withNames(prefix, tokenize(prefix), false).length === 1) {
         const found = await index.completions(prefix, 50);
         last.terms = found.map(([t]) => t);
         last.entries = found.map(([, e]) => e);
@@ -596,8 +623,9 @@
     const frag = document.createDocumentFragment();
     if (!terms || terms.size === 0 || !index) { frag.append(text); return frag; }
     let at = 0;
-    for (const w of tokenize(text)) {
-      if (terms.has(index.term(w.text))) {
+    for (const w of withNames(text, tokenize(text), true)) {
+      if (w.start < at) continue; // a part of a name marked whole
+      if (terms.has(index.term(w.text, w.name))) {
         frag.append(text.slice(at, w.start), el("mark", null, text.slice(w.start, w.end)));
         at = w.end;
       }

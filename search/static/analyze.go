@@ -7,32 +7,37 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/incidents-archive/incidents/search/compound"
 )
 
-// Analyzer is bleve's English analyzer ("en": Unicode word segmentation,
-// possessive stripping, lower case, English stop words, Porter stemmer),
-// the one the bleve mapping gives every text field, so that the static
-// index holds exactly the terms the server-side index holds.
+// Analyzer is the analyzer the bleve mapping gives every text field
+// (compound.AnalyzerName: bleve's English analyzer, that is Unicode word
+// segmentation, possessive stripping, lower case, English stop words and
+// the Porter stemmer, plus compound names such as svc-0947 kept whole and
+// unstemmed), so that the static index holds exactly the terms the
+// server-side index holds.
 //
-// Every filter of "en" works on one token at a time, so an Analyzer runs
-// the tokenizer on the text and looks each token up in a cache of filtered
+// Every filter works on one token at a time, so an Analyzer runs the
+// tokenizer on the text and looks each token up in a cache of filtered
 // terms, running the filters only on words it has not seen: a large
 // archive repeats the same few thousand words millions of times. An
 // Analyzer is not safe for concurrent use; make one per goroutine.
 type Analyzer struct {
 	tokenizer analysis.Tokenizer
 	filters   []analysis.TokenFilter
-	whole     analysis.Analyzer // used when "en" is not a DefaultAnalyzer
+	whole     analysis.Analyzer // used when the analyzer is not a DefaultAnalyzer
 	cache     map[string]string // surface form → term; "" when filtered out
+	names     map[string]string // the same for compounds
 }
 
-// NewAnalyzer returns bleve's "en" analyzer.
+// NewAnalyzer returns the mapping's analyzer.
 func NewAnalyzer() (*Analyzer, error) {
-	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	a, err := registry.NewCache().AnalyzerNamed(compound.AnalyzerName)
 	if err != nil {
-		return nil, fmt.Errorf("bleve analyzer %q: %w", en.AnalyzerName, err)
+		return nil, fmt.Errorf("bleve analyzer %q: %w", compound.AnalyzerName, err)
 	}
-	an := &Analyzer{cache: map[string]string{}}
+	an := &Analyzer{cache: map[string]string{}, names: map[string]string{}}
 	if d, ok := a.(*analysis.DefaultAnalyzer); ok && d.CharFilters == nil {
 		an.tokenizer, an.filters = d.Tokenizer, d.TokenFilters
 	} else {
@@ -56,7 +61,8 @@ func StopWords() ([]string, error) {
 	return words, nil
 }
 
-// Terms calls yield with each term of text, in order.
+// Terms calls yield with each term of text, in order: a compound comes
+// just before its first part, as the tokenizer puts it.
 func (a *Analyzer) Terms(text string, yield func(term string)) {
 	if text == "" {
 		return
@@ -67,22 +73,53 @@ func (a *Analyzer) Terms(text string, yield func(term string)) {
 		}
 		return
 	}
-	word := func(w []byte) {
-		term, ok := a.cache[string(w)]
-		if !ok {
-			term = a.filter(w)
-			a.cache[string(w)] = term
+	if !isASCII(text) {
+		for _, tok := range a.tokenizer.Tokenize([]byte(text)) {
+			a.word(tok.Term, tok.KeyWord, yield)
 		}
-		if term != "" {
-			yield(term)
-		}
-	}
-	if isASCII(text) {
-		asciiWords(text, func(w string) { word([]byte(w)) })
 		return
 	}
-	for _, tok := range a.tokenizer.Tokenize([]byte(text)) {
-		word(tok.Term)
+	// The words of a run that may still become a compound wait in
+	// pending until the run ends, since the compound goes first.
+	var (
+		runs    compound.Runs
+		pending []string
+		prevEnd int
+	)
+	flush := func(c compound.Compound, ok bool) {
+		if ok {
+			a.word([]byte(text[c.Start:c.End]), true, yield)
+		}
+		for _, w := range pending {
+			a.word([]byte(w), false, yield)
+		}
+		pending = pending[:0]
+	}
+	asciiWords(text, func(start, end int) {
+		joined := len(pending) > 0 && compound.Joined(text, prevEnd, start)
+		if !joined {
+			flush(runs.End())
+		}
+		runs.Add(start, end, joined)
+		pending = append(pending, text[start:end])
+		prevEnd = end
+	})
+	flush(runs.End())
+}
+
+// word yields the term of one token, filtered through the cache.
+func (a *Analyzer) word(surface []byte, name bool, yield func(string)) {
+	cache := a.cache
+	if name {
+		cache = a.names
+	}
+	term, ok := cache[string(surface)]
+	if !ok {
+		term = a.filter(surface, name)
+		cache[string(surface)] = term
+	}
+	if term != "" {
+		yield(term)
 	}
 }
 
@@ -95,14 +132,14 @@ func isASCII(s string) bool {
 	return true
 }
 
-// asciiWords calls yield with each word of s, which must be ASCII, exactly
+// asciiWords calls yield with the byte offsets of each word of s, which must be ASCII, exactly
 // as bleve's Unicode tokenizer (github.com/blevesearch/segment, Unicode
 // word boundaries) would cut it, several times faster; the tests compare
 // the two. In ASCII the boundary rules come down to this: a word is a run
 // of letters, digits and underscores, which may also hold a single ':',
 // '.' or '\” between two letters, and a single ',', ';', '.' or '\”
 // between two digits. Everything else separates words.
-func asciiWords(s string, yield func(string)) {
+func asciiWords(s string, yield func(start, end int)) {
 	start := -1
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -120,12 +157,12 @@ func asciiWords(s string, yield func(string)) {
 			}
 		}
 		if start >= 0 {
-			yield(s[start:i])
+			yield(start, i)
 			start = -1
 		}
 	}
 	if start >= 0 {
-		yield(s[start:])
+		yield(start, len(s))
 	}
 }
 
@@ -133,9 +170,10 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
 func wordByte(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }
 
-// filter runs the token filters on one token, as Analyze would.
-func (a *Analyzer) filter(surface []byte) string {
-	tok := &analysis.Token{Term: append([]byte(nil), surface...), Position: 1, Type: analysis.AlphaNumeric}
+// filter runs the token filters on one token, as Analyze would; name
+// marks a compound, which the stemmer leaves alone.
+func (a *Analyzer) filter(surface []byte, name bool) string {
+	tok := &analysis.Token{Term: append([]byte(nil), surface...), Position: 1, Type: analysis.AlphaNumeric, KeyWord: name}
 	stream := analysis.TokenStream{tok}
 	for _, f := range a.filters {
 		stream = f.Filter(stream)
