@@ -51,6 +51,7 @@ type options struct {
 	duration, alone             time.Duration
 	pagefind, pfVersion, pfGlob string
 	noPagefind, keep            bool
+	classes                     string
 }
 
 func main() {
@@ -75,6 +76,7 @@ func main() {
 	flag.StringVar(&o.pfVersion, "pagefind-version", "1.6.0", "Pagefind version to install")
 	flag.StringVar(&o.pfGlob, "pagefind-glob", "incidents/*/index.html", "the pages Pagefind indexes (its --glob): the report pages; \"**/*.{html}\" for every page")
 	flag.BoolVar(&o.noPagefind, "no-pagefind", false, "skip Pagefind")
+	flag.StringVar(&o.classes, "classes", "", "measure only the query classes whose names match this regular expression (\"^term\")")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (corpus, site, indexes)")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -267,7 +269,15 @@ func run(o options) error {
 			srv.stop()
 			return err
 		}
+		only, err := regexp.Compile(o.classes)
+		if err != nil {
+			srv.stop()
+			return fmt.Errorf("-classes: %w", err)
+		}
 		for _, cl := range cls {
+			if !only.MatchString(cl.name) {
+				continue
+			}
 			r, err := load(c, srv.base, cl, o.clients, o.alone, o.duration)
 			if err != nil {
 				srv.stop()
