@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -47,6 +48,13 @@ type Document struct {
 	Impact  string `json:"impact,omitempty"`
 	Summary string `json:"summary,omitempty"` // the body's Summary section
 	Body    string `json:"body,omitempty"`    // the rest of the body
+}
+
+// Names are the services and causes the report lists: searched as text,
+// so that a word or name typed without a field (parsoid, svc-0947) finds
+// the reports that list it whether or not their text says it.
+func (d *Document) Names() []string {
+	return append(slices.Clip(d.Services), d.Causes...)
 }
 
 // Documents turns every published report of arc into a Document, on all

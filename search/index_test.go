@@ -89,6 +89,10 @@ func TestSearch(t *testing.T) {
 		{"not in another", Request{Query: "title:db1001.eqiad"}, ""},
 		{"a phrase holding a name", Request{Query: `"db1001.eqiad ran"`}, "2023-06-10 ores"},
 		{"the name's words, hyphenated or not", Request{Query: `"db1001 eqiad"`}, "2023-06-10 ores"},
+		{"the names a prefix begins", Request{Query: "db1001.eq*"}, "2023-06-10 ores"},
+		{"a name as a service", Request{Query: "MediaWiki-API"}, "2022-01-05 api"},
+		{"a word as a service the text never names", Request{Query: "restbase"}, "2024-03-01 parsoid"},
+		{"a name as a cause", Request{Query: "retry-storm"}, "2024-03-01 parsoid"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

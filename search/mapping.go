@@ -13,21 +13,28 @@ import (
 
 // MappingVersion names the mapping and the shape of indexed documents. An
 // index written under another version is rebuilt from scratch.
-const MappingVersion = "incidents-search-2"
+const MappingVersion = "incidents-search-3"
 
 // textField is a text field and the boost of a match in it.
 type textField struct {
 	Name  string
 	Boost float64
+	Store bool // whether hits show it: all but names
 }
 
 // Text fields searched by words without a field name, with their boosts:
 // a word in the title says more than the same word deep in the timeline.
+//
+// names holds the report's services and causes analysed as text, so that
+// a word or name typed without a field (parsoid, svc-0947, retry-storm)
+// also finds the reports that list it, exactly as the static index does;
+// field queries (services:parsoid) and filters match the keyword fields.
 var textFields = []textField{
-	{"title", 3},
-	{"impact", 1.5},
-	{"summary", 1.5},
-	{"body", 1},
+	{"title", 3, true},
+	{"impact", 1.5, true},
+	{"summary", 1.5, true},
+	{"body", 1, true},
+	{"names", 3, false},
 }
 
 // keywordFields hold exact values: a query matches them whole
@@ -87,7 +94,7 @@ func NewMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, numberField())
 	}
 	for _, f := range textFields {
-		doc.AddFieldMappingsAt(f.Name, textMapping(true))
+		doc.AddFieldMappingsAt(f.Name, textMapping(f.Store))
 	}
 
 	m := bleve.NewIndexMapping()
@@ -124,6 +131,7 @@ type indexed struct {
 	Impact          string     `json:"impact,omitempty"`
 	Summary         string     `json:"summary,omitempty"`
 	Body            string     `json:"body,omitempty"`
+	Names           []string   `json:"names,omitempty"`
 }
 
 func toIndexed(d *Document) indexed {
@@ -133,6 +141,7 @@ func toIndexed(d *Document) indexed {
 		Year: strconv.Itoa(d.Year), URL: d.URL, Start: d.Start,
 		DurationMinutes: d.DurationMinutes, Score: d.Score, Paged: d.Paged,
 		Title: d.Title, Impact: d.Impact, Summary: d.Summary, Body: d.Body,
+		Names: d.Names(),
 	}
 	if !d.End.IsZero() {
 		end := d.End

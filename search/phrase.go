@@ -5,12 +5,13 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/incidents-archive/incidents/search/compound"
 )
 
 // phraseQuery matches the words of a phrase next to each other in one
@@ -44,7 +45,10 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	if analyzer == nil {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
-	tokens := wholeNames(analyzer.Analyze([]byte(q.phrase)))
+	// In a phrase, svc-0947 stands for the name as written, which the
+	// index holds as one term; that term is far rarer than its parts
+	// ("svc" is in nearly every report), so checking it alone costs little.
+	tokens := compound.WholeNames(analyzer.Analyze([]byte(q.phrase)))
 	if len(tokens) == 0 {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
@@ -83,26 +87,6 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		return nil, err
 	}
 	return &phraseSearcher{Searcher: conj, field: q.field, words: words, keepLocations: opts.IncludeTermVectors}, nil
-}
-
-// wholeNames keeps of a phrase's tokens the compound names (package
-// compound) and the words outside them, dropping the parts of each name:
-// in a phrase, svc-0947 stands for the name as written, which the index
-// holds as one term, and the name's term is far rarer than its parts
-// ("svc" is in nearly every report), so checking it alone costs little.
-func wholeNames(tokens analysis.TokenStream) analysis.TokenStream {
-	kept := tokens[:0]
-	name := (*analysis.Token)(nil)
-	for _, t := range tokens {
-		if name != nil && t.Start >= name.Start && t.End <= name.End && !t.KeyWord {
-			continue // a part of the name before it
-		}
-		if t.KeyWord {
-			name = t
-		}
-		kept = append(kept, t)
-	}
-	return kept
 }
 
 type phraseWord struct {

@@ -402,17 +402,12 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		}
 		return fastPhrase(constantScored(q)), nil
 	}
-	alts := make([]query.Query, 0, len(textFields)+2)
+	alts := make([]query.Query, 0, len(textFields))
 	if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) {
 		// A name such as svc-0947 or ml-serve is one thing, not two words
-		// that may appear anywhere: match it as a phrase in the text, and
-		// exactly as a service or cause.
-		for _, field := range []string{"services", "causes"} {
-			t := query.NewTermQuery(m.Match)
-			t.SetField(field)
-			t.SetBoost(3)
-			alts = append(alts, t)
-		}
+		// that may appear anywhere: it is matched as a phrase, which finds
+		// the name's own term (package compound), in the text and in the
+		// names of services and causes.
 		phrase := query.NewMatchPhraseQuery(m.Match)
 		if m.BoostVal != nil {
 			phrase.SetBoost(m.Boost())

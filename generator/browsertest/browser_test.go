@@ -73,10 +73,12 @@ id: ` + olderID + `
 title: "` + olderTitle + `"
 start: 2021-03-02 09:00:00
 end: 2021-03-02 09:40:00
+services: [varnish-frontend]
 ---
 ## Summary
 
-A purge of every URL emptied the edge caches at once.
+A purge of every URL emptied the edge caches at once, and every request
+went on to the app-servers.
 `,
 }
 

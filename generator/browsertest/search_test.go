@@ -149,6 +149,14 @@ func searchJourney(t *testing.T, tab context.Context, site string) {
 	waitResults(t, tab, []string{olderTitle})
 	waitEval(t, tab, `location.search === "?q=emptying+edges"`, "the URL holds the typed query")
 
+	// A name is one term: app-servers is marked whole, and the service
+	// varnish-frontend, which no text names, finds the report listing it.
+	typeQuery(t, tab, "app-servers")
+	waitResults(t, tab, []string{olderTitle})
+	waitEval(t, tab, `JSON.stringify([...document.querySelectorAll("#search-results mark")].map(m => m.textContent)) === '["app-servers"]'`, "the name marked whole, and nothing else")
+	typeQuery(t, tab, "varnish-frontend")
+	waitResults(t, tab, []string{olderTitle})
+
 	// Both reports name a purge; filter by the year 2021.
 	typeQuery(t, tab, "heap traffic purge")
 	waitResults(t, tab, []string{newerTitle, olderTitle})

@@ -111,3 +111,21 @@ func (t Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	}
 	return out
 }
+
+// WholeNames keeps of a token stream that Tokenizer began (and filters may
+// have thinned) the compounds and the words outside them, dropping the
+// words that are parts of a compound: what a name typed in a query stands
+// for. It reuses the stream's array.
+func WholeNames(tokens analysis.TokenStream) analysis.TokenStream {
+	kept := tokens[:0]
+	nameEnd := -1
+	for _, t := range tokens {
+		if t.KeyWord {
+			nameEnd = t.End
+		} else if t.End <= nameEnd {
+			continue // a part of the name before it
+		}
+		kept = append(kept, t)
+	}
+	return kept
+}

@@ -65,3 +65,24 @@ func TestAnalyzer(t *testing.T) {
 		t.Errorf("Analyze = %q, want %q", g, want)
 	}
 }
+
+func TestWholeNames(t *testing.T) {
+	a, err := registry.NewCache().AnalyzerNamed(AnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ text, want string }{
+		{"svc-0947", "svc-0947"},
+		{"later svc-0947 failed on-call", "later svc-0947 fail on-call"},
+		{"x--y", "x y"},
+		{"parsoid's", "parsoid"},
+	} {
+		var got []string
+		for _, tk := range WholeNames(a.Analyze([]byte(tt.text))) {
+			got = append(got, string(tk.Term))
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("WholeNames(%q) = %q, want %q", tt.text, g, tt.want)
+		}
+	}
+}

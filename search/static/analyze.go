@@ -107,6 +107,21 @@ func (a *Analyzer) Terms(text string, yield func(term string)) {
 	flush(runs.End())
 }
 
+// QueryTerms calls yield with the terms the search page looks up for text
+// typed as one word of a query: a compound name (svc-0947) stands for
+// itself, not for its parts.
+func (a *Analyzer) QueryTerms(text string, yield func(term string)) {
+	if a.whole != nil {
+		for _, tok := range compound.WholeNames(a.whole.Analyze([]byte(text))) {
+			yield(string(tok.Term))
+		}
+		return
+	}
+	for _, tok := range compound.WholeNames(a.tokenizer.Tokenize([]byte(text))) {
+		a.word(tok.Term, tok.KeyWord, yield)
+	}
+}
+
 // word yields the term of one token, filtered through the cache.
 func (a *Analyzer) word(surface []byte, name bool, yield func(string)) {
 	cache := a.cache

@@ -112,7 +112,8 @@ func firstQuery(t *testing.T, files map[string][]byte, q string) (paths []string
 	matched := map[int]int{}
 	clauses := 0
 	for _, word := range strings.Fields(q) {
-		terms := an.Analyze(word)
+		var terms []string
+		an.QueryTerms(word, func(term string) { terms = append(terms, term) })
 		if len(terms) == 0 {
 			continue
 		}

@@ -36,8 +36,9 @@
 // order, a count and that many term numbers.
 //
 // A posting's weight is bleve's TF-IDF without the IDF, which the browser
-// applies since it knows the query: the sum over the text fields of
-// boost × √(term frequency) / √(field length), stored on a logarithmic
+// applies since it knows the query: the sum over the text fields (and the
+// names of services and causes) of boost × √(term frequency) / √(field
+// length), stored on a logarithmic
 // scale of 5% steps as round((ln w + WeightOffset) × WeightScale),
 // clamped to 1..255.
 package static
@@ -91,6 +92,10 @@ var Fields = []struct {
 	{"summary", 1.5, func(d *search.Document) string { return d.Summary }},
 	{"body", 1, func(d *search.Document) string { return d.Body }},
 }
+
+// NamesBoost is the boost of the bleve mapping's "names" field, which
+// holds search.Document.Names analysed as text.
+const NamesBoost = 3
 
 // Facets are the facets the page filters by, in the order of facets.bin.
 var Facets = []string{"years", "services", "causes", "sites"}
@@ -298,18 +303,27 @@ func analyze(ctx context.Context, docs []search.Document, order []int, workers i
 			for num := range next {
 				d := &docs[order[num]]
 				clear(weights)
-				for _, f := range Fields {
-					clear(tf)
-					n := 0
-					an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+				add := func(boost float64, n int) {
 					if n == 0 {
-						continue
+						return
 					}
-					norm := f.Boost / math.Sqrt(float64(n))
+					norm := boost / math.Sqrt(float64(n))
 					for t, c := range tf {
 						weights[t] += norm * math.Sqrt(float64(c))
 					}
 				}
+				for _, f := range Fields {
+					clear(tf)
+					n := 0
+					an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+					add(f.Boost, n)
+				}
+				clear(tf)
+				n := 0
+				for _, name := range d.Names() {
+					an.Terms(name, func(t string) { tf[t]++; n++ })
+				}
+				add(NamesBoost, n)
 				tw := make([]termWeight, 0, len(weights))
 				for t, w := range weights {
 					tw = append(tw, termWeight{t, quantize(w)})

@@ -122,7 +122,7 @@ func day(s string) time.Time {
 var testDocs = []search.Document{
 	{ID: "2019-01-01 dns", Title: "DNS resolvers timed out", URL: "incidents/2019-01-01-dns/", Start: day("2019-01-01"), Year: 2019,
 		Services: []string{"dns-recursors"}, Causes: []string{"timeouts"}, Sites: []string{"eqiad", "codfw"},
-		Impact: "Lookups failed for ten minutes.", Body: "The resolvers' caches were flushing while queries timed out."},
+		Impact: "Lookups failed for ten minutes.", Body: "The resolvers' caches were flushing while queries timed out. svc-0947 saw it too."},
 	{ID: "2021-06-01 cache", Title: "Cache purge storm", URL: "incidents/2021-06-01-cache/", Start: day("2021-06-01"), Year: 2021,
 		Services: []string{"varnish-frontend", "dns-recursors"}, Causes: []string{"purge"}, Sites: []string{"esams"},
 		Summary: "A purge of every URL emptied the caches.", Body: "Retries multiplied the load. " + strings.Repeat("Filler words here. ", 50)},
@@ -168,6 +168,10 @@ func TestWrite(t *testing.T) {
 		{"possessive stripped", "resolv", []int{2}},
 		{"only in the body", "retri", []int{1}},
 		{"split at the hyphen", "url", []int{1}},
+		{"a name in the text, whole", "svc-0947", []int{2}},
+		{"and its parts", "0947", []int{2}},
+		{"a service name, whole", "dns-recursors", []int{1, 2}},
+		{"a cause, analysed as text", "timeout", []int{0, 2}},
 		{"stop word", "the", nil},
 		{"absent", "zebra", nil},
 	}
