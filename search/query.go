@@ -391,29 +391,13 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 			return nil, queryErrorf("there is no field %q; fields are %s", name, strings.Join(fieldList(), ", "))
 		}
 		f.SetField(field)
-		if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) && isTextField(field) {
-			// title:svc-0947 is the name in the title, not "svc" or "0947".
-			p := query.NewMatchPhraseQuery(m.Match)
-			p.SetField(field)
-			if m.BoostVal != nil {
-				p.SetBoost(m.Boost())
-			}
-			q = p
+		if isTextField(field) {
+			q = namePhrase(q) // title:svc-0947 is the name in the title
 		}
 		return fastPhrase(constantScored(q)), nil
 	}
+	q = namePhrase(q)
 	alts := make([]query.Query, 0, len(textFields))
-	if m, ok := q.(*query.MatchQuery); ok && m.Fuzziness == 0 && isCompound(m.Match) {
-		// A name such as svc-0947 or ml-serve is one thing, not two words
-		// that may appear anywhere: it is matched as a phrase, which finds
-		// the name's own term (package compound), in the text and in the
-		// names of services and causes.
-		phrase := query.NewMatchPhraseQuery(m.Match)
-		if m.BoostVal != nil {
-			phrase.SetBoost(m.Boost())
-		}
-		q = phrase
-	}
 	for _, tf := range textFields {
 		alt := copyQuery(q)
 		alt.(query.FieldableQuery).SetField(tf.Name)
@@ -423,6 +407,23 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		alts = append(alts, fastPhrase(constantScored(alt)))
 	}
 	return query.NewDisjunctionQuery(alts), nil
+}
+
+// namePhrase returns a word such as svc-0947 or ml-serve as a phrase, and
+// any other query as it is. A name is one thing, not two words that may
+// appear anywhere, and the phrase finds the name's own term (package
+// compound) in the text and in the names of services and causes.
+func namePhrase(q query.Query) query.Query {
+	m, ok := q.(*query.MatchQuery)
+	if !ok || m.Fuzziness != 0 || !isCompound(m.Match) {
+		return q
+	}
+	p := query.NewMatchPhraseQuery(m.Match)
+	p.SetField(m.FieldVal)
+	if m.BoostVal != nil {
+		p.SetBoost(m.Boost())
+	}
+	return p
 }
 
 func isTextField(name string) bool {

@@ -109,7 +109,8 @@ type queryClass struct {
 }
 
 func q(query string, kv ...string) url.Values {
-	v := url.Values{"q": {query}}
+	// A page of ten results, as the search page asks for (its pageSize).
+	v := url.Values{"q": {query}, "size": {"10"}}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v.Add(kv[i], kv[i+1])
 	}
