@@ -110,6 +110,7 @@ type liveLoop struct {
 	overlay *live.Overlay
 	bodies  *buildcache.Memory[*markdown.Result]
 	kick    chan struct{} // a whole build is wanted
+	gc      gcPacing
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // stops the whole build under way, if any
@@ -121,9 +122,9 @@ type liveLoop struct {
 
 // newLiveLoop starts from the first build, which was made with cfg and
 // its Bodies.
-func newLiveLoop(e *env, cfg generator.Config, hub *live.Hub, overlay *live.Overlay, first *generator.Result) *liveLoop {
+func newLiveLoop(e *env, cfg generator.Config, hub *live.Hub, overlay *live.Overlay, first *generator.Result, gc gcPacing) *liveLoop {
 	l := &liveLoop{e: e, cfg: cfg, hub: hub, overlay: overlay, bodies: cfg.Bodies.(*buildcache.Memory[*markdown.Result]),
-		kick: make(chan struct{}, 1), since: map[string]int{}}
+		kick: make(chan struct{}, 1), since: map[string]int{}, gc: gc}
 	l.cfg.Rerender = true // keep the archive of every build for the previews
 	if first != nil && first.Archive != nil {
 		l.prev = first
@@ -258,7 +259,9 @@ func (l *liveLoop) builder(ctx context.Context) {
 		l.cancel = cancel
 		l.mu.Unlock()
 		before, _ := publish.Manifest(l.cfg.Dest) // what the tabs were served
+		l.gc.building()
 		res, err := build(bctx, l.e, l.cfg)
+		l.gc.serving()
 		cancel()
 		if ctx.Err() != nil {
 			return

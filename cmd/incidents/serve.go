@@ -81,6 +81,9 @@ Examples:
 		if err != nil {
 			return err
 		}
+		gc := newGCPacing()
+		gc.serving()
+		defer gc.building()
 		idx, err := openLiveIndex(cfg.SearchIndex, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)})
 		if err != nil {
 			return err
@@ -91,7 +94,7 @@ Examples:
 		mux := http.NewServeMux()
 		mux.Handle("/api/search", idx)
 		mux.Handle("/", hub.Handler(overlay.Handler(server.Handler(cfg.Dest))))
-		loop := newLiveLoop(e, cfg, hub, overlay, first)
+		loop := newLiveLoop(e, cfg, hub, overlay, first, gc)
 		ctx, stop := context.WithCancel(ctx)
 		defer stop()
 		watched := make(chan error, 1)

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+)
+
+// gcPacing sets how much garbage a long-running serve process lets pile
+// up between collections. serve keeps the parsed archive and the rendered
+// bodies in memory for live preview, about 120 MB at 10,000 reports. With
+// Go's default (GOGC=100) a collection runs each time searches have
+// allocated as much again as that, which under load is more than once a
+// second, and each one marks the whole archive. While serving, the
+// collector instead lets servingGarbage pile up (within 1× to 4× the live
+// heap); on the 10,000-report archive under 16 clients, fewer collections
+// gave 25–60% more searches a second and a third lower p99 latency, for
+// about 130 MB more memory.
+// During a build the default returns, so that a rebuild's peak memory
+// stays that of incidents build.
+//
+// A GOGC set in the environment is the user's choice and is left alone.
+type gcPacing struct {
+	enabled bool
+}
+
+const (
+	// servingGarbage is how many bytes of garbage a serving process lets
+	// pile up between collections.
+	servingGarbage = 256 << 20
+	// gcPercentBuilding is Go's default: garbage up to the live heap.
+	gcPercentBuilding = 100
+	gcPercentMost     = 400
+)
+
+func newGCPacing() gcPacing {
+	_, set := os.LookupEnv("GOGC")
+	return gcPacing{enabled: !set}
+}
+
+// serving paces the collector for answering requests. It first collects
+// what the build before it left, so that the pace follows the heap the
+// server keeps, not the build's.
+func (g gcPacing) serving() {
+	if !g.enabled {
+		return
+	}
+	runtime.GC()
+	debug.SetGCPercent(servingPercent(liveHeap()))
+}
+
+// building paces the collector for a build.
+func (g gcPacing) building() {
+	if g.enabled {
+		debug.SetGCPercent(gcPercentBuilding)
+	}
+}
+
+// servingPercent is the GC percentage that lets servingGarbage pile up
+// over a live heap of live bytes, within Go's default and 4× the heap.
+func servingPercent(live uint64) int {
+	if live == 0 {
+		return gcPercentMost
+	}
+	return int(min(max(servingGarbage*100/live, gcPercentBuilding), gcPercentMost))
+}
+
+// liveHeap is the heap the last collection marked live, in bytes.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
