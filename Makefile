@@ -57,7 +57,8 @@ FUZZ_TARGETS := \
 	./generator/incident:FuzzParse \
 	./generator/incident:FuzzSlugify \
 	./generator/markdown:FuzzRender \
-	./search:FuzzSearchRequest
+	./search:FuzzSearchRequest \
+	./search/static:FuzzAnalyzer
 FUZZ_TIME ?= 2m
 FUZZ_SHORT_TIME ?= 2s
 

@@ -103,7 +103,7 @@ func randomTexts(seed uint64, maxLen int) []string {
 	return out
 }
 
-func wholeAnalyzer(t *testing.T) analysis.Analyzer {
+func wholeAnalyzer(t testing.TB) analysis.Analyzer {
 	t.Helper()
 	a, err := registry.NewCache().AnalyzerNamed(compound.AnalyzerName)
 	if err != nil {
