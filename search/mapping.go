@@ -13,7 +13,7 @@ import (
 
 // MappingVersion names the mapping and the shape of indexed documents. An
 // index written under another version is rebuilt from scratch.
-const MappingVersion = "incidents-search-3"
+const MappingVersion = "incidents-search-4"
 
 // textField is a text field and the boost of a match in it.
 type textField struct {

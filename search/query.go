@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -415,8 +416,19 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 // compound) in the text and in the names of services and causes.
 func namePhrase(q query.Query) query.Query {
 	m, ok := q.(*query.MatchQuery)
-	if !ok || m.Fuzziness != 0 || !isCompound(m.Match) {
+	if !ok || !isCompound(m.Match) {
 		return q
+	}
+	if m.Fuzziness != 0 {
+		// svc-0947~1 is the name with an edit or so, not svc~1 or
+		// 0947~1: the name's term, as the analyzer keeps it.
+		f := query.NewFuzzyQuery(strings.ToLower(trimName(m.Match)))
+		f.SetFuzziness(m.Fuzziness)
+		f.SetField(m.FieldVal)
+		if m.BoostVal != nil {
+			f.SetBoost(m.Boost())
+		}
+		return f
 	}
 	p := query.NewMatchPhraseQuery(m.Match)
 	p.SetField(m.FieldVal)
@@ -432,9 +444,16 @@ func isTextField(name string) bool {
 
 // isCompound reports whether a word as typed joins several words with
 // hyphens, dots, slashes or underscores, as names of services do.
+// Punctuation around it does not count: "svc-0947." and "(svc-0947)" are
+// the name, as pasted from a sentence.
 func isCompound(w string) bool {
-	return !strings.ContainsAny(w, " \t") && strings.ContainsAny(w, "-./_") &&
-		strings.Trim(w, "-./_") == w
+	w = trimName(w)
+	return w != "" && !strings.ContainsAny(w, " \t") && strings.ContainsAny(w, "-./_")
+}
+
+// trimName drops what is neither a letter nor a digit from both ends of w.
+func trimName(w string) string {
+	return strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 func rewriteAll(qs []query.Query, words *[]string) error {

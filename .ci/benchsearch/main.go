@@ -79,6 +79,10 @@ func main() {
 	flag.StringVar(&o.classes, "classes", "", "measure only the query classes whose names match this regular expression (\"^term\")")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder (corpus, site, indexes)")
 	flag.Parse()
+	if _, err := regexp.Compile(o.classes); err != nil {
+		fmt.Fprintln(os.Stderr, "benchsearch: -classes:", err)
+		os.Exit(2)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "benchsearch:", err)
 		os.Exit(1)
@@ -269,11 +273,7 @@ func run(o options) error {
 			srv.stop()
 			return err
 		}
-		only, err := regexp.Compile(o.classes)
-		if err != nil {
-			srv.stop()
-			return fmt.Errorf("-classes: %w", err)
-		}
+		only := regexp.MustCompile(o.classes) // checked after the flags were read
 		for _, cl := range cls {
 			if !only.MatchString(cl.name) {
 				continue

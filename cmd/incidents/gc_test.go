@@ -40,15 +40,16 @@ func TestGCPacing(t *testing.T) {
 	for _, step := range []struct {
 		name string
 		set  func()
-		want int
+		want func() int // read after set
 	}{
-		{"serving", g.serving, servingPercent(liveHeap())},
-		{"building", g.building, gcPercentBuilding},
+		{"serving", g.serving, func() int { return servingPercent(liveHeap()) }},
+		{"building", g.building, func() int { return gcPercentBuilding }},
 	} {
 		debug.SetGCPercent(55) // neither
 		step.set()
-		if got := debug.SetGCPercent(gcPercentBuilding); got != step.want {
-			t.Errorf("after %s the GC percentage is %d, want %d", step.name, got, step.want)
+		want := step.want()
+		if got := debug.SetGCPercent(gcPercentBuilding); got != want {
+			t.Errorf("after %s the GC percentage is %d, want %d", step.name, got, want)
 		}
 	}
 }

@@ -261,7 +261,6 @@ func (l *liveLoop) builder(ctx context.Context) {
 		before, _ := publish.Manifest(l.cfg.Dest) // what the tabs were served
 		l.gc.building()
 		res, err := build(bctx, l.e, l.cfg)
-		l.gc.serving()
 		cancel()
 		if ctx.Err() != nil {
 			return
@@ -305,6 +304,10 @@ func (l *liveLoop) builder(ctx context.Context) {
 		case wanted:
 			l.hub.Built(reload)
 		}
+		// After the tabs were told, and once the archive this build
+		// replaced can be collected, so that the pace follows the heap
+		// kept now.
+		l.gc.serving()
 	}
 }
 

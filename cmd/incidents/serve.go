@@ -81,14 +81,14 @@ Examples:
 		if err != nil {
 			return err
 		}
-		gc := newGCPacing()
-		gc.serving()
-		defer gc.building()
 		idx, err := openLiveIndex(cfg.SearchIndex, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)})
 		if err != nil {
 			return err
 		}
 		defer idx.Close()
+		gc := newGCPacing()
+		gc.serving() // after the index's table, which stays
+		defer gc.building()
 		cfg.UpdateIndex = idx.update
 		hub, overlay := live.NewHub(), live.NewOverlay()
 		mux := http.NewServeMux()

@@ -237,26 +237,43 @@
   // Compound names (package search/compound): two or more words that a
   // single hyphen, dot or slash joins, as in svc-0947 or db1001.eqiad,
   // are also one term, kept whole and unstemmed, when at most
-  // maxNameBytes long in UTF-8.
-  const maxNameBytes = 100;
+  // maxNameBytes long in UTF-8: the whole run, and every shorter run of
+  // up to maxNameParts words inside it (svc-0947 in svc-0947.eqiad.wmnet).
+  const maxNameBytes = 100, maxNameParts = 4;
   const encoder = new TextEncoder();
 
-  // withNames returns words (of text, as tokenize gives them) with each
-  // compound name, marked name: true, just before its first word; without
-  // parts, the words that make up a name are left out.
+  // withNames returns words (of text, as tokenize gives them) with the
+  // compound names, marked name: true, before the word each begins with,
+  // longest first; without parts, only the longest names and the words
+  // outside them, which is what a name typed in a query stands for.
   function withNames(text, words, parts) {
     const out = [];
     let from = 0;
     for (let i = 1; i <= words.length; i++) {
       const joined = i < words.length && words[i].start === words[i - 1].end + 1 && "-./".includes(text[words[i - 1].end]);
       if (joined) continue;
-      const start = words[from].start, end = words[i - 1].end, name = text.slice(start, end);
-      const whole = i - from >= 2 && encoder.encode(name).length <= maxNameBytes;
-      if (whole) out.push({ text: name, start, end, name: true });
-      if (!whole || parts) out.push(...words.slice(from, i));
+      const n = i - from;
+      for (let k = 0; k < n; k++) {
+        const w = words[from + k];
+        let longest = Math.min(n - k, maxNameParts);
+        if (k === 0 && n > maxNameParts) longest = n;
+        for (let m = longest; m >= 2; m--) {
+          if (m > maxNameParts && m !== n) continue;
+          const end = words[from + k + m - 1].end, name = text.slice(w.start, end);
+          if (encoder.encode(name).length <= maxNameBytes) out.push({ text: name, start: w.start, end, name: true });
+        }
+        out.push(w);
+      }
       from = i;
     }
-    return out;
+    if (parts) return out;
+    // The longest names, and the words outside them.
+    let nameEnd = -1;
+    return out.filter((w) => {
+      if (w.end <= nameEnd) return false;
+      if (w.name) nameEnd = w.end;
+      return true;
+    });
   }
 
   // analyzer returns the function that turns one word, or one name, into
@@ -332,7 +349,7 @@
       if (!this.manifest) {
         const m = await this.fetch("index.json", "json");
         if (m.format !== 1) throw new Error(`the index has format ${m.format}; this page reads format 1`);
-        if (m.analyzer !== "incidents-en-2") throw new Error(`the index was analysed by ${m.analyzer}; this page analyses queries as incidents-en-2`);
+        if (m.analyzer !== "incidents-en-3") throw new Error(`the index was analysed by ${m.analyzer}; this page analyses queries as incidents-en-3`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
       }

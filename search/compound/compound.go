@@ -17,8 +17,14 @@ import (
 
 // MaxBytes is the longest compound kept, in bytes: service and host names
 // are well under it, while a long path or URL would only bloat the index
-// with terms nobody types. A longer run is still found by its parts.
+// with terms nobody types.
 const MaxBytes = 100
+
+// MaxParts is the most words of a compound found inside a longer run:
+// svc-0947 in svc-0947.eqiad.wmnet or in /srv/svc-0947/conf. The whole
+// run is a compound too, whatever its number of words. A name of more
+// words than this, written inside a longer run, is found by its parts.
+const MaxParts = 4
 
 // Joiner reports whether c joins two words into a compound.
 func Joiner(c byte) bool { return c == '-' || c == '.' || c == '/' }
@@ -30,46 +36,42 @@ func Joined[T ~string | ~[]byte](text T, prevEnd, start int) bool {
 	return start == prevEnd+1 && prevEnd < len(text) && Joiner(text[prevEnd])
 }
 
-// Compound is one compound: the number of its first word among the text's
-// words, and its byte offsets in the text (End excluded).
-type Compound struct{ First, Start, End int }
+// Span is where a word or a compound is in a text: byte offsets, End
+// excluded.
+type Span struct{ Start, End int }
 
-// Runs finds compounds in one pass over a text's words. The zero value is
-// ready to use; Add each word in order, then call End.
-type Runs struct {
-	words int // words added
-	run   Compound
-	parts int // words in run
-}
-
-// Add adds the next word, at bytes start to end, and whether Joined holds
-// between it and the previous word. When the word ends a compound, Add
-// returns that compound.
-func (r *Runs) Add(start, end int, joined bool) (Compound, bool) {
-	defer func() { r.words++ }()
-	if joined && r.parts > 0 {
-		r.run.End = end
-		r.parts++
-		return Compound{}, false
+// Run calls yield, in order, with the words of one run (each joined to the
+// next, see Joined) and the compounds they make: before each word, the
+// compounds that begin with it, longest first. Those are the whole run,
+// when it begins there, and every shorter run of 2 to MaxParts words, all
+// of at most MaxBytes. first is the number of the compound's first word,
+// or the word's, in words.
+func Run(words []Span, yield func(first int, s Span, name bool)) {
+	n := len(words)
+	for i, w := range words {
+		if n >= 2 {
+			longest := min(n-i, MaxParts)
+			if i == 0 && n > MaxParts {
+				longest = n
+			}
+			for parts := longest; parts >= 2; parts-- {
+				if parts > MaxParts && parts != n {
+					continue
+				}
+				s := Span{w.Start, words[i+parts-1].End}
+				if s.End-s.Start <= MaxBytes {
+					yield(i, s, true)
+				}
+			}
+		}
+		yield(i, w, false)
 	}
-	c, ok := r.End()
-	r.run = Compound{First: r.words, Start: start, End: end}
-	r.parts = 1
-	return c, ok
-}
-
-// End returns the compound the last words formed, if they formed one, and
-// starts afresh.
-func (r *Runs) End() (Compound, bool) {
-	c, parts := r.run, r.parts
-	r.parts = 0
-	return c, parts >= 2 && c.End-c.Start <= MaxBytes
 }
 
 // Tokenizer adds the compounds of a text to the words another tokenizer
-// finds in it: each compound comes just before its first part, at the
-// same position, marked as a keyword so that no stemmer changes it (a
-// name is not an English word).
+// finds in it (see Run): each compound comes just before its first word,
+// at the same position, marked as a keyword so that no stemmer changes
+// it (a name is not an English word).
 type Tokenizer struct {
 	Words analysis.Tokenizer
 }
@@ -77,53 +79,60 @@ type Tokenizer struct {
 // Tokenize implements analysis.Tokenizer.
 func (t Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	words := t.Words.Tokenize(input)
-	var runs Runs
-	var found []Compound
-	for i, w := range words {
-		joined := i > 0 && Joined(input, words[i-1].End, w.Start)
-		if c, ok := runs.Add(w.Start, w.End, joined); ok {
-			found = append(found, c)
-		}
+	joins := false
+	for i := 1; i < len(words) && !joins; i++ {
+		joins = Joined(input, words[i-1].End, words[i].Start)
 	}
-	if c, ok := runs.End(); ok {
-		found = append(found, c)
-	}
-	if len(found) == 0 {
+	if !joins {
 		return words
 	}
-	out := make(analysis.TokenStream, 0, len(words)+len(found))
-	for i, w := range words {
-		for len(found) > 0 && found[0].First == i {
-			c := found[0]
-			found = found[1:]
+	out := make(analysis.TokenStream, 0, 2*len(words))
+	var run []Span
+	flush := func(from int) {
+		Run(run, func(first int, s Span, name bool) {
+			w := words[from+first]
+			if !name {
+				out = append(out, w)
+				return
+			}
 			out = append(out, &analysis.Token{
 				// A copy: filters may change a term in place, and the
-				// parts' terms share the input's bytes.
-				Term:     append([]byte(nil), input[c.Start:c.End]...),
-				Start:    c.Start,
-				End:      c.End,
+				// words' terms share the input's bytes.
+				Term:     append([]byte(nil), input[s.Start:s.End]...),
+				Start:    s.Start,
+				End:      s.End,
 				Position: w.Position,
 				Type:     analysis.AlphaNumeric,
 				KeyWord:  true,
 			})
-		}
-		out = append(out, w)
+		})
+		run = run[:0]
 	}
+	from := 0
+	for i, w := range words {
+		if i > 0 && !Joined(input, words[i-1].End, w.Start) {
+			flush(from)
+			from = i
+		}
+		run = append(run, Span{w.Start, w.End})
+	}
+	flush(from)
 	return out
 }
 
 // WholeNames keeps of a token stream that Tokenizer began (and filters may
-// have thinned) the compounds and the words outside them, dropping the
-// words that are parts of a compound: what a name typed in a query stands
-// for. It reuses the stream's array.
+// have thinned) the longest compounds and the words outside them, dropping
+// the words and shorter compounds inside a compound: what a name typed in
+// a query stands for. It reuses the stream's array.
 func WholeNames(tokens analysis.TokenStream) analysis.TokenStream {
 	kept := tokens[:0]
 	nameEnd := -1
 	for _, t := range tokens {
+		if t.End <= nameEnd {
+			continue // inside the name before it
+		}
 		if t.KeyWord {
 			nameEnd = t.End
-		} else if t.End <= nameEnd {
-			continue // a part of the name before it
 		}
 		kept = append(kept, t)
 	}

@@ -22,13 +22,16 @@ func TestTokenizer(t *testing.T) {
 		{"svc-0947 failed", "[svc-0947]@1 svc@1 0947@2 failed@3"},
 		{"then mediawiki-api.", "then@1 [mediawiki-api]@2 mediawiki@2 api@3"},
 		{"db1001.eqiad.wmnet", "[db1001.eqiad.wmnet]@1 db1001@1 eqiad.wmnet@2"},
-		{"/srv/mediawiki/php", "[srv/mediawiki/php]@1 srv@1 mediawiki@2 php@3"},
+		{"/srv/mediawiki/php", "[srv/mediawiki/php]@1 [srv/mediawiki]@1 srv@1 [mediawiki/php]@2 mediawiki@2 php@3"},
+		{"svc-0947.eqiad.wmnet", "[svc-0947.eqiad.wmnet]@1 [svc-0947]@1 svc@1 [0947.eqiad.wmnet]@2 0947@2 eqiad.wmnet@3"},
+		{"a-b-c-d-e", "[a-b-c-d-e]@1 [a-b-c-d]@1 [a-b-c]@1 [a-b]@1 a@1 [b-c-d-e]@2 [b-c-d]@2 [b-c]@2 b@2 [c-d-e]@3 [c-d]@3 c@3 [d-e]@4 d@4 e@5"},
 		{"a-b c-d", "[a-b]@1 a@1 b@2 [c-d]@3 c@3 d@4"},
 		{"a--b a- b a -b a_b", "a@1 b@2 a@3 b@4 a@5 b@6 a_b@7"},
 		{"a-b,c-d", "[a-b]@1 a@1 b@2 [c-d]@3 c@3 d@4"},
 		{"Санкт-Петербург", "[Санкт-Петербург]@1 Санкт@1 Петербург@2"},
-		{long, "[" + long + "]@1 a@1 " + long[2:len(long)-2] + "@2 c@3"},
-		{long + "x", "a@1 " + long[2:len(long)-2] + "@2 cx@3"},
+		// The whole run up to MaxBytes; past it, the shorter runs inside.
+		{long, "[" + long + "]@1 [" + long[:len(long)-2] + "]@1 a@1 [" + long[2:] + "]@2 " + long[2:len(long)-2] + "@2 c@3"},
+		{long + "x", "[" + long[:len(long)-2] + "]@1 a@1 [" + long[2:] + "x]@2 " + long[2:len(long)-2] + "@2 cx@3"},
 	}
 	tok := Tokenizer{Words: unicode.NewUnicodeTokenizer()}
 	for _, tt := range tests {
@@ -73,6 +76,7 @@ func TestWholeNames(t *testing.T) {
 	}
 	for _, tt := range []struct{ text, want string }{
 		{"svc-0947", "svc-0947"},
+		{"svc-0947.eqiad.wmnet", "svc-0947.eqiad.wmnet"},
 		{"later svc-0947 failed on-call", "later svc-0947 fail on-call"},
 		{"x--y", "x y"},
 		{"parsoid's", "parsoid"},

@@ -79,32 +79,22 @@ func (a *Analyzer) Terms(text string, yield func(term string)) {
 		}
 		return
 	}
-	// The words of a run that may still become a compound wait in
-	// pending until the run ends, since the compound goes first.
-	var (
-		runs    compound.Runs
-		pending []string
-		prevEnd int
-	)
-	flush := func(c compound.Compound, ok bool) {
-		if ok {
-			a.word([]byte(text[c.Start:c.End]), true, yield)
-		}
-		for _, w := range pending {
-			a.word([]byte(w), false, yield)
-		}
-		pending = pending[:0]
+	// The words of a run wait in run until it ends, since the compounds
+	// they make come before them.
+	var run []compound.Span
+	flush := func() {
+		compound.Run(run, func(_ int, w compound.Span, name bool) {
+			a.word([]byte(text[w.Start:w.End]), name, yield)
+		})
+		run = run[:0]
 	}
 	asciiWords(text, func(start, end int) {
-		joined := len(pending) > 0 && compound.Joined(text, prevEnd, start)
-		if !joined {
-			flush(runs.End())
+		if len(run) > 0 && !compound.Joined(text, run[len(run)-1].End, start) {
+			flush()
 		}
-		runs.Add(start, end, joined)
-		pending = append(pending, text[start:end])
-		prevEnd = end
+		run = append(run, compound.Span{Start: start, End: end})
 	})
-	flush(runs.End())
+	flush()
 }
 
 // QueryTerms calls yield with the terms the search page looks up for text

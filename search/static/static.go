@@ -66,7 +66,7 @@ const Format = 1
 
 // AnalyzerName names the analysis the terms went through, for the page to
 // check against its own copy.
-const AnalyzerName = "incidents-en-2"
+const AnalyzerName = "incidents-en-3"
 
 // Tuning of the files. Shards of 20 KB keep a first query of two words
 // near 50 KB; eight cards per file keep a page of ten results near 30 KB
