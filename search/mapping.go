@@ -37,6 +37,17 @@ var textFields = []textField{
 	{"names", 3, false},
 }
 
+// TextFieldBoost is the boost of a match in the text field named name (0
+// for any other field), for the static index to weigh its terms alike.
+func TextFieldBoost(name string) float64 {
+	for _, f := range textFields {
+		if f.Name == name {
+			return f.Boost
+		}
+	}
+	return 0
+}
+
 // keywordFields hold exact values: a query matches them whole
 // (services:parsoid), and facets count them.
 var keywordFields = []string{"id", "task", "services", "causes", "sites", "trigger", "failure_mode", "status", "responders", "year"}

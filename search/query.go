@@ -438,9 +438,7 @@ func namePhrase(q query.Query) query.Query {
 	return p
 }
 
-func isTextField(name string) bool {
-	return slices.ContainsFunc(textFields, func(f textField) bool { return f.Name == name })
-}
+func isTextField(name string) bool { return TextFieldBoost(name) != 0 }
 
 // isCompound reports whether a word as typed joins several words with
 // hyphens, dots, slashes or underscores, as names of services do.

@@ -348,8 +348,11 @@
     async load() {
       if (!this.manifest) {
         const m = await this.fetch("index.json", "json");
-        if (m.format !== 1) throw new Error(`the index has format ${m.format}; this page reads format 1`);
-        if (m.analyzer !== "incidents-en-3") throw new Error(`the index was analysed by ${m.analyzer}; this page analyses queries as incidents-en-3`);
+        // Both mean the page and search/ come from different builds: a
+        // cached page, or a half-copied site.
+        const stale = "reload the page; if this stays, copy the whole site from one incidents build";
+        if (m.format !== 1) throw new Error(`the search index has format ${m.format} and this page reads format 1: ${stale}`);
+        if (m.analyzer !== "incidents-en-3") throw new Error(`the search index was analysed as ${m.analyzer} and this page analyses queries as incidents-en-3: ${stale}`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
       }

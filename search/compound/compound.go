@@ -47,22 +47,18 @@ type Span struct{ Start, End int }
 // of at most MaxBytes. first is the number of the compound's first word,
 // or the word's, in words.
 func Run(words []Span, yield func(first int, s Span, name bool)) {
-	n := len(words)
+	name := func(i, parts int) {
+		s := Span{words[i].Start, words[i+parts-1].End}
+		if s.End-s.Start <= MaxBytes {
+			yield(i, s, true)
+		}
+	}
 	for i, w := range words {
-		if n >= 2 {
-			longest := min(n-i, MaxParts)
-			if i == 0 && n > MaxParts {
-				longest = n
-			}
-			for parts := longest; parts >= 2; parts-- {
-				if parts > MaxParts && parts != n {
-					continue
-				}
-				s := Span{w.Start, words[i+parts-1].End}
-				if s.End-s.Start <= MaxBytes {
-					yield(i, s, true)
-				}
-			}
+		if i == 0 && len(words) > MaxParts {
+			name(0, len(words)) // the whole run, longer than the names inside it
+		}
+		for parts := min(len(words)-i, MaxParts); parts >= 2; parts-- {
+			name(i, parts)
 		}
 		yield(i, w, false)
 	}

@@ -81,21 +81,18 @@ const (
 	WeightOffset = 6
 )
 
-// Fields are the text fields and their boosts, as in the bleve mapping.
+// Fields are the text fields of the bleve mapping (boosted as there, see
+// search.TextFieldBoost) and what each holds; the mapping's "names" field
+// holds search.Document.Names.
 var Fields = []struct {
-	Name  string
-	Boost float64
-	Text  func(*search.Document) string
+	Name string
+	Text func(*search.Document) string
 }{
-	{"title", 3, func(d *search.Document) string { return d.Title }},
-	{"impact", 1.5, func(d *search.Document) string { return d.Impact }},
-	{"summary", 1.5, func(d *search.Document) string { return d.Summary }},
-	{"body", 1, func(d *search.Document) string { return d.Body }},
+	{"title", func(d *search.Document) string { return d.Title }},
+	{"impact", func(d *search.Document) string { return d.Impact }},
+	{"summary", func(d *search.Document) string { return d.Summary }},
+	{"body", func(d *search.Document) string { return d.Body }},
 }
-
-// NamesBoost is the boost of the bleve mapping's "names" field, which
-// holds search.Document.Names analysed as text.
-const NamesBoost = 3
 
 // Facets are the facets the page filters by, in the order of facets.bin.
 var Facets = []string{"years", "services", "causes", "sites"}
@@ -286,6 +283,11 @@ func analyze(ctx context.Context, docs []search.Document, order []int, workers i
 		weight uint8
 	}
 	perDoc := make([][]termWeight, len(order))
+	boosts := make([]float64, len(Fields))
+	for i, f := range Fields {
+		boosts[i] = search.TextFieldBoost(f.Name)
+	}
+	namesBoost := search.TextFieldBoost("names")
 	var (
 		next   = make(chan int)
 		wg     sync.WaitGroup
@@ -312,18 +314,18 @@ func analyze(ctx context.Context, docs []search.Document, order []int, workers i
 						weights[t] += norm * math.Sqrt(float64(c))
 					}
 				}
-				for _, f := range Fields {
+				for i, f := range Fields {
 					clear(tf)
 					n := 0
 					an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
-					add(f.Boost, n)
+					add(boosts[i], n)
 				}
 				clear(tf)
 				n := 0
 				for _, name := range d.Names() {
 					an.Terms(name, func(t string) { tf[t]++; n++ })
 				}
-				add(NamesBoost, n)
+				add(namesBoost, n)
 				tw := make([]termWeight, 0, len(weights))
 				for t, w := range weights {
 					tw = append(tw, termWeight{t, quantize(w)})

@@ -245,3 +245,16 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// TestFieldsAreTheMappings: every field the static index weighs is a text
+// field of the bleve mapping, so that both weigh a match alike.
+func TestFieldsAreTheMappings(t *testing.T) {
+	for _, f := range static.Fields {
+		if search.TextFieldBoost(f.Name) == 0 {
+			t.Errorf("field %q is not a text field of the bleve mapping", f.Name)
+		}
+	}
+	if search.TextFieldBoost("names") == 0 {
+		t.Error(`the bleve mapping has no "names" field, whose terms the static index adds`)
+	}
+}
