@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/internal/saturate"
 )
 
 // Rate is the repeat rate of one service or cause: how many of the reports
@@ -54,8 +55,9 @@ func (x *Index) Rates(values func(*incident.Incident) []string) []Rate {
 		rates[i] = *r
 	}
 	slices.SortFunc(rates, func(a, b Rate) int {
-		// a.Repeats/a.Reports against b.Repeats/b.Reports, exactly.
-		if c := cmp.Compare(b.Repeats*a.Reports, a.Repeats*b.Reports); c != 0 {
+		// a.Repeats/a.Reports against b.Repeats/b.Reports, exactly
+		// while the products fit (report counts are far below √MaxInt).
+		if c := cmp.Compare(saturate.Mul(b.Repeats, a.Reports), saturate.Mul(a.Repeats, b.Reports)); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.Repeats, a.Repeats); c != 0 {

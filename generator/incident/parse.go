@@ -102,9 +102,9 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 		in.Detection = strings.ToLower(dec.String(f.Key, v))
 		checkEnum(dec, f, in.Detection, Detections)
 	case "paged":
-		in.Paged = intPtr(dec.Int(f.Key, v))
+		in.Paged = intPtr(dec.IntUpTo(f.Key, v, MaxPaged))
 	case "paged_after_hours":
-		in.PagedAfterHours = intPtr(dec.Int(f.Key, v))
+		in.PagedAfterHours = intPtr(dec.IntUpTo(f.Key, v, MaxPaged))
 	case "responders":
 		in.Responders = dedupe(dec.Strings(f.Key, v))
 	case "coordinators":
@@ -128,7 +128,7 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 	case "impact":
 		in.Impact = strings.TrimSpace(dec.String(f.Key, v))
 	case "requests_failed":
-		in.RequestsFailed = intPtr(dec.Int(f.Key, v))
+		in.RequestsFailed = intPtr(dec.IntUpTo(f.Key, v, MaxRequestsFailed))
 	case "trigger":
 		in.Trigger = strings.ToLower(dec.String(f.Key, v))
 		checkEnum(dec, f, in.Trigger, Triggers)
@@ -337,6 +337,15 @@ const (
 	MaxListLen   = 500  // values in one list field: a data-centre outage may name a few hundred services
 	MaxNameLen   = 200  // characters in one list value (a service, a responder)
 	maxIDLen     = 200  // characters in an id
+)
+
+// Bounds of the numbers a report gives. The trend pages sum them over
+// every report, so a typo of a few digits too many would swamp every
+// total (and a number near the int64 limit would overflow it); these are
+// far above any real incident yet leave room to sum millions of reports.
+const (
+	MaxPaged          = 1_000_000             // people paged, and paged after hours
+	MaxRequestsFailed = 1_000_000_000_000_000 // requests failed: 10^15
 )
 
 // checkSizes holds the report to the limits above.

@@ -1,7 +1,9 @@
 package matter
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -93,22 +95,56 @@ func (d *Decoder) Strings(field string, n *yaml.Node) []string {
 	return nil
 }
 
-// Int decodes a whole number. ok is false when the value is absent or wrong.
+// Int decodes a whole number that is not negative. ok is false when the
+// value is absent or wrong.
 func (d *Decoder) Int(field string, n *yaml.Node) (v int64, ok bool) {
+	return d.IntUpTo(field, n, math.MaxInt64)
+}
+
+// IntUpTo decodes a whole number from 0 to most. A number past most, or
+// too long for any integer, is an error that gives most; ok is false
+// when the value is absent or wrong.
+func (d *Decoder) IntUpTo(field string, n *yaml.Node, most int64) (v int64, ok bool) {
 	s := d.String(field, n)
 	if s == "" {
 		return 0, false
 	}
-	v, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
-	if err != nil {
+	digits := strings.ReplaceAll(s, "_", "")
+	v, err := strconv.ParseInt(digits, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(digits, "-"):
+		d.errorf(n, field, "must not be negative, got %s", s)
+		return 0, false
+	case errors.Is(err, strconv.ErrRange) || (err == nil && v > most):
+		d.errorf(n, field, "%s is too large; it may be at most %s", s, Thousands(most))
+		return 0, false
+	case err != nil:
 		d.errorf(n, field, "expected a whole number, got %q", s)
 		return 0, false
-	}
-	if v < 0 {
+	case v < 0:
 		d.errorf(n, field, "must not be negative, got %d", v)
 		return 0, false
 	}
 	return v, true
+}
+
+// Thousands writes n with commas between groups of three digits, as
+// messages give limits: 1000000 is "1,000,000".
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // Bool decodes true/false (also yes/no).

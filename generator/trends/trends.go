@@ -27,6 +27,11 @@
 //     from its report's start to Now.
 //   - The repeat rate is the share of a period's reports that have a
 //     likely repeat of an earlier report, as repeat detection found.
+//   - Sums saturate: a total beyond what an int64 (or a time.Duration,
+//     about 292 years) holds stays at the largest value instead of
+//     wrapping to a negative one. Parsing bounds each report's numbers
+//     (package incident), so only an archive of many huge values gets
+//     there.
 //
 // The package is pure: no I/O, no templates, and no clock of its own (the
 // caller says what time it is), so the same input gives the same output.
@@ -41,6 +46,7 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/internal/saturate"
 )
 
 // TopN is how many terms a breakdown names before grouping the rest as
@@ -111,13 +117,15 @@ type Figures struct {
 	Repeats         Ratio // reports with a likely repeat
 }
 
-// Total is a sum of durations over the reports that have one.
+// Total is a sum of durations over the reports that have one; it
+// saturates at the largest time.Duration.
 type Total struct {
 	Sum     time.Duration
 	Reports int
 }
 
-// Sum is a sum of counts over the reports that record one.
+// Sum is a sum of counts over the reports that record one; it saturates
+// at the largest int64.
 type Sum struct {
 	Value   int64
 	Reports int
@@ -373,7 +381,7 @@ func (c *calc) figures(idx []int) Figures {
 	for _, i := range idx {
 		r := c.in.Incidents[i]
 		if r.HasEnd() {
-			f.Duration.Sum += r.Duration
+			f.Duration.Sum = saturate.Add(f.Duration.Sum, r.Duration)
 			f.Duration.Reports++
 			ttr = append(ttr, r.Duration)
 		}
@@ -393,8 +401,8 @@ func (c *calc) figures(idx []int) Figures {
 		}
 		if r.Score.Answered > 0 {
 			f.Scorecard.Reports++
-			yes += r.Score.Yes
-			answered += r.Score.Answered
+			yes = saturate.Add(yes, r.Score.Yes)
+			answered = saturate.Add(answered, r.Score.Answered)
 		}
 		for _, m := range c.marks[i] {
 			q := &f.Scorecard.Questions[m.q]
@@ -447,7 +455,7 @@ func one(s string) []string {
 
 func addSum(s *Sum, v *int64) {
 	if v != nil {
-		s.Value += *v
+		s.Value = saturate.Add(s.Value, *v)
 		s.Reports++
 	}
 }
