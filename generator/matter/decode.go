@@ -209,41 +209,118 @@ func (d *Decoder) Sequence(field string, n *yaml.Node) []*yaml.Node {
 // IsScalar reports whether n holds a single value.
 func IsScalar(n *yaml.Node) bool { return resolve(n).Kind == yaml.ScalarNode }
 
-// timeLayouts are tried in order. Layouts without an offset are read as UTC.
-var timeLayouts = []string{
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04",
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05 Z07:00",
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04Z07:00",
-	"2006-01-02 15:04:05 MST",
-	"2006-01-02",
+// timeLayout returns the one layout that can read s, a time normalized
+// by normalizeTime, or false when s has no shape ParseTime reads: a date;
+// or a date, "T" or a space, a time of day to the minute or the second
+// (Go reads fractional seconds after the seconds of any layout), and
+// nothing (UTC), an offset ("Z", "+05:30", "+0530", "+05") or a zone
+// name, with or without a space before it. Choosing the layout from the
+// text, instead of trying a list, keeps a failed attempt (which costs an
+// error value) off the path of every date read.
+func timeLayout(s string) (string, bool) {
+	const date = time.DateOnly
+	switch {
+	case len(s) == len(date):
+		return date, true
+	case len(s) < len(date)+2 || (s[len(date)] != ' ' && s[len(date)] != 'T'):
+		return "", false
+	}
+	rest := s[len(date)+1:]
+	end := strings.IndexFunc(rest, func(r rune) bool { return !strings.ContainsRune("0123456789:.,", r) })
+	if end < 0 {
+		end = len(rest)
+	}
+	layout := date + s[len(date):len(date)+1]
+	switch strings.Count(rest[:end], ":") {
+	case 1:
+		layout += "15:04"
+	case 2:
+		layout += "15:04:05"
+	default:
+		return "", false
+	}
+	zone := rest[end:]
+	if z, ok := strings.CutPrefix(zone, " "); ok {
+		layout, zone = layout+" ", z
+	}
+	switch {
+	case zone == "":
+		return layout, !strings.HasSuffix(layout, " ")
+	case zone == "Z":
+		return layout + "Z07:00", true
+	case zone[0] == '+' || zone[0] == '-':
+		switch {
+		case len(zone) == len("+05:30") && zone[3] == ':':
+			return layout + "Z07:00", true
+		case len(zone) == len("+0530"):
+			return layout + "Z0700", true
+		case len(zone) == len("+05"):
+			return layout + "Z07", true
+		}
+		return "", false
+	}
+	return layout + "MST", true
 }
 
-// ParseTime reads a report date: "2026-02-23 17:20:00", "2026-02-23 17:20",
-// RFC 3339 ("2026-02-23T17:20:00+01:00") or a plain date ("2026-02-23").
-// Times without an offset are UTC. The only zone abbreviation understood is
-// UTC, because abbreviations are ambiguous.
+// ParseTime reads a report date. It accepts a plain date "2026-02-23";
+// a date and time "2026-02-23 17:20" or "2026-02-23 17:20:00", with "T"
+// or a space between them and optional fractional seconds; and after the
+// time an optional offset "Z", "+01:00", "+0100" or "+01" (with or
+// without a space before it) or the zone name "UTC" (or "GMT"). This
+// covers RFC 3339, in which "t" and "z" may be lower case, and every
+// form the archive prints (pages and messages print "2026-02-23 17:20
+// UTC"). Times without an offset are UTC. Other zone names are refused,
+// because abbreviations are ambiguous.
 func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range timeLayouts {
+	s = normalizeTime(strings.TrimSpace(s))
+	if layout, ok := timeLayout(s); ok {
 		t, err := time.Parse(layout, s)
 		if err != nil {
-			continue
+			return time.Time{}, cannotRead(s)
 		}
 		if strings.HasSuffix(layout, "MST") {
 			if name, off := t.Zone(); off != 0 || (name != "UTC" && name != "GMT") {
 				return time.Time{}, fmt.Errorf("time zone %q is ambiguous; write an offset such as +02:00 instead", name)
 			}
 		}
+		// The year is checked in UTC, the zone the time is kept in:
+		// 1970-01-01T00:30+01:00 is still 1969 there.
+		t = t.UTC()
 		if t.Year() < 1970 || t.Year() > 2200 {
 			return time.Time{}, fmt.Errorf("year %d is out of range", t.Year())
 		}
-		return t.UTC(), nil
+		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("cannot read %q as a date; write YYYY-MM-DD hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD", s)
+	return time.Time{}, cannotRead(s)
+}
+
+func cannotRead(s string) error {
+	return fmt.Errorf("cannot read %q as a date; write YYYY-MM-DD hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD", s)
+}
+
+// normalizeTime upper-cases what RFC 3339 lets be lower case, the "T"
+// between date and time and the "Z" of UTC, and a zone name after a
+// space ("utc"), so that the layouts need only one spelling.
+func normalizeTime(s string) string {
+	if len(s) <= len("2006-01-02") {
+		return s
+	}
+	b := []byte(s)
+	if b[10] == 't' {
+		b[10] = 'T'
+	}
+	if b[len(b)-1] == 'z' {
+		b[len(b)-1] = 'Z'
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 10 {
+		zone := b[i+1:]
+		letters := len(zone) > 0
+		for _, c := range zone {
+			letters = letters && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+		}
+		if letters {
+			copy(zone, strings.ToUpper(string(zone)))
+		}
+	}
+	return string(b)
 }
