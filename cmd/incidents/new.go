@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/newreport"
@@ -33,7 +34,8 @@ ml-serve", as in the existing reports. The report starts as a draft with
 every field of the front matter explained, the sections Summary, Timeline,
 Detection, Conclusions and Actionables, and the questions of the site's
 scorecard with empty answers. 'incidents check FILE' then lists what is
-still to fill in. An existing file is never overwritten.
+still to fill in. An existing file is never overwritten, and no report is
+written whose id, or permalink, another report (drafts too) already has.
 
 A team can keep its own template in content/templates/incident.md. These
 placeholders are filled in: {{id}} (2026-02-23 ml-serve), {{slug}}
@@ -104,7 +106,7 @@ Examples:
 		}
 		dest := filepath.Join(source, filepath.FromSlash(v.Path()))
 		var diags diag.List
-		incident.Parse(filepath.ToSlash(dest), []byte(text), site, &diags)
+		in := incident.Parse(filepath.ToSlash(dest), []byte(text), site, &diags)
 		if diags.HasErrors() {
 			printDiagnostics(e, diags.All())
 			fix := "fix the template, or the --title or NAME given"
@@ -112,6 +114,12 @@ Examples:
 				fix = "fix the --title or NAME given"
 			}
 			return fmt.Errorf("%s was not created: the report made from %s would not build (see above); %s", dest, tmplPath, fix)
+		}
+		if _, err := os.Lstat(dest); err == nil {
+			return existsError(dest)
+		}
+		if err := checkNewID(ctx, e, source, in); err != nil {
+			return err
 		}
 		if err := writeNew(dest, text); err != nil {
 			return err
@@ -154,6 +162,32 @@ func readTemplate(source string) (text, name string, builtIn bool, err error) {
 	return string(data), "the template " + p, false, nil
 }
 
+// checkNewID refuses a new report whose id, or whose permalink, a report
+// of the archive in source already has (drafts too), with the build's
+// own messages, which name the other report's file and line: the build
+// would refuse the pair, naming the older file, so writing the new one
+// would only break the next build. Problems in the other reports are
+// left to 'incidents check'.
+func checkNewID(ctx context.Context, e *env, source string, in *incident.Incident) error {
+	arc, _, err := archive.Load(ctx, os.DirFS(source), archive.Options{Label: filepath.ToSlash(source), Drafts: true})
+	if errors.Is(err, archive.ErrNoIncidents) {
+		return nil // the first report of the archive
+	}
+	if err != nil {
+		return fmt.Errorf("%s was not created: reading the archive to check that its id is new: %w", in.Path, err)
+	}
+	conflicts := archive.IDConflicts(arc.Incidents, in)
+	if len(conflicts) == 0 {
+		return nil
+	}
+	printDiagnostics(e, conflicts)
+	return fmt.Errorf("%s was not created: another report has its id or permalink (see above); give another NAME or --date, or edit that report", filepath.FromSlash(in.Path))
+}
+
+func existsError(p string) error {
+	return fmt.Errorf("%s already exists; edit it, or give another NAME or --date", p)
+}
+
 // writeNew creates the file p with text, and its folder; it fails if the
 // file exists, whoever created it in between.
 func writeNew(p, text string) error {
@@ -162,7 +196,7 @@ func writeNew(p, text string) error {
 	}
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists; edit it, or give another NAME or --date", p)
+		return existsError(p)
 	}
 	if err != nil {
 		return fmt.Errorf("creating the report: %w", err)

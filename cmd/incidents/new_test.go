@@ -102,3 +102,54 @@ func TestNew(t *testing.T) {
 		checkRun(t, []string{"check", "-s", custom, p}, 0, []string{"warning: title: still holds template text (TODO)", "template text left in place ({{owner}})"}, nil)
 	})
 }
+
+// TestNewRefusesATakenID: new writes nothing when another report already
+// has the new report's id, or an id that gives the same permalink, and
+// says which file and line hold it; the build would otherwise refuse the
+// pair, naming the older file. Drafts keep their ids too.
+func TestNewRefusesATakenID(t *testing.T) {
+	dir := writeContent(t, map[string]string{
+		"content/incidents/2025/moved.md":  "---\nid: 2026-03-05 foo\ntitle: Filed under another name\nstart: 2026-03-05\n---\n",
+		"content/incidents/loud.md":        "---\nid: 2026-03-06 Foo!\ntitle: Same permalink\nstart: 2026-03-06\n---\n",
+		"content/incidents/wip/draft.md":   "---\nstatus: draft\nid: 2026-03-07 foo\ntitle: A draft\nstart: 2026-03-07\n---\n",
+		"content/incidents/2026/broken.md": "---\nid: 2026-03-08 other\ntitle: Broken elsewhere\nstart: someday\n---\n",
+		"fresh/site.yaml":                  "title: T\n",
+	})
+	src := filepath.Join(dir, "content")
+	slash := filepath.ToSlash(src)
+	tests := []struct {
+		name, date string
+		taken      string // the existing file and line named; "" when new may write
+	}{
+		{"the same id in a file of another name", "2026-03-05", slash + "/incidents/2025/moved.md:2"},
+		{"an id giving the same permalink", "2026-03-06", slash + "/incidents/loud.md:2"},
+		{"the id of a draft", "2026-03-07", slash + "/incidents/wip/draft.md:3"},
+		{"a new id, beside a report with other errors", "2026-03-08", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dest := filepath.Join(src, "incidents", tt.date[:4], tt.date+"-foo.md")
+			if tt.taken == "" {
+				checkRun(t, []string{"new", "-s", src, "--date", tt.date, "foo"}, 0, []string{dest}, nil)
+				if _, err := os.Stat(dest); err != nil {
+					t.Errorf("the report was not written: %v", err)
+				}
+				return
+			}
+			checkRun(t, []string{"new", "-s", src, "--date", tt.date, "foo"}, 1, nil, []string{
+				filepath.ToSlash(dest) + ":", ": id: ", tt.taken,
+				dest + " was not created: another report has its id or permalink (see above)",
+			})
+			if _, err := os.Stat(dest); err == nil {
+				t.Errorf("%s was written", dest)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(src, "incidents", "2026", "2026-03-05-foo.md")); err == nil {
+		t.Error("a refused report was written")
+	}
+	t.Run("an archive without reports yet", func(t *testing.T) {
+		fresh := filepath.Join(dir, "fresh")
+		checkRun(t, []string{"new", "-s", fresh, "--date", "2026-03-05", "foo"}, 0, []string{filepath.Join(fresh, "incidents", "2026", "2026-03-05-foo.md")}, nil)
+	})
+}
