@@ -500,5 +500,6 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	lo := int(math.Floor(pos))
 	hi := min(lo+1, len(sorted)-1)
 	frac := pos - float64(lo)
+	// Between sorted[lo] and sorted[hi], so it cannot overflow.
 	return sorted[lo] + time.Duration(math.Round(frac*float64(sorted[hi]-sorted[lo])))
 }
