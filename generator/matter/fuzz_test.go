@@ -59,7 +59,8 @@ func FuzzSplit(f *testing.F) {
 
 // FuzzParseTime holds ParseTime to its contract: no panic, and a time it
 // accepts is UTC, within the years reports can have, and reads back the
-// same when written out in RFC 3339.
+// same when written out in RFC 3339 or in any form the archive prints
+// (printedForms), to the precision the form keeps.
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{
 		"2026-02-23 17:20:00", "2026-02-23 17:20", "2026-02-23T17:20:00+01:00", "2026-02-23T17:20:00.123456789Z",
@@ -88,6 +89,13 @@ func FuzzParseTime(f *testing.F) {
 		again, err := ParseTime(got.Format(time.RFC3339Nano))
 		if err != nil || !again.Equal(got) {
 			t.Fatalf("%q read as %v, which reads back as %v (%v)", s, got, again, err)
+		}
+		for _, f := range printedForms {
+			printed := f.format(got)
+			again, err := ParseTime(printed)
+			if want := got.Truncate(f.precision); err != nil || !again.Equal(want) {
+				t.Fatalf("%q read as %v, printed for %s as %q, reads back as %v (%v), want %v", s, got, f.where, printed, again, err, want)
+			}
 		}
 	})
 }
