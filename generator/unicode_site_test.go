@@ -47,6 +47,7 @@ services: [api]
 causes: [انقطاع]
 responders: [Jose Garcia]
 related: [2026-03-01 東京 データベース]
+repeat_of: [2026-03-01 東京 データベース]
 ---
 Traffic failed over to the second link after 45 minutes.
 `,
@@ -237,6 +238,12 @@ func TestUnicodeSite(t *testing.T) {
 	want := `href="/archive/incidents/` + url.PathEscape("2026-03-01-東京-データベース") + `/"`
 	if !strings.Contains(page, want) {
 		t.Errorf("the Riyadh page does not link the Tokyo one as %s", want)
+	}
+
+	// The chain of repeats is linked by an anchor named after the oldest
+	// report's slug, percent-encoded (checkLinks found its id).
+	if chain := "repeats/#chain-" + url.PathEscape("2026-03-01-東京-データベース"); !strings.Contains(page, chain) {
+		t.Errorf("the Riyadh page does not link its chain as %s", chain)
 	}
 
 	// The static search index's cards link the reports.
