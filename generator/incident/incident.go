@@ -204,9 +204,14 @@ func slugify(s string) (slug string, cut bool) {
 	hyphen := false // a separator is pending
 	keepMarks := false
 	var prev rune // the last letter or digit written
-	// Invalid bytes are separators; norm would pass them through and
-	// leave the text after them undecomposed.
-	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD")) {
+	ascii := isASCII(s) // ASCII is its own NFKD and NFC: skip both
+	text := s
+	if !ascii {
+		// Invalid bytes are separators; norm would pass them through and
+		// leave the text after them undecomposed.
+		text = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
+	}
+	for _, r := range text {
 		r = unicode.ToLower(r)
 		switch {
 		case invisible(r):
@@ -237,10 +242,22 @@ func slugify(s string) (slug string, cut bool) {
 			hyphen, prev, keepMarks = true, 0, false
 		}
 		if b.Len() > 4*MaxSlugBytes {
-			return cutSlug(norm.NFC.String(b.String())) // far more than will be kept
+			break // far more than will be kept
 		}
 	}
+	if ascii {
+		return cutSlug(b.String())
+	}
 	return cutSlug(norm.NFC.String(b.String()))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Bounds of a slug. A slug is one folder name of the site (and 14 more
