@@ -203,7 +203,7 @@ func slugify(s string) (slug string, cut bool) {
 	var b strings.Builder
 	hyphen := false // a separator is pending
 	keepMarks := false
-	var prev rune // the last letter or digit written
+	var prev rune       // the last letter or digit written
 	ascii := isASCII(s) // ASCII is its own NFKD and NFC: skip both
 	text := s
 	if !ascii {
