@@ -211,7 +211,28 @@ func slugify(s string) (slug string, cut bool) {
 		// leave the text after them undecomposed.
 		text = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
 	}
+	b.Grow(min(len(text), 4*MaxSlugBytes))
 	for _, r := range text {
+		if r < utf8.RuneSelf {
+			// The common case, without tables: ASCII letters and digits
+			// are kept, anything else in ASCII separates.
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				if hyphen && b.Len() > 0 {
+					b.WriteByte('-')
+				}
+				hyphen, prev, keepMarks = false, r, false
+				b.WriteByte(byte(r))
+			} else {
+				hyphen, prev, keepMarks = true, 0, false
+			}
+			if b.Len() > 4*MaxSlugBytes {
+				break
+			}
+			continue
+		}
 		r = unicode.ToLower(r)
 		switch {
 		case invisible(r):
