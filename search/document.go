@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"runtime"
 	"slices"
 	"strings"
@@ -36,10 +37,16 @@ type Document struct {
 	Task        string    `json:"task,omitempty"`
 	Trigger     string    `json:"trigger,omitempty"`
 	FailureMode string    `json:"failure_mode,omitempty"`
-	Services    []string  `json:"services,omitempty"` // canonical names
-	Causes      []string  `json:"causes,omitempty"`
-	Sites       []string  `json:"sites,omitempty"`
-	Responders  []string  `json:"responders,omitempty"` // responders and coordinators
+	// Terms by the name their page shows (archive.Term): a term spelled
+	// two ways ("zürich", "zurich") is one facet value, which filters
+	// every report of the term.
+	Services   []string `json:"services,omitempty"`
+	Causes     []string `json:"causes,omitempty"`
+	Sites      []string `json:"sites,omitempty"`
+	Responders []string `json:"responders,omitempty"` // responders and coordinators
+	// Spellings are the other spellings of the report's services and
+	// causes, searched as text with them (see Names).
+	Spellings []string `json:"spellings,omitempty"`
 	// Numbers; nil when the report does not record them.
 	DurationMinutes *float64 `json:"duration_minutes,omitempty"`
 	Score           *float64 `json:"score,omitempty"` // yes answers
@@ -50,11 +57,12 @@ type Document struct {
 	Body    string `json:"body,omitempty"`    // the rest of the body
 }
 
-// Names are the services and causes the report lists: searched as text,
-// so that a word or name typed without a field (parsoid, svc-0947) finds
-// the reports that list it whether or not their text says it.
+// Names are the services and causes the report lists, in every spelling:
+// searched as text, so that a word or name typed without a field
+// (parsoid, svc-0947, zurich) finds the reports that list it whether or
+// not their text says it.
 func (d *Document) Names() []string {
-	return append(slices.Clip(d.Services), d.Causes...)
+	return append(append(slices.Clip(d.Services), d.Causes...), d.Spellings...)
 }
 
 // Documents turns every published report of arc into a Document, on all
@@ -69,6 +77,7 @@ func Documents(arc *archive.Archive) []Document {
 			defer wg.Done()
 			for i := w; i < len(docs); i += workers {
 				docs[i] = FromIncident(arc.Incidents[i])
+				docs[i].nameTerms(arc)
 			}
 		}()
 	}
@@ -81,7 +90,7 @@ func FromIncident(in *incident.Incident) Document {
 	d := Document{
 		ID:          in.ID,
 		Title:       in.Title,
-		URL:         "incidents/" + in.Slug + "/",
+		URL:         "incidents/" + url.PathEscape(in.Slug) + "/", // as the site links it
 		Start:       in.Start,
 		End:         in.End,
 		Year:        in.Year(),
@@ -109,6 +118,41 @@ func FromIncident(in *incident.Incident) Document {
 	}
 	d.Summary, d.Body = markdown.PlainSections(in.Body)
 	return d
+}
+
+// nameTerms replaces the report's terms by the names their pages show,
+// and lists the other spellings of its services and causes.
+func (d *Document) nameTerms(arc *archive.Archive) {
+	seen := map[string]bool{}
+	for _, f := range []struct {
+		kind   string
+		values *[]string
+	}{{"services", &d.Services}, {"causes", &d.Causes}, {"sites", &d.Sites}, {"responders", &d.Responders}} {
+		tax := arc.Taxonomy(f.kind)
+		if tax == nil || len(*f.values) == 0 {
+			continue
+		}
+		named := make([]string, 0, len(*f.values))
+		for _, v := range *f.values {
+			term, ok := tax.Term(v)
+			if !ok {
+				named = append(named, v)
+				continue
+			}
+			if !slices.Contains(named, term.Name) {
+				named = append(named, term.Name)
+			}
+			if f.kind == "services" || f.kind == "causes" {
+				for _, other := range term.OtherSpellings() {
+					if !seen[other] {
+						seen[other] = true
+						d.Spellings = append(d.Spellings, other)
+					}
+				}
+			}
+		}
+		*f.values = named
+	}
 }
 
 // Hash is the content hash of everything the indexes hold of d.

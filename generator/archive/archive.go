@@ -267,7 +267,12 @@ func (a *Archive) checkIDs(all []*incident.Incident, diags *diag.List) {
 			continue
 		}
 		if first, dup := bySlug[in.Slug]; dup && in.Slug != "" {
-			diags.Errorf(in.Path, in.Line("id"), "id", "%q gives the same permalink /incidents/%s/ as %q in %s:%d; make the ids differ in letters or digits", in.ID, in.Slug, first.ID, first.Path, first.Line("id"))
+			if incident.SlugIsCut(in.ID) || incident.SlugIsCut(first.ID) {
+				diags.Errorf(in.Path, in.Line("id"), "id", "%q gives the same permalink /incidents/%s/ as %q in %s:%d: a permalink keeps only the first %d characters (at most %d bytes) of an id, and these ids collide there; shorten one of them, or make them differ near the start",
+					in.ID, in.Slug, first.ID, first.Path, first.Line("id"), incident.MaxSlugChars, incident.MaxSlugBytes)
+			} else {
+				diags.Errorf(in.Path, in.Line("id"), "id", "%q gives the same permalink /incidents/%s/ as %q in %s:%d; make the ids differ in letters or digits", in.ID, in.Slug, first.ID, first.Path, first.Line("id"))
+			}
 			continue
 		}
 		byID[in.ID] = in

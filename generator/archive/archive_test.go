@@ -2,6 +2,8 @@ package archive
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -31,6 +33,9 @@ func load(t *testing.T, files fstest.MapFS, opts Options) (*Archive, []string) {
 	return a, out
 }
 
+// long80 is an id of exactly 80 characters, the most a permalink keeps.
+var long80 = "2026-01-01-" + strings.Repeat("x", 69)
+
 func TestLoadChecksAcrossReports(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -52,6 +57,15 @@ func TestLoadChecksAcrossReports(t *testing.T) {
 				"incidents/b.md": report("2026-01-01 db", "B", "2026-01-02"),
 			},
 			want: []string{`content/incidents/b.md:2: id: "2026-01-01 db" gives the same permalink /incidents/2026-01-01-db/ as "2026-01-01 DB" in content/incidents/a.md:2; make the ids differ in letters or digits`},
+		},
+		{
+			name: "long ids alike in their first 80 characters",
+			files: fstest.MapFS{
+				"incidents/a.md": report(long80+" database failover", "A", "2026-01-01"),
+				"incidents/b.md": report(long80+" network partition", "B", "2026-01-02"),
+			},
+			want: []string{`content/incidents/b.md:2: id: "` + long80 + ` network partition" gives the same permalink /incidents/` + long80 + `/ as "` + long80 +
+				` database failover" in content/incidents/a.md:2: a permalink keeps only the first 80 characters (at most 120 bytes) of an id, and these ids collide there; shorten one of them, or make them differ near the start`},
 		},
 		{
 			name: "references to unknown ids",
@@ -179,37 +193,92 @@ func TestLoadWithoutIncidentsFolder(t *testing.T) {
 	}
 }
 
+// TestTermSlugsAreStable: a term's permalink is the slug of its name
+// alone. Spellings that slugify alike share one page; adding an older
+// report with another spelling, and a newer one, moves no page; only the
+// name the page shows may change, and it depends on the counts of the
+// spellings, not on the order of the reports.
 func TestTermSlugsAreStable(t *testing.T) {
 	files := fstest.MapFS{
-		"incidents/a.md": report("2020-01-01 a", "A", "2020-01-01", "responders: [Ana Berg, 田中]", "services: [Parsoid]"),
-		"incidents/b.md": report("2021-01-01 b", "B", "2021-01-01", "responders: [ana berg, 山田]", "services: [parsoid]"),
+		"incidents/a.md": report("2020-01-01 a", "A", "2020-01-01", "responders: [Jose Garcia, 田中]", "services: [Parsoid]", "sites: [zurich]"),
+		"incidents/b.md": report("2021-01-01 b", "B", "2021-01-01", "responders: [Jose Garcia, 山田, Ana Berg]", "services: [parsoid]"),
+		"incidents/c.md": report("2021-06-01 c", "C", "2021-06-01", "responders: [ana berg, 🔥]"),
 	}
 	a, diags := load(t, files, Options{})
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
-	slugs := map[string]string{}
-	for _, term := range a.Taxonomy("responders").Terms {
-		slugs[term.Name] = term.Slug
+	before := termSlugs(a)
+	want := map[string]string{
+		"responders/Jose Garcia": "jose-garcia", "responders/Ana Berg": "ana-berg", "responders/ana berg": "ana-berg",
+		"responders/田中": "田中", "responders/山田": "山田", "responders/🔥": "term-" + hash8("🔥"),
+		"services/parsoid": "parsoid", "sites/zurich": "zurich",
 	}
-	if slugs["Ana Berg"] != "ana-berg" {
-		t.Errorf("the first-seen name keeps the plain slug: %v", slugs)
-	}
-	if slugs["ana berg"] != "ana-berg-"+nameHash("ana berg") {
-		t.Errorf("a later name that slugifies alike gets a suffix from its own name: %v", slugs)
-	}
-	if slugs["田中"] == slugs["山田"] || !strings.HasPrefix(slugs["田中"], "term-") {
-		t.Errorf("names without Latin letters get distinct hashed slugs: %v", slugs)
+	for name, slug := range want {
+		if before[name] != slug {
+			t.Errorf("%s has the slug %q, want %q", name, before[name], slug)
+		}
 	}
 	if n := len(a.Taxonomy("services").Terms); n != 1 {
 		t.Errorf("Parsoid and parsoid are one service, got %d terms", n)
 	}
-	// Adding a newer report with a colliding name moves nothing.
-	files["incidents/c.md"] = report("2022-01-01 c", "C", "2022-01-01", "responders: [ANA BERG]")
-	a2, _ := load(t, files, Options{})
-	for _, term := range a2.Taxonomy("responders").Terms {
-		if old, ok := slugs[term.Name]; ok && old != term.Slug {
-			t.Errorf("%s moved from %s to %s", term.Name, old, term.Slug)
+	ana, _ := a.Taxonomy("responders").Term("ana berg")
+	if ana.Name != "Ana Berg" || strings.Join(ana.OtherSpellings(), "|") != "ana berg" || len(ana.Incidents) != 2 {
+		t.Errorf("Ana Berg and ana berg are one term shown as Ana Berg: %q, also %q, %d reports", ana.Name, ana.OtherSpellings(), len(ana.Incidents))
+	}
+
+	// An older report spells him José García, a newer one too; a report
+	// lists both spellings of Zürich.
+	files["incidents/0.md"] = report("2019-01-01 old", "Old", "2019-01-01", "responders: [José García]", "sites: [zürich]")
+	files["incidents/d.md"] = report("2022-01-01 d", "D", "2022-01-01", "responders: [José García, Ana Berg]", "sites: [zürich, zurich]")
+	a2, diags := load(t, files, Options{})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	after := termSlugs(a2)
+	for name, slug := range before {
+		if after[name] != slug {
+			t.Errorf("%s moved from %s to %s", name, slug, after[name])
 		}
 	}
+	resp := a2.Taxonomy("responders")
+	jose, _ := resp.Term("José García")
+	if other, _ := resp.Term("Jose Garcia"); other != jose {
+		t.Fatalf("José García and Jose Garcia are two terms")
+	}
+	// Two reports each: the accented spelling is shown.
+	if jose.Slug != "jose-garcia" || jose.Name != "José García" || strings.Join(jose.Spellings, "|") != "José García|Jose Garcia" || len(jose.Incidents) != 4 {
+		t.Errorf("José García: slug %q, name %q, spellings %q, %d reports", jose.Slug, jose.Name, jose.Spellings, len(jose.Incidents))
+	}
+	zurich, _ := a2.Taxonomy("sites").Term("zurich")
+	if zurich.Name != "zürich" || len(zurich.Incidents) != 3 {
+		t.Errorf("zurich: name %q, %d reports; want zürich, 3 (the report that lists both counts once)", zurich.Name, len(zurich.Incidents))
+	}
+	for _, tax := range a2.Taxonomies {
+		seen := map[string]bool{}
+		for _, term := range tax.Terms {
+			if seen[term.Slug] {
+				t.Errorf("%s: two terms have the slug %s", tax.Kind, term.Slug)
+			}
+			seen[term.Slug] = true
+		}
+	}
+}
+
+// termSlugs maps "kind/spelling" to the slug of its term's page.
+func termSlugs(a *Archive) map[string]string {
+	out := map[string]string{}
+	for _, tax := range a.Taxonomies {
+		for _, term := range tax.Terms {
+			for _, name := range term.Spellings {
+				out[tax.Kind+"/"+name] = term.Slug
+			}
+		}
+	}
+	return out
+}
+
+func hash8(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
 }

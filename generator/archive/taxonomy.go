@@ -1,10 +1,9 @@
 package archive
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
@@ -26,18 +25,43 @@ type Taxonomy struct {
 func (t *Taxonomy) Values(in *incident.Incident) []string { return t.values(in) }
 
 // Term is one value of a taxonomy and the reports that carry it.
+//
+// A term is every spelling that gives the same slug: "José García" and
+// "Jose Garcia" are one responder, with one page whose URL is the slug of
+// the spelling alone, so that no report added or removed can move it. The
+// page shows the spelling most reports use (see Spellings); only that
+// display name, never the URL, changes as reports come and go.
 type Term struct {
-	Name          string
-	Slug          string
+	Name string // the spelling shown: Spellings[0]
+	Slug string
+	// Spellings are the names reports give the term, the most used first;
+	// among as many reports, the one with more letters outside ASCII
+	// first (the accented "José" over "Jose"), then in code-point order
+	// ("Ana Berg" over "ana berg"). The order depends on the reports'
+	// names alone, never on their order.
+	Spellings     []string
 	Description   string
 	Incidents     []*incident.Incident // newest first
 	TotalDuration time.Duration
+	uses          map[string]int // reports per spelling
 }
 
-// Term returns the term with the given name.
+// OtherSpellings are the term's spellings other than the one shown.
+func (t *Term) OtherSpellings() []string { return t.Spellings[1:] }
+
+// Term returns the term with the given name, in any of its spellings.
 func (t *Taxonomy) Term(name string) (*Term, bool) {
 	term, ok := t.byName[name]
 	return term, ok
+}
+
+// TermName is the name the term of name is shown by, or name itself when
+// no report names it.
+func (t *Taxonomy) TermName(name string) string {
+	if term, ok := t.byName[name]; ok {
+		return term.Name
+	}
+	return name
 }
 
 // taxonomySpec says how to read one taxonomy's values off a report.
@@ -96,24 +120,42 @@ func unionStrings(a, b []string) []string {
 }
 
 // buildTaxonomies indexes the reports (already newest first) by every
-// taxonomy. Terms are ordered by report count, then name.
+// taxonomy. Spellings that slugify alike are one term (see Term); terms are
+// ordered by report count, then name.
 func buildTaxonomies(site *siteconfig.Site, ins []*incident.Incident) []*Taxonomy {
 	var out []*Taxonomy
 	for _, spec := range taxonomySpecs {
 		t := &Taxonomy{Kind: spec.kind, Singular: spec.singular, Title: spec.title, Field: spec.field, byName: map[string]*Term{}, values: spec.values}
+		bySlug := map[string]*Term{}
 		for _, in := range ins {
 			for _, v := range spec.values(in) {
 				term := t.byName[v]
 				if term == nil {
-					term = &Term{Name: v, Slug: incident.Slugify(v)}
-					if spec.describe != nil {
-						term.Description = spec.describe(site, v)
+					slug := TermSlug(v)
+					if term = bySlug[slug]; term == nil {
+						term = &Term{Slug: slug, uses: map[string]int{}}
+						bySlug[slug] = term
+						t.Terms = append(t.Terms, term)
 					}
 					t.byName[v] = term
-					t.Terms = append(t.Terms, term)
+					term.Spellings = append(term.Spellings, v)
+				}
+				term.uses[v]++
+				if n := len(term.Incidents); n > 0 && term.Incidents[n-1] == in {
+					continue // the report gives two spellings of the term
 				}
 				term.Incidents = append(term.Incidents, in)
 				term.TotalDuration += in.Duration
+			}
+		}
+		for _, term := range t.Terms {
+			term.orderSpellings()
+			if spec.describe != nil {
+				for _, name := range term.Spellings {
+					if term.Description = spec.describe(site, name); term.Description != "" {
+						break
+					}
+				}
 			}
 		}
 		sort.Slice(t.Terms, func(i, j int) bool {
@@ -121,44 +163,43 @@ func buildTaxonomies(site *siteconfig.Site, ins []*incident.Incident) []*Taxonom
 			if len(a.Incidents) != len(b.Incidents) {
 				return len(a.Incidents) > len(b.Incidents)
 			}
-			return a.Name < b.Name
+			if a.Name != b.Name {
+				return a.Name < b.Name
+			}
+			return a.Slug < b.Slug
 		})
-		disambiguateSlugs(t.Terms)
 		out = append(out, t)
 	}
 	return out
 }
 
-// disambiguateSlugs keeps term permalinks unique and stable when two names
-// slugify alike ("C++" and "c", "Ana Berg" and "ana berg"). The name that
-// appeared first in the archive keeps the plain slug; the others get a
-// suffix derived from the name itself, so adding reports never moves an
-// existing term's page. A name with no letters or digits to slugify (such
-// as one in a non-Latin script) gets a slug derived from its hash.
-func disambiguateSlugs(terms []*Term) {
-	byAge := append([]*Term(nil), terms...)
-	first := func(t *Term) time.Time { return t.Incidents[len(t.Incidents)-1].Start }
-	sort.Slice(byAge, func(i, j int) bool {
-		a, b := first(byAge[i]), first(byAge[j])
-		if !a.Equal(b) {
-			return a.Before(b)
+// TermSlug is the slug of a term's page: that of the name alone, or, for
+// a name with no letter or digit, "term-" and a hash of the name.
+func TermSlug(name string) string { return incident.SlugOr("term", name) }
+
+// orderSpellings sorts the spellings as Term documents and names the term
+// by the first.
+func (t *Term) orderSpellings() {
+	sort.Slice(t.Spellings, func(i, j int) bool {
+		a, b := t.Spellings[i], t.Spellings[j]
+		if t.uses[a] != t.uses[b] {
+			return t.uses[a] > t.uses[b]
 		}
-		return byAge[i].Name < byAge[j].Name
+		if na, nb := nonASCII(a), nonASCII(b); na != nb {
+			return na > nb
+		}
+		return a < b
 	})
-	used := map[string]bool{}
-	for _, t := range byAge {
-		if t.Slug == "" {
-			t.Slug = "term-" + nameHash(t.Name)
-		}
-		if used[t.Slug] {
-			t.Slug += "-" + nameHash(t.Name)
-		}
-		used[t.Slug] = true
-	}
+	t.Name = t.Spellings[0]
 }
 
-// nameHash is a short, stable digest of a name.
-func nameHash(name string) string {
-	sum := sha256.Sum256([]byte(name))
-	return hex.EncodeToString(sum[:4])
+// nonASCII counts the characters of s outside ASCII.
+func nonASCII(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			n++
+		}
+	}
+	return n
 }

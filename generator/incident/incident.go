@@ -10,8 +10,14 @@
 package incident
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Status is the editorial state of a report.
@@ -152,62 +158,192 @@ func (in *Incident) OpenActionables() []Actionable {
 	return out
 }
 
-// Slugify turns an incident id or a term into the ASCII path segment used
-// in permalinks: "2026-02-23 ml-serve" becomes "2026-02-23-ml-serve". The
-// result contains only a-z, 0-9 and single hyphens, so it is safe in a path
-// and in a URL whatever the input.
+// Slugify turns an incident id or a term into the path segment used in
+// permalinks: "2026-02-23 ml-serve" becomes "2026-02-23-ml-serve",
+// "José García" "jose-garcia" and "障害 東京" "障害-東京".
+//
+// The rules, chosen so that a slug is readable in the browser's address bar
+// (which shows the percent-encoded UTF-8 as text), stable, and safe as one
+// file name on every file system:
+//   - compatibility forms are unified first (NFKD: full-width "Ａ" is "a",
+//     "ﬁ" is "fi", "²" is "2") and everything is lowercased;
+//   - letters and decimal digits of every script are kept; the marks that
+//     belong to a letter are kept with it (Devanagari vowel signs, Japanese
+//     voicing marks), except on Latin and Greek letters, whose diacritics
+//     are dropped so that "José" and "Jose" give the same slug, and the
+//     diaeresis of the Cyrillic "ё", which Russian text often leaves out; a
+//     few Latin letters without a decomposition are spelled out ("ß" is
+//     "ss", "ø" is "o", "æ" is "ae");
+//   - invisible characters (zero-width spaces and joiners, bidi controls,
+//     variation selectors, soft hyphens) are dropped;
+//   - every other run of characters (spaces, punctuation, symbols, emoji,
+//     control characters, "/" and ".") becomes one hyphen, and hyphens at
+//     either end are trimmed;
+//   - the result is NFC, and at most MaxSlugChars characters and
+//     MaxSlugBytes bytes long, cut at a hyphen where one is in the second
+//     half, and never inside a letter's marks.
+//
+// The result therefore holds only letters, marks, digits and single inner
+// hyphens: no "/", ".", "..", control or invisible characters. It is ""
+// when s has no letter or digit; see SlugOr for a slug in that case.
+// Slugify is idempotent: a slug is its own slug.
 func Slugify(s string) string {
+	slug, _ := slugify(s)
+	return slug
+}
+
+// SlugIsCut reports whether Slugify(s) had to be cut to its bounds, so
+// that two ids alike in their first MaxSlugChars characters share a slug.
+func SlugIsCut(s string) bool {
+	_, cut := slugify(s)
+	return cut
+}
+
+func slugify(s string) (slug string, cut bool) {
 	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
+	hyphen := false // a separator is pending
+	keepMarks := false
+	var prev rune       // the last letter or digit written
+	ascii := isASCII(s) // ASCII is its own NFKD and NFC: skip both
+	text := s
+	if !ascii {
+		// Invalid bytes are separators; norm would pass them through and
+		// leave the text after them undecomposed.
+		text = norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD"))
+	}
+	b.Grow(min(len(text), 4*MaxSlugBytes))
+	for _, r := range text {
+		if r < utf8.RuneSelf {
+			// The common case, without tables: ASCII letters and digits
+			// are kept, anything else in ASCII separates.
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				if hyphen && b.Len() > 0 {
+					b.WriteByte('-')
+				}
+				hyphen, prev, keepMarks = false, r, false
+				b.WriteByte(byte(r))
+			} else {
+				hyphen, prev, keepMarks = true, 0, false
+			}
+			if b.Len() > 4*MaxSlugBytes {
+				break
+			}
+			continue
+		}
+		r = unicode.ToLower(r)
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case invisible(r):
+			continue
+		case unicode.Is(unicode.M, r):
+			if keepMarks && !(prev == 'е' && r == '\u0308') {
+				b.WriteRune(r)
+			} else if prev == 0 {
+				hyphen = true // a mark on nothing kept separates like a symbol
+			}
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if hyphen && b.Len() > 0 {
 				b.WriteByte('-')
 			}
 			hyphen = false
-			b.WriteRune(r)
-		case r == '.' || r == '_' || r == '+':
-			// Keep dotted names readable: "mysql-s1.eqiad" → "mysql-s1-eqiad".
-			hyphen = true
-		default:
-			if r > 127 {
-				if f, ok := fold[r]; ok {
-					if hyphen && b.Len() > 0 {
-						b.WriteByte('-')
-					}
-					hyphen = false
-					b.WriteString(f)
-					continue
+			if f, ok := fold[r]; ok {
+				b.WriteString(f)
+			} else {
+				if r == 'ς' {
+					r = 'σ' // the final sigma is a sigma
 				}
+				b.WriteRune(r)
 			}
-			hyphen = true
+			prev = r
+			keepMarks = unicode.IsLetter(r) && !unicode.In(r, unicode.Latin, unicode.Greek)
+		default:
+			hyphen, prev, keepMarks = true, 0, false
 		}
-		if b.Len() >= maxSlug {
-			break
-		}
-	}
-	slug := b.String()
-	if len(slug) >= maxSlug {
-		// Cut at a word boundary rather than mid-word.
-		slug = slug[:maxSlug]
-		if i := strings.LastIndexByte(slug, '-'); i > maxSlug/2 {
-			slug = slug[:i]
+		if b.Len() > 4*MaxSlugBytes {
+			break // far more than will be kept
 		}
 	}
-	return strings.TrimRight(slug, "-")
+	if ascii {
+		return cutSlug(b.String())
+	}
+	return cutSlug(norm.NFC.String(b.String()))
 }
 
-// maxSlug bounds a permalink segment; file systems allow 255 bytes.
-const maxSlug = 80
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
-// fold transliterates common Latin letters with diacritics, so that
-// "Müller" becomes "muller" instead of "m-ller".
+// Bounds of a slug. A slug is one folder name of the site (and 14 more
+// bytes with "/index.html" in a path); file systems allow 255 bytes in a
+// name, some encrypted ones about 140.
+const (
+	MaxSlugChars = 80
+	MaxSlugBytes = 120
+)
+
+// cutSlug trims hyphens at either end of s and cuts it to the bounds, at a
+// hyphen where one is in the second half, and otherwise before a letter
+// rather than between a letter and its marks.
+func cutSlug(s string) (string, bool) {
+	s = strings.Trim(s, "-")
+	if len(s) <= MaxSlugBytes && utf8.RuneCountInString(s) <= MaxSlugChars {
+		return s, false
+	}
+	end, n := 0, 0
+	for i, r := range s {
+		if n == MaxSlugChars || i+utf8.RuneLen(r) > MaxSlugBytes {
+			break
+		}
+		end, n = i+utf8.RuneLen(r), n+1
+	}
+	cut := s[:end]
+	if i := strings.LastIndexByte(cut, '-'); i > len(cut)/2 {
+		return cut[:i], true
+	}
+	// Back off to the start of the last letter when the cut fell among
+	// its marks, or just after it.
+	for end < len(s) && end > 0 {
+		r, _ := utf8.DecodeRuneInString(s[end:])
+		if !unicode.Is(unicode.M, r) {
+			break
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:end])
+		end -= size
+	}
+	return strings.TrimRight(s[:end], "-"), true
+}
+
+// invisible reports whether r is a character that shows nothing: format
+// characters (zero-width space and joiners, bidi controls, soft hyphen)
+// and variation selectors.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		r == '\u034f' || (r >= '\u115f' && r <= '\u1160') || r == '\u3164' || r == '\uffa0'
+}
+
+// SlugOr is Slugify(s), or, when s has no letter or digit (only emoji or
+// symbols), prefix, a hyphen and eight hex digits of the SHA-256 of s in
+// NFC: "id-1a2b3c4d". The fallback depends on s alone, so it never moves
+// when other reports are added; and it is its own slug.
+func SlugOr(prefix, s string) string {
+	if slug := Slugify(s); slug != "" {
+		return slug
+	}
+	sum := sha256.Sum256([]byte(norm.NFC.String(s)))
+	return prefix + "-" + hex.EncodeToString(sum[:4])
+}
+
+// fold spells out the Latin letters that have no decomposition into a
+// letter and a diacritic, so that "Søn" becomes "son" instead of "søn".
 var fold = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae", 'ç': "c",
-	'è': "e", 'é': "e", 'ê': "e", 'ë': "e", 'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
-	'ñ': "n", 'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'ù': "u",
-	'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss", 'ł': "l", 'ś': "s",
-	'ź': "z", 'ż': "z", 'ć': "c", 'ń': "n", 'ę': "e", 'ą': "a", 'č': "c", 'š': "s",
-	'ž': "z", 'ř': "r", 'ğ': "g", 'ı': "i", 'ş': "s",
+	'æ': "ae", 'ø': "o", 'ß': "ss", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th",
+	'œ': "oe", 'ħ': "h", 'ı': "i", 'ŧ': "t", 'ŀ': "l",
 }

@@ -296,9 +296,8 @@ func (in *Incident) check(dec *matter.Decoder) {
 		dec.Diags.Errorf(p, in.Line("title"), "title", "is empty")
 	}
 	if in.ID != "" {
-		if in.Slug = Slugify(in.ID); in.Slug == "" {
-			dec.Diags.Errorf(p, in.Line("id"), "id", "%q has no letters or digits to build a permalink from", in.ID)
-		}
+		// An id of emoji or symbols alone gets a slug made from its hash.
+		in.Slug = SlugOr("id", in.ID)
 		if n := utf8.RuneCountInString(in.ID); n > maxIDLen {
 			dec.Diags.Errorf(p, in.Line("id"), "id", "is %d characters long; an id may have at most %d", n, maxIDLen)
 		}

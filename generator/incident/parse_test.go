@@ -1,9 +1,12 @@
 package incident
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
@@ -241,22 +244,114 @@ Body text.
 }
 
 func TestSlugify(t *testing.T) {
-	tests := map[string]string{
-		"2026-02-23 ml-serve":      "2026-02-23-ml-serve",
-		"  Hello,  World!  ":       "hello-world",
-		"Müller & Søn":             "muller-son",
-		"../../etc/passwd":         "etc-passwd",
-		"a\x00b":                   "a-b",
-		"mysql-s1.eqiad":           "mysql-s1-eqiad",
-		"日本語":                      "",
-		"\u202eevil":               "evil",
-		strings.Repeat("abc ", 40): strings.TrimRight(strings.Repeat("abc-", 20), "-"),
-		"C++":                      "c",
-		"--leading and trailing--": "leading-and-trailing",
+	cjk40 := strings.Repeat("障", 40) // 120 bytes: the byte bound
+	tests := []struct{ name, in, want string }{
+		{"id", "2026-02-23 ml-serve", "2026-02-23-ml-serve"},
+		{"punctuation", "  Hello,  World!  ", "hello-world"},
+		{"Latin diacritics and spelled-out letters", "Müller & Søn", "muller-son"},
+		{"José", "José García", "jose-garcia"},
+		{"Jose", "Jose Garcia", "jose-garcia"},
+		{"decomposed José", "Jose\u0301 Garci\u0301a", "jose-garcia"},
+		{"full-width Latin", "Ｊｏｓｅ", "jose"},
+		{"Turkish", "İstanbul ığdır", "istanbul-igdir"},
+		{"sharp s", "STRAẞE Straße", "strasse-strasse"},
+		{"path", "../../etc/passwd", "etc-passwd"},
+		{"NUL", "a\x00b", "a-b"},
+		{"dots", "mysql-s1.eqiad", "mysql-s1-eqiad"},
+		{"Japanese", "日本語", "日本語"},
+		{"Japanese with a space", "障害 東京", "障害-東京"},
+		{"Japanese voiced kana", "データベース", "データベース"},
+		{"half-width kana", "ﾃﾞｰﾀ", "データ"},
+		{"Arabic", "انقطاع الخدمة", "انقطاع-الخدمة"},
+		{"Arabic-Indic digits", "٢٠٢٦ عطل", "٢٠٢٦-عطل"},
+		{"Hindi keeps its vowel signs", "सेवा बाधित", "सेवा-बाधित"},
+		{"Korean", "서비스 장애", "서비스-장애"},
+		{"Greek", "Ἀθήνα ΟΔΟΣ", "αθηνα-οδοσ"},
+		{"Cyrillic", "Ёлка и Йошкар-Ола", "елка-и-йошкар-ола"},
+		{"emoji only", "🔥🚒", ""},
+		{"emoji between words", "db 🔥 outage", "db-outage"},
+		{"emoji ZWJ sequence", "👩\u200d💻 on call", "on-call"},
+		{"mixed scripts", "2026-03-01 東京 DC outage", "2026-03-01-東京-dc-outage"},
+		{"bidi override", "\u202eevil", "evil"},
+		{"zero-width space", "a\u200bb", "ab"},
+		{"a mark on nothing", "\u0301x", "x"},
+		{"long ASCII cut at a hyphen", strings.Repeat("abc ", 40), strings.TrimRight(strings.Repeat("abc-", 20), "-")},
+		{"long word cut at 80 characters", strings.Repeat("a", 100), strings.Repeat("a", 80)},
+		{"long CJK cut at 120 bytes", cjk40 + "東京", cjk40},
+		{"4-byte letters cut at 120 bytes", strings.Repeat("𠀀", 40), strings.Repeat("𠀀", 30)},
+		{"a cut never splits a letter from its marks", strings.Repeat("क", 39) + "क्षि", strings.Repeat("क", 39)},
+		{"C++", "C++", "c"},
+		{"hyphens at the ends", "--leading and trailing--", "leading-and-trailing"},
 	}
-	for in, want := range tests {
-		if got := Slugify(in); got != want {
-			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
+	for _, tt := range tests {
+		if got := Slugify(tt.in); got != tt.want {
+			t.Errorf("%s: Slugify(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSlugOr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2026-03-01 東京", "2026-03-01-東京"},
+		{"🔥🚒", "id-" + hash8("🔥🚒")},
+		{"!!!", "id-" + hash8("!!!")},
+		// The same id in another normal form has the same slug.
+		{"=\u0338", "id-" + hash8("\u2260")},
+	}
+	for _, tt := range tests {
+		if got := SlugOr("id", tt.in); got != tt.want {
+			t.Errorf("SlugOr(id, %q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if a, b := SlugOr("id", "🔥"), SlugOr("id", "🔥🔥"); a == b {
+		t.Errorf("two emoji ids share the slug %q", a)
+	}
+}
+
+func hash8(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
+// TestSlugifyEveryRune runs every assigned code point alone and between two
+// letters through Slugify: the slug is safe (checkSlug) and its own slug.
+// Going through NFKD, lowercasing and NFC, a character whose lowercase
+// had another decomposition would break idempotence; this finds it.
+func TestSlugifyEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf) {
+			continue // unassigned, private use or a surrogate: a separator, as the seeds of FuzzSlugify check
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "b", "日" + string(r)} {
+			got := Slugify(s)
+			checkSlug(t, s, got)
+			if again := Slugify(got); again != got {
+				t.Fatalf("Slugify(%q) = %q, but Slugify(%q) = %q", s, got, got, again)
+			}
+		}
+	}
+}
+
+// TestUnicodeIDs: an id in any script is a valid id with a permalink of
+// its letters, and one of emoji alone gets a slug from its hash rather
+// than an error.
+func TestUnicodeIDs(t *testing.T) {
+	tests := []struct{ id, slug string }{
+		{"2026-03-01 東京 データベース", "2026-03-01-東京-データベース"},
+		{"2026-03-02 انقطاع", "2026-03-02-انقطاع"},
+		{"2026-03-03 सेवा", "2026-03-03-सेवा"},
+		{"🔥🚒", "id-" + hash8("🔥🚒")},
+	}
+	for _, tt := range tests {
+		var diags diag.List
+		file := "---\nid: " + tt.id + "\ntitle: T\nstart: 2026-03-01\n---\nBody\n"
+		in := Parse("r.md", []byte(file), testSite(t), &diags)
+		if diags.HasErrors() || in == nil {
+			t.Errorf("id %q: errors %v", tt.id, diags.All())
+			continue
+		}
+		if in.Slug != tt.slug {
+			t.Errorf("id %q: slug %q, want %q", tt.id, in.Slug, tt.slug)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,7 +76,13 @@ func (h *Hub) built(changed []string, preview bool) {
 	if changed != nil {
 		paths = make([]string, 0, len(changed))
 		for _, rel := range changed {
-			paths = append(paths, URLPath(rel))
+			p := URLPath(rel)
+			paths = append(paths, p)
+			if e := (&url.URL{Path: p}).EscapedPath(); e != p {
+				// A page whose slug is not ASCII, as the browser's
+				// location.pathname gives it: percent-encoded.
+				paths = append(paths, e)
+			}
 		}
 	}
 	h.set(func(st *state) {

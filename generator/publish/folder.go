@@ -126,7 +126,8 @@ func (f *Folder) Files() []string {
 }
 
 // checkRel refuses paths that would leave the folder. Callers build them
-// from slugs, which hold only [a-z0-9-], but they are checked anyway.
+// from slugs, which hold only letters, digits and hyphens (see
+// incident.Slugify), but they are checked anyway.
 func checkRel(rel string) error {
 	clean := path.Clean("/" + rel)[1:]
 	if clean == "" || clean != rel || strings.Contains(rel, "..") || rel == Marker || rel == ManifestName {

@@ -106,10 +106,13 @@ type jsonIncident struct {
 }
 
 type jsonTerm struct {
-	Name            string `json:"name"`
-	URL             string `json:"url"`
-	Incidents       int    `json:"incidents"`
-	DurationMinutes int64  `json:"duration_minutes"`
+	Name string `json:"name"`
+	// Spellings are every name the reports give the term, Name first: the
+	// term's page and URL are shared by all of them.
+	Spellings       []string `json:"spellings"`
+	URL             string   `json:"url"`
+	Incidents       int      `json:"incidents"`
+	DurationMinutes int64    `json:"duration_minutes"`
 }
 
 // jsonJob writes incidents.json. It streams one report at a time to the
@@ -156,7 +159,7 @@ func (s *site) jsonJob() job {
 			for _, t := range s.arc.Taxonomies {
 				list := []jsonTerm{}
 				for _, term := range t.Terms {
-					list = append(list, jsonTerm{Name: term.Name, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
+					list = append(list, jsonTerm{Name: term.Name, Spellings: term.Spellings, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
 				}
 				terms[t.Kind] = list
 			}
@@ -185,7 +188,7 @@ func (s *site) writeSitemap() error {
 	sort.Strings(paths)
 	set := sitemapURLSet{}
 	for _, p := range paths {
-		u := s.root + p
+		u := s.root + escapePath(p)
 		if len(u) >= len("index.html") && u[len(u)-len("index.html"):] == "index.html" {
 			u = u[:len(u)-len("index.html")]
 		}

@@ -179,10 +179,14 @@ type freePage struct {
 	Describes *archive.Taxonomy
 }
 
-// URLs. Every link inside the site goes through these.
+// URLs. Every link inside the site goes through these. A slug may hold
+// letters of any script ("2026-03-01-障害"); its folder is named in UTF-8
+// and its URL percent-encodes it, as browsers send it and show it decoded.
+// Letters, digits and hyphens are all a slug holds, so an ASCII slug's URL
+// is the slug itself.
 
 func (s *site) incidentURL(in *incident.Incident) string {
-	return s.root + "incidents/" + in.Slug + "/"
+	return s.root + "incidents/" + url.PathEscape(in.Slug) + "/"
 }
 
 func (s *site) termURL(kind, name string) string {
@@ -194,13 +198,31 @@ func (s *site) termURL(kind, name string) string {
 	return s.root + kind + "/"
 }
 
+// termName is the name the term of name is shown by (see archive.Term).
+func (s *site) termName(kind, name string) string {
+	if t := s.arc.Taxonomy(kind); t != nil {
+		return t.TermName(name)
+	}
+	return name
+}
+
 func (s *site) termPath(kind string, term *archive.Term) string {
-	return s.root + kind + "/" + term.Slug + "/"
+	return s.root + kind + "/" + url.PathEscape(term.Slug) + "/"
 }
 
 func (s *site) yearURL(y int) string { return s.root + "years/" + strconv.Itoa(y) + "/" }
 
-func (s *site) pageURL(p *archive.Page) string { return s.root + p.Slug + "/" }
+func (s *site) pageURL(p *archive.Page) string { return s.root + url.PathEscape(p.Slug) + "/" }
+
+// escapePath percent-encodes each segment of a file's path under the
+// output folder, for the sitemap.
+func escapePath(rel string) string {
+	segs := strings.Split(rel, "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	return strings.Join(segs, "/")
+}
 
 // taskURL links a task id through site.yaml's task_url; "" when there is
 // no task_url or the value is not a task id.
@@ -323,9 +345,12 @@ func (s *site) prepareChrome() error {
 	for _, tax := range s.arc.Taxonomies {
 		links := make(map[string]template.HTML, len(tax.Terms))
 		for _, term := range tax.Terms {
-			data := struct{ URL, Name string }{s.termPath(tax.Kind, term), term.Name}
-			if links[term.Name], err = s.fragment("term-link", data); err != nil {
-				return err
+			// A report's page links the term by the spelling it uses.
+			for _, name := range term.Spellings {
+				data := struct{ URL, Name string }{s.termPath(tax.Kind, term), name}
+				if links[name], err = s.fragment("term-link", data); err != nil {
+					return err
+				}
 			}
 		}
 		s.termLinks[tax.Kind] = links

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -98,7 +99,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	}
 	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
-		d.ChainURL = s.root + "repeats/#chain-" + d.Chain.ID
+		d.ChainURL = s.root + "repeats/#chain-" + url.PathEscape(d.Chain.ID)
 	}
 	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.RecurredLater) > 0 || d.Chain != nil {
 		d.Blocks = s.repeatBlocks(in, &d)

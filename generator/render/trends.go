@@ -35,7 +35,7 @@ func (s *site) prepareTrends() {
 		loc = time.UTC
 	}
 	y, m, d := s.opts.Now.In(loc).Date()
-	in := trends.Input{Incidents: s.arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: s.rubricKeys}
+	in := trends.Input{Incidents: s.arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: s.rubricKeys, TermName: s.termName}
 	if s.opts.Repeats != nil {
 		in.Likely = make([]bool, len(s.arc.Incidents))
 		for i, r := range s.arc.Incidents {

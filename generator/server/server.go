@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -63,6 +64,9 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if name == "/" {
 				target = "/"
 			}
+			// r.URL.Path is decoded: encode it again, or a folder named
+			// with "?", "#" or "%" would be cut or misread.
+			target = (&url.URL{Path: target}).EscapedPath()
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
 			return
 		}

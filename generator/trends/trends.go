@@ -69,6 +69,10 @@ type Input struct {
 	Now time.Time
 	// Questions are the scorecard's keys, in the rubric's order.
 	Questions []string
+	// TermName, when set, gives the name a term of a taxonomy ("services",
+	// "causes", "triggers", "failure-modes", "sites") is shown by, so that
+	// the spellings of one term ("zürich", "zurich") count as one.
+	TermName func(kind, name string) string
 }
 
 // Trends holds every figure of an archive.
@@ -330,6 +334,10 @@ type mark struct {
 	yes bool
 }
 
+// fieldKinds are the taxonomies of the breakdowns, in the order of
+// Figures' fields.
+var fieldKinds = [fields]string{"services", "causes", "triggers", "failure-modes", "sites"}
+
 func newCalc(in Input, now time.Time) *calc {
 	c := &calc{in: in, now: now, terms: make([][fields][]int32, len(in.Incidents)), marks: make([][]mark, len(in.Incidents))}
 	var ids [fields]map[string]int32
@@ -342,6 +350,13 @@ func newCalc(in Input, now time.Time) *calc {
 	}
 	for i, r := range in.Incidents {
 		for k, values := range [fields][]string{r.Services, r.Causes, one(r.Trigger), one(r.FailureMode), r.Sites} {
+			if in.TermName != nil {
+				named := make([]string, len(values))
+				for j, v := range values {
+					named[j] = in.TermName(fieldKinds[k], v)
+				}
+				values = named
+			}
 			for j, v := range values {
 				if v == "" || slices.Contains(values[:j], v) {
 					continue

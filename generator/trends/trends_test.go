@@ -386,3 +386,24 @@ func TestSummerTime(t *testing.T) {
 		t.Errorf("%s: %d incidents, want 2026-Q4 with 3", q.Key, q.Incidents)
 	}
 }
+
+// TestTermNames: with TermName, the spellings of one term count as one in
+// the breakdowns, and a report naming both counts once.
+func TestTermNames(t *testing.T) {
+	ins := []*incident.Incident{
+		report("a", "2026-03-01T10:00:00Z", 10, services("zurich-db")),
+		report("b", "2026-03-02T10:00:00Z", 10, services("zürich-db")),
+		report("c", "2026-03-03T10:00:00Z", 10, services("zürich-db", "zurich-db", "api")),
+	}
+	name := func(kind, n string) string {
+		if kind == "services" && n == "zurich-db" {
+			return "zürich-db"
+		}
+		return n
+	}
+	tr := Compute(Input{Incidents: ins, Now: time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), TermName: name})
+	got := tr.ThisMonth().Figures.Services.Top
+	if want := []Count{{"zürich-db", 3}, {"api", 1}}; !slices.Equal(got, want) {
+		t.Errorf("services = %v, want %v", got, want)
+	}
+}
