@@ -80,7 +80,7 @@ Examples:
 			return usageError{fmt.Sprintf("--title contains the control character %U; remove it", r)}
 		}
 		if v.ID() == "" {
-			return usageError{fmt.Sprintf("NAME %q has no letters or digits a-z, 0-9 to name the file after; the title can be in any script: incidents new etcd-quorum --title %q", v.Name, v.Name)}
+			return usageError{fmt.Sprintf("NAME %q has no letter or digit to name the file after; give a name and put the rest in the title: incidents new etcd-quorum --title %q", v.Name, v.Name)}
 		}
 		if info, err := os.Stat(source); err != nil || !info.IsDir() {
 			return fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", source)

@@ -60,7 +60,9 @@ func TestNew(t *testing.T) {
 	}{
 		{name: "no name", args: []string{"new", "-s", src}, code: 2, stderr: []string{"give one NAME"}},
 		{name: "two names", args: []string{"new", "-s", src, "a", "b"}, code: 2, stderr: []string{"give one NAME"}},
-		{name: "a name without letters", args: []string{"new", "-s", src, "--date", "2026-03-01", "!!!"}, code: 2, stderr: []string{`NAME "!!!" has no letters or digits a-z, 0-9`}},
+		{name: "a name without letters", args: []string{"new", "-s", src, "--date", "2026-03-01", "!!!"}, code: 2, stderr: []string{`NAME "!!!" has no letter or digit to name the file after`}},
+		{name: "a name in another script", args: []string{"new", "-s", src, "--date", "2026-03-01", "データベース"}, code: 0,
+			stdout: []string{filepath.Join(src, "incidents", "2026", "2026-03-01-データベース.md")}},
 		{name: "a bad date", args: []string{"new", "-s", src, "--date", "1 March", "db"}, code: 2, stderr: []string{`--date "1 March" is not a day: use YYYY-MM-DD`}},
 		{name: "no content folder", args: []string{"new", "-s", filepath.Join(dir, "nope"), "db"}, code: 1, stderr: []string{"does not exist"}},
 		{name: "created", args: []string{"new", "-s", src, "--date", "2026-03-01", "--title", "DB: full disk", "DB"}, code: 0, stdout: []string{existing}},
