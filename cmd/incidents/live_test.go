@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -276,7 +277,7 @@ func TestLiveContentFolderReplaced(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		files   map[string]string
-		link    string // when set, content is a link to this folder
+		links   map[string]string // links to make, by path: target
 		replace func(t *testing.T, dir string)
 	}{
 		{
@@ -303,23 +304,29 @@ func TestLiveContentFolderReplaced(t *testing.T) {
 		{
 			name:  "link retargeted (ln -sfn v2 content)",
 			files: merge(under("v1", version("Original words")), under("v2", version("Backup words"))),
-			link:  "v1",
+			links: map[string]string{"content": "v1"},
 			replace: func(t *testing.T, dir string) {
-				// As ln -sfn does it: a new link renamed over the old.
-				tmp := filepath.Join(dir, "content.tmp")
-				if err := os.Symlink("v2", tmp); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Rename(tmp, filepath.Join(dir, "content")); err != nil {
-					t.Fatal(err)
-				}
+				relinkAs(t, "v2", filepath.Join(dir, "content"))
+			},
+		},
+		{
+			name: "linked incidents folder retargeted",
+			files: map[string]string{
+				"content/site.yaml":  "title: Swapped\n",
+				"reports1/2026/a.md": liveReport("2026-01-01 a", "First", "Original words"),
+				"reports2/2026/a.md": liveReport("2026-01-01 a", "First", "Backup words"),
+				"reports2/2026/b.md": liveReport("2026-01-02 b", "Second", "Other words"),
+			},
+			links: map[string]string{"content/incidents": "../reports1"},
+			replace: func(t *testing.T, dir string) {
+				relinkAs(t, "../reports2", filepath.Join(dir, "content", "incidents"))
 			},
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeContent(t, tt.files)
-			if tt.link != "" {
-				if err := os.Symlink(tt.link, filepath.Join(dir, "content")); err != nil {
+			for at, target := range tt.links {
+				if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(at))); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -391,14 +398,22 @@ func TestLiveContentFolderGone(t *testing.T) {
 	srv.stop()
 }
 
+// relinkAs points the link at path to target the way `ln -sfn` does: a
+// new link renamed over the old one.
+func relinkAs(t *testing.T, target, path string) {
+	t.Helper()
+	tmp := path + ".tmp"
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // merge returns the files of both maps.
 func merge(a, b map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
+	out := maps.Clone(a)
+	maps.Copy(out, b)
 	return out
 }

@@ -351,18 +351,33 @@ func (w *Watcher) Run(ctx context.Context, changed func(Batch)) error {
 		case <-timer.C:
 			first = time.Time{}
 			w.checkAll()
-			b := Batch{Paths: sortedKeys(w.pending), Replaced: sortedKeys(w.replaced)}
+			b := Batch{Paths: sortedKeys(w.pending)}
 			for _, r := range w.roots {
 				if r.id == nil {
 					b.Gone = append(b.Gone, r.name)
 				}
+				if w.replaced[r.name] && !w.insideReplaced(r) {
+					b.Replaced = append(b.Replaced, r.name)
+				}
 			}
+			sort.Strings(b.Replaced)
 			sort.Strings(b.Gone)
 			clear(w.pending)
 			clear(w.replaced)
 			changed(b)
 		}
 	}
+}
+
+// insideReplaced reports whether root r is inside another root replaced
+// in the batch being gathered, which says enough.
+func (w *Watcher) insideReplaced(r *root) bool {
+	for _, outer := range w.roots {
+		if outer != r && w.replaced[outer.name] && within(r.abs, outer.abs) {
+			return true
+		}
+	}
+	return false
 }
 
 // event notes one event in the batch being gathered and reports whether
