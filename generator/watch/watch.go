@@ -245,28 +245,34 @@ func (w *Watcher) unwatch(dir string) {
 func (w *Watcher) check(r *root) bool {
 	info, err := os.Stat(r.name)
 	present := err == nil && info.IsDir()
+	same := present && r.id != nil && os.SameFile(r.id, info)
 	switch {
 	case !present && r.id == nil:
 		return false
-	case present && r.id != nil && os.SameFile(r.id, info) && w.watched(r):
+	case same && w.watched(r):
+		return false
+	}
+	w.unwatch(r.name)
+	r.id = nil
+	if present {
+		r.id = info
+		if !r.inner || w.trees[filepath.Dir(r.name)] {
+			// The files it holds are not listed: Replaced says that
+			// anything under it may have changed. A folder gone again
+			// is seen by the next check.
+			_, _ = w.addTree(r.name)
+		}
+	}
+	w.forgetInner(r)
+	if same && !w.watched(r) {
+		// The same folder, which could not be watched again (no watches
+		// left, say): not reported as replaced at every check.
 		return false
 	}
 	w.pending[r.name] = true
-	w.unwatch(r.name)
-	r.id = nil
-	if !present {
-		w.forgetInner(r)
-		return true
+	if present {
+		w.replaced[r.name] = true
 	}
-	r.id = info
-	w.replaced[r.name] = true
-	if !r.inner || w.trees[filepath.Dir(r.name)] {
-		// A folder that cannot be read, or is gone again, is checked
-		// again later. The files it holds are not listed: Replaced says
-		// that anything under it may have changed.
-		_, _ = w.addTree(r.name)
-	}
-	w.forgetInner(r)
 	return true
 }
 

@@ -405,9 +405,6 @@ func TestPollBackstop(t *testing.T) {
 	report := filepath.Join(content, "incidents", "a.md")
 	writeFile(t, report, "edited")
 	r.waitFor("an edit after the retarget", named(report))
-	// The parent watched now is v2's: a replaced content folder is seen
-	// by its event, not only by the periodic check.
-	r.w.poll = time.Hour // read by Run only at its start: the check goes on; what counts is the event
 	must(t, os.RemoveAll(content))
 	r.waitFor("the removal", func(b Batch) bool { return slices.Contains(b.Gone, content) })
 }
