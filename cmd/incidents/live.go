@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -118,6 +119,7 @@ type liveLoop struct {
 	seq      int                // batches of changes seen
 	builtSeq int                // the batches the site on disk includes
 	since    map[string]int     // changed files not yet in prev, with the batch of their last change
+	gone     bool               // the content folder is gone: no build until it is back
 }
 
 // newLiveLoop starts from the first build, which was made with cfg and
@@ -134,9 +136,12 @@ func newLiveLoop(e *env, cfg generator.Config, hub *live.Hub, overlay *live.Over
 	return l
 }
 
-// run watches the content (and layouts) folders until ctx is done.
+// run watches the content (and layouts) folders until ctx is done. The
+// content folder's incidents/ and pages/ are roots of their own, so that
+// they are followed, as the build follows them, when they are links, and
+// watched anew when they are replaced.
 func (l *liveLoop) run(ctx context.Context) error {
-	roots := []string{l.cfg.Source}
+	roots := []string{l.cfg.Source, filepath.Join(l.cfg.Source, "incidents"), filepath.Join(l.cfg.Source, "pages")}
 	if l.cfg.Layouts != "" {
 		roots = append(roots, l.cfg.Layouts)
 	}
@@ -149,15 +154,38 @@ func (l *liveLoop) run(ctx context.Context) error {
 		defer close(builder)
 		l.builder(ctx)
 	}()
-	err = w.Run(ctx, func(paths []string) { l.changed(ctx, paths) })
+	err = w.Run(ctx, func(b watch.Batch) { l.changed(ctx, b) })
 	<-builder
 	return err
 }
 
-// changed previews a batch of changes and asks for a whole build.
-func (l *liveLoop) changed(ctx context.Context, paths []string) {
+// changed previews a batch of changes and asks for a whole build. A
+// content folder that is gone stops the builds until it is back; a root
+// replaced (the content folder copied back, a link retargeted, a checkout)
+// is rebuilt whole, without a preview, since anything under it may have
+// changed.
+func (l *liveLoop) changed(ctx context.Context, b watch.Batch) {
+	source := filepath.Clean(l.cfg.Source)
+	if slices.Contains(b.Gone, source) {
+		l.vanished()
+		return
+	}
+	l.mu.Lock()
+	back := l.gone
+	l.gone = false
+	l.mu.Unlock()
+	if back || len(b.Replaced) > 0 {
+		switch {
+		case back:
+			fmt.Fprintf(l.e.stdout, "The content folder %s is back; rebuilding the whole site\n", l.cfg.Source)
+		default:
+			fmt.Fprintf(l.e.stdout, "Replaced: %s; rebuilding the whole site\n", strings.Join(b.Replaced, ", "))
+		}
+		l.wholeBuild()
+		return
+	}
 	var changed []string
-	for _, p := range paths {
+	for _, p := range b.Paths {
 		if relevant(p) {
 			changed = append(changed, p)
 		}
@@ -231,6 +259,37 @@ func (l *liveLoop) changed(ctx context.Context, paths []string) {
 	l.askBuild()
 }
 
+// vanished says, once, that the content folder is gone, and stops the
+// build under way: the last good build stays served.
+func (l *liveLoop) vanished() {
+	l.mu.Lock()
+	was := l.gone
+	l.gone = true
+	l.seq++ // a build under way when the folder went is out of date
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.mu.Unlock()
+	if was {
+		return
+	}
+	msg := fmt.Sprintf("content folder %s is gone; waiting for it to come back", l.cfg.Source)
+	fmt.Fprintf(l.e.stdout, "The %s (still serving the last good build)\n", msg)
+	l.hub.Gone(l.cfg.Source, msg)
+}
+
+// wholeBuild asks for a whole build of changes that no preview can show,
+// stopping the one under way.
+func (l *liveLoop) wholeBuild() {
+	l.mu.Lock()
+	l.seq++
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.mu.Unlock()
+	l.askBuild()
+}
+
 // askBuild asks the builder for a whole build.
 func (l *liveLoop) askBuild() {
 	select {
@@ -255,6 +314,12 @@ func (l *liveLoop) builder(ctx context.Context) {
 		}
 		bctx, cancel := context.WithCancel(ctx)
 		l.mu.Lock()
+		if l.gone {
+			// Asked for before the folder went; its return asks again.
+			l.mu.Unlock()
+			cancel()
+			continue
+		}
 		startSeq := l.seq
 		l.cancel = cancel
 		l.mu.Unlock()
@@ -268,13 +333,18 @@ func (l *liveLoop) builder(ctx context.Context) {
 		l.mu.Lock()
 		l.cancel = nil
 		if bctx.Err() != nil && err != nil {
-			// Stopped for newer changes, which asked for the next build.
+			// Stopped for newer changes, which asked for the next build,
+			// or because the content folder went, which was said.
+			gone := l.gone
 			l.mu.Unlock()
-			fmt.Fprintln(l.e.stdout, "Stopped the rebuild: newer changes came")
+			if !gone {
+				fmt.Fprintln(l.e.stdout, "Stopped the rebuild: newer changes came")
+			}
 			continue
 		}
 		later := l.seq > startSeq // changes that this build may have missed
 		wanted := startSeq > l.builtSeq
+		gone := l.gone
 		if err == nil {
 			l.builtSeq = startSeq
 			if res.Archive != nil {
@@ -294,6 +364,8 @@ func (l *liveLoop) builder(ctx context.Context) {
 		}
 		var ce *diag.ContentError
 		switch {
+		case gone:
+			// The tabs were told the content folder is gone.
 		case later:
 			// The batch after it told the tabs, and asked for another build.
 		case errors.As(err, &ce):

@@ -34,6 +34,9 @@ While it serves, it watches the content folder (and --layouts) and
 rebuilds when a file is saved, created or deleted; every open tab then
 reloads itself. While the content has errors, the last good build stays
 served and the errors are shown over the page, with file and line.
+A content folder replaced whole (copied back, moved aside and made
+again, a link pointed elsewhere) is watched anew and rebuilt; one that
+goes away is said to be gone, and rebuilt when it is back.
 
 Examples:
   incidents serve

@@ -45,6 +45,9 @@ type state struct {
 	// Preview says the generation is a preview of an edit: the whole site
 	// is being rebuilt behind it.
 	Preview bool `json:"preview,omitempty"`
+	// Message, when set, heads the overlay in place of the words for
+	// errors in the content: the problems are not in the content.
+	Message string `json:"message,omitempty"`
 }
 
 // Hub keeps the open event streams and the current state. Its methods are
@@ -87,7 +90,7 @@ func (h *Hub) built(changed []string, preview bool) {
 	}
 	h.set(func(st *state) {
 		st.Generation++
-		st.Problems, st.Paths, st.Preview = []Problem{}, paths, preview
+		st.Problems, st.Paths, st.Preview, st.Message = []Problem{}, paths, preview, ""
 	})
 }
 
@@ -98,13 +101,22 @@ func (h *Hub) Failed(ds []diag.Diagnostic) {
 	for _, d := range ds {
 		ps = append(ps, Problem{Path: d.Path, Line: d.Line, Text: d.String(), Warning: d.Severity == diag.Warning})
 	}
-	h.set(func(st *state) { st.Problems = ps })
+	h.set(func(st *state) { st.Problems, st.Message = ps, "" })
 }
 
 // FailedText says a rebuild failed for a reason that is not in the content
 // (a layout that does not parse, a disk that is full).
 func (h *Hub) FailedText(msg string) {
-	h.set(func(st *state) { st.Problems = []Problem{{Text: msg}} })
+	h.set(func(st *state) { st.Problems, st.Message = []Problem{{Text: msg}}, "" })
+}
+
+// Gone says the content folder dir is gone: every tab shows text over the
+// page it has (the last good build) until a build succeeds.
+func (h *Hub) Gone(dir, text string) {
+	h.set(func(st *state) {
+		st.Problems = []Problem{{Path: dir, Text: text}}
+		st.Message = "The content folder is gone; this is the last good build. The page reloads when the folder is back."
+	})
 }
 
 // Generation is the generation of the build being served.

@@ -5,15 +5,16 @@ package live
 // it is the next generation and names the pages it changed, this one not
 // among them), and a
 // state with problems shows them in a panel over the page (the last good
-// build) until a build succeeds. The panel is built with textContent: problem text is never
+// build), headed by the state's message if it has one, until a build
+// succeeds. The panel is built with textContent: problem text is never
 // read as HTML.
 const script = `(function () {
   "use strict";
   var me = document.currentScript;
   var generation = Number(me && me.dataset.generation) || 0;
   var panel = null;
-  function show(problems) {
-    if (!problems.length) {
+  function show(problems, message) {
+    if (!problems.length && !message) {
       if (panel) { panel.remove(); panel = null; }
       return;
     }
@@ -28,7 +29,7 @@ const script = `(function () {
     }
     panel.textContent = "";
     var head = document.createElement("strong");
-    head.textContent = "The content has errors; this is the last good build. Fix them and the page reloads.";
+    head.textContent = message || "The content has errors; this is the last good build. Fix them and the page reloads.";
     panel.appendChild(head);
     var list = document.createElement("ul");
     list.style.cssText = "margin:.5em 0 0;padding-left:1.2em";
@@ -51,7 +52,7 @@ const script = `(function () {
       location.reload();
       return;
     }
-    show(st.problems);
+    show(st.problems, st.message);
   });
 })();
 `
