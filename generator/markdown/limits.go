@@ -120,22 +120,29 @@ func checkNesting(md []byte) *LimitError {
 
 // blockPrefix reads the markers at the start of a line: block quote
 // markers, list markers ("-", "*", "+", "1.", "1)") and footnote labels
-// ("[^note]:"), with the white space around them counted in columns.
+// ("[^note]:"), and counts in columns the white space that could continue
+// an open list item or footnote: not the one space a ">" may take, and
+// none after a list or footnote marker, whose white space belongs to the
+// container it opens.
 func blockPrefix(line []byte) (quotes, markers, cols int, blank bool) {
 	i := 0
 	for i < len(line) {
 		switch c := line[i]; {
-		case c == ' ':
-			cols++
-			i++
-		case c == '\t':
-			cols += 4
+		case c == ' ' || c == '\t':
+			if markers == 0 && c == ' ' {
+				cols++
+			} else if markers == 0 {
+				cols += 4 // a tab is at most 4 columns
+			}
 			i++
 		case c == '\r' || c == '\n':
 			i++
 		case c == '>':
 			quotes++
 			i++
+			if i < len(line) && line[i] == ' ' {
+				i++
+			}
 		case c == '-' || c == '*' || c == '+':
 			if !markerEnds(line, i+1) {
 				return quotes, markers, cols, false
