@@ -102,7 +102,7 @@ browser-deps:
 STRESS_TIME ?= 30s
 stress:
 	INCIDENTS_STRESS=1 INCIDENTS_STRESS_TIME=$(STRESS_TIME) $(GO) test -count=1 -v -timeout 10m \
-		-run 'TestKilledBuilds|TestServeUnderLoad|TestDiskFull|TestSlowClients' ./cmd/incidents ./generator ./generator/server
+		-run 'TestKilledBuilds|TestServeUnderLoad|TestDiskFull|TestSlowClients|TestPathologicalMarkdown$$' ./cmd/incidents ./generator ./generator/server
 
 bench: build
 	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)

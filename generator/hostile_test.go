@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -306,6 +308,105 @@ func TestHostileContentIsRefused(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("diagnostics:\n%.20000s", joined)
+	}
+	if after := snapshot(t, out); after != before {
+		t.Error("the failed build changed the previous output")
+	}
+}
+
+// pathologicalBound is how long loading, checking or building the archive
+// of TestPathologicalMarkdownIsRefused may take. With the limits each
+// pathological report is refused in well under 0.1 s and the whole test
+// takes a second or two; without them goldmark spends minutes on each. The
+// bound is about ten times the healthy time, for a loaded 2-core machine.
+const pathologicalBound = 30 * time.Second
+
+// TestPathologicalMarkdownIsRefused: a report (or page) whose Markdown
+// goldmark would take quadratic time or worse over is one clear error,
+// path:line: body:, from check and from build alike, found in bounded
+// time; the build writes nothing and the previous output stays.
+func TestPathologicalMarkdownIsRefused(t *testing.T) {
+	good := map[string]string{"incidents/ok.md": "---\nid: 2026-01-01 ok\ntitle: OK\nstart: 2026-01-01\n---\nFine, with [a link](https://example.org/) and *emphasis*.\n"}
+	dir := writeArchive(t, good)
+	content := filepath.Join(dir, "content")
+	out := filepath.Join(dir, "public")
+	cfg := Config{Source: content, Dest: out, SearchIndex: filepath.Join(dir, ".cache", "search")}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, out)
+
+	files := map[string]string{}
+	want := map[string]string{} // file name: what its one error says
+	for i, p := range testutil.PathologicalMarkdown(512 << 10) {
+		name := fmt.Sprintf("p%02d.md", i)
+		files["incidents/"+name] = fmt.Sprintf("---\nid: 2026-03-%02d pathological %d\ntitle: %s\nstart: 2026-03-01\n---\n%s", i+1, i, p.Name, p.Body)
+		want[name] = "content/incidents/" + name + ":"
+	}
+	files["pages/dense.md"] = "---\ntitle: Dense\n---\nIntro.\n\n" + strings.Repeat("[a](", 64<<10) + "\n"
+	want["dense.md"] = `content/pages/dense.md:6: body: the paragraph from line 6 holds 65536 links or brackets in 1 line, too many to render in bounded time`
+	want["p00.md"] = `content/incidents/p00.md:6: body: the paragraph from line 6 holds 131072 links or brackets in 1 line, too many to render in bounded time; split it with blank lines, or put it in a fenced code block if it is not prose`
+	testutil.WriteFiles(t, content, files)
+
+	for _, run := range []struct {
+		name string
+		do   func() (*diag.List, error)
+	}{
+		{"check", func() (*diag.List, error) {
+			_, diags, err := Check(context.Background(), cfg)
+			return diags, err
+		}},
+		{"build", func() (*diag.List, error) {
+			_, err := Build(context.Background(), cfg)
+			var ce *diag.ContentError
+			if !errors.As(err, &ce) {
+				return nil, fmt.Errorf("Build error = %v, want a ContentError", err)
+			}
+			var l diag.List
+			for _, d := range ce.Diagnostics {
+				l.Add(d)
+			}
+			return &l, nil
+		}},
+	} {
+		t.Run(run.name, func(t *testing.T) {
+			type result struct {
+				diags *diag.List
+				err   error
+			}
+			done := make(chan result, 1)
+			start := time.Now()
+			go func() {
+				d, err := run.do()
+				done <- result{d, err}
+			}()
+			var res result
+			select {
+			case res = <-done:
+			case <-time.After(pathologicalBound):
+				// The goroutine cannot be stopped: goldmark has no context.
+				t.Fatalf("%s did not finish in %v", run.name, pathologicalBound)
+			}
+			t.Logf("%s took %v", run.name, time.Since(start))
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			perFile := map[string][]string{}
+			for _, d := range res.diags.All() {
+				if d.Severity == diag.Error {
+					perFile[filepath.Base(d.Path)] = append(perFile[filepath.Base(d.Path)], d.String())
+				}
+			}
+			for name, prefix := range want {
+				got := perFile[name]
+				if len(got) != 1 || !strings.Contains(got[0], prefix) || !strings.Contains(got[0], ": body: ") {
+					t.Errorf("%s: errors %q, want one with %q, on the body", name, got, prefix)
+				}
+			}
+			if len(perFile) != len(want) {
+				t.Errorf("errors in %d files, want %d: %v", len(perFile), len(want), perFile)
+			}
+		})
 	}
 	if after := snapshot(t, out); after != before {
 		t.Error("the failed build changed the previous output")

@@ -222,3 +222,108 @@ func percentiles(ds []time.Duration) string {
 	}
 	return fmt.Sprintf("p50 %v, p90 %v, p99 %v, max %v", at(0.5), at(0.9), at(0.99), ds[len(ds)-1].Round(10*time.Microsecond))
 }
+
+// TestPathologicalMarkdown (make stress): an archive of 1,000 ordinary
+// reports with eight 1–4 MB reports whose Markdown goldmark would take
+// quadratic time or worse over (unbounded, four such reports ran for 12
+// minutes at 1.27 GB before being killed), and two 1 MB reports as dense
+// as the limits allow. "incidents check" and "incidents build" each name
+// every pathological report, path:line: body:, and exit 1, in bounded time
+// and memory; once those reports are removed the build succeeds, the dense
+// ones included. It prints each run's wall time and peak resident memory.
+func TestPathologicalMarkdown(t *testing.T) {
+	if os.Getenv(stressEnv) == "" {
+		t.Skip("builds a 1,000-report archive with 20 MB of pathological Markdown: make stress runs it")
+	}
+	// Generous bounds, for a loaded 2-core machine: the runs take about a
+	// tenth of them (see the figures logged).
+	const (
+		wallBound = 3 * time.Minute
+		rssBound  = 1024 // MB
+	)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	content := testutil.SyntheticArchive(t, dir, 1000, 13)
+	public := filepath.Join(dir, "public")
+	cache := filepath.Join(dir, ".cache")
+
+	shapes := map[string]testutil.Pathological{}
+	for _, size := range []int{1 << 20, 2 << 20, 3 << 20, 4_000_000} {
+		for _, p := range testutil.PathologicalMarkdown(size) {
+			shapes[fmt.Sprintf("%s %d", p.Name, size)] = p
+		}
+	}
+	var bad []string
+	files := map[string]string{}
+	for i, key := range []string{
+		"unclosed links 1048576", "nested lists 2097152", "nested brackets 3145728", "emphasis marks 4000000",
+		"unclosed link titles 4000000", "quotes and lists 3145728", "footnotes 2097152", "unclosed links on many lines 4000000",
+	} {
+		p, ok := shapes[key]
+		if !ok {
+			t.Fatalf("no shape %q", key)
+		}
+		name := fmt.Sprintf("incidents/2031/bad%d.md", i)
+		files[name] = fmt.Sprintf("---\nid: 2031-01-%02d bad %d\ntitle: %s\nstart: 2031-01-%02d\n---\n%s", i+1, i, p.Name, i+1, p.Body)
+		bad = append(bad, name)
+	}
+	// Dense but within the limits: each renders in about half a second.
+	files["incidents/2031/dense-links.md"] = "---\nid: 2031-02-01 dense links\ntitle: Dense links\nstart: 2031-02-01\n---\n" +
+		strings.Repeat("[a](https://example.org/) ", 40_000)
+	files["incidents/2031/dense-references.md"] = "---\nid: 2031-02-02 dense references\ntitle: Dense references\nstart: 2031-02-02\n---\n" +
+		strings.Repeat("[a]: b '\n", 20_000)
+	testutil.WriteFiles(t, content, files)
+
+	run := func(want int, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(wallBound):
+			_ = cmd.Process.Kill()
+			<-done
+			t.Fatalf("incidents %s ran for more than %v", args[0], wallBound)
+		}
+		wall := time.Since(start)
+		rss := int(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024)
+		t.Logf("incidents %s: exit %d in %v, peak resident memory %d MB", args[0], cmd.ProcessState.ExitCode(), wall.Round(100*time.Millisecond), rss)
+		if code := cmd.ProcessState.ExitCode(); code != want {
+			t.Errorf("incidents %s exited %d, want %d:\n%.5000s", args[0], code, want, out.String())
+		}
+		if rss > rssBound {
+			t.Errorf("incidents %s peaked at %d MB of resident memory, more than %d", args[0], rss, rssBound)
+		}
+		return out.String()
+	}
+	for _, args := range [][]string{
+		{"check", "-s", content},
+		{"build", "-s", content, "-d", public, "--cache-dir", cache},
+	} {
+		out := run(1, args...)
+		for _, name := range bad {
+			if n := len(regexp.MustCompile(regexp.QuoteMeta(name)+`:[0-9]+: body: `).FindAllString(out, -1)); n != 1 {
+				t.Errorf("incidents %s: %d body errors for %s, want 1", args[0], n, name)
+			}
+		}
+		if strings.Contains(out, "dense-") {
+			t.Errorf("incidents %s refused a report within the limits:\n%.5000s", args[0], out)
+		}
+	}
+	for _, name := range bad {
+		if err := os.Remove(filepath.Join(content, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(0, "build", "-s", content, "-d", public, "--cache-dir", cache)
+	if _, err := os.Stat(filepath.Join(public, "incidents", "2031-02-02-dense-references", "index.html")); err != nil {
+		t.Errorf("the dense report was not built: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/matter"
 )
 
@@ -62,6 +63,11 @@ func parsePage(label, rel string, data []byte, diags *diag.List) *Page {
 		default:
 			diags.Warnf(label, f.Line, f.Key, "unknown key%s", diag.DidYouMean(f.Key, pageKeys))
 		}
+	}
+	if err := markdown.CheckLimits(p.Body, p.BodyLine); err != nil {
+		// As for a report (see incident.Decode): refused, and never rendered.
+		diags.Errorf(label, err.Line, "body", "%s", err.Msg)
+		p.Body = nil
 	}
 	if p.Title == "" {
 		diags.Errorf(label, doc.StartLine, "title", "required field is missing")

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/matter"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
@@ -62,6 +63,7 @@ func Decode(path string, doc *matter.Document, site *siteconfig.Site, diags *dia
 		}
 	}
 	in.check(dec)
+	in.checkBody(dec)
 	in.compute()
 	if in.ID == "" {
 		return nil
@@ -378,6 +380,18 @@ func (in *Incident) checkSizes(dec *matter.Decoder) {
 	}
 	if len(in.Actionables) > MaxListLen {
 		dec.Diags.Errorf(p, in.Line("actionables"), "actionables", "has %d action items; a report may list at most %d", len(in.Actionables), MaxListLen)
+	}
+}
+
+// checkBody refuses a body that the Markdown renderer would take
+// unbounded time over (see markdown.CheckLimits), and drops it: every later
+// stage (rendering, search, repeat detection, lint) reads the body, and
+// none may see one the check refused, whatever the build then does with
+// the error.
+func (in *Incident) checkBody(dec *matter.Decoder) {
+	if err := markdown.CheckLimits(in.Body, in.BodyLine); err != nil {
+		dec.Diags.Errorf(dec.Path, err.Line, "body", "%s", err.Msg)
+		in.Body = nil
 	}
 }
 

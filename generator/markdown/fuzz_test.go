@@ -4,15 +4,29 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
-// FuzzRender renders any Markdown with the task and incident-id links on:
-// it never panics or fails, gives the same HTML twice, and the HTML holds
-// no element, event handler or URL that could run script, since raw HTML
-// is escaped.
+// FuzzRender renders any Markdown with the task and incident-id links on,
+// as the archive does: only what CheckLimits accepts. It never panics or
+// fails, gives the same HTML twice, and the HTML holds no element, event
+// handler or URL that could run script, since raw HTML is escaped. And
+// checking and rendering one input takes less than renderBound.
+//
+// The seeds include every pathological shape (testdata/fuzz/FuzzRender
+// holds small ones for the fuzzer to grow; the large ones are made here,
+// too large to keep as files), each of which goldmark alone takes minutes
+// over.
 func FuzzRender(f *testing.F) {
+	for _, size := range []int{512, 256 << 10} {
+		for _, p := range testutil.PathologicalMarkdown(size) {
+			f.Add(p.Body)
+		}
+	}
 	for _, s := range []string{
 		"## Summary\n\nFiled as T418722; like 2017-11-20 ores and 2026-02-23 ml-serve-eqiad.\n",
 		"[a link](javascript:alert(1)) [b](JaVaScRiPt:alert(2)) [c](  javascript:x) [d](java\tscript:x)\n",
@@ -29,7 +43,17 @@ func FuzzRender(f *testing.F) {
 	}
 	r := newTestRenderer(false)
 	f.Fuzz(func(t *testing.T, src string) {
+		start := time.Now()
+		if CheckLimits([]byte(src), 1) != nil {
+			if took := time.Since(start); took > renderBound {
+				t.Fatalf("CheckLimits took %v over %d bytes", took, len(src))
+			}
+			return
+		}
 		res, err := r.Render([]byte(src))
+		if took := time.Since(start); took > renderBound {
+			t.Fatalf("rendering %d bytes took %v", len(src), took)
+		}
 		if err != nil {
 			t.Fatalf("Render: %v", err)
 		}
@@ -46,6 +70,13 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// renderBound is how long checking and rendering one fuzz input may take.
+// A seed of 256 KB takes at most a few hundred milliseconds, an input at
+// the limits under a second; goldmark alone takes minutes over the
+// largest seeds. Ten seconds is about ten times the worst healthy case,
+// for a loaded 2-core machine.
+const renderBound = 10 * time.Second
 
 // scriptable names the first element, attribute or URL in n that could
 // run script, or returns "".

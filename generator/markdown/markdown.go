@@ -101,7 +101,9 @@ func New(opts Options) *Renderer {
 	return r
 }
 
-// Render converts src.
+// Render converts src. goldmark has no way to stop a parse, and some
+// inputs take it time growing with the square of their size: src must
+// have passed CheckLimits, as every report and page has once loaded.
 func (r *Renderer) Render(src []byte) (*Result, error) {
 	pc := parser.NewContext()
 	for _, id := range r.opts.ReservedIDs {
