@@ -44,6 +44,11 @@ func FuzzRender(f *testing.F) {
 	r := newTestRenderer(false)
 	f.Fuzz(func(t *testing.T, src string) {
 		start := time.Now()
+		if checkNesting([]byte(src)) == nil && withinWholeBound([]byte(src)) {
+			if err := checkInline([]byte(src)); err != nil {
+				t.Fatalf("the whole-text bound accepts what the block-by-block check refuses (%v):\n%q", err, src)
+			}
+		}
 		if CheckLimits([]byte(src), 1) != nil {
 			if took := time.Since(start); took > renderBound {
 				t.Fatalf("CheckLimits took %v over %d bytes", took, len(src))
