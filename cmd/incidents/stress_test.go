@@ -213,9 +213,10 @@ func percentiles(ds []time.Duration) string {
 }
 
 // TestServeLargeFileMemory (make stress) serves a synthetic archive of
-// 10,000 reports, whose /incidents.json is about 54 MB, and fetches that
-// file over 64 connections at once for 20 seconds (INCIDENTS_STRESS_TIME
-// to change it). serve runs as a child process so that its resident memory
+// 10,000 reports, whose /incidents.json is about 30 MB (54 MB with the
+// longer reports of ../shared's corpus), and fetches that file over 64
+// connections at once for 20 seconds (INCIDENTS_STRESS_TIME to change
+// it). serve runs as a child process so that its resident memory
 // is measured alone: the kernel's high-water mark (VmHWM, reset just before
 // the load) must stay under 300 MB, with every body whole. A server that
 // holds each response in memory needs the file's size per connection, some
