@@ -18,12 +18,12 @@ import (
 
 // servedSite is a small built site behind the handlers serve stacks: the
 // live script, the preview overlay and the site's file server.
-func servedSite(t *testing.T, files map[string]string) (*Hub, http.Handler) {
+func servedSite(t *testing.T, files map[string]string) (*Overlay, http.Handler) {
 	t.Helper()
 	root := t.TempDir()
 	testutil.WriteFiles(t, root, files)
-	hub := NewHub()
-	return hub, hub.Handler(NewOverlay().Handler(server.Handler(filepath.Join(root, "public"))))
+	overlay := NewOverlay()
+	return overlay, NewHub().Handler(overlay.Handler(server.Handler(filepath.Join(root, "public"))))
 }
 
 // sitePage is a page of a few kilobytes, as the build writes them.
@@ -46,19 +46,22 @@ func do(h http.Handler, method, target string, header map[string]string) *httpte
 // the site's 404 page, data and stylesheets. Before, HEAD of a page
 // declared the length of the script alone, and of a JSON file 0.
 func TestHeadMatchesGet(t *testing.T) {
-	_, h := servedSite(t, map[string]string{
+	overlay, h := servedSite(t, map[string]string{
 		"public/index.html":                sitePage,
 		"public/404.html":                  "<html><body>No such page.</body></html>",
 		"public/incidents/disk/index.html": sitePage,
 		"public/incidents.json":            `[{"id":"2026-03-02 disk full"}]`,
 		"public/static/style.css":          "body{margin:0}",
 	})
+	// A page previewed ahead of the build.
+	overlay.Set(map[string][]byte{"incidents/edited/index.html": []byte(sitePage)}, 1)
 	for _, tt := range []struct {
 		path   string
 		status int
 		script bool
 	}{
 		{"/", 200, true},
+		{"/incidents/edited/", 200, true},
 		{"/incidents/disk/", 200, true},
 		{"/incidents/disk/index.html", 200, true},
 		{"/no/such/page/", 404, true},
