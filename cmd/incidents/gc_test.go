@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -51,5 +52,27 @@ func TestGCPacing(t *testing.T) {
 		if got := debug.SetGCPercent(gcPercentBuilding); got != want {
 			t.Errorf("after %s the GC percentage is %d, want %d", step.name, got, want)
 		}
+	}
+}
+
+// sink keeps TestServingReturnsMemory's garbage from being optimised away.
+var sink [][]byte
+
+// TestServingReturnsMemory: when serving resumes after a build, the memory
+// the build freed goes back to the system rather than staying resident.
+// Before, the collector ran but the runtime kept the freed pages, and
+// serve of 10,000 reports sat at 248 MB instead of 146 MB.
+func TestServingReturnsMemory(t *testing.T) {
+	before := debug.SetGCPercent(gcPercentBuilding)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	for range 64 { // 128 MB a build would leave behind
+		sink = append(sink, make([]byte, 2<<20))
+	}
+	sink = nil
+	gcPacing{enabled: true}.serving()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	if kept := m.HeapIdle - m.HeapReleased; kept > 32<<20 {
+		t.Errorf("after serving() the runtime keeps %d MB of free heap resident", kept>>20)
 	}
 }

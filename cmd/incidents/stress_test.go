@@ -197,18 +197,7 @@ func listenAddr(t *testing.T, out io.Reader) string {
 // readRSS is a process's resident memory in MB.
 func readRSS(t *testing.T, pid int) int {
 	t.Helper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(l, "VmRSS:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			return kb >> 10
-		}
-	}
-	t.Fatal("no VmRSS")
-	return 0
+	return readStatusMB(t, pid, "VmRSS:")
 }
 
 // percentiles formats the median, p90, p99 and maximum of ds.
@@ -326,4 +315,191 @@ func TestPathologicalMarkdown(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(public, "incidents", "2031-02-02-dense-references", "index.html")); err != nil {
 		t.Errorf("the dense report was not built: %v", err)
 	}
+}
+
+// TestServeLargeFileMemory (make stress) serves a synthetic archive of
+// 10,000 reports, whose /incidents.json is about 30 MB (54 MB with the
+// longer reports of ../shared's corpus), and fetches that file over 64
+// connections at once for 20 seconds (INCIDENTS_STRESS_TIME to change
+// it). serve runs as a child process so that its resident memory
+// is measured alone: the kernel's high-water mark (VmHWM, reset just before
+// the load) must stay under 300 MB, with every body whole. A server that
+// holds each response in memory needs the file's size per connection, some
+// gigabytes; the test stops it once it passes abortRSS rather than let it
+// take the machine's memory. It prints the peak, the memory a few seconds
+// after the load, and the throughput.
+func TestServeLargeFileMemory(t *testing.T) {
+	if os.Getenv(stressEnv) == "" {
+		t.Skip("a 20-second load test on 10,000 reports: make stress runs it")
+	}
+	duration := 20 * time.Second
+	if s := os.Getenv("INCIDENTS_STRESS_TIME"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		duration = d
+	}
+	const (
+		clients  = 64
+		reports  = 10000
+		limitMB  = 300
+		abortRSS = 1500 // MB: far past the limit, well short of the machine's memory
+	)
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	content := testutil.SyntheticArchive(t, dir, reports, 13)
+	dest := filepath.Join(dir, "public")
+	cmd := exec.Command(bin, "serve", "--port", "0", "-s", content, "-d", dest, "--cache-dir", filepath.Join(dir, ".cache"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	defer func() {
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("serve's stderr:\n%.5000s", stderr.String())
+		}
+	}()
+	addr := listenAddr(t, stdout)
+	go io.Copy(io.Discard, stdout)
+	info, err := os.Stat(filepath.Join(dest, "incidents.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := info.Size()
+	t.Logf("incidents.json: %.1f MB", float64(size)/(1<<20))
+	// serve rebuilds once after it starts listening when its first build
+	// was skipped as unchanged; here the first build is a real one, so the
+	// process settles at once. Give its collector a moment all the same.
+	time.Sleep(2 * time.Second)
+	before := readRSS(t, pid)
+	hwmReset := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
+
+	client := &http.Client{
+		Timeout:   time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true},
+	}
+	var (
+		mu       sync.Mutex
+		whole    int
+		received int64
+		errs     []error
+		stop     = make(chan struct{})
+		wg       sync.WaitGroup
+		rss      []int
+		peak     = before
+		abort    bool
+		begun    = time.Now()
+		target   = "http://" + addr + "/incidents.json"
+	)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := client.Get(target)
+				var n int64
+				if err == nil {
+					n, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && (resp.StatusCode != http.StatusOK || n != size) {
+						err = fmt.Errorf("answered %d with %d of %d bytes", resp.StatusCode, n, size)
+					}
+				}
+				mu.Lock()
+				received += n
+				if err != nil {
+					select {
+					case <-stop: // cut short by the end of the test
+					default:
+						errs = append(errs, err)
+					}
+				} else {
+					whole++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for end := time.Now().Add(duration); time.Now().Before(end); {
+		time.Sleep(250 * time.Millisecond)
+		m := readRSS(t, pid)
+		rss = append(rss, m)
+		peak = max(peak, m)
+		if m > abortRSS {
+			abort = true
+			break
+		}
+	}
+	close(stop)
+	elapsed := time.Since(begun)
+	if abort {
+		// Stop the server at once (the clients' requests then fail), after
+		// reading its high-water mark: a dead process has none.
+		if hwmReset {
+			peak = max(peak, readStatusMB(t, pid, "VmHWM:"))
+		}
+		cmd.Process.Kill()
+	}
+	wg.Wait()
+	if hwmReset && !abort {
+		peak = max(peak, readStatusMB(t, pid, "VmHWM:"))
+	}
+	time.Sleep(5 * time.Second)
+	after := -1
+	if !abort {
+		after = readRSS(t, pid)
+	}
+
+	every := max(1, len(rss)/20)
+	var shown []int
+	for i := 0; i < len(rss); i += every {
+		shown = append(shown, rss[i])
+	}
+	t.Logf("%d clients for %v: %d whole answers, %.1f a second, %.0f MB/s", clients, elapsed.Round(time.Millisecond),
+		whole, float64(whole)/elapsed.Seconds(), float64(received)/(1<<20)/elapsed.Seconds())
+	t.Logf("serve's resident memory (MB): %d before the load, peak %d (high-water mark reset: %v), %d five seconds after; samples %v",
+		before, peak, hwmReset, after, shown)
+	switch {
+	case abort:
+		t.Fatalf("serve's resident memory passed %d MB (the limit is %d MB): stopped it", abortRSS, limitMB)
+	case peak >= limitMB:
+		t.Errorf("serve's resident memory peaked at %d MB, want under %d MB", peak, limitMB)
+	}
+	if len(errs) > 0 {
+		t.Errorf("%d failed requests, the first: %v", len(errs), errs[0])
+	}
+	if whole == 0 {
+		t.Error("no answer was whole")
+	}
+}
+
+// readStatusMB is a field of a process's /proc status, in MB.
+func readStatusMB(t *testing.T, pid int, field string) int {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(l, field); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return kb >> 10
+		}
+	}
+	t.Fatalf("no %s in /proc/%d/status", field, pid)
+	return 0
 }

@@ -12,8 +12,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -237,71 +239,226 @@ func (h *Hub) events(w http.ResponseWriter, r *http.Request) {
 }
 
 // inject adds the script, with the generation the page belongs to, to
-// every HTML response of next. Conditional requests are made plain, so
-// that a tab reloading after a rebuild never gets a 304 for the page it
-// had.
+// every HTML page that next answers (status 200 or 404), as the page
+// streams through: see injectWriter. Every other response passes through
+// untouched, so that files are sent from disk as next sends them, with
+// their ranges and conditional answers.
+//
+// Pages with the script are never cached (Cache-Control: no-store), carry
+// no ETag (the file's would not describe them) and serve no ranges: a
+// conditional or Range request for a page is answered with the whole
+// page, so that a tab reloading after a rebuild never gets a 304 for the
+// page it had. Whether a request asks for a page is only known from next's
+// answer, so a request that carries such headers is first asked as a HEAD
+// without them (headers only, no body), and sent on plain if the answer
+// is HTML.
 func (h *Hub) inject(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Header.Del("If-Modified-Since")
-		r.Header.Del("If-None-Match")
-		r.Header.Del("Range")
-		gen := h.Generation()
-		rec := &recorder{header: http.Header{}}
-		next.ServeHTTP(rec, r)
-		body := rec.body.Bytes()
-		if ct := rec.header.Get("Content-Type"); strings.HasPrefix(ct, "text/html") {
-			body = Inject(body, gen)
-			rec.header.Set("Cache-Control", "no-store")
+		tag := scriptTag(h.Generation())
+		if conditional(r) && servesHTML(next, r) {
+			r = plain(r)
 		}
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		if rec.header.Get("Content-Length") != "" {
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		}
-		if rec.code == 0 {
-			rec.code = http.StatusOK
-		}
-		w.WriteHeader(rec.code)
-		if r.Method != http.MethodHead {
-			w.Write(body)
-		}
+		iw := &injectWriter{ResponseWriter: w, tag: tag, head: r.Method == http.MethodHead}
+		next.ServeHTTP(iw, r)
+		iw.finish()
 	})
 }
 
-// Inject returns page with the live script added before </body>, or at the
-// end when there is none.
-func Inject(page []byte, generation int) []byte {
-	tag := fmt.Sprintf(`<script src="%slive.js" data-generation="%d"></script>`, Path, generation)
-	i := bytes.LastIndex(page, []byte("</body>"))
-	if i < 0 {
-		return append(page, tag...)
+// validators are the request headers that can make an answer partial or
+// empty (206, 304, 412).
+var validators = []string{"If-Modified-Since", "If-None-Match", "If-Match", "If-Unmodified-Since", "If-Range", "Range"}
+
+func conditional(r *http.Request) bool {
+	for _, k := range validators {
+		if r.Header.Get(k) != "" {
+			return true
+		}
 	}
-	out := make([]byte, 0, len(page)+len(tag))
-	out = append(out, page[:i]...)
-	out = append(out, tag...)
-	return append(out, page[i:]...)
+	return false
 }
 
-// recorder holds a response until it is complete. Site pages are files of
-// at most a few megabytes.
-type recorder struct {
+// plain is r without its validators.
+func plain(r *http.Request) *http.Request {
+	r = r.Clone(r.Context())
+	for _, k := range validators {
+		r.Header.Del(k)
+	}
+	return r
+}
+
+// servesHTML asks next for the headers of r's plain answer.
+func servesHTML(next http.Handler, r *http.Request) bool {
+	probe := plain(r)
+	probe.Method = http.MethodHead
+	hw := &headerWriter{header: http.Header{}}
+	next.ServeHTTP(hw, probe)
+	return injects(hw.code, hw.header)
+}
+
+// injects says whether an answer gets the script: a page, or the site's
+// page for a missing one.
+func injects(code int, h http.Header) bool {
+	return (code == http.StatusOK || code == http.StatusNotFound) && strings.HasPrefix(h.Get("Content-Type"), "text/html")
+}
+
+// headerWriter keeps an answer's status and headers and drops its body.
+type headerWriter struct {
 	header http.Header
 	code   int
-	body   bytes.Buffer
 }
 
-func (r *recorder) Header() http.Header { return r.header }
+func (w *headerWriter) Header() http.Header { return w.header }
 
-func (r *recorder) WriteHeader(code int) {
-	if r.code == 0 {
-		r.code = code
+func (w *headerWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
 	}
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.code == 0 {
-		r.code = http.StatusOK
-	}
-	return r.body.Write(b)
+func (w *headerWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(b), nil
 }
+
+func scriptTag(generation int) []byte {
+	return fmt.Appendf(nil, `<script src="%slive.js" data-generation="%d"></script>`, Path, generation)
+}
+
+// Inject returns page with the live script added before its last
+// </body>, or at the end when there is none, as the server sends it.
+func Inject(page []byte, generation int) []byte {
+	var out bytes.Buffer
+	iw := &injectWriter{ResponseWriter: &bufferWriter{header: http.Header{}, body: &out}, tag: scriptTag(generation)}
+	iw.Header().Set("Content-Type", "text/html")
+	iw.Write(page)
+	iw.finish()
+	return out.Bytes()
+}
+
+// bufferWriter is a ResponseWriter into a buffer, for Inject.
+type bufferWriter struct {
+	header http.Header
+	body   *bytes.Buffer
+}
+
+func (w *bufferWriter) Header() http.Header         { return w.header }
+func (w *bufferWriter) WriteHeader(int)             {}
+func (w *bufferWriter) Write(b []byte) (int, error) { return w.body.Write(b) }
+
+// closeBody is where the script goes: before the page's last one.
+var closeBody = []byte("</body>")
+
+// maxHeld bounds what injectWriter holds back after a "</body>" while it
+// waits to see whether another comes: a page's end is a few dozen bytes.
+// Past it, that "</body>" is not the page's end (the script then goes
+// before a later one, or at the end).
+const maxHeld = 64 << 10
+
+// injectWriter passes an answer through to the ResponseWriter. When the
+// answer is a page (see injects), it adds tag before the page's last
+// "</body>" as the page streams, holding back only the bytes from the
+// last "</body>" seen (at most maxHeld) or the few that could begin one,
+// and it declares the Content-Length of the page with the tag. Any other
+// answer, files such as incidents.json above all, passes through as it
+// is, its ReadFrom included, so that net/http can send a file with
+// sendfile(2) and nothing of it is held in memory.
+type injectWriter struct {
+	http.ResponseWriter
+	tag     []byte
+	head    bool // a HEAD request: no body is sent
+	decided bool // the status and headers are written
+	page    bool // the script is being added
+	held    []byte
+	err     error
+}
+
+func (w *injectWriter) WriteHeader(code int) {
+	if !w.decided && code >= 200 {
+		w.decided = true
+		if injects(code, w.Header()) {
+			w.page = true
+			h := w.Header()
+			h.Set("Cache-Control", "no-store")
+			h.Del("ETag")
+			h.Del("Accept-Ranges")
+			if n := h.Get("Content-Length"); n != "" {
+				if size, err := strconv.ParseInt(n, 10, 64); err == nil && size >= 0 {
+					h.Set("Content-Length", strconv.FormatInt(size+int64(len(w.tag)), 10))
+				} else {
+					h.Del("Content-Length")
+				}
+			}
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *injectWriter) Write(p []byte) (int, error) {
+	if !w.decided {
+		w.WriteHeader(http.StatusOK)
+	}
+	if !w.page {
+		return w.ResponseWriter.Write(p)
+	}
+	if w.head {
+		return len(p), nil // the length declared is the page's with the script
+	}
+	if w.err != nil {
+		return 0, w.err
+	}
+	// held is a "</body>" and what followed it, or a few bytes that may
+	// begin one: a new "</body>" can only start in its last few bytes.
+	from := max(0, len(w.held)-(len(closeBody)-1))
+	w.held = append(w.held, p...)
+	i := bytes.LastIndex(w.held[from:], closeBody)
+	if i >= 0 {
+		i += from
+	} else if bytes.HasPrefix(w.held, closeBody) {
+		i = 0
+	}
+	keep := min(len(w.held), len(closeBody)-1) // what may begin a "</body>"
+	if i >= 0 && len(w.held)-i <= maxHeld {
+		keep = len(w.held) - i
+	}
+	if send := len(w.held) - keep; send > 0 {
+		if _, w.err = w.ResponseWriter.Write(w.held[:send]); w.err != nil {
+			return 0, w.err
+		}
+		w.held = w.held[:copy(w.held, w.held[send:])]
+	}
+	return len(p), nil
+}
+
+// ReadFrom lets io.Copy (http.ServeContent's) reach the connection's own
+// ReadFrom, and so sendfile(2), for answers that pass through.
+func (w *injectWriter) ReadFrom(r io.Reader) (int64, error) {
+	if !w.decided {
+		w.WriteHeader(http.StatusOK)
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok && !w.page {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{w}, r) // the struct hides ReadFrom
+}
+
+// finish sends the script and what was held back, once the answer is
+// complete.
+func (w *injectWriter) finish() {
+	if !w.page || w.head || w.err != nil {
+		return
+	}
+	end := slices.Concat(w.held, w.tag)
+	if bytes.HasPrefix(w.held, closeBody) {
+		end = slices.Concat(w.tag, w.held)
+	}
+	_, w.err = w.ResponseWriter.Write(end)
+}
+
+// FlushError flushes what has been written (not what is held back): the
+// event stream and any answer that flushes reach the client at once.
+func (w *injectWriter) FlushError() error {
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap is for http.ResponseController.
+func (w *injectWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

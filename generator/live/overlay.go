@@ -3,6 +3,7 @@ package live
 import (
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -82,6 +83,7 @@ func (o *Overlay) Handler(next http.Handler) http.Handler {
 			if ok && strings.HasSuffix(r.URL.Path, "/") || ok && strings.HasSuffix(r.URL.Path, "index.html") {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.Header().Set("X-Content-Type-Options", "nosniff")
+				w.Header().Set("Content-Length", strconv.Itoa(len(pg.data)))
 				w.WriteHeader(http.StatusOK)
 				if r.Method == http.MethodGet {
 					w.Write(pg.data)

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -67,6 +68,10 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// r.URL.Path is decoded: encode it again, or a folder named
 			// with "?", "#" or "%" would be cut or misread.
 			target = (&url.URL{Path: target}).EscapedPath()
+			if r.URL.RawQuery != "" {
+				// The query goes along: /search?q=x is /search/?q=x.
+				target += "?" + r.URL.RawQuery
+			}
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
 			return
 		}
@@ -84,9 +89,21 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A validator that changes with the file, finer than Last-Modified's
+	// second: a file rewritten in the same second as a client's copy is
+	// not answered 304.
+	w.Header().Set("ETag", etag(info))
 	// ServeContent, not ServeFile: ServeFile would open the path again,
-	// outside the root.
+	// outside the root. It streams the file (sendfile(2) where it can),
+	// answers Range and conditional requests, and gives HEAD the headers
+	// GET has.
 	http.ServeContent(w, r, path.Base(rel), info.ModTime(), f)
+}
+
+// etag is a strong validator of a file: its size and modification time
+// in nanoseconds. A build that rewrites a file changes its time.
+func etag(info os.FileInfo) string {
+	return fmt.Sprintf(`"%x-%x"`, info.Size(), info.ModTime().UnixNano())
 }
 
 func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +118,7 @@ func (h *siteHandler) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)

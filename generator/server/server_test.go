@@ -52,6 +52,8 @@ func TestHandler(t *testing.T) {
 		{"GET", "/", 200, "home", ""},
 		{"GET", "/incidents/a/", 200, "incident a", ""},
 		{"GET", "/incidents/a", 301, "", "/incidents/a/"},
+		{"GET", "/incidents/a?q=disk+full&page=2", 301, "", "/incidents/a/?q=disk+full&page=2"},
+		{"GET", "//evil.example/..%2Fincidents/a?q=x", 301, "", "/incidents/a/?q=x"},
 		{"GET", "/static/style.css", 200, "body{}", ""},
 		{"GET", "//evil.example/..%2Fincidents/a", 301, "", "/incidents/a/"},
 		{"GET", "/nope/", 404, "custom not found", ""},
