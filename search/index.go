@@ -119,10 +119,15 @@ const (
 // progress, when not nil, is told how many of the reports to index are
 // done, under the stage name "indexing".
 func Update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int)) (UpdateStats, error) {
+	return update(ctx, dir, docs, progress, writerWait)
+}
+
+// update is Update, waiting at most wait for another process's lock.
+func update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int), wait time.Duration) (UpdateStats, error) {
 	progress, hashes := prepareUpdate(docs, progress)
 	var stats UpdateStats
 	if _, err := os.Stat(dir); err == nil {
-		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress)
+		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress, wait)
 		if err == nil {
 			return stats, nil
 		}
@@ -177,10 +182,10 @@ func (e errStale) Error() string { return e.reason }
 
 // updateExisting applies the changes to an existing index. An error means
 // the index must be rebuilt; the returned warning says why, for the user.
-func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats, progress func(string, int, int)) (string, error) {
-	idx, err := openIndex(dir, false)
+func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats, progress func(string, int, int), wait time.Duration) (string, error) {
+	idx, err := openIndex(dir, false, wait)
 	if errors.Is(err, ErrInUse) {
-		return "", fmt.Errorf("%w: %s could not be locked for writing within %s; it was left as it was", ErrInUse, dir, writerWait)
+		return "", fmt.Errorf("%w: %s could not be locked for writing within %s; it was left as it was", ErrInUse, dir, wait)
 	}
 	if err != nil {
 		return fmt.Sprintf("the search index could not be opened (%v); rebuilding it", err), err
@@ -392,7 +397,7 @@ func Recognize(dir string) error {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
 		return nil // nothing to lose
 	}
-	idx, err := openIndex(dir, true)
+	idx, err := openIndex(dir, true, readerWait)
 	if errors.Is(err, ErrInUse) {
 		return nil
 	}
@@ -427,7 +432,7 @@ func plainIndexFolder(dir string) error {
 }
 
 func setInternals(dir string, values map[string][]byte) error {
-	idx, err := openIndex(dir, false)
+	idx, err := openIndex(dir, false, writerWait)
 	if err != nil {
 		return err
 	}
@@ -463,7 +468,7 @@ func open(dir string, verify bool) (*Index, error) {
 		}
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	idx, err := openIndex(dir, true)
+	idx, err := openIndex(dir, true, readerWait)
 	if errors.Is(err, ErrInUse) {
 		return nil, fmt.Errorf("%w: %s is being updated", ErrInUse, dir)
 	}
@@ -531,13 +536,11 @@ func verifySegments(idx bleve.Index) error {
 // while loading fields): that is an error here, so that a damaged index is
 // rebuilt instead of crashing the build.
 //
-// Another process's lock on the index, held longer than readerWait (for
-// readOnly) or writerWait, is ErrInUse.
-func openIndex(dir string, readOnly bool) (idx bleve.Index, err error) {
-	cfg := map[string]interface{}{"bolt_timeout": writerWait.String()}
+// Another process's lock on the index, held longer than wait, is ErrInUse.
+func openIndex(dir string, readOnly bool, wait time.Duration) (idx bleve.Index, err error) {
+	cfg := map[string]interface{}{"bolt_timeout": wait.String()}
 	if readOnly {
 		cfg["read_only"] = true
-		cfg["bolt_timeout"] = readerWait.String()
 	}
 	defer damaged(&err)
 	idx, err = bleve.OpenUsing(dir, cfg)
