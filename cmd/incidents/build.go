@@ -60,6 +60,9 @@ func (f *buildFlags) check() error {
 	}); err != nil {
 		return err
 	}
+	if err := f.cache.inspect(); err != nil {
+		return err
+	}
 	return checkDest(f.dest)
 }
 
