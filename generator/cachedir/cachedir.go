@@ -87,6 +87,9 @@ func Inspect(dir string, known Known) (State, error) {
 	}
 	var foreign []string
 	for _, e := range entries {
+		if e.Name() == Marker && e.Type().IsRegular() {
+			return Marked, nil // written since the look above, by another process claiming the folder
+		}
 		recognise, ok := known[e.Name()]
 		if !ok {
 			foreign = append(foreign, e.Name())
