@@ -298,3 +298,41 @@ func TestSearchWaitsForAnUpdate(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestServeWaitsForABuild: serve, starting while a build updates the
+// index, waits for it, saying so, then serves.
+func TestServeWaitsForABuild(t *testing.T) {
+	dir := writeContent(t, map[string]string{"content/incidents/a.md": oneReport})
+	cache := filepath.Join(dir, ".cache")
+	if _, err := cachedir.Claim(cache, nil); err != nil {
+		t.Fatal(err)
+	}
+	lock, _, err := cachedir.TryLock(filepath.Join(cache, ".search.lock"), cachedir.Holder{PID: 4242, Command: "build"})
+	if err != nil || lock == nil {
+		t.Fatalf("taking the lock: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--port", "0", "-s", filepath.Join(dir, "content"), "--cache-dir", cache}, &stdout, &stderr)
+	}()
+	waitFor(t, "serve to say it waits", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited (%d):\n%s%s", code, stdout.String(), stderr.String())
+		default:
+		}
+		return strings.Contains(stderr.String(), "incidents serve: waiting for incidents build (pid 4242), which is updating the search index in ")
+	})
+	if strings.Contains(stdout.String(), "Serving") {
+		t.Fatal("serve served while the build held the index")
+	}
+	lock.Release()
+	waitFor(t, "serve to serve", func() bool { return strings.Contains(stdout.String(), "Serving") })
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
