@@ -60,6 +60,11 @@ type Config struct {
 	// of search.Update on SearchIndex: serve uses it to close the index it
 	// searches while the build changes it.
 	UpdateIndex func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
+	// LockIndex, when set, is called before the search index is updated,
+	// and the release it returns after: it keeps two processes from
+	// updating one index at once. A non-empty skip leaves the index alone
+	// instead; the build succeeds, and Result.Index.Skipped says why.
+	LockIndex func(ctx context.Context) (release func(), skip string, err error)
 	// Rerender builds even when the inputs are those of the build last
 	// published to Dest (which then writes nothing), for the Archive and
 	// Repeats of the Result.
@@ -197,6 +202,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		if cfg.UpdateIndex != nil {
 			update = cfg.UpdateIndex
 		}
+		if cfg.LockIndex != nil {
+			update = lockedUpdate(cfg.LockIndex, update)
+		}
 		indexStats, err = update(ctx, docs)
 		if err != nil {
 			return nil, fmt.Errorf("the site is built, but its search index is not: %w", err)
@@ -219,13 +227,30 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Archive:      arc,
 		Repeats:      opts.Repeats,
 	}
-	if key != "" {
+	// A build that left the index to another process has not brought it
+	// up to date: the next one must not take it for done.
+	if key != "" && indexStats.Skipped == "" {
 		if err := recordBuilt(ctx, cfg, key, res, arc.Site.WorkingHours.Location); err != nil {
 			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 			res.Warnings = diags.Warnings()
 		}
 	}
 	return res, nil
+}
+
+// lockedUpdate is update run under lock (see Config.LockIndex).
+func lockedUpdate(lock func(context.Context) (func(), string, error), update func(context.Context, []search.Document) (search.UpdateStats, error)) func(context.Context, []search.Document) (search.UpdateStats, error) {
+	return func(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
+		release, skip, err := lock(ctx)
+		if err != nil {
+			return search.UpdateStats{}, err
+		}
+		if skip != "" {
+			return search.UpdateStats{Skipped: skip}, nil
+		}
+		defer release()
+		return update(ctx, docs)
+	}
 }
 
 // renderOptions are the render options of cfg for arc, but for the

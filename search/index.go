@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Index is an open bleve index of the archive, for searching: one
@@ -81,7 +83,25 @@ type UpdateStats struct {
 	Indexed, Deleted, Unchanged int
 	Rebuilt                     bool   // written from scratch
 	Warning                     string // why an existing index was discarded, if it was
+	// Skipped, when not empty, says why the index was left as it was
+	// (another process keeps it up to date, say); the counts are zero.
+	Skipped string
 }
+
+// ErrInUse means another process holds the index open for writing (or,
+// for an update, for reading) for longer than Open and Update wait. The
+// index is left as it was: an index in use is never rebuilt.
+var ErrInUse = errors.New("the search index is in use by another process")
+
+// How long opening the index waits for another process's lock on it. A
+// search holds a shared lock for as long as it runs, and an update an
+// exclusive one: readers wait a second (a caller may try again, see
+// ErrInUse); an update, which must not give up on an index that is merely
+// being read, waits longer than any search takes on a loaded machine.
+const (
+	readerWait = time.Second
+	writerWait = 10 * time.Second
+)
 
 // Update brings the index in dir up to date with docs (the warning in
 // the stats, if any, is about dir): it indexes the
@@ -89,20 +109,33 @@ type UpdateStats struct {
 // leaves the rest. Without a usable index in dir (none yet, another
 // version, unreadable, or interrupted mid-update) it builds one from
 // scratch beside it and moves it into place, so a reader never sees half
-// an index.
+// an index. An index that another process holds (ErrInUse) is left as it
+// is, and so is a dir that does not look like a bleve index (see
+// checkIndexFolder): Update never deletes what it did not write.
+//
+// Two processes must not update one index at once: callers keep them
+// apart (incidents does, with a lock file in the cache folder).
 //
 // progress, when not nil, is told how many of the reports to index are
 // done, under the stage name "indexing".
 func Update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int)) (UpdateStats, error) {
+	return update(ctx, dir, docs, progress, writerWait)
+}
+
+// update is Update, waiting at most wait for another process's lock.
+func update(ctx context.Context, dir string, docs []Document, progress func(stage string, done, total int), wait time.Duration) (UpdateStats, error) {
 	progress, hashes := prepareUpdate(docs, progress)
 	var stats UpdateStats
 	if _, err := os.Stat(dir); err == nil {
-		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress)
+		warning, err := updateExisting(ctx, dir, docs, hashes, &stats, progress, wait)
 		if err == nil {
 			return stats, nil
 		}
 		if ctx.Err() != nil {
 			return stats, ctx.Err()
+		}
+		if errors.Is(err, ErrInUse) {
+			return UpdateStats{}, err
 		}
 		var stale errStale
 		if warning == "" && !errors.As(err, &stale) {
@@ -149,8 +182,11 @@ func (e errStale) Error() string { return e.reason }
 
 // updateExisting applies the changes to an existing index. An error means
 // the index must be rebuilt; the returned warning says why, for the user.
-func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats, progress func(string, int, int)) (string, error) {
-	idx, err := openIndex(dir, false)
+func updateExisting(ctx context.Context, dir string, docs []Document, hashes map[string]string, stats *UpdateStats, progress func(string, int, int), wait time.Duration) (string, error) {
+	idx, err := openIndex(dir, false, wait)
+	if errors.Is(err, ErrInUse) {
+		return "", fmt.Errorf("%w: %s could not be locked for writing within %s; it was left as it was", ErrInUse, dir, wait)
+	}
 	if err != nil {
 		return fmt.Sprintf("the search index could not be opened (%v); rebuilding it", err), err
 	}
@@ -250,7 +286,14 @@ func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	tmp := dir + ".new"
+	tmp, old := dir+".new", dir+".old"
+	// Everything removed below must be an index (or what is left of one):
+	// a folder of the same name that something else wrote stays.
+	for _, p := range []string{dir, tmp, old} {
+		if err := checkIndexFolder(p); err != nil {
+			return err
+		}
+	}
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -287,7 +330,6 @@ func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string
 		os.RemoveAll(tmp)
 		return fmt.Errorf("search index: %w", err)
 	}
-	old := dir + ".old"
 	os.RemoveAll(old)
 	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("search index: %w", err)
@@ -298,8 +340,99 @@ func rebuild(ctx context.Context, dir string, docs []Document, hashes map[string
 	return os.RemoveAll(old)
 }
 
+// checkIndexFolder fails unless dir is missing, empty, or shaped as the
+// folder of a scorch index (index_meta.json, and store/ holding root.bolt
+// and .zap segments): what Update and Rebuild may delete. A Go package,
+// a folder of notes or a symbolic link that happens to be named as the
+// index is refused, whatever is in the rest of the cache folder.
+func checkIndexFolder(dir string) error {
+	info, err := os.Lstat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	refuse := func(what string) error {
+		return fmt.Errorf("%s is not a search index that incidents wrote (%s); it was left alone: remove it yourself, or give another --cache-dir", dir, what)
+	}
+	if !info.IsDir() {
+		return refuse("it is not a folder")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, e := range entries {
+		switch {
+		case e.Name() == "index_meta.json" && e.Type().IsRegular():
+		case e.Name() == "store" && e.IsDir():
+			files, err := os.ReadDir(filepath.Join(dir, "store"))
+			if err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
+			for _, f := range files {
+				if !f.Type().IsRegular() || (f.Name() != "root.bolt" && filepath.Ext(f.Name()) != ".zap") {
+					return refuse("it holds store/" + f.Name())
+				}
+			}
+		default:
+			return refuse("it holds " + e.Name())
+		}
+	}
+	return nil
+}
+
+// Recognize reports whether dir holds an index that incidents wrote, of
+// this version or another: a folder shaped as a scorch index (see
+// checkIndexFolder) whose stored values include the version stamp that
+// only incidents writes. It is how a cache folder of an earlier version,
+// which carried no marker, is told from a folder that merely has a
+// search/ in it. An empty folder, which holds nothing to lose, and an
+// index that another process holds, taken on its shape, pass too.
+func Recognize(dir string) error {
+	if err := plainIndexFolder(dir); err != nil {
+		return err
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) == 0 {
+		return nil // nothing to lose
+	}
+	idx, err := openIndex(dir, true, readerWait)
+	if errors.Is(err, ErrInUse) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	v, err := idx.GetInternal(versionKey)
+	if err != nil || len(v) == 0 {
+		return errors.New("a bleve index without the version stamp of incidents")
+	}
+	return nil
+}
+
+// RecognizeLeftover reports whether dir is what a rebuild leaves beside
+// the index (the new index before its swap, the old one after): shaped as
+// an index, or empty. The version stamp may not be written yet.
+func RecognizeLeftover(dir string) error { return plainIndexFolder(dir) }
+
+func plainIndexFolder(dir string) error {
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return errors.New("not a folder")
+	}
+	if err := checkIndexFolder(dir); err != nil {
+		return errors.New("not shaped as a bleve index")
+	}
+	return nil
+}
+
 func setInternals(dir string, values map[string][]byte) error {
-	idx, err := openIndex(dir, false)
+	idx, err := openIndex(dir, false, writerWait)
 	if err != nil {
 		return err
 	}
@@ -335,7 +468,10 @@ func open(dir string, verify bool) (*Index, error) {
 		}
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	idx, err := openIndex(dir, true)
+	idx, err := openIndex(dir, true, readerWait)
+	if errors.Is(err, ErrInUse) {
+		return nil, fmt.Errorf("%w: %s is being updated", ErrInUse, dir)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search index in %s: %w (run incidents build to rebuild it)", dir, err)
 	}
@@ -399,13 +535,18 @@ func verifySegments(idx bleve.Index) error {
 // its segment files and panics on a damaged one (a slice out of range
 // while loading fields): that is an error here, so that a damaged index is
 // rebuilt instead of crashing the build.
-func openIndex(dir string, readOnly bool) (idx bleve.Index, err error) {
-	cfg := map[string]interface{}{"bolt_timeout": "1s"}
+//
+// Another process's lock on the index, held longer than wait, is ErrInUse.
+func openIndex(dir string, readOnly bool, wait time.Duration) (idx bleve.Index, err error) {
+	cfg := map[string]interface{}{"bolt_timeout": wait.String()}
 	if readOnly {
 		cfg["read_only"] = true
 	}
 	defer damaged(&err)
 	idx, err = bleve.OpenUsing(dir, cfg)
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, ErrInUse
+	}
 	if err != nil {
 		// bleve's messages can span lines ("mapping contents:\n...").
 		err = errors.New(strings.Join(strings.Fields(err.Error()), " "))

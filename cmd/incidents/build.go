@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
@@ -42,6 +44,48 @@ func (f *buildFlags) check() error {
 		if _, err := siteconfig.NormalizeBaseURL(f.baseURL); err != nil {
 			return usageError{"--base-url: " + err.Error()}
 		}
+	}
+	folders := []folderFlag{
+		{flag: "--source", value: f.source},
+		{flag: "--dest", value: f.dest, writes: true},
+		{flag: "--cache-dir", value: f.cache.dir, writes: true},
+	}
+	if f.layouts != "" {
+		folders = append(folders, folderFlag{flag: "--layouts", value: f.layouts})
+	}
+	serveDest := f.cache.serveDest()
+	if err := checkApart(folders, func(a, b folderFlag, pa, pb string) bool {
+		// serve builds into its own folder in the cache folder.
+		return a.flag == "--dest" && b.flag == "--cache-dir" && a.value == serveDest
+	}); err != nil {
+		return err
+	}
+	if err := f.cache.inspect(); err != nil {
+		return err
+	}
+	return checkDest(f.dest)
+}
+
+// checkDest refuses, before anything is built, an output folder that the
+// build would refuse at its end (see generator/publish): a symbolic link,
+// a file, or a folder holding files but no marker. Like an overlap, this
+// is a mistake on the command line, and nothing has been read yet.
+func checkDest(dest string) error {
+	info, err := os.Lstat(dest)
+	if err != nil {
+		return nil // missing, or unreadable: the build says why
+	}
+	switch {
+	case info.Mode()&os.ModeSymlink != 0:
+		return usageError{fmt.Sprintf("--dest %s is a symbolic link; give the folder it points to", dest)}
+	case !info.IsDir():
+		return usageError{fmt.Sprintf("--dest %s exists and is not a folder", dest)}
+	}
+	if m, err := os.Lstat(filepath.Join(dest, publish.Marker)); err == nil && m.Mode().IsRegular() {
+		return nil
+	}
+	if entries, err := os.ReadDir(dest); err == nil && len(entries) > 0 {
+		return usageError{fmt.Sprintf("--dest %s holds files that incidents did not write (no %s in it); the build replaces its output folder as a whole, so give an empty or new folder, or remove this one yourself", dest, publish.Marker)}
 	}
 	return nil
 }
@@ -100,6 +144,9 @@ Examples:
 		if err := f.check(); err != nil {
 			return err
 		}
+		if err := f.cache.claim(e); err != nil {
+			return err
+		}
 		if cpuProfile != "" {
 			stop, err := startCPUProfile(cpuProfile)
 			if err != nil {
@@ -112,6 +159,7 @@ Examples:
 			cfg.SearchIndex = ""
 		}
 		cfg.Cold = cold
+		cfg.LockIndex = f.cache.lockIndexForBuild(e, f.source)
 		_, err := build(ctx, e, cfg)
 		return err
 	}
@@ -156,6 +204,10 @@ func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result
 		what := fmt.Sprintf("%d indexed, %d removed, %d unchanged", ix.Indexed, ix.Deleted, ix.Unchanged)
 		if ix.Rebuilt {
 			what = fmt.Sprintf("built from scratch with %d reports", ix.Indexed)
+		}
+		if ix.Skipped != "" {
+			fmt.Fprintf(e.stdout, "Search index left as it is: %s → %s\n", ix.Skipped, cfg.SearchIndex)
+			return res, nil
 		}
 		fmt.Fprintf(e.stdout, "Search index %s in %s → %s\n", what, res.IndexElapsed.Round(time.Millisecond), cfg.SearchIndex)
 	}

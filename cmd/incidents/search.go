@@ -94,7 +94,10 @@ Examples:
 		if err := req.Normalize(); err != nil {
 			return usageError{err.Error()}
 		}
-		idx, err := search.OpenVerified(cache.searchIndex())
+		if err := cache.inspect(); err != nil {
+			return err
+		}
+		idx, err := cache.openIndexWaiting(ctx, e)
 		if err != nil {
 			return err
 		}

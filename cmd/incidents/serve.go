@@ -66,6 +66,11 @@ Examples:
 		if err := f.check(); err != nil {
 			return err
 		}
+		release, err := f.cache.holdIndexForServe(ctx, e, f.source)
+		if err != nil {
+			return err
+		}
+		defer release()
 		// Bind first, so that the links can name the port actually used.
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		ln, err := net.Listen("tcp", addr)

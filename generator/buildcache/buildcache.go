@@ -202,3 +202,60 @@ func Key(parts ...string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// formatFamily begins every entry file of every format version.
+const formatFamily = "incidents build cache "
+
+// Recognize reports whether dir is a build cache folder that incidents
+// wrote, of this version or another: a folder (not a link to one) holding
+// only entry files, each beginning with the cache's format line, and the
+// temporary files of entries being written (".KIND.tmpNNN"). An empty
+// folder passes too: it holds nothing to lose. It is how a cache folder of
+// an earlier version, which carried no marker, is told from a folder that
+// merely has a build/ in it.
+func Recognize(dir string) error {
+	info, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return errors.New("not a folder")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			return fmt.Errorf("%s is not a cache entry", e.Name())
+		}
+		head := make([]byte, len(formatFamily))
+		n, err := readHead(filepath.Join(dir, e.Name()), head)
+		if err != nil {
+			return err
+		}
+		temp := strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp")
+		switch {
+		case string(head[:n]) == formatFamily:
+		case temp && strings.HasPrefix(formatFamily, string(head[:n])):
+			// an entry cut short while being written
+		default:
+			return fmt.Errorf("%s is not a cache entry", e.Name())
+		}
+	}
+	return nil
+}
+
+// readHead reads up to len(buf) bytes from the start of the file p.
+func readHead(p string, buf []byte) (int, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n, err := io.ReadFull(f, buf)
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
+}
