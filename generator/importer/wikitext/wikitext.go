@@ -1,0 +1,24 @@
+// Package wikitext converts MediaWiki wikitext to CommonMark/GFM, and
+// finds the templates and tables in it.
+package wikitext
+
+import "github.com/incidents-archive/incidents/generator/importer"
+
+// Options are what a conversion needs to know beyond the text.
+type Options struct {
+	// WikiURL is where pages of the wiki live, ending in "/": a link to a
+	// page that is not an imported report becomes WikiURL + the title
+	// (spaces as underscores, escaped).
+	WikiURL string
+	// Incident resolves the title of a linked page to the id of an
+	// imported report; ok is false when the page is not one. A link to a
+	// report becomes the report's id, which the archive links.
+	Incident func(title string) (id string, ok bool)
+}
+
+// Convert returns src as Markdown, with a warning for every construct it
+// could convert only with a loss. (Placeholder: package wikitext is being
+// written; this returns the text as it is.)
+func Convert(src string, opt Options) (md string, warnings []importer.Warning) {
+	return src, nil
+}
