@@ -132,8 +132,10 @@ func wikitextFiles(paths []string) ([]string, error) {
 				return nil
 			}
 			if !d.Type().IsRegular() {
-				// A symbolic link to a file is read; to anything else not.
-				if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+				// A symbolic link to a file is read, one that leads nowhere
+				// is reported when read; a link to anything else is not
+				// a page.
+				if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
 					return nil
 				}
 			}
