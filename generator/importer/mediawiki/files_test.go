@@ -16,7 +16,7 @@ func TestTitleFromFileName(t *testing.T) {
 		{"20190101-Big_outage.WIKI", "20190101-Big outage"},
 		{"Incident documentation%2F20190101-Name%3A part two.mediawiki", "Incident documentation/20190101-Name: part two"},
 		{"__spaced___out_.wikitext", "spaced out"},
-		{"100% done.wiki", "100% done"},         // not an escape: kept
+		{"100% done.wiki", "100% done"},          // not an escape: kept
 		{"caf%C3%A9 outage.wiki", "café outage"}, // an escaped UTF-8 letter
 		{"bad%FF escape.wiki", "bad%FF escape"},  // would not be UTF-8: kept as written
 		{"trailing%2.txt", "trailing%2"},
