@@ -290,7 +290,11 @@ func TestReadExportStreams(t *testing.T) {
 	const pages, textSize = 2000, 20 << 10
 	pr, pw := io.Pipe()
 	cw := &countingWriter{w: pw}
-	go func() { pw.CloseWithError(syntheticExport(cw, pages, textSize)) }()
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		pw.CloseWithError(syntheticExport(cw, pages, textSize))
+	}()
 
 	runtime.GC()
 	var ms runtime.MemStats
@@ -315,6 +319,8 @@ func TestReadExportStreams(t *testing.T) {
 	if n != pages {
 		t.Fatalf("read %d pages, want %d", n, pages)
 	}
+	pr.Close() // the writer may still be writing the last newline
+	<-written
 	growth := int64(peak) - int64(base)
 	t.Logf("export %.1f MB, peak heap growth %.1f MB", float64(cw.n)/1e6, float64(growth)/1e6)
 	// The heap holds a page or two (20 KB each), the decoder's buffers and
