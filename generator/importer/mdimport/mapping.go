@@ -158,8 +158,9 @@ func (m *Mapping) rule(key string) (Rule, bool) {
 			return r, true
 		}
 	}
-	if _, ours := targets[key]; ours {
-		return Rule{Source: key, Target: key}, true
+	lower := strings.ToLower(key)
+	if _, ours := targets[lower]; ours {
+		return Rule{Source: key, Target: lower}, true
 	}
 	return Rule{}, false
 }
@@ -267,7 +268,11 @@ func checkTarget(path string, line int, field, to string, diags *diag.List) bool
 	case notTargets[to] != "":
 		diags.Errorf(path, line, field, "cannot be mapped to %q: %s", to, notTargets[to])
 	default:
-		diags.Errorf(path, line, field, "%q is not a key of ours%s; write one of %s", to, diag.DidYouMean(to, targetNames()), strings.Join(targetNames(), ", "))
+		if hint := diag.DidYouMean(to, targetNames()); hint != "" {
+			diags.Errorf(path, line, field, "%q is not a key of ours%s", to, hint)
+		} else {
+			diags.Errorf(path, line, field, "%q is not a key of ours; write one of %s", to, strings.Join(targetNames(), ", "))
+		}
 	}
 	return false
 }
