@@ -124,8 +124,15 @@ func (c *converter) body() string {
 	return strings.TrimLeft(strings.Join(out, "\n"), "\n \t")
 }
 
+// maxLabelLen bounds the length of a labelled line; longer lines are
+// prose, and are not matched at all.
+const maxLabelLen = 300
+
 // parseLabel reads a labelled line with a label we know.
 func parseLabel(s string) (label, bool) {
+	if len(s) > maxLabelLen || !strings.Contains(s, ":") {
+		return label{}, false
+	}
 	m := labelLine.FindStringSubmatch(s)
 	if m == nil {
 		return label{}, false
@@ -310,12 +317,16 @@ func headings(lines []string) []heading {
 		if fenced[i] {
 			continue
 		}
-		if m := atxHeading.FindStringSubmatch(l); m != nil {
+		if !strings.HasPrefix(strings.TrimLeft(l, " "), "#") {
+			// Not an ATX heading: skip the regular expression.
+		} else if m := atxHeading.FindStringSubmatch(l); m != nil {
 			out = append(out, heading{level: len(m[1]), text: m[2], index: i, span: 1})
 			continue
 		}
 		if i+1 < len(lines) && strings.TrimSpace(l) != "" && !fenced[i+1] && (i == 0 || strings.TrimSpace(lines[i-1]) == "") {
+			next := strings.TrimSpace(lines[i+1])
 			switch {
+			case next == "" || (next[0] != '=' && next[0] != '-'):
 			case setextH1.MatchString(lines[i+1]):
 				out = append(out, heading{level: 1, text: strings.TrimSpace(l), index: i, span: 2})
 			case setextH2.MatchString(lines[i+1]) && !labelLine.MatchString(l):

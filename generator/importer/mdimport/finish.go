@@ -15,7 +15,7 @@ func (c *converter) finish() {
 	r := c.r
 	_, name := nameParts(c.path)
 	if r.Title == "" {
-		if words := collapseSpace(strings.NewReplacer("-", " ", "_", " ").Replace(name)); words != "" && !opaqueName.MatchString(name) {
+		if words := titleFromName(name); words != "" && !opaqueName.MatchString(name) {
 			r.Title = words
 			c.warn("title", kindGuessed, "no title in the front matter and no level-1 heading at the top; the title %q comes from the file name: check it", words)
 		} else {
@@ -84,4 +84,19 @@ func (c *converter) keepOrigin(key, value string) {
 		return
 	}
 	c.keep(key, value)
+}
+
+// titleFromName makes words of a file name: hyphens and underscores are
+// spaces, and control characters (which no title may hold) are dropped.
+func titleFromName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r == '-' || r == '_':
+			return ' '
+		case isControl(r):
+			return -1
+		}
+		return r
+	}, name)
+	return collapseSpace(name)
 }
