@@ -57,6 +57,9 @@ type label struct {
 	value string
 	index int // index of the line in the body
 	line  int // line in the file
+	// more counts the lines after it that continue its paragraph (an
+	// impact written over several lines); they go with it.
+	more int
 }
 
 // fromBody takes what the body gives. firstLine is the file line the body
@@ -100,6 +103,9 @@ func (c *converter) fromBody(body string, firstLine int) {
 		}
 		if l, ok := parseLabel(lines[i]); ok {
 			l.index, l.line = i, firstLine+i
+			for j := i + 1; j < len(lines) && isContinuation(lines[j]); j++ {
+				l.more++
+			}
 			found = append(found, l)
 		}
 	}
@@ -251,9 +257,18 @@ func (c *converter) takeLabels(found []label) {
 		if !ok || c.isSet(key) {
 			continue
 		}
-		items := []string{l.value}
+		value := l.value
+		if l.more > 0 {
+			if key != "impact" {
+				// A name or a task does not run on to another line:
+				// this is prose that begins with a label.
+				continue
+			}
+			value = strings.Join(append([]string{value}, c.lines[l.index+1:l.index+1+l.more]...), "\n")
+		}
+		items := []string{value}
 		if key != "impact" && key != "task" {
-			items = strings.Split(l.value, ",")
+			items = strings.Split(value, ",")
 		}
 		var err error
 		for _, item := range items {
@@ -265,7 +280,9 @@ func (c *converter) takeLabels(found []label) {
 			notUnderstood(l, err)
 			continue
 		}
-		used = append(used, l.index)
+		for i := l.index; i <= l.index+l.more; i++ {
+			used = append(used, i)
+		}
 	}
 	for _, i := range used {
 		c.drop[i] = true
@@ -282,6 +299,20 @@ func (c *converter) isSet(key string) bool {
 	}
 	return false
 }
+
+// isContinuation reports whether a line continues the paragraph of the
+// line before it: it is not blank, not a list item, a heading, a quote, a
+// fence or another labelled line.
+func isContinuation(l string) bool {
+	t := strings.TrimSpace(l)
+	if t == "" || strings.ContainsAny(t[:1], "-*+#>|`~=") || listItem.MatchString(t) {
+		return false
+	}
+	_, isLabel := parseLabel(l)
+	return !isLabel
+}
+
+var listItem = regexp.MustCompile(`^\d{1,9}[.)](\s|$)`)
 
 // pendingClock is a time of day from a labelled line, waiting for the
 // date it belongs to.

@@ -47,7 +47,7 @@ type expect struct {
 
 func runCases(t *testing.T, m *Mapping, cases []struct {
 	name, path, text string
-	want expect
+	want             expect
 }) {
 	t.Helper()
 	site := bundledSite(t)
@@ -130,7 +130,7 @@ func TestConvertFrontMatter(t *testing.T) {
 	}
 	runCases(t, m, []struct {
 		name, path, text string
-		want expect
+		want             expect
 	}{
 		{"every key mapped", "x/2021-05-01-api.md", `---
 uuid: 1234
@@ -293,7 +293,7 @@ func TestConvertPlain(t *testing.T) {
 	const body = "\nThe story.\n"
 	runCases(t, nil, []struct {
 		name, path, text string
-		want expect
+		want             expect
 	}{
 		{"Date: and Start: lines", "p/db.md", "# DB\n\nDate: 2024-01-05\nStart: 10:02 UTC\n" + body,
 			expect{id: "2024-01-05 db", title: "DB", start: "2024-01-05T10:02:00Z", bodyHasNot: []string{"Date:", "Start:", "# DB"}, bodyHas: []string{"The story."}}},
@@ -340,6 +340,8 @@ func TestConvertPlain(t *testing.T) {
 		{"other labels", "p/a.md", "# A\n\nDate: 2024-01-05\nImpact: Logins failed.\nTicket: T1234\nAffected services: mw-api, Search\nResponders: Ana, Bo\nIncident commander: Cy\n" + body,
 			expect{impact: "Logins failed.", services: []string{"mediawiki-api", "search"},
 				bodyHasNot: []string{"Impact:", "Ticket:", "Affected", "Responders:", "commander"}}},
+		{"an impact over several lines", "p/a.md", "# A\n\nDate: 2024-01-05\nImpact: Logins failed\nfor an hour.\nTask: see the notes\nbelow.\n" + body,
+			expect{impact: "Logins failed\nfor an hour.", bodyHasNot: []string{"Impact:", "for an hour."}, bodyHas: []string{"Task: see the notes\nbelow."}}},
 		{"CRLF line endings and a byte-order mark", "p/a.md", "\ufeff# A\r\n\r\nDate: 2024-01-05\r\n\r\nText.\r\n",
 			expect{title: "A", start: "2024-01-05T00:00:00Z", bodyHasNot: []string{"\r"}}},
 		{"bytes that are not UTF-8", "p/a.md", "# A\xff\n\nDate: 2024-01-05\n",
