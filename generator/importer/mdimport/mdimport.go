@@ -47,8 +47,11 @@
 // nested mapping where a name was expected), is kept under "Imported
 // metadata" with a warning: nothing is dropped that the mapping did not
 // say to drop. Dates are read in our forms (see matter.ParseTime) and in
-// those other tools write (see parseTime: "January 5, 2024 10:00 UTC",
-// RFC 1123, "2024/01/05", 12-hour clocks); a time without a zone is UTC.
+// those other tools write: "January 5, 2024 10:00 UTC", "5 Jan 2024",
+// "Friday, January 5, 2024 at 2:30 PM", RFC 1123 ("Fri, 05 Jan 2024
+// 10:00:00 +0000"), "2024/01/05". A time without a zone is UTC; zone
+// abbreviations other than UTC and GMT, and dates such as 01/05/2024
+// (month or day first?), are ambiguous and not read.
 // For services, sites, slos and causes a single value holds several names
 // separated by commas; services take the catalogue's names (site.yaml),
 // causes become slugs ("Config change" is config-change).
@@ -56,13 +59,18 @@
 // Fields the front matter does not give (and every field, in a file
 // without front matter) are looked for in the body: the title is the
 // first heading if it is of level 1 (and is removed from the body);
-// labelled lines near the top give the start, end, duration, detection
-// time, impact, task, services, responders and coordinators, in the
-// forms "Date: …", "**Start:** …", "**End**: …", "- Duration: 45
-// minutes", "Start (UTC): 10:00" (see labels). A date with a time of day
-// on another line (Date: and Start:) is combined; a start and a duration
-// give the end. Lines read are removed from the body; a labelled line not
-// understood stays, with a warning. Last, a file named
+// labelled lines near the top (before the next heading, in the first 40
+// lines) give the date, start, end, duration, detection time, impact,
+// task, services, responders and coordinators, in the forms "Date: …",
+// "**Start:** …", "**End**: …", "- Duration: 45 minutes", "* **Impact:**
+// …", "Start (UTC): 10:00"; labels are matched without case and have a
+// few spellings each ("Started at", "Resolved at", "Affected services",
+// "Incident commander"). A date and a time of day on separate lines
+// (Date: and Start:) are combined; an end earlier in the day than the
+// start is taken to be the next day (with a warning); a start and a
+// duration give the end. An Impact: line takes the lines that continue
+// its paragraph. Lines read are removed from the body; a labelled line
+// not understood stays, with a warning. Last, a file named
 // "2024-01-05-db-outage.md" (or "20240105-…", or ".../2024-01-05-db-outage/index.md")
 // gives the date of the start, with a warning that it is a guess.
 //
