@@ -48,6 +48,15 @@ func (s *Summary) Add(r Result) {
 	}
 }
 
+// AddWarning counts a warning of the import as a whole, not of one
+// report.
+func (s *Summary) AddWarning(kind string) {
+	if s.kinds == nil {
+		s.fields, s.kinds = map[string]int{}, map[string]int{}
+	}
+	s.kinds[kind]++
+}
+
 // Count returns how many results had the outcome o.
 func (s *Summary) Count(o Outcome) int { return s.outcomes[o] }
 

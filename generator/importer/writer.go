@@ -148,6 +148,10 @@ func NewWriter(ctx context.Context, opt Options) (*Writer, error) {
 	return w, nil
 }
 
+// SetDryRun sets Options.DryRun, before the first Write: a caller may
+// decide on a dry run by what the archive holds (Existing).
+func (w *Writer) SetDryRun(dry bool) { w.opt.DryRun = dry }
+
 // Existing returns the ids of the reports the content folder held when
 // the Writer was opened.
 func (w *Writer) Existing() []string {
