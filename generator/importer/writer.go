@@ -269,7 +269,7 @@ func (w *Writer) Write(r *Report) (Result, error) {
 	default:
 		res.Outcome = Updated
 		if !w.opt.DryRun {
-			if err := writeAtomic(dest, out.data); err != nil {
+			if err := writeAtomic(dest, out.data, false); err != nil {
 				return res, fmt.Errorf("writing %s: %w", res.Path, err)
 			}
 		}
