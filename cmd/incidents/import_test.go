@@ -57,6 +57,9 @@ func TestImportWiki(t *testing.T) {
 		t.Errorf("a second import of the same pages changed files: %s", diff)
 	}
 
+	if _, stderr := checkRun(t, []string{"check", "-s", content}, 0, nil, nil); strings.Contains(stderr, "imported_from") || strings.Contains(stderr, "error") {
+		t.Errorf("check complains about the imported reports:\n%s", stderr)
+	}
 	public := filepath.Join(dir, "public")
 	_, stderr = checkRun(t, []string{"build", "-s", content, "-d", public, "--drafts", "--cache-dir", filepath.Join(dir, "cache"), "--base-url", "https://incidents.example.org/"},
 		0, []string{"Built 5 reports"}, nil)
