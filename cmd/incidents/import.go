@@ -626,30 +626,12 @@ func checkOverlap(content string, sources []string, dirsMayHoldContent bool) err
 }
 
 // realPath is p absolute, with symbolic links resolved as far as they
-// exist.
+// exist (see resolvePath).
 func realPath(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.Clean(p)
+	if real, err := resolvePath(p); err == nil {
+		return real
 	}
-	dir, rest := abs, ""
-	for {
-		if real, err := filepath.EvalSymlinks(dir); err == nil {
-			return filepath.Join(real, rest)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return abs
-		}
-		rest = filepath.Join(filepath.Base(dir), rest)
-		dir = parent
-	}
-}
-
-// within reports whether p is parent or inside it.
-func within(p, parent string) bool {
-	rel, err := filepath.Rel(parent, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	return filepath.Clean(p)
 }
 
 // sameFile reports whether a and b are the same folder.
