@@ -7,7 +7,10 @@ package wiki
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/importer"
 	"github.com/incidents-archive/incidents/generator/importer/mediawiki"
@@ -33,22 +36,56 @@ func Convert(p mediawiki.Page, opt Options) *importer.Report {
 }
 
 var (
-	newTitle = regexp.MustCompile(`^(?:[^/]*/)?(\d{4}-\d{2}-\d{2})[ _]+(.+)$`)
-	oldTitle = regexp.MustCompile(`^(?:[^/]*/)?(\d{4})(\d{2})(\d{2})[-_ ]+(.+)$`)
+	newTitle = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[ _-]+(.*))?$`)
+	oldTitle = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})(?:[-_ ]+(.*))?$`)
 )
+
+// maxIDLen is the longest id the archive accepts (see package incident).
+const maxIDLen = 200
 
 // IDFromTitle is the report id a page title gives:
 // "Incidents/2025-03-31 sessionstore unavailability" gives "2025-03-31
 // sessionstore unavailability", and an older page's "Incident
-// documentation/20190101-Name" gives "2019-01-01 Name". ok is false for a
-// title that names no date.
+// documentation/20190101-Name" gives "2019-01-01 Name". The date may
+// follow any "/" of the title (a namespace or a parent page); the name
+// keeps its case, with underscores read as spaces and runs of blanks
+// collapsed, and is cut short to keep the id within the archive's limit
+// on ids. ok is false for a title that names no valid date.
 func IDFromTitle(title string) (id string, ok bool) {
-	title = strings.TrimSpace(strings.ReplaceAll(title, "_", " "))
-	if m := newTitle.FindStringSubmatch(title); m != nil {
-		return m[1] + " " + strings.TrimSpace(m[2]), true
-	}
-	if m := oldTitle.FindStringSubmatch(title); m != nil {
-		return m[1] + "-" + m[2] + "-" + m[3] + " " + strings.TrimSpace(m[4]), true
+	title = strings.Join(strings.Fields(strings.ReplaceAll(title, "_", " ")), " ")
+	for start := 0; start <= len(title); {
+		rest := title[start:]
+		m := newTitle.FindStringSubmatch(rest)
+		if m == nil {
+			m = oldTitle.FindStringSubmatch(rest)
+		}
+		if m != nil {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			d, _ := strconv.Atoi(m[3])
+			if validDate(y, time.Month(mo), d) {
+				id = m[1] + "-" + m[2] + "-" + m[3]
+				if name := strings.TrimSpace(m[4]); name != "" {
+					id += " " + name
+				}
+				return truncateRunes(id, maxIDLen), true
+			}
+		}
+		slash := strings.IndexByte(rest, '/')
+		if slash < 0 {
+			break
+		}
+		start += slash + 1
 	}
 	return "", false
+}
+
+// truncateRunes cuts s to at most n characters, at a character boundary,
+// without blanks at the end.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n]))
 }
