@@ -1,5 +1,14 @@
 // Package wikitext converts MediaWiki wikitext to CommonMark/GFM, and
 // finds the templates and tables in it.
+//
+// Its API, which package wiki builds on, is stable:
+//
+//	func Templates(src string) []Template // top-level {{…}} calls
+//	func Tables(src string) []Table       // top-level {| … |} tables
+//	func Convert(src string, opt Options) (md string, warnings []importer.Warning)
+//
+// Templates and Tables parse without converting: values and cell texts are
+// the source's wikitext, for the caller to read or Convert.
 package wikitext
 
 import "github.com/incidents-archive/incidents/generator/importer"
