@@ -20,7 +20,7 @@ var (
 	doneMark     = regexp.MustCompile(`(?i)^\s*(?:\{\{\s*(?:done|tick|resolved|fixed|y|yes)\s*\}\}|✓|✔|✅|\[x\]|'''(?:done|resolved|fixed)'''|\((?:done|resolved|fixed)\)|(?:done|resolved|fixed|completed)\b)[\s:.)\-–—]*|\s*(?:\{\{\s*done\s*\}\}|\((?:done|resolved|fixed|completed)\)|\[(?:done|resolved|fixed|completed)\])\s*\.?\s*$`)
 	declinedMark = regexp.MustCompile(`(?i)^\s*(?:\{\{\s*(?:declined|not ?done|wontfix|n)\s*\}\}|\((?:declined|won'?t ?fix)\)|(?:declined|won'?t ?fix|wontfix)\b)[\s:.)\-–—]*|\s*(?:\{\{\s*(?:declined|wontfix)\s*\}\}|\((?:declined|won'?t ?fix|wontfix)\))\s*\.?\s*$`)
 	leadingTask  = regexp.MustCompile(`(?i)^\s*(?:\{\{\s*phab[^}]*\}\}|\[\[\s*phab:[^\]]*\]\]|\[https?://\S+/T\d+(?:\s[^\]]*)?\]|https?://\S+/T\d+|T\d+)\s*[:\-–—,]?\s*`)
-	trailingTask = regexp.MustCompile(`(?i)\s*[(\[]\s*(?:task\s*)?(?:\{\{\s*phab[^}]*\}\}|\[\[\s*phab:[^\]]*\]\]|T\d+)\s*[)\]]\s*\.?\s*$`)
+	trailingTask = regexp.MustCompile(`(?i)\s*[-–—:,]?\s*[(\[]?\s*(?:task\s*)?(?:\{\{\s*phab[^}]*\}\}|\[\[\s*phab:[^\]]*\]\]|https?://\S+/T\d+|T\d+)\s*[)\]]?\s*\.?\s*$`)
 )
 
 // readActionables reads the top-level items of the "Actionables" section

@@ -32,13 +32,20 @@ func sections(src string) []section {
 	for _, t := range wikitext.Tables(src) {
 		skip = append(skip, [2]int{t.Start, t.End})
 	}
-	inside := func(i int) bool {
-		for _, s := range skip {
-			if i >= s[0] && i < s[1] {
-				return true
-			}
+	sort.Slice(skip, func(i, j int) bool { return skip[i][0] < skip[j][0] })
+	// reach[i] is the furthest end of the spans up to i, so that a binary
+	// search finds whether any span covers an offset.
+	reach := make([]int, len(skip))
+	for i, s := range skip {
+		reach[i] = s[1]
+		if i > 0 {
+			reach[i] = max(reach[i], reach[i-1])
 		}
-		return false
+	}
+	inside := func(at int) bool {
+		// The last span starting at or before at.
+		i := sort.Search(len(skip), func(i int) bool { return skip[i][0] > at }) - 1
+		return i >= 0 && reach[i] > at
 	}
 	var out []section
 	for _, m := range headingLine.FindAllStringSubmatchIndex(src, -1) {
@@ -211,7 +218,8 @@ var (
 // their address, for a link to another site), on one line. The
 // conversion's warnings are added, naming field.
 func (c *converter) plain(field, v string) string {
-	md, warns := wikitext.Convert(v, c.textOptions())
+	// Bold and italic mean nothing in plain text.
+	md, warns := wikitext.Convert(boldItalic.ReplaceAllString(v, ""), c.textOptions())
 	for _, w := range warns {
 		if w.Field == "" {
 			w.Field = field
@@ -247,7 +255,6 @@ func mdToPlain(md string) string {
 }
 
 var (
-	templateText = regexp.MustCompile(`\{\{[^{}]*\}\}`)
 	bareURL      = regexp.MustCompile(`https?://\S+`)
 	extLinkText  = regexp.MustCompile(`\[(?:https?:)?//\S+\s*([^\]]*)\]`)
 )
@@ -269,9 +276,15 @@ func (c *converter) searchText(s string) string {
 	s = otherLink.ReplaceAllString(s, "$1")
 	s = extLinkText.ReplaceAllString(s, "$1")
 	s = bareURL.ReplaceAllString(s, " ")
-	for templateText.MatchString(s) {
-		s = templateText.ReplaceAllString(s, " ")
+	var b strings.Builder
+	at := 0
+	for _, t := range wikitext.Templates(s) {
+		b.WriteString(s[at:t.Start])
+		b.WriteByte(' ')
+		at = t.End
 	}
+	b.WriteString(s[at:])
+	s = b.String()
 	return boldItalic.ReplaceAllString(s, "")
 }
 
@@ -287,7 +300,7 @@ func (c *converter) guessServices(secs []section) {
 	} else {
 		summary = applyEdits(c.src, c.edits, 0, len(c.src))
 	}
-	found := guessServices(c.site, c.r.Title, c.r.Impact, c.searchText(summary))
+	found := guessServices(c.site, c.r.Title, c.searchText(c.r.Impact), c.searchText(summary))
 	if len(found) == 0 {
 		return
 	}
