@@ -121,7 +121,7 @@ type blockWriter struct {
 	prev string // the list prefix of the last list line
 	// prevCont is the continuation indent of the last list line.
 	prevCont string
-	c    *converter
+	c        *converter
 }
 
 func (w *blockWriter) flush() {

@@ -14,12 +14,12 @@ var interwiki = map[string]string{
 	"wikipedia": "https://en.wikipedia.org/wiki/", "w": "https://en.wikipedia.org/wiki/", "en": "https://en.wikipedia.org/wiki/",
 	"mw": "https://www.mediawiki.org/wiki/", "mediawikiwiki": "https://www.mediawiki.org/wiki/",
 	"meta": "https://meta.wikimedia.org/wiki/", "m": "https://meta.wikimedia.org/wiki/",
-	"commons": "https://commons.wikimedia.org/wiki/",
+	"commons":  "https://commons.wikimedia.org/wiki/",
 	"wikidata": "https://www.wikidata.org/wiki/", "d": "https://www.wikidata.org/wiki/",
 	"foundation": "https://foundation.wikimedia.org/wiki/", "wmf": "https://foundation.wikimedia.org/wiki/",
 	"wikt": "https://en.wiktionary.org/wiki/", "wiktionary": "https://en.wiktionary.org/wiki/",
-	"gerrit": "https://gerrit.wikimedia.org/r/",
-	"gitlab": "https://gitlab.wikimedia.org/",
+	"gerrit":   "https://gerrit.wikimedia.org/r/",
+	"gitlab":   "https://gitlab.wikimedia.org/",
 	"wikitech": "",
 }
 
