@@ -56,7 +56,9 @@ func (c *converter) inline(s string, x ictx) string {
 		switch p.kind {
 		case pText:
 			b.WriteString(p.s)
-		case pRaw, pOpen, pClose:
+		case pRaw:
+			b.WriteString(p.s)
+		case pOpen, pClose:
 			if !x.plain {
 				b.WriteString(p.s)
 			}
@@ -286,6 +288,11 @@ func (c *converter) opaque(s string, x ictx) string {
 			return html.UnescapeString(content)
 		}
 		return escapeText(html.UnescapeString(content))
+	case "references":
+		if content != "" {
+			c.listDefinedRefs(content)
+		}
+		return ""
 	case "ref":
 		if x.plain {
 			return ""
@@ -344,15 +351,7 @@ func (c *converter) tag(s string, i int, x ictx, ps *[]piece, flush func(), text
 	case "br":
 		emit(pBr, "")
 		return end
-	case "references":
-		if !selfClosing {
-			if k := closeTag(s, end, name); k >= 0 {
-				c.listDefinedRefs(s[end:k])
-				return k
-			}
-		}
-		return end
-	case "hr", "wbr":
+	case "hr", "wbr", "references":
 		return end
 	}
 	if !knownTags[name] {
@@ -622,7 +621,9 @@ func tidyEmphasis(ps []piece) []piece {
 					break
 				}
 				ps[j].s = t
-				ps[i].s = s[:len(s)-len(t)] + ps[i].s
+				if !endsWithSpace(ps[:i]) {
+					ps[i].s = s[:len(s)-len(t)] + ps[i].s
+				}
 				if t != "" {
 					break
 				}
@@ -638,7 +639,9 @@ func tidyEmphasis(ps []piece) []piece {
 					break
 				}
 				ps[j].s = t
-				ps[i].s += s[len(t):]
+				if !startsWithSpace(ps[i+1:]) {
+					ps[i].s += s[len(t):]
+				}
 				if t != "" {
 					break
 				}
@@ -666,4 +669,26 @@ func tidyEmphasis(ps []piece) []piece {
 		out = append(out, p)
 	}
 	return out
+}
+
+// endsWithSpace reports whether the output of ps ends with white space.
+func endsWithSpace(ps []piece) bool {
+	for i := len(ps) - 1; i >= 0; i-- {
+		if ps[i].s != "" {
+			r, _ := utf8.DecodeLastRuneInString(ps[i].s)
+			return isSpace(r)
+		}
+	}
+	return false
+}
+
+// startsWithSpace reports whether the output of ps starts with white space.
+func startsWithSpace(ps []piece) bool {
+	for _, p := range ps {
+		if p.s != "" {
+			r, _ := utf8.DecodeRuneInString(p.s)
+			return isSpace(r)
+		}
+	}
+	return false
 }
