@@ -77,7 +77,7 @@ type braceScan struct {
 }
 
 // opaqueTags are the tags whose content the preprocessor does not read.
-var opaqueTags = []string{"nowiki", "pre", "syntaxhighlight", "source", "math", "ref", "score", "graph", "timeline"}
+var opaqueTags = []string{"nowiki", "pre", "syntaxhighlight", "source", "math", "ref", "references", "score", "graph", "timeline"}
 
 // opaqueEnd returns the end of an opaque region starting at i in src (an
 // HTML comment or an opaque tag with its content), or -1 when there is none

@@ -11,8 +11,6 @@
 // the source's wikitext, for the caller to read or Convert.
 package wikitext
 
-import "github.com/incidents-archive/incidents/generator/importer"
-
 // Options are what a conversion needs to know beyond the text.
 type Options struct {
 	// WikiURL is where pages of the wiki live, ending in "/": a link to a
@@ -23,11 +21,4 @@ type Options struct {
 	// imported report; ok is false when the page is not one. A link to a
 	// report becomes the report's id, which the archive links.
 	Incident func(title string) (id string, ok bool)
-}
-
-// Convert returns src as Markdown, with a warning for every construct it
-// could convert only with a loss. (Placeholder: package wikitext is being
-// written; this returns the text as it is.)
-func Convert(src string, opt Options) (md string, warnings []importer.Warning) {
-	return src, nil
 }
