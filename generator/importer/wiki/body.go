@@ -300,7 +300,7 @@ func (c *converter) guessServices(secs []section) {
 	} else {
 		summary = applyEdits(c.src, c.edits, 0, len(c.src))
 	}
-	found := guessServices(c.site, c.r.Title, c.searchText(c.r.Impact), c.searchText(summary))
+	found := guessServices(c.site, c.r.Title, c.searchText(c.rawImpact), c.searchText(summary))
 	if len(found) == 0 {
 		return
 	}

@@ -328,7 +328,7 @@ func TestScorecardTable(t *testing.T) {
 	if v, ok := unmapped(r, "scorecard total"); !ok || v != "5" || !hasWarning(r, "scorecard", KindTotal) {
 		t.Errorf("a wrong total (5 for 2 yes answers) was not reported: %v", r.Unmapped)
 	}
-	if strings.Contains(r.Body, "wikitable") || strings.Contains(r.Body, "Scorecard") {
+	if strings.Contains(r.Body, "coffee") || strings.Contains(r.Body, "Scorecard") {
 		t.Errorf("the converted scorecard is left in the body:\n%s", r.Body)
 	}
 	// A right total is not reported.
@@ -338,7 +338,7 @@ func TestScorecardTable(t *testing.T) {
 	}
 	// Points: kept as a table in the body, with a warning.
 	r = convert(t, "Incidents/2025-03-31 x", table("|Were fewer than five people paged?\n|3\n|", "|Is there a task for the incident?\n|5\n|"))
-	if len(r.Scorecard) != 0 || !hasWarning(r, "scorecard", KindOldScorecard) || !strings.Contains(r.Body, "wikitable") {
+	if len(r.Scorecard) != 0 || !hasWarning(r, "scorecard", KindOldScorecard) || !strings.Contains(r.Body, "Is there a task for the incident?") {
 		t.Errorf("a points scorecard: answers %v, warnings %v, body:\n%s", r.Scorecard, r.Warnings, r.Body)
 	}
 	// A scorecard table outside a Scorecard section is found by its questions.

@@ -249,6 +249,7 @@ func (c *converter) readImpact(field, v string) {
 	if isUnknown(v) {
 		return
 	}
+	c.rawImpact = v
 	text := c.plain(field, v)
 	if text == "" {
 		return

@@ -81,6 +81,10 @@ type converter struct {
 	emptied []section
 	// windows is a sentence about several incident windows, for the body.
 	windows string
+	// rawImpact is the impact as the page wrote it, for guessing services
+	// from what a reader sees of it (not from the ids of linked reports,
+	// which the converted impact names).
+	rawImpact string
 }
 
 func newConverter(p mediawiki.Page, opt Options) *converter {
