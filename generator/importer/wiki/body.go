@@ -255,8 +255,8 @@ func mdToPlain(md string) string {
 }
 
 var (
-	bareURL      = regexp.MustCompile(`https?://\S+`)
-	extLinkText  = regexp.MustCompile(`\[(?:https?:)?//\S+\s*([^\]]*)\]`)
+	bareURL     = regexp.MustCompile(`https?://\S+`)
+	extLinkText = regexp.MustCompile(`\[(?:https?:)?//\S+\s*([^\]]*)\]`)
 )
 
 // searchText is wikitext reduced to the words a reader sees, for guessing
