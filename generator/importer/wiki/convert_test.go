@@ -445,3 +445,13 @@ func FuzzConvert(f *testing.F) {
 		checkReport(t, r, rubric)
 	})
 }
+
+// BenchmarkConvert converts the longest fixture page, the size of a real
+// report (the import of 1,000 pages must take under 5 s in all).
+func BenchmarkConvert(b *testing.B) {
+	site := bundledSite(b)
+	p := readPage(b, filepath.Join("testdata", "pages", "2024-06-12 restbase storage timeouts.wiki"))
+	for b.Loop() {
+		Convert(p, Options{Site: site})
+	}
+}

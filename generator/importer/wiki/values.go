@@ -15,6 +15,9 @@ var (
 	spaces      = regexp.MustCompile(`[ \t]+`)
 )
 
+// blanks are the spellings of a space that mean nothing more.
+var blanks = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "\u00a0", " ", "\u202f", " ", "\r", "")
+
 // cleanValue removes what a template value holds but never means: HTML
 // comments, nowiki tags, non-breaking spaces (as entities or literal),
 // runs of blanks and the blanks around the value. Line breaks stay: they
@@ -22,7 +25,7 @@ var (
 func cleanValue(v string) string {
 	v = htmlComment.ReplaceAllString(v, "")
 	v = nowikiTag.ReplaceAllString(v, "")
-	v = strings.NewReplacer("&nbsp;", " ", "&#160;", " ", "\u00a0", " ", "\u202f", " ", "\r", "").Replace(v)
+	v = blanks.Replace(v)
 	v = spaces.ReplaceAllString(v, " ")
 	return strings.TrimSpace(v)
 }
