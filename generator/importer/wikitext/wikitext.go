@@ -1,8 +1,15 @@
 // Package wikitext converts MediaWiki wikitext to CommonMark/GFM, and
 // finds the templates and tables in it.
+//
+// Its API, which package wiki builds on, is stable:
+//
+//	func Templates(src string) []Template // top-level {{…}} calls
+//	func Tables(src string) []Table       // top-level {| … |} tables
+//	func Convert(src string, opt Options) (md string, warnings []importer.Warning)
+//
+// Templates and Tables parse without converting: values and cell texts are
+// the source's wikitext, for the caller to read or Convert.
 package wikitext
-
-import "github.com/incidents-archive/incidents/generator/importer"
 
 // Options are what a conversion needs to know beyond the text.
 type Options struct {
@@ -14,11 +21,4 @@ type Options struct {
 	// imported report; ok is false when the page is not one. A link to a
 	// report becomes the report's id, which the archive links.
 	Incident func(title string) (id string, ok bool)
-}
-
-// Convert returns src as Markdown, with a warning for every construct it
-// could convert only with a loss. (Placeholder: package wikitext is being
-// written; this returns the text as it is.)
-func Convert(src string, opt Options) (md string, warnings []importer.Warning) {
-	return src, nil
 }
