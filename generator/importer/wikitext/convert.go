@@ -31,6 +31,7 @@ type converter struct {
 	notes      []note
 	noteByName map[string]int
 	refMarks   int
+	depth      int // of inline conversions within one another
 }
 
 // Convert returns src as CommonMark/GFM, with a warning for every construct
@@ -190,7 +191,7 @@ func (c *converter) blocks(src string, nest int) string {
 		case trim(raw) == "":
 			w.flush()
 		case strings.HasPrefix(l.trimmed(), "{|"):
-			tab, next := parseTable(lines, i)
+			tab, next := parseTable(src, lines, i)
 			w.add(c.table(tab, src, nest))
 			end := lines[next-1]
 			if k := tab.End - end.start; k >= 0 && k < len(end.text) && trim(end.text[k:]) != "" {
