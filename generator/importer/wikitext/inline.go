@@ -59,6 +59,9 @@ func (c *converter) inline(s string, x ictx) string {
 		c.warn("markup", "markup nested too deep was kept as text")
 		return strings.ReplaceAll(c.text(s, x), "\n", " ")
 	}
+	if !strings.ContainsAny(s, "'[{<&\n:") {
+		return c.text(s, x) // prose with nothing to convert: the usual line
+	}
 	ps := c.pieces(s, x)
 	if !x.plain {
 		ps = resolveQuotes(ps)
