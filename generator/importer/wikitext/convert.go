@@ -341,7 +341,7 @@ func (c *converter) listLine(w *blockWriter, l line, nest int) {
 	}
 	j := listPrefix(l.text)
 	prefix, content := l.text[:j], l.text[j:]
-	limit := max(1, min(maxListDepth, MaxNestingBudget-nest))
+	limit := max(1, min(maxListDepth, nestingBudget-nest))
 	if len(prefix) > limit {
 		c.warn("list", fmt.Sprintf("lists nested more than %d deep were written at that depth", limit))
 		prefix = prefix[:limit]
@@ -357,9 +357,9 @@ func (c *converter) listLine(w *blockWriter, l line, nest int) {
 	c.listItem(w, l, prefix, content, nest)
 }
 
-// MaxNestingBudget is the nesting of Markdown containers the converter
+// nestingBudget is the nesting of Markdown containers the converter
 // allows itself, below markdown.MaxNesting (32) with room to spare.
-const MaxNestingBudget = 28
+const nestingBudget = 28
 
 // listItem writes one list line's item.
 func (c *converter) listItem(w *blockWriter, l line, prefix, content string, nest int) {
