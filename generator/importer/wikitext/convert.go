@@ -31,6 +31,7 @@ type converter struct {
 	notes      []note
 	noteByName map[string]int
 	refMarks   int
+	depth      int // of inline conversions within one another
 }
 
 // Convert returns src as CommonMark/GFM, with a warning for every construct
@@ -190,7 +191,7 @@ func (c *converter) blocks(src string, nest int) string {
 		case trim(raw) == "":
 			w.flush()
 		case strings.HasPrefix(l.trimmed(), "{|"):
-			tab, next := parseTable(lines, i)
+			tab, next := parseTable(src, lines, i)
 			w.add(c.table(tab, src, nest))
 			end := lines[next-1]
 			if k := tab.End - end.start; k >= 0 && k < len(end.text) && trim(end.text[k:]) != "" {
@@ -340,7 +341,7 @@ func (c *converter) listLine(w *blockWriter, l line, nest int) {
 	}
 	j := listPrefix(l.text)
 	prefix, content := l.text[:j], l.text[j:]
-	limit := max(1, min(maxListDepth, MaxNestingBudget-nest))
+	limit := max(1, min(maxListDepth, nestingBudget-nest))
 	if len(prefix) > limit {
 		c.warn("list", fmt.Sprintf("lists nested more than %d deep were written at that depth", limit))
 		prefix = prefix[:limit]
@@ -356,9 +357,9 @@ func (c *converter) listLine(w *blockWriter, l line, nest int) {
 	c.listItem(w, l, prefix, content, nest)
 }
 
-// MaxNestingBudget is the nesting of Markdown containers the converter
+// nestingBudget is the nesting of Markdown containers the converter
 // allows itself, below markdown.MaxNesting (32) with room to spare.
-const MaxNestingBudget = 28
+const nestingBudget = 28
 
 // listItem writes one list line's item.
 func (c *converter) listItem(w *blockWriter, l line, prefix, content string, nest int) {

@@ -14,6 +14,9 @@ type ictx struct {
 	plain   bool // plain text for a code span: no Markdown, no escaping
 }
 
+// maxInlineDepth bounds the nesting of inline conversions.
+const maxInlineDepth = 8
+
 // brMark stands for a <br> in inline output until the block that holds
 // it decides what it becomes: a hard line break, or nothing at its end.
 const brMark = "\x01"
@@ -45,6 +48,19 @@ type piece struct {
 func (c *converter) inline(s string, x ictx) string {
 	if s == "" {
 		return ""
+	}
+	// Links in link text, tags in tags and references in references
+	// convert their insides with another call: past a few levels, which no
+	// page needs, the text is kept as it is, so that the work stays
+	// linear in the size of the page.
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxInlineDepth {
+		c.warn("markup", "markup nested too deep was kept as text")
+		return strings.ReplaceAll(c.text(s, x), "\n", " ")
+	}
+	if !strings.ContainsAny(s, "'[{<&\n:") {
+		return c.text(s, x) // prose with nothing to convert: the usual line
 	}
 	ps := c.pieces(s, x)
 	if !x.plain {
@@ -99,6 +115,7 @@ func (c *converter) pieces(s string, x ictx) []piece {
 	for _, sp := range scan.spans {
 		spanEnd[sp[0]] = sp[1]
 	}
+	linkEnds := matchLinks(s, spanEnd)
 	var ps []piece
 	var text strings.Builder
 	flush := func() {
@@ -145,8 +162,8 @@ func (c *converter) pieces(s string, x ictx) []piece {
 			ps = append(ps, p)
 			i += n
 		case ch == '[' && i+1 < len(s) && s[i+1] == '[':
-			end := linkEnd(s, i, spanEnd)
-			if end < 0 {
+			end, ok := linkEnds[i]
+			if !ok {
 				text.WriteString("[[")
 				i += 2
 				continue
@@ -230,33 +247,33 @@ func trimURLEnd(u string) string {
 	return u
 }
 
-// linkEnd returns the offset after the "]]" that closes the "[[" at i,
-// counting nested links (a File caption may hold some) and skipping calls
-// and opaque regions; -1 when it is not closed on its line.
-func linkEnd(s string, i int, spanEnd map[int]int) int {
-	depth := 0
-	for j := i; j < len(s); {
+// matchLinks returns, for each "[[" in s that is closed on its line, the
+// offset after its "]]", counting nested links (a File caption may hold
+// some) and skipping calls and opaque regions, in one pass.
+func matchLinks(s string, spanEnd map[int]int) map[int]int {
+	ends := map[int]int{}
+	var open []int
+	for j := 0; j < len(s); {
 		if e, ok := spanEnd[j]; ok {
 			j = e
 			continue
 		}
 		switch {
-		case s[j] == '\n' && depth == 1 && j > i:
-			return -1
+		case s[j] == '\n':
+			open = open[:0]
+			j++
 		case strings.HasPrefix(s[j:], "[["):
-			depth++
+			open = append(open, j)
 			j += 2
-		case strings.HasPrefix(s[j:], "]]"):
-			depth--
+		case strings.HasPrefix(s[j:], "]]") && len(open) > 0:
+			ends[open[len(open)-1]] = j + 2
+			open = open[:len(open)-1]
 			j += 2
-			if depth == 0 {
-				return j
-			}
 		default:
 			j++
 		}
 	}
-	return -1
+	return ends
 }
 
 // linkTrail returns the letters after a link that MediaWiki shows as part

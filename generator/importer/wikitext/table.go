@@ -21,7 +21,7 @@ func (c *converter) table(t Table, src string, nest int) string {
 	}
 	var parts []string
 	if t.Prelude != "" {
-		parts = append(parts, c.blocks(t.Prelude, nest))
+		parts = append(parts, c.blocks(t.Prelude, nest+1))
 	}
 	if t.Caption != "" {
 		if cap := trim(c.inline(t.Caption, ictx{cell: true})); cap != "" {

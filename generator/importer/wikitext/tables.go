@@ -61,7 +61,7 @@ func Tables(src string) []Table {
 	var out []Table
 	for i := 0; i < len(lines); {
 		if t := lines[i].trimmed(); strings.HasPrefix(t, "{|") {
-			tab, next := parseTable(lines, i)
+			tab, next := parseTable(src, lines, i)
 			out = append(out, tab)
 			i = next
 			continue
@@ -113,22 +113,38 @@ func logicalLines(src string, spans [][2]int) []line {
 	return out
 }
 
-// parseTable reads the table that begins on lines[i] and returns it and
-// the index of the first line after it.
-func parseTable(lines []line, i int) (Table, int) {
+// parseTable reads the table that begins on lines[i] of src and returns
+// it and the index of the first line after it. Cell texts are slices of
+// src, so that a table of many lines (or many nested tables) is read in
+// time linear in its size.
+func parseTable(src string, lines []line, i int) (Table, int) {
 	first := lines[i]
 	tab := Table{Start: first.start + first.offset(), Attrs: strings.TrimSpace(first.trimmed()[2:])}
 	var cell *Cell
+	var from, to int // the bounds in src of the open cell's or caption's text
 	inCaption := false
-	addText := func(s string) {
+	var prelude strings.Builder
+	closeText := func() {
 		switch {
 		case cell != nil:
-			cell.Text += "\n" + s
+			cell.Text = src[from:to]
 		case inCaption:
-			tab.Caption += "\n" + s
-		default:
-			tab.Prelude += "\n" + s
+			tab.Caption = src[from:to]
 		}
+		cell, inCaption = nil, false
+	}
+	addText := func(start, end int) {
+		if cell != nil || inCaption {
+			to = end
+			return
+		}
+		prelude.WriteString("\n")
+		prelude.WriteString(src[start:end])
+	}
+	finish := func() {
+		closeText()
+		tab.Prelude = prelude.String()
+		finishTable(&tab)
 	}
 	j := i + 1
 	for ; j < len(lines); j++ {
@@ -136,48 +152,48 @@ func parseTable(lines []line, i int) (Table, int) {
 		t := l.trimmed()
 		switch {
 		case strings.HasPrefix(t, "{|"):
-			_, next := parseTable(lines, j)
-			addText(strings.TrimLeft(strings.Join(textOf(lines[j:next]), "\n"), " \t"))
+			_, next := parseTable(src, lines, j)
+			end := lines[next-1]
+			addText(l.start+l.offset(), end.start+len(end.text))
 			j = next - 1
 		case strings.HasPrefix(t, "|}"):
 			tab.End = l.start + l.offset() + 2
-			finishTable(&tab)
+			finish()
 			return tab, j + 1
 		case strings.HasPrefix(t, "|-"):
+			closeText()
 			tab.Rows = append(tab.Rows, Row{Attrs: strings.TrimSpace(strings.TrimLeft(t[2:], "-"))})
-			cell, inCaption = nil, false
 		case strings.HasPrefix(t, "|+"):
-			tab.Caption = strings.TrimSpace(t[2:])
-			cell, inCaption = nil, true
+			closeText()
+			inCaption = true
+			from, to = l.start+l.offset()+2, l.start+len(l.text)
 		case strings.HasPrefix(t, "|") || strings.HasPrefix(t, "!"):
+			closeText()
 			if len(tab.Rows) == 0 {
 				tab.Rows = append(tab.Rows, Row{})
 			}
 			row := &tab.Rows[len(tab.Rows)-1]
 			header := t[0] == '!'
-			off := l.offset()
-			for _, part := range splitCells(l, off+1, header) {
+			parts := splitCells(l, l.offset()+1, header)
+			for k, part := range parts {
 				c := Cell{Header: header, Start: l.start + part.marker}
-				c.Attrs, c.Text = splitAttrs(l, part.from, part.to)
+				var at int
+				c.Attrs, at = splitAttrs(l, part.from, part.to)
+				c.Text = l.text[at:part.to]
 				row.Cells = append(row.Cells, c)
+				if k == len(parts)-1 {
+					from, to = l.start+at, l.start+part.to
+				}
 			}
-			cell, inCaption = &row.Cells[len(row.Cells)-1], false
+			cell = &row.Cells[len(row.Cells)-1]
 		default:
-			addText(l.text)
+			addText(l.start, l.start+len(l.text))
 		}
 	}
 	last := lines[len(lines)-1]
 	tab.End = last.start + len(last.text)
-	finishTable(&tab)
+	finish()
 	return tab, j
-}
-
-func textOf(ls []line) []string {
-	out := make([]string, len(ls))
-	for i, l := range ls {
-		out[i] = l.text
-	}
-	return out
 }
 
 var (
@@ -253,8 +269,9 @@ func spanEnd(l line, i int) int {
 
 // splitAttrs splits a cell's content at its first single "|" outside
 // links, calls and opaque regions, as MediaWiki does, unless what is
-// before it holds a link.
-func splitAttrs(l line, from, to int) (attrs, text string) {
+// before it holds a link; it returns the attributes and where the text
+// starts in the line.
+func splitAttrs(l line, from, to int) (attrs string, text int) {
 	s := l.text
 	depth := 0
 	for i := from; i < to; {
@@ -276,12 +293,12 @@ func splitAttrs(l line, from, to int) (attrs, text string) {
 			}
 			before := s[from:i]
 			if strings.Contains(before, "[[") {
-				return "", s[from:to]
+				return "", from
 			}
-			return strings.TrimSpace(before), s[i+1 : to]
+			return strings.TrimSpace(before), i + 1
 		default:
 			i++
 		}
 	}
-	return "", s[from:to]
+	return "", from
 }

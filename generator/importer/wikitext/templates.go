@@ -166,6 +166,9 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // top of the stack is text, and frames still open at the end are text
 // (calls closed inside them stand on their own).
 func scanBraces(src string) braceScan {
+	if !strings.Contains(src, "{{") && !strings.Contains(src, "[[") && !strings.Contains(src, "<") {
+		return braceScan{}
+	}
 	var stack []frame
 	var done []Template
 	var opaque [][2]int
