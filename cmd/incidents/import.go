@@ -309,8 +309,17 @@ func importWiki(ctx context.Context, e *env, o *importFlags, inputs []string) er
 	opt := wiki.Options{Site: r.site, WikiURL: wikiURL, Incident: resolver.Resolve}
 	err = read(func(p mediawiki.Page) error {
 		r.sum.Read++
-		if p.Redirect != "" {
+		switch _, dated := wiki.IDFromTitle(p.Title); {
+		case p.Problem != "":
+			r.skip(importer.Result{Source: pageSource(p), Outcome: importer.Skipped, Reason: "not read: " + p.Problem})
+			return nil
+		case p.Redirect != "":
 			r.skip(importer.Result{Source: pageSource(p), Outcome: importer.Skipped, Reason: "a redirect to " + p.Redirect})
+			return nil
+		case !dated:
+			// Reports' titles start with their date; an index, template
+			// or how-to page under the same prefix does not.
+			r.skip(importer.Result{Source: pageSource(p), Outcome: importer.Skipped, Reason: "the title names no date, as a report's does (\"Incidents/2025-03-31 name\"): not a report"})
 			return nil
 		}
 		rep := wiki.Convert(p, opt)
