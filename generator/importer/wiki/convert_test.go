@@ -303,7 +303,7 @@ func TestScorecardTable(t *testing.T) {
 			"|-\n" + strings.Join(rows, "\n|-\n") + "\n|}\n"
 	}
 	r := convert(t, "Incidents/2025-03-31 x", table(
-		"! rowspan=\"3\" | People\n|Were fewer than five people paged?\n|Y\n|",
+		"! rowspan=\"3\" | People\n|Were fewer than five people paged?\n|Y\n|N/A",
 		"|Were pages routed to the correct sub-team(s)?\n|N\n|wrong team",
 		"|Were pages routed to online (business hours) engineers?\n|N/A\n|",
 		"! Process\n|Is there a task for the incident?\n|?\n|",

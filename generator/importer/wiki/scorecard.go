@@ -138,6 +138,9 @@ func (c *converter) convertScorecard(rows []scoreRow, matches map[int]questionMa
 		question := mdToPlain(c.plainQuiet(row.question))
 		answer, extra, ok := parseAnswer(row.answer)
 		notes := c.plain("scorecard", row.notes)
+		if emptyNote(notes) {
+			notes = "" // "N/A", "-", "none": the note column's way of saying nothing
+		}
 		if extra != "" {
 			notes = strings.TrimSpace(c.plain("scorecard", extra) + ". " + notes)
 			notes = strings.TrimSuffix(notes, ".")
@@ -203,4 +206,14 @@ func describeAnswer(answer, notes string) string {
 		return answer
 	}
 	return answer + "; notes: " + notes
+}
+
+// emptyNote reports whether a note says only that there is no note, as
+// the notes column of a scorecard often does ("N/A", "-", "none").
+func emptyNote(s string) bool {
+	switch strings.ToLower(strings.Trim(strings.TrimSpace(s), ".")) {
+	case "", "n/a", "na", "-", "–", "—", "none", "nothing", "no notes":
+		return true
+	}
+	return false
 }
