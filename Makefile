@@ -59,7 +59,11 @@ FUZZ_TARGETS := \
 	./generator/incident:FuzzSlugify \
 	./generator/markdown:FuzzRender \
 	./search:FuzzSearchRequest \
-	./search/static:FuzzAnalyzer
+	./search/static:FuzzAnalyzer \
+	./generator/importer/mediawiki:FuzzReadExport \
+	./generator/importer/wikitext:FuzzConvert \
+	./generator/importer/wiki:FuzzConvert \
+	./generator/importer/mdimport:FuzzConvert
 FUZZ_TIME ?= 2m
 FUZZ_SHORT_TIME ?= 2s
 
