@@ -6,6 +6,7 @@
 //	incidents build [flags]     build the site from content/ into public/
 //	incidents serve [flags]     build, then serve the site on 127.0.0.1
 //	incidents new NAME          start a report from the template
+//	incidents import wiki|markdown SOURCE  bring an existing archive in
 //	incidents check [FILE...]   check reports: errors, and what looks unfinished
 //	incidents search QUERY      search the archive from the terminal
 //	incidents repeats FILE|ID   is this report a repeat? with evidence
@@ -70,7 +71,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{buildCommand(), serveCommand(), newCommand(), checkCommand(), searchCommand(), repeatsCommand(), versionCommand()}
+	return []*command{buildCommand(), serveCommand(), newCommand(), importCommand(), checkCommand(), searchCommand(), repeatsCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

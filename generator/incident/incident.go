@@ -80,6 +80,11 @@ type Incident struct {
 	RepeatOf        []string       `json:"repeat_of,omitempty"`
 	Actionables     []Actionable   `json:"actionables,omitempty"`
 	Scorecard       []ScoredAnswer `json:"scorecard,omitempty"`
+	// ImportedFrom names the source 'incidents import' read the report
+	// from: "wiki: TITLE @ REVISION" or a file's path. It is provenance
+	// for the archive's keepers: exported in incidents.json, not shown on
+	// the report's page.
+	ImportedFrom string `json:"imported_from,omitempty"`
 
 	// Computed from the fields above.
 	Duration time.Duration `json:"-"`

@@ -20,7 +20,12 @@ var Keys = []string{
 	"paged", "paged_after_hours", "responders", "coordinators", "services",
 	"sites", "slos", "impact", "requests_failed", "trigger", "causes",
 	"failure_mode", "related", "repeat_of", "actionables", "scorecard",
+	"imported_from",
 }
+
+// ImportKeys are the keys of Keys that only 'incidents import' writes: a
+// new report's template leaves them out.
+var ImportKeys = []string{"imported_from"}
 
 var actionableKeys = []string{"title", "task", "owner", "status"}
 
@@ -147,6 +152,8 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 		in.decodeActionables(dec, f)
 	case "scorecard":
 		in.decodeScorecard(dec, site, f)
+	case "imported_from":
+		in.ImportedFrom = strings.TrimSpace(dec.String(f.Key, v))
 	default:
 		if hint, ok := foreignKeys[strings.ToLower(f.Key)]; ok {
 			// Reported by check: as a warning, or folded into the one

@@ -109,6 +109,10 @@ func TestParseErrors(t *testing.T) {
 			want: []string{"2:id: expected a single value, got a list", "5:paged: expected a whole number, got \"many\"", "6:services: expected a list of values, got a mapping"},
 		},
 		{
+			name: "imported_from is a key of the model",
+			in:   "---\nid: a\ntitle: b\nstart: 2026-01-01\nimported_from: \"wiki: Incidents/2026-01-01 a @ 12\"\n---\n",
+		},
+		{
 			name: "start of the wrong shape is one error",
 			in:   "---\nid: a\ntitle: b\nstart: [1, 2]\n---\n",
 			want: []string{"4:start: expected a single value, got a list"},
@@ -205,6 +209,7 @@ scorecard:
   task_exists: {answer: "Yes", note: see task}
   runbook_used: no
   public_status_posted: n/a
+imported_from: "wiki: Incidents/2026-02-23 ml-serve @ 1234"
 ---
 Body text.
 `
@@ -232,7 +237,8 @@ Body text.
 		{"actionable default status", in2.Actionables[0].Status, "open"},
 		{"paged", *in2.Paged, int64(0)},
 		{"body", string(in2.Body), "Body text.\n"},
-		{"body line", in2.BodyLine, 27},
+		{"imported from", in2.ImportedFrom, "wiki: Incidents/2026-02-23 ml-serve @ 1234"},
+		{"body line", in2.BodyLine, 28},
 		{"line of end", in2.Line("end"), 7},
 		{"line of absent key", in2.Line("impact"), 1},
 	}
