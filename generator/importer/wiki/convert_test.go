@@ -455,3 +455,23 @@ func BenchmarkConvert(b *testing.B) {
 		Convert(p, Options{Site: site})
 	}
 }
+
+// A scorecard section that holds nothing else than the page's
+// footnotes place and categories loses its heading: before, an empty
+// "## Scorecard" stood in the body, and the page showed two Scorecard
+// headings.
+func TestScorecardSectionWithPageFurniture(t *testing.T) {
+	text := page("", "| start = 2024-06-12 02:30") + "Broke.<ref>A note.</ref>\n" +
+		"== Scorecard ==\n{| class=\"wikitable\"\n!Question!!Answer!!Notes\n|-\n|Is there a task for the incident?\n|yes\n|\n|}\n" +
+		"<references />\n[[Category:Incidents]]\n__NOTOC__\n"
+	r := convert(t, "Incidents/2024-06-12 x", text)
+	if len(r.Scorecard) == 0 {
+		t.Fatalf("no scorecard answers read:\n%s", r.Body)
+	}
+	if strings.Contains(r.Body, "Scorecard") {
+		t.Errorf("the emptied scorecard section keeps its heading:\n%s", r.Body)
+	}
+	if !strings.Contains(r.Body, "[^1]: A note.") {
+		t.Errorf("the footnote is lost:\n%s", r.Body)
+	}
+}
