@@ -344,7 +344,7 @@ func importWiki(ctx context.Context, e *env, o *importFlags, inputs []string) er
 // pageSource is a page's imported_from: "wiki: TITLE @ REVISION", or
 // the file it was read from.
 func pageSource(p mediawiki.Page) string {
-	if p.RevisionID == 0 && p.Source != "" && strings.HasSuffix(p.Source, ".wiki") {
+	if p.RevisionID == 0 && p.Source != "" && mediawiki.IsWikitextFile(p.Source) {
 		return p.Source
 	}
 	if p.RevisionID == 0 {
@@ -382,8 +382,9 @@ type wikiSource struct {
 	xml  bool
 }
 
-// wikiFiles lists the inputs: XML exports, and .wiki files (those of a
-// folder, sorted, the content folder skipped).
+// wikiFiles lists the inputs: XML exports, and wikitext files (those of
+// a folder, sorted, hidden ones and the content folder skipped), named as
+// mediawiki.IsWikitextFile names them.
 func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 	var out []wikiSource
 	for _, in := range inputs {
@@ -401,7 +402,7 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 				if d.IsDir() && p != in && (strings.HasPrefix(d.Name(), ".") || sameFile(p, content)) {
 					return filepath.SkipDir
 				}
-				if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".wiki") {
+				if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") && mediawiki.IsWikitextFile(d.Name()) {
 					found = append(found, p)
 				}
 				return nil
@@ -410,7 +411,7 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 				return nil, fmt.Errorf("reading %s: %w", in, err)
 			}
 			if len(found) == 0 {
-				return nil, fmt.Errorf("%s holds no .wiki files", in)
+				return nil, fmt.Errorf("%s holds no wikitext files (.wiki, .wikitext, .mediawiki, .txt)", in)
 			}
 			sort.Strings(found)
 			for _, p := range found {
@@ -418,10 +419,10 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 			}
 		case strings.HasSuffix(strings.ToLower(in), ".xml"):
 			out = append(out, wikiSource{path: in, xml: true})
-		case strings.HasSuffix(in, ".wiki"):
+		case mediawiki.IsWikitextFile(in):
 			out = append(out, wikiSource{path: in})
 		default:
-			return nil, usageError{fmt.Sprintf("%s is neither an XML export (.xml), a .wiki file nor a folder of them", in)}
+			return nil, usageError{fmt.Sprintf("%s is neither an XML export (.xml), a wikitext file (.wiki, .wikitext, .mediawiki, .txt) nor a folder of them", in)}
 		}
 	}
 	return out, nil
