@@ -277,19 +277,27 @@ func (c HBars) SVG() string {
 	b.raw(`<text class="axis-label" fill="currentColor" font-size="` + itoa(fontSize) + `" text-anchor="middle" x="` + pct(hPlotW/2) + `" y="` + itoa(h-6) + `">`)
 	b.text(c.Unit)
 	b.raw("</text>\n")
-	b.raw(`<g class="series s1" fill="currentColor" font-size="` + itoa(fontSize) + `">`)
-	for i, label := range c.Labels {
-		v := 0.0
+	// Bars in the series' colour; labels and values in the text's.
+	value := func(i int) float64 {
 		if i < len(c.Values) {
-			v = c.Values[i]
+			return c.Values[i]
 		}
+		return 0
+	}
+	b.raw(`<g class="series s1" fill="currentColor" fill-opacity="` + opacities[0] + `">`)
+	for i, label := range c.Labels {
+		b.raw(`<rect x="0" y="` + itoa(hMarginT+i*rowH+22) + `" width="` + pct(max(x(value(i)), 0)) + `" height="` + itoa(barH) + `"><title>`)
+		b.text(label + ": " + format(value(i)))
+		b.raw(`</title></rect>`)
+	}
+	b.raw("</g>\n")
+	b.raw(`<g class="labels" fill="currentColor" font-size="` + itoa(fontSize) + `">`)
+	for i, label := range c.Labels {
 		yy := hMarginT + i*rowH
-		b.raw(`<text class="label" x="0" y="` + itoa(yy+17) + `">`)
+		b.raw(`<text x="0" y="` + itoa(yy+17) + `">`)
 		b.text(cut(label, maxLabel))
-		b.raw(`</text><rect x="0" y="` + itoa(yy+22) + `" width="` + pct(max(x(v), 0)) + `" height="` + itoa(barH) + `" fill-opacity="` + opacities[0] + `"><title>`)
-		b.text(label + ": " + format(v))
-		b.raw(`</title></rect><text x="` + pct(max(x(v), 0)) + `" dx="5" y="` + itoa(yy+33) + `">`)
-		b.text(format(v))
+		b.raw(`</text><text x="` + pct(max(x(value(i)), 0)) + `" dx="5" y="` + itoa(yy+33) + `">`)
+		b.text(format(value(i)))
 		b.raw("</text>")
 	}
 	b.raw("</g>\n")
