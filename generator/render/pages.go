@@ -88,14 +88,14 @@ type incidentPage struct {
 	// items and the table took its place there (see actionables.go), so
 	// that the layout shows no second one.
 	ActionsInBody bool
-	Scorecard                   []scoreGroup
-	RubricSize                  int
-	Repeat                      repeatData // possible repeats, recurrences and the chain
-	Check                       checkData  // the scorecard against the archive
-	Related                     []*incident.Incident
-	RepeatOf                    []*incident.Incident
-	ReferencedBy                []*incident.Incident
-	Older, Newer                *incident.Incident
+	Scorecard     []scoreGroup
+	RubricSize    int
+	Repeat        repeatData // possible repeats, recurrences and the chain
+	Check         checkData  // the scorecard against the archive
+	Related       []*incident.Incident
+	RepeatOf      []*incident.Incident
+	ReferencedBy  []*incident.Incident
+	Older, Newer  *incident.Incident
 }
 
 // rowData is the data of the "incident-row" layout.
