@@ -24,13 +24,13 @@ type Finding struct {
 	Line, Column int // 0 when the checker does not say
 }
 
-// HTMLValidate runs the pinned html-validate with .ci/web/htmlvalidate.json
+// HTMLValidate runs the pinned html-validate with .ci/web/htmlvalidate.mjs
 // (its recommended rules, and the few exceptions explained there) on files,
 // and returns what it found.
 func HTMLValidate(t testing.TB, files []string) []Finding {
 	t.Helper()
 	modules := NodeModules(t)
-	config := filepath.Join(filepath.Dir(modules), "htmlvalidate.json")
+	config := filepath.Join(filepath.Dir(modules), "htmlvalidate.mjs")
 	// The report goes to a file: node can end before a large report
 	// written to a pipe is flushed.
 	report := filepath.Join(t.TempDir(), "report.json")
