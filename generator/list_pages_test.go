@@ -83,16 +83,32 @@ func TestIncidentListIsPaged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var list []json.RawMessage
-		if err := json.Unmarshal(data, &list); err != nil {
-			var obj struct{ Incidents []json.RawMessage }
-			if err2 := json.Unmarshal(data, &obj); err2 != nil {
-				t.Fatalf("incidents.json: %v; %v", err, err2)
-			}
-			list = obj.Incidents
+		var doc struct{ Incidents []json.RawMessage }
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("incidents.json: %v", err)
 		}
-		if len(list) != len(newestFirst) {
-			t.Errorf("incidents.json holds %d reports, want %d", len(list), len(newestFirst))
+		if len(doc.Incidents) != len(newestFirst) {
+			t.Errorf("incidents.json holds %d reports, want %d", len(doc.Incidents), len(newestFirst))
+		}
+	})
+	// A rebuild after reports are removed drops the pages it no longer
+	// needs: 193 reports fit on /incidents/ alone.
+	t.Run("shrunk", func(t *testing.T) {
+		for _, slug := range newestFirst[:260] {
+			if err := os.Remove(filepath.Join(src, "incidents", slug[:4], slug+".md")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := Build(context.Background(), Config{Source: src, Dest: out}); err != nil {
+			t.Fatal(err)
+		}
+		if got := followList(t, out, "incidents/", perPage, "All incidents"); !slices.Equal(got, newestFirst[260:]) {
+			t.Errorf("after the rebuild /incidents/ lists %d reports, want %d", len(got), len(newestFirst)-260)
+		}
+		for _, gone := range []string{"incidents/page", fmt.Sprintf("years/%d/page", busyYear)} {
+			if _, err := os.Stat(filepath.Join(out, gone)); err == nil {
+				t.Errorf("%s/ is left from the larger build", gone)
+			}
 		}
 	})
 }

@@ -424,14 +424,14 @@ func (s *site) jobs() ([]job, []string) {
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
 	jobs = append(jobs, s.homeJob(), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
+	// The folders of a list's later pages (incidents/page/2/) are left to
+	// the write of their page: dirs are made in parallel, one level below
+	// a top folder at most.
 	jobs = append(jobs, s.listJobs(nil)...)
-	dirs = append(dirs, listDirs("incidents/", len(arc.Incidents))...)
 	jobs = append(jobs, s.trendsJobs()...)
 	for _, y := range arc.Years {
 		jobs = append(jobs, s.listJobs(y)...)
-		dir := "years/" + strconv.Itoa(y.Year) + "/"
-		dirs = append(dirs, strings.TrimSuffix(dir, "/"))
-		dirs = append(dirs, listDirs(dir, len(y.Incidents))...)
+		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
 	}
 	for _, t := range arc.Taxonomies {
 		jobs = append(jobs, s.taxonomyJob(t))
@@ -481,20 +481,6 @@ func (s *site) homeJob() job {
 		}
 		return "index.html", s.execute(buf, "home", d)
 	}
-}
-
-// listDirs returns the folders of the second and later pages of a list of
-// n reports whose first page is at dir, parents first.
-func listDirs(dir string, n int) []string {
-	pages := listPageCount(n)
-	if pages == 1 {
-		return nil
-	}
-	dirs := []string{dir + "page"}
-	for i := 2; i <= pages; i++ {
-		dirs = append(dirs, strings.TrimSuffix(listPath(dir, i), "/"))
-	}
-	return dirs
 }
 
 // listJobs returns a job for each page of the list of all reports (y nil)
