@@ -120,7 +120,7 @@ $(WEB_DIR)/node_modules/.package-lock.json: $(WEB_DIR)/package.json $(WEB_DIR)/p
 	@touch $@
 
 # check-html runs only the checker tests: html-validate's recommended rules
-# and axe-core in Chromium, light and dark (about a minute; part of make test).
+# and axe-core in Chromium, light and dark (1 to 3 minutes on 2 cores; part of make test too).
 check-html: web-deps browser-deps
 	$(GO) test -count=1 -run '^(TestCheckers|TestAxeFinds)$$' ./generator/browsertest
 	$(GO) test -count=1 ./generator/sitecheck
