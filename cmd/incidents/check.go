@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -37,6 +40,11 @@ contradict what the archive computes, a likely repeat recorded neither in
 repeat_of nor in related, and action items with neither an owner nor a
 task.
 
+--format github prints GitHub Actions annotations, which a pull request
+shows on the lines of its diff; --format gitlab prints a GitLab Code
+Quality report (a JSON array; save it as the job's codequality artifact),
+which a merge request shows in its Code Quality widget.
+
 Exit status: 0 without errors, 1 with errors (with --strict, warnings
 too), 2 when the command line is wrong.
 
@@ -44,6 +52,7 @@ Examples:
   incidents check
   incidents check content/incidents/2026/2026-02-23-ml-serve.md
   incidents check --format github --strict $(git diff --name-only --diff-filter=d origin/main -- content/incidents)
+  incidents check --format gitlab content/incidents/2026 > gl-code-quality-report.json
 `,
 	}
 	var (
@@ -52,7 +61,7 @@ Examples:
 	)
 	c.flags = func(fs *pflag.FlagSet) any {
 		fs.StringVarP(&source, "source", "s", "content", "content `folder` holding site.yaml and incidents/")
-		fs.StringVar(&format, "format", "text", "output `format`: text (path:line: message) or github (GitHub Actions annotations)")
+		fs.StringVar(&format, "format", "text", "output `format`: text (path:line: message), github (GitHub Actions annotations) or gitlab (GitLab Code Quality JSON)")
 		fs.BoolVar(&strict, "strict", false, "exit with status 1 on warnings too")
 		return nil
 	}
@@ -62,8 +71,8 @@ Examples:
 		if err := parseFlagsAndArgs(fs, args); err != nil {
 			return err
 		}
-		if format != "text" && format != "github" {
-			return usageError{fmt.Sprintf("--format %q: use text or github", format)}
+		if format != "text" && format != "github" && format != "gitlab" {
+			return usageError{fmt.Sprintf("--format %q: use text, github or gitlab", format)}
 		}
 		if source == "" {
 			return usageError{"--source must not be empty"}
@@ -90,10 +99,16 @@ Examples:
 			} else {
 				warns++
 			}
-			if format == "github" {
+			switch format {
+			case "github":
 				fmt.Fprintln(e.stdout, annotation(d))
-			} else {
+			case "text":
 				fmt.Fprintln(e.stdout, d.String())
+			}
+		}
+		if format == "gitlab" {
+			if err := writeCodeQuality(e.stdout, ds, source); err != nil {
+				return err
 			}
 		}
 		printCheckSummary(e.stderr, errs, warns, reports)
@@ -263,4 +278,109 @@ func escapeData(s string) string {
 
 func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// codeQualityIssue is one entry of a GitLab Code Quality report, the
+// subset of the Code Climate issue format that GitLab reads.
+type codeQualityIssue struct {
+	Description string              `json:"description"`
+	CheckName   string              `json:"check_name"`
+	Fingerprint string              `json:"fingerprint"`
+	Severity    string              `json:"severity"`
+	Location    codeQualityLocation `json:"location"`
+}
+
+type codeQualityLocation struct {
+	Path  string           `json:"path"`
+	Lines codeQualityLines `json:"lines"`
+}
+
+type codeQualityLines struct {
+	Begin int `json:"begin"`
+}
+
+// writeCodeQuality writes ds as a GitLab Code Quality report: a JSON
+// array, empty when there is nothing to say (GitLab then shows no new
+// problem, rather than failing to read the artifact).
+//
+// Severities follow the convention of GitLab's own linter integrations
+// (eslint-formatter-gitlab and others): an error, which makes the build
+// fail, is "major"; a warning is "minor". The fingerprint, by which GitLab
+// tells a problem that a merge request adds from one already on the
+// target branch, hashes what the problem is and in which file, not its
+// line, so that an edit above it does not make it new; the same problem
+// twice in a file is told apart by its rank among its twins.
+//
+// GitLab expects paths relative to the repository, where CI jobs run:
+// an absolute path under the working directory is made relative to it.
+// A problem of no file is placed on the content folder.
+func writeCodeQuality(w io.Writer, ds []diag.Diagnostic, source string) error {
+	wd, _ := os.Getwd()
+	seen := map[string]int{}
+	issues := make([]codeQualityIssue, 0, len(ds))
+	for _, d := range ds {
+		p := d.Path
+		if p == "" {
+			p = source
+		}
+		p = repoPath(p, wd)
+		severity := "major"
+		if d.Severity == diag.Warning {
+			severity = "minor"
+		}
+		desc := d.Message
+		if d.Field != "" {
+			desc = d.Field + ": " + desc
+		}
+		what := strings.Join([]string{severity, p, d.Field, d.Message}, "\x00")
+		seen[what]++
+		sum := sha256.Sum256([]byte(what + "\x00" + strconv.Itoa(seen[what])))
+		issues = append(issues, codeQualityIssue{
+			Description: diag.Printable(desc),
+			CheckName:   checkName(d.Field),
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Severity:    severity,
+			Location:    codeQualityLocation{Path: diag.Printable(p), Lines: codeQualityLines{Begin: max(d.Line, 1)}},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(issues); err != nil {
+		return fmt.Errorf("writing the code quality report: %w", err)
+	}
+	return nil
+}
+
+// repoPath is p as GitLab wants it: slash-separated, relative to the
+// working directory wd when p is an absolute path under it.
+func repoPath(p, wd string) string {
+	if filepath.IsAbs(p) && wd != "" {
+		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			p = rel
+		}
+	}
+	return path.Clean(filepath.ToSlash(p))
+}
+
+// checkName names the kind of problem after the field it concerns, without
+// list positions (actionables[2].owner is incidents/actionables.owner), so
+// that the same kind of problem has the same name in every report.
+func checkName(field string) string {
+	if field == "" {
+		return "incidents/report"
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range field {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return "incidents/" + diag.Printable(b.String())
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,9 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 var broken = filepath.Join("testdata", "check", "broken")
 
 // TestCheckGolden compares the output of check on the broken folder, in
-// both formats, with golden files (go test -update rewrites them).
+// every format, with golden files (go test -update rewrites them).
 func TestCheckGolden(t *testing.T) {
-	for _, tt := range []struct{ name, format string }{{"broken.golden", "text"}, {"broken.github.golden", "github"}} {
+	for _, tt := range []struct{ name, format string }{{"broken.golden", "text"}, {"broken.github.golden", "github"}, {"broken.gitlab.golden", "gitlab"}} {
 		t.Run(tt.format, func(t *testing.T) {
 			stdout, stderr := checkRun(t, []string{"check", "-s", broken, "--format", tt.format}, 1, nil, []string{"10 errors and 14 warnings in 6 reports.\n"})
 			testutil.Golden(t, filepath.Join("testdata", "check", tt.name), []byte(stdout), *update)
@@ -76,7 +78,7 @@ func TestCheck(t *testing.T) {
 			stderr: []string{"2 warnings in 0 reports.\n"}},
 		{name: "a file outside the content folder", args: []string{"check", "-s", broken, "check.go"}, code: 2, stderr: []string{"check.go is not in the content folder"}},
 		{name: "a missing file", args: []string{"check", "-s", broken, in("nope.md")}, code: 2, stderr: []string{"no such report or folder"}},
-		{name: "a wrong format", args: []string{"check", "--format", "xml"}, code: 2, stderr: []string{`--format "xml": use text or github`}},
+		{name: "a wrong format", args: []string{"check", "--format", "xml"}, code: 2, stderr: []string{`--format "xml": use text, github or gitlab`}},
 		{name: "a missing content folder", args: []string{"check", "-s", filepath.Join(clean, "nope")}, code: 1, stderr: []string{"does not exist"}},
 		{name: "help", args: []string{"help", "check"}, code: 0, stdout: []string{"Usage: incidents check", "--format", "--strict", "--source"}},
 	}
@@ -104,5 +106,94 @@ func TestAnnotationEscaping(t *testing.T) {
 	want = "::warning file=a\\u202e.md,line=3::key \"\\u001b[2J\" unknown"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestCodeQuality checks the GitLab report beyond the golden file: it is
+// a JSON array GitLab can read (an empty one when nothing is wrong), each
+// issue has the fields GitLab requires, fingerprints are unique and do
+// not move with the line, and paths are relative to the repository.
+func TestCodeQuality(t *testing.T) {
+	type issue struct {
+		Description string `json:"description"`
+		CheckName   string `json:"check_name"`
+		Fingerprint string `json:"fingerprint"`
+		Severity    string `json:"severity"`
+		Location    struct {
+			Path  string `json:"path"`
+			Lines struct {
+				Begin int `json:"begin"`
+			} `json:"lines"`
+		} `json:"location"`
+	}
+	decode := func(t *testing.T, ds []diag.Diagnostic, source string) []issue {
+		t.Helper()
+		var b strings.Builder
+		if err := writeCodeQuality(&b, ds, source); err != nil {
+			t.Fatal(err)
+		}
+		var out []issue
+		dec := json.NewDecoder(strings.NewReader(b.String()))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out); err != nil {
+			t.Fatalf("not a JSON array of issues: %v\n%s", err, b.String())
+		}
+		if out == nil {
+			t.Fatalf("got null, want an array:\n%s", b.String())
+		}
+		return out
+	}
+	if got := decode(t, nil, "content"); len(got) != 0 {
+		t.Errorf("no diagnostics gave %d issues", len(got))
+	}
+
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := diag.Diagnostic{Severity: diag.Warning, Path: "content/incidents/a.md", Line: 9, Message: "template text left in place (TBD)"}
+	moved := twice
+	moved.Line = 12
+	ds := []diag.Diagnostic{
+		twice, moved,
+		{Severity: diag.Error, Path: filepath.Join(wd, "content", "incidents", "b.md"), Field: "actionables[2].owner", Message: "must be a name"},
+		{Severity: diag.Error, Message: "no reports"},
+	}
+	got := decode(t, ds, "content")
+	want := []struct{ path, check, severity, description string }{
+		{"content/incidents/a.md", "incidents/report", "minor", "template text left in place (TBD)"},
+		{"content/incidents/a.md", "incidents/report", "minor", "template text left in place (TBD)"},
+		{"content/incidents/b.md", "incidents/actionables.owner", "major", "actionables[2].owner: must be a name"},
+		{"content", "incidents/report", "major", "no reports"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d issues, want %d: %+v", len(got), len(want), got)
+	}
+	fingerprints := map[string]bool{}
+	for i, w := range want {
+		g := got[i]
+		if g.Location.Path != w.path || g.CheckName != w.check || g.Severity != w.severity || g.Description != w.description {
+			t.Errorf("issue %d = %+v, want path %q, check %q, severity %q, description %q", i, g, w.path, w.check, w.severity, w.description)
+		}
+		if g.Location.Lines.Begin < 1 {
+			t.Errorf("issue %d: lines.begin %d, GitLab wants 1 or more", i, g.Location.Lines.Begin)
+		}
+		if fingerprints[g.Fingerprint] || g.Fingerprint == "" {
+			t.Errorf("issue %d: fingerprint %q is empty or not unique", i, g.Fingerprint)
+		}
+		fingerprints[g.Fingerprint] = true
+	}
+	if got[0].Location.Lines.Begin != 9 || got[1].Location.Lines.Begin != 12 {
+		t.Errorf("lines = %d, %d; want 9, 12", got[0].Location.Lines.Begin, got[1].Location.Lines.Begin)
+	}
+	// The same problems after an edit above them (every line moves down)
+	// keep their fingerprints: GitLab does not report them as new.
+	for i := range ds {
+		ds[i].Line += 5
+	}
+	for i, g := range decode(t, ds, "content") {
+		if g.Fingerprint != got[i].Fingerprint {
+			t.Errorf("issue %d: fingerprint changed with the line: %q, was %q", i, g.Fingerprint, got[i].Fingerprint)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -276,23 +275,22 @@ func importWiki(ctx context.Context, e *env, o *importFlags, inputs []string) er
 		resolver.AddID(id)
 	}
 
-	// Pass 1: the titles, to resolve links between the pages. Pass 2:
-	// each page converted and written, one at a time.
-	var read func(fn func(mediawiki.Page) error) error
+	// Pass 1: every title (and where each redirect leads), without the
+	// text, to resolve links between the pages: with --since too, since
+	// a changed page may link to one that did not change. Pass 2: each
+	// page converted and written, one at a time.
+	var titles, read func(fn func(mediawiki.Page) error) error
 	if o.api != "" {
-		client := &mediawiki.Client{URL: o.api, UserAgent: fmt.Sprintf("incidents-import/%s (%s)", version(), o.contact)}
-		spool, err := spoolPages(ctx, func(fn func(mediawiki.Page) error) error { return client.Pages(ctx, o.prefix, since, fn) })
-		if err != nil {
-			return r.finish(fmt.Errorf("fetching the pages from %s: %w", o.api, err))
-		}
-		defer spool.remove()
-		read = spool.read
+		client := &mediawiki.Client{URL: o.api, UserAgent: mediawiki.UserAgent(version(), o.contact)}
+		titles = func(fn func(mediawiki.Page) error) error { return client.Titles(ctx, o.prefix, fn) }
+		read = func(fn func(mediawiki.Page) error) error { return client.Pages(ctx, o.prefix, since, fn) }
 	} else {
-		read = func(fn func(mediawiki.Page) error) error { return readWikiFiles(files, fn) }
+		titles = func(fn func(mediawiki.Page) error) error { return readWikiFiles(files, false, fn) }
+		read = func(fn func(mediawiki.Page) error) error { return readWikiFiles(files, true, fn) }
 	}
 	type redirect struct{ from, to string }
 	var redirects []redirect
-	err = read(func(p mediawiki.Page) error {
+	err = titles(func(p mediawiki.Page) error {
 		if p.Redirect != "" {
 			redirects = append(redirects, redirect{p.Title, p.Redirect})
 		} else if id, ok := wiki.IDFromTitle(p.Title); ok {
@@ -346,7 +344,7 @@ func importWiki(ctx context.Context, e *env, o *importFlags, inputs []string) er
 // pageSource is a page's imported_from: "wiki: TITLE @ REVISION", or
 // the file it was read from.
 func pageSource(p mediawiki.Page) string {
-	if p.RevisionID == 0 && p.Source != "" && strings.HasSuffix(p.Source, ".wiki") {
+	if p.RevisionID == 0 && p.Source != "" && mediawiki.IsWikitextFile(p.Source) {
 		return p.Source
 	}
 	if p.RevisionID == 0 {
@@ -384,8 +382,9 @@ type wikiSource struct {
 	xml  bool
 }
 
-// wikiFiles lists the inputs: XML exports, and .wiki files (those of a
-// folder, sorted, the content folder skipped).
+// wikiFiles lists the inputs: XML exports, and wikitext files (those of
+// a folder, sorted, hidden ones and the content folder skipped), named as
+// mediawiki.IsWikitextFile names them.
 func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 	var out []wikiSource
 	for _, in := range inputs {
@@ -403,7 +402,7 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 				if d.IsDir() && p != in && (strings.HasPrefix(d.Name(), ".") || sameFile(p, content)) {
 					return filepath.SkipDir
 				}
-				if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".wiki") {
+				if d.Type().IsRegular() && !strings.HasPrefix(d.Name(), ".") && mediawiki.IsWikitextFile(d.Name()) {
 					found = append(found, p)
 				}
 				return nil
@@ -412,7 +411,7 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 				return nil, fmt.Errorf("reading %s: %w", in, err)
 			}
 			if len(found) == 0 {
-				return nil, fmt.Errorf("%s holds no .wiki files", in)
+				return nil, fmt.Errorf("%s holds no wikitext files (.wiki, .wikitext, .mediawiki, .txt)", in)
 			}
 			sort.Strings(found)
 			for _, p := range found {
@@ -420,23 +419,29 @@ func wikiFiles(inputs []string, content string) ([]wikiSource, error) {
 			}
 		case strings.HasSuffix(strings.ToLower(in), ".xml"):
 			out = append(out, wikiSource{path: in, xml: true})
-		case strings.HasSuffix(in, ".wiki"):
+		case mediawiki.IsWikitextFile(in):
 			out = append(out, wikiSource{path: in})
 		default:
-			return nil, usageError{fmt.Sprintf("%s is neither an XML export (.xml), a .wiki file nor a folder of them", in)}
+			return nil, usageError{fmt.Sprintf("%s is neither an XML export (.xml), a wikitext file (.wiki, .wikitext, .mediawiki, .txt) nor a folder of them", in)}
 		}
 	}
 	return out, nil
 }
 
-// readWikiFiles calls fn with every page of the sources, in order.
-func readWikiFiles(sources []wikiSource, fn func(mediawiki.Page) error) error {
+// readWikiFiles calls fn with every page of the sources, in order; with
+// withText false, without the pages' text (mediawiki.ExportTitles,
+// mediawiki.FileTitles): the first pass of an import.
+func readWikiFiles(sources []wikiSource, withText bool, fn func(mediawiki.Page) error) error {
+	readFiles, readExport := mediawiki.ReadFiles, mediawiki.ReadExport
+	if !withText {
+		readFiles, readExport = mediawiki.FileTitles, mediawiki.ExportTitles
+	}
 	var batch []string
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := mediawiki.ReadFiles(batch, fn)
+		err := readFiles(batch, fn)
 		batch = nil
 		return err
 	}
@@ -452,7 +457,7 @@ func readWikiFiles(sources []wikiSource, fn func(mediawiki.Page) error) error {
 		if err != nil {
 			return err
 		}
-		err = mediawiki.ReadExport(bufio.NewReaderSize(f, 1<<16), s.path, fn)
+		err = readExport(bufio.NewReaderSize(f, 1<<16), s.path, fn)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", s.path, err)
@@ -460,61 +465,6 @@ func readWikiFiles(sources []wikiSource, fn func(mediawiki.Page) error) error {
 	}
 	return flush()
 }
-
-// pageSpool keeps the pages fetched from a wiki in a temporary file, one
-// JSON line each, so that the two passes fetch them once and memory holds
-// one page at a time.
-type pageSpool struct{ path string }
-
-func spoolPages(ctx context.Context, fetch func(fn func(mediawiki.Page) error) error) (*pageSpool, error) {
-	f, err := os.CreateTemp("", "incidents-import-*.jsonl")
-	if err != nil {
-		return nil, err
-	}
-	s := &pageSpool{path: f.Name()}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	err = fetch(func(p mediawiki.Page) error {
-		if err := enc.Encode(p); err != nil {
-			return err
-		}
-		return ctx.Err()
-	})
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		s.remove()
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *pageSpool) read(fn func(mediawiki.Page) error) error {
-	f, err := os.Open(s.path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReader(f))
-	for {
-		var p mediawiki.Page
-		if err := dec.Decode(&p); err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return fmt.Errorf("reading the fetched pages back: %w", err)
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-}
-
-func (s *pageSpool) remove() { os.Remove(s.path) }
 
 func importMarkdown(ctx context.Context, e *env, o *importFlags, inputs []string) error {
 	if err := o.only("markdown", "map"); err != nil {

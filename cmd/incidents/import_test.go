@@ -293,3 +293,19 @@ func BenchmarkImportWiki(b *testing.B) {
 		}
 	}
 }
+
+// TestImportWikitextFileNames: a folder of wikitext is read whatever the
+// extension MediaWiki tools give its files (.wiki, .wikitext, .mediawiki,
+// .txt), as package mediawiki reads them; other files are left alone.
+func TestImportWikitextFileNames(t *testing.T) {
+	page := "{{irdoc|status=final}}\n== Summary ==\n{{Incident scorecard\n| start = %s 10:00\n}}\nThe disks filled up.\n"
+	dir := writeContent(t, map[string]string{
+		"content/incidents/.keep":             "",
+		"pages/2025-01-02 disk full.wiki":     fmt.Sprintf(page, "2025-01-02"),
+		"pages/2025-01-03 disk full.txt":      fmt.Sprintf(page, "2025-01-03"),
+		"pages/2025-01-04 disk full.WIKITEXT": fmt.Sprintf(page, "2025-01-04"),
+		"pages/2025-01-05 notes.md":           "# not wikitext\n",
+	})
+	checkRun(t, []string{"import", "wiki", filepath.Join(dir, "pages"), "-s", filepath.Join(dir, "content")}, 0,
+		[]string{"imported                         3   new 3"}, nil)
+}

@@ -120,3 +120,31 @@ func checkRun(t *testing.T, args []string, wantCode int, wantStdout, wantStderr 
 	}
 	return stdout, stderr
 }
+
+// TestHelpPrintsOneUsage: --help prints the command's own usage on
+// stdout, and nothing of the flag library's on stderr, for every command.
+func TestHelpPrintsOneUsage(t *testing.T) {
+	for _, name := range []string{"build", "serve", "new", "check", "search", "repeats", "import"} {
+		t.Run(name, func(t *testing.T) {
+			// The flag library writes to the process's own stderr, not to
+			// the writer run is given: catch that too.
+			stray, err := os.CreateTemp(t.TempDir(), "stderr")
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved := os.Stderr
+			os.Stderr = stray
+			var out, errOut bytes.Buffer
+			run(context.Background(), []string{name, "--help"}, &out, &errOut)
+			os.Stderr = saved
+			direct, _ := os.ReadFile(stray.Name())
+			stray.Close()
+			if !strings.Contains(out.String(), "Usage: incidents "+name) {
+				t.Errorf("stdout lacks the usage:\n%s", out.String())
+			}
+			if both := errOut.String() + string(direct); strings.Contains(both, "Usage of") {
+				t.Errorf("stderr holds the flag library's usage too:\n%s", both)
+			}
+		})
+	}
+}

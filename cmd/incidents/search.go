@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -130,6 +131,7 @@ Examples:
 
 // parseFlagsAndArgs parses flags anywhere among the query words.
 func parseFlagsAndArgs(fs *pflag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard) // the command prints its own usage
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err

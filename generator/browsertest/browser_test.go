@@ -51,6 +51,10 @@ const (
 var archiveFiles = map[string]string{
 	"site.yaml": "title: " + siteTitle + "\ntask_url: " + taskURL + "\n",
 
+	// A page of its own, so that the header holds as many sections as
+	// the bundled archive's.
+	"pages/about.md": "---\ntitle: About this archive\n---\nWhat the archive holds and how to add a report.\n",
+
 	"incidents/2024/" + newerSlug + ".md": `---
 id: ` + newerID + `
 title: "` + newerTitle + `"

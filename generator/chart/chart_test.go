@@ -141,12 +141,12 @@ func TestBarsWithoutValues(t *testing.T) {
 }
 
 func TestHBars(t *testing.T) {
-	svg := HBars{Title: "Services", Unit: "reports", Labels: []string{"mediawiki-api", `"><script>x</script>`, "a-very-long-service-name-that-goes-on-and-on"}, Values: []float64{5, 2, 1}}.SVG()
+	svg := HBars{Title: "Services", Unit: "reports", Labels: []string{"mediawiki-api", `"><script>x</script>`, "a-very-long-service-name-that-goes-on-and-on-and-on-and-on-until-it-is-cut"}, Values: []float64{5, 2, 1}}.SVG()
 	els, text := parse(t, svg)
 	if got := count(els, "rect"); got != 3 {
 		t.Errorf("%d bars, want 3", got)
 	}
-	for _, want := range []string{"mediawiki-api: 5", `"><script>x</script>: 2`, "a-very-long-service-name-…", "reports"} {
+	for _, want := range []string{"mediawiki-api: 5", `"><script>x</script>: 2`, "a-very-long-service-name-that-goes-on-and-on-and-on-and-on-…", "reports"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q", want)
 		}
@@ -226,5 +226,74 @@ func TestWholeTicks(t *testing.T) {
 		if got := ticksFor(tt.top, true); !slices.Equal(got, tt.want) {
 			t.Errorf("ticksFor(%v, whole) = %v, want %v", tt.top, got, tt.want)
 		}
+	}
+}
+
+// TestChartsFillTheirWidth checks that bar charts stretch to the width of
+// their column with text that stays 12 px: no viewBox (which would scale
+// the text with the bars), a width of 100%, and every length across, bars
+// and grid lines, in percent of that width.
+func TestChartsFillTheirWidth(t *testing.T) {
+	var cats []string
+	var vals []float64
+	for i := range 24 {
+		cats = append(cats, fmt.Sprintf("2025-%02d", i%12+1))
+		vals = append(vals, float64(i%7))
+	}
+	charts := map[string]string{
+		"bars":  Bars{Title: "Incidents", YLabel: "incidents", Categories: cats, Series: []Series{{Name: "incidents", Values: vals}}, Whole: true}.SVG(),
+		"hbars": HBars{Title: "Services", Unit: "reports", Labels: []string{"a", "b"}, Values: []float64{7, 3}, Whole: true}.SVG(),
+	}
+	for name, svg := range charts {
+		parse(t, svg)
+		open := svg[:strings.Index(svg, ">")]
+		if strings.Contains(open, "viewBox") || !strings.Contains(open, `width="100%"`) {
+			t.Errorf("%s: <svg> should be 100%% wide without a viewBox: %s", name, open)
+		}
+		d := xml.NewDecoder(strings.NewReader(svg))
+		for {
+			tok, err := d.Token()
+			if err != nil {
+				break
+			}
+			el, ok := tok.(xml.StartElement)
+			if !ok || (el.Name.Local != "rect" && el.Name.Local != "line") {
+				continue
+			}
+			for _, a := range el.Attr {
+				switch a.Name.Local {
+				case "x", "x1", "x2", "width":
+					if a.Value != "0" && !strings.HasSuffix(a.Value, "%") {
+						t.Errorf("%s: <%s %s=%q>: lengths across must be percentages", name, el.Name.Local, a.Name.Local, a.Value)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestBarsLabelsForTwoWidths checks that on a chart of 24 months the
+// labels always shown fit a narrow (phone) chart, and that more, of class
+// "wide", are there for a wide one; the newest month is always labelled.
+func TestBarsLabelsForTwoWidths(t *testing.T) {
+	const narrow, wide = 300, 900 // plot widths in pixels: a phone's, a desktop's
+	var cats []string
+	var vals []float64
+	for i := range 24 {
+		cats = append(cats, fmt.Sprintf("%d-%02d", 2024+i/12, i%12+1))
+		vals = append(vals, 1)
+	}
+	svg := Bars{Title: "t", Categories: cats, Series: []Series{{Values: vals}}}.SVG()
+	wideOnly := strings.Count(svg, `class="wide">20`)
+	always := strings.Count(svg, `">20`) - wideOnly
+	// A label of 7 characters takes about 63 px with its gap.
+	if always < 3 || always*63 > narrow {
+		t.Errorf("%d labels always shown; want a few that fit %d px", always, narrow)
+	}
+	if wideOnly == 0 || (always+wideOnly)*63 > wide {
+		t.Errorf("%d more labels on wide charts; want some that fit %d px with the %d others", wideOnly, wide, always)
+	}
+	if !strings.Contains(svg, `text-anchor="end">2025-12</text>`) {
+		t.Error("the newest month is not labelled at the right edge")
 	}
 }

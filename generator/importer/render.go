@@ -139,7 +139,8 @@ func frontMatter(r *Report, rubric []string) []entry {
 
 // renderFile writes a report file: the front matter, the problems that
 // made it a draft, the body, and the values not understood.
-func renderFile(entries []entry, problems []string, body string, unmapped []Field) []byte {
+// was is the status the source gives, for the notice to name.
+func renderFile(entries []entry, problems []string, was, body string, unmapped []Field) []byte {
 	var b strings.Builder
 	b.WriteString("---\n")
 	for _, e := range entries {
@@ -152,7 +153,12 @@ func renderFile(entries []entry, problems []string, body string, unmapped []Fiel
 	b.WriteString("---\n")
 	if len(problems) > 0 {
 		b.WriteString("\n> **Imported as a draft.** The import could not make this report one the\n")
-		b.WriteString("> build accepts as it stands. Fix these, then set its status:\n>\n")
+		if was != "" {
+			b.WriteString("> build accepts as it stands. Fix these, then set its status (the source\n")
+			b.WriteString("> says " + was + "):\n>\n")
+		} else {
+			b.WriteString("> build accepts as it stands. Fix these, then set its status:\n>\n")
+		}
 		for _, p := range problems {
 			b.WriteString("> - " + escapeInline(oneLine(p)) + "\n")
 		}

@@ -102,11 +102,20 @@ func render(r *Report, display string, site *siteconfig.Site, known func(string)
 	}
 	entries := frontMatter(&c, rubric)
 	statusKept := false
-	// draftStatus makes the report a draft, keeping the source's status
-	// in Imported metadata when it said something else.
+	// wasStatus is the status the source gives, when the writer makes the
+	// report a draft: the notice at its top says to set it back.
+	wasStatus := ""
+	// draftStatus makes the report a draft, keeping the source's status:
+	// a status of the content model in the notice at the top (it was
+	// understood, and the person who fixes the report sets it back), any
+	// other in Imported metadata.
 	draftStatus := func() {
 		i := indexOf(entries, "status")
-		if s := strings.TrimSpace(r.Status); s != "" && !strings.EqualFold(s, string(incident.Draft)) && !statusKept {
+		switch s := strings.TrimSpace(r.Status); {
+		case s == "" || strings.EqualFold(s, string(incident.Draft)) || statusKept:
+		case s == string(incident.Review) || s == string(incident.Final):
+			wasStatus = s
+		default:
 			unmapped = append(unmapped, Field{Name: "status", Value: s})
 			statusKept = true
 		}
@@ -119,7 +128,7 @@ func render(r *Report, display string, site *siteconfig.Site, known func(string)
 	fenced := false
 
 	for round := 0; ; round++ {
-		out.data = renderFile(entries, out.problems, body, unmapped)
+		out.data = renderFile(entries, out.problems, wasStatus, body, unmapped)
 		var d diag.List
 		incident.Parse(display, out.data, site, &d)
 		changed := false

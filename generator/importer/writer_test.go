@@ -490,3 +490,23 @@ func TestYAMLString(t *testing.T) {
 		}
 	}
 }
+
+// A report the writer makes a draft keeps the status its source gives in
+// the notice at its top when that status is one of the content model's:
+// before, "final" (a wiki page without a status template) was listed
+// under Imported metadata as a value "the import did not understand".
+func TestDraftNamesSourceStatus(t *testing.T) {
+	for _, status := range []string{"", "final", "review"} {
+		content := t.TempDir()
+		w := openWriter(t, content, Options{})
+		write(t, w, &Report{ID: "2024-11-03 dns", Title: "DNS", Status: status, Body: "Text.\n"})
+		data := readFile(t, filepath.Join(content, "incidents/2024/2024-11-03-dns.md"))
+		if strings.Contains(data, "Imported metadata") || strings.Contains(data, "**status**") {
+			t.Errorf("status %q: kept as not understood:\n%s", status, data)
+		}
+		says := strings.Contains(data, "(the source\n> says "+status+")")
+		if (status != "") != says || !strings.Contains(data, "status: draft") {
+			t.Errorf("status %q: the notice names it: %v\n%s", status, says, data)
+		}
+	}
+}

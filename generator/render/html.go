@@ -52,36 +52,74 @@ func tocItems(toc []markdown.Heading, actions, repeats, scorecard bool) template
 	return b.html()
 }
 
-// actionRows writes the rows of the action-item table. TaskURL is built
-// from site.yaml's task_url, which must be an http(s) address, and a
-// validated task id.
-func actionRows(rows []actionRow) template.HTML {
+// actionTable writes the table of a report's action items. A column
+// every row leaves empty (Task, when no item has a task) is left out; an
+// owner that is one short token ("ml-team") is not broken at its hyphen.
+func actionTable(rows []actionRow) template.HTML {
+	tasks := false
+	for _, a := range rows {
+		tasks = tasks || a.Task != ""
+	}
+	var b htmlBuilder
+	b.Grow(256 * (len(rows) + 1))
+	b.raw("<div class=\"table-wrap\">\n<table class=\"actionables\">\n<thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Owner</th>")
+	if tasks {
+		b.raw(`<th scope="col">Task</th>`)
+	}
+	b.raw("<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n")
+	b.raw(string(actionRowsWith(rows, tasks)))
+	b.raw("</tbody>\n</table>\n</div>\n")
+	return b.html()
+}
+
+// actionRows writes the rows of the action-item table, with every column.
+func actionRows(rows []actionRow) template.HTML { return actionRowsWith(rows, true) }
+
+// actionRowsWith writes the rows of the action-item table, with or
+// without the Task column. TaskURL is built from site.yaml's task_url,
+// which must be an http(s) address, and a validated task id.
+func actionRowsWith(rows []actionRow, tasks bool) template.HTML {
 	var b htmlBuilder
 	b.Grow(256 * len(rows))
 	for _, a := range rows {
 		b.raw("<tr>\n  <td>")
 		b.text(a.Title)
-		b.raw("</td>\n  <td>")
+		b.raw("</td>\n  ")
 		if a.Owner != "" {
+			if isToken(a.Owner) {
+				b.raw(`<td class="owner">`)
+			} else {
+				b.raw("<td>")
+			}
 			b.text(a.Owner)
 		} else {
-			b.raw(`<span class="warn">unassigned</span>`)
+			b.raw(`<td><span class="warn">unassigned</span>`)
 		}
-		b.raw("</td>\n  <td>")
-		if a.TaskURL != "" {
-			b.raw(`<a class="task" href="`)
-			b.text(a.TaskURL)
-			b.raw(`">`)
-			b.text(a.Task)
-			b.raw("</a>")
-		} else {
-			b.text(a.Task)
+		b.raw("</td>\n  ")
+		if tasks {
+			b.raw(`<td class="task">`)
+			if a.TaskURL != "" {
+				b.raw(`<a class="task" href="`)
+				b.text(a.TaskURL)
+				b.raw(`">`)
+				b.text(a.Task)
+				b.raw("</a>")
+			} else {
+				b.text(a.Task)
+			}
+			b.raw("</td>\n  ")
 		}
-		b.raw("</td>\n  <td><span class=\"action action-")
+		b.raw("<td><span class=\"action action-")
 		b.text(a.Status)
 		b.raw(`">`)
 		b.text(a.Status)
 		b.raw("</span></td>\n</tr>\n")
 	}
 	return b.html()
+}
+
+// isToken reports whether s is one short word, such as a team's handle,
+// that reads badly broken across lines.
+func isToken(s string) bool {
+	return len([]rune(s)) <= 24 && !strings.ContainsAny(s, " \t")
 }

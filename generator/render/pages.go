@@ -117,15 +117,20 @@ type incidentPage struct {
 	TOCItems                    template.HTML // the <li> items of TOC and the sections after the body
 	Taxa                        []taxonLinks
 	Actions                     []actionRow   // the action items, for layouts with markup of their own
-	ActionRows                  template.HTML // the same as <tr> rows, as the built-in layout shows them
-	Scorecard                   []scoreGroup
-	RubricSize                  int
-	Repeat                      repeatData // possible repeats, recurrences and the chain
-	Check                       checkData  // the scorecard against the archive
-	Related                     []*incident.Incident
-	RepeatOf                    []*incident.Incident
-	ReferencedBy                []*incident.Incident
-	Older, Newer                *incident.Incident
+	ActionRows                  template.HTML // the same as <tr> rows with every column
+	ActionTable                 template.HTML // the same as a table without empty columns, as the built-in layout shows it
+	// ActionsInBody says the body's own list of follow-ups named the same
+	// items and the table took its place there (see actionables.go), so
+	// that the layout shows no second one.
+	ActionsInBody bool
+	Scorecard     []scoreGroup
+	RubricSize    int
+	Repeat        repeatData // possible repeats, recurrences and the chain
+	Check         checkData  // the scorecard against the archive
+	Related       []*incident.Incident
+	RepeatOf      []*incident.Incident
+	ReferencedBy  []*incident.Incident
+	Older, Newer  *incident.Incident
 }
 
 // rowData is the data of the "incident-row" layout.
@@ -577,11 +582,15 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			for i, a := range in.Actionables {
 				rows[i] = actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: string(a.Status)}
 			}
-			d.Actions, d.ActionRows = rows, actionRows(rows)
+			d.Actions, d.ActionRows, d.ActionTable = rows, actionRows(rows), actionTable(rows)
+			var merged []byte
+			if merged, d.ActionsInBody = actionsInBody(body.HTML, body.TOC, in.Actionables, []byte(d.ActionTable)); d.ActionsInBody {
+				d.Body = template.HTML(merged)
+			}
 		}
 		d.Repeat = s.repeatData(in)
 		if len(body.TOC) > 0 {
-			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0, d.Repeat.Blocks != "", len(in.Scorecard) > 0)
+			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0 && !d.ActionsInBody, d.Repeat.Blocks != "", len(in.Scorecard) > 0)
 		}
 		if len(in.Scorecard) > 0 {
 			d.Check = s.checkData(in)
@@ -590,9 +599,12 @@ func (s *site) incidentJob(in *incident.Incident) job {
 				return "", err
 			}
 		}
-		d.Related = s.lookup(in.Related)
-		d.RepeatOf = s.lookup(in.RepeatOf)
-		d.ReferencedBy = mergeNewestFirst(arc.RelatedBy(in.ID), s.mentionedBy[in.ID])
+		// A report the repeat section shows, with its score and the
+		// reasons (which name the link), is not listed again here.
+		shown := d.Repeat.shown()
+		d.Related = without(s.lookup(in.Related), shown)
+		d.RepeatOf = without(s.lookup(in.RepeatOf), shown)
+		d.ReferencedBy = without(mergeNewestFirst(arc.RelatedBy(in.ID), s.mentionedBy[in.ID]), shown)
 		if i, ok := s.position[in]; ok {
 			if i+1 < len(arc.Incidents) {
 				d.Older = arc.Incidents[i+1]
@@ -613,6 +625,20 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// without returns list without the reports in drop.
+func without(list []*incident.Incident, drop map[*incident.Incident]bool) []*incident.Incident {
+	if len(drop) == 0 {
+		return list
+	}
+	var out []*incident.Incident
+	for _, in := range list {
+		if !drop[in] {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // lookup returns the published reports among ids, in the given order.

@@ -107,10 +107,38 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	return d
 }
 
+// shown returns the reports the repeat section lists as possible repeats,
+// similar earlier reports or later recurrences.
+func (d *repeatData) shown() map[*incident.Incident]bool {
+	out := map[*incident.Incident]bool{}
+	for _, list := range [][]repeatLine{d.PossibleRepeats, d.SimilarEarlier, d.RecurredLater} {
+		for _, l := range list {
+			out[l.In] = true
+		}
+	}
+	return out
+}
+
 // repeatBlocks writes the inside of an incident page's repeat section.
 func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML {
 	var b htmlBuilder
 	b.Grow(512 * (1 + len(d.PossibleRepeats) + len(d.SimilarEarlier) + len(d.RecurredLater)))
+	earlier := map[*incident.Incident]analysis.Earlier{}
+	for _, e := range d.ChainEarlier {
+		earlier[e.Incident] = e
+	}
+	// A chain whose other reports are all listed above says nothing new
+	// but their action items' states: those go with their lines, and the
+	// chain is not listed a second time.
+	shown := d.shown()
+	fold := d.Chain != nil
+	if fold {
+		for _, c := range d.Chain.Incidents {
+			if c != in && !shown[c] {
+				fold = false
+			}
+		}
+	}
 	list := func(heading, class string, lines []repeatLine) {
 		if len(lines) == 0 {
 			return
@@ -129,6 +157,9 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 				b.text(l.Reasons)
 				b.raw(`</span>`)
 			}
+			if e, ok := earlier[l.In]; ok && fold {
+				s.itemStates(&b, e)
+			}
 			b.raw("</li>\n")
 		}
 		b.raw("</ul>\n")
@@ -136,12 +167,8 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 	list("Possible repeat of", "likely", d.PossibleRepeats)
 	list("Similar earlier incidents", "similar", d.SimilarEarlier)
 	list("Recurred later as", "later", d.RecurredLater)
-	if d.Chain != nil {
+	if d.Chain != nil && !fold {
 		b.raw("<h3>Recurrence chain</h3>\n<ol class=\"chain\">\n")
-		earlier := map[*incident.Incident]analysis.Earlier{}
-		for _, e := range d.ChainEarlier {
-			earlier[e.Incident] = e
-		}
 		for _, c := range d.Chain.Incidents {
 			if c == in {
 				b.raw(`<li aria-current="true"><time datetime="`)

@@ -61,6 +61,10 @@ type summary struct {
 	RequestsReports int
 	MedianTTR       string // "" when no report has an end
 	TrendsURL       string
+	// Empty says a period without incidents in words, "No incidents this
+	// month", shown once instead of a row of cards of zeros; "" when the
+	// period has some.
+	Empty string
 }
 
 func (s *site) summary(heading string, p *trends.Period) summary {
@@ -69,6 +73,9 @@ func (s *site) summary(heading string, p *trends.Period) summary {
 		Ongoing: f.Incidents - f.Duration.Reports, PagedReports: f.PagedAfterHours.Reports, RequestsReports: f.RequestsFailed.Reports,
 		Paged: thousands(f.Paged.Value), PagedAfterHours: thousands(f.PagedAfterHours.Value), RequestsFailed: thousands(f.RequestsFailed.Value),
 		TrendsURL: s.root + "trends/"}
+	if f.Incidents == 0 {
+		d.Empty = "No incidents " + strings.ToLower(heading)
+	}
 	if f.Duration.Reports > 0 {
 		d.Duration = formatDuration(f.Duration.Sum)
 	}
@@ -98,6 +105,7 @@ type figure struct {
 	ID, Title string
 	Note      string // what is counted, and over how many reports
 	Chart     template.HTML
+	Rest      string // what the chart leaves out, in words; "" for nothing
 	Table     template.HTML
 	CSV       string // URL of the CSV file, "" for none
 }
@@ -525,6 +533,28 @@ func othersLabel(n int) string {
 	return fmt.Sprintf("(%d others)", n)
 }
 
+// othersText says in words what a top-ten chart leaves out: "And 1,051
+// other services, named 4,937 times in all, none more than 17 times." It is
+// shown under the chart, not as a bar: on the chart's scale the sum of a
+// thousand small counts would shrink the ten bars to slivers.
+func othersText(terms, count int, singular, plural string, most int) string {
+	if terms == 1 {
+		return fmt.Sprintf("And 1 other %s, named %s.", singular, times(count))
+	}
+	return fmt.Sprintf("And %s other %s, named %s in all, none more than %s.", thousands(int64(terms)), plural, times(count), times(most))
+}
+
+// times writes a count of mentions: "once", "twice", "4,937 times".
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return thousands(int64(n)) + " times"
+}
+
 // breakdownFigure ranks the terms of one field over the whole archive,
 // beside this year's counts; its CSV file holds every year's top terms.
 func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends.Figures) trends.Breakdown) (figure, []byte) {
@@ -545,18 +575,21 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 		c.Labels = append(c.Labels, n.Name)
 		c.Values = append(c.Values, float64(n.Count))
 	}
+	rest := ""
 	if all.OtherTerms > 0 {
 		// Not "other": that is a trigger of its own, and may be a cause.
-		rest := othersLabel(all.OtherTerms)
-		t.row(rest, all.Other, "", "")
-		c.Labels = append(c.Labels, rest)
-		c.Values = append(c.Values, float64(all.Other))
+		t.row(othersLabel(all.OtherTerms), all.Other, "", "")
+		// The rest is no bar: their sum would dwarf the ten on one scale.
+		rest = othersText(all.OtherTerms, all.Other, strings.ToLower(label), strings.ToLower(title), all.Top[len(all.Top)-1].Count)
 	}
 	var words []string
 	for i, l := range c.Labels {
 		words = append(words, l+": "+chart.Compact(c.Values[i]))
 	}
 	c.Desc = fmt.Sprintf("The %s most often named, over all %d reports that name one. %s.", strings.ToLower(title), all.Reports, strings.Join(words, "; "))
+	if rest != "" {
+		c.Desc += " " + rest
+	}
 	if len(words) == 0 {
 		c.Desc = "No report names one."
 	}
@@ -569,7 +602,7 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 			t.csvLine(p.Key, othersLabel(b.OtherTerms), itoa(b.Other))
 		}
 	}
-	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Table: t.html(title + ", all years"), CSV: s.root + "trends/" + id + ".csv",
+	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Rest: rest, Table: t.html(title + ", all years"), CSV: s.root + "trends/" + id + ".csv",
 		Note: fmt.Sprintf("%s of the %d reports that name at least one; a report naming two counts for both. The rest are counted together.", title, all.Reports)}
 	return fig, csvFile([]string{"year", strings.ToLower(label), "reports"}, t.csv)
 }

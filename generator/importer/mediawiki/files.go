@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -39,6 +40,10 @@ func wikitextExt(name string) string {
 // sorted by path. Page.Source is the file's path, RevisionID is 0 and
 // Timestamp zero: a file's modification time says nothing of its content.
 //
+// A file whose text is a redirect ("#REDIRECT [[Target]]", as a page
+// saved from the wiki holds it) is passed on with Redirect set, as the
+// other sources pass on redirect pages.
+//
 // A file that cannot be read, is not UTF-8 or is longer than MaxTextSize is
 // passed on with Problem set, and so is a second file whose name gives the
 // same title as an earlier one; the other files are read. A byte order mark
@@ -53,7 +58,8 @@ func ReadFiles(paths []string, fn func(Page) error) error {
 
 // FileTitles lists the pages that ReadFiles would read, without reading
 // their text: the titles-only first pass of an import. Problem is set only
-// for a title seen twice.
+// for a title seen twice. Redirect is set as ReadFiles sets it (only the
+// start of each file is read for it).
 func FileTitles(paths []string, fn func(Page) error) error {
 	return readFiles(paths, false, fn)
 }
@@ -75,6 +81,9 @@ func readFiles(paths []string, withText bool, fn func(Page) error) error {
 			seen[p.Title] = path
 			if withText {
 				p.Text, p.Problem = readWikitextFile(path)
+				p.Redirect = RedirectTarget(p.Text)
+			} else {
+				p.Redirect = fileRedirect(path)
 			}
 		}
 		if err := fn(p); err != nil {
@@ -257,4 +266,32 @@ func unhex(c byte) byte {
 	default:
 		return c - 'A' + 10
 	}
+}
+
+// redirectLine matches the start of a redirect page's text: "#REDIRECT
+// [[Target]]", "#redirect: [[Target|text]]", "#REDIRECT [[Target#Section]]".
+var redirectLine = regexp.MustCompile(`(?i)^\s*#REDIRECT\s*:?\s*\[\[([^\]|#\n]*)`)
+
+// RedirectTarget returns the title a page's text redirects to, without
+// its section; "" when the text is not a redirect. Only the English magic
+// word is known.
+func RedirectTarget(text string) string {
+	m := redirectLine.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(m[1], "_", " ")), " ")
+}
+
+// fileRedirect reads the start of a wikitext file for a redirect; "" when
+// it is none or cannot be read (ReadFiles reports that).
+func fileRedirect(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	buf := make([]byte, 1024)
+	n, _ := io.ReadFull(f, buf)
+	return RedirectTarget(string(bytes.TrimPrefix(buf[:n], utf8BOM)))
 }

@@ -162,3 +162,44 @@ func TestReadFilesErrors(t *testing.T) {
 		t.Errorf("fn's error came back as %v", err)
 	}
 }
+
+// A wikitext file that holds a redirect is passed on as a redirect page,
+// by both passes: before, it became a report whose body was "1. REDIRECT
+// …".
+func TestReadFilesRedirect(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("Incidents%2F2024-06-12 search brownout.wiki", "#REDIRECT [[Incidents/2024-06-12 search_cluster brownout#Timeline]]\n\n[[Category:Redirects]]\n")
+	write("Incidents%2F2024-06-12 search cluster brownout.wiki", "== Summary ==\nSee #REDIRECT [[x]] later.\n")
+	want := map[string]string{
+		"Incidents/2024-06-12 search brownout":         "Incidents/2024-06-12 search cluster brownout",
+		"Incidents/2024-06-12 search cluster brownout": "",
+	}
+	for name, read := range map[string]func([]string, func(Page) error) error{"ReadFiles": ReadFiles, "FileTitles": FileTitles} {
+		n := 0
+		err := read([]string{dir}, func(p Page) error {
+			n++
+			if w, ok := want[p.Title]; !ok || p.Redirect != w {
+				t.Errorf("%s: %q: redirect %q, want %q", name, p.Title, p.Redirect, w)
+			}
+			return nil
+		})
+		if err != nil || n != 2 {
+			t.Errorf("%s: %d pages, %v", name, n, err)
+		}
+	}
+	for text, target := range map[string]string{
+		"#redirect:[[Foo bar|x]]": "Foo bar",
+		"  #REDIRECT [[Foo]]":     "Foo",
+		"#REDIRECTS are fun":      "",
+		"text\n#REDIRECT [[Foo]]": "",
+	} {
+		if got := RedirectTarget(text); got != target {
+			t.Errorf("RedirectTarget(%q) = %q, want %q", text, got, target)
+		}
+	}
+}

@@ -139,8 +139,16 @@ func applyEdits(src string, edits []edit, from, to int) string {
 
 // blank says wikitext shows nothing: only white space and comments.
 func blank(s string) bool {
-	return strings.TrimSpace(htmlComment.ReplaceAllString(s, "")) == ""
+	s = htmlComment.ReplaceAllString(s, "")
+	return strings.TrimSpace(pageFurniture.ReplaceAllString(s, "")) == ""
 }
+
+// pageFurniture is what pages end with that is no section's content: the
+// footnotes' place (<references/>, {{reflist}}), categories and magic
+// words. A scorecard section that holds only these loses its heading,
+// which would otherwise stand empty in the body, next to the scorecard
+// the site shows; the footnotes still come out at the end.
+var pageFurniture = regexp.MustCompile(`(?i)<references\s*/>|<references\s*>\s*</references\s*>|\{\{\s*reflist\s*(?:\|[^{}]*)?\}\}|\[\[\s*category\s*:[^\]]*\]\]|__[A-Z]+__`)
 
 // convertBody converts what is left of the page to Markdown. A section
 // whose content all went to the front matter (the scorecard, the action

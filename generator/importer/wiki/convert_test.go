@@ -116,7 +116,7 @@ func TestMetadataValues(t *testing.T) {
 		{"paged-num", "batphone", want{"paged", "nil", true, KindNotUnderstood}},
 		{"paged-num", "35 (batphone)", want{"paged", "35", true, KindPartly}},
 		{"paged-num", "6 + 3", want{"paged", "9", true, KindPartly}},
-		{"paged-num", "?", want{"paged", "nil", false, ""}},
+		{"paged-num", "?", want{"paged", "nil", true, ""}},
 		{"paged-num", "", want{"paged", "nil", false, ""}},
 		{"paged-num", "none", want{"paged", "0", false, ""}},
 		{"paged-num", "2000000", want{"paged", "nil", true, KindNotUnderstood}},
@@ -125,13 +125,13 @@ func TestMetadataValues(t *testing.T) {
 		{"responders-num", "9: (round 1) Ana, Bo, (round 2) Cy…", want{"responders", "Ana|Bo|Cy", true, KindPartly}},
 		{"responders-num", "Ana<br>Bo", want{"responders", "Ana|Bo", false, ""}},
 		{"responders-num", "Ana (IC), Bo", want{"responders", "Ana|Bo", true, KindPartly}},
-		{"responders-num", "?", want{"responders", "", false, ""}},
+		{"responders-num", "?", want{"responders", "", true, ""}},
 		{"responders-num", "[[Special:Log]]{{x}}", want{"responders", "", true, KindNotUnderstood}},
 		{"coordinators", "[[User:Foo|Foo]]", want{"coordinators", "Foo", false, ""}},
 		{"coordinators", "{{u|Foo}}", want{"coordinators", "Foo", false, ""}},
 		{"coordinators", "{{u|Foo}}, [[User:Bar Baz|Bar Baz]]", want{"coordinators", "Foo|Bar Baz", false, ""}},
 		{"coordinators", "none", want{"coordinators", "", false, ""}},
-		{"coordinators", "?", want{"coordinators", "", false, ""}},
+		{"coordinators", "?", want{"coordinators", "", true, ""}},
 		{"task", "{{Phabricator|T390513}}", want{"task", "T390513", false, ""}},
 		{"task", "T390513, T390514", want{"task", "T390513", true, KindPartly}},
 		{"task", "to be filed", want{"task", "", true, KindNotUnderstood}},
@@ -453,5 +453,25 @@ func BenchmarkConvert(b *testing.B) {
 	p := readPage(b, filepath.Join("testdata", "pages", "2024-06-12 restbase storage timeouts.wiki"))
 	for b.Loop() {
 		Convert(p, Options{Site: site})
+	}
+}
+
+// A scorecard section that holds nothing else than the page's
+// footnotes place and categories loses its heading: before, an empty
+// "## Scorecard" stood in the body, and the page showed two Scorecard
+// headings.
+func TestScorecardSectionWithPageFurniture(t *testing.T) {
+	text := page("", "| start = 2024-06-12 02:30") + "Broke.<ref>A note.</ref>\n" +
+		"== Scorecard ==\n{| class=\"wikitable\"\n!Question!!Answer!!Notes\n|-\n|Is there a task for the incident?\n|yes\n|\n|}\n" +
+		"<references />\n[[Category:Incidents]]\n__NOTOC__\n"
+	r := convert(t, "Incidents/2024-06-12 x", text)
+	if len(r.Scorecard) == 0 {
+		t.Fatalf("no scorecard answers read:\n%s", r.Body)
+	}
+	if strings.Contains(r.Body, "Scorecard") {
+		t.Errorf("the emptied scorecard section keeps its heading:\n%s", r.Body)
+	}
+	if !strings.Contains(r.Body, "[^1]: A note.") {
+		t.Errorf("the footnote is lost:\n%s", r.Body)
 	}
 }

@@ -98,6 +98,11 @@ func (c *converter) readMetadata(secs []section) {
 	var start, end string
 	for _, p := range meta.Params {
 		v := p.Value
+		if isUnknown(v) && cleanValue(v) != "" {
+			// "?", "TBD", "unknown": nothing to read, but the author
+			// wrote it, and nothing the source says is dropped.
+			c.keep(p.Name, cleanValue(v))
+		}
 		switch paramName(p.Name) {
 		case "task", "phabricator", "phab", "ticket":
 			c.readTask(p.Name, v)

@@ -173,7 +173,9 @@ func finishInline(s, prefix string) string {
 			kept = append(kept, p)
 		}
 	}
-	out := strings.Join(kept, "\\\n"+prefix)
+	// Every line after the first takes prefix once: the breaks joined in
+	// here, and the line ends the parts already hold.
+	out := strings.Join(kept, "\\\n")
 	return strings.ReplaceAll(out, "\n", "\n"+prefix)
 }
 

@@ -251,3 +251,22 @@ func TestConvertRenders(t *testing.T) {
 		})
 	}
 }
+
+// A <br> in an indented (":") line continues the same quote, once: the
+// prefix was added twice, which made the rest a quote inside the quote
+// and left the break's backslash showing.
+func TestBreakInIndentedLine(t *testing.T) {
+	md, _ := Convert(":Alert fired.<br>It paged the on-call.<br>Then nothing.\n", testOpt)
+	checkMarkdown(t, md)
+	want := "> Alert fired.\\\n> It paged the on-call.\\\n> Then nothing."
+	if strings.TrimSpace(md) != want {
+		t.Errorf("got\n%s\nwant\n%s", md, want)
+	}
+	if html := render(t, md); strings.Count(html, "<blockquote>") != 1 || strings.Contains(html, `\`) {
+		t.Errorf("renders as\n%s", html)
+	}
+	md, _ = Convert("* one<br>two\n", testOpt)
+	if want := "- one\\\n  two"; strings.TrimSpace(md) != want {
+		t.Errorf("list item: got\n%q\nwant\n%q", md, want)
+	}
+}
