@@ -15,6 +15,10 @@
 #   make bench-live  the writing loop on the same archive: build with nothing changed,
 #                cold (--cold) and warm, and save-to-visible latency under serve
 #   make bench-import  incidents import of 1,000 wiki pages from one XML export
+#   make web-deps  install the pinned HTML checkers (html-validate, axe-core) from npm
+#                into .ci/web/node_modules, which the checker tests read
+#   make check-html  html-validate and axe (light and dark) on every page type of
+#                the bundled site and of a 2,000-report one
 #
 # Only Go is needed; the targets install anything else they use.
 
@@ -30,7 +34,7 @@ BENCH_LIVE_EDITS ?= 10
 VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.buildVersion=$(VERSION)
 
-.PHONY: all run build test test-short fuzz fuzz-short stress bench bench-search bench-repeats bench-trends bench-live bench-import pgo lint fmt clean browser-deps
+.PHONY: all run build test test-short fuzz fuzz-short stress bench bench-search bench-repeats bench-trends bench-live bench-import pgo lint fmt clean browser-deps web-deps check-html
 
 all: build
 
@@ -101,6 +105,26 @@ browser-deps:
 		echo "chromium is missing and cannot be installed without root: apt-get install chromium" >&2; exit 1; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
 
+# web-deps installs the checkers that generator/browsertest's TestCheckers
+# runs on the built site, html-validate and axe-core, at the versions pinned
+# in .ci/web/package-lock.json, into .ci/web/node_modules (git-ignored).
+# Tests never install anything: without this folder TestCheckers fails and
+# names this target. Needs node 20 or later and npm (apt-get install nodejs
+# npm); skipped when the lock file has not changed since the last install.
+WEB_DIR := .ci/web
+web-deps: $(WEB_DIR)/node_modules/.package-lock.json
+
+$(WEB_DIR)/node_modules/.package-lock.json: $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: apt-get install nodejs npm" >&2; exit 1; }
+	cd $(WEB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# check-html runs only the checker tests: html-validate's recommended rules
+# and axe-core in Chromium, light and dark (1 to 3 minutes on 2 cores; part of make test too).
+check-html: web-deps browser-deps
+	$(GO) test -count=1 -run '^(TestCheckers|TestAxeFinds)$$' ./generator/browsertest
+	$(GO) test -count=1 ./generator/sitecheck
+
 # stress runs the slow fault and load tests: ten SIGKILLed builds of a
 # 400-report archive, the disk-full build (needs root for its tmpfs),
 # 64 connections against serve for 30 s (STRESS_TIME to change it), and
@@ -163,4 +187,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin public .cache .public.* .pgo-work
+	rm -rf bin public .cache .public.* .pgo-work $(WEB_DIR)/node_modules

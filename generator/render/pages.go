@@ -58,9 +58,44 @@ type listPage struct {
 	Heading       string
 	Year          int // 0 on the page of all years
 	Years         []*archive.Year
-	Incidents     []*incident.Incident
-	TotalDuration time.Duration
+	Incidents     []*incident.Incident // this page's rows
+	Total         int                  // reports in the whole list
+	TotalDuration time.Duration        // of the whole list
+	// Page and Pages number this page of the list, from 1; First and Last
+	// are the positions of its first and last row in the whole list.
+	Page, Pages, First, Last int
+	PageLinks                []pageLink
+	Newer, Older             string // the URLs of the pages before and after; "" at the ends
 }
+
+// pageLink is one entry of a list's page navigation.
+type pageLink struct {
+	Label, URL string
+	Current    bool
+}
+
+// listPageSize is the number of rows on each page of a list of reports
+// (/incidents/ and the year pages). At 2,000 reports the list of all of
+// them was one 1 MB table, 106,000 px tall; 200 rows is a page that loads
+// at once and sorts without a pause, and still holds a year of most
+// archives. The first page keeps the list's URL (/incidents/), the others
+// follow at page/2/, page/3/ …, newest first, as readers of paged archives
+// expect; incidents.json holds the whole list for anything that wants it
+// in one piece.
+const listPageSize = 200
+
+// listPath returns the URL path, under the site root, of page n (from 1)
+// of the list whose first page is at dir ("incidents/", "years/2024/").
+func listPath(dir string, n int) string {
+	if n <= 1 {
+		return dir
+	}
+	return dir + "page/" + strconv.Itoa(n) + "/"
+}
+
+// listPageCount is how many pages a list of n reports takes: one at least,
+// so that an empty archive still has its /incidents/ page.
+func listPageCount(n int) int { return max(1, (n+listPageSize-1)/listPageSize) }
 
 // incidentPage carries a report and its values formatted for display, so
 // that the template, executed ten thousand times in a large archive, prints
@@ -393,10 +428,14 @@ func (s *site) jobs() ([]job, []string) {
 		jobs = append(jobs, s.incidentJob(in))
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
-	jobs = append(jobs, s.homeJob(), s.listJob(nil), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.homeJob(), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
+	// The folders of a list's later pages (incidents/page/2/) are left to
+	// the write of their page: dirs are made in parallel, one level below
+	// a top folder at most.
+	jobs = append(jobs, s.listJobs(nil)...)
 	jobs = append(jobs, s.trendsJobs()...)
 	for _, y := range arc.Years {
-		jobs = append(jobs, s.listJob(y))
+		jobs = append(jobs, s.listJobs(y)...)
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
 	}
 	for _, t := range arc.Taxonomies {
@@ -449,24 +488,47 @@ func (s *site) homeJob() job {
 	}
 }
 
-func (s *site) listJob(y *archive.Year) job {
-	return func(buf *bytes.Buffer) (string, error) {
-		d := listPage{Years: s.arc.Years}
-		rel := "incidents/index.html"
-		if y == nil {
-			d.base = s.base("All incidents", s.root+"incidents/", s.root+"incidents/")
-			d.Heading = "All incidents"
-			d.Incidents = s.arc.Incidents
-		} else {
-			d.base = s.base(fmt.Sprintf("Incidents in %d", y.Year), s.yearURL(y.Year), s.root+"incidents/")
-			d.Heading = fmt.Sprintf("Incidents in %d", y.Year)
-			d.Year = y.Year
-			d.Incidents = y.Incidents
-			rel = fmt.Sprintf("years/%d/index.html", y.Year)
-		}
-		d.TotalDuration = archive.TotalDuration(d.Incidents)
-		return rel, s.execute(buf, "incidents", d)
+// listJobs returns a job for each page of the list of all reports (y nil)
+// or of one year's, listPageSize rows a page.
+func (s *site) listJobs(y *archive.Year) []job {
+	heading, dir, ins, year := "All incidents", "incidents/", s.arc.Incidents, 0
+	if y != nil {
+		heading, dir, ins, year = fmt.Sprintf("Incidents in %d", y.Year), "years/"+strconv.Itoa(y.Year)+"/", y.Incidents, y.Year
 	}
+	total := archive.TotalDuration(ins) // once, for every page
+	pages := listPageCount(len(ins))
+	jobs := make([]job, pages)
+	for i := range jobs {
+		n := i + 1
+		jobs[i] = func(buf *bytes.Buffer) (string, error) {
+			title := heading
+			if pages > 1 {
+				title = fmt.Sprintf("%s, page %d of %d", heading, n, pages)
+			}
+			rel := listPath(dir, n)
+			d := listPage{
+				base:    s.base(title, s.root+rel, s.root+"incidents/"),
+				Heading: heading, Year: year, Years: s.arc.Years,
+				Incidents: ins[min(len(ins), i*listPageSize):min(len(ins), n*listPageSize)],
+				Total:     len(ins), TotalDuration: total,
+				Page: n, Pages: pages, First: i*listPageSize + 1,
+			}
+			d.Last = d.First + len(d.Incidents) - 1
+			if pages > 1 {
+				for p := 1; p <= pages; p++ {
+					d.PageLinks = append(d.PageLinks, pageLink{Label: strconv.Itoa(p), URL: s.root + listPath(dir, p), Current: p == n})
+				}
+				if n > 1 {
+					d.Newer = s.root + listPath(dir, n-1)
+				}
+				if n < pages {
+					d.Older = s.root + listPath(dir, n+1)
+				}
+			}
+			return rel + "index.html", s.execute(buf, "incidents", d)
+		}
+	}
+	return jobs
 }
 
 func (s *site) incidentJob(in *incident.Incident) job {

@@ -318,7 +318,7 @@ func (s *site) partialLists() ([]job, error) {
 	listed := map[*incident.Incident]bool{}
 	for _, y := range s.arc.Years {
 		if years[y.Year] {
-			jobs = append(jobs, s.listJob(y))
+			jobs = append(jobs, s.listJobs(y)...)
 			for _, in := range y.Incidents {
 				listed[in] = true
 			}
