@@ -12,6 +12,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/matter"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/search"
 )
 
@@ -184,6 +185,6 @@ func printHits(e *env, res *search.Response) {
 	case uint64(shown) < res.Total:
 		fmt.Fprintf(e.stderr, "%d of %d reports (--limit shows more)\n", shown, res.Total)
 	default:
-		fmt.Fprintf(e.stderr, "%d %s\n", res.Total, map[bool]string{true: "report", false: "reports"}[res.Total == 1])
+		fmt.Fprintln(e.stderr, plural.Count(int(res.Total), "report"))
 	}
 }

@@ -80,6 +80,7 @@ Examples:
 		defer ln.Close()
 		cfg := f.config()
 		cfg.SearchAPI = "/api/search" // the search page asks the server, not the static index
+		cfg.Local = true              // a preview: its links name this machine on purpose
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}
