@@ -43,6 +43,9 @@ func (f *buildFlags) check() error {
 	if f.dest == "" {
 		return usageError{"--dest must not be empty"}
 	}
+	if err := f.cache.resolve(f.source); err != nil {
+		return err
+	}
 	if f.baseURL != "" {
 		if _, err := siteconfig.NormalizeBaseURL(f.baseURL); err != nil {
 			return usageError{"--base-url: " + err.Error()}
@@ -51,7 +54,7 @@ func (f *buildFlags) check() error {
 	folders := []folderFlag{
 		{flag: "--source", value: f.source},
 		{flag: "--dest", value: f.dest, writes: true},
-		{flag: "--cache-dir", value: f.cache.dir, writes: true},
+		{flag: "--cache-dir", value: f.cache.apart(), writes: true},
 	}
 	if f.layouts != "" {
 		folders = append(folders, folderFlag{flag: "--layouts", value: f.layouts})

@@ -26,8 +26,8 @@ func searchCommand() *command {
 		summary: "search the archive from the terminal",
 		usage: `Usage: incidents search [flags] QUERY...
 
-Searches the index that 'incidents build' keeps in the cache folder and
-prints the matching reports, best first: date, title, id, services and a
+Searches the index that 'incidents build' keeps in the cache folder (that
+of the content folder --source, unless --cache-dir names one) and prints the matching reports, best first: date, title, id, services and a
 passage with the matching words marked. Exits with status 1 when nothing
 matches, like grep.
 
@@ -50,6 +50,7 @@ Examples:
 	}
 	var (
 		cache                   cacheFlag
+		source                  string
 		services, causes, sites []string
 		since, until, sortBy    string
 		limit                   int
@@ -64,6 +65,7 @@ Examples:
 		fs.IntVarP(&limit, "limit", "n", 10, "print at most this many `reports` (1–100)")
 		fs.StringVar(&sortBy, "sort", "relevance", "order: relevance, newest or oldest")
 		fs.BoolVar(&asJSON, "json", false, "print the result as JSON, as /api/search returns it")
+		fs.StringVarP(&source, "source", "s", "content", "content `folder` whose search index to search (it names the default cache folder)")
 		cache.register(fs)
 		return nil
 	}
@@ -94,6 +96,12 @@ Examples:
 		}
 		if err := req.Normalize(); err != nil {
 			return usageError{err.Error()}
+		}
+		if source == "" {
+			return usageError{"--source must not be empty"}
+		}
+		if err := cache.resolve(source); err != nil {
+			return err
 		}
 		if err := cache.inspect(); err != nil {
 			return err

@@ -57,7 +57,10 @@ Examples:
 		if err := parseFlags(c, fs, args); err != nil {
 			return err
 		}
-		if f.dest == "" {
+		if f.dest == "" && f.source != "" {
+			if err := f.cache.resolve(f.source); err != nil {
+				return err
+			}
 			f.dest = f.cache.serveDest()
 		}
 		if port < 0 || port > 65535 {
