@@ -352,7 +352,7 @@ func TestServeWaitsForABuild(t *testing.T) {
 func TestEachArchiveHasItsOwnIndex(t *testing.T) {
 	dir := t.TempDir()
 	testutil.WriteFiles(t, dir, map[string]string{
-		"one/incidents/a.md":     "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nThe quokka service fell over.\n",
+		"one/incidents/a.md":      "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nThe quokka service fell over.\n",
 		"two/site/incidents/b.md": "---\nid: 2026-01-02 b\ntitle: B\nstart: 2026-01-02\n---\nThe wombat queue filled up.\n",
 	})
 	if err := os.Symlink("one", filepath.Join(dir, "link")); err != nil {
