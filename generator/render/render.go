@@ -57,10 +57,6 @@ type Options struct {
 	// first), in the order of the archive's Incidents; nil when detection
 	// did not run.
 	Repeats [][]repeats.Candidate
-	// Analysis, when set, relates the reports through Repeats (made by
-	// analysis.New with analysis.DefaultConfig); nil makes it here. The
-	// build shares it with the checks of package lint.
-	Analysis *analysis.Index
 	// RepeatConfig is the configuration detection ran with, for the
 	// thresholds /repeats/ states; zero means repeats.DefaultConfig.
 	RepeatConfig repeats.Config
@@ -210,10 +206,7 @@ var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "
 func (s *site) prepare() error {
 	var err error
 	s.checkCfg = analysis.DefaultConfig()
-	s.rep = s.opts.Analysis
-	if s.rep == nil {
-		s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
-	}
+	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
 	s.prepareChecks()
 	if s.opts.Partial == nil || s.opts.PartialLists { // incident pages show no trends
 		s.prepareTrends()
