@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/internal/parallel"
 	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
@@ -233,7 +235,9 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	// Last, when the pages and the search index have given their memory
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
-	lint.Archive(arc.Incidents, arc.Site, analysis.New(arc.Incidents, opts.Repeats, analysis.DefaultConfig()), diags)
+	if err := lintReports(ctx, arc, opts.Repeats, cfg.Workers, diags); err != nil {
+		return nil, err
+	}
 	res := &Result{
 		Reports:      len(arc.Incidents),
 		Pages:        stats.Pages,
@@ -257,6 +261,29 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// lintReports adds to diags what package lint finds in the reports of
+// arc, related through their repeat lists, on a worker per CPU (workers 0)
+// since nothing else runs then; each worker has a lint.Checker of its own.
+func lintReports(ctx context.Context, arc *archive.Archive, reps [][]repeats.Candidate, workers int, diags *diag.List) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	x := analysis.New(arc.Incidents, reps, analysis.DefaultConfig())
+	found := make([]diag.List, workers)
+	checkers := make([]*lint.Checker, workers)
+	for w := range checkers {
+		checkers[w] = lint.New(arc.Site, x)
+	}
+	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
+		checkers[w].Report(arc.Incidents[i], &found[w])
+		return nil
+	})
+	for w := range found {
+		diags.Merge(&found[w])
+	}
+	return err
 }
 
 // lockedUpdate is update run under lock (see Config.LockIndex).
