@@ -73,7 +73,7 @@ func sourceCacheName(source string) (string, error) {
 		}
 		return '_'
 	}, filepath.Base(abs))
-	base = strings.TrimLeft(base, ".")
+	base = strings.TrimLeft(base, ".-")
 	if len(base) > 32 {
 		base = base[:32]
 	}
