@@ -251,6 +251,10 @@ func (c *cacheFlag) adoptFlat(e *env) error {
 	if cachedir.EmptyFile(lock) == nil {
 		_ = os.Remove(lock) // a lock no one holds, which the new folder has its own of
 	}
+	// Marked here, so that claim does not say it adopted the folder too.
+	if _, err := cachedir.Claim(c.dir, earlierCache()); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stderr, "incidents: moved the caches in %s (%s) into %s, this content folder's own\n", c.root, strings.Join(found, ", "), c.dir)
 	return nil
 }

@@ -402,6 +402,9 @@ func TestFlatCacheAdopted(t *testing.T) {
 	checkRun(t, []string{"build", url, "-d", "public", "--cache-dir", ".cache"}, 0, []string{"Search index built from scratch"}, nil)
 	_, stderr := checkRun(t, []string{"build", url, "-d", "public"}, 0, []string{"Search index 0 indexed, 0 removed, 1 unchanged"},
 		[]string{"incidents: moved the caches in .cache (search, build) into .cache" + string(filepath.Separator) + "content-"})
+	if strings.Count(stderr, "\n") != 1 {
+		t.Errorf("want one line about the move, got:\n%s", stderr)
+	}
 	for _, name := range flatEntries {
 		if _, err := os.Lstat(filepath.Join(".cache", name)); err == nil {
 			t.Errorf(".cache/%s is still there after the move:\n%s", name, stderr)
