@@ -45,6 +45,7 @@ type siteStamp struct {
 	Files    int
 	Bytes    int64
 	Warnings []diag.Diagnostic
+	Drafts   int // drafts left out
 	Indexed  int // reports in the search index, when the build kept one
 	// Zone and Day: the trend pages are computed for the build's day in
 	// the site's working-hours zone, so the output holds only that day.
@@ -89,7 +90,7 @@ func inputKey(ctx context.Context, cfg Config) (string, error) {
 	}
 	return buildcache.Key("site", cfg.Cache.Program(), cfg.Source, abs(cfg.Source), content,
 		abs(cfg.Layouts), layouts, abs(cfg.Dest), cfg.BaseURL, strconv.FormatBool(cfg.Drafts),
-		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex)), nil
+		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex), strconv.FormatBool(cfg.Local)), nil
 }
 
 func stampKind(dest string) string {
@@ -121,7 +122,7 @@ func unchanged(cfg Config, key string) (*Result, bool) {
 	if err != nil || hex.EncodeToString(sum[:]) != st.Manifest {
 		return nil, false
 	}
-	res := &Result{Reports: st.Reports, Pages: st.Pages, Files: st.Files, Bytes: st.Bytes, Warnings: st.Warnings, Unchanged: true}
+	res := &Result{Reports: st.Reports, Pages: st.Pages, Files: st.Files, Bytes: st.Bytes, Warnings: st.Warnings, Drafts: st.Drafts, Unchanged: true}
 	if cfg.SearchIndex != "" {
 		if _, err := os.Stat(filepath.Join(cfg.SearchIndex, "index_meta.json")); err != nil {
 			return nil, false
@@ -143,7 +144,7 @@ func recordBuilt(ctx context.Context, cfg Config, key string, res *Result, loc *
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
 	st := siteStamp{Manifest: hex.EncodeToString(sum[:]), Reports: res.Reports, Pages: res.Pages, Files: res.Files,
-		Bytes: res.Bytes, Warnings: res.Warnings, Indexed: res.Index.Indexed + res.Index.Unchanged}
+		Bytes: res.Bytes, Warnings: res.Warnings, Drafts: res.Drafts, Indexed: res.Index.Indexed + res.Index.Unchanged}
 	st.Zone, st.Day = buildDay(cfg, loc)
 	data, err := json.Marshal(st)
 	if err != nil {

@@ -11,15 +11,21 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/internal/parallel"
+	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -72,17 +78,27 @@ type Config struct {
 	// Bodies, when set, keeps rendered report bodies between builds of a
 	// long-running process (see render.BodyCache).
 	Bodies render.BodyCache
+	// Local says the site is a preview on this machine (serve), so a
+	// loopback base URL is expected; a build for publishing is warned
+	// that its feeds and sitemap would point at localhost.
+	Local bool
 }
 
 // Result summarises a successful build.
 type Result struct {
-	Reports  int
-	Pages    int
-	Files    int
-	Changed  int // files written; the others were already up to date
-	Bytes    int64
-	Elapsed  time.Duration
+	Reports int
+	Pages   int
+	Files   int
+	Changed int // files written; the others were already up to date
+	Bytes   int64
+	Elapsed time.Duration
+	// Warnings are the content's warnings, those of package lint about
+	// the reports in the build included: what incidents check says about
+	// them (drafts left out unless Config.Drafts).
 	Warnings []diag.Diagnostic
+	// Drafts counts the drafts left out of the build (none with
+	// Config.Drafts).
+	Drafts int
 	// Index says what the search-index step did, and IndexElapsed how long
 	// it took; both are zero without Config.SearchIndex.
 	Index        search.UpdateStats
@@ -214,6 +230,14 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		indexElapsed = time.Since(indexStarted)
 	}
+	// What incidents check says about the reports in the build, from the
+	// repeat lists the pages were made with (not a second detection).
+	// Last, when the pages and the search index have given their memory
+	// back: on 10,000 reports the warnings take some 15 MB, which during
+	// rendering would raise the build's peak by about twice that.
+	if err := lintReports(ctx, arc, opts.Repeats, cfg.Workers, diags); err != nil {
+		return nil, err
+	}
 	res := &Result{
 		Reports:      len(arc.Incidents),
 		Pages:        stats.Pages,
@@ -222,6 +246,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Bytes:        stats.Bytes,
 		Elapsed:      elapsed,
 		Warnings:     diags.Warnings(),
+		Drafts:       arc.DraftsLeftOut,
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
 		Archive:      arc,
@@ -236,6 +261,29 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// lintReports adds to diags what package lint finds in the reports of
+// arc, related through their repeat lists, on a worker per CPU (workers 0)
+// since nothing else runs then; each worker has a lint.Checker of its own.
+func lintReports(ctx context.Context, arc *archive.Archive, reps [][]repeats.Candidate, workers int, diags *diag.List) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	x := analysis.New(arc.Incidents, reps, analysis.DefaultConfig())
+	found := make([]diag.List, workers)
+	checkers := make([]*lint.Checker, workers)
+	for w := range checkers {
+		checkers[w] = lint.New(arc.Site, x)
+	}
+	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
+		checkers[w].Report(arc.Incidents[i], &found[w])
+		return nil
+	})
+	for w := range found {
+		diags.Merge(&found[w])
+	}
+	return err
 }
 
 // lockedUpdate is update run under lock (see Config.LockIndex).
@@ -264,12 +312,36 @@ func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag
 	if err != nil {
 		return render.Options{}, err
 	}
-	if !strings.Contains(baseURL, "://") {
-		diags.Warnf(filepath.Join(cfg.Source, "site.yaml"), 0, "base_url",
-			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
+	where, field := filepath.Join(cfg.Source, "site.yaml"), "base_url"
+	if cfg.BaseURL != "" {
+		where, field = "--base-url", ""
+	}
+	switch {
+	case !strings.Contains(baseURL, "://"):
+		diags.Warnf(where, 0, field,
+			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url in site.yaml (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
+	case !cfg.Local && isLoopback(baseURL):
+		diags.Warnf(where, 0, field,
+			"%q is this machine, so the feeds and the sitemap link to it; before publishing, set base_url in site.yaml (or --base-url) to where the site is served, such as https://incidents.example.org/ (incidents serve needs neither)", baseURL)
 	}
 	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now, Bodies: cfg.Bodies}
 	return opts, nil
+}
+
+// isLoopback reports whether the absolute URL u names this machine: a
+// loopback address (127.0.0.0/8, ::1), localhost or a name under
+// .localhost, or the unspecified address 0.0.0.0 or ::.
+func isLoopback(u string) bool {
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(strings.TrimSuffix(parsed.Hostname(), "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }
 
 // RepeatConfig is repeat detection's configuration for arc: the defaults,

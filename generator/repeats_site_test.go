@@ -135,7 +135,7 @@ func TestSiteShowsRepeats(t *testing.T) {
 		}, []string{"<h3>Possible repeat of</h3>", "was still open when this recurred", "Archive shows", "<h3>Recurrence chain</h3>"}},
 		{"incidents/2024-04-01-payments/index.html", nil, []string{`<h2 id="repeats-h">`}},
 		{"repeats/index.html", []string{
-			"1 of 4 reports are likely repeats of an earlier one, in 1 recurrence chains.",
+			"1 of 4 reports is a likely repeat of an earlier one, in 1 recurrence chain.",
 			`<section class="chain-group" id="chain-2024-03-01-search-heap"><h3>2 reports,`,
 			`<a href="/incidents/2024-06-01-search-heap-again/">`,
 			`<span class="warn">1 open action item</span>`,

@@ -530,7 +530,7 @@ func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
 		msgs = append(msgs, d.String())
 	}
 	joined := strings.Join(msgs, "\n")
-	for _, want := range []string{"2009/old.md:4: start: cannot read \"2009-13-45\"", "2017-11-20-ores.md:1: start: required field is missing", "2017-11-20-ores.md:1: title: required field is missing"} {
+	for _, want := range []string{"2009/old.md:4: start: \"2009-13-45\" is not a date: month 13 is out of range (01–12)", "2017-11-20-ores.md:1: start: required field is missing", "2017-11-20-ores.md:1: title: required field is missing"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("diagnostics lack %q:\n%s", want, joined)
 		}

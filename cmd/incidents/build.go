@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
@@ -40,6 +43,9 @@ func (f *buildFlags) check() error {
 	if f.dest == "" {
 		return usageError{"--dest must not be empty"}
 	}
+	if err := f.cache.resolve(f.source); err != nil {
+		return err
+	}
 	if f.baseURL != "" {
 		if _, err := siteconfig.NormalizeBaseURL(f.baseURL); err != nil {
 			return usageError{"--base-url: " + err.Error()}
@@ -48,7 +54,7 @@ func (f *buildFlags) check() error {
 	folders := []folderFlag{
 		{flag: "--source", value: f.source},
 		{flag: "--dest", value: f.dest, writes: true},
-		{flag: "--cache-dir", value: f.cache.dir, writes: true},
+		{flag: "--cache-dir", value: f.cache.apart(), writes: true},
 	}
 	if f.layouts != "" {
 		folders = append(folders, folderFlag{flag: "--layouts", value: f.layouts})
@@ -196,14 +202,18 @@ func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result
 	if err != nil {
 		return nil, err
 	}
-	printDiagnostics(e, res.Warnings)
-	fmt.Fprintf(e.stdout, "Built %d reports into %d pages (%s, %d of %d files changed) in %s → %s\n",
-		res.Reports, res.Pages, humanBytes(res.Bytes), res.Changed, res.Files, res.Elapsed.Round(time.Millisecond), cfg.Dest)
+	printWarnings(e, cfg.Source, res.Warnings)
+	drafts := ""
+	if res.Drafts > 0 {
+		drafts = fmt.Sprintf(" (%s left out: --drafts to include %s)", plural.Count(res.Drafts, "draft"), map[bool]string{true: "it", false: "them"}[res.Drafts == 1])
+	}
+	fmt.Fprintf(e.stdout, "Built %s%s into %s (%s, %d of %d files changed) in %s → %s\n",
+		plural.Count(res.Reports, "report"), drafts, plural.Count(res.Pages, "page"), humanBytes(res.Bytes), res.Changed, res.Files, res.Elapsed.Round(time.Millisecond), cfg.Dest)
 	if cfg.SearchIndex != "" {
 		ix := res.Index
 		what := fmt.Sprintf("%d indexed, %d removed, %d unchanged", ix.Indexed, ix.Deleted, ix.Unchanged)
 		if ix.Rebuilt {
-			what = fmt.Sprintf("built from scratch with %d reports", ix.Indexed)
+			what = "built from scratch with " + plural.Count(ix.Indexed, "report")
 		}
 		if ix.Skipped != "" {
 			fmt.Fprintf(e.stdout, "Search index left as it is: %s → %s\n", ix.Skipped, cfg.SearchIndex)
@@ -212,6 +222,43 @@ func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result
 		fmt.Fprintf(e.stdout, "Search index %s in %s → %s\n", what, res.IndexElapsed.Round(time.Millisecond), cfg.SearchIndex)
 	}
 	return res, nil
+}
+
+// maxListedWarnings is how many warnings about reports a build lists
+// one by one; beyond it they are counted in one line, which points to
+// incidents check for the list. Ten lines still read at a glance above
+// the build's summary; a thousand would push it, and every warning that
+// is not about a report, off the screen.
+const maxListedWarnings = 10
+
+// printWarnings prints a build's warnings: those about reports one by one
+// when there are at most maxListedWarnings of them, else counted; the
+// others (site.yaml, --base-url, the cache, the search index, pages),
+// which are few and concern the whole site, always one by one.
+func printWarnings(e *env, source string, ws []diag.Diagnostic) {
+	reportsDir := path.Join(filepath.ToSlash(source), "incidents") + "/"
+	var about, other []diag.Diagnostic
+	for _, d := range ws {
+		if strings.HasPrefix(d.Path, reportsDir) {
+			about = append(about, d)
+		} else {
+			other = append(other, d)
+		}
+	}
+	printDiagnostics(e, other)
+	if len(about) <= maxListedWarnings {
+		printDiagnostics(e, about)
+		return
+	}
+	reports := map[string]bool{}
+	for _, d := range about {
+		reports[d.Path] = true
+	}
+	check := "incidents check"
+	if source != "content" {
+		check += " -s " + quoteArg(source)
+	}
+	fmt.Fprintf(e.stderr, "%s in %s; %s for the list\n", plural.Count(len(about), "warning"), plural.Count(len(reports), "report"), check)
 }
 
 func printDiagnostics(e *env, ds []diag.Diagnostic) {

@@ -210,7 +210,10 @@ func TestTwoBuildsAtOnce(t *testing.T) {
 		}
 		wg.Wait()
 		for i := range 2 {
-			if codes[i] != 0 || strings.Contains(outs[i], "warning") {
+			// No warning about the index or the cache, each on a line of
+			// its own ("warning:"); the synthetic reports' own warnings
+			// are counted in one line.
+			if codes[i] != 0 || strings.Contains(outs[i], "warning:") {
 				t.Errorf("round %d, build %d: exit %d:\n%s", round, i, codes[i], outs[i])
 			}
 		}
@@ -335,5 +338,81 @@ func TestServeWaitsForABuild(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestEachArchiveHasItsOwnIndex: without --cache-dir, each content folder
+// has its own cache folder in .cache/, so building a second archive from
+// the same working directory leaves the first one's search index as it
+// was; the same folder written another way (absolute, through a link)
+// finds the same cache; search finds each archive's index by --source;
+// and an explicit --cache-dir is used as it is. Before, both archives
+// shared .cache/search: the second build removed the first one's reports
+// from it, and the next build of the first put them back.
+func TestEachArchiveHasItsOwnIndex(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"one/incidents/a.md":      "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nThe quokka service fell over.\n",
+		"two/site/incidents/b.md": "---\nid: 2026-01-02 b\ntitle: B\nstart: 2026-01-02\n---\nThe wombat queue filled up.\n",
+	})
+	if err := os.Symlink("one", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	url := "--base-url=https://incidents.example.org/"
+	checkRun(t, []string{"build", url, "-s", "one", "-d", "public1"}, 0, []string{"Search index built from scratch with 1 report "}, nil)
+	checkRun(t, []string{"build", url, "-s", "two/site", "-d", "public2"}, 0, []string{"Search index built from scratch with 1 report "}, nil)
+	// The first archive's index is as it was: nothing to index again.
+	checkRun(t, []string{"build", url, "-s", filepath.Join(dir, "link"), "-d", "public3"}, 0, []string{"Search index 0 indexed, 0 removed, 1 unchanged"}, nil)
+	checkRun(t, []string{"search", "-s", "one", "quokka"}, 0, []string{"2026-01-01 a"}, nil)
+	checkRun(t, []string{"search", "-s", "two/site", "wombat"}, 0, []string{"2026-01-02 b"}, nil)
+	checkRun(t, []string{"search", "-s", "two/site", "quokka"}, 1, nil, []string{"No reports match."})
+	entries, err := os.ReadDir(".cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) != 3 || names[0] != cachedir.Marker || !sourceCacheDir.MatchString(names[1]) || !strings.HasPrefix(names[1], "one-") || !strings.HasPrefix(names[2], "site-") {
+		t.Errorf(".cache holds %q; want the marker and one folder for each content folder, one-… and site-…", names)
+	}
+	// An explicit --cache-dir is the cache folder itself, as before.
+	checkRun(t, []string{"build", url, "-s", "one", "-d", "public4", "--cache-dir", "mine"}, 0, []string{"Search index built from scratch with 1 report in ", " → mine/search\n"}, nil)
+	if _, err := os.Stat(filepath.Join("mine", "search", "index_meta.json")); err != nil {
+		t.Errorf("--cache-dir mine: %v", err)
+	}
+}
+
+// TestFlatCacheAdopted: the caches an earlier version kept straight in
+// .cache/ (search/, build/, serve/) move into the cache folder of the
+// first content folder built without --cache-dir, whose index is then
+// updated in place, not built again; another content folder starts its
+// own.
+func TestFlatCacheAdopted(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteFiles(t, dir, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nThe quokka service fell over.\n",
+		"other/incidents/b.md":   "---\nid: 2026-01-02 b\ntitle: B\nstart: 2026-01-02\n---\nThe wombat queue filled up.\n",
+	})
+	t.Chdir(dir)
+	url := "--base-url=https://incidents.example.org/"
+	// As an earlier version wrote it: one cache folder, .cache itself.
+	checkRun(t, []string{"build", url, "-d", "public", "--cache-dir", ".cache"}, 0, []string{"Search index built from scratch"}, nil)
+	_, stderr := checkRun(t, []string{"build", url, "-d", "public"}, 0, []string{"Search index 0 indexed, 0 removed, 1 unchanged"},
+		[]string{"incidents: moved the caches in .cache (search, build) into .cache" + string(filepath.Separator) + "content-"})
+	if strings.Count(stderr, "\n") != 1 {
+		t.Errorf("want one line about the move, got:\n%s", stderr)
+	}
+	for _, name := range flatEntries {
+		if _, err := os.Lstat(filepath.Join(".cache", name)); err == nil {
+			t.Errorf(".cache/%s is still there after the move:\n%s", name, stderr)
+		}
+	}
+	checkRun(t, []string{"search", "quokka"}, 0, []string{"2026-01-01 a"}, nil)
+	_, stderr = checkRun(t, []string{"build", url, "-s", "other", "-d", "public2"}, 0, []string{"Search index built from scratch with 1 report "}, nil)
+	if strings.Contains(stderr, "moved") {
+		t.Errorf("a second content folder moved caches again:\n%s", stderr)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/plural"
 )
 
 func checkCommand() *command {
@@ -86,19 +87,13 @@ Examples:
 			return err
 		}
 		ds := diags.All()
-		reports := len(arc.Incidents)
+		checked := arc.Incidents
 		if only != nil {
 			ds = only.filter(ds)
 			ds = append(ds, only.unread(source, arc.Incidents, ds)...)
-			reports = only.count(arc.Incidents)
+			checked = only.reports(arc.Incidents)
 		}
-		errs, warns := 0, 0
 		for _, d := range ds {
-			if d.Severity == diag.Error {
-				errs++
-			} else {
-				warns++
-			}
 			switch format {
 			case "github":
 				fmt.Fprintln(e.stdout, annotation(d))
@@ -111,7 +106,9 @@ Examples:
 				return err
 			}
 		}
-		printCheckSummary(e.stderr, errs, warns, reports)
+		sum := summarize(source, checked, ds)
+		errs, warns := sum.errors, sum.warnings
+		fmt.Fprintln(e.stderr, sum)
 		if errs > 0 || (strict && warns > 0) {
 			return errQuiet
 		}
@@ -220,36 +217,106 @@ func (t *targets) unread(source string, ins []*incident.Incident, ds []diag.Diag
 	return out
 }
 
-// count is the number of the archive's reports among the targets.
-func (t *targets) count(ins []*incident.Incident) int {
-	n := 0
+// reports are the archive's reports among the targets.
+func (t *targets) reports(ins []*incident.Incident) []*incident.Incident {
+	var out []*incident.Incident
 	for _, in := range ins {
 		if t.has(in.Path) {
-			n++
+			out = append(out, in)
 		}
 	}
-	return n
+	return out
 }
 
-func printCheckSummary(w io.Writer, errs, warns, reports int) {
-	var found []string
-	if errs > 0 {
-		found = append(found, plural(errs, "error"))
+// checkSummary counts what check found: the problems, the reports that
+// have them among the reports checked, and the other files that have
+// them (site.yaml, pages, files the build does not read).
+type checkSummary struct {
+	errors, warnings int
+	reports          int // reports checked
+	reportsWith      int // of them, those with a problem
+	otherFiles       int // files with a problem that are not reports
+}
+
+// summarize counts ds. A report is a file the build reads as one (under
+// incidents/, no part of its path starting with "." or "_"); one that
+// could not be read has problems but is not among checked, and is
+// counted all the same.
+func summarize(source string, checked []*incident.Incident, ds []diag.Diagnostic) checkSummary {
+	var s checkSummary
+	reports := map[string]bool{}
+	for _, in := range checked {
+		reports[in.Path] = false
 	}
-	if warns > 0 {
-		found = append(found, plural(warns, "warning"))
+	others := map[string]bool{}
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			s.errors++
+		} else {
+			s.warnings++
+		}
+		switch {
+		case isReportPath(source, d.Path):
+			reports[d.Path] = true
+		case d.Path != "":
+			others[d.Path] = true
+		}
+	}
+	s.reports, s.otherFiles = len(reports), len(others)
+	for _, has := range reports {
+		if has {
+			s.reportsWith++
+		}
+	}
+	return s
+}
+
+// isReportPath says whether p, a path as diagnostics give it, is that of
+// a report the build reads.
+func isReportPath(source, p string) bool {
+	dir := path.Join(filepath.ToSlash(source), "incidents") + "/"
+	rel, ok := strings.CutPrefix(p, dir)
+	if !ok || !strings.HasSuffix(rel, ".md") {
+		return false
+	}
+	for _, part := range strings.Split(rel, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+			return false
+		}
+	}
+	return true
+}
+
+// String is the closing line of check: "14 warnings in 2 of 4 reports.",
+// "No problems in 4 reports.", "1 error in 1 other file; no problems in
+// the 3 reports."
+func (s checkSummary) String() string {
+	var found []string
+	if s.errors > 0 {
+		found = append(found, plural.Count(s.errors, "error"))
+	}
+	if s.warnings > 0 {
+		found = append(found, plural.Count(s.warnings, "warning"))
 	}
 	if len(found) == 0 {
-		found = []string{"No problems"}
+		return "No problems in " + plural.Count(s.reports, "report") + "."
 	}
-	fmt.Fprintf(w, "%s in %s.\n", strings.Join(found, " and "), plural(reports, "report"))
-}
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
+	what := strings.Join(found, " and ")
+	files := plural.Count(s.otherFiles, "other file")
+	switch {
+	case s.reportsWith == 0 && s.reports == 0:
+		return fmt.Sprintf("%s in %s; no reports checked.", what, plural.Count(s.otherFiles, "file"))
+	case s.reportsWith == 0:
+		return fmt.Sprintf("%s in %s; no problems in the %s.", what, files, plural.Count(s.reports, "report"))
 	}
-	return strconv.Itoa(n) + " " + one + "s"
+	where := plural.Count(s.reports, "report")
+	if s.reportsWith < s.reports {
+		where = fmt.Sprintf("%d of %s", s.reportsWith, where)
+	}
+	if s.otherFiles > 0 {
+		where += " and " + files
+	}
+	return what + " in " + where + "."
 }
 
 // annotation formats d as a GitHub Actions workflow command, which the

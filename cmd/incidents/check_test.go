@@ -23,7 +23,7 @@ var broken = filepath.Join("testdata", "check", "broken")
 func TestCheckGolden(t *testing.T) {
 	for _, tt := range []struct{ name, format string }{{"broken.golden", "text"}, {"broken.github.golden", "github"}, {"broken.gitlab.golden", "gitlab"}} {
 		t.Run(tt.format, func(t *testing.T) {
-			stdout, stderr := checkRun(t, []string{"check", "-s", broken, "--format", tt.format}, 1, nil, []string{"10 errors and 14 warnings in 6 reports.\n"})
+			stdout, stderr := checkRun(t, []string{"check", "-s", broken, "--format", tt.format}, 1, nil, []string{"10 errors and 14 warnings in 6 of 7 reports.\n"})
 			testutil.Golden(t, filepath.Join("testdata", "check", tt.name), []byte(stdout), *update)
 			if t.Failed() {
 				t.Logf("stderr:\n%s", stderr)
@@ -44,6 +44,15 @@ func TestCheck(t *testing.T) {
 		"content/site.yaml":      "title: T\nsevices: {}\nworking_hours: {timezone: Mars/Olympus}\n",
 		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nBody\n",
 	})
+	// Four reports, two of them with warnings (an unknown key each, and
+	// template text in one). Before, the summary counted the reports
+	// checked: "3 warnings in 4 reports".
+	twoOfFour := writeContent(t, map[string]string{
+		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\nsevice: x\n---\nTODO\n",
+		"content/incidents/b.md": "---\nid: 2026-01-02 b\ntitle: B\nstart: 2026-01-02\n---\nBody\n",
+		"content/incidents/c.md": "---\nid: 2026-01-03 c\ntitle: C\nstart: 2026-01-03\nsevise: x\n---\nBody\n",
+		"content/incidents/d.md": "---\nid: 2026-01-04 d\ntitle: D\nstart: 2026-01-04\n---\nBody\n",
+	})
 	in := func(name string) string { return filepath.Join(broken, "incidents", "2025", name) }
 	tests := []struct {
 		name           string
@@ -56,6 +65,7 @@ func TestCheck(t *testing.T) {
 		{name: "clean and strict", args: []string{"check", "--strict", "-s", filepath.Join(clean, "content")}, code: 0},
 		{name: "warnings only", args: []string{"check", "-s", filepath.Join(warned, "content")}, code: 0,
 			stdout: []string{"a.md:5: warning: sevice: unknown key (did you mean \"services\"?)\n"}, stderr: []string{"1 warning in 1 report.\n"}},
+		{name: "warnings in two reports of four", args: []string{"check", "-s", filepath.Join(twoOfFour, "content")}, code: 0, stderr: []string{"3 warnings in 2 of 4 reports.\n"}},
 		{name: "warnings only, strict", args: []string{"check", "--strict", "-s", filepath.Join(warned, "content")}, code: 1},
 		{name: "warnings only, github", args: []string{"check", "--format", "github", "-s", filepath.Join(warned, "content")}, code: 0,
 			stdout: []string{"::warning file=" + filepath.ToSlash(filepath.Join(warned, "content", "incidents", "a.md")) + ",line=5::sevice: unknown key (did you mean \"services\"?)\n"}},
@@ -68,14 +78,14 @@ func TestCheck(t *testing.T) {
 			notStdout: []string{"07:00"}},
 		{name: "two files", args: []string{"check", "-s", broken, in("2025-12-05-draft.md"), in("2025-11-22-no-front-matter.md")}, code: 1,
 			stdout: []string{"2025-12-05-draft.md:11: warning: template text left in place (TBD)", "2025-11-22-no-front-matter.md:1: no front matter"},
-			stderr: []string{"1 error and 1 warning in 1 report.\n"}},
+			stderr: []string{"1 error and 1 warning in 2 reports.\n"}},
 		{name: "one file, and site.yaml has an error", args: []string{"check", "-s", filepath.Join(badSite, "content"), filepath.Join(badSite, "content", "incidents", "a.md")}, code: 1,
 			stdout: []string{"site.yaml:3: working_hours.timezone: unknown time zone"}, notStdout: []string{"sevices"},
-			stderr: []string{"1 error in 1 report.\n"}},
-		{name: "a folder", args: []string{"check", "-s", broken, filepath.Join(broken, "incidents")}, code: 1, stderr: []string{"10 errors and 14 warnings in 6 reports.\n"}},
+			stderr: []string{"1 error in 1 other file; no problems in the 1 report.\n"}},
+		{name: "a folder", args: []string{"check", "-s", broken, filepath.Join(broken, "incidents")}, code: 1, stderr: []string{"10 errors and 14 warnings in 6 of 7 reports.\n"}},
 		{name: "files the build does not read", args: []string{"check", "-s", filepath.Join(clean, "content"), filepath.Join(clean, "content", "incidents", "_wip.md"), filepath.Join(clean, "content", "templates", "incident.md")}, code: 0,
 			stdout: []string{"incidents/_wip.md: warning: not checked: the build reads reports only from .md files under incidents/", "templates/incident.md: warning: not checked"},
-			stderr: []string{"2 warnings in 0 reports.\n"}},
+			stderr: []string{"2 warnings in 2 files; no reports checked.\n"}},
 		{name: "a file outside the content folder", args: []string{"check", "-s", broken, "check.go"}, code: 2, stderr: []string{"check.go is not in the content folder"}},
 		{name: "a missing file", args: []string{"check", "-s", broken, in("nope.md")}, code: 2, stderr: []string{"no such report or folder"}},
 		{name: "a wrong format", args: []string{"check", "--format", "xml"}, code: 2, stderr: []string{`--format "xml": use text, github or gitlab`}},

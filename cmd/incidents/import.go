@@ -22,6 +22,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/importer/mdimport"
 	"github.com/incidents-archive/incidents/generator/importer/mediawiki"
 	"github.com/incidents-archive/incidents/generator/importer/wiki"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
@@ -213,7 +214,7 @@ func (r *importRun) finish(readErr error) error {
 	r.sum.Print(r.e.stdout, filepath.ToSlash(r.o.source), r.dry)
 	switch {
 	case r.dry && !r.o.dryRun:
-		fmt.Fprintf(r.e.stdout, "\nThis was a dry run: %s already holds %s. Check the warnings above, then run again with --write.\n", filepath.ToSlash(r.o.source), plural(r.reports, "report"))
+		fmt.Fprintf(r.e.stdout, "\nThis was a dry run: %s already holds %s. Check the warnings above, then run again with --write.\n", filepath.ToSlash(r.o.source), plural.Count(r.reports, "report"))
 	case r.dry:
 		fmt.Fprintf(r.e.stdout, "\nThis was a dry run; --write writes.\n")
 	}
@@ -224,7 +225,7 @@ func (r *importRun) finish(readErr error) error {
 		return readErr
 	}
 	if n := r.sum.Count(importer.Refused); n > 0 {
-		fmt.Fprintf(r.e.stderr, "incidents import: %s refused (named above); the others were %s\n", plural(n, "report"), map[bool]string{true: "checked", false: "imported"}[r.dry])
+		fmt.Fprintf(r.e.stderr, "incidents import: %s refused (named above); the others were %s\n", plural.Count(n, "report"), map[bool]string{true: "checked", false: "imported"}[r.dry])
 		return errQuiet
 	}
 	return nil

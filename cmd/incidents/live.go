@@ -20,6 +20,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/live"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/watch"
 	"github.com/incidents-archive/incidents/search"
@@ -300,7 +301,7 @@ func (l *liveLoop) askBuild() {
 
 func (l *liveLoop) failed(ds []diag.Diagnostic) {
 	l.hub.Failed(ds)
-	fmt.Fprintf(l.e.stdout, "Still serving the last good build: the content has %d problems (shown in the browser too)\n", len(ds))
+	fmt.Fprintf(l.e.stdout, "Still serving the last good build: the content has %s (shown in the browser too)\n", plural.Count(len(ds), "problem"))
 }
 
 // builder runs whole builds, one at a time, as they are asked for.

@@ -49,7 +49,7 @@ func TestRun(t *testing.T) {
 		{name: "missing content folder", args: []string{"build", "--source", filepath.Join(good, "nope")}, code: 1, stderr: []string{"content folder"}},
 		{
 			name: "build", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public"), "--base-url", "https://incidents.example.org/", "--cache-dir", filepath.Join(good, ".cache")},
-			code: 0, stdout: []string{"Built 1 reports into", "pages", "Search index built from scratch with 1 reports"}, noStderr: true,
+			code: 0, stdout: []string{"Built 1 report into", "pages", "Search index built from scratch with 1 report "}, noStderr: true,
 		},
 		{
 			name: "build without a base URL warns", args: []string{"build", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public"), "--cache-dir", filepath.Join(good, ".cache")},
@@ -57,7 +57,7 @@ func TestRun(t *testing.T) {
 		},
 		{name: "help help", args: []string{"help", "help"}, code: 0, stdout: []string{"Commands:"}},
 		{name: "build without the search index", args: []string{"build", "--no-search-index", "-s", filepath.Join(good, "content"), "-d", filepath.Join(good, "public2"), "--cache-dir", filepath.Join(good, "cache2")},
-			code: 0, stdout: []string{"Built 1 reports"}, notStdout: []string{"Search index"}},
+			code: 0, stdout: []string{"Built 1 report "}, notStdout: []string{"Search index"}},
 		{name: "search", args: []string{"search", "--cache-dir", filepath.Join(good, ".cache"), "body"}, code: 0,
 			stdout: []string{"2026-01-01  A\n", "2026-01-01 a", "**Body**"}, stderr: []string{"1 report\n"}},
 		{name: "search json", args: []string{"search", "--json", "--cache-dir", filepath.Join(good, ".cache"), "body"}, code: 0,

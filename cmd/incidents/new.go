@@ -28,7 +28,7 @@ func newCommand() *command {
 		usage: `Usage: incidents new [flags] NAME
 
 Creates content/incidents/YEAR/DATE-NAME.md from the template and prints
-its path. NAME is a short name, usually the service that failed
+its path (alone on stdout; the next step goes to stderr). NAME is a short name, usually the service that failed
 ("ml-serve"); the report's id is the date and the name, "2026-02-23
 ml-serve", as in the existing reports. The report starts as a draft with
 every field of the front matter explained, the sections Summary, Timeline,
@@ -124,10 +124,24 @@ Examples:
 		if err := writeNew(dest, text); err != nil {
 			return err
 		}
+		// The path alone on stdout, for $EDITOR "$(incidents new x)"; the
+		// next step on stderr, where a person sees it and a script does
+		// not take it for the path.
 		fmt.Fprintln(e.stdout, dest)
+		fmt.Fprintf(e.stderr, "next: edit it, then %s\n", checkCommandFor(source, dest))
 		return nil
 	}
 	return c
+}
+
+// checkCommandFor is the command line that checks the report file in the
+// content folder source.
+func checkCommandFor(source, file string) string {
+	cmd := "incidents check "
+	if source != "content" {
+		cmd += "-s " + quoteArg(source) + " "
+	}
+	return cmd + quoteArg(file)
 }
 
 // loadSite reads the site.yaml of source for its scorecard rubric; without

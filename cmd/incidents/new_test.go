@@ -18,7 +18,9 @@ func TestNewThenCheck(t *testing.T) {
 	})
 	src := filepath.Join(dir, "content")
 	want := filepath.Join(src, "incidents", "2026", "2026-02-23-ml-serve.md")
-	stdout, _ := checkRun(t, []string{"new", "-s", src, "--date", "2026-02-23", "ml-serve"}, 0, []string{want + "\n"}, nil)
+	// The path alone on stdout, and the next step on stderr.
+	stdout, _ := checkRun(t, []string{"new", "-s", src, "--date", "2026-02-23", "ml-serve"}, 0, []string{want + "\n"},
+		[]string{"next: edit it, then incidents check -s " + src + " " + want + "\n"})
 	if stdout != want+"\n" {
 		t.Errorf("new printed %q, want the path alone", stdout)
 	}
@@ -33,7 +35,12 @@ func TestNewThenCheck(t *testing.T) {
 	if len(lines) != 13 || !strings.Contains(stdout, "the Timeline has no times") || !strings.Contains(stdout, "warning: title:") {
 		t.Errorf("want the 13 template warnings, got:\n%s\n%s", stdout, stderr)
 	}
-	// A draft stays out of the site, and builds with --drafts.
+	// A draft stays out of the site, and is counted; it builds with
+	// --drafts, and the build then counts its 13 warnings in one line.
+	checkRun(t, []string{"build", "--no-search-index", "-s", src, "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, 0,
+		[]string{"Built 1 report (1 draft left out: --drafts to include it) into "}, nil)
+	checkRun(t, []string{"build", "--drafts", "--no-search-index", "-s", src, "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, 0,
+		nil, []string{"13 warnings in 1 report; incidents check -s " + src + " for the list\n"})
 	checkRun(t, []string{"build", "--drafts", "--no-search-index", "-s", src, "-d", filepath.Join(dir, "public"), "--cache-dir", filepath.Join(dir, ".cache")}, 0, []string{"Built 2 reports"}, nil)
 	if _, err := os.Stat(filepath.Join(dir, "public", "incidents", "2026-02-23-ml-serve", "index.html")); err != nil {
 		t.Errorf("the new report's page was not built: %v", err)

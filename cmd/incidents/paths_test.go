@@ -74,7 +74,7 @@ func TestFoldersMustBeApart(t *testing.T) {
 		{"build", "--layouts", "content/layouts", "--base-url", "https://x.example/"},
 		{"build", "--layouts", "content", "-d", "out", "--base-url", "https://x.example/"},
 	} {
-		checkRun(t, args, 0, []string{"Built 1 reports"}, nil)
+		checkRun(t, args, 0, []string{"Built 1 report "}, nil)
 	}
 	if err := checkApart([]folderFlag{{flag: "--source", value: "content"}, {flag: "--dest", value: ".cache/serve", writes: true}, {flag: "--cache-dir", value: ".cache", writes: true}},
 		func(a, b folderFlag, _, _ string) bool { return a.flag == "--dest" && a.value == ".cache/serve" }); err != nil {

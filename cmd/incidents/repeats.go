@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -31,11 +34,13 @@ func repeatsCommand() *command {
 	c := &command{
 		name:    "repeats",
 		summary: "is this report a repeat? the earlier reports most like it, with reasons",
-		usage: `Usage: incidents repeats [flags] FILE|ID
+		usage: `Usage: incidents repeats [flags] FILE|ID|SLUG|URL
 
 Helps answer the scorecard's repeat question (has this failure happened
-before?) with evidence rather than memory. Give a report file, typically a draft that is not in the
-archive yet, or the id of a report in it. Prints the earlier reports most
+before?) with evidence rather than memory. Give a report file, typically a
+draft that is not in the archive yet (its path from here, or from the
+content folder), or a report of the archive: its id, its slug as in its
+page's URL, or that URL or its path. Prints the earlier reports most
 likely to be the same failure happening again, best first, each with its
 score and why: shared services (the same one failing counts most), causes,
 trigger, failure mode, the words the reports share, and explicit links.
@@ -46,6 +51,8 @@ can ask for a second look before a report is merged), 1 on errors.
 Examples:
   incidents repeats content/incidents/2026/2026-03-02-parsoid.md
   incidents repeats "2026-02-23 ml-serve" --top 10 --json
+  incidents repeats 2026-02-23-ml-serve
+  incidents repeats /incidents/2026-02-23-ml-serve/
 `,
 	}
 	var (
@@ -81,7 +88,7 @@ Examples:
 			return fmt.Errorf("%s has errors; fix them first", source)
 		}
 		ins := slices.Clone(arc.Incidents)
-		target, err := findTarget(fs.Arg(0), arc.Site, &ins, e)
+		target, err := findTarget(fs.Arg(0), source, arc.Site, &ins, e)
 		if err != nil {
 			return err
 		}
@@ -108,19 +115,30 @@ Examples:
 	return c
 }
 
-// findTarget resolves the argument: a report file, parsed and put in the
-// archive in place of the report with its id (or added), or an id.
-func findTarget(arg string, site *siteconfig.Site, ins *[]*incident.Incident, e *env) (int, error) {
-	if info, err := os.Stat(arg); err == nil && info.Mode().IsRegular() {
-		data, err := os.ReadFile(arg)
+// findTarget resolves the argument: a report file (relative to the
+// working directory or to the content folder source), parsed and put in
+// the archive in place of the report with its id (or added); or a report
+// of the archive named by its id ("2026-02-23 ml-serve"), its slug
+// ("2026-02-23-ml-serve"), or its page's URL or URL path
+// ("/incidents/2026-02-23-ml-serve/").
+func findTarget(arg, source string, site *siteconfig.Site, ins *[]*incident.Incident, e *env) (int, error) {
+	file := ""
+	for _, p := range []string{arg, filepath.Join(source, arg)} {
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			file = p
+			break
+		}
+	}
+	if file != "" {
+		data, err := os.ReadFile(file)
 		if err != nil {
 			return 0, err
 		}
 		var diags diag.List
-		in := incident.Parse(arg, data, site, &diags)
+		in := incident.Parse(file, data, site, &diags)
 		printDiagnostics(e, diags.All())
 		if in == nil || diags.HasErrors() {
-			return 0, fmt.Errorf("%s has errors; fix them first", arg)
+			return 0, fmt.Errorf("%s has errors; fix them first", file)
 		}
 		for i, old := range *ins {
 			if old.ID == in.ID {
@@ -131,14 +149,31 @@ func findTarget(arg string, site *siteconfig.Site, ins *[]*incident.Incident, e 
 		*ins = append(*ins, in)
 		return len(*ins) - 1, nil
 	}
-	var ids []string
+	slug := slugOf(arg)
+	var names []string
 	for i, in := range *ins {
-		if in.ID == arg {
+		if in.ID == arg || in.Slug == slug {
 			return i, nil
 		}
-		ids = append(ids, in.ID)
+		names = append(names, in.ID, in.Slug)
 	}
-	return 0, errors.New("no report file or report id " + fmt.Sprintf("%q", arg) + diag.DidYouMean(arg, ids))
+	return 0, errors.New("no report file, report id or slug " + fmt.Sprintf("%q", arg) + diag.DidYouMean(arg, names))
+}
+
+// slugOf is the slug that arg names when it is a report page's URL
+// ("https://incidents.example.org/incidents/2026-02-23-ml-serve/") or URL
+// path ("/incidents/2026-02-23-ml-serve/", under any site path): the
+// segment after the last "incidents"; otherwise arg itself.
+func slugOf(arg string) string {
+	p := arg
+	if u, err := url.Parse(arg); err == nil && (u.Scheme != "" || strings.HasPrefix(arg, "/")) {
+		p = u.Path
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if n := len(parts); n >= 2 && parts[n-2] == "incidents" {
+		return parts[n-1]
+	}
+	return arg
 }
 
 func printRepeats(e *env, in *incident.Incident, found []repeats.Candidate, byID map[string]*incident.Incident, cfg repeats.Config) {

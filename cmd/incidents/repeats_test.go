@@ -29,9 +29,19 @@ func TestRepeatsCommand(t *testing.T) {
 		{"a draft unlike anything", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "d.md")}, 0,
 			[]string{"nothing in the archive looks like this failure"}, nil},
 		{"an id", []string{"repeats", "-s", src, "2026-02-01 b"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		// The report as the site names it: its slug, its page's URL path
+		// (under any site path), its page's URL.
+		{"a slug", []string{"repeats", "-s", src, "2026-02-01-b"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"a URL path", []string{"repeats", "-s", src, "/incidents/2026-02-01-b/"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"a URL path without the slash", []string{"repeats", "-s", src, "/archive/incidents/2026-02-01-b"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"a page URL", []string{"repeats", "-s", src, "https://incidents.example.org/incidents/2026-02-01-b/"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		// A report file of the archive, from here or from the content folder.
+		{"a file of the archive", []string{"repeats", "-s", src, filepath.Join(src, "incidents", "b.md")}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"a file from the content folder", []string{"repeats", "-s", src, filepath.Join("incidents", "b.md")}, 0, []string{"2026-02-01 b  Disk full"}, nil},
+		{"an unknown slug", []string{"repeats", "-s", src, "/incidents/2026-02-01-bb/"}, 1, nil, []string{`no report file, report id or slug "/incidents/2026-02-01-bb/"`}},
 		{"json", []string{"repeats", "--json", "-s", src, filepath.Join(dir, "drafts", "c.md")}, 3,
 			[]string{`"likely_repeat": true`, `"id": "2026-01-01 a"`, `"explanation": "score`}, nil},
-		{"an unknown id", []string{"repeats", "-s", src, "2026-02-01 bb"}, 1, nil, []string{`no report file or report id "2026-02-01 bb"`, `did you mean "2026-02-01 b"`}},
+		{"an unknown id", []string{"repeats", "-s", src, "2026-02-01 bb"}, 1, nil, []string{`no report file, report id or slug "2026-02-01 bb"`, `did you mean "2026-02-01 b"`}},
 		{"a draft with errors", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "bad.md")}, 1, nil, []string{"bad.md:3: start", "has errors"}},
 		{"no argument", []string{"repeats", "-s", src}, 2, nil, []string{"give one report file or id"}},
 	}

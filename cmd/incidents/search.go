@@ -13,6 +13,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/matter"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/search"
 )
 
@@ -26,8 +27,8 @@ func searchCommand() *command {
 		summary: "search the archive from the terminal",
 		usage: `Usage: incidents search [flags] QUERY...
 
-Searches the index that 'incidents build' keeps in the cache folder and
-prints the matching reports, best first: date, title, id, services and a
+Searches the index that 'incidents build' keeps in the cache folder (that
+of the content folder --source, unless --cache-dir names one) and prints the matching reports, best first: date, title, id, services and a
 passage with the matching words marked. Exits with status 1 when nothing
 matches, like grep.
 
@@ -50,6 +51,7 @@ Examples:
 	}
 	var (
 		cache                   cacheFlag
+		source                  string
 		services, causes, sites []string
 		since, until, sortBy    string
 		limit                   int
@@ -64,6 +66,7 @@ Examples:
 		fs.IntVarP(&limit, "limit", "n", 10, "print at most this many `reports` (1–100)")
 		fs.StringVar(&sortBy, "sort", "relevance", "order: relevance, newest or oldest")
 		fs.BoolVar(&asJSON, "json", false, "print the result as JSON, as /api/search returns it")
+		fs.StringVarP(&source, "source", "s", "content", "content `folder` whose search index to search (it names the default cache folder)")
 		cache.register(fs)
 		return nil
 	}
@@ -94,6 +97,12 @@ Examples:
 		}
 		if err := req.Normalize(); err != nil {
 			return usageError{err.Error()}
+		}
+		if source == "" {
+			return usageError{"--source must not be empty"}
+		}
+		if err := cache.resolve(source); err != nil {
+			return err
 		}
 		if err := cache.inspect(); err != nil {
 			return err
@@ -186,6 +195,6 @@ func printHits(e *env, res *search.Response) {
 	case uint64(shown) < res.Total:
 		fmt.Fprintf(e.stderr, "%d of %d reports (--limit shows more)\n", shown, res.Total)
 	default:
-		fmt.Fprintf(e.stderr, "%d %s\n", res.Total, map[bool]string{true: "report", false: "reports"}[res.Total == 1])
+		fmt.Fprintln(e.stderr, plural.Count(int(res.Total), "report"))
 	}
 }

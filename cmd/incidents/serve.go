@@ -57,7 +57,10 @@ Examples:
 		if err := parseFlags(c, fs, args); err != nil {
 			return err
 		}
-		if f.dest == "" {
+		if f.dest == "" && f.source != "" {
+			if err := f.cache.resolve(f.source); err != nil {
+				return err
+			}
 			f.dest = f.cache.serveDest()
 		}
 		if port < 0 || port > 65535 {
@@ -80,6 +83,7 @@ Examples:
 		defer ln.Close()
 		cfg := f.config()
 		cfg.SearchAPI = "/api/search" // the search page asks the server, not the static index
+		cfg.Local = true              // a preview: its links name this machine on purpose
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}

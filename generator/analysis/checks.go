@@ -2,10 +2,10 @@ package analysis
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/plural"
 )
 
 // Config holds the thresholds of the computed scorecard answers. Start from
@@ -150,7 +150,7 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 		if in.Paged == nil {
 			return "", ""
 		}
-		return yesNo(*in.Paged <= x.cfg.FewPaged), plural(int(*in.Paged), "person", "people") + " paged"
+		return yesNo(*in.Paged <= x.cfg.FewPaged), plural.Count(int(*in.Paged), "person") + " paged"
 	case TaskExists:
 		if in.Task == "" {
 			return incident.No, "no task recorded"
@@ -170,9 +170,9 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 			if len(in.Actionables) == 1 {
 				return incident.Yes, "the one action item has an owner"
 			}
-			return incident.Yes, fmt.Sprintf("all %d action items have an owner", len(in.Actionables))
+			return incident.Yes, allHaveOwners(len(in.Actionables))
 		}
-		return incident.No, fmt.Sprintf("%d of %s %s no owner", missing, plural(len(in.Actionables), "action item", "action items"), hasHave(missing))
+		return incident.No, fmt.Sprintf("%d of %s %s no owner", missing, plural.Count(len(in.Actionables), "action item"), hasHave(missing))
 	case TaskQueueClear:
 		var open []string
 		for _, c := range x.Likely(in) {
@@ -223,7 +223,7 @@ func (x *Index) respondersDiffer(in *incident.Incident) (string, string) {
 			}
 		}
 	}
-	detail := fmt.Sprintf("%d of %s also responded to one of the %d incidents before", len(again), plural(len(mine), "responder", "responders"), len(prev))
+	detail := fmt.Sprintf("%d of %s also responded to one of the %d incidents before", len(again), plural.Count(len(mine), "responder"), len(prev))
 	if len(again) > 0 {
 		detail += " (" + strings.Join(again, ", ") + ")"
 	}
@@ -247,11 +247,12 @@ func ItemName(a incident.Actionable) string {
 	return "“" + a.Title + "”"
 }
 
-func plural(n int, one, many string) string {
+// allHaveOwners says that the n action items of a report have an owner.
+func allHaveOwners(n int) string {
 	if n == 1 {
-		return "1 " + one
+		return "its one action item has an owner"
 	}
-	return strconv.Itoa(n) + " " + many
+	return fmt.Sprintf("all %d action items have an owner", n)
 }
 
 func hasHave(n int) string {

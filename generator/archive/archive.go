@@ -60,6 +60,9 @@ type Archive struct {
 	Taxonomies []*Taxonomy
 	// Years are the years with reports, newest first.
 	Years []*Year
+	// DraftsLeftOut counts the drafts that were read but left out, since
+	// Options.Drafts was not set.
+	DraftsLeftOut int
 
 	byID    map[string]*incident.Incident
 	allIDs  map[string]bool // drafts included
@@ -131,6 +134,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 	a.checkIDs(all, diags)
 	for _, in := range all {
 		if in.Status == incident.Draft && !opts.Drafts {
+			a.DraftsLeftOut++
 			continue
 		}
 		a.Incidents = append(a.Incidents, in)

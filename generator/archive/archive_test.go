@@ -98,7 +98,7 @@ func TestLoadChecksAcrossReports(t *testing.T) {
 			want: []string{
 				`content/incidents/a.md:1: no front matter: the file must begin with a line "---" (YAML) or "+++" (TOML)`,
 				`content/incidents/b.md: file is empty; a report needs front matter with at least id, title and start`,
-				`content/incidents/c.md:4: start: cannot read "someday" as a date; write YYYY-MM-DD hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD`,
+				`content/incidents/c.md:4: start: cannot read "someday" as a date; write YYYY-MM-DD, or YYYY-MM-DD hh:mm or hh:mm:ss such as 2026-02-23 17:20, in UTC unless an offset follows (Z, +01:00, +0100, +01 or UTC); RFC 3339 (2026-02-23T17:20:00+01:00) works too`,
 			},
 		},
 		{

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/plural"
 )
 
 // Summary counts the results of one import, for the table printed after
@@ -113,7 +114,7 @@ func (s *Summary) Print(w io.Writer, label string, dry bool) {
 	row("refused", s.outcomes[Refused], "")
 	row("skipped (not reports)", s.outcomes[Skipped], "")
 	if s.imported > 0 {
-		fmt.Fprintf(w, "\nFields understood, of %d reports\n", s.imported)
+		fmt.Fprintf(w, "\nFields understood, of %s\n", plural.Count(s.imported, "report"))
 		for _, f := range SummaryFields {
 			row(f, s.fields[f], "")
 		}

@@ -270,13 +270,15 @@ func timeLayout(s string) (string, bool) {
 // covers RFC 3339, in which "t" and "z" may be lower case, and every
 // form the archive prints (pages and messages print "2026-02-23 17:20
 // UTC"). Times without an offset are UTC. Other zone names are refused,
-// because abbreviations are ambiguous.
+// because abbreviations are ambiguous. The error of a text of one of
+// these shapes says what is out of range ("November has 30 days", "hour
+// 25 is out of range (00–23)"); that of any other text lists the shapes.
 func ParseTime(s string) (time.Time, error) {
 	s = normalizeTime(strings.TrimSpace(s))
 	if layout, ok := timeLayout(s); ok {
 		t, err := time.Parse(layout, s)
 		if err != nil {
-			return time.Time{}, cannotRead(s)
+			return time.Time{}, notADate(s, err)
 		}
 		if strings.HasSuffix(layout, "MST") {
 			if name, off := t.Zone(); off != 0 || (name != "UTC" && name != "GMT") {
@@ -287,15 +289,76 @@ func ParseTime(s string) (time.Time, error) {
 		// 1970-01-01T00:30+01:00 is still 1969 there.
 		t = t.UTC()
 		if t.Year() < 1970 || t.Year() > 2200 {
-			return time.Time{}, fmt.Errorf("year %d is out of range", t.Year())
+			return time.Time{}, fmt.Errorf("year %d is out of range (1970–2200)", t.Year())
 		}
 		return t, nil
 	}
 	return time.Time{}, cannotRead(s)
 }
 
+// cannotRead says that s has no shape ParseTime reads, and lists those
+// it does, as its doc comment says them.
 func cannotRead(s string) error {
-	return fmt.Errorf("cannot read %q as a date; write YYYY-MM-DD hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD", s)
+	return fmt.Errorf("cannot read %q as a date; write YYYY-MM-DD, or YYYY-MM-DD hh:mm or hh:mm:ss such as 2026-02-23 17:20, in UTC unless an offset follows (Z, +01:00, +0100, +01 or UTC); RFC 3339 (2026-02-23T17:20:00+01:00) works too", s)
+}
+
+// notADate says why s, which has a shape ParseTime reads, is no time:
+// the part that is out of range ("November has 30 days", "hour 25 is out
+// of range"), else what the time package found.
+func notADate(s string, err error) error {
+	if why := outOfRange(s); why != "" {
+		return fmt.Errorf("%q is not a date: %s", s, why)
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) && pe.Message != "" {
+		return fmt.Errorf("%q is not a date: %s", s, strings.TrimPrefix(pe.Message, ": "))
+	}
+	return cannotRead(s)
+}
+
+// outOfRange names the first part of s (a normalized time of a shape
+// timeLayout reads) whose number is out of range; "" when none is.
+func outOfRange(s string) string {
+	date := strings.Split(s[:len(time.DateOnly)], "-")
+	if len(date) != 3 {
+		return ""
+	}
+	year, yerr := strconv.Atoi(date[0])
+	month, merr := strconv.Atoi(date[1])
+	day, derr := strconv.Atoi(date[2])
+	if yerr != nil || merr != nil || derr != nil {
+		return ""
+	}
+	switch {
+	case month < 1 || month > 12:
+		return fmt.Sprintf("month %s is out of range (01–12)", date[1])
+	case day < 1:
+		return fmt.Sprintf("day %s is out of range: days start at 01", date[2])
+	}
+	if days := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day > days {
+		if month == 2 {
+			return fmt.Sprintf("February %d has %d days", year, days)
+		}
+		return fmt.Sprintf("%s has %d days", time.Month(month), days)
+	}
+	if len(s) <= len(time.DateOnly) {
+		return ""
+	}
+	clock := s[len(time.DateOnly)+1:]
+	if end := strings.IndexFunc(clock, func(r rune) bool { return !strings.ContainsRune("0123456789:", r) }); end >= 0 {
+		clock = clock[:end]
+	}
+	for i, part := range strings.Split(clock, ":") {
+		n, err := strconv.Atoi(part)
+		if err != nil || i > 2 {
+			return ""
+		}
+		name, most := [3]string{"hour", "minute", "second"}[i], [3]int{23, 59, 59}[i]
+		if n > most {
+			return fmt.Sprintf("%s %s is out of range (00–%d)", name, part, most)
+		}
+	}
+	return ""
 }
 
 // normalizeTime upper-cases what RFC 3339 lets be lower case, the "T"

@@ -189,3 +189,39 @@ func TestTOMLDates(t *testing.T) {
 		}
 	}
 }
+
+// TestParseTimeErrors: a date that cannot be is refused with the reason
+// (the month's length, the part out of range), and one that cannot be
+// read lists the forms ParseTime reads, the one the template shows
+// (2026-02-23 17:20) among them. Before, both said "write YYYY-MM-DD
+// hh:mm:ss (UTC), RFC 3339 or YYYY-MM-DD", and never why.
+func TestParseTimeErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"2026-11-31 17:20", `"2026-11-31 17:20" is not a date: November has 30 days`},
+		{"2026-04-31", `"2026-04-31" is not a date: April has 30 days`},
+		{"2026-02-29", `"2026-02-29" is not a date: February 2026 has 28 days`},
+		{"2026-02-30T10:00:00Z", `"2026-02-30T10:00:00Z" is not a date: February 2026 has 28 days`},
+		{"2026-13-01", `"2026-13-01" is not a date: month 13 is out of range (01–12)`},
+		{"2026-00-10", `"2026-00-10" is not a date: month 00 is out of range (01–12)`},
+		{"2026-03-00", `"2026-03-00" is not a date: day 00 is out of range: days start at 01`},
+		{"2026-02-23 25:00", `"2026-02-23 25:00" is not a date: hour 25 is out of range (00–23)`},
+		{"2026-02-23 24:00:00", `"2026-02-23 24:00:00" is not a date: hour 24 is out of range (00–23)`},
+		{"2026-02-23 17:61", `"2026-02-23 17:61" is not a date: minute 61 is out of range (00–59)`},
+		{"2026-02-23T17:20:60+01:00", `"2026-02-23T17:20:60+01:00" is not a date: second 60 is out of range (00–59)`},
+		{"1899-01-01", `year 1899 is out of range (1970–2200)`},
+		{"last tuesday", `cannot read "last tuesday" as a date; write YYYY-MM-DD, or YYYY-MM-DD hh:mm or hh:mm:ss such as 2026-02-23 17:20, in UTC unless an offset follows (Z, +01:00, +0100, +01 or UTC); RFC 3339 (2026-02-23T17:20:00+01:00) works too`},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseTime(tt.in)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("ParseTime(%q): %v\nwant: %s", tt.in, err, tt.want)
+			}
+		})
+	}
+	// Every form the message names is read.
+	for _, s := range []string{"2026-02-23", "2026-02-23 17:20", "2026-02-23 17:20:05", "2026-02-23 17:20Z", "2026-02-23 17:20+01:00", "2026-02-23 17:20+0100", "2026-02-23 17:20+01", "2026-02-23 17:20 UTC", "2026-02-23T17:20:00+01:00"} {
+		if _, err := ParseTime(s); err != nil {
+			t.Errorf("ParseTime(%q), a form the message names: %v", s, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -179,20 +180,37 @@ type sitemapURLSet struct {
 }
 
 type sitemapURL struct {
-	Loc string `xml:"loc"`
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// writeSitemap lists every HTML page written, in path order.
+// writeSitemap lists every HTML page written, in path order, each with
+// the time its content last changed as far as the content says: for a
+// report's page, its end (its start while it has none), the time its
+// feed entry gives as updated; for a year's or a term's page, the latest
+// of its reports'; for every other page (the home page, the lists,
+// trends, free pages), the latest of the archive's. The file times of
+// the reports would say when a report was last edited, but they differ
+// between clones and checkouts, and the same content must build the same
+// site; the cache's first sight of a report would differ between a
+// machine with the cache and one without. A page without a dated report
+// has no lastmod.
 func (s *site) writeSitemap() error {
 	paths := append([]string(nil), s.htmlPaths...)
 	sort.Strings(paths)
+	dates := s.sitemapDates()
+	site := lastMod(newest(s.arc.Incidents))
 	set := sitemapURLSet{}
 	for _, p := range paths {
 		u := s.root + escapePath(p)
 		if len(u) >= len("index.html") && u[len(u)-len("index.html"):] == "index.html" {
 			u = u[:len(u)-len("index.html")]
 		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(u)})
+		mod, ok := dates[p]
+		if !ok {
+			mod = site
+		}
+		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(u), LastMod: mod})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -203,4 +221,31 @@ func (s *site) writeSitemap() error {
 	}
 	buf.WriteByte('\n')
 	return s.write("sitemap.xml", buf.Bytes())
+}
+
+// sitemapDates are the lastmod of the pages of one report or of a
+// report's list (a year, a term), by their paths in the output folder.
+func (s *site) sitemapDates() map[string]string {
+	dates := map[string]string{}
+	for _, in := range s.arc.Incidents {
+		dates["incidents/"+in.Slug+"/index.html"] = lastMod(updated(in))
+	}
+	for _, y := range s.arc.Years {
+		dates["years/"+strconv.Itoa(y.Year)+"/index.html"] = lastMod(newest(y.Incidents))
+	}
+	for _, t := range s.arc.Taxonomies {
+		for _, term := range t.Terms {
+			dates[t.Kind+"/"+term.Slug+"/index.html"] = lastMod(newest(term.Incidents))
+		}
+	}
+	return dates
+}
+
+// lastMod writes t as a sitemap's lastmod (W3C Datetime, in UTC); "" for
+// no date (newest of no reports).
+func lastMod(t time.Time) string {
+	if t.Equal(time.Unix(0, 0)) || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
@@ -303,6 +304,8 @@ func (s *site) funcs() template.FuncMap {
 		"last":        func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
 		"termLinks":   s.joinTermLinks,
 		"row":         func(in *incident.Incident) template.HTML { return s.rows[in] },
+		"count":       countNoun,
+		"verb":        verb,
 	}
 }
 
@@ -462,7 +465,7 @@ func (s *site) homeJob() job {
 			TotalDuration: archive.TotalDuration(arc.Incidents),
 			Month:         s.summary("This month", s.trends.ThisMonth()),
 		}
-		d.Description = plural(len(arc.Incidents), "incident report")
+		d.Description = plural.Count(len(arc.Incidents), "incident report")
 		if n := len(arc.Years); n > 0 {
 			d.YearSpan = strconv.Itoa(arc.Years[n-1].Year) + "–" + strconv.Itoa(arc.Years[0].Year)
 			if n == 1 || arc.Years[0].Year == arc.Years[n-1].Year {
@@ -617,14 +620,6 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		body.HTML = nil // written; only this job reads it
 		return "incidents/" + in.Slug + "/index.html", err
 	}
-}
-
-// plural writes "1 incident", "2 incidents".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // without returns list without the reports in drop.
@@ -788,7 +783,7 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 		u := s.termURL(t.Kind, term.Name)
 		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term, Trend: s.termTrend(t, term)}
 		d.Feed = u + "feed.xml"
-		d.Description = fmt.Sprintf("%s with %s %s", plural(len(term.Incidents), "incident"), t.Singular, term.Name)
+		d.Description = fmt.Sprintf("%s with %s %s", plural.Count(len(term.Incidents), "incident"), t.Singular, term.Name)
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {
 			d.Guide, d.GuideURL = g, s.pageURL(g)
 			if s.pageBodies[g].Anchors[term.Slug] {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
@@ -259,7 +260,7 @@ func (s *site) checkData(in *incident.Incident) checkData {
 	}
 	var b htmlBuilder
 	b.raw(`<div class="notice disagreements"><p><strong>`)
-	b.text(plural(d.Disagreements, "answer"))
+	b.text(plural.Count(d.Disagreements, "answer"))
 	if d.Disagreements == 1 {
 		b.raw(" disagrees")
 	} else {
@@ -427,7 +428,7 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 			}
 			if open := len(in.OpenActionables()); open > 0 {
 				b.raw(` <span class="warn">`)
-				b.text(plural(open, "open action item"))
+				b.text(plural.Count(open, "open action item"))
 				b.raw("</span>")
 			}
 			b.raw("</li>\n")

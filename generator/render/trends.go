@@ -11,6 +11,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/chart"
+	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/trends"
 )
 
@@ -586,7 +587,7 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 	for i, l := range c.Labels {
 		words = append(words, l+": "+chart.Compact(c.Values[i]))
 	}
-	c.Desc = fmt.Sprintf("The %s most often named, over all %d reports that name one. %s.", strings.ToLower(title), all.Reports, strings.Join(words, "; "))
+	c.Desc = fmt.Sprintf("The %s most often named, over all %s that %s one. %s.", strings.ToLower(title), plural.Count(all.Reports, "report"), verb(all.Reports, "names", "name"), strings.Join(words, "; "))
 	if rest != "" {
 		c.Desc += " " + rest
 	}
@@ -603,7 +604,7 @@ func (s *site) breakdownFigure(id, title, kind, label string, get func(f *trends
 		}
 	}
 	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Rest: rest, Table: t.html(title + ", all years"), CSV: s.root + "trends/" + id + ".csv",
-		Note: fmt.Sprintf("%s of the %d reports that name at least one; a report naming two counts for both. The rest are counted together.", title, all.Reports)}
+		Note: fmt.Sprintf("%s of the %s that %s at least one; a report naming two counts for both. The rest are counted together.", title, plural.Count(all.Reports, "report"), verb(all.Reports, "names", "name"))}
 	return fig, csvFile([]string{"year", strings.ToLower(label), "reports"}, t.csv)
 }
 
