@@ -45,8 +45,10 @@ likely to be the same failure happening again, best first, each with its
 score and why: shared services (the same one failing counts most), causes,
 trigger, failure mode, the words the reports share, and explicit links.
 
-Exit status: 0 when no likely repeat is found, 3 when one is (so a CI job
-can ask for a second look before a report is merged), 1 on errors.
+Exit status: 0 when no likely repeat is found, or every one found is
+already named in the report's repeat_of or related; 3 when one is not (so
+a CI job can ask for a second look before a report is merged); 1 on
+errors.
 
 Examples:
   incidents repeats content/incidents/2026/2026-03-02-parsoid.md
@@ -107,7 +109,13 @@ Examples:
 		} else {
 			printRepeats(e, ins[target], found, byID, cfg)
 		}
-		if likely {
+		// A likely repeat the report already names (in repeat_of or
+		// related) has had its second look: as check warns only of the
+		// others, only they ask for one, or an author could never clear
+		// a CI job that holds the report back.
+		if slices.ContainsFunc(found, func(c repeats.Candidate) bool {
+			return c.Likely && !slices.Contains(ins[target].RepeatOf, c.ID) && !slices.Contains(ins[target].Related, c.ID)
+		}) {
 			return exitCode(exitLikelyRepeat)
 		}
 		return nil

@@ -13,6 +13,7 @@ func TestRepeatsCommand(t *testing.T) {
 		"content/incidents/a.md": "---\nid: 2026-01-01 a\ntitle: Memory leak in mediawiki\nstart: 2026-01-01\nservices: [mediawiki]\n---\n" + leak,
 		"content/incidents/b.md": "---\nid: 2026-02-01 b\ntitle: Disk full on the database host\nstart: 2026-02-01\nservices: [mysql]\n---\nLogs filled the disk of the primary.\n",
 		"drafts/c.md":            "---\nid: 2026-03-01 c\ntitle: Mediawiki pods leaking memory again\nstart: 2026-03-01\nservices: [mediawiki]\n---\n" + leak,
+		"drafts/e.md":            "---\nid: 2026-03-01 e\ntitle: Mediawiki pods leaking memory again\nstart: 2026-03-01\nservices: [mediawiki]\nrepeat_of: [2026-01-01 a]\n---\n" + leak,
 		"drafts/d.md":            "---\nid: 2026-03-02 d\ntitle: Certificates expired at midnight\nstart: 2026-03-02\nservices: [varnish]\n---\nThe automation missed the renewal.\n",
 		"drafts/bad.md":          "---\nid: 2026-03-03 bad\nstart: someday\n---\n",
 	})
@@ -26,6 +27,10 @@ func TestRepeatsCommand(t *testing.T) {
 	}{
 		{"a draft that repeats a report", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "c.md")}, 3,
 			[]string{"2026-03-01 c  Mediawiki pods leaking memory again", "likely repeat  2026-01-01  Memory leak in mediawiki", "the same one failed", "record it in repeat_of"}, nil},
+		// Recorded in repeat_of: the second look has been had, as check
+		// sees it too; the likely repeat is still shown.
+		{"a draft that records its repeat", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "e.md")}, 0,
+			[]string{"likely repeat  2026-01-01  Memory leak in mediawiki"}, nil},
 		{"a draft unlike anything", []string{"repeats", "-s", src, filepath.Join(dir, "drafts", "d.md")}, 0,
 			[]string{"nothing in the archive looks like this failure"}, nil},
 		{"an id", []string{"repeats", "-s", src, "2026-02-01 b"}, 0, []string{"2026-02-01 b  Disk full"}, nil},
