@@ -62,7 +62,7 @@ TEST_PKGS  ?= ./... ./.ci/testprogress
 TESTPROGRESS = $(GO) run ./.ci/testprogress -go '$(GO)' --
 
 test: browser-deps
-	@$(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
+	$(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
 
 # Every fuzz target, as package:target. go test -fuzz takes one target of
 # one package at a time. Inputs that fail are saved under the package's
@@ -111,7 +111,7 @@ fuzz:
 # summary lists them as skipped), so it passes on a machine without a
 # browser. make test, which CI runs, still fails when Chromium is missing.
 test-short:
-	@INCIDENTS_SKIP_BROWSER=1 $(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
+	INCIDENTS_SKIP_BROWSER=1 $(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
 
 # The browser tests drive Debian's chromium through chromedp. Install it
 # when missing (as root, or through sudo).
