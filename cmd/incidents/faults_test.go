@@ -41,8 +41,8 @@ func TestMain(m *testing.M) {
 // must kill it or watch its memory from outside: this test binary, linked
 // into a temporary folder under the name TestMain recognises. A go build
 // here would cost another link and, as cmd/incidents has a default.pgo,
-// another compile of every package it imports, with the profile: most of
-// this package's test time on a fresh clone.
+// another compile of every package it imports, with the profile: nearly
+// half of make test's compiling on a fresh clone.
 func commandBinary(t testing.TB) string {
 	t.Helper()
 	self, err := os.Executable()
