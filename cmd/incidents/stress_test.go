@@ -43,7 +43,7 @@ func TestServeUnderLoad(t *testing.T) {
 		duration = d
 	}
 	const clients = 64
-	bin := buildBinary(t)
+	bin := commandBinary(t)
 	dir := t.TempDir()
 	content := testutil.SyntheticArchive(t, dir, 1000, 11)
 	dest := filepath.Join(dir, "public")
@@ -230,7 +230,7 @@ func TestPathologicalMarkdown(t *testing.T) {
 		wallBound = 3 * time.Minute
 		rssBound  = 1024 // MB
 	)
-	bin := buildBinary(t)
+	bin := commandBinary(t)
 	dir := t.TempDir()
 	content := testutil.SyntheticArchive(t, dir, 1000, 13)
 	public := filepath.Join(dir, "public")
@@ -346,7 +346,7 @@ func TestServeLargeFileMemory(t *testing.T) {
 		limitMB  = 300
 		abortRSS = 1500 // MB: far past the limit, well short of the machine's memory
 	)
-	bin := buildBinary(t)
+	bin := commandBinary(t)
 	dir := t.TempDir()
 	content := testutil.SyntheticArchive(t, dir, reports, 13)
 	dest := filepath.Join(dir, "public")

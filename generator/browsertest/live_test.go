@@ -25,6 +25,7 @@ import (
 // must show its errors over the page, with file and line, and the next
 // good build must reload the page without them.
 func TestLiveReloadInBrowser(t *testing.T) {
+	skipIfAsked(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	dir := t.TempDir()

@@ -27,6 +27,7 @@ import (
 // testdata. The page must find in the static index exactly the terms that
 // bleve put there.
 func TestAnalyzerInBrowser(t *testing.T) {
+	skipIfAsked(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	t.Cleanup(cancel)
 	site := serveSite(ctx, t)
@@ -113,6 +114,7 @@ func quoteList(l []string) string {
 // query in its URL, types another query, applies a filter and checks the
 // results and the URL at each step.
 func TestSearchPageInBrowser(t *testing.T) {
+	skipIfAsked(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	site := serveSite(ctx, t)
@@ -201,6 +203,7 @@ func waitEval(t *testing.T, tab context.Context, expr, what string) {
 // where the page asks the server's /api/search (backed by the bleve
 // index) instead of the static index, and checks the same journey.
 func TestServedSearchPageInBrowser(t *testing.T) {
+	skipIfAsked(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	site := serveSiteWithAPI(ctx, t)
