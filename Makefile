@@ -66,7 +66,7 @@ TEST_FLAGS ?= -count=1 -pgo=off
 TEST_PKGS  ?= ./... ./.ci/testprogress
 TESTPROGRESS = $(GO) run ./.ci/testprogress -go '$(GO)' --
 
-test: browser-deps
+test: browser-deps web-deps
 	$(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
 
 # Every fuzz target, as package:target. go test -fuzz takes one target of
@@ -133,13 +133,19 @@ browser-deps:
 # runs on the built site, html-validate and axe-core, at the versions pinned
 # in .ci/web/package-lock.json, into .ci/web/node_modules (git-ignored).
 # Tests never install anything: without this folder TestCheckers fails and
-# names this target. Needs node 20 or later and npm (apt-get install nodejs
-# npm); skipped when the lock file has not changed since the last install.
+# names this target. Installs Debian's nodejs and npm when npm is missing
+# (as root, or through sudo); skipped when the lock file has not changed
+# since the last install.
 WEB_DIR := .ci/web
 web-deps: $(WEB_DIR)/node_modules/.package-lock.json
 
 $(WEB_DIR)/node_modules/.package-lock.json: $(WEB_DIR)/package.json $(WEB_DIR)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: apt-get install nodejs npm" >&2; exit 1; }
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing nodejs and npm for the HTML checkers..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; else \
+			echo "npm is missing and cannot be installed without root: apt-get install nodejs npm" >&2; exit 1; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
 	cd $(WEB_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
