@@ -73,9 +73,9 @@ func run(goCmd string, every time.Duration, args []string, out, errOut io.Writer
 	tickerDone := make(chan struct{})
 	go func() {
 		defer close(tickerDone)
-		// A tick of a second keeps the silence at most one second over
-		// the promised interval.
-		tick := time.NewTicker(time.Second)
+		// A quarter-second tick keeps the silence within a quarter of a
+		// second of the promised interval.
+		tick := time.NewTicker(250 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
