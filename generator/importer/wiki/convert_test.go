@@ -304,8 +304,8 @@ func TestScorecardTable(t *testing.T) {
 	}
 	r := convert(t, "Incidents/2025-03-31 x", table(
 		"! rowspan=\"3\" | People\n|Were fewer than five people paged?\n|Y\n|N/A",
-		"|Were pages routed to the correct sub-team(s)?\n|N\n|wrong team",
-		"|Were pages routed to online (business hours) engineers?\n|N/A\n|",
+		"|Did pages reach the correct sub-team?\n|N\n|wrong team",
+		"|Did pages go to engineers online in business hours?\n|N/A\n|",
 		"! Process\n|Is there a task for the incident?\n|?\n|",
 		"|Are the documented action items assigned?\n|\n|half of them",
 		"|Was the coffee fresh?\n|yes\n|",
@@ -342,13 +342,13 @@ func TestScorecardTable(t *testing.T) {
 		t.Errorf("a points scorecard: answers %v, warnings %v, body:\n%s", r.Scorecard, r.Warnings, r.Body)
 	}
 	// A scorecard table outside a Scorecard section is found by its questions.
-	text := page("", "| start = 2025-03-31 02:58") + "{|\n|Were fewer than five people paged?||yes\n|-\n|Is there a task for the incident?||no\n|-\n|Did existing monitoring notify the initial responders?||yes\n|}\n"
+	text := page("", "| start = 2025-03-31 02:58") + "{|\n|Were fewer than five people paged?||yes\n|-\n|Is there a task for the incident?||no\n|-\n|Did the existing monitoring notify the first responders?||yes\n|}\n"
 	if r := convert(t, "Incidents/2025-03-31 x", text); len(r.Scorecard) != 3 {
 		t.Errorf("a scorecard outside its section: %v", r.Scorecard)
 	}
 	// The repeat question answered no, as the wiki asks it: a repeat. The
 	// answer stays no (not_a_repeat: no), it is not inverted.
-	r = convert(t, "Incidents/2025-03-31 x", table("|Is this incident sufficiently different from earlier incidents so as not to be a repeat occurrence?\n|no\n|"))
+	r = convert(t, "Incidents/2025-03-31 x", table("|Does this incident differ enough from earlier incidents not to count as a repeat occurrence?\n|no\n|"))
 	if want := []importer.Answer{{Key: "not_a_repeat", Answer: "no"}}; !slices.Equal(r.Scorecard, want) || hasWarning(r, "scorecard", KindInverted) {
 		t.Errorf("the repeat question: %+v, warnings %v", r.Scorecard, r.Warnings)
 	}

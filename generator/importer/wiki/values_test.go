@@ -233,24 +233,24 @@ func bundledSite(t testing.TB) *siteconfig.Site {
 
 func TestMatchQuestions(t *testing.T) {
 	site := bundledSite(t)
-	// Wordings of the rubric's questions as wiki scorecards wrote them
-	// over the years (paraphrased), each with the key it must match.
+	// Rewordings of the rubric's questions, in our words, of the kind wiki
+	// scorecards drifted to over the years, each with the key it must match.
 	cases := []struct{ question, key string }{
-		{"Were the people responding to this incident sufficiently different than the previous five incidents?", "responders_differ"},
-		{"Were the people who responded prepared enough to respond effectively", "responders_prepared"},
-		{"Were fewer than five people paged?", "few_paged"},
-		{"Were pages routed to the correct sub-team(s)?", "pages_routed_correctly"},
-		{"Were pages routed to online (business hours) engineers? Answer “no” if engineers were paged after business hours.", "pages_business_hours"},
-		{`Was the "Incident status" section atop the Google Doc kept up-to-date during the incident?`, "status_doc_updated"},
-		{"Was a public wikimediastatus.net entry created?", "public_status_posted"},
-		{"Is there a phabricator task for the incident?", "task_exists"},
-		{"Are the documented action items assigned?", "actionables_assigned"},
-		{"Is this incident sufficiently different from earlier incidents so as not to be a repeat occurrence?", "not_a_repeat"},
-		{"To the best of your knowledge was the open task queue free of any tasks that would have prevented this incident? Answer “no” if there are open tasks that would prevent this incident or make mitigation easier if implemented.", "task_queue_clear"},
-		{"Were the people responding able to communicate effectively during the incident with the existing tooling?", "communication_ok"},
-		{"Did existing monitoring notify the initial responders?", "monitoring_notified"},
-		{"Were the engineering tools that were to be used during the incident, available and in service?", "tools_available"},
-		{"Were the steps taken to mitigate guided by an existing runbook?", "runbook_used"},
+		{"Were this incident's responders different people from those of the last five incidents?", "responders_differ"},
+		{"Were those who responded prepared well enough to respond?", "responders_prepared"},
+		{"Were fewer than five people paged for it?", "few_paged"},
+		{"Did pages reach the correct sub-team?", "pages_routed_correctly"},
+		{"Did pages go to engineers online in business hours? Say no if anyone was paged after hours.", "pages_business_hours"},
+		{`Was the status section at the top of the incident doc kept current while the incident ran?`, "status_doc_updated"},
+		{"Was an entry posted on the public status page?", "public_status_posted"},
+		{"Is there a tracking task for this incident?", "task_exists"},
+		{"Have the documented action items been assigned?", "actionables_assigned"},
+		{"Does this incident differ enough from earlier incidents not to count as a repeat occurrence?", "not_a_repeat"},
+		{"As far as you know, was the open task queue free of tasks that would have prevented this incident? Say no if an open task would have prevented it.", "task_queue_clear"},
+		{"Could the responders communicate effectively with the tooling that exists?", "communication_ok"},
+		{"Did the existing monitoring notify the first responders?", "monitoring_notified"},
+		{"Were the engineering tools the incident needed available and in service?", "tools_available"},
+		{"Did an existing runbook guide the steps taken to mitigate?", "runbook_used"},
 		{"Was the public status page updated?", "public_status_posted"},
 		{"Did automated monitoring notify the first responders?", "monitoring_notified"},
 	}
@@ -275,7 +275,7 @@ func TestMatchQuestions(t *testing.T) {
 	// Questions of no rubric: left unmatched.
 	for _, q := range []string{
 		"Was the coffee machine working?",
-		"Total score (count of all “yes” answers above)",
+		"Total (the number of yes answers above)",
 		"",
 	} {
 		if m, ok := matchQuestions([]string{q}, site.Scorecard)[0]; ok {
@@ -306,7 +306,7 @@ func TestRepeatPolarity(t *testing.T) {
 	}{
 		// The wiki's wording asks the same way round as the rubric: an
 		// answer of no means a repeat, and stays no.
-		{"Is this incident sufficiently different from earlier incidents so as not to be a repeat occurrence?", false},
+		{"Is this incident distinct enough from earlier incidents not to be a repeat occurrence?", false},
 		{"Is this incident different from earlier ones (not a repeat)?", false},
 		// Asked the other way round: yes means a repeat, so it is inverted.
 		{"Is this incident a repeat occurrence of an earlier one?", true},
