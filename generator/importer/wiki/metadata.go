@@ -198,16 +198,7 @@ func (c *converter) readResponders(field, v string) {
 		}
 		return
 	}
-	names, clean := parseNames(v)
-	switch {
-	case len(names) == 0:
-		c.notUnderstood(field, v, "a count or a list of responders")
-	case !clean:
-		c.r.Responders = names
-		c.partly(field, v, "the responders "+strings.Join(names, ", "))
-	default:
-		c.r.Responders = names
-	}
+	c.r.Responders = c.readNames(field, v, "responders", "a count or a list of responders")
 }
 
 var noOne = regexp.MustCompile(`(?i)^(?:none|nobody|no one|noone|no-one|n/a)\.?$`)
@@ -216,16 +207,22 @@ func (c *converter) readCoordinators(field, v string) {
 	if isUnknown(v) || noOne.MatchString(cleanValue(v)) {
 		return
 	}
+	c.r.Coordinators = c.readNames(field, v, "coordinators", "a list of coordinators")
+}
+
+// readNames reads a list of people ("[[User:A|A]], {{u|B}} and C"); what
+// is not understood, wholly or in part, is kept and warned of, wanted
+// saying what the value should have been.
+func (c *converter) readNames(field, v, who, wanted string) []string {
 	names, clean := parseNames(v)
 	switch {
 	case len(names) == 0:
-		c.notUnderstood(field, v, "a list of coordinators")
+		c.notUnderstood(field, v, wanted)
+		return nil
 	case !clean:
-		c.r.Coordinators = names
-		c.partly(field, v, "the coordinators "+strings.Join(names, ", "))
-	default:
-		c.r.Coordinators = names
+		c.partly(field, v, "the "+who+" "+strings.Join(names, ", "))
 	}
+	return names
 }
 
 // noSLOs recognises metrics prose that says no SLO was affected.
