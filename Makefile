@@ -164,7 +164,7 @@ check-html: web-deps browser-deps
 STRESS_TIME ?= 30s
 stress:
 	INCIDENTS_STRESS=1 INCIDENTS_STRESS_TIME=$(STRESS_TIME) $(GO) test -count=1 -v -timeout 30m \
-		-run 'TestKilledBuilds|TestServeUnderLoad|TestServeLargeFileMemory|TestDiskFull|TestSlowClients|TestPathologicalMarkdown$$' ./cmd/incidents ./generator ./generator/server
+		-run 'TestKilledBuilds|TestServeUnderLoad|TestServeLargeFileMemory|TestDiskFull|TestSlowClients|TestPathologicalMarkdown$$' ./cmd/incidents ./generator ./generator/serve/server
 
 bench: build
 	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)

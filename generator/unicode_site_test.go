@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/diag"
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 )
 
 // unicodeArchive has ids, services, causes and responders in Japanese,
@@ -139,7 +139,7 @@ func fileOf(t *testing.T, out, root, link string) string {
 // build; their pages and term pages exist under UTF-8 folder names, and
 // every URL the site gives (links, the sitemap, feeds,
 // incidents.json, the static search index) is percent-encoded and leads to
-// a file. generator/server answers the percent-encoded path with the page.
+// a file. generator/serve/server answers the percent-encoded path with the page.
 func TestUnicodeSite(t *testing.T) {
 	out := buildArchive(t, unicodeArchive)
 	checkLinks(t, out, "/archive/", 15, 60)

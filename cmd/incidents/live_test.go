@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/incidents-archive/incidents/generator/live"
+	"github.com/incidents-archive/incidents/generator/serve/live"
 )
 
 // TestLiveReload edits the content under a running serve and checks that

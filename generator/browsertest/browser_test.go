@@ -23,7 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/incidents-archive/incidents/generator"
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 )
 
 // The archive under test: two reports, the newer of which names the older

@@ -13,7 +13,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/generator/sitecheck"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/diag"
-	"github.com/incidents-archive/incidents/generator/live"
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/live"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )
 

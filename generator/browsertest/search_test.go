@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/incidents-archive/incidents/generator"
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/generator/testutil"
 	"github.com/incidents-archive/incidents/search"
 	"github.com/incidents-archive/incidents/search/static"

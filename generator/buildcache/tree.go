@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/incidents-archive/incidents/generator/internal/parallel"
+	"github.com/incidents-archive/incidents/generator/parallel"
 )
 
 // TreeHash hashes every file under dir: each path relative to dir, its

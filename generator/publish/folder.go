@@ -19,7 +19,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/incidents-archive/incidents/generator/internal/parallel"
+	"github.com/incidents-archive/incidents/generator/parallel"
 )
 
 // ManifestName is the file in every finished output that lists what it

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/incidents-archive/incidents/generator/server"
+	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
