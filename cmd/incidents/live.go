@@ -18,10 +18,10 @@ import (
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
-	"github.com/incidents-archive/incidents/generator/serve/live"
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/publish"
+	"github.com/incidents-archive/incidents/generator/serve/live"
 	"github.com/incidents-archive/incidents/generator/serve/watch"
 	"github.com/incidents-archive/incidents/search"
 )

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
-	"github.com/incidents-archive/incidents/generator/serve/live"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/serve/live"
 	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/search"
 )

@@ -25,8 +25,8 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
-	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/matter"
+	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
