@@ -475,7 +475,7 @@ func importMarkdown(ctx context.Context, e *env, o *importFlags, inputs []string
 		return usageError{"give one folder of Markdown reports: incidents import markdown DIR --map FILE"}
 	}
 	if o.mapFile == "" {
-		return usageError{"give the mapping file with --map FILE (see README.md, \"Migrating an archive\")"}
+		return usageError{"give the mapping file with --map FILE (see docs/import.md)"}
 	}
 	dir := inputs[0]
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {

@@ -14,7 +14,7 @@
 //	incidents help [command]    explain a command
 //
 // A report is a Markdown file with front matter under content/incidents/;
-// see README.md for the format. Exit status: 0 on success, 1 when the
+// see docs/format.md for the format. Exit status: 0 on success, 1 when the
 // content has errors (each printed as path:line: field: message) or the
 // build failed, 2 when the command line is wrong, 3 when incidents repeats
 // finds a likely repeat.
@@ -157,7 +157,7 @@ Commands:
 	fmt.Fprint(w, `  help      explain a command: incidents help build
 
 Reports live in content/incidents/ as Markdown files with front matter;
-see README.md for the format.
+see docs/format.md for the format.
 `)
 }
 
