@@ -13,7 +13,8 @@
 // over their previous output, as a user's rebuild does; the warm-up run
 // creates it. With -fresh both write into an empty
 // folder every time, which on slow file systems is dominated by creating
-// files and folders. It is run by "make bench" and needs ../shared.
+// files and folders. It is run by "make bench" and needs ../shared
+// (-shared) and python3; it compiles without them.
 package main
 
 import (
