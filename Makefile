@@ -8,7 +8,8 @@
 #   make fuzz-short  each fuzz target for 2 s (CI runs it after make test)
 #   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
 #                64 clients against serve for 30 s
-#   make bench   build a 10,000-report synthetic archive beside the floor program
+#   make bench   incidents build of a 10,000-report synthetic archive beside the floor
+#                program, three cases: cold, after one report changed, nothing changed
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds
 #   make bench-trends  time the trend figures and charts on the same archive
@@ -168,6 +169,15 @@ stress:
 	INCIDENTS_STRESS=1 INCIDENTS_STRESS_TIME=$(STRESS_TIME) $(GO) test -count=1 -v -timeout 30m \
 		-run 'TestKilledBuilds|TestServeUnderLoad|TestServeLargeFileMemory|TestDiskFull|TestSlowClients|TestPathologicalMarkdown$$' ./cmd/incidents ./generator ./generator/serve/server
 
+# bench measures incidents build (--no-search-index: the bleve index is
+# make bench-search's) beside the floor program of ../shared/bench/floor,
+# in BENCH_RUNS pairs of each case, alternating which of the two runs
+# first: a cold build (--cold, with a cache folder of its own), a build
+# after one report's body changed (the warm cache) and a build with
+# nothing changed. It prints wall time, CPU time and peak memory with the
+# build/floor ratios, and the machine's cores, load average and date. The
+# floor does its full work every time. docs/benchmarks.md says how to
+# read it.
 bench: build
 	$(GO) run ./cmd/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
 
