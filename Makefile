@@ -8,7 +8,8 @@
 #   make fuzz-short  each fuzz target for 2 s (CI runs it after make test)
 #   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
 #                64 clients against serve for 30 s
-#   make bench   build a 10,000-report synthetic archive beside the floor program
+#   make bench   incidents build of a 10,000-report synthetic archive beside the floor
+#                program, three cases: cold, after one report changed, nothing changed
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds
 #   make bench-trends  time the trend figures and charts on the same archive
@@ -50,7 +51,7 @@ run: build
 # test: the fuzz targets' seed corpora too (go test runs them as ordinary
 # tests; the timed fuzzing is make fuzz and make fuzz-short). go test runs
 # vet's high-confidence checks on every package it tests; the whole of
-# go vet is in make lint, which CI runs first. .ci/testprogress prints a
+# go vet is in make lint, which CI runs first. cmd/testprogress prints a
 # line as each package finishes, one at least every 30 s while it
 # compiles or a test runs, every failed test's output in full, and a
 # summary with the skipped and slowest tests.
@@ -60,11 +61,13 @@ run: build
 # standard library included) a second time, with the profile: on a fresh
 # clone, 290 s of CPU for go test instead of about 160, for tests that do
 # not measure speed (the fault tests run the test binary as the command
-# for the same reason; see cmd/incidents/faults_test.go). Packages are
-# named so: ./... leaves out .ci, whose progress program has tests.
+# for the same reason; see cmd/incidents/faults_test.go). ./... holds
+# every Go package, the benchmark programs in cmd/bench* and
+# cmd/testprogress among them (go test skips folders whose names start
+# with a dot, so none is kept in .ci/).
 TEST_FLAGS ?= -count=1 -pgo=off
-TEST_PKGS  ?= ./... ./.ci/testprogress
-TESTPROGRESS = $(GO) run ./.ci/testprogress -go '$(GO)' --
+TEST_PKGS  ?= ./...
+TESTPROGRESS = $(GO) run ./cmd/testprogress -go '$(GO)' --
 
 test: browser-deps web-deps
 	$(TESTPROGRESS) $(TEST_FLAGS) $(TEST_PKGS)
@@ -166,11 +169,20 @@ stress:
 	INCIDENTS_STRESS=1 INCIDENTS_STRESS_TIME=$(STRESS_TIME) $(GO) test -count=1 -v -timeout 30m \
 		-run 'TestKilledBuilds|TestServeUnderLoad|TestServeLargeFileMemory|TestDiskFull|TestSlowClients|TestPathologicalMarkdown$$' ./cmd/incidents ./generator ./generator/serve/server
 
+# bench measures incidents build (--no-search-index: the bleve index is
+# make bench-search's) beside the floor program of ../shared/bench/floor,
+# in BENCH_RUNS pairs of each case, alternating which of the two runs
+# first: a cold build (--cold, with a cache folder of its own), a build
+# after one report's body changed (the warm cache) and a build with
+# nothing changed. It prints wall time, CPU time and peak memory with the
+# build/floor ratios, and the machine's cores, load average and date. The
+# floor does its full work every time. docs/benchmarks.md says how to
+# read it.
 bench: build
-	$(GO) run ./.ci/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
+	$(GO) run ./cmd/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
 
 bench-repeats:
-	$(GO) run ./.ci/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2
+	$(GO) run ./cmd/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2
 
 # bench-trends times the trend figures, /trends/, trends.json and every
 # term trend on a synthetic archive of BENCH_N reports.
@@ -183,14 +195,14 @@ bench-trends:
 # folder. The index step it times is built with the same PGO profile as
 # bin/incidents. About ten minutes.
 bench-search: build
-	$(GO) run -pgo=cmd/incidents/default.pgo ./.ci/benchsearch -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_SEARCH_RUNS) -incidents $(BIN)
+	$(GO) run -pgo=cmd/incidents/default.pgo ./cmd/benchsearch -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_SEARCH_RUNS) -incidents $(BIN)
 
 # bench-live times "incidents build" with nothing changed, cold (--cold,
 # every cache ignored) and warm, and under "incidents serve" the time from
 # saving a report to the page serving the new text, announced on the
 # live-reload event stream. A few minutes.
 bench-live: build
-	$(GO) run ./.ci/benchlive -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_LIVE_RUNS) -edits $(BENCH_LIVE_EDITS) -incidents $(BIN)
+	$(GO) run ./cmd/benchlive -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_LIVE_RUNS) -edits $(BENCH_LIVE_EDITS) -incidents $(BIN)
 
 # bench-import times "incidents import wiki" of one XML export of 1,000
 # pages, made by the benchmark, into an empty archive (the issue asks for

@@ -5,7 +5,8 @@
 // from the write until the server's event stream announces the rebuild and
 // the page it serves holds the new words. It prints every run, and the
 // median and range of each. It is run by "make bench-live" and needs
-// ../shared.
+// ../shared (-shared) and python3 for the synthetic archive, unless
+// -corpus names one; it compiles, and its tests run, without them.
 package main
 
 import (

@@ -21,8 +21,9 @@
 //  4. The size of the static search index in public/search/, raw and
 //     gzipped file by file.
 //
-// It is run by "make bench-search" and needs ../shared, python3 and (for
-// Pagefind) npm. "make test" does not run it.
+// It is run by "make bench-search" and needs ../shared (-shared), python3
+// and (for Pagefind) npm. "make test" does not run it; it compiles, and its
+// tests run, without them.
 package main
 
 import (

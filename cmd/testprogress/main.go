@@ -6,7 +6,7 @@
 // reason, the slowest tests and the time taken. It exits with go test's
 // status. "make test" and "make test-short" run it:
 //
-//	go run ./.ci/testprogress [-go go] [-every 30s] -- [go test flags] [packages]
+//	go run ./cmd/testprogress [-go go] [-every 30s] -- [go test flags] [packages]
 //
 // Packages are the arguments that do not start with "-"; give go test's
 // flags in the -name=value form so that their values are not taken for

@@ -2,7 +2,9 @@
 // against the repeats planted in them: recall@3 (the share of true
 // repeats with a true earlier report among their top three candidates),
 // the precision of the "likely repeat" class, time and memory. It is run
-// by "make bench-repeats" and needs ../shared.
+// by "make bench-repeats" and needs ../shared (-shared) and python3 for
+// the synthetic archives, unless -corpus names one; it compiles, and its
+// tests run, without them.
 package main
 
 import (

@@ -1,0 +1,336 @@
+// Command benchbuild measures "incidents build" of a synthetic archive
+// beside the floor program, in three cases:
+//
+//   - cold: incidents build --cold --no-search-index, with a cache folder
+//     of its own that --cold does not read, so every page is rendered;
+//   - one change: one report's body changed (a sentence appended to a
+//     different report each run), then incidents build --no-search-index
+//     with the cache of the earlier builds, as a writer's rebuild is;
+//   - no change: incidents build --no-search-index again, nothing changed.
+//
+// The floor program (../shared/bench/floor: read, split front matter,
+// render Markdown, write) keeps nothing between runs, so it does the same
+// full work beside each case. Each case runs in pairs, one floor run and
+// one build, alternating which of the two goes first, and each pair gives
+// the ratios of wall time, CPU time (user and system) and peak resident
+// memory. It prints a line per run as it goes, then for each case the
+// medians and the median (and range) of the pairs' ratios, and last the
+// machine: cores, load average at the start and the end, date, the Go
+// version and the reports measured.
+//
+// The builds' own "A of B files changed" is checked: a build with nothing
+// changed must change no file and a build after one change must change
+// some, so that no case measures other work than it names.
+//
+// It is run by "make bench" and needs ../shared (-shared), with python3,
+// for the synthetic archive and the floor program; it compiles, and its
+// tests run, without them.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// config is what the flags set.
+type config struct {
+	shared string // the folder with bench/gencorpus.py and bench/floor
+	bin    string // the incidents binary
+	n      int    // reports in the synthetic archive
+	runs   int    // pairs of each case
+	seed   int    // gencorpus.py's seed
+	fresh  bool   // remove the floor's and the cold build's output before each run
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.shared, "shared", "../shared", "the shared folder with bench/gencorpus.py and bench/floor")
+	flag.IntVar(&c.n, "n", 10000, "reports in the synthetic archive")
+	flag.IntVar(&c.runs, "runs", 3, "pairs (floor and build) of each case")
+	flag.StringVar(&c.bin, "incidents", "bin/incidents", "the incidents binary")
+	flag.IntVar(&c.seed, "seed", 1, "corpus seed")
+	flag.BoolVar(&c.fresh, "fresh", false, "remove the floor's and the cold build's output before each of their runs (the warm cases keep theirs)")
+	flag.Parse()
+	if c.runs < 1 || c.n < 2 {
+		fmt.Fprintln(os.Stderr, "benchbuild: -runs must be at least 1 and -n at least 2")
+		os.Exit(2)
+	}
+	if err := run(c, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchbuild:", err)
+		os.Exit(1)
+	}
+}
+
+// The three cases, as every line of the output names them.
+const (
+	caseCold      = "cold"
+	caseOneChange = "one change"
+	caseNoChange  = "no change"
+)
+
+var cases = []string{caseCold, caseOneChange, caseNoChange}
+
+// legend says what each case and the floor do; printed before the runs.
+var legend = []string{
+	"cold:       incidents build --cold --no-search-index, its own cache folder (every page rendered, no cache read)",
+	"one change: a sentence appended to one report (another each pair), then incidents build --no-search-index with the warm cache",
+	"no change:  incidents build --no-search-index again, nothing changed",
+	"floor:      full read-parse-render-write every time (it has no cache), the same work beside each case",
+}
+
+func run(c config, w io.Writer) error {
+	loadStart := loadAverage()
+	work, err := os.MkdirTemp("", "incidents-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	b, err := prepare(c, work, w)
+	if err != nil {
+		return err
+	}
+	for _, l := range legend {
+		fmt.Fprintln(w, l)
+	}
+	if err := b.warmUp(w); err != nil {
+		return err
+	}
+	pairs := map[string][]pair{}
+	for i := 0; i < c.runs; i++ {
+		for ci, name := range cases {
+			p, err := b.pair(name, i, (i+ci)%2 == 1)
+			if err != nil {
+				return fmt.Errorf("%s, pair %d: %w", name, i+1, err)
+			}
+			pairs[name] = append(pairs[name], p)
+			fmt.Fprintln(w, formatRun(name, i+1, c.runs, p))
+		}
+	}
+	fmt.Fprintf(w, "\nmedians of %d pair(s) per case; build/floor is the median of the pairs' ratios (min–max)\n", c.runs)
+	for _, name := range cases {
+		for _, l := range formatSummary(name, summarize(pairs[name])) {
+			fmt.Fprintln(w, l)
+		}
+	}
+	fmt.Fprintln(w, formatMachine(machine{
+		cores:     runtime.NumCPU(),
+		loadStart: loadStart,
+		loadEnd:   loadAverage(),
+		date:      time.Now().UTC(),
+		goVersion: runtime.Version(),
+		incidents: b.version,
+		n:         len(b.reports),
+		seed:      c.seed,
+		runs:      c.runs,
+	}))
+	return nil
+}
+
+// bench is a prepared work folder: the archive, the floor program and
+// the outputs and caches of each program.
+type bench struct {
+	c                            config
+	corpus, floor, bin           string
+	floorOut, coldDest, warmDest string
+	version                      string   // "incidents VERSION (GO)"
+	reports                      []string // the report files, sorted
+	edits                        []int    // the report changed before each one-change build
+}
+
+// prepare generates the archive and builds the floor program in work.
+func prepare(c config, work string, w io.Writer) (*bench, error) {
+	b := &bench{
+		c:        c,
+		corpus:   filepath.Join(work, "corpus"),
+		floor:    filepath.Join(work, "floor"),
+		floorOut: filepath.Join(work, "out-floor"),
+		coldDest: filepath.Join(work, "cold", "public"),
+		warmDest: filepath.Join(work, "warm", "public"),
+	}
+	fmt.Fprintf(w, "generating %d reports (seed %d)...\n", c.n, c.seed)
+	gen := exec.Command("python3", filepath.Join(c.shared, "bench", "gencorpus.py"), fmt.Sprint(c.n), b.corpus, "--seed", fmt.Sprint(c.seed))
+	gen.Stderr = os.Stderr
+	if err := gen.Run(); err != nil {
+		return nil, fmt.Errorf("gencorpus: %w", err)
+	}
+	fb := exec.Command("go", "build", "-o", b.floor, ".")
+	fb.Dir = filepath.Join(c.shared, "bench", "floor")
+	fb.Stderr = os.Stderr
+	if err := fb.Run(); err != nil {
+		return nil, fmt.Errorf("building floor: %w", err)
+	}
+	var err error
+	if b.bin, err = filepath.Abs(c.bin); err != nil {
+		return nil, err
+	}
+	v, err := exec.Command(b.bin, "version").Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s version: %w", b.bin, err)
+	}
+	b.version = strings.TrimSpace(string(v))
+	if b.reports, err = reportFiles(b.corpus); err != nil {
+		return nil, err
+	}
+	b.edits = editOrder(len(b.reports), c.runs+1, uint64(c.seed))
+	return b, nil
+}
+
+// warmUp makes the state the pairs start from: the floor's output; two
+// cold builds; for the warm cases, a first build that fills their cache
+// and one after a changed report. A build writes the new site into a
+// spare copy beside the output and swaps the two; the spare exists from
+// a second build on, and the first to use it rewrites every file of it,
+// which a writer's later rebuilds do not.
+func (b *bench) warmUp(w io.Writer) error {
+	var s [5]sample
+	for i, step := range []func() (sample, error){
+		b.floorRun, b.coldRun, b.coldRun, b.warmRun,
+		func() (sample, error) {
+			if err := edit(b.reports[b.edits[0]], 0); err != nil {
+				return sample{}, err
+			}
+			return b.warmRun()
+		},
+	} {
+		var err error
+		if s[i], err = step(); err != nil {
+			return fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	fmt.Fprintf(w, "warm-up: floor %s; cold builds %s, %s; first build %s, then one change %s\n",
+		secs(s[0].wall), secs(s[1].wall), secs(s[2].wall), secs(s[3].wall), secs(s[4].wall))
+	return nil
+}
+
+// pair measures run i of a case: the edit it needs, then the floor and
+// the build in the order given, and checks what the build changed.
+func (b *bench) pair(name string, i int, buildFirst bool) (pair, error) {
+	build := b.warmRun
+	switch name {
+	case caseCold:
+		build = b.coldRun
+	case caseOneChange:
+		if err := edit(b.reports[b.edits[i+1]], i+1); err != nil {
+			return pair{}, err
+		}
+	}
+	p := pair{buildFirst: buildFirst}
+	for _, isBuild := range []bool{buildFirst, !buildFirst} {
+		var err error
+		if isBuild {
+			p.build, err = build()
+		} else {
+			p.floor, err = b.floorRun()
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	return p, checkChanged(name, p.build)
+}
+
+func (b *bench) floorRun() (sample, error) {
+	if b.c.fresh {
+		os.RemoveAll(b.floorOut)
+	}
+	s, _, err := measure(b.floor, b.corpus, b.floorOut)
+	if err != nil {
+		return s, fmt.Errorf("floor: %w", err)
+	}
+	return s, nil
+}
+
+func (b *bench) coldRun() (sample, error) {
+	if b.c.fresh {
+		os.RemoveAll(b.coldDest)
+		os.RemoveAll(filepath.Join(filepath.Dir(b.coldDest), ".public.spare"))
+	}
+	return b.buildRun(b.coldDest, "--cold")
+}
+
+func (b *bench) warmRun() (sample, error) { return b.buildRun(b.warmDest) }
+
+// buildRun runs incidents build into dest, with the cache folder beside
+// it, and reads what the build says it changed.
+func (b *bench) buildRun(dest string, extra ...string) (sample, error) {
+	args := append([]string{"build", "--source", b.corpus, "--dest", dest,
+		"--cache-dir", filepath.Join(filepath.Dir(dest), "cache"), "--no-search-index"}, extra...)
+	s, out, err := measure(b.bin, args...)
+	if err != nil {
+		return s, err
+	}
+	s.changed, s.files, err = parseChanged(out)
+	return s, err
+}
+
+// sample is what one finished process cost, and for a build what it
+// said it changed.
+type sample struct {
+	wall, cpu      time.Duration
+	rss            int64 // peak resident memory, KiB
+	changed, files int   // the build's "A of B files changed"
+}
+
+// pair is one floor run and one build of a case.
+type pair struct {
+	build, floor sample
+	buildFirst   bool
+}
+
+// measure runs a program to completion and returns its cost and its
+// standard output; its standard error is shown only when it fails.
+func measure(name string, args ...string) (sample, string, error) {
+	cmd := exec.Command(name, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, "", fmt.Errorf("%s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, tail(errOut.String(), 2000))
+	}
+	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		s.rss = int64(ru.Maxrss) // KiB on Linux
+	}
+	return s, out.String(), nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// edit appends run's sentence to a report file.
+func edit(file string, run int) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, appendSentence(data, run), 0o644)
+}
+
+// loadAverage is the 1-, 5- and 15-minute load average, or "unknown"
+// where /proc/loadavg cannot be read.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	s, err := parseLoadAvg(string(b))
+	if err != nil {
+		return "unknown"
+	}
+	return s
+}
