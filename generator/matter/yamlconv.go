@@ -14,9 +14,11 @@ import (
 // to yaml.Node, the positioned tree the decoders work on, keeping each
 // value's text exactly as written.
 
-// fromGoccy converts a goccy node. Anchors map names to converted nodes, so
-// an alias becomes a reference to the same node and is never expanded: a
-// "billion laughs" document costs no more than its own text.
+// converter turns a goccy syntax tree into yaml.Node, one document at a
+// time (see node). anchors maps each anchor's name to its converted node,
+// so an alias becomes a reference to that same node and is never expanded:
+// a "billion laughs" document costs no more than its own text. depth is
+// the nesting of the node being converted, bounded by maxDepth.
 type converter struct {
 	anchors map[string]*yaml.Node
 	depth   int

@@ -230,44 +230,57 @@ func (s *site) window() []trends.Period {
 // monthly describes one figure shown by month: its series for the chart
 // and its columns for the table and the CSV file.
 type monthly struct {
-	id, title, desc, unit string
-	series                []string
-	// values gives a month's chart values, NaN for none.
-	values func(f *trends.Figures) []float64
-	head   []string
-	cells  func(f *trends.Figures) []any
-	csv    []string
-	line   func(f *trends.Figures) []string
-	note   string
-	whole  bool // the values are counts
+	id, title, desc string
+	yLabel          string // the chart's unit
+	series          []series
+	columns         table[trends.Figures]
+	note            string
+}
+
+// series is one series of a chart: its name in the legend and what it
+// shows.
+type series struct {
+	name string
+	figureMeasure
+}
+
+// whole says whether every series is a count, so that the chart's axis
+// has whole numbers only.
+func (m *monthly) whole() bool {
+	for _, sr := range m.series {
+		if sr.unit != unitCount {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *site) monthlyFigure(m monthly) (figure, []byte) {
 	win := s.window()
-	c := chart.Bars{Title: m.title, XLabel: "month (" + s.zone() + ")", YLabel: m.unit, Whole: m.whole}
+	c := chart.Bars{Title: m.title, XLabel: "month (" + s.zone() + ")", YLabel: m.yLabel, Whole: m.whole()}
 	series := make([]chart.Series, len(m.series))
-	for i, n := range m.series {
-		series[i].Name = n
+	for i, sr := range m.series {
+		series[i].Name = sr.name
 	}
-	t := newTable(append([]string{"Month"}, m.head...)...)
+	t := newTable(append([]string{"Month"}, m.columns.heads()...)...)
 	for i := range win {
 		p := &win[i]
 		c.Categories = append(c.Categories, p.Key)
-		for j, v := range m.values(&p.Figures) {
-			series[j].Values = append(series[j].Values, v)
+		for j, sr := range m.series {
+			series[j].Values = append(series[j].Values, sr.chart(&p.Figures))
 		}
 	}
 	for i := len(win) - 1; i >= 0; i-- {
-		t.row(append([]any{win[i].Label}, m.cells(&win[i].Figures)...)...)
+		t.row(append([]any{win[i].Label}, m.columns.cells(&win[i].Figures)...)...)
 	}
 	c.Series = series
 	c.Desc = m.desc + " " + describeSeries(c.Categories, series)
 	for _, p := range s.trends.Months {
-		t.csvLine(append([]string{p.Key}, m.line(&p.Figures)...)...)
+		t.csvLine(append([]string{p.Key}, m.columns.line(&p.Figures)...)...)
 	}
 	f := figure{ID: m.id, Title: m.title, Note: m.note, Chart: template.HTML(c.SVG()), CSV: s.root + "trends/" + m.id + ".csv"}
 	f.Table = t.html(m.title + ", by month")
-	return f, csvFile(append([]string{"month"}, m.csv...), t.csv)
+	return f, csvFile(append([]string{"month"}, m.columns.keys()...), t.csv)
 }
 
 // describeSeries is a chart's data in words, for its text alternative.
@@ -353,25 +366,13 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // spreadFigure is the monthly figure of a median and a p90.
-func spreadFigure(id, title, what string, get func(f *trends.Figures) trends.Spread) monthly {
+func spreadFigure(id, title, what string, median, p90, reports figureMeasure) monthly {
 	return monthly{
-		id: id, title: title, unit: "hours", series: []string{"median", "90th percentile"},
-		desc: fmt.Sprintf("Median and 90th percentile of %s per month, in hours.", what),
-		note: fmt.Sprintf("%s, over the reports that record it; medians and percentiles, not means, because a few long incidents would swamp a mean.", title),
-		values: func(f *trends.Figures) []float64 {
-			sp := get(f)
-			return []float64{hours(sp.Median, sp.Reports), hours(sp.P90, sp.Reports)}
-		},
-		head: []string{"Median", "90th percentile", "Reports"},
-		cells: func(f *trends.Figures) []any {
-			sp := get(f)
-			return []any{durationCell(sp.Median, sp.Reports), durationCell(sp.P90, sp.Reports), sp.Reports}
-		},
-		csv: []string{"median_minutes", "p90_minutes", "reports"},
-		line: func(f *trends.Figures) []string {
-			sp := get(f)
-			return []string{minutesText(sp.Median, sp.Reports), minutesText(sp.P90, sp.Reports), itoa(sp.Reports)}
-		},
+		id: id, title: title, yLabel: "hours",
+		desc:    fmt.Sprintf("Median and 90th percentile of %s per month, in hours.", what),
+		note:    fmt.Sprintf("%s, over the reports that record it; medians and percentiles, not means, because a few long incidents would swamp a mean.", title),
+		series:  []series{{"median", median}, {"90th percentile", p90}},
+		columns: table[trends.Figures]{colAs("median_minutes", "Median", median), colAs("p90_minutes", "90th percentile", p90), colAs("reports", "Reports", reports)},
 	}
 }
 
@@ -379,120 +380,57 @@ func spreadFigure(id, title, what string, get func(f *trends.Figures) trends.Spr
 func monthlyFigures() []monthly {
 	return []monthly{
 		{
-			id: "incidents", title: "Incidents", whole: true, unit: "incidents", series: []string{"incidents"},
-			desc:   "Incidents that started in each month.",
-			note:   "Every report counts, with or without the other fields.",
-			values: func(f *trends.Figures) []float64 { return []float64{float64(f.Incidents)} },
-			head:   []string{"Incidents"}, cells: func(f *trends.Figures) []any { return []any{f.Incidents} },
-			csv: []string{"incidents"}, line: func(f *trends.Figures) []string { return []string{itoa(f.Incidents)} },
+			id: "incidents", title: "Incidents", yLabel: "incidents",
+			desc:    "Incidents that started in each month.",
+			note:    "Every report counts, with or without the other fields.",
+			series:  []series{{"incidents", incidentCount}},
+			columns: table[trends.Figures]{col("Incidents", incidentCount)},
 		},
 		{
-			id: "duration", title: "Total duration", unit: "hours", series: []string{"total duration"},
-			desc: "The summed duration of the incidents of each month, in hours.",
-			note: "The sum of end − start over the reports with an end; reports without one (ongoing, or not written down) are left out.",
-			values: func(f *trends.Figures) []float64 {
-				return []float64{hours(f.Duration.Sum, max(f.Duration.Reports, 1))}
-			},
-			head: []string{"Total duration", "Reports with an end", "Incidents"},
-			cells: func(f *trends.Figures) []any {
-				return []any{durationCell(f.Duration.Sum, f.Duration.Reports), f.Duration.Reports, f.Incidents}
-			},
-			csv: []string{"duration_minutes", "reports", "incidents"},
-			line: func(f *trends.Figures) []string {
-				return []string{i64(minutes(f.Duration.Sum)), itoa(f.Duration.Reports), itoa(f.Incidents)}
-			},
+			id: "duration", title: "Total duration", yLabel: "hours",
+			desc:    "The summed duration of the incidents of each month, in hours.",
+			note:    "The sum of end − start over the reports with an end; reports without one (ongoing, or not written down) are left out.",
+			series:  []series{{"total duration", durationSum}},
+			columns: table[trends.Figures]{col("Total duration", durationSum), colAs("reports", "Reports with an end", durationReports), col("Incidents", incidentCount)},
 		},
-		spreadFigure("time-to-detect", "Time to detect", "the time from start to detection", func(f *trends.Figures) trends.Spread { return f.TTD }),
-		spreadFigure("time-to-resolve", "Time to resolve", "the time from start to end", func(f *trends.Figures) trends.Spread { return f.TTR }),
+		spreadFigure("time-to-detect", "Time to detect", "the time from start to detection", ttdMedian, ttdP90, ttdReports),
+		spreadFigure("time-to-resolve", "Time to resolve", "the time from start to end", ttrMedian, ttrP90, ttrReports),
 		{
-			id: "paged", title: "People paged", whole: true, unit: "people", series: []string{"paged", "after hours"},
-			desc: "People paged in each month, and of them those paged outside working hours.",
-			note: "The sums of paged and paged_after_hours over the reports that record them.",
-			values: func(f *trends.Figures) []float64 {
-				return []float64{float64(f.Paged.Value), float64(f.PagedAfterHours.Value)}
-			},
-			head: []string{"Paged", "After hours", "Reports recording paged", "Reports recording after hours"},
-			cells: func(f *trends.Figures) []any {
-				return []any{f.Paged.Value, f.PagedAfterHours.Value, f.Paged.Reports, f.PagedAfterHours.Reports}
-			},
-			csv: []string{"paged", "paged_after_hours", "paged_reports", "paged_after_hours_reports"},
-			line: func(f *trends.Figures) []string {
-				return []string{i64(f.Paged.Value), i64(f.PagedAfterHours.Value), itoa(f.Paged.Reports), itoa(f.PagedAfterHours.Reports)}
-			},
+			id: "paged", title: "People paged", yLabel: "people",
+			desc:   "People paged in each month, and of them those paged outside working hours.",
+			note:   "The sums of paged and paged_after_hours over the reports that record them.",
+			series: []series{{"paged", pagedSum}, {"after hours", afterHoursSum}},
+			columns: table[trends.Figures]{col("Paged", pagedSum), col("After hours", afterHoursSum),
+				col("Reports recording paged", pagedReports), col("Reports recording after hours", afterHoursReports)},
 		},
 		{
-			id: "requests-failed", title: "Requests failed", whole: true, unit: "requests", series: []string{"requests failed"},
-			desc:   "Requests that failed because of the incidents of each month.",
-			note:   "The sum of requests_failed over the reports that record it.",
-			values: func(f *trends.Figures) []float64 { return []float64{float64(f.RequestsFailed.Value)} },
-			head:   []string{"Requests failed", "Reports"},
-			cells:  func(f *trends.Figures) []any { return []any{f.RequestsFailed.Value, f.RequestsFailed.Reports} },
-			csv:    []string{"requests_failed", "reports"},
-			line: func(f *trends.Figures) []string {
-				return []string{i64(f.RequestsFailed.Value), itoa(f.RequestsFailed.Reports)}
-			},
+			id: "requests-failed", title: "Requests failed", yLabel: "requests",
+			desc:    "Requests that failed because of the incidents of each month.",
+			note:    "The sum of requests_failed over the reports that record it.",
+			series:  []series{{"requests failed", requestsFailedSum}},
+			columns: table[trends.Figures]{col("Requests failed", requestsFailedSum), colAs("reports", "Reports", requestsFailedReports)},
 		},
 		{
-			id: "repeat-rate", title: "Repeat rate", unit: "% of reports", series: []string{"repeat rate"},
-			desc: "The share of each month's reports that are likely repeats of an earlier report, in percent.",
-			note: "Reports with a likely repeat, as repeat detection found (see Repeats), as a share of the month's reports.",
-			values: func(f *trends.Figures) []float64 {
-				if f.Repeats.Reports == 0 {
-					return []float64{math.NaN()}
-				}
-				return []float64{100 * f.Repeats.Rate()}
-			},
-			head: []string{"Likely repeats", "Reports", "Rate"},
-			cells: func(f *trends.Figures) []any {
-				return []any{f.Repeats.Count, f.Repeats.Reports, percent(f.Repeats.Rate(), f.Repeats.Reports)}
-			},
-			csv: []string{"likely_repeats", "reports", "rate"},
-			line: func(f *trends.Figures) []string {
-				return []string{itoa(f.Repeats.Count), itoa(f.Repeats.Reports), ratioText(f.Repeats.Rate(), f.Repeats.Reports)}
-			},
+			id: "repeat-rate", title: "Repeat rate", yLabel: "% of reports",
+			desc:    "The share of each month's reports that are likely repeats of an earlier report, in percent.",
+			note:    "Reports with a likely repeat, as repeat detection found (see Repeats), as a share of the month's reports.",
+			series:  []series{{"repeat rate", repeatRate}},
+			columns: table[trends.Figures]{col("Likely repeats", likelyRepeats), colAs("reports", "Reports", repeatReports), colAs("rate", "Rate", repeatRate)},
 		},
 		{
-			id: "scorecard", title: "Scorecard score", unit: "yes answers", series: []string{"mean score", "mean answered"},
-			desc: "The mean scorecard score (yes answers) of each month's reports, beside the mean number of questions answered yes or no.",
-			note: "Means over the reports that answered at least one question yes or no.",
-			values: func(f *trends.Figures) []float64 {
-				if f.Scorecard.Reports == 0 {
-					return []float64{math.NaN(), math.NaN()}
-				}
-				return []float64{f.Scorecard.MeanScore, f.Scorecard.MeanAnswered}
-			},
-			head: []string{"Mean score", "Mean answered", "Reports"},
-			cells: func(f *trends.Figures) []any {
-				sc := f.Scorecard
-				return []any{meanText(sc.MeanScore, sc.Reports), meanText(sc.MeanAnswered, sc.Reports), sc.Reports}
-			},
-			csv: []string{"mean_score", "mean_answered", "reports"},
-			line: func(f *trends.Figures) []string {
-				sc := f.Scorecard
-				return []string{ratioText(sc.MeanScore, sc.Reports), ratioText(sc.MeanAnswered, sc.Reports), itoa(sc.Reports)}
-			},
+			id: "scorecard", title: "Scorecard score", yLabel: "yes answers",
+			desc:    "The mean scorecard score (yes answers) of each month's reports, beside the mean number of questions answered yes or no.",
+			note:    "Means over the reports that answered at least one question yes or no.",
+			series:  []series{{"mean score", meanScore}, {"mean answered", meanAnswered}},
+			columns: table[trends.Figures]{col("Mean score", meanScore), col("Mean answered", meanAnswered), col("Reports", scorecardReports)},
 		},
 		{
-			id: "action-items", title: "Action items", whole: true, unit: "items", series: []string{"opened", "done", "still open"},
-			desc: "Action items of each month's reports: how many were written, how many are done and how many are still open.",
-			note: "Items carry no dates: an item counts in the month of its report, and the age of an open item runs from its report's start to this build.",
-			values: func(f *trends.Figures) []float64 {
-				return []float64{float64(f.Actions.Opened), float64(f.Actions.Done), float64(f.Actions.Open)}
-			},
-			head: []string{"Opened", "Done", "Declined", "Still open", "Median age of open items", "Reports with items"},
-			cells: func(f *trends.Figures) []any {
-				a := f.Actions
-				return []any{a.Opened, a.Done, a.Declined, a.Open, durationCell(a.MedianOpenAge, a.Open), a.Reports}
-			},
-			csv: []string{"opened", "done", "declined", "open", "median_open_age_days", "reports"},
-			line: func(f *trends.Figures) []string {
-				a := f.Actions
-				age := ""
-				if a.Open > 0 {
-					age = strconv.FormatFloat(a.MedianOpenAge.Hours()/24, 'f', 1, 64)
-				}
-				return []string{itoa(a.Opened), itoa(a.Done), itoa(a.Declined), itoa(a.Open), age, itoa(a.Reports)}
-			},
+			id: "action-items", title: "Action items", yLabel: "items",
+			desc:   "Action items of each month's reports: how many were written, how many are done and how many are still open.",
+			note:   "Items carry no dates: an item counts in the month of its report, and the age of an open item runs from its report's start to this build.",
+			series: []series{{"opened", actionsOpened}, {"done", actionsDone}, {"still open", actionsOpen}},
+			columns: table[trends.Figures]{col("Opened", actionsOpened), col("Done", actionsDone), col("Declined", actionsDeclined),
+				col("Still open", actionsOpen), col("Median age of open items", actionsOpenAge), col("Reports with items", actionsReports)},
 		},
 	}
 }
@@ -501,28 +439,22 @@ func monthlyFigures() []monthly {
 // with a chart of incidents, for the periods ps; its CSV file holds every
 // period of all.
 func (s *site) periodFigure(id, title, unit string, ps, all []trends.Period) (figure, []byte) {
-	t := newTable(unit, "Incidents", "Total duration", "Median time to resolve", "Paged", "After hours", "Requests failed", "Repeat rate")
+	t := newTable(append([]string{unit}, periodColumns.heads()...)...)
 	c := chart.Bars{Title: "Incidents by " + strings.ToLower(unit), XLabel: strings.ToLower(unit) + " (" + s.zone() + ")", YLabel: "incidents", Whole: true, Series: []chart.Series{{Name: "incidents"}}}
 	for i := len(ps) - 1; i >= 0; i-- {
-		f := &ps[i].Figures
-		t.row(ps[i].Label, f.Incidents, durationCell(f.Duration.Sum, f.Duration.Reports), durationCell(f.TTR.Median, f.TTR.Reports),
-			f.Paged.Value, f.PagedAfterHours.Value, f.RequestsFailed.Value, percent(f.Repeats.Rate(), f.Repeats.Reports))
+		t.row(append([]any{ps[i].Label}, periodColumns.cells(&ps[i].Figures)...)...)
 	}
 	for _, p := range ps {
 		c.Categories = append(c.Categories, p.Key)
-		c.Series[0].Values = append(c.Series[0].Values, float64(p.Figures.Incidents))
+		c.Series[0].Values = append(c.Series[0].Values, incidentCount.chart(&p.Figures))
 	}
 	for _, p := range all {
-		f := &p.Figures
-		t.csvLine(p.Key, itoa(f.Incidents), i64(minutes(f.Duration.Sum)), itoa(f.Duration.Reports), minutesText(f.TTR.Median, f.TTR.Reports), itoa(f.TTR.Reports),
-			i64(f.Paged.Value), itoa(f.Paged.Reports), i64(f.PagedAfterHours.Value), itoa(f.PagedAfterHours.Reports),
-			i64(f.RequestsFailed.Value), itoa(f.RequestsFailed.Reports), ratioText(f.Repeats.Rate(), f.Repeats.Reports))
+		t.csvLine(append([]string{p.Key}, periodColumns.line(&p.Figures)...)...)
 	}
 	c.Desc = "Incidents that started in each " + strings.ToLower(unit) + ". " + describeSeries(c.Categories, c.Series)
 	fig := figure{ID: id, Title: title, Chart: template.HTML(c.SVG()), Table: t.html(title), CSV: s.root + "trends/" + id + ".csv",
 		Note: "The headline figures of every " + strings.ToLower(unit) + ", each over the reports that record it."}
-	return fig, csvFile([]string{strings.ToLower(unit), "incidents", "duration_minutes", "duration_reports", "median_ttr_minutes", "ttr_reports",
-		"paged", "paged_reports", "paged_after_hours", "paged_after_hours_reports", "requests_failed", "requests_failed_reports", "repeat_rate"}, t.csv)
+	return fig, csvFile(append([]string{strings.ToLower(unit)}, periodColumns.keys()...), t.csv)
 }
 
 // othersLabel names the row that counts the n terms outside the top ten,
@@ -620,28 +552,30 @@ func (s *site) questionFigure() (figure, []byte) {
 	const id = "scorecard-questions"
 	all := s.trends.All.Scorecard.Questions
 	year := s.trends.ThisYear().Scorecard.Questions
-	t := newTable("Question", "Yes", "Answered", "Yes-rate", s.trends.ThisYear().Label)
+	t := newTable(append(append([]string{"Question"}, questionColumns.heads()...), s.trends.ThisYear().Label)...)
 	c := chart.HBars{Title: "Yes-rate per scorecard question", Unit: "% answered yes", Max: 100, Format: func(v float64) string { return chart.Compact(v) + "%" }}
 	var words []string
-	for i, q := range all {
+	for i := range all {
+		q := &all[i]
 		label := q.Key
 		if text, ok := s.questions[q.Key]; ok {
 			label = text
 		}
-		t.row(label, q.Yes, q.Answered, percent(q.Rate(), q.Answered), percent(year[i].Rate(), year[i].Answered))
+		t.row(append(append([]any{label}, questionColumns.cells(q)...), questionRate.html(&year[i]))...)
 		c.Labels = append(c.Labels, q.Key)
 		c.Values = append(c.Values, 100*q.Rate())
-		words = append(words, fmt.Sprintf("%s: %s", q.Key, percent(q.Rate(), q.Answered)))
+		words = append(words, fmt.Sprintf("%s: %s", q.Key, questionRate.html(q)))
 	}
 	c.Desc = "The share of yes among the yes and no answers to each question, over all years. " + strings.Join(words, "; ") + "."
 	for _, p := range s.trends.Years {
-		for _, q := range p.Scorecard.Questions {
-			t.csvLine(p.Key, q.Key, itoa(q.Yes), itoa(q.Answered), ratioText(q.Rate(), q.Answered))
+		for i := range p.Scorecard.Questions {
+			q := &p.Scorecard.Questions[i]
+			t.csvLine(append([]string{p.Key, q.Key}, questionColumns.line(q)...)...)
 		}
 	}
 	fig := figure{ID: id, Title: "Scorecard questions", Chart: template.HTML(c.SVG()), Table: t.html("Yes-rate per scorecard question"), CSV: s.root + "trends/" + id + ".csv",
 		Note: "Yes as a share of the yes and no answers; n/a and unanswered questions do not count."}
-	return fig, csvFile([]string{"year", "question", "yes", "answered", "rate"}, t.csv)
+	return fig, csvFile(append([]string{"year", "question"}, questionColumns.keys()...), t.csv)
 }
 
 // trendsJobs writes /trends/ and its CSV files, and /trends.json.

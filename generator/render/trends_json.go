@@ -5,71 +5,94 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/trends"
 )
 
-// jsonPeriod is one month, quarter or year of /trends.json. Durations are
-// in minutes; a median or percentile that covers no report is null, and
-// each figure's *_reports says how many reports it covers.
-type jsonPeriod struct {
-	Month   string `json:"month,omitempty"`
-	Quarter string `json:"quarter,omitempty"`
-	Year    string `json:"year,omitempty"`
-	Start   string `json:"start,omitempty"` // first instant, RFC 3339 in the time zone
-	jsonFigures
+// jsonObject is an object of /trends.json whose keys keep their order.
+// Durations are in minutes; a median or percentile that covers no report
+// is null, and each figure's *_reports says how many reports it covers.
+type jsonObject []jsonField
+
+type jsonField struct {
+	key   string
+	value any
 }
 
-type jsonFigures struct {
-	Incidents              int           `json:"incidents"`
-	DurationMinutes        int64         `json:"duration_minutes"`
-	DurationReports        int           `json:"duration_reports"`
-	Paged                  int64         `json:"paged"`
-	PagedReports           int           `json:"paged_reports"`
-	PagedAfterHours        int64         `json:"paged_after_hours"`
-	PagedAfterHoursReports int           `json:"paged_after_hours_reports"`
-	RequestsFailed         int64         `json:"requests_failed"`
-	RequestsFailedReports  int           `json:"requests_failed_reports"`
-	MedianTTDMinutes       *float64      `json:"median_ttd_minutes"`
-	P90TTDMinutes          *float64      `json:"p90_ttd_minutes"`
-	TTDReports             int           `json:"ttd_reports"`
-	MedianTTRMinutes       *float64      `json:"median_ttr_minutes"`
-	P90TTRMinutes          *float64      `json:"p90_ttr_minutes"`
-	TTRReports             int           `json:"ttr_reports"`
-	LikelyRepeats          int           `json:"likely_repeats"`
-	RepeatReports          int           `json:"repeat_reports"`
-	RepeatRate             *float64      `json:"repeat_rate"`
-	Scorecard              jsonScorecard `json:"scorecard"`
-	Actions                jsonActions   `json:"action_items"`
-	Services               jsonBreakdown `json:"services"`
-	Causes                 jsonBreakdown `json:"causes"`
-	Triggers               jsonBreakdown `json:"triggers"`
-	FailureModes           jsonBreakdown `json:"failure_modes"`
-	Sites                  jsonBreakdown `json:"sites"`
+// appendJSON appends the object as encoding/json would write it.
+func (o jsonObject) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	for i, f := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = appendJSONString(b, f.key); err != nil {
+			return nil, err
+		}
+		b = append(b, ':')
+		if b, err = appendJSON(b, f.value); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.key, err)
+		}
+	}
+	return append(b, '}'), nil
 }
 
-type jsonScorecard struct {
-	MeanScore    *float64       `json:"mean_score"`
-	MeanAnswered *float64       `json:"mean_answered"`
-	Reports      int            `json:"reports"`
-	Questions    []jsonQuestion `json:"questions"`
+// appendJSON appends v as encoding/json writes it. The values trends.json
+// is made of are written directly, which keeps a large archive's file
+// from costing an allocation per number; anything else goes through
+// encoding/json.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case *float64:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		// encoding/json writes these without an exponent.
+		if a := math.Abs(*v); a == 0 || a >= 1e-6 && a < 1e21 {
+			return strconv.AppendFloat(b, *v, 'f', -1, 64), nil
+		}
+	case string:
+		return appendJSONString(b, v)
+	case jsonObject:
+		return v.appendJSON(b)
+	case []jsonObject:
+		b = append(b, '[')
+		for i, o := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = o.appendJSON(b); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, raw...), nil
 }
 
-type jsonQuestion struct {
-	Key      string   `json:"key"`
-	Yes      int      `json:"yes"`
-	Answered int      `json:"answered"`
-	Rate     *float64 `json:"rate"`
-}
-
-type jsonActions struct {
-	Opened            int      `json:"opened"`
-	Done              int      `json:"done"`
-	Declined          int      `json:"declined"`
-	Open              int      `json:"open"`
-	MedianOpenAgeDays *float64 `json:"median_open_age_days"`
-	Reports           int      `json:"reports"`
+// appendJSONString appends s as a JSON string. A string that needs no
+// escaping (as encoding/json escapes, which includes <, > and &) is
+// written as it is; others go through encoding/json.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			raw, err := json.Marshal(s)
+			return append(b, raw...), err
+		}
+	}
+	return append(append(append(b, '"'), s...), '"'), nil
 }
 
 type jsonBreakdown struct {
@@ -101,33 +124,35 @@ func rate(v float64, covered int) *float64 {
 	return &r
 }
 
-func minutesOf(d time.Duration) float64 { return d.Minutes() }
-
-func newJSONFigures(f *trends.Figures) jsonFigures {
-	j := jsonFigures{
-		Incidents:       f.Incidents,
-		DurationMinutes: minutes(f.Duration.Sum), DurationReports: f.Duration.Reports,
-		Paged: f.Paged.Value, PagedReports: f.Paged.Reports,
-		PagedAfterHours: f.PagedAfterHours.Value, PagedAfterHoursReports: f.PagedAfterHours.Reports,
-		RequestsFailed: f.RequestsFailed.Value, RequestsFailedReports: f.RequestsFailed.Reports,
-		MedianTTDMinutes: round(minutesOf(f.TTD.Median), f.TTD.Reports), P90TTDMinutes: round(minutesOf(f.TTD.P90), f.TTD.Reports), TTDReports: f.TTD.Reports,
-		MedianTTRMinutes: round(minutesOf(f.TTR.Median), f.TTR.Reports), P90TTRMinutes: round(minutesOf(f.TTR.P90), f.TTR.Reports), TTRReports: f.TTR.Reports,
-		LikelyRepeats: f.Repeats.Count, RepeatReports: f.Repeats.Reports, RepeatRate: rate(f.Repeats.Rate(), f.Repeats.Reports),
-		Scorecard: jsonScorecard{
-			MeanScore:    round(f.Scorecard.MeanScore, f.Scorecard.Reports),
-			MeanAnswered: round(f.Scorecard.MeanAnswered, f.Scorecard.Reports),
-			Reports:      f.Scorecard.Reports,
-			Questions:    []jsonQuestion{},
-		},
-		Actions: jsonActions{Opened: f.Actions.Opened, Done: f.Actions.Done, Declined: f.Actions.Declined, Open: f.Actions.Open,
-			MedianOpenAgeDays: round(f.Actions.MedianOpenAge.Hours()/24, f.Actions.Open), Reports: f.Actions.Reports},
-		Services: newJSONBreakdown(f.Services), Causes: newJSONBreakdown(f.Causes), Triggers: newJSONBreakdown(f.Triggers),
-		FailureModes: newJSONBreakdown(f.FailureModes), Sites: newJSONBreakdown(f.Sites),
+// newJSONFigures is head followed by a period's figures, as jsonLayout
+// orders them.
+func newJSONFigures(head jsonObject, f *trends.Figures) jsonObject {
+	fields := func(o jsonObject, ms []figureMeasure) jsonObject {
+		for _, m := range ms {
+			o = append(o, jsonField{m.jsonKey, m.json(f)})
+		}
+		return o
 	}
-	for _, q := range f.Scorecard.Questions {
-		j.Scorecard.Questions = append(j.Scorecard.Questions, jsonQuestion{Key: q.Key, Yes: q.Yes, Answered: q.Answered, Rate: rate(q.Rate(), q.Answered)})
+	// The questions' objects share one array.
+	questions := make([]jsonObject, len(f.Scorecard.Questions))
+	all := make(jsonObject, 0, len(questions)*(1+len(questionColumns)))
+	for i := range f.Scorecard.Questions {
+		q := &f.Scorecard.Questions[i]
+		start := len(all)
+		all = questionColumns.appendJSON(append(all, jsonField{"key", q.Key}), q)
+		questions[i] = all[start:len(all):len(all)]
 	}
-	return j
+	o := fields(append(make(jsonObject, 0, len(head)+len(jsonLayout.top)+7), head...), jsonLayout.top)
+	scorecard := fields(make(jsonObject, 0, len(jsonLayout.scorecard)+1), jsonLayout.scorecard)
+	return append(o,
+		jsonField{"scorecard", append(scorecard, jsonField{"questions", questions})},
+		jsonField{"action_items", fields(make(jsonObject, 0, len(jsonLayout.actions)), jsonLayout.actions)},
+		jsonField{"services", newJSONBreakdown(f.Services)},
+		jsonField{"causes", newJSONBreakdown(f.Causes)},
+		jsonField{"triggers", newJSONBreakdown(f.Triggers)},
+		jsonField{"failure_modes", newJSONBreakdown(f.FailureModes)},
+		jsonField{"sites", newJSONBreakdown(f.Sites)},
+	)
 }
 
 func newJSONBreakdown(b trends.Breakdown) jsonBreakdown {
@@ -143,38 +168,33 @@ func newJSONBreakdown(b trends.Breakdown) jsonBreakdown {
 func (s *site) trendsJSONJob() job {
 	return func(buf *bytes.Buffer) (string, error) {
 		t := s.trends
-		periods := func(ps []trends.Period, set func(*jsonPeriod, string)) []jsonPeriod {
-			out := make([]jsonPeriod, len(ps))
+		// A period is its key ("month", "quarter" or "year"), its first
+		// instant (RFC 3339 in the time zone) and its figures.
+		periods := func(ps []trends.Period, kind string) []jsonObject {
+			out := make([]jsonObject, len(ps))
 			for i := range ps {
-				out[i] = jsonPeriod{Start: ps[i].Start.Format(time.RFC3339), jsonFigures: newJSONFigures(&ps[i].Figures)}
-				set(&out[i], ps[i].Key)
+				out[i] = newJSONFigures(jsonObject{{kind, ps[i].Key}, {"start", ps[i].Start.Format(time.RFC3339)}}, &ps[i].Figures)
 			}
 			return out
 		}
-		doc := struct {
-			Generator   string       `json:"generator"`
-			Generated   string       `json:"generated"` // the build's day
-			TimeZone    string       `json:"time_zone"`
-			ThisMonth   string       `json:"this_month"`
-			ThisQuarter string       `json:"this_quarter"`
-			ThisYear    string       `json:"this_year"`
-			TopN        int          `json:"top_n"`
-			Monthly     []jsonPeriod `json:"monthly"`
-			Quarterly   []jsonPeriod `json:"quarterly"`
-			Yearly      []jsonPeriod `json:"yearly"`
-			All         jsonFigures  `json:"all"`
-		}{
-			Generator: "incidents " + s.opts.Version, Generated: t.Now.Format("2006-01-02"), TimeZone: s.zone(),
-			ThisMonth: t.ThisMonth().Key, ThisQuarter: t.ThisQuarter().Key, ThisYear: t.ThisYear().Key, TopN: trends.TopN,
-			Monthly:   periods(t.Months, func(p *jsonPeriod, k string) { p.Month = k }),
-			Quarterly: periods(t.Quarters, func(p *jsonPeriod, k string) { p.Quarter = k }),
-			Yearly:    periods(t.Years, func(p *jsonPeriod, k string) { p.Year = k }),
-			All:       newJSONFigures(&t.All),
+		doc := jsonObject{
+			{"generator", "incidents " + s.opts.Version},
+			{"generated", t.Now.Format("2006-01-02")}, // the build's day
+			{"time_zone", s.zone()},
+			{"this_month", t.ThisMonth().Key},
+			{"this_quarter", t.ThisQuarter().Key},
+			{"this_year", t.ThisYear().Key},
+			{"top_n", trends.TopN},
+			{"monthly", periods(t.Months, "month")},
+			{"quarterly", periods(t.Quarters, "quarter")},
+			{"yearly", periods(t.Years, "year")},
+			{"all", newJSONFigures(nil, &t.All)},
 		}
-		enc := json.NewEncoder(buf)
-		if err := enc.Encode(doc); err != nil {
+		b, err := doc.appendJSON(buf.AvailableBuffer())
+		if err != nil {
 			return "", fmt.Errorf("encoding trends.json: %w", err)
 		}
+		buf.Write(append(b, '\n'))
 		return "trends.json", nil
 	}
 }
