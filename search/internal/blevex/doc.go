@@ -2,8 +2,9 @@
 // works inside rather than on its documented API. Package search speaks
 // bleve's public API (mappings, queries, the index and its batches) and
 // this package; nothing else in the program reaches further into bleve.
-// Each use is here for speed, measured when it was made (see the doc
-// comment where it is used): keep them, but check them on every upgrade.
+// Each use is here for speed, measured when it was made, or to survive a
+// damaged index (see the doc comment where it is used): keep them, but
+// check them on every upgrade.
 //
 // Written against these versions (go.mod):
 //
@@ -63,7 +64,7 @@
 //
 // After changing any of the versions above, run
 //
-//	go test ./search/internal/blevex/ ./search/...
+//	go test ./search/...
 //
 // The agreement tests compare each use above with bleve's own way of
 // doing the same: TestPhraseAgreesWithBleve and TestFuzzyAgreesWithBleve
@@ -77,6 +78,7 @@
 // table against bleve's collector: totals, order and facet counts). A
 // failure means bleve changed underneath: read its change log for the
 // piece named in the failure, and either follow the change here or
-// replace the piece with bleve's public API, measuring the search
-// benchmark (go test -bench Search ./search/) before and after.
+// replace the piece with bleve's public API, timing the searches
+// (go test -run '^$' -bench Search ./search/, and make bench-search)
+// before and after.
 package blevex
