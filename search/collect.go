@@ -9,7 +9,8 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
-	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/incidents-archive/incidents/search/internal/blevex"
 )
 
 // ranked is a hit while a search collects them.
@@ -119,10 +120,10 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 	if _, all := q.(*query.MatchAllQuery); all {
 		// Every document, from the table: bleve's match-all reader starts
 		// a goroutine and waits for it.
-		s = &docListSearcher{docs: x.table.live}
+		s = blevex.DocList(x.table.live)
 	} else {
 		var err error
-		if s, err = q.Searcher(withPatterns(ctx), x.reader, x.idx.Mapping(), opts); err != nil {
+		if s, err = q.Searcher(blevex.WithPatterns(ctx), x.snap.Reader, x.idx.Mapping(), opts); err != nil {
 			return nil, err
 		}
 	}
@@ -133,41 +134,34 @@ func (x *Index) collect(ctx context.Context, q query.Query, r Request) (*collect
 	if !r.NoFacets {
 		out.facets = x.table.counter()
 	}
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       x.reader,
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	rows := x.table.rows
-	for n := 0; ; n++ {
-		if n%checkEvery == 0 {
+	n := 0
+	err := blevex.Each(x.snap.Reader, s, func(doc uint64, dm *bsearch.DocumentMatch) error {
+		seen := n
+		if n++; seen > 0 && seen%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
-			if n > 0 {
-				// Let other searches run: without it a long search holds
-				// its CPU for the scheduler's whole time slice, and short
-				// ones queue behind it.
-				runtime.Gosched()
-			}
+			// Let other searches run: without it a long search holds its
+			// CPU for the scheduler's whole time slice, and short ones
+			// queue behind it.
+			runtime.Gosched()
 		}
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		doc := dm.IndexInternalID.Value()
-		score := dm.Score
-		sctx.DocumentMatchPool.Put(dm)
 		if doc >= uint64(len(rows)) || rows[doc].id == "" {
-			continue // not in the table: cannot happen in a snapshot that does not change
+			return nil // not in the table: cannot happen in a snapshot that does not change
 		}
 		out.total++
 		if out.facets != nil {
 			out.facets.add(&rows[doc])
 		}
-		rank.offer(ranked{doc: doc, score: score, seen: n})
+		rank.offer(ranked{doc: doc, score: dm.Score, seen: seen})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if top := rank.sorted(); from < len(top) {
 		out.top = top[from:]
@@ -197,7 +191,7 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 			if strings.ContainsAny(w, " \t") || isCompound(w) {
 				// A phrase, or a name such as svc-0947, is marked where
 				// it stands whole, as it was searched.
-				alts = append(alts, &phraseQuery{phrase: w, field: f, boost: 1})
+				alts = append(alts, &blevex.PhraseQuery{Phrase: w, Field: f, Boost: 1})
 				continue
 			}
 			m := query.NewMatchQuery(w)
@@ -206,32 +200,22 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 		}
 	}
 	opts := bsearch.SearcherOptions{Score: "none", IncludeTermVectors: true}
-	matching, err := query.NewDisjunctionQuery(alts).Searcher(ctx, x.reader, x.idx.Mapping(), opts)
+	r := x.snap.Reader
+	matching, err := query.NewDisjunctionQuery(alts).Searcher(ctx, r, x.idx.Mapping(), opts)
 	if err != nil {
 		return nil, err
 	}
 	// The documents are given by number, not through bleve's DocIDQuery,
 	// whose reader starts a goroutine per segment and waits for it: on a
 	// busy server that wait was the longest part of some searches.
-	s, err := searcher.NewConjunctionSearcher(ctx, x.reader, []bsearch.Searcher{&docListSearcher{docs: nums}, matching}, opts)
+	s, err := searcher.NewConjunctionSearcher(ctx, r, []bsearch.Searcher{blevex.DocList(nums), matching}, opts)
 	if err != nil {
 		matching.Close()
 		return nil, err
 	}
 	defer s.Close()
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       x.reader,
-	}
 	out := make(map[uint64][][]span, len(docs))
-	for {
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
+	err = blevex.Each(r, s, func(doc uint64, dm *bsearch.DocumentMatch) error {
 		found := make([][]span, len(snippetFields))
 		for _, l := range dm.FieldTermLocations {
 			for k, f := range snippetFields {
@@ -244,42 +228,11 @@ func (x *Index) locate(ctx context.Context, words []string, docs []ranked) (map[
 			slices.SortFunc(found[k], func(a, b span) int { return a.start - b.start })
 			found[k] = slices.Compact(found[k])
 		}
-		out[dm.IndexInternalID.Value()] = found
-		sctx.DocumentMatchPool.Put(dm)
+		out[doc] = found
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
-
-// docListSearcher matches a fixed, sorted list of document numbers, each
-// with the score 1, as bleve's match-all scores them.
-type docListSearcher struct {
-	docs []uint64
-	next int
-}
-
-func (s *docListSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	if s.next >= len(s.docs) {
-		return nil, nil
-	}
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, s.docs[s.next])
-	dm.Score = 1
-	s.next++
-	return dm, nil
-}
-
-func (s *docListSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	target := id.Value()
-	for s.next < len(s.docs) && s.docs[s.next] < target {
-		s.next++
-	}
-	return s.Next(ctx)
-}
-
-func (s *docListSearcher) Close() error               { return nil }
-func (s *docListSearcher) Weight() float64            { return 1 }
-func (s *docListSearcher) SetQueryNorm(float64)       {}
-func (s *docListSearcher) Count() uint64              { return uint64(len(s.docs)) }
-func (s *docListSearcher) Min() int                   { return 0 }
-func (s *docListSearcher) Size() int                  { return 64 + 8*len(s.docs) }
-func (s *docListSearcher) DocumentMatchPoolSize() int { return 1 }

@@ -4,16 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // variedDocs is a made-up archive with overlapping services, causes,
@@ -152,54 +148,6 @@ func TestRankingKeepsTheBest(t *testing.T) {
 	}
 }
 
-// TestPhraseAgreesWithBleve checks the phrase searcher against bleve's:
-// the same reports, scores and order, stop words and repeated words
-// included.
-func TestPhraseAgreesWithBleve(t *testing.T) {
-	docs := variedDocs(300)
-	docs = append(docs,
-		Document{ID: "2024-01-01 gap", Title: "status of the document", URL: "incidents/gap/", Start: date("2024-01-01"), Year: 2024, Body: "The status of the document was stale. Status document."},
-		Document{ID: "2024-01-02 twice", Title: "lag lag", URL: "incidents/twice/", Start: date("2024-01-02"), Year: 2024, Body: "replication lag lag then lag replication"},
-	)
-	x := memIndex(t, docs)
-	for _, c := range []struct {
-		phrase, field string
-		want          int
-	}{{"status of the document", "title", 1}, {"status document", "title", 0}, {"lag lag", "title", 1}} {
-		if got := runQuery(t, x, &phraseQuery{phrase: c.phrase, field: c.field, boost: 1}); len(got) != c.want {
-			t.Errorf("%s:%q matched %v, want %d reports", c.field, c.phrase, got, c.want)
-		}
-	}
-	for _, phrase := range []string{"replication lag", "lag replication", "status of the document", "status document", "lag lag", "retry storm timeout", "the", "memory", "nothing here"} {
-		for _, field := range []string{"title", "body", "summary"} {
-			ours := &phraseQuery{phrase: phrase, field: field, boost: 1.5}
-			theirs := query.NewMatchPhraseQuery(phrase)
-			theirs.SetField(field)
-			theirs.SetBoost(1.5)
-			got := runQuery(t, x, ours)
-			want := runQuery(t, x, theirs)
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Errorf("%s:%q:\n got %v\nwant %v", field, phrase, got, want)
-			}
-		}
-	}
-}
-
-// runQuery returns the ids and scores of every match of q, best first.
-func runQuery(t *testing.T, x *Index, q query.Query) []string {
-	t.Helper()
-	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-	res, err := x.idx.SearchInContext(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, h := range res.Hits {
-		out = append(out, fmt.Sprintf("%s %.6f", h.ID, h.Score))
-	}
-	return out
-}
-
 // TestStoredFieldsAcrossSegments: an index written in several batches has
 // several segments, some with deleted documents; every hit still shows its
 // own title and services.
@@ -228,8 +176,8 @@ func TestStoredFieldsAcrossSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if len(x.segments) < 2 {
-		t.Fatalf("%d segments; the test needs several", len(x.segments))
+	if x.snap.Segments() < 2 {
+		t.Fatalf("%d segments; the test needs several", x.snap.Segments())
 	}
 	res, err := x.Search(context.Background(), Request{Size: 100, Sort: SortOldest})
 	if err != nil {
@@ -290,68 +238,6 @@ func TestSnippetsNeedOnlyTheTextTheyShow(t *testing.T) {
 			if !slices.Equal(h.Fragments, want) {
 				t.Errorf("%q, %s:\n got %q\nwant %q", q, h.ID, h.Fragments, want)
 			}
-		}
-	}
-}
-
-// TestPatternWordsAgreeWithScorch: the words a compiled pattern finds in
-// the segments are those scorch's own dictionaries list, for regular
-// expressions and for prefixes walked as patterns.
-func TestPatternWordsAgreeWithScorch(t *testing.T) {
-	x := memIndex(t, variedDocs(300))
-	snap, ok := x.reader.(*scorch.IndexSnapshot)
-	if !ok {
-		t.Fatal("the test index is not a scorch snapshot")
-	}
-	type wordCase struct {
-		name, field, pattern string
-		scorch               func(field string) (index.FieldDict, error) // the same words as scorch lists them
-	}
-	var cases []wordCase
-	for _, re := range []string{".*or.*", "re.*", "ti.e.*", "[a-c]+.*", "(memory|disk)", "x*", "time", "tim", ".*ing", "prox.", "r[e]p.*n"} {
-		for _, field := range []string{"title", "body"} {
-			cases = append(cases, wordCase{"/" + re + "/", field, re, func(f string) (index.FieldDict, error) { return snap.FieldDictRegexp(f, re) }})
-		}
-	}
-	for _, prefix := range []string{"re", "t", "prox", "memory", "zz", "a.b", "(x"} {
-		cases = append(cases, wordCase{prefix + "*", "body", regexp.QuoteMeta(prefix) + ".*", func(f string) (index.FieldDict, error) { return snap.FieldDictPrefix(f, []byte(prefix)) }})
-	}
-	for _, tc := range cases {
-		c := compilePattern(withPatterns(context.Background()), tc.pattern)
-		if c.err != nil {
-			t.Fatalf("%s: %v", tc.name, c.err)
-		}
-		got, err := segmentWords(context.Background(), snap, tc.field, c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dict, err := tc.scorch(tc.field)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want []string
-		for {
-			e, err := dict.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e == nil {
-				break
-			}
-			want = append(want, e.Term)
-		}
-		dict.Close()
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s in %s: %v, scorch lists %v", tc.name, tc.field, got, want)
-		}
-	}
-}
-
-func TestPrefixEnd(t *testing.T) {
-	for _, c := range []struct{ in, want string }{{"ab", "ac"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"z", "{"}} {
-		if got := string(prefixEnd([]byte(c.in))); got != c.want {
-			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/incidents-archive/incidents/search/internal/blevex"
 )
 
 // outOfRange is an index reader whose reads go out of range, as bleve's
@@ -30,7 +32,7 @@ func TestDamagedFilesAreErrors(t *testing.T) {
 	if tbl, err := buildTable(outOfRange{}); err == nil || tbl != nil || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("buildTable = %v, %v; want an error saying the index is damaged", tbl, err)
 	}
-	x := &Index{reader: outOfRange{}, table: &facetTable{rows: []tableRow{{id: "2026-01-01 a"}}}}
+	x := &Index{snap: blevex.NewSnapshot(outOfRange{}), table: &facetTable{rows: []tableRow{{id: "2026-01-01 a"}}}}
 	_, err := x.hit(ranked{}, nil)
 	if err == nil || !strings.Contains(err.Error(), "reading 2026-01-01 a: the index files are damaged") || !strings.Contains(err.Error(), "run incidents build") {
 		t.Errorf("hit: %v; want an error saying the index is damaged and what to do", err)

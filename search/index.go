@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,55 +12,33 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	index "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/incidents-archive/incidents/search/internal/blevex"
 )
 
 // Index is an open bleve index of the archive, for searching: one
 // snapshot of it, which does not change while the Index is open, and a
 // table of its documents' facet values and dates (see collect).
 type Index struct {
-	idx    bleve.Index
-	path   string
-	reader index.IndexReader
-	table  *facetTable
-	// The snapshot's segments and the number of each one's first
-	// document, when the reader is scorch's: stored fields are read from
-	// them without copies.
-	segments []*scorch.SegmentSnapshot
-	offsets  []uint64
+	idx   bleve.Index
+	path  string
+	snap  *blevex.Snapshot
+	table *facetTable
 }
 
 // newIndex takes idx's current snapshot for searching.
 func newIndex(idx bleve.Index, path string) (*Index, error) {
-	adv, err := idx.Advanced()
+	snap, err := blevex.Open(idx)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	r, err := adv.Reader()
+	t, err := buildTable(snap.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
-	}
-	t, err := buildTable(r)
-	if err != nil {
-		r.Close()
+		snap.Close()
 		return nil, err
 	}
-	x := &Index{idx: idx, path: path, reader: r, table: t}
-	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		// A document's number is its segment's offset, the documents of
-		// the segments before it counted deleted ones included, plus its
-		// number in the segment: as scorch numbers them.
-		var running uint64
-		for _, seg := range snap.Segments() {
-			x.segments = append(x.segments, seg)
-			x.offsets = append(x.offsets, running)
-			running += seg.Segment().Count()
-		}
-	}
-	return x, nil
+	return &Index{idx: idx, path: path, snap: snap, table: t}, nil
 }
 
 // Keys of the values the index keeps beside its documents.
@@ -200,7 +176,7 @@ func updateExisting(ctx context.Context, dir string, docs []Document, hashes map
 	if err != nil || string(version) != MappingVersion {
 		return "the search index was written by another version of incidents; rebuilding it", errStale{"version"}
 	}
-	if err := verifySegments(idx); err != nil {
+	if err := blevex.VerifySegments(idx); err != nil {
 		return fmt.Sprintf("the search index is damaged (%v); rebuilding it", err), err
 	}
 	raw, err := idx.GetInternal(hashesKey)
@@ -480,7 +456,7 @@ func open(dir string, verify bool) (*Index, error) {
 		return nil, fmt.Errorf("the search index in %s was written by another version of incidents: run incidents build to rebuild it", dir)
 	}
 	if verify {
-		if err := verifySegments(idx); err != nil {
+		if err := blevex.VerifySegments(idx); err != nil {
 			idx.Close()
 			return nil, fmt.Errorf("the search index in %s is damaged (%v): run incidents build to rebuild it", dir, err)
 		}
@@ -491,44 +467,6 @@ func open(dir string, verify bool) (*Index, error) {
 		return nil, fmt.Errorf("search index in %s: %w (run incidents build to rebuild it)", dir, err)
 	}
 	return x, nil
-}
-
-// verifySegments checks each segment file of idx's current snapshot
-// against the CRC-32 in its last four bytes (zap's footer: the checksum of
-// all that comes before it), which bleve does not check: a segment damaged
-// on disk would otherwise be searched, or crash a search, for as long as
-// it lives. Files in the folder that the snapshot does not use, such as a
-// merge that a killed process left half-written, are not looked at: bleve
-// removes them. Reading the segments costs about as much as the page
-// cache takes to hand them over: a few milliseconds per 10 MB.
-func verifySegments(idx bleve.Index) error {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil
-	}
-	for _, ss := range snap.Segments() {
-		seg, ok := ss.Segment().(segment.PersistedSegment)
-		if !ok {
-			continue
-		}
-		b, err := os.ReadFile(seg.Path())
-		if err != nil {
-			return err
-		}
-		if len(b) < 4 || crc32.ChecksumIEEE(b[:len(b)-4]) != binary.BigEndian.Uint32(b[len(b)-4:]) {
-			return fmt.Errorf("%s fails its checksum", filepath.Base(seg.Path()))
-		}
-	}
-	return nil
 }
 
 // openIndex opens the index in dir. bleve v2.6.1 trusts the offsets in
@@ -542,7 +480,7 @@ func openIndex(dir string, readOnly bool, wait time.Duration) (idx bleve.Index, 
 	if readOnly {
 		cfg["read_only"] = true
 	}
-	defer damaged(&err)
+	defer blevex.RecoverDamage(&err)
 	idx, err = bleve.OpenUsing(dir, cfg)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrInUse
@@ -554,66 +492,10 @@ func openIndex(dir string, readOnly bool, wait time.Duration) (idx bleve.Index, 
 	return idx, err
 }
 
-// damaged, deferred by a function that has bleve read the index's files,
-// turns a panic in that reading into the error *err: bleve v2.6.1 trusts
-// the lengths and offsets in its files, and a damaged file sends it out of
-// range of a slice. Only the updates check the files' checksums first.
-func damaged(err *error) {
-	if p := recover(); p != nil {
-		*err = fmt.Errorf("the index files are damaged: %v", p)
-	}
-}
-
-// visitStored calls visit with each stored field of the document numbered
-// doc (id is its id). visit must not keep value: it may be a view into the
-// index's buffers. On a scorch snapshot the segment is read directly,
-// which copies nothing; bleve's Document copies every stored field, the
-// body included, and was most of a search's garbage.
-func (x *Index) visitStored(doc uint64, id string, visit func(field string, value []byte)) (err error) {
-	defer damaged(&err)
-	if x.segments != nil {
-		i := sort.Search(len(x.offsets), func(i int) bool { return x.offsets[i] > doc }) - 1
-		if i < 0 {
-			return fmt.Errorf("no segment holds document %d", doc)
-		}
-		return x.segments[i].VisitDocument(doc-x.offsets[i], func(field string, _ byte, value []byte, _ []uint64) bool {
-			if field != "_id" {
-				visit(field, value)
-			}
-			return true
-		})
-	}
-	d, err := x.reader.Document(id)
-	if err != nil || d == nil {
-		return err
-	}
-	d.VisitFields(func(f index.Field) { visit(f.Name(), f.Value()) })
-	return nil
-}
-
 // Close releases the index.
 func (x *Index) Close() error {
-	return errors.Join(x.reader.Close(), x.idx.Close())
+	return errors.Join(x.snap.Close(), x.idx.Close())
 }
 
 // DocCount is the number of reports in the index.
 func (x *Index) DocCount() (uint64, error) { return x.idx.DocCount() }
-
-// newMemIndex is an in-memory scorch index, for tests. (bleve's
-// NewMemOnly uses the older, much slower upsidedown engine.)
-func newMemIndex(docs []Document) (*Index, error) {
-	idx, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, err
-	}
-	b := idx.NewBatch()
-	for i := range docs {
-		if err := b.Index(docs[i].ID, toIndexed(&docs[i])); err != nil {
-			return nil, err
-		}
-	}
-	if err := idx.Batch(b); err != nil {
-		return nil, err
-	}
-	return newIndex(idx, "")
-}

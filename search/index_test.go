@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 func date(s string) time.Time {
@@ -241,25 +240,31 @@ func TestExpansionIsBounded(t *testing.T) {
 	}
 }
 
-// TestTermSearcherLimitPanics documents why the expansion bound is
-// searcher.DisjunctionMaxClauseCount: bleve v2.6.1's own per-query limit,
-// search.MaxTermSearchersKey, dereferences nil in TermSearcher.Close when
-// it trips. If this test starts failing, bleve has fixed it and the
-// context limit could be used as well.
-func TestTermSearcherLimitPanics(t *testing.T) {
-	x := memIndex(t, manyWords())
-	ctx := context.WithValue(context.Background(), bsearch.MaxTermSearchersKey, 10)
-	// About a hundred terms: under the clause bound, over this limit.
-	req := bleve.NewSearchRequest(bleve.NewRegexpQuery("zq000.*"))
-	panicked := func() (p any) {
-		defer func() { p = recover() }()
-		x.idx.SearchInContext(ctx, req)
-		return nil
-	}()
-	if panicked == nil {
-		t.Fatal("bleve no longer panics when MaxTermSearchersKey trips")
+// TestFuzzyExpansionIsBounded: a fuzzy word close to more words than
+// maxExpansion fails with a QueryError, as patterns do, though no bleve
+// setting bounds it (package blevex does).
+func TestFuzzyExpansionIsBounded(t *testing.T) {
+	var body strings.Builder
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	for _, a := range letters {
+		for _, b := range letters {
+			for _, c := range letters {
+				fmt.Fprintf(&body, "%c%c%c ", a, b, c)
+			}
+		}
 	}
-	t.Logf("bleve panicked as expected: %v", panicked)
+	x := memIndex(t, []Document{{ID: "x", Title: "x", URL: "incidents/x/", Start: date("2024-01-01"), Year: 2024, Body: body.String()}})
+	for _, q := range []string{"bab~2", "body:bab~2", "x OR bab~2"} {
+		_, err := x.Search(context.Background(), Request{Query: q})
+		var qe *QueryError
+		if !errors.As(err, &qe) || !strings.Contains(err.Error(), "too many different words") {
+			t.Errorf("%s: err = %v, want a QueryError about too many words", q, err)
+		}
+	}
+	res, err := x.Search(context.Background(), Request{Query: "bab~1"})
+	if err != nil || res.Total != 1 {
+		t.Errorf("bab~1: %v, %v", res, err)
+	}
 }
 
 func TestIncrementalUpdate(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
+
+	"github.com/incidents-archive/incidents/search/internal/blevex"
 )
 
 // Limits that keep any one query's work bounded.
@@ -23,20 +24,12 @@ const (
 	// DefaultSize is the page size when none is asked for.
 	DefaultSize = 20
 	// maxExpansion is the most terms one wildcard, regexp, fuzzy or prefix
-	// query may expand to in one field. bleve's own per-query limit
-	// (search.MaxTermSearchersKey) panics in v2.6.1; this one makes the
-	// query fail early with an error instead (see TestTermSearcherLimitPanics).
+	// query may expand to in one field: the query fails early with an
+	// error past it (see package blevex, which bounds the expansions).
 	maxExpansion = 1024
 	// maxPages bounds deep paging: bleve must rank from+size hits.
 	maxPages = 100
 )
-
-func init() {
-	// bleve exposes this limit only as a package variable. Setting it here
-	// is the one piece of global state in the program, and it belongs to
-	// bleve: every index in the process gets the same bound.
-	searcher.DisjunctionMaxClauseCount = maxExpansion
-}
 
 // Request is one search: a query in bleve's query-string syntax, filters,
 // an order and a page.
@@ -217,11 +210,13 @@ func errTooManyWords() error {
 
 // searchError turns bleve's errors into ones a person can act on.
 func searchError(err error) error {
-	msg := err.Error()
+	var bad *blevex.PatternError
 	switch {
-	case strings.Contains(msg, "TooManyClauses"): // bleve's own bound, for fuzzy terms
+	case errors.Is(err, blevex.ErrTooManyWords):
 		return errTooManyWords()
-	case strings.Contains(msg, "invalid/unsupported date range"):
+	case errors.As(err, &bad):
+		return queryErrorf("%s", bad.Error())
+	case strings.Contains(err.Error(), "invalid/unsupported date range"):
 		// A date that bleve cannot turn into nanoseconds (before 1677 or
 		// after 2262), as in start:>"0000-01-01".
 		return queryErrorf("a date in the query is out of range; write dates between 1970 and 2200, such as start:>\"2024-01-01\"")
@@ -237,7 +232,7 @@ func (x *Index) hit(h ranked, matches [][]span) (Hit, error) {
 	row := &x.table.rows[h.doc]
 	hit := Hit{ID: row.id, Score: h.score, Start: time.Unix(0, row.start).UTC(), Services: []string{}, Fragments: []string{}}
 	texts := make([]string, len(snippetFields))
-	err := x.visitStored(h.doc, row.id, func(name string, value []byte) {
+	err := x.snap.VisitStored(h.doc, row.id, func(name string, value []byte) {
 		switch name {
 		case "title":
 			hit.Title = string(value)
@@ -314,7 +309,7 @@ func buildQuery(r Request) (query.Query, []string, error) {
 		yes, no := true, false
 		d := query.NewDateRangeInclusiveQuery(r.Since, r.Until, &yes, &no)
 		d.SetField("start")
-		parts = append(parts, constantScored(d))
+		parts = append(parts, leaf(d))
 	}
 	switch len(parts) {
 	case 0:
@@ -395,7 +390,7 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		if isTextField(field) {
 			q = namePhrase(q) // title:svc-0947 is the name in the title
 		}
-		return fastPhrase(constantScored(q)), nil
+		return leaf(q), nil
 	}
 	q = namePhrase(q)
 	alts := make([]query.Query, 0, len(textFields))
@@ -405,9 +400,37 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 		if b, ok := alt.(query.BoostableQuery); ok {
 			b.SetBoost(b.Boost() * tf.Boost)
 		}
-		alts = append(alts, fastPhrase(constantScored(alt)))
+		alts = append(alts, leaf(alt))
 	}
 	return query.NewDisjunctionQuery(alts), nil
+}
+
+// leaf returns the query the search runs for one leaf of a parsed query,
+// package blevex's where it has one (see there for why): the words that a
+// pattern or a range expands to are scored alike and bounded in number,
+// a phrase is checked on the term locations, and a fuzzy word's
+// expansion is bounded.
+func leaf(q query.Query) query.Query {
+	switch l := q.(type) {
+	case *query.PrefixQuery, *query.WildcardQuery, *query.RegexpQuery,
+		*query.NumericRangeQuery, *query.DateRangeQuery, *query.TermRangeQuery:
+		boost := 1.0
+		if b, ok := q.(query.BoostableQuery); ok {
+			boost = b.Boost()
+		}
+		return &blevex.ConstantScoreQuery{Inner: q, Boost: boost, MaxWords: maxExpansion}
+	case *query.MatchPhraseQuery:
+		if l.Fuzziness == 0 && l.Analyzer == "" && l.FieldVal != "" {
+			return &blevex.PhraseQuery{Phrase: l.MatchPhrase, Field: l.FieldVal, Boost: l.Boost()}
+		}
+	case *query.MatchQuery:
+		if l.Fuzziness > 0 && l.Analyzer == "" && l.Operator == query.MatchQueryOperatorOr {
+			return &blevex.FuzzyMatchQuery{Match: l.Match, Fuzziness: l.Fuzziness, Prefix: l.Prefix, Field: l.FieldVal, Boost: l.Boost(), MaxWords: maxExpansion}
+		}
+	case *query.FuzzyQuery:
+		return &blevex.FuzzyQuery{Term: l.Term, Fuzziness: l.Fuzziness, Prefix: l.Prefix, Field: l.FieldVal, Boost: l.Boost(), MaxWords: maxExpansion}
+	}
+	return q
 }
 
 // namePhrase returns a word such as svc-0947 or ml-serve as a phrase, and

@@ -7,6 +7,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/incidents-archive/incidents/search/internal/blevex"
 )
 
 // A search runs bleve's searchers but not its collector. bleve's collector
@@ -38,7 +40,7 @@ type tableRow struct {
 // buildTable reads the doc values of every live document of r. The table
 // is nil when the error is not.
 func buildTable(r index.IndexReader) (_ *facetTable, err error) {
-	defer damaged(&err)
+	defer blevex.RecoverDamage(&err)
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, fmt.Errorf("search index: listing documents: %w", err)
@@ -67,7 +69,7 @@ func buildTable(r index.IndexReader) (_ *facetTable, err error) {
 		if iid == nil {
 			break
 		}
-		n := iid.Value()
+		n := blevex.DocNum(iid)
 		if n >= uint64(len(t.rows)) {
 			t.rows = slices.Grow(t.rows, int(n+1)-len(t.rows))[:n+1]
 		}

@@ -99,6 +99,13 @@ var taxonomySpecs = []taxonomySpec{
 		func(in *incident.Incident) []string { return unionStrings(in.Responders, in.Coordinators) }, nil},
 }
 
+// unionStrings is a followed by the values of b that a lacks, compared
+// exactly, case included: it is how a report's responders and
+// coordinators make one list. Spellings that differ only in case ("Ana
+// Berg", "ana berg") both stay, as the report wrote them: the taxonomy
+// makes them one term, through the slug, and counts each spelling's uses.
+// (Report lists are free of exact duplicates already: the parser drops
+// them.)
 func unionStrings(a, b []string) []string {
 	if len(b) == 0 {
 		return a

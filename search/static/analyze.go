@@ -3,41 +3,58 @@ package static
 import (
 	"fmt"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
 
+	"github.com/incidents-archive/incidents/search"
 	"github.com/incidents-archive/incidents/search/compound"
 )
 
-// Analyzer is the analyzer the bleve mapping gives every text field
-// (compound.AnalyzerName: bleve's English analyzer, that is Unicode word
+// Analyzer is the analyzer that the bleve mapping (search.NewMapping)
+// gives its text fields, taken from the mapping itself, so that the
+// static index holds exactly the terms the server-side index holds: today
+// compound.AnalyzerName, bleve's English analyzer (Unicode word
 // segmentation, possessive stripping, lower case, English stop words and
-// the Porter stemmer, plus compound names such as svc-0947 kept whole and
-// unstemmed), so that the static index holds exactly the terms the
-// server-side index holds.
+// the Porter stemmer) plus compound names such as svc-0947 kept whole and
+// unstemmed. The browser's copy, in layouts/static/search.js, is kept
+// equal to it by FuzzAnalyzer.
 //
-// Every filter works on one token at a time, so an Analyzer runs the
-// tokenizer on the text and looks each token up in a cache of filtered
-// terms, running the filters only on words it has not seen: a large
-// archive repeats the same few thousand words millions of times. An
-// Analyzer is not safe for concurrent use; make one per goroutine.
+// A large archive repeats the same few thousand words millions of times,
+// and running bleve's analyzer on every one of them took three times as
+// long as the rest of the static index. So an Analyzer remembers what it
+// found: the terms of each piece of text between ASCII white space (a
+// chunk, such as "svc-0947," or "timeout."), and the term of each word.
+// That gives the analyzer's own terms because white space always ends a
+// word in valid UTF-8 (Unicode's word boundaries break around it, and a
+// compound is joined by a single hyphen, dot or slash), and because every filter
+// works on one token at a time. FuzzAnalyzer checks it against the whole
+// analyzer on any text. An Analyzer is not safe for concurrent use; make
+// one per goroutine.
 type Analyzer struct {
 	tokenizer analysis.Tokenizer
 	filters   []analysis.TokenFilter
-	whole     analysis.Analyzer // used when the analyzer is not a DefaultAnalyzer
-	cache     map[string]string // surface form → term; "" when filtered out
-	names     map[string]string // the same for compounds
+	whole     analysis.Analyzer   // used when the analyzer is not a tokenizer and filters
+	chunks    map[string][]string // chunk → its terms
+	cache     map[string]string   // word → term; "" when filtered out
+	names     map[string]string   // the same for compounds
 }
 
-// NewAnalyzer returns the mapping's analyzer.
+// maxChunks bounds the chunks an Analyzer remembers (some 100 bytes
+// each): past it, it forgets them all and starts again. The text of the
+// 10,000-report synthetic archive has 11,188 distinct chunks.
+const maxChunks = 1 << 16
+
+// NewAnalyzer returns the analyzer of the mapping's text fields.
 func NewAnalyzer() (*Analyzer, error) {
-	a, err := registry.NewCache().AnalyzerNamed(compound.AnalyzerName)
+	a, err := mappingAnalyzer()
 	if err != nil {
-		return nil, fmt.Errorf("bleve analyzer %q: %w", compound.AnalyzerName, err)
+		return nil, err
 	}
-	an := &Analyzer{cache: map[string]string{}, names: map[string]string{}}
+	an := &Analyzer{chunks: map[string][]string{}, cache: map[string]string{}, names: map[string]string{}}
 	if d, ok := a.(*analysis.DefaultAnalyzer); ok && d.CharFilters == nil {
 		an.tokenizer, an.filters = d.Tokenizer, d.TokenFilters
 	} else {
@@ -46,8 +63,35 @@ func NewAnalyzer() (*Analyzer, error) {
 	return an, nil
 }
 
+// mappingAnalyzer is the analyzer bleve builds from the mapping for its
+// text fields, which must all have the same one: the static index keeps
+// one list of terms for them all.
+func mappingAnalyzer() (analysis.Analyzer, error) {
+	m := search.NewMapping()
+	name := m.AnalyzerNameForPath(Fields[0].Name)
+	for _, f := range append(fieldNames(), "names") {
+		if other := m.AnalyzerNameForPath(f); other != name {
+			return nil, fmt.Errorf("the bleve mapping analyses %s with %q and %s with %q; the static index needs one analyzer", Fields[0].Name, name, f, other)
+		}
+	}
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return nil, fmt.Errorf("the bleve mapping has no analyzer %q", name)
+	}
+	return a, nil
+}
+
+func fieldNames() []string {
+	names := make([]string, len(Fields))
+	for i, f := range Fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // StopWords returns the stop-word list of "en", sorted, for the browser's
-// copy of the analyzer.
+// copy of the analyzer. (bleve's stop filter does not list its words; the
+// tests check that the mapping's analyzer drops exactly these.)
 func StopWords() ([]string, error) {
 	m, err := registry.NewCache().TokenMapNamed(en.StopName)
 	if err != nil {
@@ -73,28 +117,51 @@ func (a *Analyzer) Terms(text string, yield func(term string)) {
 		}
 		return
 	}
-	if !isASCII(text) {
+	if !utf8.ValidString(text) {
+		// bleve's segmenter does not always break words at white space
+		// next to bytes that are not UTF-8.
 		for _, tok := range a.tokenizer.Tokenize([]byte(text)) {
 			a.word(tok.Term, tok.KeyWord, yield)
 		}
 		return
 	}
-	// The words of a run wait in run until it ends, since the compounds
-	// they make come before them.
-	var run []compound.Span
-	flush := func() {
-		compound.Run(run, func(_ int, w compound.Span, name bool) {
-			a.word([]byte(text[w.Start:w.End]), name, yield)
-		})
-		run = run[:0]
-	}
-	asciiWords(text, func(start, end int) {
-		if len(run) > 0 && !compound.Joined(text, run[len(run)-1].End, start) {
-			flush()
+	for start := 0; start < len(text); {
+		for start < len(text) && isSpace(text[start]) {
+			start++
 		}
-		run = append(run, compound.Span{Start: start, End: end})
-	})
-	flush()
+		end := start
+		for end < len(text) && !isSpace(text[end]) {
+			end++
+		}
+		if end > start {
+			for _, t := range a.chunk(text[start:end]) {
+				yield(t)
+			}
+		}
+		start = end
+	}
+}
+
+// isSpace reports whether c is ASCII white space, around which Unicode
+// always breaks words.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// chunk returns the terms of a piece of text without white space.
+func (a *Analyzer) chunk(c string) []string {
+	if terms, ok := a.chunks[c]; ok {
+		return terms
+	}
+	var terms []string
+	for _, tok := range a.tokenizer.Tokenize([]byte(c)) {
+		a.word(tok.Term, tok.KeyWord, func(t string) { terms = append(terms, t) })
+	}
+	if len(a.chunks) >= maxChunks {
+		clear(a.chunks)
+	}
+	a.chunks[strings.Clone(c)] = terms // a copy: c holds on to the whole text
+	return terms
 }
 
 // QueryTerms calls yield with the terms the search page looks up for text
@@ -127,53 +194,6 @@ func (a *Analyzer) word(surface []byte, name bool, yield func(string)) {
 		yield(term)
 	}
 }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// asciiWords calls yield with the byte offsets of each word of s, which must be ASCII, exactly
-// as bleve's Unicode tokenizer (github.com/blevesearch/segment, Unicode
-// word boundaries) would cut it, several times faster; the tests compare
-// the two. In ASCII the boundary rules come down to this: a word is a run
-// of letters, digits and underscores, which may also hold a single ':',
-// '.' or '\” between two letters, and a single ',', ';', '.' or '\”
-// between two digits. Everything else separates words.
-func asciiWords(s string, yield func(start, end int)) {
-	start := -1
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if wordByte(c) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 && i+1 < len(s) {
-			prev, next := s[i-1], s[i+1]
-			if (isLetter(prev) && isLetter(next) && (c == ':' || c == '.' || c == '\'')) ||
-				(isDigit(prev) && isDigit(next) && (c == ',' || c == ';' || c == '.' || c == '\'')) {
-				continue
-			}
-		}
-		if start >= 0 {
-			yield(start, i)
-			start = -1
-		}
-	}
-	if start >= 0 {
-		yield(start, len(s))
-	}
-}
-
-func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
-func wordByte(c byte) bool { return isLetter(c) || isDigit(c) || c == '_' }
 
 // filter runs the token filters on one token, as Analyze would; name
 // marks a compound, which the stemmer leaves alone.

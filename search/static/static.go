@@ -55,8 +55,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 
+	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/search"
 )
 
@@ -178,7 +179,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		return Stats{}, err
 	}
 	w.add("search/index.json", data)
-	if err := w.flush(); err != nil {
+	if err := w.flush(ctx); err != nil {
 		return Stats{}, err
 	}
 	w.stats.Terms, w.stats.Postings, w.stats.Shards = terms, n, len(shards)
@@ -205,38 +206,24 @@ func (w *writer) add(rel string, data []byte) {
 	w.files = append(w.files, file{rel, data})
 }
 
-func (w *writer) flush() error {
-	var (
-		mu      sync.Mutex
-		wg      sync.WaitGroup
-		errs    []string
-		changed int
-	)
-	next := make(chan file)
-	for range 4 { // writing is system calls; a few at once hide their latency
-		wg.Go(func() {
-			for f := range next {
-				ch, err := w.out.WriteFile(f.rel, f.data)
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, err.Error())
-				} else if ch {
-					changed++
-				}
-				mu.Unlock()
-			}
-		})
-	}
+// flush writes the files, four at a time: writing is system calls, and a
+// few at once hide their latency. The first error stops it.
+func (w *writer) flush(ctx context.Context) error {
+	var changed atomic.Int64
+	err := parallel.Each(ctx, 4, len(w.files), func(_, i int) error {
+		ch, err := w.out.WriteFile(w.files[i].rel, w.files[i].data)
+		if err == nil && ch {
+			changed.Add(1)
+		}
+		return err
+	})
 	for _, f := range w.files {
 		w.stats.Files++
 		w.stats.Bytes += int64(len(f.data))
-		next <- f
 	}
-	close(next)
-	wg.Wait()
-	w.stats.Changed = changed
-	if len(errs) > 0 {
-		return fmt.Errorf("writing the static search index: %s", strings.Join(errs, "; "))
+	w.stats.Changed = int(changed.Load())
+	if err != nil {
+		return fmt.Errorf("writing the static search index: %w", err)
 	}
 	return nil
 }
@@ -288,65 +275,55 @@ func analyze(ctx context.Context, docs []search.Document, order []int, workers i
 		boosts[i] = search.TextFieldBoost(f.Name)
 	}
 	namesBoost := search.TextFieldBoost("names")
-	var (
-		next   = make(chan int)
-		wg     sync.WaitGroup
-		errMu  sync.Mutex
-		anaErr error
-	)
-	for range workers {
+	// Each worker has its own analyzer, whose caches are not shared, and
+	// its own scratch maps.
+	type scratch struct {
+		an      *Analyzer
+		weights map[string]float64
+		tf      map[string]int
+	}
+	own := make([]scratch, workers)
+	for w := range own {
 		an, err := NewAnalyzer()
 		if err != nil {
 			return nil, err
 		}
-		wg.Go(func() {
-			weights := map[string]float64{}
-			tf := map[string]int{}
-			for num := range next {
-				d := &docs[order[num]]
-				clear(weights)
-				add := func(boost float64, n int) {
-					if n == 0 {
-						return
-					}
-					norm := boost / math.Sqrt(float64(n))
-					for t, c := range tf {
-						weights[t] += norm * math.Sqrt(float64(c))
-					}
-				}
-				for i, f := range Fields {
-					clear(tf)
-					n := 0
-					an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
-					add(boosts[i], n)
-				}
-				clear(tf)
-				n := 0
-				for _, name := range d.Names() {
-					an.Terms(name, func(t string) { tf[t]++; n++ })
-				}
-				add(namesBoost, n)
-				tw := make([]termWeight, 0, len(weights))
-				for t, w := range weights {
-					tw = append(tw, termWeight{t, quantize(w)})
-				}
-				perDoc[num] = tw
+		own[w] = scratch{an, map[string]float64{}, map[string]int{}}
+	}
+	err := parallel.Each(ctx, workers, len(order), func(w, num int) error {
+		an, weights, tf := own[w].an, own[w].weights, own[w].tf
+		d := &docs[order[num]]
+		clear(weights)
+		add := func(boost float64, n int) {
+			if n == 0 {
+				return
 			}
-		})
-	}
-	for num := range order {
-		if err := ctx.Err(); err != nil {
-			errMu.Lock()
-			anaErr = err
-			errMu.Unlock()
-			break
+			norm := boost / math.Sqrt(float64(n))
+			for t, c := range tf {
+				weights[t] += norm * math.Sqrt(float64(c))
+			}
 		}
-		next <- num
-	}
-	close(next)
-	wg.Wait()
-	if anaErr != nil {
-		return nil, anaErr
+		for i, f := range Fields {
+			clear(tf)
+			n := 0
+			an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+			add(boosts[i], n)
+		}
+		clear(tf)
+		n := 0
+		for _, name := range d.Names() {
+			an.Terms(name, func(t string) { tf[t]++; n++ })
+		}
+		add(namesBoost, n)
+		tw := make([]termWeight, 0, len(weights))
+		for t, w := range weights {
+			tw = append(tw, termWeight{t, quantize(w)})
+		}
+		perDoc[num] = tw
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	postings := map[string][]posting{}
 	for num, tws := range perDoc {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sort"
 	"strconv"
@@ -235,6 +236,34 @@ func TestWriteEmpty(t *testing.T) {
 	ix := writeTest(t, nil)
 	if ix.manifest.Docs != 0 || len(ix.manifest.Shards) != 0 {
 		t.Errorf("manifest of no reports = %+v", ix.manifest)
+	}
+}
+
+// failingWriter fails to write one file.
+type failingWriter struct {
+	memWriter
+	fail string
+}
+
+func (f *failingWriter) WriteFile(rel string, data []byte) (bool, error) {
+	if rel == f.fail {
+		return false, errors.New("disk full")
+	}
+	return f.memWriter.WriteFile(rel, data)
+}
+
+// TestWriteErrors: a file that cannot be written fails Write, saying
+// which index and why; a cancelled build stops it with its context's
+// error.
+func TestWriteErrors(t *testing.T) {
+	_, err := static.Write(context.Background(), &failingWriter{fail: "search/facets.bin"}, testDocs, static.Options{Workers: 2})
+	if err == nil || !strings.Contains(err.Error(), "writing the static search index: disk full") {
+		t.Errorf("Write with a failing file: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := static.Write(ctx, &memWriter{}, testDocs, static.Options{Workers: 2}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Write when cancelled: %v, want context.Canceled", err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package search
+package blevex
 
 import (
 	"context"
@@ -14,48 +14,42 @@ import (
 	"github.com/incidents-archive/incidents/search/compound"
 )
 
-// phraseQuery matches the words of a phrase next to each other in one
+// checkEvery is how many candidates a phrase search checks between
+// yielding to other goroutines.
+const checkEvery = 512
+
+// PhraseQuery matches the words of a phrase next to each other in one
 // field, as bleve's MatchPhraseQuery does, with the same hits and the
 // same scores, but checks positions on the word locations as the term
 // searchers return them. bleve's phrase searcher first turns every
 // candidate's locations into nested maps, which was two thirds of the
 // cost of a phrase over 10,000 reports and most of its garbage.
-type phraseQuery struct {
-	phrase string
-	field  string
-	boost  float64
-}
-
-// fastPhrase returns q as a phraseQuery when it can be one: a phrase in a
-// field, matched exactly.
-func fastPhrase(q query.Query) query.Query {
-	p, ok := q.(*query.MatchPhraseQuery)
-	if !ok || p.Fuzziness != 0 || p.Analyzer != "" || p.FieldVal == "" {
-		return q
-	}
-	return &phraseQuery{phrase: p.MatchPhrase, field: p.FieldVal, boost: p.Boost()}
+type PhraseQuery struct {
+	Phrase string
+	Field  string
+	Boost  float64
 }
 
 // Searcher analyses the phrase with the field's analyzer and runs a
 // conjunction of its words that keeps only documents where they stand in
 // the phrase's order, at the phrase's distances (a removed stop word
 // leaves a gap of one).
-func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	analyzer := m.AnalyzerNamed(m.AnalyzerNameForPath(q.field))
+func (q *PhraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	analyzer := m.AnalyzerNamed(m.AnalyzerNameForPath(q.Field))
 	if analyzer == nil {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
 	// In a phrase, svc-0947 stands for the name as written, which the
 	// index holds as one term; that term is far rarer than its parts
 	// ("svc" is in nearly every report), so checking it alone costs little.
-	tokens := compound.WholeNames(analyzer.Analyze([]byte(q.phrase)))
+	tokens := compound.WholeNames(analyzer.Analyze([]byte(q.Phrase)))
 	if len(tokens) == 0 {
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
 	if len(tokens) == 1 {
 		// One word, or one name such as svc-0947: its term, scored as the
 		// phrase's only word would be.
-		return searcher.NewTermSearcher(ctx, r, string(tokens[0].Term), q.field, q.boost, opts)
+		return searcher.NewTermSearcher(ctx, r, string(tokens[0].Term), q.Field, q.Boost, opts)
 	}
 	first := tokens[0].Position
 	for _, t := range tokens {
@@ -74,7 +68,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		}
 	}
 	for _, w := range words {
-		s, err := searcher.NewTermSearcher(ctx, r, w.term, q.field, q.boost, inner)
+		s, err := searcher.NewTermSearcher(ctx, r, w.term, q.Field, q.Boost, inner)
 		if err != nil {
 			closeAll()
 			return nil, err
@@ -86,7 +80,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		closeAll()
 		return nil, err
 	}
-	return &phraseSearcher{Searcher: conj, field: q.field, words: words, keepLocations: opts.IncludeTermVectors}, nil
+	return &phraseSearcher{Searcher: conj, field: q.Field, words: words, keepLocations: opts.IncludeTermVectors}, nil
 }
 
 type phraseWord struct {
@@ -119,7 +113,7 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 func (s *phraseSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
 	for checked := 1; err == nil && dm != nil; dm, err = s.Searcher.Next(ctx) {
 		if checked++; checked%checkEvery == 0 {
-			runtime.Gosched() // as collect does: a long scan lets other searches run
+			runtime.Gosched() // as the search's collector does: a long scan lets other searches run
 		}
 		if s.matches(dm) {
 			if s.keepLocations {

@@ -1,19 +1,40 @@
-package search
+package blevex
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp/syntax"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	vregexp "github.com/blevesearch/vellum/regexp"
 )
 
+// ErrTooManyWords is the error of a query whose pattern or fuzzy term
+// matches more different words of one field than its bound allows.
+var ErrTooManyWords = errors.New("the query matches too many different words")
+
+// PatternError is the error of a regular expression that does not
+// compile: bleve's have no anchors or other zero-width assertions, for
+// one.
+type PatternError struct {
+	Pattern string
+	Err     error
+}
+
+func (e *PatternError) Error() string {
+	return fmt.Sprintf("cannot use the regular expression /%s/: %v", e.Pattern, e.Err)
+}
+
+func (e *PatternError) Unwrap() error { return e.Err }
+
 // A wildcard or regular expression is matched against the words of each
-// of the four text fields. bleve compiles the pattern into an automaton
-// again for every field, which was a third of the cost of an infix
-// wildcard on 10,000 reports; on a scorch snapshot the search compiles it
-// once per search and walks each segment's dictionary with it.
+// of the text fields. bleve compiles the pattern into an automaton again
+// for every field, which was a third of the cost of an infix wildcard on
+// 10,000 reports; here a search compiles it once and walks each segment's
+// dictionary with it.
 
 // compiledPattern is a pattern's automaton and the range of words its
 // literal prefix allows.
@@ -31,14 +52,15 @@ type patterns struct {
 
 type patternsKey struct{}
 
-// withPatterns gives a search a place to keep its compiled patterns.
-func withPatterns(ctx context.Context) context.Context {
+// WithPatterns gives a search a place to keep its compiled patterns: pass
+// the context it returns to the searchers of one search.
+func WithPatterns(ctx context.Context) context.Context {
 	return context.WithValue(ctx, patternsKey{}, &patterns{compiled: map[string]*compiledPattern{}})
 }
 
 // compilePattern compiles pattern as scorch does (Perl syntax, vellum's
 // automaton, the literal prefix as a range), once per search when ctx
-// comes from withPatterns.
+// comes from WithPatterns.
 func compilePattern(ctx context.Context, pattern string) *compiledPattern {
 	cache, _ := ctx.Value(patternsKey{}).(*patterns)
 	if cache != nil {
@@ -54,7 +76,7 @@ func compilePattern(ctx context.Context, pattern string) *compiledPattern {
 		c.automaton, err = vregexp.NewParsedWithLimit(pattern, parsed, vregexp.DefaultLimit)
 	}
 	if err != nil {
-		c.err = err
+		c.err = &PatternError{Pattern: pattern, Err: err}
 	} else if prog, err := syntax.Compile(parsed.Simplify()); err == nil {
 		if prefix, _ := prog.Prefix(); prefix != "" {
 			c.begin = []byte(prefix)
@@ -80,9 +102,19 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// segmentWords lists the distinct words of field in the snapshot that the
-// pattern matches, at most maxExpansion of them.
-func segmentWords(ctx context.Context, snap *scorch.IndexSnapshot, field string, c *compiledPattern) ([]string, error) {
+// PatternWords lists the distinct words of field in r that match pattern,
+// a regular expression matched against whole words, at most max of them
+// (ErrTooManyWords past that). r must be a scorch snapshot. A pattern
+// that does not compile is a *PatternError.
+func PatternWords(ctx context.Context, r index.IndexReader, field, pattern string, max int) ([]string, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("search index: a %T cannot match regular expressions here", r)
+	}
+	c := compilePattern(ctx, pattern)
+	if c.err != nil {
+		return nil, c.err
+	}
 	seen := map[string]struct{}{}
 	var terms []string
 	for _, seg := range snap.Segments() {
@@ -105,8 +137,8 @@ func segmentWords(ctx context.Context, snap *scorch.IndexSnapshot, field string,
 			if _, dup := seen[e.Term]; dup {
 				continue
 			}
-			if len(terms) == maxExpansion {
-				return nil, errTooManyWords()
+			if len(terms) == max {
+				return nil, ErrTooManyWords
 			}
 			if len(terms)%256 == 255 && ctx.Err() != nil {
 				return nil, ctx.Err()
