@@ -38,15 +38,22 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 }
 
 // repeatKey is the cache key of detection's result: a hash of its whole
-// input and its configuration; "" without a cache.
+// input and its configuration; "" without a cache. The reports are
+// encoded one at a time: gob encodes a value whole in memory before
+// writing it, and the whole input holds all of the archive's text.
 func repeatKey(c *buildcache.Cache, in []repeats.Report, rc repeats.Config) string {
 	if c == nil {
 		return ""
 	}
 	h := sha256.New()
 	enc := gob.NewEncoder(h)
-	if enc.Encode(rc) != nil || enc.Encode(in) != nil {
+	if enc.Encode(rc) != nil || enc.Encode(len(in)) != nil {
 		return ""
+	}
+	for i := range in {
+		if enc.Encode(&in[i]) != nil {
+			return ""
+		}
 	}
 	return buildcache.Key("repeats", c.Program(), hex.EncodeToString(h.Sum(nil)))
 }
