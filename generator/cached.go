@@ -1,10 +1,7 @@
 package generator
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,21 +10,21 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/publish"
-	"github.com/incidents-archive/incidents/generator/repeats"
 	"github.com/incidents-archive/incidents/search"
 )
 
 // The build's use of its cache (Config.Cache). Two entries:
 //
 //   - "repeats": the repeat lists, keyed on a hash of detection's whole
-//     input (every report's fields that detection reads, and its
-//     configuration). Detection is the costliest stage; an edit that
-//     leaves its input alone (a typo fixed in a timeline still changes it,
-//     but a new layout, a drafts-only change or a rebuild does not) skips it.
+//     input (every report's fields that detection reads, its plain text
+//     included, and its configuration), kept by the analysis stage (see
+//     package facts). Detection is the costliest step of a build; an edit
+//     that leaves its input alone (a typo fixed in a timeline still
+//     changes it, but a new layout, a drafts-only change or a rebuild does
+//     not) skips it.
 //   - "site-<dest>": what the build last published to a destination, keyed
 //     on a hash of everything the output is made from: this program, the
 //     settings, every file of the content and layouts folders. When the
@@ -151,38 +148,6 @@ func recordBuilt(ctx context.Context, cfg Config, key string, res *Result, loc *
 		return err
 	}
 	return cfg.Cache.Put(stampKind(cfg.Dest), key, data)
-}
-
-// detectRepeats runs repeat detection, or takes its result from the cache
-// when detection's input is the same as when it was stored.
-func detectRepeats(c *buildcache.Cache, cold bool, arc *archive.Archive, rc repeats.Config) [][]repeats.Candidate {
-	in := repeats.FromIncidents(arc.Incidents)
-	key := ""
-	if c != nil {
-		h := sha256.New()
-		enc := gob.NewEncoder(h)
-		if enc.Encode(rc) == nil && enc.Encode(in) == nil {
-			key = buildcache.Key("repeats", c.Program(), hex.EncodeToString(h.Sum(nil)))
-		}
-	}
-	if key != "" && !cold {
-		if data, ok := c.Get("repeats", key); ok {
-			var out [][]repeats.Candidate
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&out) == nil && len(out) == len(in) {
-				return out
-			}
-		}
-	}
-	out := repeats.Detect(in, rc)
-	if key != "" {
-		var buf bytes.Buffer
-		if gob.NewEncoder(&buf).Encode(out) == nil {
-			// A cache that cannot be written costs the next build time,
-			// not correctness.
-			_ = c.Put("repeats", key, buf.Bytes())
-		}
-	}
-	return out
 }
 
 func cacheWarning(diags *diag.List, cfg Config, err error) {

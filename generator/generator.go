@@ -1,9 +1,11 @@
 // Package generator builds an incident archive into a static site. It
 // runs the stages in order, with data flowing one way:
 //
-//	content folder → archive (load and check) → render → publish
+//	content folder → archive (load and check) → facts (the analysis stage)
+//	  → render, the static search index, the bleve index, lint → publish
 //
-// Build is what the build and serve commands call.
+// Every output reads the one facts.Facts value and computes nothing of
+// its own. Build is what the build and serve commands call.
 package generator
 
 import (
@@ -24,6 +26,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
@@ -76,8 +79,8 @@ type Config struct {
 	// Repeats of the Result.
 	Rerender bool
 	// Bodies, when set, keeps rendered report bodies between builds of a
-	// long-running process (see render.BodyCache).
-	Bodies render.BodyCache
+	// long-running process (see facts.BodyCache).
+	Bodies facts.BodyCache
 	// Local says the site is a preview on this machine (serve), so a
 	// loopback base URL is expected; a build for publishing is warned
 	// that its feeds and sitemap would point at localhost.
@@ -172,27 +175,29 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.RepeatConfig = RepeatConfig(arc)
-	opts.Repeats = detectRepeats(cfg.Cache, cfg.Cold, arc, opts.RepeatConfig)
-	// Detection leaves garbage behind, and rendering is about to need the
-	// most memory of the build: hand the garbage back first, which keeps
-	// the peak of 10,000 reports around 400 MB instead of near 500 MB.
+	f, err := facts.Compute(ctx, arc, factsOptions(cfg, opts))
+	if err != nil {
+		return nil, err
+	}
+	// Detection leaves garbage behind, and writing the pages is about to
+	// need the most memory of the build: hand the garbage back first.
 	debug.FreeOSMemory()
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
-	// Both search indexes read the reports as plain text, made once the
-	// pages are written and their memory is free.
+	// Both search indexes read the reports' plain text from the facts,
+	// made into documents once the pages are written and their memory is
+	// free.
 	var docs []search.Document
 	var stats render.Stats
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
-		if stats, err = render.Render(ctx, arc, out, opts); err != nil {
+		if stats, err = render.Render(ctx, f, out, opts); err != nil {
 			return err
 		}
 		// The static search index, for the /search/ page on hosts
 		// without server code.
-		docs = search.Documents(arc)
+		docs = Documents(f)
 		idx, err := static.Write(ctx, out, docs, static.Options{Workers: cfg.Workers})
 		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
 		return err
@@ -200,6 +205,10 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Of the facts, lint and serve's previews read only these from now
+	// on: the rest (the bodies above all) is garbage before the search
+	// index is built.
+	recurrence, reps := f.Recurrence, f.Repeats
 	elapsed := time.Since(started)
 	var indexStats search.UpdateStats
 	var indexElapsed time.Duration
@@ -231,11 +240,11 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		indexElapsed = time.Since(indexStarted)
 	}
 	// What incidents check says about the reports in the build, from the
-	// repeat lists the pages were made with (not a second detection).
+	// facts the pages were made with (not a second detection).
 	// Last, when the pages and the search index have given their memory
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
-	if err := lintReports(ctx, arc, opts.Repeats, cfg.Workers, diags); err != nil {
+	if err := lintReports(ctx, arc, recurrence, cfg.Workers, diags); err != nil {
 		return nil, err
 	}
 	res := &Result{
@@ -250,7 +259,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
 		Archive:      arc,
-		Repeats:      opts.Repeats,
+		Repeats:      reps,
 	}
 	// A build that left the index to another process has not brought it
 	// up to date: the next one must not take it for done.
@@ -264,13 +273,13 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // lintReports adds to diags what package lint finds in the reports of
-// arc, related through their repeat lists, on a worker per CPU (workers 0)
-// since nothing else runs then; each worker has a lint.Checker of its own.
-func lintReports(ctx context.Context, arc *archive.Archive, reps [][]repeats.Candidate, workers int, diags *diag.List) error {
+// arc, related through the recurrence index x of the analysis stage, on a
+// worker per CPU (workers 0) since nothing else runs then; each worker has
+// a lint.Checker of its own.
+func lintReports(ctx context.Context, arc *archive.Archive, x *analysis.Index, workers int, diags *diag.List) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	x := analysis.New(arc.Incidents, reps, analysis.DefaultConfig())
 	found := make([]diag.List, workers)
 	checkers := make([]*lint.Checker, workers)
 	for w := range checkers {
@@ -301,8 +310,15 @@ func lockedUpdate(lock func(context.Context) (func(), string, error), update fun
 	}
 }
 
-// renderOptions are the render options of cfg for arc, but for the
-// repeat lists.
+// factsOptions are the options of the analysis stage for a build with cfg
+// rendered with opts.
+func factsOptions(cfg Config, opts render.Options) facts.Options {
+	root, _ := render.Root(opts.BaseURL) // renderOptions has checked it
+	return facts.Options{Root: root, ReservedIDs: render.ReservedIDs(), Now: cfg.Now, Workers: cfg.Workers,
+		Progress: cfg.Progress, Cache: cfg.Cache, Cold: cfg.Cold, Bodies: cfg.Bodies}
+}
+
+// renderOptions are the render options of cfg for arc.
 func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag.List) (render.Options, error) {
 	baseURL := arc.Site.BaseURL
 	if cfg.BaseURL != "" {
@@ -324,7 +340,10 @@ func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag
 		diags.Warnf(where, 0, field,
 			"%q is this machine, so the feeds and the sitemap link to it; before publishing, set base_url in site.yaml (or --base-url) to where the site is served, such as https://incidents.example.org/ (incidents serve needs neither)", baseURL)
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI, Now: cfg.Now, Bodies: cfg.Bodies}
+	if _, err := render.Root(baseURL); err != nil {
+		return render.Options{}, err
+	}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
 	return opts, nil
 }
 
@@ -342,22 +361,6 @@ func isLoopback(u string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
-}
-
-// RepeatConfig is repeat detection's configuration for arc: the defaults,
-// with the thresholds of site.yaml.
-func RepeatConfig(arc *archive.Archive) repeats.Config {
-	cfg := repeats.DefaultConfig()
-	if t := arc.Site.Repeats; t.Likely > 0 {
-		cfg.Likely = t.Likely
-	}
-	if t := arc.Site.Repeats; t.Similar > 0 {
-		cfg.Similar = t.Similar
-	}
-	if cfg.Similar > cfg.Likely {
-		cfg.Similar = cfg.Likely
-	}
-	return cfg
 }
 
 func layoutsFS(dir string) (fs.FS, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -101,7 +102,6 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string, li
 	if err != nil {
 		return nil, err
 	}
-	ropts.RepeatConfig = RepeatConfig(arc)
 	// The repeat lists of the last build, by report: the edited report's
 	// own may be out of date until Build has run detection again.
 	byID := make(map[string][]repeats.Candidate, len(prev.Repeats))
@@ -110,7 +110,10 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string, li
 			byID[in.ID] = prev.Repeats[i]
 		}
 	}
-	ropts.Repeats = make([][]repeats.Candidate, len(arc.Incidents))
+	fopts := factsOptions(cfg, ropts)
+	fopts.Progress = nil
+	fopts.Repeats = make([][]repeats.Candidate, len(arc.Incidents))
+	fopts.NoTrends = !lists // a report's page shows none
 	ropts.Partial = []*incident.Incident{}
 	ropts.PartialLists = lists
 	for rel := range files {
@@ -119,7 +122,7 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string, li
 		}
 	}
 	for i, in := range arc.Incidents {
-		ropts.Repeats[i] = byID[in.ID]
+		fopts.Repeats[i] = byID[in.ID]
 		if files[in.File] {
 			ropts.Partial = append(ropts.Partial, in)
 		}
@@ -132,7 +135,13 @@ func Preview(ctx context.Context, cfg Config, prev *Result, changed []string, li
 		mu.Unlock()
 		return nil
 	}
-	if _, err := render.Render(ctx, arc, nil, ropts); err != nil {
+	// The bodies of the reports not edited come from cfg.Bodies, as the
+	// last build left them.
+	f, err := facts.Compute(ctx, arc, fopts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := render.Render(ctx, f, nil, ropts); err != nil {
 		return nil, err
 	}
 	return pages, nil

@@ -4,23 +4,16 @@
 // The index lives in the cache folder, never in the published site. It is
 // built from Documents, one per report, which the static index for hosted
 // sites (package search/static) reads too, so that both index the same
-// text.
+// text. The build makes them from the facts of its analysis stage (see
+// generator.Documents).
 package search
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"net/url"
-	"runtime"
 	"slices"
-	"strings"
-	"sync"
 	"time"
-
-	"github.com/incidents-archive/incidents/generator/archive"
-	"github.com/incidents-archive/incidents/generator/incident"
-	"github.com/incidents-archive/incidents/generator/markdown"
 )
 
 // Document is one report as the indexes see it. Its JSON form is also
@@ -65,119 +58,9 @@ func (d *Document) Names() []string {
 	return append(append(slices.Clip(d.Services), d.Causes...), d.Spellings...)
 }
 
-// Documents turns every published report of arc into a Document, on all
-// CPUs.
-func Documents(arc *archive.Archive) []Document {
-	docs := make([]Document, len(arc.Incidents))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(docs); i += workers {
-				docs[i] = FromIncident(arc.Incidents[i])
-				docs[i].nameTerms(arc)
-			}
-		}()
-	}
-	wg.Wait()
-	return docs
-}
-
-// FromIncident turns one report into a Document.
-func FromIncident(in *incident.Incident) Document {
-	d := Document{
-		ID:          in.ID,
-		Title:       in.Title,
-		URL:         "incidents/" + url.PathEscape(in.Slug) + "/", // as the site links it
-		Start:       in.Start,
-		End:         in.End,
-		Year:        in.Year(),
-		Status:      string(in.Status),
-		Task:        in.Task,
-		Trigger:     in.Trigger,
-		FailureMode: in.FailureMode,
-		Services:    in.Services,
-		Causes:      in.Causes,
-		Sites:       in.Sites,
-		Responders:  union(in.Responders, in.Coordinators),
-		Impact:      in.Impact,
-	}
-	if in.HasEnd() {
-		m := in.Duration.Minutes()
-		d.DurationMinutes = &m
-	}
-	if in.Score.Answered > 0 {
-		y := float64(in.Score.Yes)
-		d.Score = &y
-	}
-	if in.Paged != nil {
-		p := float64(*in.Paged)
-		d.Paged = &p
-	}
-	d.Summary, d.Body = markdown.PlainSections(in.Body)
-	return d
-}
-
-// nameTerms replaces the report's terms by the names their pages show,
-// and lists the other spellings of its services and causes.
-func (d *Document) nameTerms(arc *archive.Archive) {
-	seen := map[string]bool{}
-	for _, f := range []struct {
-		kind   string
-		values *[]string
-	}{{"services", &d.Services}, {"causes", &d.Causes}, {"sites", &d.Sites}, {"responders", &d.Responders}} {
-		tax := arc.Taxonomy(f.kind)
-		if tax == nil || len(*f.values) == 0 {
-			continue
-		}
-		named := make([]string, 0, len(*f.values))
-		for _, v := range *f.values {
-			term, ok := tax.Term(v)
-			if !ok {
-				named = append(named, v)
-				continue
-			}
-			if !slices.Contains(named, term.Name) {
-				named = append(named, term.Name)
-			}
-			if f.kind == "services" || f.kind == "causes" {
-				for _, other := range term.OtherSpellings() {
-					if !seen[other] {
-						seen[other] = true
-						d.Spellings = append(d.Spellings, other)
-					}
-				}
-			}
-		}
-		*f.values = named
-	}
-}
-
 // Hash is the content hash of everything the indexes hold of d.
 func (d *Document) Hash() string {
 	b, _ := json.Marshal(d) // a Document always marshals
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
-}
-
-func union(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	out := append([]string(nil), a...)
-	for _, s := range b {
-		found := false
-		for _, t := range out {
-			if strings.EqualFold(s, t) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			out = append(out, s)
-		}
-	}
-	return out
 }

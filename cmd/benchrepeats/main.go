@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
@@ -124,7 +125,15 @@ func measure(dir string) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("the archive has errors: %v", diags.All()[0])
 	}
-	reports := repeats.FromIncidents(arc.Incidents)
+	// Detection's input, the bodies' plain text included, as the analysis
+	// stage makes it; the stage's own detection is skipped (given empty
+	// lists), and its rendered bodies are dropped before measuring.
+	f, err := facts.Compute(context.Background(), arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents))})
+	if err != nil {
+		return err
+	}
+	reports := f.RepeatInput()
+	f = nil
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)

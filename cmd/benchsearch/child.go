@@ -8,14 +8,17 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/repeats"
 	"github.com/incidents-archive/incidents/search"
 )
 
 // childFlag makes the program the index step alone, in a process of its
 // own so that its rusage is the step's: it reads the content folder
-// (generator.Load), turns the reports into documents (search.Documents)
-// and brings the bleve index in a folder up to date (search.Update), the
-// same calls incidents build makes, and prints childReport as JSON.
+// (generator.Load), turns the reports into documents (facts.Compute
+// without repeat detection, then generator.Documents) and brings the
+// bleve index in a folder up to date (search.Update), the same calls
+// incidents build makes, and prints childReport as JSON.
 //
 //	benchsearch -index-child CONTENT INDEXDIR
 const childFlag = "-index-child"
@@ -40,7 +43,14 @@ func runChild(source, dir string) error {
 		return fmt.Errorf("%s has content errors", source)
 	}
 	t1 := time.Now()
-	docs := search.Documents(arc)
+	// The documents' plain text comes from the analysis stage; its repeat
+	// detection, which the index does not read, is skipped (given empty
+	// lists).
+	f, err := facts.Compute(ctx, arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents))})
+	if err != nil {
+		return err
+	}
+	docs := generator.Documents(f)
 	t2 := time.Now()
 	stats, err := search.Update(ctx, dir, docs, nil)
 	if err != nil {

@@ -3,9 +3,10 @@
 //
 //  1. Cold index build, beside Pagefind on the same report pages. The
 //     index step runs alone in a child process (this program re-executed
-//     with -index-child: generator.Load, search.Documents, search.Update
-//     into an empty folder, the calls incidents build makes), so that its
-//     wall time, CPU time and peak memory (rusage) are the step's own. It
+//     with -index-child: generator.Load, facts.Compute, generator.Documents,
+//     search.Update into an empty folder, the calls incidents build
+//     makes), so that its wall time, CPU time and peak memory (rusage)
+//     are the step's own. It
 //     also runs whole-process "incidents build" over a warm site with the
 //     index deleted and with it intact, and reports the difference and
 //     the index time the build prints. Pagefind (installed with npm into

@@ -15,10 +15,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/repeats"
-	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
 // exitLikelyRepeat is the status of incidents repeats when a likely
@@ -89,32 +90,39 @@ Examples:
 			printDiagnostics(e, diags.All())
 			return fmt.Errorf("%s has errors; fix them first", source)
 		}
-		ins := slices.Clone(arc.Incidents)
-		target, err := findTarget(fs.Arg(0), source, arc.Site, &ins, e)
+		in, fromFile, err := findTarget(fs.Arg(0), source, arc, e)
 		if err != nil {
 			return err
 		}
-		cfg := generator.RepeatConfig(arc)
+		if fromFile {
+			arc = arc.WithReport(in)
+		}
+		cfg := facts.RepeatConfig(arc)
 		cfg.Top = top
-		found := repeats.Detect(repeats.FromIncidents(ins), cfg)[target]
+		f, err := facts.Compute(ctx, arc, facts.Options{RepeatConfig: cfg})
+		if err != nil {
+			return err
+		}
+		target, _ := f.Position(in)
+		found := f.Repeats[target]
 		byID := map[string]*incident.Incident{}
-		for _, in := range ins {
-			byID[in.ID] = in
+		for _, x := range arc.Incidents {
+			byID[x.ID] = x
 		}
 		likely := slices.ContainsFunc(found, func(c repeats.Candidate) bool { return c.Likely })
 		if asJSON {
-			if err := printRepeatsJSON(e, ins[target], found, byID, likely); err != nil {
+			if err := printRepeatsJSON(e, in, found, byID, likely); err != nil {
 				return err
 			}
 		} else {
-			printRepeats(e, ins[target], found, byID, cfg)
+			printRepeats(e, in, found, byID, cfg)
 		}
 		// A likely repeat the report already names (in repeat_of or
 		// related) has had its second look: as check warns only of the
 		// others, only they ask for one, or an author could never clear
 		// a CI job that holds the report back.
 		if slices.ContainsFunc(found, func(c repeats.Candidate) bool {
-			return c.Likely && !slices.Contains(ins[target].RepeatOf, c.ID) && !slices.Contains(ins[target].Related, c.ID)
+			return c.Likely && !slices.Contains(in.RepeatOf, c.ID) && !slices.Contains(in.Related, c.ID)
 		}) {
 			return exitCode(exitLikelyRepeat)
 		}
@@ -124,12 +132,12 @@ Examples:
 }
 
 // findTarget resolves the argument: a report file (relative to the
-// working directory or to the content folder source), parsed and put in
-// the archive in place of the report with its id (or added); or a report
-// of the archive named by its id ("2026-02-23 ml-serve"), its slug
-// ("2026-02-23-ml-serve"), or its page's URL or URL path
-// ("/incidents/2026-02-23-ml-serve/").
-func findTarget(arg, source string, site *siteconfig.Site, ins *[]*incident.Incident, e *env) (int, error) {
+// working directory or to the content folder source), parsed, which
+// fromFile says and which the caller puts in the archive in place of the
+// report with its id (or adds); or a report of the archive named by its
+// id ("2026-02-23 ml-serve"), its slug ("2026-02-23-ml-serve"), or its
+// page's URL or URL path ("/incidents/2026-02-23-ml-serve/").
+func findTarget(arg, source string, arc *archive.Archive, e *env) (in *incident.Incident, fromFile bool, err error) {
 	file := ""
 	for _, p := range []string{arg, filepath.Join(source, arg)} {
 		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
@@ -140,32 +148,25 @@ func findTarget(arg, source string, site *siteconfig.Site, ins *[]*incident.Inci
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return 0, err
+			return nil, false, err
 		}
 		var diags diag.List
-		in := incident.Parse(file, data, site, &diags)
+		in := incident.Parse(file, data, arc.Site, &diags)
 		printDiagnostics(e, diags.All())
 		if in == nil || diags.HasErrors() {
-			return 0, fmt.Errorf("%s has errors; fix them first", file)
+			return nil, false, fmt.Errorf("%s has errors; fix them first", file)
 		}
-		for i, old := range *ins {
-			if old.ID == in.ID {
-				(*ins)[i] = in
-				return i, nil
-			}
-		}
-		*ins = append(*ins, in)
-		return len(*ins) - 1, nil
+		return in, true, nil
 	}
 	slug := slugOf(arg)
 	var names []string
-	for i, in := range *ins {
+	for _, in := range arc.Incidents {
 		if in.ID == arg || in.Slug == slug {
-			return i, nil
+			return in, false, nil
 		}
 		names = append(names, in.ID, in.Slug)
 	}
-	return 0, errors.New("no report file, report id or slug " + fmt.Sprintf("%q", arg) + diag.DidYouMean(arg, names))
+	return nil, false, errors.New("no report file, report id or slug " + fmt.Sprintf("%q", arg) + diag.DidYouMean(arg, names))
 }
 
 // slugOf is the slug that arg names when it is a report page's URL

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/incidents-archive/incidents/generator"
+	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
 func TestRepeatsCommand(t *testing.T) {
@@ -57,5 +64,43 @@ func TestRepeatsCommand(t *testing.T) {
 				t.Errorf("not JSON: %s", stdout)
 			}
 		})
+	}
+}
+
+// TestRepeatsCommandReadsTheFacts: what incidents repeats says of each
+// report of an archive is what the analysis stage found for it, as the
+// report's page and incidents check show it.
+func TestRepeatsCommandReadsTheFacts(t *testing.T) {
+	src := testutil.SyntheticArchive(t, t.TempDir(), 30, 7)
+	ctx := context.Background()
+	arc, diags, err := generator.Load(ctx, generator.Config{Source: src})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("Load: %v %v", err, diags.All())
+	}
+	f, err := facts.Compute(ctx, arc, facts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for i, in := range arc.Incidents {
+		var out, errOut bytes.Buffer
+		if code := run(ctx, []string{"repeats", "--json", "-s", src, in.ID}, &out, &errOut); code != 0 && code != exitLikelyRepeat {
+			t.Fatalf("%s: exit %d: %s", in.ID, code, errOut.String())
+		}
+		var got struct {
+			Candidates []repeats.Candidate `json:"candidates"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		g, _ := json.Marshal(got.Candidates)
+		w, _ := json.Marshal(append([]repeats.Candidate{}, f.Repeats[i]...))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s: incidents repeats says\n%s\nthe facts\n%s", in.ID, g, w)
+		}
+		found += len(f.Repeats[i])
+	}
+	if found == 0 {
+		t.Fatal("no report has a repeat to compare")
 	}
 }

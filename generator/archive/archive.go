@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"runtime"
 	"slices"
@@ -315,6 +316,28 @@ func (a *Archive) checkIDs(all []*incident.Incident, diags *diag.List) {
 func (a *Archive) Incident(id string) (*incident.Incident, bool) {
 	in, ok := a.byID[id]
 	return in, ok
+}
+
+// WithReport returns a copy of the archive in which in takes the place of
+// the published report with its id, or joins the published reports:
+// incidents repeats compares a report file, often a draft, with the
+// archive this way. The archive itself is left as it was.
+func (a *Archive) WithReport(in *incident.Incident) *Archive {
+	b := &Archive{Site: a.Site, Pages: a.Pages, DraftsLeftOut: a.DraftsLeftOut}
+	b.Incidents = slices.DeleteFunc(slices.Clone(a.Incidents), func(x *incident.Incident) bool { return x.ID == in.ID })
+	b.Incidents = append(b.Incidents, in)
+	sortNewestFirst(b.Incidents)
+	b.byID = make(map[string]*incident.Incident, len(b.Incidents))
+	for _, x := range b.Incidents {
+		b.byID[x.ID] = x
+	}
+	b.allIDs = maps.Clone(a.allIDs)
+	if b.allIDs == nil {
+		b.allIDs = map[string]bool{}
+	}
+	b.allIDs[in.ID] = true
+	b.index()
+	return b
 }
 
 // HasID reports whether any report, draft or not, has the id.

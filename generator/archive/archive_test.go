@@ -282,3 +282,42 @@ func hash8(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
 }
+
+// TestWithReport: a report joins a copy of the archive, or takes the
+// place of the one with its id, in order and in every index; the archive
+// itself is left as it was.
+func TestWithReport(t *testing.T) {
+	a, diags := load(t, fstest.MapFS{
+		"incidents/a.md": report("2024-01-01 a", "A", "2024-01-01", "services: [x]"),
+		"incidents/b.md": report("2024-03-01 b", "B", "2024-03-01", "services: [x]", "related: [2024-01-01 a]"),
+	}, Options{})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	other, _ := load(t, fstest.MapFS{
+		"incidents/c.md": report("2024-02-01 c", "C", "2024-02-01", "services: [x, y]", "related: [2024-01-01 a]"),
+		"incidents/b.md": report("2024-03-01 b", "B again", "2024-04-01", "services: [z]"),
+	}, Options{})
+	c, b2 := other.Incidents[1], other.Incidents[0]
+	order := func(x *Archive) string {
+		var ids []string
+		for _, in := range x.Incidents {
+			ids = append(ids, in.ID)
+		}
+		return strings.Join(ids, ", ")
+	}
+	added := a.WithReport(c)
+	if got := order(added); got != "2024-03-01 b, 2024-02-01 c, 2024-01-01 a" {
+		t.Errorf("with c added: %s", got)
+	}
+	if got, ok := added.Incident("2024-02-01 c"); !ok || got != c || len(added.RelatedBy("2024-01-01 a")) != 2 || len(added.Taxonomy("services").Terms) != 2 {
+		t.Errorf("c is not in every index of the copy")
+	}
+	replaced := a.WithReport(b2)
+	if got := order(replaced); got != "2024-03-01 b, 2024-01-01 a" || replaced.Incidents[0] != b2 || len(replaced.RelatedBy("2024-01-01 a")) != 0 {
+		t.Errorf("with b replaced: %s", got)
+	}
+	if got := order(a); got != "2024-03-01 b, 2024-01-01 a" || len(a.RelatedBy("2024-01-01 a")) != 1 || a.Incidents[0].Title != "B" {
+		t.Errorf("the archive changed: %s", got)
+	}
+}

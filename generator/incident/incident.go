@@ -12,6 +12,7 @@ package incident
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -129,6 +130,21 @@ type Score struct {
 
 // HasEnd reports whether the incident has ended.
 func (in *Incident) HasEnd() bool { return !in.End.IsZero() }
+
+// URLPath is the path of the report's page under the site root, as the
+// site links it: "incidents/", the slug percent-encoded, and a slash.
+func (in *Incident) URLPath() string { return "incidents/" + url.PathEscape(in.Slug) + "/" }
+
+// TaskURL links a task id through tmpl, site.yaml's task_url, whose
+// "{task}" it replaces; "" when tmpl is not an http or https URL or task
+// is not a task id (site.yaml is checked; this guards the HTML against
+// any other source).
+func TaskURL(tmpl, task string) string {
+	if !TaskPattern.MatchString(task) || !(strings.HasPrefix(tmpl, "https://") || strings.HasPrefix(tmpl, "http://")) {
+		return ""
+	}
+	return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
+}
 
 // Year is the calendar year (UTC) the incident started in.
 func (in *Incident) Year() int { return in.Start.Year() }

@@ -13,7 +13,8 @@ import (
 
 // FuzzRender renders any Markdown with the task and incident-id links on,
 // as the archive does: only what CheckLimits accepts. It never panics or
-// fails, gives the same HTML twice, and the HTML holds no element, event
+// fails, gives the same HTML and plain text twice, the plain text is
+// well formed (badPlainText), and the HTML holds no element, event
 // handler or URL that could run script, since raw HTML is escaped. And
 // checking and rendering one input takes less than renderBound.
 //
@@ -63,8 +64,11 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("Render: %v", err)
 		}
 		again, err := r.Render([]byte(src))
-		if err != nil || !bytes.Equal(res.HTML, again.HTML) {
+		if err != nil || !bytes.Equal(res.HTML, again.HTML) || res.Plain != again.Plain {
 			t.Fatalf("two renders differ")
+		}
+		if bad := badPlainText(res.Plain); bad != "" {
+			t.Fatalf("plain text of %q: %s: %+v", src, bad, res.Plain)
 		}
 		doc, err := html.Parse(bytes.NewReader(res.HTML))
 		if err != nil {
@@ -74,6 +78,23 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("%s in the output of %q:\n%s", bad, src, res.HTML)
 		}
 	})
+}
+
+// badPlainText says what is wrong with a document's plain text, or "":
+// no blank lines at either end, never two in a row, and no line ending
+// in a space.
+func badPlainText(p PlainText) string {
+	for _, s := range []string{p.Summary, p.Rest} {
+		switch {
+		case s != strings.TrimSpace(s):
+			return "space at an end"
+		case strings.Contains(s, "\n\n\n"):
+			return "two blank lines in a row"
+		case strings.Contains(s, " \n") || strings.Contains(s, "\t\n"):
+			return "a line ends in a space"
+		}
+	}
+	return ""
 }
 
 // renderBound is how long checking and rendering one fuzz input may take.

@@ -1,4 +1,5 @@
-// Package markdown renders report and page bodies to HTML.
+// Package markdown renders report and page bodies to HTML, and gives
+// their plain text from the same parse.
 //
 // One goldmark instance is built per build, with GitHub-flavoured Markdown,
 // footnotes and heading anchors, and shared by all workers. After parsing,
@@ -6,7 +7,9 @@
 // become links through the site's task URL, and incident ids named in
 // prose ("2026-02-23 ml-serve") become links to those reports. Text inside
 // links and code is left alone. Raw HTML is shown as text unless the site
-// allows it.
+// allows it. The walk that rewrites the tree also collects its plain text
+// (see PlainText), so that search and repeat detection read the words the
+// page shows, parsed once.
 package markdown
 
 import (
@@ -68,6 +71,8 @@ type Result struct {
 	// Mentions are the incident ids named in the prose, in order of first
 	// mention, whether or not they were linked.
 	Mentions []string
+	// Plain is the document as plain text.
+	Plain PlainText
 }
 
 // New builds the renderer once for a build.
@@ -120,18 +125,26 @@ func (r *Renderer) Render(src []byte) (*Result, error) {
 	return res, nil
 }
 
-// rewrite collects headings and links task and incident ids in place.
+// rewrite collects headings and plain text, and links task and incident
+// ids in place.
 func (r *Renderer) rewrite(doc ast.Node, src []byte, res *Result) {
 	var texts []*ast.Text
 	seen := map[string]bool{}
+	plain := newPlainWriter(src)
+	inside := 0 // links, code spans, raw HTML and images: their text is left alone
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
+		plain.visit(n, entering)
 		switch n := n.(type) {
 		case *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.RawHTML, *ast.Image:
-			return ast.WalkSkipChildren, nil
+			if entering {
+				inside++
+			} else {
+				inside--
+			}
 		case *ast.Heading:
+			if !entering {
+				break
+			}
 			if id, ok := n.AttributeString("id"); ok {
 				idStr := string(id.([]byte))
 				res.Anchors[idStr] = true
@@ -140,10 +153,13 @@ func (r *Renderer) rewrite(doc ast.Node, src []byte, res *Result) {
 				}
 			}
 		case *ast.Text:
-			texts = append(texts, n)
+			if entering && inside == 0 {
+				texts = append(texts, n)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
+	res.Plain = plain.result()
 	// The inline parser splits text at characters that might start an
 	// autolink, such as spaces, so an id can span several sibling nodes.
 	// Join runs of adjacent text before searching it.

@@ -92,6 +92,18 @@ func FindSection(md []byte, title string) (Section, bool) {
 	return sec, found
 }
 
+// heading returns the level and text of an ATX heading line, or 0.
+func heading(line string) (int, string) {
+	level := 0
+	for level < len(line) && line[level] == '#' {
+		level++
+	}
+	if level == 0 || level > 6 || (level < len(line) && line[level] != ' ') {
+		return 0, ""
+	}
+	return level, strings.TrimRight(strings.TrimSpace(line[level:]), "# ")
+}
+
 // headingReads reports whether head is title, or title followed by a
 // character that cannot continue its last word.
 func headingReads(head, title string) bool {

@@ -137,9 +137,9 @@ func (s *site) jsonJob() job {
 				if i > 0 {
 					w.WriteByte(',')
 				}
-				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.bodies[in].Mentions, Body: string(in.Body), Repeats: []repeats.Candidate{}}
-				if i < len(s.opts.Repeats) && s.opts.Repeats[i] != nil {
-					j.Repeats = s.opts.Repeats[i]
+				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.facts.Bodies[i].Mentions, Body: string(in.Body), Repeats: []repeats.Candidate{}}
+				if i < len(s.facts.Repeats) && s.facts.Repeats[i] != nil {
+					j.Repeats = s.facts.Repeats[i]
 				}
 				if in.HasEnd() {
 					m := minutes(in.Duration)
@@ -149,7 +149,7 @@ func (s *site) jsonJob() job {
 					m := minutes(in.TTD)
 					j.TTDMinutes = &m
 				}
-				for _, r := range mergeNewestFirst(s.arc.RelatedBy(in.ID), s.mentionedBy[in.ID]) {
+				for _, r := range s.facts.ReferencedBy[i] {
 					j.ReferencedBy = append(j.ReferencedBy, r.ID)
 				}
 				if err := enc.Encode(j); err != nil {

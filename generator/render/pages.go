@@ -206,9 +206,7 @@ type freePage struct {
 // Letters, digits and hyphens are all a slug holds, so an ASCII slug's URL
 // is the slug itself.
 
-func (s *site) incidentURL(in *incident.Incident) string {
-	return s.root + "incidents/" + url.PathEscape(in.Slug) + "/"
-}
+func (s *site) incidentURL(in *incident.Incident) string { return s.root + in.URLPath() }
 
 func (s *site) termURL(kind, name string) string {
 	if t := s.arc.Taxonomy(kind); t != nil {
@@ -247,14 +245,7 @@ func escapePath(rel string) string {
 
 // taskURL links a task id through site.yaml's task_url; "" when there is
 // no task_url or the value is not a task id.
-func (s *site) taskURL(task string) string {
-	tmpl := s.arc.Site.TaskURL
-	if tmpl == "" || !incident.TaskPattern.MatchString(task) ||
-		!(strings.HasPrefix(tmpl, "https://") || strings.HasPrefix(tmpl, "http://")) {
-		return "" // site.yaml is checked; this guards hand-written HTML against any other source
-	}
-	return strings.ReplaceAll(tmpl, "{task}", url.PathEscape(task))
-}
+func (s *site) taskURL(task string) string { return incident.TaskURL(s.arc.Site.TaskURL, task) }
 
 // absolute turns a root-relative URL into one under the base URL, for
 // feeds and the sitemap.
@@ -517,7 +508,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 func (s *site) incidentJob(in *incident.Incident) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		arc := s.arc
-		body := s.bodies[in]
+		body := s.facts.Body(in)
 		d := incidentPage{
 			base:           s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
 			In:             in,
@@ -587,8 +578,9 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		shown := d.Repeat.shown()
 		d.Related = without(s.lookup(in.Related), shown)
 		d.RepeatOf = without(s.lookup(in.RepeatOf), shown)
-		d.ReferencedBy = without(mergeNewestFirst(arc.RelatedBy(in.ID), s.mentionedBy[in.ID]), shown)
-		if i, ok := s.position[in]; ok {
+		i, ok := s.facts.Position(in)
+		if ok {
+			d.ReferencedBy = without(s.facts.ReferencedBy[i], shown)
 			if i+1 < len(arc.Incidents) {
 				d.Older = arc.Incidents[i+1]
 			}
@@ -627,30 +619,6 @@ func (s *site) lookup(ids []string) []*incident.Incident {
 	return out
 }
 
-// mergeNewestFirst unites two newest-first lists without duplicates.
-func mergeNewestFirst(a, b []*incident.Incident) []*incident.Incident {
-	if len(b) == 0 {
-		return a
-	}
-	seen := map[*incident.Incident]bool{}
-	var out []*incident.Incident
-	for _, list := range [][]*incident.Incident{a, b} {
-		for _, in := range list {
-			if !seen[in] {
-				seen[in] = true
-				out = append(out, in)
-			}
-		}
-	}
-	// Both inputs are newest first; a stable insertion keeps it so.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Start.After(out[j-1].Start); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
-
 func (s *site) taxonomyJob(t *archive.Taxonomy) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		d := taxonomyPage{base: s.base(t.Title, s.root+t.Kind+"/", s.root+t.Kind+"/"), Tax: t}
@@ -667,7 +635,7 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 		d.Description = fmt.Sprintf("%s with %s %s", plural.Count(len(term.Incidents), "incident"), t.Singular, term.Name)
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {
 			d.Guide, d.GuideURL = g, s.pageURL(g)
-			if s.pageBodies[g].Anchors[term.Slug] {
+			if s.facts.PageBody(g).Anchors[term.Slug] {
 				d.GuideURL += "#" + term.Slug
 			}
 		}
@@ -682,7 +650,7 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 
 func (s *site) pageJob(p *archive.Page) job {
 	return func(buf *bytes.Buffer) (string, error) {
-		body := s.pageBodies[p]
+		body := s.facts.PageBody(p)
 		d := freePage{base: s.base(p.Title, s.pageURL(p), s.pageURL(p)), Page: p, Body: template.HTML(body.HTML), TOC: body.TOC}
 		if p.Describes != "" {
 			d.Describes = s.arc.Taxonomy(p.Describes)

@@ -1,19 +1,18 @@
-// Package render turns the archive model into the files of the static site.
+// Package render turns the archive model, and the facts the analysis stage
+// found in it (package facts: rendered bodies, the mention graph, repeats,
+// the recurrence index, the trends), into the files of the static site. It
+// computes no fact of its own: it formats.
 //
-// Templates are parsed once per build from the layouts file system. Report
-// and page bodies are rendered first (in parallel), because the prose names
-// other reports and those mentions feed every report's "referenced by"
-// list; then every page is executed into a buffer and written by a pool of
-// workers. Render writes into a folder it is given; making the result
-// visible atomically is package publish's job.
+// Templates are parsed once per build from the layouts file system. Every
+// page is executed into a buffer and written by a pool of workers. Render
+// writes into a folder it is given; making the result visible atomically
+// is package publish's job.
 package render
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -28,11 +27,10 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/incident"
-	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
-	"github.com/incidents-archive/incidents/generator/repeats"
 	"github.com/incidents-archive/incidents/generator/trends"
 )
 
@@ -53,23 +51,9 @@ type Options struct {
 	// serve`; empty means the page searches the static index in the
 	// browser.
 	SearchAPI string
-	// Repeats holds each report's possible repeats (earlier reports, best
-	// first), in the order of the archive's Incidents; nil when detection
-	// did not run.
-	Repeats [][]repeats.Candidate
-	// RepeatConfig is the configuration detection ran with, for the
-	// thresholds /repeats/ states; zero means repeats.DefaultConfig.
-	RepeatConfig repeats.Config
-	// Progress, when set, is told how far each stage ("rendering" the
-	// Markdown, "writing" the pages) has got.
+	// Progress, when set, is told how far writing the pages ("writing")
+	// has got.
 	Progress func(stage string, done, total int)
-	// Now is the time of the build, which decides the current month of the
-	// trend pages and the age of open action items; zero means time.Now.
-	Now time.Time
-	// Bodies, when set, keeps rendered report bodies between renders,
-	// keyed on a hash of the Markdown and of everything the renderer
-	// links with (see bodyKey).
-	Bodies BodyCache
 	// Partial, when not nil, renders only the pages of these reports, and
 	// hands them to Sink instead of writing the folder (which may be nil):
 	// serve shows an edit this way before it rebuilds the whole site.
@@ -80,13 +64,6 @@ type Options struct {
 	// same reports as the last build had them).
 	PartialLists bool
 	PartialOld   []*incident.Incident
-}
-
-// BodyCache keeps rendered Markdown. The renderer never changes a result
-// it gets from or gives to the cache.
-type BodyCache interface {
-	Get(key string) (*markdown.Result, bool)
-	Put(key string, r *markdown.Result)
 }
 
 // Stats describes what a render wrote.
@@ -100,22 +77,17 @@ type Stats struct {
 // site is the state of one render.
 type site struct {
 	arc     *archive.Archive
+	facts   *facts.Facts // of arc
 	opts    Options
 	root    string // path of the site root, "/" or "/archive/"
 	absBase string // BaseURL
 	tmpl    map[string]*template.Template
-	md      *markdown.Renderer
-	bodyKey string // see bodyKeyOf
 
-	bodies        map[*incident.Incident]*markdown.Result
 	rows          map[*incident.Incident]template.HTML // table rows, rendered once for every list
 	chrome        map[string]chrome                    // header and footer by section
 	assets        template.HTML                        // links to the stylesheet, icon and feed
 	scoreRowCache map[string]template.HTML             // scoreKey(rubric key, answer) → scorecard line
 	termLinks     map[string]map[string]template.HTML  // kind → term → link
-	pageBodies    map[*archive.Page]*markdown.Result
-	mentionedBy   map[string][]*incident.Incident
-	position      map[*incident.Incident]int
 
 	// What repeat detection found, related (see repeats.go).
 	rep        *analysis.Index
@@ -135,31 +107,44 @@ type site struct {
 	htmlPaths []string
 }
 
-// Render writes the whole site for arc into the build folder out. Files
-// already there are overwritten or, when unchanged, kept; files the site
-// does not have are left for the caller to remove.
-func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts Options) (Stats, error) {
-	u, err := url.Parse(opts.BaseURL)
+// Root is the path of the site root of a base URL ("https://x.example/archive/"
+// → "/archive/"), which links inside the site start with.
+func Root(baseURL string) (string, error) {
+	u, err := url.Parse(baseURL)
 	if err != nil {
-		return Stats{}, fmt.Errorf("base URL: %w", err)
+		return "", fmt.Errorf("base URL: %w", err)
 	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
+	if u.Path == "" {
+		return "/", nil
 	}
-	if opts.RepeatConfig.Likely == 0 {
-		opts.RepeatConfig = repeats.DefaultConfig()
+	return u.Path, nil
+}
+
+// ReservedIDs are the element ids the layouts give their own sections;
+// headings in reports and pages must not take them (see
+// facts.Options.ReservedIDs).
+func ReservedIDs() []string { return slices.Clone(reservedIDs) }
+
+// Render writes the whole site for the archive of f into the build folder
+// out. Files already there are overwritten or, when unchanged, kept; files
+// the site does not have are left for the caller to remove. f must have
+// been computed for the site root of opts.BaseURL, with ReservedIDs.
+//
+// Render drops the HTML of each report's body from f once its page is
+// written: nothing else reads it.
+func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Options) (Stats, error) {
+	root, err := Root(opts.BaseURL)
+	if err != nil {
+		return Stats{}, err
 	}
-	s := &site{arc: arc, opts: opts, out: out, root: u.Path, absBase: opts.BaseURL}
-	if s.root == "" {
-		s.root = "/"
+	s := &site{arc: f.Archive, facts: f, opts: opts, out: out, root: root, absBase: opts.BaseURL}
+	if f.Root != s.root {
+		return Stats{}, fmt.Errorf("the bodies link under %q, the site is at %q", f.Root, s.root)
 	}
 	if err := s.prepare(); err != nil {
 		return Stats{}, err
 	}
 	if opts.Partial != nil {
-		if err := s.renderBodies(ctx); err != nil {
-			return Stats{}, err
-		}
 		var jobs []job
 		for _, in := range opts.Partial {
 			jobs = append(jobs, s.incidentJob(in))
@@ -175,16 +160,16 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 		return Stats{Pages: len(jobs), Files: len(jobs), Changed: len(jobs), Bytes: s.bytes.Load()}, err
 	}
 	// Creating thousands of folders is slow on some file systems; do it
-	// while the CPU-bound Markdown rendering runs.
+	// while the table rows are rendered.
 	jobs, dirs := s.jobs()
 	mkdirs := make(chan error, 1)
 	go func() { mkdirs <- s.makeDirs(dirs) }()
-	bodyErr := s.renderBodies(ctx)
+	rowErr := s.renderRows(ctx)
 	if err := <-mkdirs; err != nil {
 		return Stats{}, err
 	}
-	if bodyErr != nil {
-		return Stats{}, bodyErr
+	if rowErr != nil {
+		return Stats{}, rowErr
 	}
 	if err := s.run(ctx, jobs); err != nil {
 		return Stats{}, err
@@ -202,15 +187,13 @@ func Render(ctx context.Context, arc *archive.Archive, out *publish.Folder, opts
 // headings in reports and pages must not take them.
 var reservedIDs = []string{"main", "site-search", "home-search", "metadata-h", "toc-h", "scorecard", "action-items", "repeats-h", "links-h", "terms-h"}
 
-// prepare parses the templates and builds the Markdown renderer.
+// prepare parses the templates and takes what it needs from the facts.
 func (s *site) prepare() error {
 	var err error
-	s.checkCfg = analysis.DefaultConfig()
-	s.rep = analysis.New(s.arc.Incidents, s.opts.Repeats, s.checkCfg)
+	s.checkCfg = s.facts.Scorecard
+	s.rep = s.facts.Recurrence
+	s.trends = s.facts.Trends
 	s.prepareChecks()
-	if s.opts.Partial == nil || s.opts.PartialLists { // incident pages show no trends
-		s.prepareTrends()
-	}
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
 		return err
@@ -218,82 +201,28 @@ func (s *site) prepare() error {
 	if err := s.prepareChrome(); err != nil {
 		return err
 	}
-	arc := s.arc
-	ids := make([]string, len(arc.Incidents))
-	s.position = make(map[*incident.Incident]int, len(arc.Incidents))
-	for i, in := range arc.Incidents {
-		ids[i] = in.ID
-		s.position[in] = i
-	}
-	var taskURL func(string) string
-	if arc.Site.TaskURL != "" {
-		taskURL = s.taskURL
-	}
-	if s.opts.Bodies != nil {
-		s.bodyKey = s.bodyKeyOf()
-	}
-	s.md = markdown.New(markdown.Options{
-		UnsafeHTML:  arc.Site.UnsafeHTML,
-		TaskURL:     taskURL,
-		IncidentIDs: ids,
-		ReservedIDs: reservedIDs,
-		IncidentURL: func(id string) (string, bool) {
-			in, ok := arc.Incident(id)
-			if !ok {
-				return "", false
-			}
-			return s.incidentURL(in), true
-		},
-	})
 	if s.opts.Workers <= 0 {
 		s.opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	return nil
 }
 
-// renderBodies converts every report and page body to HTML in parallel and
-// builds the mention graph from what the prose names.
-func (s *site) renderBodies(ctx context.Context) error {
+// renderRows renders the table row of every report in parallel, once for
+// all the lists that show it.
+func (s *site) renderRows(ctx context.Context) error {
 	ins := s.arc.Incidents
-	results := make([]*markdown.Result, len(ins))
 	rows := make([]template.HTML, len(ins))
-	progress := s.newProgress("rendering", len(ins))
 	err := parallel.Each(ctx, s.opts.Workers, len(ins), func(_, i int) error {
 		var err error
-		if results[i], err = s.renderBody(ins[i].Body); err != nil {
-			return fmt.Errorf("%s: %w", ins[i].Path, err)
-		}
-		if s.opts.Partial != nil {
-			return nil // the table rows are for the lists
-		}
-		if rows[i], err = s.fragment("incident-row", s.newRow(ins[i])); err != nil {
-			return err
-		}
-		progress.step()
-		return nil
+		rows[i], err = s.fragment("incident-row", s.newRow(ins[i]))
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.bodies = make(map[*incident.Incident]*markdown.Result, len(ins))
 	s.rows = make(map[*incident.Incident]template.HTML, len(ins))
-	s.mentionedBy = map[string][]*incident.Incident{}
 	for i, in := range ins {
-		s.bodies[in] = results[i]
 		s.rows[in] = rows[i]
-		for _, id := range results[i].Mentions {
-			if id != in.ID {
-				s.mentionedBy[id] = append(s.mentionedBy[id], in)
-			}
-		}
-	}
-	s.pageBodies = map[*archive.Page]*markdown.Result{}
-	for _, p := range s.arc.Pages {
-		r, err := s.renderBody(p.Body)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.Path, err)
-		}
-		s.pageBodies[p] = r
 	}
 	return nil
 }
@@ -343,40 +272,6 @@ func (s *site) partialLists() ([]job, error) {
 		s.rows[in] = row
 	}
 	return jobs, nil
-}
-
-// renderBody renders Markdown through the body cache, if there is one.
-// Each caller gets a result of its own: the incident job drops its HTML
-// once written.
-func (s *site) renderBody(md []byte) (*markdown.Result, error) {
-	if s.opts.Bodies == nil {
-		return s.md.Render(md)
-	}
-	sum := sha256.Sum256(md)
-	key := s.bodyKey + hex.EncodeToString(sum[:])
-	if r, ok := s.opts.Bodies.Get(key); ok {
-		c := *r
-		return &c, nil
-	}
-	r, err := s.md.Render(md)
-	if err != nil {
-		return nil, err
-	}
-	c := *r
-	s.opts.Bodies.Put(key, &c)
-	return r, nil
-}
-
-// bodyKeyOf hashes everything besides the Markdown itself that a rendered
-// body depends on: raw HTML allowed or not, the task links, and the ids
-// and permalinks of the reports prose may mention.
-func (s *site) bodyKeyOf() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", s.arc.Site.UnsafeHTML, s.arc.Site.TaskURL, s.root, reservedIDs)
-	for _, in := range s.arc.Incidents {
-		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
-	}
-	return hex.EncodeToString(h.Sum(nil)) + ":"
 }
 
 // progress reports a stage's advance to Options.Progress, every 64 items

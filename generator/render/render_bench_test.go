@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/layouts"
 )
 
@@ -43,17 +45,23 @@ func benchArchive(b *testing.B, n int) *archive.Archive {
 	return arc
 }
 
-func newBenchSite(b *testing.B, arc *archive.Archive) *site {
+// newBenchSite prepares the render of arc at the root "/", with the facts
+// of arc as of now.
+func newBenchSite(b *testing.B, arc *archive.Archive, now time.Time) *site {
 	b.Helper()
 	lay := fs.FS(layouts.FS)
 	if dir := os.Getenv("BENCH_LAYOUTS"); dir != "" {
 		lay = Overlay(os.DirFS(dir), layouts.FS) // try a layout change
 	}
-	s := &site{arc: arc, opts: Options{BaseURL: "/", Layouts: lay, Workers: 1}, root: "/", absBase: "/"}
+	f, err := facts.Compute(context.Background(), arc, facts.Options{Root: "/", ReservedIDs: ReservedIDs(), Now: now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &site{arc: arc, facts: f, opts: Options{BaseURL: "/", Layouts: lay, Workers: 1}, root: "/", absBase: "/"}
 	if err := s.prepare(); err != nil {
 		b.Fatal(err)
 	}
-	if err := s.renderBodies(context.Background()); err != nil {
+	if err := s.renderRows(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	return s
@@ -63,7 +71,7 @@ func newBenchSite(b *testing.B, arc *archive.Archive) *site {
 // the largest share of a build's CPU time.
 func BenchmarkIncidentPage(b *testing.B) {
 	arc := benchArchive(b, 200)
-	s := newBenchSite(b, arc)
+	s := newBenchSite(b, arc, time.Now())
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -79,7 +87,7 @@ func BenchmarkIncidentPage(b *testing.B) {
 // BenchmarkTermPage measures a service page listing 12 reports.
 func BenchmarkTermPage(b *testing.B) {
 	arc := benchArchive(b, 200)
-	s := newBenchSite(b, arc)
+	s := newBenchSite(b, arc, time.Now())
 	tax := arc.Taxonomy("services")
 	var buf bytes.Buffer
 	b.ReportAllocs()

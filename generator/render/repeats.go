@@ -366,7 +366,7 @@ func (s *site) rateTable(label, kind string, values func(*incident.Incident) []s
 
 func (s *site) repeatsJob() job {
 	return func(buf *bytes.Buffer) (string, error) {
-		d := repeatsPage{base: s.base("Repeats", s.root+"repeats/", s.root+"repeats/"), Detected: s.opts.Repeats != nil}
+		d := repeatsPage{base: s.base("Repeats", s.root+"repeats/", s.root+"repeats/"), Detected: s.facts.Repeats != nil}
 		d.Description = "Recurrence chains and repeat rates of the incident reports"
 		likely, similar := s.thresholds()
 		d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
@@ -385,9 +385,9 @@ func (s *site) repeatsJob() job {
 	}
 }
 
-// thresholds are repeat detection's, as generator.RepeatConfig sets them.
+// thresholds are repeat detection's, as facts.RepeatConfig sets them.
 func (s *site) thresholds() (likely, similar float64) {
-	return s.opts.RepeatConfig.Likely, s.opts.RepeatConfig.Similar
+	return s.facts.RepeatConfig.Likely, s.facts.RepeatConfig.Similar
 }
 
 func withRepeats(rates []analysis.Rate) []analysis.Rate {

@@ -19,32 +19,12 @@ import (
 // month, quarter and year, then a chart, a table and a CSV file for each
 // figure), /trends.json (every figure), the home page (this month's
 // summary) and the service and cause pages (reports per year and the
-// median time to resolve). Package trends computes them once per build;
-// this file only formats.
+// median time to resolve). Package trends computes them once per build,
+// in the analysis stage (package facts); this file only formats.
 
 // chartMonths is how many months the monthly charts and tables show; the
 // CSV files and trends.json hold every month.
 const chartMonths = 24
-
-// prepareTrends computes the figures, once per build. They are read at
-// the start of the build's day, in the working-hours zone: the age of an
-// open action item in whole days is all a reader needs, and an unchanged
-// archive then rebuilds to the same bytes all day.
-func (s *site) prepareTrends() {
-	loc := s.arc.Site.WorkingHours.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := s.opts.Now.In(loc).Date()
-	in := trends.Input{Incidents: s.arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: s.rubricKeys, TermName: s.termName}
-	if s.opts.Repeats != nil {
-		in.Likely = make([]bool, len(s.arc.Incidents))
-		for i, r := range s.arc.Incidents {
-			in.Likely[i] = s.rep.HasLikely(r)
-		}
-	}
-	s.trends = trends.Compute(in)
-}
 
 // summary is one period's answers to the review questions, for the
 // "trend-summary" layout.

@@ -10,9 +10,10 @@ import (
 	"github.com/incidents-archive/incidents/generator/archive"
 )
 
-// BenchmarkTrends measures what the trend pages add to a build: computing
-// every figure, and rendering /trends/ (every chart, table and CSV file),
-// /trends.json and the trend of every service and cause page. It reads
+// BenchmarkTrends measures what the trend pages add to rendering a build:
+// /trends/ (every chart, table and CSV file), /trends.json and the trend
+// of every service and cause page. (The analysis stage computes the
+// figures once per build: see BenchmarkCompute in package trends.) It reads
 // the archive in $INCIDENTS_BENCH_CORPUS when set (such as one made by
 // gencorpus.py 10000 DIR), and otherwise makes 10,000 reports spread over
 // fifteen years.
@@ -34,14 +35,12 @@ func BenchmarkTrends(b *testing.B) {
 			in.End, in.Detected = in.Start.Add(d), in.Start.Add(in.TTD)
 		}
 	}
-	s := newBenchSite(b, arc)
-	s.opts.Now = time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
+	s := newBenchSite(b, arc, time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC))
 	var terms int
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		s.prepareTrends()
 		d, _ := s.trendsPage()
 		buf.Reset()
 		if err := s.execute(&buf, "trends", d); err != nil {

@@ -39,7 +39,10 @@ type Report struct {
 	RepeatOf    []string // ids the report itself says it repeats
 	Related     []string
 	Tasks       []string // its own task and its action items' tasks
-	Text        string   // title, impact and body as plain text
+	// Text is the title, impact and body as plain text, in parts read
+	// one after the other (parts rather than one string, so that the
+	// input holds no copy of the archive's text).
+	Text []string
 }
 
 // Config tunes detection. The zero value is not useful; start from
@@ -252,7 +255,7 @@ func (d *detector) buildVectors() {
 		w := i % workers
 		seen := seens[w]
 		clear(seen)
-		for _, t := range tok.tokens(d.reports[i].Text) {
+		for _, t := range tok.tokens(d.reports[i].Text...) {
 			if !seen[t] {
 				seen[t] = true
 				dfs[w][t]++
@@ -313,7 +316,7 @@ func (d *detector) buildVectors() {
 	each(func(tok *tokenizer, i int) {
 		counts := countsOf[i%workers]
 		clear(counts)
-		for _, t := range tok.tokens(d.reports[i].Text) {
+		for _, t := range tok.tokens(d.reports[i].Text...) {
 			if id, ok := ids[t]; ok {
 				counts[id]++
 			}

@@ -26,7 +26,7 @@ const (
 
 // archive builds reports: each is (id, day, services, text, extra).
 func report(id string, d int, services []string, text string, extra ...func(*Report)) Report {
-	r := Report{ID: id, Start: day(d), Services: services, Text: text + " " + filler + " " + filler2}
+	r := Report{ID: id, Start: day(d), Services: services, Text: []string{text, filler, filler2}}
 	for _, f := range extra {
 		f(&r)
 	}
@@ -175,5 +175,15 @@ func TestTokens(t *testing.T) {
 	got := strings.Join(Tokens("The pods were OOM-killed at 10:05; svc-1400 and ML-serve retried 3 times."), " ")
 	if want := "pod oom-killed svc-1400 ml-serve retri time"; got != want {
 		t.Errorf("Tokens = %q, want %q", got, want)
+	}
+}
+
+// TestTokensOfParts: a report's text in parts reads as the parts one
+// after the other, and no word runs from one part into the next.
+func TestTokensOfParts(t *testing.T) {
+	tok := newTokenizer()
+	got := strings.Join(tok.tokens("Pods were OOM", "killed; svc", "-1400 retried"), " ")
+	if want := "pod oom kill svc retri"; got != want { // not svc-1400
+		t.Errorf("tokens = %q, want %q", got, want)
 	}
 }

@@ -26,10 +26,19 @@ type tokenizer struct {
 
 func newTokenizer() *tokenizer { return &tokenizer{stems: map[string]string{}} }
 
-// tokens returns the words of text in a slice that the next call reuses.
-func (t *tokenizer) tokens(text string) []string {
+// tokens returns the words of the texts, read one after the other, in a
+// slice that the next call reuses.
+func (t *tokenizer) tokens(texts ...string) []string {
 	out := t.buf[:0]
-	defer func() { t.buf = out }()
+	for _, text := range texts {
+		out = t.appendTokens(out, text)
+	}
+	t.buf = out
+	return out
+}
+
+// appendTokens appends the words of text to out.
+func (t *tokenizer) appendTokens(out []string, text string) []string {
 	start := -1
 	flush := func(end int) {
 		if start < 0 {

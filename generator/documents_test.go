@@ -1,13 +1,17 @@
-package search
+package generator
 
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/search"
 )
 
 // TestDocumentsNameTermsOnce: a site and a cause spelled two ways are one
@@ -24,40 +28,75 @@ func TestDocumentsNameTermsOnce(t *testing.T) {
 		"incidents/b.md": report("2025-01-01 b", "2025-01-01", "sites: [Zürich]\ncauses: [Dépendance]\n"),
 		"incidents/c.md": report("2025-06-01 東京", "2025-06-01", "sites: [zürich, zurich]\n"),
 	}
-	arc, diags, err := archive.Load(context.Background(), files, archive.Options{Label: "content"})
+	ctx := context.Background()
+	arc, diags, err := archive.Load(ctx, files, archive.Options{Label: "content"})
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("Load: %v %v", err, diags.All())
 	}
-	docs := Documents(arc)
+	f, err := facts.Compute(ctx, arc, facts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := Documents(f)
 	for _, d := range docs {
 		if !slices.Equal(d.Sites, []string{"zürich"}) {
 			t.Errorf("%s: sites %q, want [zürich]", d.ID, d.Sites)
+		}
+		if d.Body != "The body." {
+			t.Errorf("%s: body %q", d.ID, d.Body)
 		}
 	}
 	if u := docs[0].URL; u != "incidents/2025-06-01-%E6%9D%B1%E4%BA%AC/" {
 		t.Errorf("the Tokyo report's URL is %q", u)
 	}
-	x := memIndex(t, docs)
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := search.Rebuild(ctx, dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
 	for _, tt := range []struct {
-		req  Request
+		req  search.Request
 		want string
 	}{
-		{Request{Sites: []string{"zürich"}}, "2025-06-01 東京, 2025-01-01 b, 2024-01-01 a"},
-		{Request{Query: "dependance"}, "2025-01-01 b, 2024-01-01 a"},
-		{Request{Query: "dépendance"}, "2025-01-01 b, 2024-01-01 a"},
+		{search.Request{Sites: []string{"zürich"}}, "2025-06-01 東京, 2025-01-01 b, 2024-01-01 a"},
+		{search.Request{Query: "dependance"}, "2025-01-01 b, 2024-01-01 a"},
+		{search.Request{Query: "dépendance"}, "2025-01-01 b, 2024-01-01 a"},
 	} {
 		tt.req.Sort = "newest"
-		res, err := x.Search(context.Background(), tt.req)
+		res, err := x.Search(ctx, tt.req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(res); got != tt.want {
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if got := strings.Join(ids, ", "); got != tt.want {
 			t.Errorf("%+v: %s, want %s", tt.req, got, tt.want)
 		}
 		if tt.req.Sites != nil {
 			if got := fmt.Sprint(res.Facets["sites"]); got != "[{zürich 3}]" {
 				t.Errorf("sites facet %s, want [{zürich 3}]", got)
 			}
+		}
+	}
+}
+
+// TestUnionIgnoresCase: a coordinator who is also a responder, spelled
+// in another case, is one responder of the document.
+func TestUnionIgnoresCase(t *testing.T) {
+	for _, tt := range []struct{ a, b, want []string }{
+		{[]string{"Ana Berg"}, nil, []string{"Ana Berg"}},
+		{[]string{"Ana Berg"}, []string{"ana berg"}, []string{"Ana Berg"}},
+		{[]string{"Ana Berg"}, []string{"Ben Costa", "Ana Berg"}, []string{"Ana Berg", "Ben Costa"}},
+		{nil, []string{"Ben Costa"}, []string{"Ben Costa"}},
+	} {
+		if got := union(tt.a, tt.b); !slices.Equal(got, tt.want) {
+			t.Errorf("union(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,120 @@
+package generator
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/search"
+)
+
+// Documents are the reports of f's archive as both search indexes read
+// them, in the order of its Incidents: their fields, their terms by the
+// names their pages show, and their bodies' plain text from the analysis
+// stage.
+func Documents(f *facts.Facts) []search.Document {
+	arc := f.Archive
+	docs := make([]search.Document, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		docs[i] = document(in, f.Bodies[i].Plain)
+		nameTerms(&docs[i], arc)
+	}
+	return docs
+}
+
+// document is the search document of one report, whose body's plain text
+// is plain.
+func document(in *incident.Incident, plain markdown.PlainText) search.Document {
+	d := search.Document{
+		ID:          in.ID,
+		Title:       in.Title,
+		URL:         in.URLPath(), // as the site links it
+		Start:       in.Start,
+		End:         in.End,
+		Year:        in.Year(),
+		Status:      string(in.Status),
+		Task:        in.Task,
+		Trigger:     in.Trigger,
+		FailureMode: in.FailureMode,
+		Services:    in.Services,
+		Causes:      in.Causes,
+		Sites:       in.Sites,
+		Responders:  union(in.Responders, in.Coordinators),
+		Impact:      in.Impact,
+		Summary:     plain.Summary,
+		Body:        plain.Rest,
+	}
+	if in.HasEnd() {
+		m := in.Duration.Minutes()
+		d.DurationMinutes = &m
+	}
+	if in.Score.Answered > 0 {
+		y := float64(in.Score.Yes)
+		d.Score = &y
+	}
+	if in.Paged != nil {
+		p := float64(*in.Paged)
+		d.Paged = &p
+	}
+	return d
+}
+
+// nameTerms replaces the report's terms by the names their pages show,
+// and lists the other spellings of its services and causes.
+func nameTerms(d *search.Document, arc *archive.Archive) {
+	seen := map[string]bool{}
+	for _, f := range []struct {
+		kind   string
+		values *[]string
+	}{{"services", &d.Services}, {"causes", &d.Causes}, {"sites", &d.Sites}, {"responders", &d.Responders}} {
+		tax := arc.Taxonomy(f.kind)
+		if tax == nil || len(*f.values) == 0 {
+			continue
+		}
+		named := make([]string, 0, len(*f.values))
+		for _, v := range *f.values {
+			term, ok := tax.Term(v)
+			if !ok {
+				named = append(named, v)
+				continue
+			}
+			if !slices.Contains(named, term.Name) {
+				named = append(named, term.Name)
+			}
+			if f.kind == "services" || f.kind == "causes" {
+				for _, other := range term.OtherSpellings() {
+					if !seen[other] {
+						seen[other] = true
+						d.Spellings = append(d.Spellings, other)
+					}
+				}
+			}
+		}
+		*f.values = named
+	}
+}
+
+// union is a followed by the names of b that a lacks, compared without
+// case.
+func union(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	out := append([]string(nil), a...)
+	for _, s := range b {
+		found := false
+		for _, t := range out {
+			if strings.EqualFold(s, t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package facts
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+)
+
+// bodyRenderer renders bodies as the site links them, through the body
+// cache if there is one.
+type bodyRenderer struct {
+	md    *markdown.Renderer
+	cache BodyCache
+	key   string // see bodyKey
+}
+
+func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
+	ids := make([]string, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		ids[i] = in.ID
+	}
+	var taskURL func(string) string
+	if tmpl := arc.Site.TaskURL; tmpl != "" {
+		taskURL = func(task string) string { return incident.TaskURL(tmpl, task) }
+	}
+	r := &bodyRenderer{cache: opts.Bodies}
+	r.md = markdown.New(markdown.Options{
+		UnsafeHTML:  arc.Site.UnsafeHTML,
+		TaskURL:     taskURL,
+		IncidentIDs: ids,
+		ReservedIDs: opts.ReservedIDs,
+		IncidentURL: func(id string) (string, bool) {
+			in, ok := arc.Incident(id)
+			if !ok {
+				return "", false
+			}
+			return opts.Root + in.URLPath(), true
+		},
+	})
+	if r.cache != nil {
+		r.key = bodyKey(arc, opts)
+	}
+	return r
+}
+
+// render renders Markdown through the body cache, if there is one. Each
+// caller gets a result of its own: render drops the HTML of a report once
+// its page is written.
+func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
+	if r.cache == nil {
+		return r.md.Render(md)
+	}
+	sum := sha256.Sum256(md)
+	key := r.key + hex.EncodeToString(sum[:])
+	if res, ok := r.cache.Get(key); ok {
+		c := *res
+		return &c, nil
+	}
+	res, err := r.md.Render(md)
+	if err != nil {
+		return nil, err
+	}
+	c := *res
+	r.cache.Put(key, &c)
+	return res, nil
+}
+
+// bodyKey hashes everything besides the Markdown itself that a rendered
+// body depends on: raw HTML allowed or not, the task links, the site root,
+// the reserved ids, and the ids and permalinks of the reports prose may
+// mention.
+func bodyKey(arc *archive.Archive, opts Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", arc.Site.UnsafeHTML, arc.Site.TaskURL, opts.Root, opts.ReservedIDs)
+	for _, in := range arc.Incidents {
+		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
+	}
+	return hex.EncodeToString(h.Sum(nil)) + ":"
+}

@@ -1,0 +1,329 @@
+// Package facts is the analysis stage of a build. After the archive is
+// loaded and before anything is written, Compute works out once every fact
+// about the archive that an output shows, and holds them in one value:
+//
+//   - each report's and free page's body, parsed once by package markdown
+//     into its HTML, table of contents, heading anchors, the reports its
+//     prose mentions, and its plain text;
+//   - the mention graph: for each report, the reports that refer to it,
+//     in related, in repeat_of or in their prose;
+//   - each report's possible repeats (package repeats), detected in the
+//     plain text of the bodies;
+//   - the recurrence index and the computed scorecard answers (package
+//     analysis);
+//   - the trend figures (package trends).
+//
+// The pages and feeds (package render), the static search index and the
+// bleve index (through generator's documents), incidents check, incidents
+// repeats and the linter all read Facts and compute none of it again.
+//
+// Compute is pure but for the caches it may be given (Options.Cache for the
+// repeat lists, Options.Bodies for rendered bodies): the same archive and
+// options always give the same Facts, and a cache changes only how long
+// that takes.
+package facts
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/analysis"
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/parallel"
+	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/trends"
+)
+
+// Options configure the stage.
+type Options struct {
+	// Root is the path of the site root, "/" or "/archive/": the links
+	// that bodies get to the reports they mention start with it.
+	Root string
+	// ReservedIDs are the element ids the pages around a body give their
+	// own sections (render.ReservedIDs); a heading that would get one gets
+	// a numbered id instead.
+	ReservedIDs []string
+	// RepeatConfig configures repeat detection; zero means
+	// RepeatConfig(arc).
+	RepeatConfig repeats.Config
+	// Repeats, when not nil, are the repeat lists to use, aligned with
+	// the archive's Incidents, instead of running detection: serve's
+	// preview takes those of the last build.
+	Repeats [][]repeats.Candidate
+	// NoTrends leaves Trends nil, for serve's preview of a report's page,
+	// which shows none.
+	NoTrends bool
+	// Scorecard configures the computed scorecard answers; zero means
+	// analysis.DefaultConfig.
+	Scorecard analysis.Config
+	// Now is the time of the build, which decides the current period of
+	// the trends and the age of open action items; zero means time.Now.
+	Now time.Time
+	// Workers is how many bodies are rendered at once; 0 means one per
+	// CPU.
+	Workers int
+	// Progress, when set, is told how far rendering the bodies
+	// ("rendering") has got.
+	Progress func(stage string, done, total int)
+	// Cache, when set, keeps the repeat lists between builds, keyed on
+	// detection's whole input (see detect); Cold skips looking there, but
+	// still stores what detection finds.
+	Cache *buildcache.Cache
+	Cold  bool
+	// Bodies, when set, keeps rendered bodies between runs of a
+	// long-running process (serve), keyed on a hash of the Markdown and
+	// of everything the renderer links with.
+	Bodies BodyCache
+}
+
+// BodyCache keeps rendered bodies. The stage never changes a result it
+// gets from or gives to the cache.
+type BodyCache interface {
+	Get(key string) (*markdown.Result, bool)
+	Put(key string, r *markdown.Result)
+}
+
+// Facts is what the stage found in an archive. It is read-only once
+// Compute returns, but for one thing: package render drops each report's
+// HTML once its page is written, since nothing else reads it and the whole
+// archive's HTML would otherwise stay in memory to the end of the build.
+type Facts struct {
+	Archive *archive.Archive
+	// Root is Options.Root: the site root the bodies link under.
+	Root string
+	// Bodies are the reports' rendered bodies, aligned with
+	// Archive.Incidents, and PageBodies the free pages', aligned with
+	// Archive.Pages.
+	Bodies     []*markdown.Result
+	PageBodies []*markdown.Result
+	// ReferencedBy holds, aligned with Archive.Incidents, the published
+	// reports that refer to each report: those that list it in related or
+	// repeat_of, and those whose prose mentions it, newest first.
+	ReferencedBy [][]*incident.Incident
+	// Repeats holds each report's possible repeats (earlier reports, best
+	// first), aligned with Archive.Incidents, and RepeatConfig the
+	// configuration detection ran with.
+	Repeats      [][]repeats.Candidate
+	RepeatConfig repeats.Config
+	// Recurrence relates the reports through their likely repeats and
+	// computes scorecard answers, with the configuration Scorecard.
+	Recurrence *analysis.Index
+	Scorecard  analysis.Config
+	// Trends holds every trend figure; nil with Options.NoTrends.
+	Trends *trends.Trends
+
+	pos map[*incident.Incident]int
+}
+
+// Compute runs the analysis stage: one parse of every body, the mention
+// graph, plain text, repeat detection, the recurrence index and the trends.
+// Every report and page has passed markdown.CheckLimits, as loading
+// checks; the error is for a body that does not render, or ctx's.
+func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, error) {
+	if opts.Root == "" {
+		opts.Root = "/"
+	}
+	if opts.RepeatConfig == (repeats.Config{}) {
+		opts.RepeatConfig = RepeatConfig(arc)
+	}
+	if opts.Scorecard == (analysis.Config{}) {
+		opts.Scorecard = analysis.DefaultConfig()
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Repeats != nil && len(opts.Repeats) != len(arc.Incidents) {
+		return nil, fmt.Errorf("%d repeat lists for %d reports", len(opts.Repeats), len(arc.Incidents))
+	}
+	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard}
+	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		f.pos[in] = i
+	}
+	if err := f.renderBodies(ctx, opts); err != nil {
+		return nil, err
+	}
+	f.mentionGraph()
+	f.Repeats = opts.Repeats
+	if f.Repeats == nil {
+		f.Repeats = detect(opts.Cache, opts.Cold, f.RepeatInput(), opts.RepeatConfig)
+	}
+	f.Recurrence = analysis.New(arc.Incidents, f.Repeats, opts.Scorecard)
+	if !opts.NoTrends {
+		f.Trends = f.computeTrends(opts.Now)
+	}
+	return f, nil
+}
+
+// Position is the index of in in Archive.Incidents, and whether it is
+// there.
+func (f *Facts) Position(in *incident.Incident) (int, bool) {
+	i, ok := f.pos[in]
+	return i, ok
+}
+
+// Body is the rendered body of the archive's report in.
+func (f *Facts) Body(in *incident.Incident) *markdown.Result { return f.Bodies[f.pos[in]] }
+
+// PageBody is the rendered body of the archive's free page p.
+func (f *Facts) PageBody(p *archive.Page) *markdown.Result {
+	for i, q := range f.Archive.Pages {
+		if q == p {
+			return f.PageBodies[i]
+		}
+	}
+	return nil
+}
+
+// RepeatInput is what repeat detection reads of the archive, aligned with
+// Archive.Incidents: the reports' fields, with their bodies as plain text.
+func (f *Facts) RepeatInput() []repeats.Report {
+	out := make([]repeats.Report, len(f.Archive.Incidents))
+	for i, in := range f.Archive.Incidents {
+		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest)
+	}
+	return out
+}
+
+// RepeatConfig is repeat detection's configuration for arc: the defaults,
+// with the thresholds of site.yaml.
+func RepeatConfig(arc *archive.Archive) repeats.Config {
+	cfg := repeats.DefaultConfig()
+	if t := arc.Site.Repeats; t.Likely > 0 {
+		cfg.Likely = t.Likely
+	}
+	if t := arc.Site.Repeats; t.Similar > 0 {
+		cfg.Similar = t.Similar
+	}
+	if cfg.Similar > cfg.Likely {
+		cfg.Similar = cfg.Likely
+	}
+	return cfg
+}
+
+// mentionGraph fills ReferencedBy from the links the reports declare and
+// the mentions their bodies make.
+func (f *Facts) mentionGraph() {
+	arc := f.Archive
+	mentionedBy := map[string][]*incident.Incident{}
+	for i, in := range arc.Incidents {
+		for _, id := range f.Bodies[i].Mentions {
+			if id != in.ID {
+				mentionedBy[id] = append(mentionedBy[id], in)
+			}
+		}
+	}
+	f.ReferencedBy = make([][]*incident.Incident, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		f.ReferencedBy[i] = mergeNewestFirst(arc.RelatedBy(in.ID), mentionedBy[in.ID])
+	}
+}
+
+// mergeNewestFirst merges two lists of reports, each newest first, into
+// one without repeats, newest first.
+func mergeNewestFirst(a, b []*incident.Incident) []*incident.Incident {
+	if len(b) == 0 {
+		return a
+	}
+	seen := map[*incident.Incident]bool{}
+	var out []*incident.Incident
+	for _, list := range [][]*incident.Incident{a, b} {
+		for _, in := range list {
+			if !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	}
+	// Both inputs are newest first; a stable insertion keeps it so.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Start.After(out[j-1].Start); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// computeTrends computes the figures. They are read at the start of the
+// build's day, in the working-hours zone: the age of an open action item
+// in whole days is all a reader needs, and an unchanged archive then
+// rebuilds to the same bytes all day.
+func (f *Facts) computeTrends(now time.Time) *trends.Trends {
+	arc := f.Archive
+	loc := arc.Site.WorkingHours.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := now.In(loc).Date()
+	in := trends.Input{Incidents: arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: arc.Site.ScorecardKeys(),
+		TermName: func(kind, name string) string {
+			if t := arc.Taxonomy(kind); t != nil {
+				return t.TermName(name)
+			}
+			return name
+		}}
+	if f.Repeats != nil {
+		in.Likely = make([]bool, len(arc.Incidents))
+		for i, r := range arc.Incidents {
+			in.Likely[i] = f.Recurrence.HasLikely(r)
+		}
+	}
+	return trends.Compute(in)
+}
+
+// progress reports the advance of rendering to Options.Progress, every
+// 64 bodies and at the end, one report at a time.
+type progress struct {
+	report func(stage string, done, total int)
+	total  int
+	done   atomic.Int64
+	mu     sync.Mutex
+}
+
+func (p *progress) step() {
+	if p.report == nil {
+		return
+	}
+	if n := int(p.done.Add(1)); n%64 == 0 || n == p.total {
+		p.mu.Lock()
+		p.report("rendering", n, p.total)
+		p.mu.Unlock()
+	}
+}
+
+// renderBodies renders every report's and page's body, in parallel.
+func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
+	arc := f.Archive
+	r := newBodyRenderer(arc, opts)
+	ins := arc.Incidents
+	f.Bodies = make([]*markdown.Result, len(ins))
+	prog := &progress{report: opts.Progress, total: len(ins)}
+	err := parallel.Each(ctx, opts.Workers, len(ins), func(_, i int) error {
+		var err error
+		if f.Bodies[i], err = r.render(ins[i].Body); err != nil {
+			return fmt.Errorf("%s: %w", ins[i].Path, err)
+		}
+		prog.step()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	f.PageBodies = make([]*markdown.Result, len(arc.Pages))
+	for i, p := range arc.Pages {
+		if f.PageBodies[i], err = r.render(p.Body); err != nil {
+			return fmt.Errorf("%s: %w", p.Path, err)
+		}
+	}
+	return nil
+}

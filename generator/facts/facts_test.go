@@ -1,0 +1,187 @@
+package facts
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+// load makes an archive of report files, "name.md" → its text.
+func load(t *testing.T, reports map[string]string) *archive.Archive {
+	t.Helper()
+	files := fstest.MapFS{"site.yaml": {Data: []byte("title: Test\ntask_url: https://tasks.example.org/{task}\n")}}
+	for name, text := range reports {
+		files["incidents/"+name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	arc, diags, err := archive.Load(context.Background(), files, archive.Options{Label: "content"})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("Load: %v %v", err, diags.All())
+	}
+	return arc
+}
+
+func report(id, start, front, body string) string {
+	return "---\nid: " + id + "\ntitle: Report " + id + "\nstart: " + start + "\n" + front + "---\n" + body
+}
+
+func compute(t *testing.T, arc *archive.Archive, opts Options) *Facts {
+	t.Helper()
+	f, err := Compute(context.Background(), arc, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestMentionGraph: a report is referenced by those that name it in
+// prose and those that list it in related or repeat_of, newest first and
+// once each; a report that names itself does not reference itself, and a
+// name inside code or a link's text is not a mention.
+func TestMentionGraph(t *testing.T) {
+	arc := load(t, map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "", "The first. 2024-01-01 a names itself.\n"),
+		"b.md": report("2024-02-01 b", "2024-02-01", "related: [2024-01-01 a]\n", "Like 2024-01-01 a.\n"),
+		"c.md": report("2024-03-01 c", "2024-03-01", "", "Unlike `2024-01-01 a` and [2024-02-01 b](https://x.example/).\n"),
+		"d.md": report("2024-04-01 d", "2024-04-01", "repeat_of: [2024-02-01 b]\n", "After 2024-01-01 a and 2024-03-01 c.\n"),
+	})
+	f := compute(t, arc, Options{Root: "/archive/"})
+	want := map[string][]string{
+		"2024-04-01 d": nil,
+		"2024-03-01 c": {"2024-04-01 d"},
+		"2024-02-01 b": {"2024-04-01 d"},
+		"2024-01-01 a": {"2024-04-01 d", "2024-02-01 b"},
+	}
+	for i, in := range arc.Incidents {
+		var got []string
+		for _, r := range f.ReferencedBy[i] {
+			got = append(got, r.ID)
+		}
+		if !slices.Equal(got, want[in.ID]) {
+			t.Errorf("%s is referenced by %q, want %q", in.ID, got, want[in.ID])
+		}
+	}
+	// The links the bodies got are the site's, under the root.
+	if body := string(f.Body(arc.Incidents[0]).HTML); !strings.Contains(body, `href="/archive/incidents/2024-01-01-a/"`) {
+		t.Errorf("d's body links elsewhere: %s", body)
+	}
+}
+
+// TestRepeatsFromPlainText: detection reads the bodies' plain text, so
+// the cache, keyed on detection's input, takes a change of markup alone
+// for no change, and a change of words for one.
+func TestRepeatsFromPlainText(t *testing.T) {
+	body := func(words string) string {
+		return "## Summary\n\nThe search cluster ran out of heap during a reindex. " + words + "\n"
+	}
+	front := "services: [search]\n"
+	base := map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", front, body("Queries timed out.")),
+		"b.md": report("2024-02-01 b", "2024-02-01", front, body("Queries timed out.")),
+	}
+	arc := load(t, base)
+	c := buildcache.Open(t.TempDir(), "test")
+	f := compute(t, arc, Options{Cache: c})
+	if len(f.Repeats[0]) == 0 || !f.Repeats[0][0].Likely {
+		t.Fatalf("b does not repeat a: %+v", f.Repeats)
+	}
+	for _, in := range f.RepeatInput() {
+		if text := strings.Join(in.Text, "\n"); strings.Contains(text, "#") {
+			t.Errorf("detection reads markup: %q", text)
+		}
+	}
+	key := repeatKey(c, f.RepeatInput(), f.RepeatConfig)
+	if _, ok := c.Get("repeats", key); !ok {
+		t.Fatal("the repeat lists were not stored")
+	}
+	markup := map[string]string{
+		"a.md": base["a.md"],
+		"b.md": report("2024-02-01 b", "2024-02-01", front, body("*Queries* [timed out](https://x.example/).")),
+	}
+	g := compute(t, load(t, markup), Options{Cache: c})
+	if k := repeatKey(c, g.RepeatInput(), g.RepeatConfig); k != key {
+		t.Error("a change of markup alone changes detection's input")
+	}
+	words := map[string]string{
+		"a.md": base["a.md"],
+		"b.md": report("2024-02-01 b", "2024-02-01", front, body("Queries failed.")),
+	}
+	h := compute(t, load(t, words), Options{Cache: c})
+	if k := repeatKey(c, h.RepeatInput(), h.RepeatConfig); k == key {
+		t.Error("a change of words leaves detection's input alone")
+	}
+}
+
+// TestGivenRepeats: repeat lists given are used as they are, for every
+// consumer; lists that do not match the archive are refused.
+func TestGivenRepeats(t *testing.T) {
+	arc := load(t, map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "", "A.\n"),
+		"b.md": report("2024-02-01 b", "2024-02-01", "", "B.\n"),
+	})
+	given := [][]repeats.Candidate{{{ID: "2024-01-01 a", Score: 0.9, Likely: true}}, nil}
+	f := compute(t, arc, Options{Repeats: given, NoTrends: true})
+	if !f.Recurrence.HasLikely(arc.Incidents[0]) || f.Trends != nil {
+		t.Errorf("the given lists were not used, or trends were computed: %+v", f)
+	}
+	if _, err := Compute(context.Background(), arc, Options{Repeats: given[:1]}); err == nil {
+		t.Error("one list for two reports was taken")
+	}
+}
+
+// memoryBodies is a BodyCache in a map.
+type memoryBodies map[string]*markdown.Result
+
+func (m memoryBodies) Get(key string) (*markdown.Result, bool) { r, ok := m[key]; return r, ok }
+func (m memoryBodies) Put(key string, r *markdown.Result)      { m[key] = r }
+
+// TestBodyCache: a body in the cache is not rendered again, and what the
+// consumers do to a result (render drops its HTML) leaves the cache's
+// alone; a change to what the bodies link with misses.
+func TestBodyCache(t *testing.T) {
+	arc := load(t, map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "", "Fixed in T1234.\n"),
+	})
+	cache := memoryBodies{}
+	f := compute(t, arc, Options{Bodies: cache})
+	if len(cache) != 1 {
+		t.Fatalf("%d bodies cached", len(cache))
+	}
+	f.Bodies[0].HTML = nil
+	for _, r := range cache {
+		if len(r.HTML) == 0 {
+			t.Fatal("the cached body lost its HTML")
+		}
+		r.Plain.Rest = "from the cache"
+	}
+	if g := compute(t, arc, Options{Bodies: cache}); g.Bodies[0].Plain.Rest != "from the cache" {
+		t.Errorf("the body was rendered again: %q", g.Bodies[0].Plain.Rest)
+	}
+	if g := compute(t, arc, Options{Bodies: cache, Root: "/archive/"}); g.Bodies[0].Plain.Rest != "Fixed in T1234." || len(cache) != 2 {
+		t.Errorf("a body of another root came from the cache: %q", g.Bodies[0].Plain.Rest)
+	}
+}
+
+// TestPosition: the lookups by report agree with the aligned slices.
+func TestPosition(t *testing.T) {
+	arc := load(t, map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "", "A.\n"),
+		"b.md": report("2024-02-01 b", "2024-02-01", "", "B.\n"),
+	})
+	f := compute(t, arc, Options{})
+	for i, in := range arc.Incidents {
+		if j, ok := f.Position(in); !ok || j != i || f.Body(in) != f.Bodies[i] {
+			t.Errorf("%s: position %d %v, want %d", in.ID, j, ok, i)
+		}
+	}
+	if _, ok := f.Position(&incident.Incident{}); ok {
+		t.Error("a report not in the archive has a position")
+	}
+}
