@@ -78,11 +78,11 @@ func TestConsumersReadTheFacts(t *testing.T) {
 	src, out := filepath.Join(dir, "content"), filepath.Join(dir, "public")
 	var indexed []search.Document
 	cfg := Config{Source: src, Dest: out, Version: "test", Now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
-		SearchIndex: filepath.Join(dir, "index"),
-		UpdateIndex: func(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
-			indexed = docs
-			return search.UpdateStats{Indexed: len(docs)}, nil
-		}}
+		SearchIndex: filepath.Join(dir, "index")}
+	index := hooks{update: func(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
+		indexed = docs
+		return search.UpdateStats{Indexed: len(docs)}, nil
+	}}
 
 	arc, diags, err := Load(ctx, cfg)
 	if err != nil || diags.HasErrors() {
@@ -110,7 +110,7 @@ func TestConsumersReadTheFacts(t *testing.T) {
 		t.Fatalf("the archive has %d likely repeats and %d references: too few to test with", likely, referenced)
 	}
 
-	res, err := Build(ctx, cfg)
+	res, _, err := build(ctx, cfg, index)
 	if err != nil {
 		t.Fatal(err)
 	}

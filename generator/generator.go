@@ -65,22 +65,11 @@ type Config struct {
 	// Cold builds everything from scratch, the search index included,
 	// without looking in Cache (but storing what it computes there).
 	Cold bool
-	// UpdateIndex, when set, brings the search index up to date in place
-	// of search.Update on SearchIndex: serve uses it to close the index it
-	// searches while the build changes it.
-	UpdateIndex func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
 	// LockIndex, when set, is called before the search index is updated,
 	// and the release it returns after: it keeps two processes from
 	// updating one index at once. A non-empty skip leaves the index alone
 	// instead; the build succeeds, and Result.Index.Skipped says why.
 	LockIndex func(ctx context.Context) (release func(), skip string, err error)
-	// Rerender builds even when the inputs are those of the build last
-	// published to Dest (which then writes nothing), for the Archive and
-	// Repeats of the Result.
-	Rerender bool
-	// Bodies, when set, keeps rendered report bodies between builds of a
-	// long-running process (see facts.BodyCache).
-	Bodies facts.BodyCache
 	// Local says the site is a preview on this machine (serve), so a
 	// loopback base URL is expected; a build for publishing is warned
 	// that its feeds and sitemap would point at localhost.
@@ -110,11 +99,8 @@ type Result struct {
 	// build last published to Dest, which still holds its output: nothing
 	// was rendered or written.
 	Unchanged bool
-	// Archive is what was built, and Repeats its repeat lists (in the
-	// order of Archive.Incidents); both nil when Unchanged. serve keeps
-	// them to preview the next edit (see Preview).
+	// Archive is what was built; nil when Unchanged.
 	Archive *archive.Archive
-	Repeats [][]repeats.Candidate
 }
 
 // Load reads and checks the content folder. Content problems come back
@@ -141,6 +127,27 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 // When content has errors it returns a *diag.ContentError listing all of
 // them, and Dest is left as it was.
 func Build(ctx context.Context, cfg Config) (*Result, error) {
+	res, _, err := build(ctx, cfg, hooks{})
+	return res, err
+}
+
+// hooks are what a Builder, which builds again and again for serve, adds
+// to a build; the zero value is a build as Build makes it.
+type hooks struct {
+	// update, when set, brings the search index up to date in place of
+	// search.Update on Config.SearchIndex.
+	update func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
+	// rerender builds even when the inputs are those of the build last
+	// published to Dest (which then writes nothing), for the facts.
+	rerender bool
+	// bodies keeps rendered bodies between builds (facts.Options.Bodies).
+	bodies facts.BodyCache
+}
+
+// build is Build with h. Besides the result, it returns the repeat lists
+// of the archive built (aligned with Result.Archive.Incidents), nil when
+// the build was skipped as unchanged.
+func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candidate, error) {
 	started := time.Now()
 	if cfg.Now.IsZero() {
 		// One time for the whole build: the pages and the cache's record
@@ -149,35 +156,37 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	layoutFS, err := layoutsFS(cfg.Layouts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	key := ""
 	var keyErr error
 	if cfg.Cache != nil {
-		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold && !cfg.Rerender {
+		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold && !h.rerender {
 			if res, ok := unchanged(cfg, key); ok {
 				res.Elapsed = time.Since(started)
-				return res, nil
+				return res, nil, nil
 			}
 		}
 	}
 	arc, diags, err := Load(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if keyErr != nil {
 		cacheWarning(diags, cfg, keyErr)
 	}
 	if diags.HasErrors() {
-		return nil, &diag.ContentError{Diagnostics: diags.All()}
+		return nil, nil, &diag.ContentError{Diagnostics: diags.All()}
 	}
 	opts, err := renderOptions(cfg, arc, layoutFS, diags)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	f, err := facts.Compute(ctx, arc, factsOptions(cfg, opts))
+	fopts := factsOptions(cfg, opts)
+	fopts.Bodies = h.bodies
+	f, err := facts.Compute(ctx, arc, fopts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Detection leaves garbage behind, and writing the pages is about to
 	// need the most memory of the build: hand the garbage back first.
@@ -203,7 +212,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Of the facts, lint and serve's previews read only these from now
 	// on: the rest (the bodies above all) is garbage before the search
@@ -224,15 +233,15 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			return search.Update(ctx, cfg.SearchIndex, docs, cfg.Progress)
 		}
-		if cfg.UpdateIndex != nil {
-			update = cfg.UpdateIndex
+		if h.update != nil {
+			update = h.update
 		}
 		if cfg.LockIndex != nil {
 			update = lockedUpdate(cfg.LockIndex, update)
 		}
 		indexStats, err = update(ctx, docs)
 		if err != nil {
-			return nil, fmt.Errorf("the site is built, but its search index is not: %w", err)
+			return nil, nil, fmt.Errorf("the site is built, but its search index is not: %w", err)
 		}
 		if indexStats.Warning != "" {
 			diags.Warnf(cfg.SearchIndex, 0, "", "%s", indexStats.Warning)
@@ -245,7 +254,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
 	if err := lintReports(ctx, arc, recurrence, cfg.Workers, diags); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res := &Result{
 		Reports:      len(arc.Incidents),
@@ -259,7 +268,6 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 		Index:        indexStats,
 		IndexElapsed: indexElapsed,
 		Archive:      arc,
-		Repeats:      reps,
 	}
 	// A build that left the index to another process has not brought it
 	// up to date: the next one must not take it for done.
@@ -269,7 +277,7 @@ func Build(ctx context.Context, cfg Config) (*Result, error) {
 			res.Warnings = diags.Warnings()
 		}
 	}
-	return res, nil
+	return res, reps, nil
 }
 
 // lintReports adds to diags what package lint finds in the reports of
@@ -315,7 +323,7 @@ func lockedUpdate(lock func(context.Context) (func(), string, error), update fun
 func factsOptions(cfg Config, opts render.Options) facts.Options {
 	root, _ := render.Root(opts.BaseURL) // renderOptions has checked it
 	return facts.Options{Root: root, ReservedIDs: render.ReservedIDs(), Now: cfg.Now, Workers: cfg.Workers,
-		Progress: cfg.Progress, Cache: cfg.Cache, Cold: cfg.Cold, Bodies: cfg.Bodies}
+		Progress: cfg.Progress, Cache: cfg.Cache, Cold: cfg.Cold}
 }
 
 // renderOptions are the render options of cfg for arc.

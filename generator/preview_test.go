@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/incidents-archive/incidents/generator/buildcache"
-	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
@@ -19,15 +17,21 @@ import (
 func TestPreview(t *testing.T) {
 	dir := writeArchive(t, cacheArchive())
 	content := filepath.Join(dir, "content")
-	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Bodies: buildcache.NewMemory[*markdown.Result]()}
-	prev, err := Build(context.Background(), cfg)
-	if err != nil {
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test"}
+	b := NewBuilder()
+	if _, err := b.Preview(context.Background(), cfg, []string{filepath.Join(content, "incidents", "2020", "2020-05-01-cache.md")}, false); err != ErrNoPreview {
+		t.Errorf("a preview before any build: %v, want ErrNoPreview", err)
+	}
+	if _, err := b.Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
+	}
+	if !b.Ready() {
+		t.Fatal("the first build, of an archive never built, kept nothing to preview from")
 	}
 	file := filepath.Join(content, "incidents", "2020", "2020-05-01-cache.md")
 	edited := strings.Replace(cacheArchive()["incidents/2020/2020-05-01-cache.md"], "until the kernel", "until, at last, the kernel", 1)
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": edited})
-	pages, err := Preview(context.Background(), cfg, prev, []string{file}, true)
+	pages, err := b.Preview(context.Background(), cfg, []string{file}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +67,7 @@ func TestPreview(t *testing.T) {
 			if err := os.Rename(tt.paths[0], moved); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Preview(context.Background(), cfg, prev, tt.paths, false)
+			_, err := b.Preview(context.Background(), cfg, tt.paths, false)
 			if err := os.Rename(moved, tt.paths[0]); err != nil {
 				t.Fatal(err)
 			}
@@ -72,11 +76,11 @@ func TestPreview(t *testing.T) {
 			}
 			continue
 		}
-		if _, err := Preview(context.Background(), cfg, prev, tt.paths, false); err != tt.want {
+		if _, err := b.Preview(context.Background(), cfg, tt.paths, false); err != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, err := Build(context.Background(), cfg); err != nil {
+	if _, err := b.Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	for rel, page := range pages {
@@ -89,7 +93,7 @@ func TestPreview(t *testing.T) {
 		}
 	}
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": strings.Replace(edited, "start: 2020-05-01 10:00", "start: never", 1)})
-	if _, err := Preview(context.Background(), cfg, prev, []string{file}, false); err == nil || !strings.Contains(err.Error(), "") {
+	if _, err := b.Preview(context.Background(), cfg, []string{file}, false); err == nil || !strings.Contains(err.Error(), "") {
 		t.Errorf("preview of a broken report: %v, want its errors", err)
 	}
 }
@@ -120,14 +124,14 @@ func benchmarkPreview(b *testing.B, lists bool) {
 		}
 		return err
 	})
-	cfg := Config{Source: src, Dest: filepath.Join(b.TempDir(), "public"), Version: "bench", Bodies: buildcache.NewMemory[*markdown.Result]()}
-	prev, err := Build(context.Background(), cfg)
-	if err != nil {
+	cfg := Config{Source: src, Dest: filepath.Join(b.TempDir(), "public"), Version: "bench"}
+	builder := NewBuilder()
+	if _, err := builder.Build(context.Background(), cfg); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Preview(context.Background(), cfg, prev, []string{file}, lists); err != nil {
+		if _, err := builder.Preview(context.Background(), cfg, []string{file}, lists); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -190,9 +190,15 @@ func startCPUProfile(path string) (stop func(), err error) {
 
 // build runs a build, printing warnings, errors, progress and the summary.
 func build(ctx context.Context, e *env, cfg generator.Config) (*generator.Result, error) {
+	return buildWith(ctx, e, cfg, generator.Build)
+}
+
+// buildWith is build with run in place of generator.Build, such as a
+// generator.Builder's Build for serve.
+func buildWith(ctx context.Context, e *env, cfg generator.Config, run func(context.Context, generator.Config) (*generator.Result, error)) (*generator.Result, error) {
 	progress := newProgress(e)
 	cfg.Progress = progress.update
-	res, err := generator.Build(ctx, cfg)
+	res, err := run(ctx, cfg)
 	progress.done()
 	var ce *diag.ContentError
 	if errors.As(err, &ce) {

@@ -16,9 +16,7 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator"
-	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
-	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/serve/live"
@@ -57,7 +55,7 @@ func (x *liveIndex) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x.api.ServeHTTP(w, r)
 }
 
-// update is generator.Config.UpdateIndex: searches wait while it runs.
+// update is generator.Builder.UpdateIndex: searches wait while it runs.
 func (x *liveIndex) update(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -101,37 +99,32 @@ func relevant(p string) bool {
 }
 
 // liveLoop rebuilds the site as the content changes and tells the open
-// tabs. Each batch of changes is first previewed (generator.Preview: the
-// edited reports' pages alone, in some milliseconds, served from the
-// overlay), then the whole site is rebuilt in the background, and the
-// overlay's pages give way to it.
+// tabs. Each batch of changes is first previewed (generator.Builder's
+// Preview: the edited reports' pages alone, in some milliseconds, served
+// from the overlay), then the whole site is rebuilt in the background, and
+// the overlay's pages give way to it.
 type liveLoop struct {
 	e       *env
 	cfg     generator.Config
+	site    *generator.Builder // keeps what the previews start from
 	hub     *live.Hub
 	overlay *live.Overlay
-	bodies  *buildcache.Memory[*markdown.Result]
 	kick    chan struct{} // a whole build is wanted
 	gc      gcPacing
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // stops the whole build under way, if any
-	prev     *generator.Result  // the last good whole build that kept its archive
 	seq      int                // batches of changes seen
 	builtSeq int                // the batches the site on disk includes
-	since    map[string]int     // changed files not yet in prev, with the batch of their last change
+	since    map[string]int     // changed files not yet in a whole build, with the batch of their last change
 	gone     bool               // the content folder is gone: no build until it is back
 }
 
-// newLiveLoop starts from the first build, which was made with cfg and
-// its Bodies.
-func newLiveLoop(e *env, cfg generator.Config, hub *live.Hub, overlay *live.Overlay, first *generator.Result, gc gcPacing) *liveLoop {
-	l := &liveLoop{e: e, cfg: cfg, hub: hub, overlay: overlay, bodies: cfg.Bodies.(*buildcache.Memory[*markdown.Result]),
+// newLiveLoop starts from the first build, which builder made with cfg.
+func newLiveLoop(e *env, cfg generator.Config, builder *generator.Builder, hub *live.Hub, overlay *live.Overlay, gc gcPacing) *liveLoop {
+	l := &liveLoop{e: e, cfg: cfg, site: builder, hub: hub, overlay: overlay,
 		kick: make(chan struct{}, 1), since: map[string]int{}, gc: gc}
-	l.cfg.Rerender = true // keep the archive of every build for the previews
-	if first != nil && first.Archive != nil {
-		l.prev = first
-	} else {
+	if !builder.Ready() {
 		l.kick <- struct{}{} // the first build was skipped as unchanged: build once to have an archive to preview with
 	}
 	return l
@@ -205,7 +198,6 @@ func (l *liveLoop) changed(ctx context.Context, b watch.Batch) {
 	for p := range l.since {
 		files = append(files, p)
 	}
-	prev := l.prev
 	stopped := l.cancel != nil
 	if stopped {
 		// The whole build under way is out of date: stop it, so that the
@@ -217,7 +209,7 @@ func (l *liveLoop) changed(ctx context.Context, b watch.Batch) {
 	if len(changed) > 1 {
 		what = fmt.Sprintf("%s and %d more", what, len(changed)-1)
 	}
-	pages, err := generator.Preview(ctx, l.cfg, prev, files, false)
+	pages, err := l.site.Preview(ctx, l.cfg, files, false)
 	if !errors.Is(err, generator.ErrNoChange) {
 		fmt.Fprintf(l.e.stdout, "Changed: %s\n", what)
 	}
@@ -246,7 +238,7 @@ func (l *liveLoop) changed(ctx context.Context, b watch.Batch) {
 		l.hub.Previewed(rels)
 		fmt.Fprintf(l.e.stdout, "Showing the edit %s after the change; rebuilding the whole site\n", time.Since(started).Round(time.Millisecond))
 		// Then the year and term pages that list the edited reports.
-		if lists, err := generator.Preview(ctx, l.cfg, prev, files, true); err == nil {
+		if lists, err := l.site.Preview(ctx, l.cfg, files, true); err == nil {
 			var more []string
 			for rel, data := range lists {
 				if shown, ok := pages[rel]; !ok || !bytes.Equal(shown, data) {
@@ -326,7 +318,7 @@ func (l *liveLoop) builder(ctx context.Context) {
 		l.mu.Unlock()
 		before, _ := publish.Manifest(l.cfg.Dest) // what the tabs were served
 		l.gc.building()
-		res, err := build(bctx, l.e, l.cfg)
+		_, err := buildWith(bctx, l.e, l.cfg, l.site.Build)
 		cancel()
 		if ctx.Err() != nil {
 			return
@@ -348,9 +340,6 @@ func (l *liveLoop) builder(ctx context.Context) {
 		gone := l.gone
 		if err == nil {
 			l.builtSeq = startSeq
-			if res.Archive != nil {
-				l.prev = res
-			}
 			for p, seq := range l.since {
 				if seq <= startSeq {
 					delete(l.since, p)
@@ -360,7 +349,6 @@ func (l *liveLoop) builder(ctx context.Context) {
 		l.mu.Unlock()
 		var reload []string
 		if err == nil {
-			l.bodies.Sweep()
 			reload = l.toReload(before, l.overlay.Drop(startSeq))
 		}
 		var ce *diag.ContentError

@@ -10,8 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/incidents-archive/incidents/generator/buildcache"
-	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/serve/live"
 	"github.com/incidents-archive/incidents/generator/serve/server"
 	"github.com/incidents-archive/incidents/search"
@@ -87,10 +86,10 @@ Examples:
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}
-		// Rendered bodies stay in memory between rebuilds.
-		cfg.Bodies = buildcache.NewMemory[*markdown.Result]()
-		first, err := build(ctx, e, cfg)
-		if err != nil {
+		// It keeps rendered bodies in memory between rebuilds, and what
+		// the previews of edits start from.
+		builder := generator.NewBuilder()
+		if _, err := buildWith(ctx, e, cfg, builder.Build); err != nil {
 			return err
 		}
 		idx, err := openLiveIndex(cfg.SearchIndex, search.APIOptions{Log: log.New(e.stderr, "", log.LstdFlags)})
@@ -101,12 +100,12 @@ Examples:
 		gc := newGCPacing()
 		gc.serving() // after the index's table, which stays
 		defer gc.building()
-		cfg.UpdateIndex = idx.update
+		builder.UpdateIndex = idx.update
 		hub, overlay := live.NewHub(), live.NewOverlay()
 		mux := http.NewServeMux()
 		mux.Handle("/api/search", idx)
 		mux.Handle("/", hub.Handler(overlay.Handler(server.Handler(cfg.Dest))))
-		loop := newLiveLoop(e, cfg, hub, overlay, first, gc)
+		loop := newLiveLoop(e, cfg, builder, hub, overlay, gc)
 		ctx, stop := context.WithCancel(ctx)
 		defer stop()
 		watched := make(chan error, 1)

@@ -54,16 +54,6 @@ type Options struct {
 	// Progress, when set, is told how far writing the pages ("writing")
 	// has got.
 	Progress func(stage string, done, total int)
-	// Partial, when not nil, renders only the pages of these reports, and
-	// hands them to Sink instead of writing the folder (which may be nil):
-	// serve shows an edit this way before it rebuilds the whole site.
-	Partial []*incident.Incident
-	Sink    func(rel string, data []byte) error
-	// PartialLists adds to a partial render the year pages and the term
-	// pages that list the Partial reports, or that listed PartialOld (the
-	// same reports as the last build had them).
-	PartialLists bool
-	PartialOld   []*incident.Incident
 }
 
 // Stats describes what a render wrote.
@@ -100,6 +90,7 @@ type site struct {
 	trends *trends.Trends // every trend figure (see trends.go)
 
 	out       *publish.Folder
+	sink      func(rel string, data []byte) // instead of out, for Pages
 	bytes     atomic.Int64
 	files     atomic.Int64
 	changed   atomic.Int64
@@ -133,31 +124,9 @@ func ReservedIDs() []string { return slices.Clone(reservedIDs) }
 // Render drops the HTML of each report's body from f once its page is
 // written: nothing else reads it.
 func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Options) (Stats, error) {
-	root, err := Root(opts.BaseURL)
+	s, err := newSite(f, out, opts)
 	if err != nil {
 		return Stats{}, err
-	}
-	s := &site{arc: f.Archive, facts: f, opts: opts, out: out, root: root, absBase: opts.BaseURL}
-	if f.Root != s.root {
-		return Stats{}, fmt.Errorf("the bodies link under %q, the site is at %q", f.Root, s.root)
-	}
-	if err := s.prepare(); err != nil {
-		return Stats{}, err
-	}
-	if opts.Partial != nil {
-		var jobs []job
-		for _, in := range opts.Partial {
-			jobs = append(jobs, s.incidentJob(in))
-		}
-		if opts.PartialLists {
-			lists, err := s.partialLists()
-			if err != nil {
-				return Stats{}, err
-			}
-			jobs = append(jobs, lists...)
-		}
-		err := s.run(ctx, jobs)
-		return Stats{Pages: len(jobs), Files: len(jobs), Changed: len(jobs), Bytes: s.bytes.Load()}, err
 	}
 	// Creating thousands of folders is slow on some file systems; do it
 	// while the table rows are rendered.
@@ -181,6 +150,64 @@ func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Optio
 		return Stats{}, err
 	}
 	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Changed: int(s.changed.Load()), Bytes: s.bytes.Load()}, nil
+}
+
+// Selection chooses the pages Pages renders: those of Reports, and with
+// Lists the year and term pages that list them or that listed Old (the
+// same reports as an earlier archive had them, which may have moved).
+type Selection struct {
+	Reports []*incident.Incident
+	Lists   bool
+	Old     []*incident.Incident
+}
+
+// Pages renders the pages sel chooses, as Render would write them for f,
+// and returns them by their path in the site ("incidents/x/index.html"),
+// writing nothing. serve's preview shows an edit this way before it
+// rebuilds the whole site.
+func Pages(ctx context.Context, f *facts.Facts, opts Options, sel Selection) (map[string][]byte, error) {
+	s, err := newSite(f, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string][]byte{}
+	var mu sync.Mutex
+	s.sink = func(rel string, data []byte) {
+		mu.Lock()
+		pages[rel] = data
+		mu.Unlock()
+	}
+	var jobs []job
+	for _, in := range sel.Reports {
+		jobs = append(jobs, s.incidentJob(in))
+	}
+	if sel.Lists {
+		lists, err := s.listsOf(append(slices.Clone(sel.Reports), sel.Old...))
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, lists...)
+	}
+	if err := s.run(ctx, jobs); err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// newSite prepares the render of f with opts into out (nil for Pages).
+func newSite(f *facts.Facts, out *publish.Folder, opts Options) (*site, error) {
+	root, err := Root(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &site{arc: f.Archive, facts: f, opts: opts, out: out, root: root, absBase: opts.BaseURL}
+	if f.Root != s.root {
+		return nil, fmt.Errorf("the bodies link under %q, the site is at %q", f.Root, s.root)
+	}
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // reservedIDs are the element ids the layouts give their own sections;
@@ -227,13 +254,13 @@ func (s *site) renderRows(ctx context.Context) error {
 	return nil
 }
 
-// partialLists returns the jobs of the year and term pages that list the
-// partial render's reports, new or old, after rendering the table rows of
-// the reports those pages list.
-func (s *site) partialLists() ([]job, error) {
+// listsOf returns the jobs of the year and term pages that list the
+// reports ins, after rendering the table rows of the reports those pages
+// list.
+func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
 	years := map[int]bool{}
 	terms := map[*archive.Term]*archive.Taxonomy{}
-	for _, in := range append(slices.Clone(s.opts.Partial), s.opts.PartialOld...) {
+	for _, in := range ins {
 		years[in.Year()] = true
 		for _, t := range s.arc.Taxonomies {
 			for _, name := range t.Values(in) {
@@ -350,9 +377,9 @@ func (s *site) run(ctx context.Context, jobs []job) error {
 
 // write stores data at rel under the output folder.
 func (s *site) write(rel string, data []byte) error {
-	if s.opts.Sink != nil {
-		s.bytes.Add(int64(len(data)))
-		return s.opts.Sink(rel, bytes.Clone(data)) // data is the worker's buffer
+	if s.sink != nil {
+		s.sink(rel, bytes.Clone(data)) // data is the worker's buffer
+		return nil
 	}
 	changed, err := s.out.WriteFile(rel, data)
 	if err != nil {
