@@ -5,7 +5,11 @@
 //	  → render, the static search index, the bleve index, lint → publish
 //
 // Every output reads the one facts.Facts value and computes nothing of
-// its own. Build is what the build and serve commands call.
+// its own. Build is what the build command calls, with a Config that
+// holds what a build needs and nothing else. Builder is serve's: it runs
+// the same stages again and again, keeps what its Preview of an edit
+// starts from (the last archive, its repeat lists, the rendered bodies),
+// and takes serve's own search-index updater.
 package generator
 
 import (

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/testutil"
+	"github.com/incidents-archive/incidents/search"
 )
 
 // TestPreview: the preview of an edit is the edited report's page as the
@@ -134,5 +136,60 @@ func benchmarkPreview(b *testing.B, lists bool) {
 		if _, err := builder.Preview(context.Background(), cfg, []string{file}, lists); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBuilderStartsAsServeDoes: a Builder's first build, like Build, is
+// skipped when the destination already holds the output of the same
+// inputs, so serve starts at once; it then has nothing to preview from,
+// and its next build builds, though nothing changed, to keep the archive
+// the previews start from. Its index updater replaces search.Update.
+func TestBuilderStartsAsServeDoes(t *testing.T) {
+	ctx := context.Background()
+	dir := writeArchive(t, cacheArchive())
+	content := filepath.Join(dir, "content")
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test",
+		Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"), SearchIndex: filepath.Join(dir, "index")}
+	if _, err := Build(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	b := NewBuilder()
+	res, err := b.Build(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Unchanged || b.Ready() {
+		t.Fatalf("the first build: unchanged %t, ready %t; want it skipped, with nothing to preview from", res.Unchanged, b.Ready())
+	}
+	file := filepath.Join(content, "incidents", "2020", "2020-05-01-cache.md")
+	if _, err := b.Preview(ctx, cfg, []string{file}, false); err != ErrNoPreview {
+		t.Errorf("a preview after a skipped build: %v, want ErrNoPreview", err)
+	}
+	var indexed int
+	b.UpdateIndex = func(ctx context.Context, docs []search.Document) (search.UpdateStats, error) {
+		indexed = len(docs)
+		return search.UpdateStats{Unchanged: len(docs)}, nil
+	}
+	res, err = b.Build(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged || !b.Ready() {
+		t.Fatalf("the second build: unchanged %t, ready %t; want it built, ready to preview", res.Unchanged, b.Ready())
+	}
+	if indexed != res.Reports || res.Index.Unchanged != res.Reports {
+		t.Errorf("the updater got %d documents, the build says %+v; want the %d reports through the Builder's updater", indexed, res.Index, res.Reports)
+	}
+	pages, err := b.Preview(ctx, cfg, []string{file}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rel = "incidents/2020-05-01-cache/index.html"
+	built, err := os.ReadFile(filepath.Join(cfg.Dest, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || string(pages[rel]) != string(built) {
+		t.Errorf("the preview of an unedited report: %d pages, want its page as built", len(pages))
 	}
 }
