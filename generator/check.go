@@ -22,7 +22,7 @@ func Check(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := facts.Compute(ctx, arc, facts.Options{Now: cfg.Now, Workers: cfg.Workers, Cache: cfg.Cache, Cold: cfg.Cold})
+	f, err := facts.Compute(ctx, arc, facts.Options{Now: cfg.Now, Workers: cfg.Workers, Cache: cfg.Cache, Cold: cfg.Cold, NoTrends: true, NoHTML: true})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -99,7 +99,7 @@ Examples:
 		}
 		cfg := facts.RepeatConfig(arc)
 		cfg.Top = top
-		f, err := facts.Compute(ctx, arc, facts.Options{RepeatConfig: cfg})
+		f, err := facts.Compute(ctx, arc, facts.Options{RepeatConfig: cfg, NoTrends: true, NoHTML: true})
 		if err != nil {
 			return err
 		}

@@ -13,9 +13,10 @@ import (
 // bodyRenderer renders bodies as the site links them, through the body
 // cache if there is one.
 type bodyRenderer struct {
-	md    *markdown.Renderer
-	cache BodyCache
-	key   string // see bodyKey
+	md     *markdown.Renderer
+	cache  BodyCache
+	key    string // see bodyKey
+	noHTML bool
 }
 
 func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
@@ -27,7 +28,10 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 	if tmpl := arc.Site.TaskURL; tmpl != "" {
 		taskURL = func(task string) string { return incident.TaskURL(tmpl, task) }
 	}
-	r := &bodyRenderer{cache: opts.Bodies}
+	r := &bodyRenderer{cache: opts.Bodies, noHTML: opts.NoHTML}
+	if r.noHTML {
+		r.cache = nil // it keeps whole results
+	}
 	r.md = markdown.New(markdown.Options{
 		UnsafeHTML:  arc.Site.UnsafeHTML,
 		TaskURL:     taskURL,
@@ -51,6 +55,9 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 // caller gets a result of its own: render drops the HTML of a report once
 // its page is written.
 func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
+	if r.noHTML {
+		return r.md.Parse(md), nil
+	}
 	if r.cache == nil {
 		return r.md.Render(md)
 	}

@@ -57,9 +57,13 @@ type Options struct {
 	// the archive's Incidents, instead of running detection: serve's
 	// preview takes those of the last build.
 	Repeats [][]repeats.Candidate
-	// NoTrends leaves Trends nil, for serve's preview of a report's page,
-	// which shows none.
+	// NoTrends leaves Trends nil, for a reader that shows none: serve's
+	// preview of a report's page, incidents check, incidents repeats.
 	NoTrends bool
+	// NoHTML leaves the bodies without their HTML (markdown.Renderer.Parse
+	// instead of Render), and Bodies unused, for a reader that shows no
+	// page: incidents check, incidents repeats.
+	NoHTML bool
 	// Scorecard configures the computed scorecard answers; zero means
 	// analysis.DefaultConfig.
 	Scorecard analysis.Config

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -183,5 +184,24 @@ func TestPosition(t *testing.T) {
 	}
 	if _, ok := f.Position(&incident.Incident{}); ok {
 		t.Error("a report not in the archive has a position")
+	}
+}
+
+// TestNoHTML: without the HTML, every other fact is the same.
+func TestNoHTML(t *testing.T) {
+	arc := load(t, map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "services: [x]\n", "## Summary\n\nThe cache tier timed out.\n"),
+		"b.md": report("2024-02-01 b", "2024-02-01", "services: [x]\n", "## Summary\n\nThe cache tier timed out, as in 2024-01-01 a.\n"),
+	})
+	with := compute(t, arc, Options{})
+	without := compute(t, arc, Options{NoHTML: true, Bodies: memoryBodies{}})
+	for i := range arc.Incidents {
+		if without.Bodies[i].HTML != nil || with.Bodies[i].HTML == nil {
+			t.Fatalf("%d: HTML %q with NoHTML", i, without.Bodies[i].HTML)
+		}
+		with.Bodies[i].HTML = nil
+	}
+	if !reflect.DeepEqual(with.Bodies, without.Bodies) || !reflect.DeepEqual(with.Repeats, without.Repeats) || !reflect.DeepEqual(with.ReferencedBy, without.ReferencedBy) {
+		t.Error("the facts differ without the HTML")
 	}
 }

@@ -110,6 +110,25 @@ func New(opts Options) *Renderer {
 // inputs take it time growing with the square of their size: src must
 // have passed CheckLimits, as every report and page has once loaded.
 func (r *Renderer) Render(src []byte) (*Result, error) {
+	doc, res := r.parse(src)
+	var buf bytes.Buffer
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, fmt.Errorf("rendering markdown: %w", err)
+	}
+	res.HTML = bytes.Clone(buf.Bytes()) // exact size: thousands of these stay in memory
+	return res, nil
+}
+
+// Parse is Render without the HTML, for a reader that shows no page: the
+// Result holds the rest, the plain text included, as Render gives it.
+func (r *Renderer) Parse(src []byte) *Result {
+	_, res := r.parse(src)
+	return res
+}
+
+// parse parses src and rewrites the tree, collecting all of the Result
+// but the HTML.
+func (r *Renderer) parse(src []byte) (ast.Node, *Result) {
 	pc := parser.NewContext()
 	for _, id := range r.opts.ReservedIDs {
 		pc.IDs().Put([]byte(id))
@@ -117,12 +136,7 @@ func (r *Renderer) Render(src []byte) (*Result, error) {
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	res := &Result{Anchors: map[string]bool{}}
 	r.rewrite(doc, src, res)
-	var buf bytes.Buffer
-	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
-		return nil, fmt.Errorf("rendering markdown: %w", err)
-	}
-	res.HTML = bytes.Clone(buf.Bytes()) // exact size: thousands of these stay in memory
-	return res, nil
+	return doc, res
 }
 
 // rewrite collects headings and plain text, and links task and incident

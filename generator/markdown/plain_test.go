@@ -1,6 +1,9 @@
 package markdown
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestPlainText: the plain text comes from the tree the HTML is rendered
 // from, so it holds the words the page shows, in its lines.
@@ -99,4 +102,23 @@ func FuzzPlainText(f *testing.F) {
 			t.Fatalf("plain text of %q: %s: %+v", src, bad, res.Plain)
 		}
 	})
+}
+
+// TestParseIsRenderWithoutHTML: what Parse gives is what Render gives,
+// but the HTML.
+func TestParseIsRenderWithoutHTML(t *testing.T) {
+	r := newTestRenderer(false)
+	src := []byte("## Summary\n\nLike 2017-11-20 ores, see T418722.\n\n## Timeline\n\n- 10:00 *paged*\n\n### Detail\n\ntext\n")
+	rendered, err := r.Render(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed := r.Parse(src)
+	if parsed.HTML != nil || len(rendered.HTML) == 0 {
+		t.Fatalf("Parse gave HTML %q, Render %q", parsed.HTML, rendered.HTML)
+	}
+	rendered.HTML = nil
+	if !reflect.DeepEqual(parsed, rendered) {
+		t.Errorf("Parse gave %+v, Render %+v", parsed, rendered)
+	}
 }
