@@ -6,9 +6,9 @@
 //     with -index-child: generator.Load, facts.Compute, generator.Documents,
 //     search.Update into an empty folder, the calls incidents build
 //     makes), so that its wall time, CPU time and peak memory (rusage)
-//     are the step's own. It
-//     also runs whole-process "incidents build" over a warm site with the
-//     index deleted and with it intact, and reports the difference and
+//     are the step's own. It also runs whole-process "incidents build"
+//     over a warm site with the index deleted and with it intact, and
+//     reports the difference and
 //     the index time the build prints. Pagefind (installed with npm into
 //     the temporary folder unless -pagefind names a binary) indexes the
 //     HTML pages that build wrote. The programs take turns, and the ratio
