@@ -171,7 +171,7 @@ func TestSitemapLastmod(t *testing.T) {
 
 // TestBuildWarnsOfALoopbackBaseURL: a build for publishing whose base URL
 // is this machine (the bundled site.yaml's http://127.0.0.1:1313/) is
-// warned, saying how to set another; a local preview (Config.Local, as
+// warned, saying how to set another; a local preview (Builder.Local, as
 // serve builds) is not, nor is a public base URL.
 func TestBuildWarnsOfALoopbackBaseURL(t *testing.T) {
 	for _, tt := range []struct {
@@ -196,7 +196,9 @@ func TestBuildWarnsOfALoopbackBaseURL(t *testing.T) {
 				site += "base_url: " + tt.siteURL + "\n"
 			}
 			dir := writeArchive(t, map[string]string{"site.yaml": site, "incidents/a.md": "---\nid: 2026-01-01 a\ntitle: A\nstart: 2026-01-01\n---\nBody\n"})
-			res, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: filepath.Join(dir, "public"), BaseURL: tt.flagURL, Local: tt.local})
+			b := NewBuilder()
+			b.Local = tt.local
+			res, err := b.Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: filepath.Join(dir, "public"), BaseURL: tt.flagURL})
 			if err != nil {
 				t.Fatal(err)
 			}

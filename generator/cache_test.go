@@ -270,3 +270,38 @@ func TestNewDayRebuilds(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSettingsInTheCacheKey: Builder.SearchAPI and Builder.Local
+// change the site, so a Builder's first build after a plain build of the
+// same content into the same folder builds again rather than keep pages
+// whose search form asks the static index.
+func TestServeSettingsInTheCacheKey(t *testing.T) {
+	dir := writeArchive(t, cacheArchive())
+	cfg := Config{Source: filepath.Join(dir, "content"), Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program")}
+	ctx := context.Background()
+	if _, err := Build(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := inputKey(ctx, cfg, hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []hooks{{searchAPI: "/api/search"}, {local: true}} {
+		if k, err := inputKey(ctx, cfg, h); err != nil || k == plain {
+			t.Errorf("%+v: the key of a plain build (%v)", h, err)
+		}
+	}
+	b := NewBuilder()
+	b.SearchAPI, b.Local = "/api/search", true
+	res, err := b.Build(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(cfg.Dest, "search", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged || !strings.Contains(string(page), `data-api="/api/search"`) {
+		t.Errorf("serve's build was skipped as unchanged (%v), or its search page does not ask the API", res.Unchanged)
+	}
+}

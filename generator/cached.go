@@ -62,9 +62,10 @@ func buildDay(cfg Config, loc *time.Location) (zone, day string) {
 	return loc.String(), now.In(loc).Format(time.DateOnly)
 }
 
-// inputKey hashes everything the site is made from. It fails only when a
-// folder cannot be read, and then the build goes ahead without the cache.
-func inputKey(ctx context.Context, cfg Config) (string, error) {
+// inputKey hashes everything the site is made from, serve's settings in h
+// included. It fails only when a folder cannot be read, and then the build
+// goes ahead without the cache.
+func inputKey(ctx context.Context, cfg Config, h hooks) (string, error) {
 	abs := func(p string) string {
 		if p == "" {
 			return ""
@@ -87,7 +88,7 @@ func inputKey(ctx context.Context, cfg Config) (string, error) {
 	}
 	return buildcache.Key("site", cfg.Cache.Program(), cfg.Source, abs(cfg.Source), content,
 		abs(cfg.Layouts), layouts, abs(cfg.Dest), cfg.BaseURL, strconv.FormatBool(cfg.Drafts),
-		cfg.Version, cfg.SearchAPI, abs(cfg.SearchIndex), strconv.FormatBool(cfg.Local)), nil
+		cfg.Version, h.searchAPI, abs(cfg.SearchIndex), strconv.FormatBool(h.local)), nil
 }
 
 func stampKind(dest string) string {
@@ -132,8 +133,8 @@ func unchanged(cfg Config, key string) (*Result, bool) {
 // recordBuilt stores the stamp of a finished build, if its inputs are
 // still those it started from (an edit during the build must not be taken
 // for built).
-func recordBuilt(ctx context.Context, cfg Config, key string, res *Result, loc *time.Location) error {
-	if again, err := inputKey(ctx, cfg); err != nil || again != key {
+func recordBuilt(ctx context.Context, cfg Config, h hooks, key string, res *Result, loc *time.Location) error {
+	if again, err := inputKey(ctx, cfg, h); err != nil || again != key {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
 	sum, err := publish.Intact(cfg.Dest)

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/facts"
@@ -17,17 +16,19 @@ import (
 // stage.
 func Documents(f *facts.Facts) []search.Document {
 	arc := f.Archive
+	responders := arc.Taxonomy("responders")
 	docs := make([]search.Document, len(arc.Incidents))
 	for i, in := range arc.Incidents {
-		docs[i] = document(in, f.Bodies[i].Plain)
+		docs[i] = document(in, responders.Values(in), f.Bodies[i].Plain)
 		nameTerms(&docs[i], arc)
 	}
 	return docs
 }
 
-// document is the search document of one report, whose body's plain text
-// is plain.
-func document(in *incident.Incident, plain markdown.PlainText) search.Document {
+// document is the search document of one report, whose responders and
+// coordinators are responders (as the responders taxonomy lists them) and
+// whose body's plain text is plain.
+func document(in *incident.Incident, responders []string, plain markdown.PlainText) search.Document {
 	d := search.Document{
 		ID:          in.ID,
 		Title:       in.Title,
@@ -42,7 +43,7 @@ func document(in *incident.Incident, plain markdown.PlainText) search.Document {
 		Services:    in.Services,
 		Causes:      in.Causes,
 		Sites:       in.Sites,
-		Responders:  union(in.Responders, in.Coordinators),
+		Responders:  responders,
 		Impact:      in.Impact,
 		Summary:     plain.Summary,
 		Body:        plain.Rest,
@@ -95,26 +96,4 @@ func nameTerms(d *search.Document, arc *archive.Archive) {
 		}
 		*f.values = named
 	}
-}
-
-// union is a followed by the names of b that a lacks, compared without
-// case.
-func union(a, b []string) []string {
-	if len(b) == 0 {
-		return a
-	}
-	out := append([]string(nil), a...)
-	for _, s := range b {
-		found := false
-		for _, t := range out {
-			if strings.EqualFold(s, t) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -86,17 +86,27 @@ func TestDocumentsNameTermsOnce(t *testing.T) {
 	}
 }
 
-// TestUnionIgnoresCase: a coordinator who is also a responder, spelled
-// in another case, is one responder of the document.
-func TestUnionIgnoresCase(t *testing.T) {
-	for _, tt := range []struct{ a, b, want []string }{
-		{[]string{"Ana Berg"}, nil, []string{"Ana Berg"}},
-		{[]string{"Ana Berg"}, []string{"ana berg"}, []string{"Ana Berg"}},
-		{[]string{"Ana Berg"}, []string{"Ben Costa", "Ana Berg"}, []string{"Ana Berg", "Ben Costa"}},
-		{nil, []string{"Ben Costa"}, []string{"Ben Costa"}},
-	} {
-		if got := union(tt.a, tt.b); !slices.Equal(got, tt.want) {
-			t.Errorf("union(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+// TestDocumentsRespondersOnce: a coordinator who is also a responder,
+// spelled in another case, is one responder of the document, by the name
+// the responder's page shows.
+func TestDocumentsRespondersOnce(t *testing.T) {
+	files := fstest.MapFS{
+		"incidents/a.md": {Data: []byte("---\nid: 2024-01-01 a\ntitle: A\nstart: 2024-01-01\nresponders: [Ana Berg]\ncoordinators: [ana berg, Ben Costa]\n---\nThe body.\n")},
+		"incidents/b.md": {Data: []byte("---\nid: 2024-02-01 b\ntitle: B\nstart: 2024-02-01\ncoordinators: [Ben Costa]\n---\nThe body.\n")},
+	}
+	ctx := context.Background()
+	arc, diags, err := archive.Load(ctx, files, archive.Options{Label: "content"})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("Load: %v %v", err, diags.All())
+	}
+	f, err := facts.Compute(ctx, arc, facts.Options{NoTrends: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"2024-01-01 a": {"Ana Berg", "Ben Costa"}, "2024-02-01 b": {"Ben Costa"}}
+	for _, d := range Documents(f) {
+		if !slices.Equal(d.Responders, want[d.ID]) {
+			t.Errorf("%s: responders %q, want %q", d.ID, d.Responders, want[d.ID])
 		}
 	}
 }

@@ -88,7 +88,7 @@ func TestConsumersReadTheFacts(t *testing.T) {
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("Load: %v %v", err, diags.All())
 	}
-	opts, err := renderOptions(cfg, arc, layouts.FS, diags)
+	opts, err := renderOptions(cfg, hooks{}, arc, layouts.FS, diags)
 	if err != nil {
 		t.Fatal(err)
 	}

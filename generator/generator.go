@@ -51,10 +51,6 @@ type Config struct {
 	Layouts string // folder whose files override the embedded layouts
 	Version string
 	Workers int // 0: one per CPU
-	// SearchAPI is the path of the search API the /search/ page calls,
-	// such as "/api/search", when a server answers it; empty for a site
-	// whose search page uses the static index in the browser.
-	SearchAPI string
 	// SearchIndex is the folder of the bleve search index, which the build
 	// brings up to date after publishing the site; empty for none.
 	SearchIndex string
@@ -74,10 +70,6 @@ type Config struct {
 	// updating one index at once. A non-empty skip leaves the index alone
 	// instead; the build succeeds, and Result.Index.Skipped says why.
 	LockIndex func(ctx context.Context) (release func(), skip string, err error)
-	// Local says the site is a preview on this machine (serve), so a
-	// loopback base URL is expected; a build for publishing is warned
-	// that its feeds and sitemap would point at localhost.
-	Local bool
 }
 
 // Result summarises a successful build.
@@ -146,6 +138,9 @@ type hooks struct {
 	rerender bool
 	// bodies keeps rendered bodies between builds (facts.Options.Bodies).
 	bodies facts.BodyCache
+	// searchAPI and local are Builder.SearchAPI and Builder.Local.
+	searchAPI string
+	local     bool
 }
 
 // build is Build with h. Besides the result, it returns the repeat lists
@@ -165,7 +160,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	key := ""
 	var keyErr error
 	if cfg.Cache != nil {
-		if key, keyErr = inputKey(ctx, cfg); keyErr == nil && !cfg.Cold && !h.rerender {
+		if key, keyErr = inputKey(ctx, cfg, h); keyErr == nil && !cfg.Cold && !h.rerender {
 			if res, ok := unchanged(cfg, key); ok {
 				res.Elapsed = time.Since(started)
 				return res, nil, nil
@@ -182,7 +177,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if diags.HasErrors() {
 		return nil, nil, &diag.ContentError{Diagnostics: diags.All()}
 	}
-	opts, err := renderOptions(cfg, arc, layoutFS, diags)
+	opts, err := renderOptions(cfg, h, arc, layoutFS, diags)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -276,7 +271,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// A build that left the index to another process has not brought it
 	// up to date: the next one must not take it for done.
 	if key != "" && indexStats.Skipped == "" {
-		if err := recordBuilt(ctx, cfg, key, res, arc.Site.WorkingHours.Location); err != nil {
+		if err := recordBuilt(ctx, cfg, h, key, res, arc.Site.WorkingHours.Location); err != nil {
 			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 			res.Warnings = diags.Warnings()
 		}
@@ -330,8 +325,8 @@ func factsOptions(cfg Config, opts render.Options) facts.Options {
 		Progress: cfg.Progress, Cache: cfg.Cache, Cold: cfg.Cold}
 }
 
-// renderOptions are the render options of cfg for arc.
-func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag.List) (render.Options, error) {
+// renderOptions are the render options of cfg and h for arc.
+func renderOptions(cfg Config, h hooks, arc *archive.Archive, layoutFS fs.FS, diags *diag.List) (render.Options, error) {
 	baseURL := arc.Site.BaseURL
 	if cfg.BaseURL != "" {
 		baseURL = cfg.BaseURL
@@ -348,14 +343,14 @@ func renderOptions(cfg Config, arc *archive.Archive, layoutFS fs.FS, diags *diag
 	case !strings.Contains(baseURL, "://"):
 		diags.Warnf(where, 0, field,
 			"%q is not an absolute URL, so links in the feeds and the sitemap are relative; set base_url in site.yaml (or --base-url) to where the site is served, such as https://incidents.example.org/", baseURL)
-	case !cfg.Local && isLoopback(baseURL):
+	case !h.local && isLoopback(baseURL):
 		diags.Warnf(where, 0, field,
 			"%q is this machine, so the feeds and the sitemap link to it; before publishing, set base_url in site.yaml (or --base-url) to where the site is served, such as https://incidents.example.org/ (incidents serve needs neither)", baseURL)
 	}
 	if _, err := render.Root(baseURL); err != nil {
 		return render.Options{}, err
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: cfg.SearchAPI}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI}
 	return opts, nil
 }
 

@@ -53,6 +53,16 @@ type Builder struct {
 	// searches while the build changes it. Set it before the Builder is
 	// shared between goroutines.
 	UpdateIndex func(ctx context.Context, docs []search.Document) (search.UpdateStats, error)
+	// SearchAPI is the path of the search API the /search/ page calls,
+	// such as "/api/search", when the server answers it (serve); empty
+	// for a search page that uses the static index in the browser. Set
+	// it before the first Build.
+	SearchAPI string
+	// Local says the site is a preview on this machine (serve), so a
+	// loopback base URL is expected; a build for publishing is warned
+	// that its feeds and sitemap would point at localhost. Set it before
+	// the first Build.
+	Local bool
 
 	bodies *buildcache.Memory[*markdown.Result]
 
@@ -82,7 +92,7 @@ func (b *Builder) Build(ctx context.Context, cfg Config) (*Result, error) {
 	again := b.built
 	b.built = true
 	b.mu.Unlock()
-	res, reps, err := build(ctx, cfg, hooks{update: b.UpdateIndex, rerender: again, bodies: b.bodies})
+	res, reps, err := build(ctx, cfg, hooks{update: b.UpdateIndex, rerender: again, bodies: b.bodies, searchAPI: b.SearchAPI, local: b.Local})
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +180,7 @@ func (b *Builder) Preview(ctx context.Context, cfg Config, changed []string, lis
 	if diags.HasErrors() {
 		return nil, &diag.ContentError{Diagnostics: diags.All()}
 	}
-	ropts, err := renderOptions(cfg, arc, layoutFS, &diag.List{})
+	ropts, err := renderOptions(cfg, hooks{searchAPI: b.SearchAPI, local: b.Local}, arc, layoutFS, &diag.List{})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/testutil"
 	"github.com/incidents-archive/incidents/search"
 )
@@ -95,8 +97,10 @@ func TestPreview(t *testing.T) {
 		}
 	}
 	testutil.WriteFiles(t, content, map[string]string{"incidents/2020/2020-05-01-cache.md": strings.Replace(edited, "start: 2020-05-01 10:00", "start: never", 1)})
-	if _, err := b.Preview(context.Background(), cfg, []string{file}, false); err == nil || !strings.Contains(err.Error(), "") {
-		t.Errorf("preview of a broken report: %v, want its errors", err)
+	_, err = b.Preview(context.Background(), cfg, []string{file}, false)
+	var ce *diag.ContentError
+	if !errors.As(err, &ce) || len(ce.Diagnostics) == 0 || !strings.Contains(ce.Diagnostics[0].String(), "2020-05-01-cache.md") || !strings.Contains(ce.Diagnostics[0].String(), "start") {
+		t.Errorf("preview of a broken report: %v, want its error about start", err)
 	}
 }
 

@@ -56,7 +56,9 @@ func TestSiteSearchPage(t *testing.T) {
 
 	dir := writeArchive(t, testArchive)
 	live := filepath.Join(dir, "live")
-	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: live, SearchAPI: "/api/search"}); err != nil {
+	served := NewBuilder()
+	served.SearchAPI = "/api/search"
+	if _, err := served.Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: live}); err != nil {
 		t.Fatal(err)
 	}
 	page, err = os.ReadFile(filepath.Join(live, "search", "index.html"))

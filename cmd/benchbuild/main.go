@@ -37,7 +37,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -299,9 +298,7 @@ func measure(name string, args ...string) (sample, string, error) {
 		return sample{}, "", fmt.Errorf("%s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, tail(errOut.String(), 2000))
 	}
 	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.rss = int64(ru.Maxrss) // KiB on Linux
-	}
+	s.rss = peakRSS(cmd.ProcessState)
 	return s, out.String(), nil
 }
 

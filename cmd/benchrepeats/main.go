@@ -126,9 +126,10 @@ func measure(dir string) error {
 		return fmt.Errorf("the archive has errors: %v", diags.All()[0])
 	}
 	// Detection's input, the bodies' plain text included, as the analysis
-	// stage makes it; the stage's own detection is skipped (given empty
-	// lists), and its rendered bodies are dropped before measuring.
-	f, err := facts.Compute(context.Background(), arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents))})
+	// stage makes it; the stage's own detection (given empty lists), the
+	// bodies' HTML and the trends are skipped, and what is left of the
+	// stage is dropped before measuring.
+	f, err := facts.Compute(context.Background(), arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents)), NoHTML: true, NoTrends: true})
 	if err != nil {
 		return err
 	}

@@ -43,10 +43,10 @@ func runChild(source, dir string) error {
 		return fmt.Errorf("%s has content errors", source)
 	}
 	t1 := time.Now()
-	// The documents' plain text comes from the analysis stage; its repeat
-	// detection, which the index does not read, is skipped (given empty
-	// lists).
-	f, err := facts.Compute(ctx, arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents))})
+	// The documents' plain text comes from the analysis stage; what the
+	// index does not read is skipped: repeat detection (given empty
+	// lists), the bodies' HTML and the trends.
+	f, err := facts.Compute(ctx, arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents)), NoHTML: true, NoTrends: true})
 	if err != nil {
 		return err
 	}

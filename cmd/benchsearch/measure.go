@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
-	"syscall"
 	"time"
 )
 
@@ -36,10 +35,7 @@ func measure(errOut io.Writer, name string, args ...string) (proc, error) {
 	if err != nil {
 		return proc{}, fmt.Errorf("%s: %w\n%s", name, err, tail(out.String(), 2000))
 	}
-	p := proc{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out: out.String()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		p.rss = ru.Maxrss // KiB on Linux
-	}
+	p := proc{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out: out.String(), rss: peakRSS(cmd.ProcessState)}
 	return p, nil
 }
 

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -95,10 +94,7 @@ func (s *server) stop() int64 {
 		s.cmd.Process.Kill()
 		<-s.wait
 	}
-	if ru, ok := s.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss
-	}
-	return 0
+	return peakRSS(s.cmd.ProcessState)
 }
 
 // queryClass is a kind of query, with a few instances of it to rotate

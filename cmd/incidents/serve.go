@@ -81,14 +81,14 @@ Examples:
 		}
 		defer ln.Close()
 		cfg := f.config()
-		cfg.SearchAPI = "/api/search" // the search page asks the server, not the static index
-		cfg.Local = true              // a preview: its links name this machine on purpose
 		if cfg.BaseURL == "" {
 			cfg.BaseURL = "http://" + ln.Addr().String() + "/"
 		}
 		// It keeps rendered bodies in memory between rebuilds, and what
 		// the previews of edits start from.
 		builder := generator.NewBuilder()
+		builder.SearchAPI = "/api/search" // the search page asks the server, not the static index
+		builder.Local = true              // a preview: its links name this machine on purpose
 		if _, err := buildWith(ctx, e, cfg, builder.Build); err != nil {
 			return err
 		}

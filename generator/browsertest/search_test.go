@@ -230,8 +230,9 @@ func serveSiteWithAPI(ctx context.Context, t *testing.T) string {
 	ts := httptest.NewUnstartedServer(mux)
 	t.Cleanup(ts.Close)
 	base := "http://" + ts.Listener.Addr().String() + "/"
-	_, err := generator.Build(ctx, generator.Config{Source: src, Dest: dest, BaseURL: base, Version: "browsertest",
-		SearchAPI: "/api/search", SearchIndex: indexDir})
+	b := generator.NewBuilder()
+	b.SearchAPI = "/api/search"
+	_, err := b.Build(ctx, generator.Config{Source: src, Dest: dest, BaseURL: base, Version: "browsertest", SearchIndex: indexDir})
 	if err != nil {
 		t.Fatalf("building the test archive: %v", err)
 	}

@@ -18,9 +18,10 @@
 // repeats and the linter all read Facts and compute none of it again.
 //
 // Compute is pure but for the caches it may be given (Options.Cache for the
-// repeat lists, Options.Bodies for rendered bodies): the same archive and
-// options always give the same Facts, and a cache changes only how long
-// that takes.
+// repeat lists, Options.Bodies for rendered bodies) and for the clock: with
+// Options.Now zero it reads time.Now, which decides the trends' current
+// period. Otherwise the same archive and options always give the same
+// Facts, and a cache changes only how long that takes.
 package facts
 
 import (
@@ -96,8 +97,9 @@ type BodyCache interface {
 
 // Facts is what the stage found in an archive. It is read-only once
 // Compute returns, but for one thing: package render drops each report's
-// HTML once its page is written, since nothing else reads it and the whole
-// archive's HTML would otherwise stay in memory to the end of the build.
+// HTML once its page is written (DropHTML), since nothing else reads it and
+// the whole archive's HTML would otherwise stay in memory to the end of the
+// build. HasHTML tells whether the bodies can still be rendered into pages.
 type Facts struct {
 	Archive *archive.Archive
 	// Root is Options.Root: the site root the bodies link under.
@@ -124,6 +126,9 @@ type Facts struct {
 	Trends *trends.Trends
 
 	pos map[*incident.Incident]int
+	// noHTML is Options.NoHTML; dropped is set once DropHTML has run.
+	noHTML  bool
+	dropped atomic.Bool
 }
 
 // Compute runs the analysis stage: one parse of every body, the mention
@@ -149,7 +154,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	if opts.Repeats != nil && len(opts.Repeats) != len(arc.Incidents) {
 		return nil, fmt.Errorf("%d repeat lists for %d reports", len(opts.Repeats), len(arc.Incidents))
 	}
-	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard}
+	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, noHTML: opts.NoHTML}
 	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
 	for i, in := range arc.Incidents {
 		f.pos[in] = i
@@ -176,17 +181,39 @@ func (f *Facts) Position(in *incident.Incident) (int, bool) {
 	return i, ok
 }
 
-// Body is the rendered body of the archive's report in.
-func (f *Facts) Body(in *incident.Incident) *markdown.Result { return f.Bodies[f.pos[in]] }
+// Body is the rendered body of the archive's report in, and whether in is
+// one of the archive's reports.
+func (f *Facts) Body(in *incident.Incident) (*markdown.Result, bool) {
+	i, ok := f.pos[in]
+	if !ok {
+		return nil, false
+	}
+	return f.Bodies[i], true
+}
 
-// PageBody is the rendered body of the archive's free page p.
-func (f *Facts) PageBody(p *archive.Page) *markdown.Result {
+// HasHTML reports whether the bodies hold their HTML: not when the facts
+// were computed with Options.NoHTML, nor once DropHTML has dropped some.
+func (f *Facts) HasHTML() bool { return !f.noHTML && !f.dropped.Load() }
+
+// DropHTML drops the HTML of the body of the archive's report in, once its
+// page is written; HasHTML is false from then on, so the same Facts cannot
+// render pages again.
+func (f *Facts) DropHTML(in *incident.Incident) {
+	if i, ok := f.pos[in]; ok {
+		f.dropped.Store(true)
+		f.Bodies[i].HTML = nil
+	}
+}
+
+// PageBody is the rendered body of the archive's free page p, and whether
+// p is one of the archive's pages.
+func (f *Facts) PageBody(p *archive.Page) (*markdown.Result, bool) {
 	for i, q := range f.Archive.Pages {
 		if q == p {
-			return f.PageBodies[i]
+			return f.PageBodies[i], true
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // RepeatInput is what repeat detection reads of the archive, aligned with

@@ -70,8 +70,8 @@ func TestMentionGraph(t *testing.T) {
 		}
 	}
 	// The links the bodies got are the site's, under the root.
-	if body := string(f.Body(arc.Incidents[0]).HTML); !strings.Contains(body, `href="/archive/incidents/2024-01-01-a/"`) {
-		t.Errorf("d's body links elsewhere: %s", body)
+	if b, _ := f.Body(arc.Incidents[0]); !strings.Contains(string(b.HTML), `href="/archive/incidents/2024-01-01-a/"`) {
+		t.Errorf("d's body links elsewhere: %s", b.HTML)
 	}
 }
 
@@ -178,12 +178,22 @@ func TestPosition(t *testing.T) {
 	})
 	f := compute(t, arc, Options{})
 	for i, in := range arc.Incidents {
-		if j, ok := f.Position(in); !ok || j != i || f.Body(in) != f.Bodies[i] {
+		b, bok := f.Body(in)
+		if j, ok := f.Position(in); !ok || j != i || !bok || b != f.Bodies[i] {
 			t.Errorf("%s: position %d %v, want %d", in.ID, j, ok, i)
 		}
 	}
-	if _, ok := f.Position(&incident.Incident{}); ok {
+	stranger := &incident.Incident{}
+	if _, ok := f.Position(stranger); ok {
 		t.Error("a report not in the archive has a position")
+	}
+	// A report not in the archive has no body; report 0's must not
+	// stand in for it.
+	if b, ok := f.Body(stranger); ok || b != nil {
+		t.Errorf("a report not in the archive has a body: %v %v", b, ok)
+	}
+	if b, ok := f.PageBody(&archive.Page{}); ok || b != nil {
+		t.Errorf("a page not in the archive has a body: %v %v", b, ok)
 	}
 }
 

@@ -508,7 +508,10 @@ func (s *site) listJobs(y *archive.Year) []job {
 func (s *site) incidentJob(in *incident.Incident) job {
 	return func(buf *bytes.Buffer) (string, error) {
 		arc := s.arc
-		body := s.facts.Body(in)
+		body, ok := s.facts.Body(in)
+		if !ok {
+			return "", fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
+		}
 		d := incidentPage{
 			base:           s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
 			In:             in,
@@ -589,7 +592,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			}
 		}
 		err := s.execute(buf, "incident", d)
-		body.HTML = nil // written; only this job reads it
+		s.facts.DropHTML(in) // written; only this job reads it
 		return "incidents/" + in.Slug + "/index.html", err
 	}
 }
@@ -635,7 +638,7 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 		d.Description = fmt.Sprintf("%s with %s %s", plural.Count(len(term.Incidents), "incident"), t.Singular, term.Name)
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {
 			d.Guide, d.GuideURL = g, s.pageURL(g)
-			if s.facts.PageBody(g).Anchors[term.Slug] {
+			if b, ok := s.facts.PageBody(g); ok && b.Anchors[term.Slug] {
 				d.GuideURL += "#" + term.Slug
 			}
 		}
@@ -650,7 +653,10 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 
 func (s *site) pageJob(p *archive.Page) job {
 	return func(buf *bytes.Buffer) (string, error) {
-		body := s.facts.PageBody(p)
+		body, ok := s.facts.PageBody(p)
+		if !ok {
+			return "", fmt.Errorf("page %s is not in the archive the facts were computed for", p.Slug)
+		}
 		d := freePage{base: s.base(p.Title, s.pageURL(p), s.pageURL(p)), Page: p, Body: template.HTML(body.HTML), TOC: body.TOC}
 		if p.Describes != "" {
 			d.Describes = s.arc.Taxonomy(p.Describes)

@@ -122,8 +122,13 @@ func ReservedIDs() []string { return slices.Clone(reservedIDs) }
 // been computed for the site root of opts.BaseURL, with ReservedIDs.
 //
 // Render drops the HTML of each report's body from f once its page is
-// written: nothing else reads it.
+// written: nothing else reads it, and f cannot render pages again. It
+// refuses facts without the HTML (facts.Options.NoHTML, or a second
+// render) or without the trends (facts.Options.NoTrends).
 func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Options) (Stats, error) {
+	if err := renderable(f, true); err != nil {
+		return Stats{}, err
+	}
 	s, err := newSite(f, out, opts)
 	if err != nil {
 		return Stats{}, err
@@ -164,8 +169,13 @@ type Selection struct {
 // Pages renders the pages sel chooses, as Render would write them for f,
 // and returns them by their path in the site ("incidents/x/index.html"),
 // writing nothing. serve's preview shows an edit this way before it
-// rebuilds the whole site.
+// rebuilds the whole site. Like Render, it drops the HTML of the reports it
+// renders, and refuses facts without the HTML, or without the trends when
+// sel.Lists asks for the lists.
 func Pages(ctx context.Context, f *facts.Facts, opts Options, sel Selection) (map[string][]byte, error) {
+	if err := renderable(f, sel.Lists); err != nil {
+		return nil, err
+	}
 	s, err := newSite(f, nil, opts)
 	if err != nil {
 		return nil, err
@@ -192,6 +202,19 @@ func Pages(ctx context.Context, f *facts.Facts, opts Options, sel Selection) (ma
 		return nil, err
 	}
 	return pages, nil
+}
+
+// renderable tells why f cannot be rendered into pages, if it cannot:
+// without the bodies' HTML, and, when lists (the year, term and trend
+// pages) are to be rendered, without the trends.
+func renderable(f *facts.Facts, lists bool) error {
+	if !f.HasHTML() {
+		return errors.New("render: the facts hold no HTML of the bodies (computed with NoHTML, or already rendered once); compute them again")
+	}
+	if lists && f.Trends == nil {
+		return errors.New("render: the facts hold no trends (computed with NoTrends), which the lists and the trend pages show")
+	}
+	return nil
 }
 
 // newSite prepares the render of f with opts into out (nil for Pages).

@@ -1,7 +1,15 @@
 // Package blevex holds every part of the search that depends on how bleve
-// works inside rather than on its documented API. Package search speaks
-// bleve's public API (mappings, queries, the index and its batches) and
-// this package; nothing else in the program reaches further into bleve.
+// works inside rather than on its exported API. Package search speaks
+// bleve's exported Go API and this package: the top-level bleve package
+// and its mapping, query and analyzer packages (mappings, queries, the
+// index and its batches), the searchers those queries build
+// (search/searcher, such as NewConjunctionSearcher), the interfaces of
+// bleve/v2/search and of bleve_index_api that searchers are driven
+// through, and the numeric encoding of doc values. Those are exported,
+// versioned API of bleve's modules, though not all of it is described in
+// bleve's own guides; the agreement tests below check how search uses
+// it. What bleve does not export or promise (scorch's types, what a
+// document number means, the file formats) is used in this package alone.
 // Each use is here for speed, measured when it was made, or to survive a
 // damaged index (see the doc comment where it is used): keep them, but
 // check them on every upgrade.
