@@ -68,6 +68,7 @@ type plan struct {
 // report is what later reports need of an earlier one.
 type report struct {
 	id, task string
+	title    string
 	start    time.Time
 	svc      int
 }
@@ -199,6 +200,9 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 			if rng.Float64() < 0.1 {
 				w.task = ref.task
 			}
+			if rng.Float64() < 0.15 {
+				w.sameTitle = ref.title
+			}
 		case p.kind == nearWords && len(done) > 0:
 			var ref report
 			if same := bySvc[p.svc]; len(same) > 0 {
@@ -232,7 +236,7 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 			return sum, fmt.Errorf("realstyle: %w", err)
 		}
-		r := report{id: w.id, task: w.task, start: starts[i], svc: p.svc}
+		r := report{id: w.id, task: w.task, title: w.titled, start: starts[i], svc: p.svc}
 		bySvc[p.svc] = append(bySvc[p.svc], len(done))
 		done = append(done, r)
 		if p.kind == member {
@@ -349,7 +353,10 @@ type writer struct {
 	id, task string
 	refLine  string // the sentence naming an earlier report, or ""
 	related  string
-	start    time.Time
+	// sameTitle is the title of the report this one repeats, when it
+	// takes it over; titled is the title written.
+	sameTitle, titled string
+	start             time.Time
 
 	minimal, withServices, withDetected bool
 }
@@ -542,7 +549,11 @@ func (w *writer) report() string {
 	var fm strings.Builder
 	fm.WriteString("---\n")
 	fmt.Fprintf(&fm, "id: %s\n", w.id)
-	fmt.Fprintf(&fm, "title: %s\n", w.title())
+	w.titled = w.sameTitle
+	if w.titled == "" {
+		w.titled = w.title()
+	}
+	fmt.Fprintf(&fm, "title: %s\n", w.titled)
 	fmt.Fprintf(&fm, "start: %s\n", w.start.Format("2006-01-02 15:04:05"))
 	var body string
 	if w.minimal {
@@ -626,7 +637,19 @@ func (w *writer) minimalBody() string {
 	return strings.Join(p1, " ") + "\n\n" + strings.Join(p2, " ") + "\n"
 }
 
-func words(s string) int { return len(strings.Fields(s)) }
+// words counts the runs of characters between ASCII white space, as
+// strings.Fields does for this text, without building the slice.
+func words(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		space := s[i] == ' ' || s[i] == '\n' || s[i] == '\t'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
 
 func (w *writer) longBody() string {
 	r := w.rng
@@ -637,7 +660,7 @@ func (w *writer) longBody() string {
 
 	var head strings.Builder
 	head.WriteString("## Summary\n\n")
-	sum := []string{w.fill("Between {time} and {time} UTC, {svc} was degraded for users in {site}."),
+	sum := []string{w.fill("Starting at " + w.start.Format("15:04") + " UTC, {svc} was degraded for users in {site}."),
 		w.fill(pick(r, triggerLines[w.trigger])), mech[0], mech[1]}
 	if w.refLine != "" && refInSummary {
 		sum = append(sum, w.refLine)
@@ -646,10 +669,17 @@ func (w *writer) longBody() string {
 	head.WriteString(strings.Join(sum, " "))
 	head.WriteString("\n\n## Timeline\n\nAll times in UTC.\n\n")
 	t := w.start.Add(-time.Duration(r.IntN(30)) * time.Minute)
-	events := 12 + r.IntN(30)
+	events := 12 + r.IntN(16) // at most 27: each kind of line at most twice, the error once
 	mechAt := r.IntN(events)
+	uses := map[int]int{}
 	for i := range events {
-		line := w.fill(pick(r, timelineTemplates))
+		// Each kind of line at most twice, the error string at most once.
+		k := r.IntN(len(timelineTemplates))
+		for uses[k] >= 2 || uses[k] >= 1 && strings.Contains(timelineTemplates[k], "{err}") {
+			k = r.IntN(len(timelineTemplates))
+		}
+		uses[k]++
+		line := w.fill(timelineTemplates[k])
 		if i == mechAt {
 			line = w.fill("{person}: ") + mech[2]
 		}
