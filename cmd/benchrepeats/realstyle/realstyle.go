@@ -170,6 +170,35 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "incidents"), 0o755); err != nil {
 		return sum, fmt.Errorf("realstyle: %w", err)
 	}
+	// Files are written by a few goroutines while the next reports are
+	// made: creating a file costs more than making its text.
+	type file struct {
+		name string
+		text string
+	}
+	files := make(chan file, 64)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var first error
+			for f := range files {
+				if err := os.WriteFile(f.name, []byte(f.text), 0o644); err != nil && first == nil {
+					first = err
+				}
+			}
+			errs <- first
+		}()
+	}
+	wait := func() error {
+		close(files)
+		var first error
+		for range 4 {
+			if err := <-errs; err != nil && first == nil {
+				first = fmt.Errorf("realstyle: %w", err)
+			}
+		}
+		return first
+	}
 	truth := map[string][]string{}
 	ids := map[string]bool{}
 	var done []report
@@ -228,20 +257,22 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 		y := starts[i].Year()
 		if !years[y] {
 			if err := os.MkdirAll(filepath.Join(dir, "incidents", fmt.Sprint(y)), 0o755); err != nil {
+				wait()
 				return sum, fmt.Errorf("realstyle: %w", err)
 			}
 			years[y] = true
 		}
 		name := filepath.Join(dir, "incidents", fmt.Sprint(y), slug(w.id)+".md")
-		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
-			return sum, fmt.Errorf("realstyle: %w", err)
-		}
+		files <- file{name, text}
 		r := report{id: w.id, task: w.task, title: w.titled, start: starts[i], svc: p.svc}
 		bySvc[p.svc] = append(bySvc[p.svc], len(done))
 		done = append(done, r)
 		if p.kind == member {
 			byFamily[p.family] = append(byFamily[p.family], r)
 		}
+	}
+	if err := wait(); err != nil {
+		return sum, err
 	}
 	for _, f := range byFamily {
 		if len(f) > 1 {
