@@ -170,19 +170,21 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "incidents"), 0o755); err != nil {
 		return sum, fmt.Errorf("realstyle: %w", err)
 	}
-	// Files are written by a few goroutines while the next reports are
-	// made: creating a file costs more than making its text.
-	type file struct {
+	// Each report draws from a generator of its own once its plan, id,
+	// title and references to earlier reports are settled here in order:
+	// its text is then made and written by a few goroutines, and comes
+	// out the same whichever goroutine makes it.
+	type job struct {
+		w    *writer
 		name string
-		text string
 	}
-	files := make(chan file, 64)
+	jobs := make(chan job, 64)
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
 			var first error
-			for f := range files {
-				if err := os.WriteFile(f.name, []byte(f.text), 0o644); err != nil && first == nil {
+			for j := range jobs {
+				if err := os.WriteFile(j.name, []byte(j.w.report()), 0o644); err != nil && first == nil {
 					first = err
 				}
 			}
@@ -190,7 +192,7 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 		}()
 	}
 	wait := func() error {
-		close(files)
+		close(jobs)
 		var first error
 		for range 4 {
 			if err := <-errs; err != nil && first == nil {
@@ -199,6 +201,7 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 		}
 		return first
 	}
+	writers := make([]*writer, 0, n)
 	truth := map[string][]string{}
 	ids := map[string]bool{}
 	var done []report
@@ -206,7 +209,7 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 	bySvc := map[int][]int{} // indexes into done
 	years := map[int]bool{}
 	for i, p := range plans {
-		w := newWriter(rng, svcs, p, starts[i])
+		w := newWriter(rand.New(rand.NewPCG(seed, uint64(i)+1<<40)), svcs, p, starts[i])
 		w.id = uniqueID(ids, starts[i], w.idName())
 		w.task = fmt.Sprintf("T%d", 100000+i*13+rng.IntN(13))
 		switch {
@@ -244,15 +247,9 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 		if p.kind >= nearService {
 			sum.NearMisses++
 		}
-		text := w.report()
-		if w.minimal {
-			sum.Minimal++
-		}
-		if !w.withServices {
-			sum.NoServices++
-		}
-		if !w.withDetected {
-			sum.NoDetected++
+		w.titled = w.sameTitle
+		if w.titled == "" {
+			w.titled = w.title()
 		}
 		y := starts[i].Year()
 		if !years[y] {
@@ -263,7 +260,8 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 			years[y] = true
 		}
 		name := filepath.Join(dir, "incidents", fmt.Sprint(y), slug(w.id)+".md")
-		files <- file{name, text}
+		jobs <- job{w, name}
+		writers = append(writers, w)
 		r := report{id: w.id, task: w.task, title: w.titled, start: starts[i], svc: p.svc}
 		bySvc[p.svc] = append(bySvc[p.svc], len(done))
 		done = append(done, r)
@@ -273,6 +271,17 @@ func Write(dir string, n int, seed uint64) (Summary, error) {
 	}
 	if err := wait(); err != nil {
 		return sum, err
+	}
+	for _, w := range writers {
+		if w.minimal {
+			sum.Minimal++
+		}
+		if !w.withServices {
+			sum.NoServices++
+		}
+		if !w.withDetected {
+			sum.NoDetected++
+		}
 	}
 	for _, f := range byFamily {
 		if len(f) > 1 {
@@ -580,10 +589,6 @@ func (w *writer) report() string {
 	var fm strings.Builder
 	fm.WriteString("---\n")
 	fmt.Fprintf(&fm, "id: %s\n", w.id)
-	w.titled = w.sameTitle
-	if w.titled == "" {
-		w.titled = w.title()
-	}
 	fmt.Fprintf(&fm, "title: %s\n", w.titled)
 	fmt.Fprintf(&fm, "start: %s\n", w.start.Format("2006-01-02 15:04:05"))
 	var body string
