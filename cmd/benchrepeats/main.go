@@ -150,8 +150,7 @@ func measure(dir string) error {
 	// Detection's input, the bodies' plain text included, as the analysis
 	// stage makes it; the stage's own detection is skipped (given empty
 	// lists), and its rendered bodies are dropped before measuring.
-	f, err := facts.Compute(context.Background(), arc, facts.Options{
-		Repeats: make([][]repeats.Candidate, len(arc.Incidents)), NoHTML: true, NoTrends: true})
+	f, err := facts.Compute(context.Background(), arc, facts.Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents))})
 	if err != nil {
 		return err
 	}
