@@ -283,7 +283,7 @@ var (
 	outcomes    = []string{"helped for a few minutes", "made no visible difference", "brought the error rate down by half", "turned out to be unnecessary", "bought enough time to find the cause", "had to be reverted later"}
 	stateOfDocs = []string{"was out of date", "did not cover this case", "pointed at a host that no longer existed", "was followed step by step", "had been rewritten a month before", "was missing entirely"}
 	components  = []string{"the load balancer", "the connection pool", "the kernel", "the TLS terminator", "the config store", "the service mesh", "the job queue", "the object cache", "the resolver", "the firewall", "the storage array", "the deploy tooling", "the metrics pipeline", "the container runtime", "the session layer", "the search index"}
-	things      = []string{"runbook", "task", "dashboard", "alert rule", "on-call handbook", "wiki page", "capacity plan", "change request"}
+	things      = []string{"runbook", "task", "dashboard", "alert rule", "wiki page", "capacity plan", "change request"}
 )
 
 // Timeline lines, besides the mechanism's own.
