@@ -11,7 +11,8 @@
 #   make bench   incidents build of a 10,000-report synthetic archive beside the floor
 #                program, three cases: cold, after one report changed, nothing changed
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
-#                2,000- and 10,000-report archives of two seeds
+#                2,000- and 10,000-report archives of two seeds, in two styles:
+#                gencorpus.py's synthetic ones and real-style ones (long uneven prose)
 #   make bench-trends  time the trend figures and charts on the same archive
 #   make bench-search  time the search index (cold, beside Pagefind from npm, and
 #                after one change) and /api/search under 16 clients, on the same archive
@@ -181,8 +182,11 @@ stress:
 bench: build
 	$(GO) run ./cmd/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
 
+# bench-repeats prints one line per archive, labelled by its style:
+# synthetic (../shared/bench/gencorpus.py) and real (cmd/benchrepeats/realstyle,
+# which needs nothing outside this repository).
 bench-repeats:
-	$(GO) run ./cmd/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2
+	$(GO) run ./cmd/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2 -style synthetic,real
 
 # bench-trends times the trend figures, /trends/, trends.json and every
 # term trend on a synthetic archive of BENCH_N reports.

@@ -2,9 +2,12 @@
 // against the repeats planted in them: recall@3 (the share of true
 // repeats with a true earlier report among their top three candidates),
 // the precision of the "likely repeat" class, time and memory. It is run
-// by "make bench-repeats" and needs ../shared (-shared) and python3 for
-// the synthetic archives, unless -corpus names one; it compiles, and its
-// tests run, without them.
+// by "make bench-repeats". Two styles of archive: "synthetic", written by
+// ../shared/bench/gencorpus.py (it needs -shared and python3), whose
+// repeats share planted mechanism words, and "real", written by the
+// realstyle package here, shaped like real reports (long uneven prose,
+// few tags, repeats that share a few sentences, near-misses). -corpus
+// measures one archive written beforehand instead.
 package main
 
 import (
@@ -18,8 +21,10 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/incidents-archive/incidents/cmd/benchrepeats/realstyle"
 	"github.com/incidents-archive/incidents/generator"
 	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -29,6 +34,7 @@ func main() {
 	shared := flag.String("shared", "../shared", "the shared folder with bench/gencorpus.py")
 	sizes := flag.String("n", "2000,10000", "archive sizes, comma-separated")
 	seeds := flag.String("seeds", "1,2", "corpus seeds, comma-separated")
+	styles := flag.String("style", "synthetic,real", "archive styles to measure, comma-separated: synthetic (gencorpus.py), real (realstyle)")
 	corpus := flag.String("corpus", "", "measure this generated archive instead (with truth.json)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of detection to `file`")
 	flag.IntVar(&tune.budget, "budget", 0, "override Config.PostingBudget")
@@ -65,19 +71,35 @@ func main() {
 		ns = append(ns, f)
 	}
 	ss = splitInts(*seeds)
-	for _, seed := range ss {
-		for _, n := range ns {
-			dir := filepath.Join(work, fmt.Sprintf("c%d-%d", n, seed))
-			gen := exec.Command("python3", filepath.Join(*shared, "bench", "gencorpus.py"), fmt.Sprint(n), dir, "--seed", fmt.Sprint(seed))
-			gen.Stderr = os.Stderr
-			if err := gen.Run(); err != nil {
-				fmt.Fprintln(os.Stderr, "gencorpus:", err)
-				os.Exit(1)
-			}
-			fmt.Printf("seed %d, ", seed)
-			if err := measure(dir); err != nil {
-				fmt.Fprintln(os.Stderr, "benchrepeats:", err)
-				os.Exit(1)
+	for _, style := range strings.Split(*styles, ",") {
+		style = strings.TrimSpace(style)
+		if style != "synthetic" && style != "real" {
+			fmt.Fprintf(os.Stderr, "benchrepeats: -style %q: want synthetic or real\n", style)
+			os.Exit(2)
+		}
+		for _, seed := range ss {
+			for _, n := range ns {
+				dir := filepath.Join(work, fmt.Sprintf("%s-%d-%d", style, n, seed))
+				started := time.Now()
+				if style == "real" {
+					if _, err := realstyle.Write(dir, n, uint64(seed)); err != nil {
+						fmt.Fprintln(os.Stderr, "benchrepeats:", err)
+						os.Exit(1)
+					}
+				} else {
+					gen := exec.Command("python3", filepath.Join(*shared, "bench", "gencorpus.py"), fmt.Sprint(n), dir, "--seed", fmt.Sprint(seed))
+					gen.Stderr = os.Stderr
+					if err := gen.Run(); err != nil {
+						fmt.Fprintln(os.Stderr, "gencorpus:", err)
+						os.Exit(1)
+					}
+				}
+				fmt.Printf("style %s, seed %d, written in %v, ", style, seed, time.Since(started).Round(10*time.Millisecond))
+				if err := measure(dir); err != nil {
+					fmt.Fprintln(os.Stderr, "benchrepeats:", err)
+					os.Exit(1)
+				}
+				os.RemoveAll(dir)
 			}
 		}
 	}
