@@ -7,6 +7,7 @@ package siteconfig
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/matter"
+	"go.yaml.in/yaml/v3"
 )
 
 // Site is the parsed site.yaml.
@@ -51,7 +53,18 @@ type Service struct {
 	Team        string   `json:"team,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Aliases     []string `json:"aliases,omitempty"`
+	// Hosts are patterns of the service's host names, as written in
+	// site.yaml: regular expressions (RE2 syntax) that must match a whole
+	// host name, ignoring case, such as `sessionstore\d+` for
+	// sessionstore1001. See Site.ServiceOfHost.
+	Hosts []string `json:"hosts,omitempty"`
+
+	hostPatterns []*regexp.Regexp
 }
+
+// maxHostPattern bounds a host pattern's length: a host name is at most
+// 253 characters, and a longer pattern is a mistake, not a host.
+const maxHostPattern = 256
 
 // Term is a described value of a taxonomy such as a cause.
 type Term struct {
@@ -240,8 +253,10 @@ func (s *Site) parseServices(dec *matter.Decoder, f matter.Field) {
 				svc.Description = dec.String(field+".description", p.Value)
 			case "aliases":
 				svc.Aliases = dec.Strings(field+".aliases", p.Value)
+			case "hosts":
+				svc.parseHosts(dec, field+".hosts", p)
 			default:
-				dec.Diags.Warnf(dec.Path, p.Line, field+"."+p.Key, "unknown key%s", diag.DidYouMean(p.Key, []string{"team", "description", "aliases"}))
+				dec.Diags.Warnf(dec.Path, p.Line, field+"."+p.Key, "unknown key%s", diag.DidYouMean(p.Key, []string{"team", "description", "aliases", "hosts"}))
 			}
 		}
 		s.Services = append(s.Services, svc)
@@ -412,4 +427,52 @@ func (s *Site) SortedServiceNames() []string {
 func isWebURL(u string) bool {
 	p, err := url.Parse(u)
 	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
+}
+
+// parseHosts reads a service's host patterns, a pattern or a list of them,
+// and compiles each to match a whole host name, ignoring case. A pattern
+// that does not compile is an error naming its line.
+func (svc *Service) parseHosts(dec *matter.Decoder, field string, p matter.Field) {
+	patterns := dec.Strings(field, p.Value)
+	lines := make([]int, len(patterns))
+	for i := range lines {
+		lines[i] = p.Line
+		if p.Value != nil && p.Value.Kind == yaml.SequenceNode && i < len(p.Value.Content) {
+			lines[i] = p.Value.Content[i].Line
+		}
+	}
+	for i, pat := range patterns {
+		where := fmt.Sprintf("%s[%d]", field, i+1)
+		if len(pat) > maxHostPattern {
+			dec.Diags.Errorf(dec.Path, lines[i], where, "a host pattern of %d characters is too long (at most %d)", len(pat), maxHostPattern)
+			continue
+		}
+		re, err := regexp.Compile(`(?i)^(?:` + pat + `)$`)
+		if err != nil {
+			dec.Diags.Errorf(dec.Path, lines[i], where, "%q is not a regular expression: %v", pat, unwrapSyntax(err))
+			continue
+		}
+		svc.Hosts = append(svc.Hosts, pat)
+		svc.hostPatterns = append(svc.hostPatterns, re)
+	}
+}
+
+// unwrapSyntax drops the "error parsing regexp: " that package regexp
+// puts before every message.
+func unwrapSyntax(err error) string {
+	return strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+}
+
+// ServiceOfHost returns the catalogue's service whose host patterns match
+// the whole of host, ignoring case, and whether one does; when several
+// do, the first in site.yaml's order wins.
+func (s *Site) ServiceOfHost(host string) (string, bool) {
+	for _, svc := range s.Services {
+		for _, re := range svc.hostPatterns {
+			if re.MatchString(host) {
+				return svc.Name, true
+			}
+		}
+	}
+	return "", false
 }

@@ -76,6 +76,13 @@ func TestParseErrors(t *testing.T) {
 			"site.yaml:4: scorecard[3].key: key \"a\" is already used by question 2",
 		}},
 		{"syntax", "title: [\n", []string{"site.yaml:1: the file is not valid YAML"}},
+		{"bad host patterns", "services:\n  db:\n    hosts:\n      - db\\d+\n      - \"db[\"\n      - es(\n", []string{
+			"site.yaml:5: services.db.hosts[2]: \"db[\" is not a regular expression: missing closing ]",
+			"site.yaml:6: services.db.hosts[3]: \"es(\" is not a regular expression: missing closing )",
+		}},
+		{"host pattern too long", "services:\n  db: {hosts: " + strings.Repeat("a", 300) + "}\n", []string{
+			"site.yaml:2: services.db.hosts[1]: a host pattern of 300 characters is too long",
+		}},
 		{"content model example", "scorecard:\n  - {key: few_paged, group: People, question: Were fewer than five people paged?}\n", nil},
 	}
 	for _, tt := range tests {
@@ -123,5 +130,49 @@ func TestNormalizeBaseURL(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("NormalizeBaseURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
+	}
+}
+
+func TestServiceOfHost(t *testing.T) {
+	const yaml = `services:
+  sessionstore:
+    hosts: ['sessionstore\d+']
+  lvs:
+    hosts: ['lvs\d{4}', 'lb-[a-z]+\d*']
+  db:
+    hosts: 'db\d+|es\d+'
+  catchall:
+    hosts: ['.*store\d+']
+  plain: {team: x}
+`
+	var diags diag.List
+	s := Parse("site.yaml", []byte(yaml), &diags)
+	if diags.HasErrors() || len(diags.All()) > 0 {
+		t.Fatalf("diagnostics: %v", diags.All())
+	}
+	tests := []struct {
+		host, want string
+	}{
+		{"sessionstore1001", "sessionstore"},
+		{"SessionStore2003", "sessionstore"}, // case is ignored
+		{"lvs1019", "lvs"},
+		{"lvs101", ""},      // \d{4} wants four digits
+		{"lb-edge7", "lvs"}, // a second pattern
+		{"db2157", "db"},
+		{"es1007", "db"}, // an alternation in one pattern
+		{"xdb2157", ""},  // a pattern matches the whole name, not a part
+		{"db2157x", ""},
+		{"filestore4", "catchall"}, // sessionstore comes first only when it matches
+		{"sessionstore", ""},       // both patterns want digits
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, ok := s.ServiceOfHost(tt.host)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("ServiceOfHost(%q) = %q, %v; want %q", tt.host, got, ok, tt.want)
+		}
+	}
+	if got := s.Services[1].Hosts; len(got) != 2 || got[0] != `lvs\d{4}` {
+		t.Errorf("lvs hosts as written = %q", got)
 	}
 }

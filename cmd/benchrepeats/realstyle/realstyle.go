@@ -25,6 +25,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -346,10 +347,13 @@ func siteYAML(n int, svcs []service) []byte {
 	b.WriteString("task_url: https://tasks.example.org/{task}\n")
 	b.WriteString("services:\n")
 	for _, s := range svcs {
+		// The hosts of a service are its cluster's name and a number
+		// (sessionstore1001), as the catalogue's host patterns say.
+		hosts := fmt.Sprintf("hosts: ['%s\\d+']", regexp.QuoteMeta(s.cluster))
 		if s.alias != "" {
-			fmt.Fprintf(&b, "  %s: {team: %s, aliases: [%s]}\n", s.name, s.team, s.alias)
+			fmt.Fprintf(&b, "  %s: {team: %s, aliases: [%s], %s}\n", s.name, s.team, s.alias, hosts)
 		} else {
-			fmt.Fprintf(&b, "  %s: {team: %s}\n", s.name, s.team)
+			fmt.Fprintf(&b, "  %s: {team: %s, %s}\n", s.name, s.team, hosts)
 		}
 	}
 	return []byte(b.String())

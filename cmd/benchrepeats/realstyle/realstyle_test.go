@@ -81,6 +81,14 @@ func TestArchive(t *testing.T) {
 	if len(arc.Incidents) != n {
 		t.Fatalf("loaded %d reports, want %d", len(arc.Incidents), n)
 	}
+	// Every service's hosts map back to it through the catalogue's host
+	// patterns, as repeat detection is to read them.
+	for _, svc := range services(n / 8) {
+		host := svc.cluster + "1001"
+		if got, ok := arc.Site.ServiceOfHost(host); !ok || got != svc.name {
+			t.Errorf("ServiceOfHost(%q) = %q, %v; want %q", host, got, ok, svc.name)
+		}
+	}
 
 	var truth struct {
 		Repeats map[string][]string `json:"repeats"`
