@@ -31,6 +31,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/incidents-archive/incidents/cmd/internal/peakrss"
 	"io"
 	"os"
 	"os/exec"
@@ -298,7 +299,7 @@ func measure(name string, args ...string) (sample, string, error) {
 		return sample{}, "", fmt.Errorf("%s %s: %w\n%s", filepath.Base(name), strings.Join(args, " "), err, tail(errOut.String(), 2000))
 	}
 	s := sample{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-	s.rss = peakRSS(cmd.ProcessState)
+	s.rss = peakrss.Of(cmd.ProcessState)
 	return s, out.String(), nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/incidents-archive/incidents/cmd/internal/peakrss"
 	"io"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func measure(errOut io.Writer, name string, args ...string) (proc, error) {
 	if err != nil {
 		return proc{}, fmt.Errorf("%s: %w\n%s", name, err, tail(out.String(), 2000))
 	}
-	p := proc{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out: out.String(), rss: peakRSS(cmd.ProcessState)}
+	p := proc{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out: out.String(), rss: peakrss.Of(cmd.ProcessState)}
 	return p, nil
 }
 

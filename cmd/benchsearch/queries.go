@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/incidents-archive/incidents/cmd/internal/peakrss"
 	"io"
 	"math"
 	"net/http"
@@ -94,7 +95,7 @@ func (s *server) stop() int64 {
 		s.cmd.Process.Kill()
 		<-s.wait
 	}
-	return peakRSS(s.cmd.ProcessState)
+	return peakrss.Of(s.cmd.ProcessState)
 }
 
 // queryClass is a kind of query, with a few instances of it to rotate

@@ -1,6 +1,8 @@
 //go:build unix
 
-package main
+// Package peakrss reads the peak resident memory of a finished child
+// process, for the benchmark programs that measure one.
+package peakrss
 
 import (
 	"os"
@@ -8,9 +10,9 @@ import (
 	"syscall"
 )
 
-// peakRSS is the peak resident memory of the finished process ps, in KiB;
+// Of is the peak resident memory of the finished process ps, in KiB;
 // 0 when the system does not say.
-func peakRSS(ps *os.ProcessState) int64 {
+func Of(ps *os.ProcessState) int64 {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0
