@@ -6,6 +6,7 @@
 package docs
 
 import (
+	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,22 +39,35 @@ var (
 	heading  = regexp.MustCompile(`^#{1,6}\s+(.*?)\s*#*\s*$`)
 )
 
+// outsideFences yields the lines of a Markdown file outside fenced code
+// blocks, each with its 0-based index.
+func outsideFences(text string) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := ""
+		for i, line := range strings.Split(text, "\n") {
+			trimmed := strings.TrimSpace(line)
+			if fence != "" {
+				if strings.HasPrefix(trimmed, fence) {
+					fence = ""
+				}
+				continue
+			}
+			if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+				fence = trimmed[:3]
+				continue
+			}
+			if !yield(i, line) {
+				return
+			}
+		}
+	}
+}
+
 // prose returns the lines of a Markdown file outside fenced code blocks,
 // each with its 1-based line number, with inline code removed.
 func prose(text string) (lines []string, numbers []int) {
-	fence := ""
-	for i, line := range strings.Split(text, "\n") {
+	for i, line := range outsideFences(text) {
 		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
 		if strings.HasPrefix(line, "    ") && !strings.HasPrefix(trimmed, "-") && !strings.HasPrefix(trimmed, "|") {
 			continue // an indented code block, or a list item's continuation
 		}
@@ -69,19 +83,7 @@ func prose(text string) (lines []string, numbers []int) {
 func anchors(text string) []string {
 	var out []string
 	seen := map[string]int{}
-	fence := ""
-	for line := range strings.SplitSeq(text, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range outsideFences(text) {
 		m := heading.FindStringSubmatch(line)
 		if m == nil {
 			continue
