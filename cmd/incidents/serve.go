@@ -22,9 +22,10 @@ func serveCommand() *command {
 		summary: "build, then serve the site on 127.0.0.1",
 		usage: `Usage: incidents serve [flags]
 
-Builds the site as 'incidents build' does, into .cache/serve/ (under
---cache-dir) rather than public/ (so that a preview with local links and --drafts never ends
-up deployed), then serves it on http://127.0.0.1:PORT/ until interrupted
+Builds the site as 'incidents build' does, into serve/ in the cache folder
+(--cache-dir; by default .cache/NAME-HASH/ in the working directory)
+rather than public/, so that a preview with local links and --drafts never
+ends up deployed; then serves it on http://127.0.0.1:PORT/ until interrupted
 with Ctrl-C. The search page asks the server's /api/search, which reads
 the search index in the cache folder. Links point at the local server unless --base-url is given.
 If the content has errors, they are printed and nothing is served.
