@@ -370,10 +370,13 @@ func rewrite(q query.Query, words *[]string) (query.Query, error) {
 	case *query.FuzzyQuery:
 		fuzziness = m.Fuzziness
 	}
+	// The fuzzy searchers refuse these with a plain error, which the
+	// server would answer with 500.
 	if fuzziness > maxFuzziness {
-		// bleve refuses these with a plain error, which the server would
-		// answer with 500.
 		return nil, queryErrorf("word~%d allows %d edits; the most is %d (word~1 or word~2)", fuzziness, fuzziness, maxFuzziness)
+	}
+	if fuzziness < 0 {
+		return nil, queryErrorf("word~%d: the number of edits cannot be negative (word~1 or word~2)", fuzziness)
 	}
 	switch m := q.(type) {
 	case *query.MatchQuery:
