@@ -36,12 +36,17 @@ func main() {
 	seeds := flag.String("seeds", "1,2", "corpus seeds, comma-separated")
 	styles := flag.String("style", "synthetic,real", "archive styles to measure, comma-separated: synthetic (gencorpus.py), real (realstyle)")
 	corpus := flag.String("corpus", "", "measure this generated archive instead (with truth.json)")
+	write := flag.String("write", "", "write the real-style archive of the first -n and -seeds into `dir` (to build or measure it later with -corpus) and exit")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of detection to `file`")
 	flag.IntVar(&tune.budget, "budget", 0, "override Config.PostingBudget")
 	flag.IntVar(&tune.pool, "pool", 0, "override Config.Pool")
 	flag.IntVar(&tune.recent, "recent", 0, "override Config.ServiceRecent")
 	flag.IntVar(&tune.terms, "terms", 0, "override Config.KeyTerms")
+	flag.Float64Var(&tune.textScale, "textscale", 0, "override Config.TextScale")
+	flag.Float64Var(&tune.unknown, "unknown", 0, "override Config.ServiceUnknown")
+	flag.Float64Var(&tune.likely, "likely", 0, "override Config.Likely")
 	flag.StringVar(memprofile, "memprofile", "", "write an allocation profile of detection to `file`")
+	flag.BoolVar(bare, "bare", false, "with -corpus: measure without services (the reports' and the catalogue's), as an archive imported with only titles, dates and bodies")
 	flag.BoolVar(hist, "hist", false, "print the score histogram of true and false candidates, for tuning")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -52,6 +57,20 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *write != "" {
+		n, seed := splitInts(*sizes), splitInts(*seeds)
+		if len(n) == 0 || len(seed) == 0 {
+			fmt.Fprintln(os.Stderr, "benchrepeats: -write needs -n and -seeds")
+			os.Exit(2)
+		}
+		sum, err := realstyle.Write(*write, n[0], uint64(seed[0]))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchrepeats:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("%s: %+v\n", *write, sum)
+		return
 	}
 	if *corpus != "" {
 		if err := measure(*corpus); err != nil {
@@ -122,10 +141,14 @@ func splitInts(s string) []int {
 	return out
 }
 
-var tune struct{ budget, pool, recent, terms int }
+var tune struct {
+	budget, pool, recent, terms int
+	textScale, unknown, likely  float64
+}
 
 var (
 	hist       = new(bool)
+	bare       = new(bool)
 	memprofile = new(string)
 )
 
@@ -181,7 +204,13 @@ func measure(dir string) error {
 		}
 	}()
 	started := time.Now()
-	cfg := repeats.DefaultConfig()
+	cfg := facts.RepeatConfig(arc)
+	if *bare {
+		cfg.Catalogue = nil
+		for i := range reports {
+			reports[i].Services = nil
+		}
+	}
 	if tune.budget > 0 {
 		cfg.PostingBudget = tune.budget
 	}
@@ -193,6 +222,15 @@ func measure(dir string) error {
 	}
 	if tune.terms > 0 {
 		cfg.KeyTerms = tune.terms
+	}
+	if tune.textScale > 0 {
+		cfg.TextScale = tune.textScale
+	}
+	if tune.unknown > 0 {
+		cfg.ServiceUnknown = tune.unknown
+	}
+	if tune.likely > 0 {
+		cfg.Likely = tune.likely
 	}
 	cands := repeats.Detect(reports, cfg)
 	elapsed := time.Since(started)
@@ -209,7 +247,7 @@ func measure(dir string) error {
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 
-	var trueRepeats, found, likely, likelyRight int
+	var trueRepeats, found, likely, likelyRight, likelyFound int
 	for i, r := range reports {
 		want := truth.Repeats[r.ID]
 		if len(want) > 0 {
@@ -217,6 +255,12 @@ func measure(dir string) error {
 			for _, c := range cands[i][:min(3, len(cands[i]))] {
 				if slices.Contains(want, c.ID) {
 					found++
+					break
+				}
+			}
+			for _, c := range cands[i] {
+				if c.Likely && slices.Contains(want, c.ID) {
+					likelyFound++
 					break
 				}
 			}
@@ -249,10 +293,25 @@ func measure(dir string) error {
 		for b := 0; b <= 20; b++ {
 			fmt.Printf("score %.2f: true %5d false %5d\n", float64(b)/20, hist[1][b], hist[0][b])
 		}
+		// The text signal alone, for every candidate kept.
+		var th [2][21]int
+		for i, r := range reports {
+			for _, c := range cands[i] {
+				ok := 0
+				if slices.Contains(truth.Repeats[r.ID], c.ID) {
+					ok = 1
+				}
+				th[ok][int(c.Why.Text*20)]++
+			}
+		}
+		for b := 0; b <= 20; b++ {
+			fmt.Printf("text %.2f: true %5d false %5d\n", float64(b)/20, th[1][b], th[0][b])
+		}
 	}
-	fmt.Printf("%d reports: recall@3 %.3f (%d of %d repeats), likely precision %.3f (%d of %d), detection %v, heap +%d MB at peak (archive %d MB), %d MB allocated\n",
+	fmt.Printf("%d reports: recall@3 %.3f (%d of %d repeats), likely precision %.3f (%d of %d), likely recall %.3f, detection %v, heap +%d MB at peak (archive %d MB), %d MB allocated\n",
 		len(reports), float64(found)/float64(max(1, trueRepeats)), found, trueRepeats,
-		float64(likelyRight)/float64(max(1, likely)), likelyRight, likely, elapsed.Round(time.Millisecond),
+		float64(likelyRight)/float64(max(1, likely)), likelyRight, likely,
+		float64(likelyFound)/float64(max(1, trueRepeats)), elapsed.Round(time.Millisecond),
 		detectPeak, before.HeapInuse>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
 	return nil
 }

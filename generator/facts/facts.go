@@ -139,7 +139,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	if opts.Root == "" {
 		opts.Root = "/"
 	}
-	if opts.RepeatConfig == (repeats.Config{}) {
+	if opts.RepeatConfig.Top == 0 {
 		opts.RepeatConfig = RepeatConfig(arc)
 	}
 	if opts.Scorecard == (analysis.Config{}) {
@@ -221,7 +221,7 @@ func (f *Facts) PageBody(p *archive.Page) (*markdown.Result, bool) {
 func (f *Facts) RepeatInput() []repeats.Report {
 	out := make([]repeats.Report, len(f.Archive.Incidents))
 	for i, in := range f.Archive.Incidents {
-		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest)
+		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest, f.Bodies[i].Tasks)
 	}
 	return out
 }
@@ -230,6 +230,9 @@ func (f *Facts) RepeatInput() []repeats.Report {
 // with the thresholds of site.yaml.
 func RepeatConfig(arc *archive.Archive) repeats.Config {
 	cfg := repeats.DefaultConfig()
+	for _, s := range arc.Site.Services {
+		cfg.Catalogue = append(cfg.Catalogue, repeats.Service{Name: s.Name, Aliases: s.Aliases, Hosts: s.Hosts})
+	}
 	if t := arc.Site.Repeats; t.Likely > 0 {
 		cfg.Likely = t.Likely
 	}

@@ -71,6 +71,9 @@ type Result struct {
 	// Mentions are the incident ids named in the prose, in order of first
 	// mention, whether or not they were linked.
 	Mentions []string
+	// Tasks are the task ids named in the prose, in order of first
+	// mention (only with Options.TaskURL, which tells task ids apart).
+	Tasks []string
 	// Plain is the document as plain text.
 	Plain PlainText
 }
@@ -219,7 +222,12 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 				j++
 			}
 			if j-i-1 >= 3 && j-i-1 <= 9 && (j == len(value) || !isWordByte(value[j])) {
-				found = append(found, match{seg.Start + i, seg.Start + j, r.opts.TaskURL(string(value[i:j])), "task"})
+				task := string(value[i:j])
+				if !seen["\x00"+task] {
+					seen["\x00"+task] = true
+					res.Tasks = append(res.Tasks, task)
+				}
+				found = append(found, match{seg.Start + i, seg.Start + j, r.opts.TaskURL(task), "task"})
 				i = j - 1
 			}
 		case c >= '0' && c <= '9' && i+10 < len(value) && isDate(string(value[i:i+10])):

@@ -1,11 +1,16 @@
 package repeats
 
-import "github.com/incidents-archive/incidents/generator/incident"
+import (
+	"slices"
+
+	"github.com/incidents-archive/incidents/generator/incident"
+)
 
 // FromIncident makes the detection input of a parsed report, given its
-// body as plain text: the Summary section and the rest, as package
-// markdown gives them. Its text is the title, the impact and those.
-func FromIncident(in *incident.Incident, summary, body string) Report {
+// body as plain text (the Summary section and the rest, as package
+// markdown gives them) and the task ids its prose names. Its text is the
+// title, the impact and those.
+func FromIncident(in *incident.Incident, summary, body string, proseTasks []string) Report {
 	r := Report{
 		ID:          in.ID,
 		Start:       in.Start,
@@ -23,6 +28,11 @@ func FromIncident(in *incident.Incident, summary, body string) Report {
 	for _, a := range in.Actionables {
 		if a.Task != "" {
 			r.Tasks = append(r.Tasks, a.Task)
+		}
+	}
+	for _, t := range proseTasks {
+		if !slices.Contains(r.Tasks, t) {
+			r.Tasks = append(r.Tasks, t)
 		}
 	}
 	return r

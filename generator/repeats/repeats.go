@@ -68,6 +68,13 @@ type Config struct {
 	// SamePrimaryOverlap is the least overlap of two reports whose first
 	// services are the same, however their other services differ.
 	SamePrimaryOverlap float64
+	// TextScale stretches the text similarity, capped at 1: the cosine
+	// of two long reports of the same failure is lower than that of two
+	// short ones (see docs/repeats.md, Calibration).
+	TextScale float64
+	// RelatedBonus is added for a report listed in related or named in
+	// the text, TaskBonus for a shared task.
+	RelatedBonus, TaskBonus float64
 	// KeyTerms is how many of a report's most distinctive words represent
 	// it.
 	KeyTerms int
@@ -84,6 +91,16 @@ type Config struct {
 	// of a report's services join its candidates even without shared
 	// words.
 	ServiceRecent int
+	// ServiceUnknown is the service factor of two reports when either
+	// names no service, in its metadata or its text: nothing says the
+	// services differ, so the text, names and links decide.
+	ServiceUnknown float64
+	// NameWeight multiplies the weight of names (of alerts, hosts,
+	// commands: words with digits, hyphens or camel case) against prose.
+	NameWeight float64
+	// Catalogue is the archive's services, to tell the names of their
+	// hosts, alerts and dashboards from the words of a failure.
+	Catalogue []Service
 }
 
 // DefaultConfig is tuned on the synthetic archive's planted repeats (see
@@ -106,6 +123,11 @@ func DefaultConfig() Config {
 		PostingBudget:      2000,
 		Pool:               25,
 		ServiceRecent:      10,
+		ServiceUnknown:     0.6,
+		RelatedBonus:       0.15,
+		TextScale:          1.25,
+		TaskBonus:          0.1,
+		NameWeight:         1,
 	}
 }
 
@@ -132,7 +154,28 @@ type Reasons struct {
 	Trigger       string   `json:"trigger,omitempty"`
 	FailureMode   string   `json:"failure_mode,omitempty"`
 	Link          string   `json:"link,omitempty"` // "repeat_of", "related" or "task T123"
+	// Tasks are the task ids both reports name, in their metadata or
+	// prose.
+	Tasks []string `json:"tasks,omitempty"`
+	// Reference is what one report's text says of the other, when it
+	// names it: "names" (no more said), "same" (the same failure, or like
+	// it), "unrelated" (it is not), or "day" (it names the day the other
+	// started, in a sentence saying it was the same).
+	Reference string `json:"reference,omitempty"`
+	// Phrase is the words that gave the reference its stance, such as
+	// "previous incarnation" or "unrelated".
+	Phrase string `json:"phrase,omitempty"`
+	// ServiceWords are, for a report without services in its metadata,
+	// the words of its text that named the service used in their place
+	// (host names such as sessionstore1001, alert and dashboard names),
+	// by report: this one's, then the earlier one's.
+	ServiceWords [2][]string `json:"service_words,omitempty"`
 }
+
+// Unrelated reports whether one of the two reports names the other only
+// to say that it is not the same failure. Such a candidate is never a
+// likely repeat, whatever its score.
+func (w Reasons) Unrelated() bool { return w.Reference == "unrelated" }
 
 // Detect returns, for each report (in the order given), its candidates,
 // best first. Only reports that started earlier are candidates. It uses
@@ -181,7 +224,18 @@ type detector struct {
 	services    [][]string  // each report's services, without duplicates, failed one first
 	serviceW    [][]float64 // their rarity weights
 	causes      [][]string  // each report's causes, without duplicates
-	byID        map[string]int
+	cat         *catalogue
+	// textServices are the services each report's text names, most
+	// named first (a mention in the title counts three times).
+	textServices [][]string
+	// serviceWords are the words that named textServices[i][0], for the
+	// reports whose metadata names no service.
+	serviceWords [][]string
+	// refs are the other reports each report's text names.
+	refs     [][]reference
+	namedBy  [][]int // the reports whose text names each report
+	referrer *referrer
+	byID     map[string]int
 	tasks       map[string][]int // task → report indexes
 }
 
@@ -209,7 +263,15 @@ func newDetector(reports []Report, cfg Config) *detector {
 			d.tasks[t] = append(d.tasks[t], i)
 		}
 	}
+	d.cat = newCatalogue(cfg.Catalogue, reports)
+	d.referrer = newReferrer(reports)
 	d.buildVectors()
+	d.namedBy = make([][]int, n)
+	for i, refs := range d.refs {
+		for _, ref := range refs {
+			d.namedBy[ref.doc] = append(d.namedBy[ref.doc], i)
+		}
+	}
 	d.buildServices()
 	return d
 }
@@ -224,16 +286,19 @@ func (d *detector) buildVectors() {
 	n := len(d.reports)
 	workers := runtime.GOMAXPROCS(0)
 	surfaces := make([]map[string]string, workers)
+	nameSets := make([]map[string]bool, workers)
 	each := func(fn func(tok *tokenizer, i int), keepSurface bool) {
 		var wg sync.WaitGroup
 		for w := 0; w < workers; w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				tok := newTokenizer()
+				tok := newTokenizer(d.cat)
 				if keepSurface {
 					tok.surface = map[string]string{}
 					surfaces[w] = tok.surface
+					tok.names = map[string]bool{}
+					nameSets[w] = tok.names
 				}
 				for i := w; i < n; i += workers {
 					fn(tok, i)
@@ -262,24 +327,21 @@ func (d *detector) buildVectors() {
 			}
 		}
 	}, true)
-	// Service names are a signal of their own, weighted by rarity; in the
-	// text they would make every report on a service look alike,
-	// whatever failed.
-	tok := newTokenizer()
-	names := map[string]bool{}
-	for _, r := range d.reports {
-		for _, s := range r.Services {
-			for _, w := range tok.tokens(s) {
-				names[w] = true
-			}
-		}
-	}
+	// Service names, and the names of their hosts, alerts and
+	// dashboards, are not terms: the tokenizer counts them as mentions of
+	// the service, a signal of its own, weighted by rarity. In the text
+	// they would make every report on a service look alike, whatever
+	// failed.
 	df := map[string]int32{}
 	for _, m := range dfs {
 		for t, c := range m {
-			if !names[t] {
-				df[t] += c
-			}
+			df[t] += c
+		}
+	}
+	names := map[string]bool{}
+	for _, m := range nameSets {
+		for t := range m {
+			names[t] = true
 		}
 	}
 	dfs = nil
@@ -305,10 +367,16 @@ func (d *detector) buildVectors() {
 		d.words[k] = merged.surface[t]
 		ids[t] = int32(k)
 		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[t])), d.cfg.IDFPower))
+		if names[t] {
+			idf[k] *= float32(d.cfg.NameWeight)
+		}
 	}
 	df = nil
 	// Pass 2: each report's weighted key terms.
 	d.vectors = make([][]weightedTerm, n)
+	d.textServices = make([][]string, n)
+	d.serviceWords = make([][]string, n)
+	d.refs = make([][]reference, n)
 	countsOf := make([]map[int32]int, workers)
 	for w := range countsOf {
 		countsOf[w] = map[int32]int{}
@@ -321,6 +389,11 @@ func (d *detector) buildVectors() {
 				counts[id]++
 			}
 		}
+		d.textServices[i] = d.servicesNamed(tok.mentions)
+		if len(d.reports[i].Services) == 0 && len(d.textServices[i]) > 0 {
+			d.serviceWords[i] = wordsNaming(tok.mentions, d.cat.ids[d.textServices[i][0]])
+		}
+		d.refs[i] = d.referrer.references(i, d.reports[i].Text)
 		v := make([]weightedTerm, 0, len(counts))
 		for t, c := range counts {
 			v = append(v, weightedTerm{t, float32(1+math.Log(float64(c))) * idf[t]})
@@ -356,10 +429,60 @@ func (d *detector) buildVectors() {
 	}
 }
 
+// servicesNamed are the services that mentions name, most named first; a
+// mention in the title, the first text, counts three times.
+func (d *detector) servicesNamed(mentions []mention) []string {
+	if len(mentions) == 0 {
+		return nil
+	}
+	count := map[int32]int{}
+	var order []int32
+	for _, m := range mentions {
+		if _, ok := count[m.svc]; !ok {
+			order = append(order, m.svc)
+		}
+		if m.part == 0 {
+			count[m.svc] += 3
+		} else {
+			count[m.svc]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return count[b] - count[a] })
+	out := make([]string, len(order))
+	for k, s := range order {
+		out[k] = d.cat.names[s]
+	}
+	return out
+}
+
+// wordsNaming are the first three distinct words of mentions that name
+// svc.
+func wordsNaming(mentions []mention, svc int32) []string {
+	var out []string
+	for _, m := range mentions {
+		if m.svc == svc && !slices.Contains(out, m.word) {
+			out = append(out, m.word)
+			if len(out) == 3 {
+				break
+			}
+		}
+	}
+	return out
+}
+
 func (d *detector) buildServices() {
+	d.services = make([][]string, len(d.reports))
+	for i, r := range d.reports {
+		d.services[i] = uniq(r.Services)
+		if len(d.services[i]) == 0 && len(d.textServices[i]) > 0 {
+			// A report without services in its metadata is about the
+			// service its text names most.
+			d.services[i] = d.textServices[i][:1]
+		}
+	}
 	d.serviceDocs = map[string][]int32{}
 	for p, i := range d.order {
-		for _, s := range uniq(d.reports[i].Services) {
+		for _, s := range d.services[i] {
 			d.serviceDocs[s] = append(d.serviceDocs[s], int32(p))
 		}
 	}
@@ -368,11 +491,9 @@ func (d *detector) buildServices() {
 	for s, docs := range d.serviceDocs {
 		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
 	}
-	d.services = make([][]string, len(d.reports))
 	d.serviceW = make([][]float64, len(d.reports))
 	d.causes = make([][]string, len(d.reports))
 	for i, r := range d.reports {
-		d.services[i] = uniq(r.Services)
 		for _, s := range d.services[i] {
 			d.serviceW[i] = append(d.serviceW[i], d.serviceIDF[s])
 		}
@@ -457,6 +578,20 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 			pool = append(pool, int32(d.pos[j]))
 		}
 	}
+	// Reports this one's text names, and earlier reports whose text
+	// names this one.
+	for _, ref := range d.refs[i] {
+		if doc := int32(d.pos[ref.doc]); doc < p && seen[doc] != mark {
+			seen[doc] = mark
+			pool = append(pool, doc)
+		}
+	}
+	for _, j := range d.namedBy[i] {
+		if doc := int32(d.pos[j]); doc < p && seen[doc] != mark {
+			seen[doc] = mark
+			pool = append(pool, doc)
+		}
+	}
 	for _, t := range r.Tasks {
 		for _, j := range d.tasks[t] {
 			if doc := int32(d.pos[j]); doc < p && seen[doc] != mark {
@@ -471,11 +606,18 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	for _, doc := range pool {
 		j := d.order[doc]
 		c := d.score(i, j, false)
-		if c.Score >= d.cfg.Similar {
+		if c.Score >= d.cfg.Similar || c.Why.Unrelated() {
 			out = append(out, c)
 		}
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {
+		// Candidates called unrelated last: they are shown as such.
+		if ua, ub := a.Why.Unrelated(), b.Why.Unrelated(); ua != ub {
+			if ua {
+				return 1
+			}
+			return -1
+		}
 		if a.Score != b.Score {
 			if a.Score > b.Score {
 				return -1
@@ -614,23 +756,61 @@ func (d *detector) score(i, j int, full bool) Candidate {
 		overlap *= cfg.SecondaryShare
 	}
 	why.ServiceFactor = cfg.ServiceFloor + (1-cfg.ServiceFloor)*overlap
-	score := why.ServiceFactor * (cfg.TextWeight*why.Text + cfg.CauseWeight*causeSim +
+	if len(as) == 0 || len(bs) == 0 {
+		why.ServiceFactor = max(why.ServiceFactor, cfg.ServiceUnknown)
+	}
+	score := why.ServiceFactor * (cfg.TextWeight*min(1, cfg.TextScale*why.Text) + cfg.CauseWeight*causeSim +
 		cfg.TriggerWeight*trigger + cfg.FailureModeWeight*mode)
-	// Explicit links: what the author wrote outranks what was inferred.
+	if full {
+		why.ServiceWords = [2][]string{d.serviceWords[i], d.serviceWords[j]}
+	}
+	// Explicit links: what the authors wrote outranks what was inferred.
+	sameService := why.ServiceSim > 0
+	for _, t := range uniq(a.Tasks) {
+		if slices.Contains(b.Tasks, t) {
+			why.Tasks = append(why.Tasks, t)
+		}
+	}
+	ref, named := d.reference(i, j)
+	if named {
+		why.Reference = [...]string{Names: "names", Same: "same", Unrelated: "unrelated"}[ref.stance]
+		if ref.byDate {
+			why.Reference = "day"
+		}
+		why.Phrase = ref.phrase
+	}
+	// at raises the score to floor.
+	at := func(floor float64) { score = max(score, floor) }
 	switch {
 	case slices.Contains(a.RepeatOf, b.ID):
 		why.Link = "repeat_of"
 		score = max(score, 1)
-	case slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID):
-		why.Link = "related"
-		score += 0.15
+	case why.Unrelated():
+		// Shown, never as a likely repeat.
+		score = min(score, cfg.Likely-0.001)
 	default:
-		for _, t := range a.Tasks {
-			if slices.Contains(b.Tasks, t) {
-				why.Link = "task " + t
-				score += 0.1
-				break
-			}
+		related := slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
+		if related {
+			why.Link = "related"
+			score += cfg.RelatedBonus
+		} else if len(why.Tasks) > 0 {
+			why.Link = "task " + why.Tasks[0]
+		}
+		if len(why.Tasks) > 0 {
+			score += cfg.TaskBonus
+		}
+		switch why.Reference {
+		case "same":
+			// The author says it: the same failure, or like it.
+			score += cfg.RelatedBonus
+			at(cfg.Likely)
+		case "names", "day":
+			score += cfg.RelatedBonus
+		}
+		// A link between two reports on the same service makes a likely
+		// repeat.
+		if sameService && (related || why.Reference != "" || len(why.Tasks) > 0) {
+			at(cfg.Likely)
 		}
 	}
 	score = math.Min(1, score)
@@ -705,4 +885,18 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
+}
+
+// reference is what report i's text says of report j, or j's of i.
+func (d *detector) reference(i, j int) (reference, bool) {
+	var best reference
+	found := false
+	for _, pair := range [2][2]int{{i, j}, {j, i}} {
+		for _, ref := range d.refs[pair[0]] {
+			if ref.doc == pair[1] && (!found || ref.stance > best.stance) {
+				best, found = ref, true
+			}
+		}
+	}
+	return best, found
 }

@@ -181,7 +181,7 @@ func TestTokens(t *testing.T) {
 // TestTokensOfParts: a report's text in parts reads as the parts one
 // after the other, and no word runs from one part into the next.
 func TestTokensOfParts(t *testing.T) {
-	tok := newTokenizer()
+	tok := newTokenizer(nil)
 	got := strings.Join(tok.tokens("Pods were OOM", "killed; svc", "-1400 retried"), " ")
 	if want := "pod oom kill svc retri"; got != want { // not svc-1400
 		t.Errorf("tokens = %q, want %q", got, want)

@@ -12,33 +12,95 @@ import (
 // stemmed (Porter), without stop words, numbers or one-letter words.
 // Hyphenated names such as svc-1400 or ml-serve stay whole: they name
 // things.
-func Tokens(text string) []string { return slices.Clone(newTokenizer().tokens(text)) }
+func Tokens(text string) []string { return slices.Clone(newTokenizer(nil).tokens(text)) }
 
-// tokenizer remembers the stems of the words it has seen: an archive's
-// vocabulary is small, and stemming is most of the cost of tokenising.
+// word is what the tokenizer made of one word as written.
+type word struct {
+	stem string // the term, or "" when the word is none
+	svc  int32  // the service the word names, or -1
+	name bool   // the term is a name (of an alert, a host, a command), not prose
+}
+
+// tokenizer remembers what it made of the words it has seen: an
+// archive's vocabulary is small, and stemming and matching host names are
+// most of the cost of tokenising.
 type tokenizer struct {
-	stems map[string]string
+	cat   *catalogue // nil: no service is recognised
+	words map[string]word
 	buf   []string // reused by tokens
+	// mentions are the services named in the texts of the last call to
+	// tokens, in order, with the text each was in.
+	mentions []mention
 	// surface, when not nil, keeps for each stem the word to show for it:
 	// the shortest, then first in order, of the words that gave it.
 	surface map[string]string
+	// names, when not nil, collects the stems that are names.
+	names map[string]bool
 }
 
-func newTokenizer() *tokenizer { return &tokenizer{stems: map[string]string{}} }
+type mention struct {
+	svc  int32
+	part int
+	word string // as written, lowercased
+}
+
+func newTokenizer(cat *catalogue) *tokenizer {
+	return &tokenizer{cat: cat, words: map[string]word{}}
+}
 
 // tokens returns the words of the texts, read one after the other, in a
 // slice that the next call reuses.
 func (t *tokenizer) tokens(texts ...string) []string {
 	out := t.buf[:0]
-	for _, text := range texts {
-		out = t.appendTokens(out, text)
+	t.mentions = t.mentions[:0]
+	for k, text := range texts {
+		out = t.appendTokens(out, text, k)
 	}
 	t.buf = out
 	return out
 }
 
-// appendTokens appends the words of text to out.
-func (t *tokenizer) appendTokens(out []string, text string) []string {
+// read makes a word of w, as written.
+func (t *tokenizer) read(w string) word {
+	lower := strings.ToLower(w)
+	isName := strings.ContainsAny(lower, "-0123456789") || hasHump(w)
+	if t.cat != nil {
+		if svc, ok := t.cat.service(lower); ok {
+			return word{svc: svc}
+		}
+		if isName {
+			if svc, rest, ok := t.cat.qualified(w); ok {
+				if len(rest) < 2 || stopWords[rest] || isNumber(rest) {
+					rest = ""
+				}
+				return word{stem: rest, svc: svc, name: rest != ""}
+			}
+		}
+	}
+	switch {
+	case stopWords[lower]:
+		return word{svc: -1}
+	case isName:
+		return word{stem: lower, svc: -1, name: true}
+	}
+	return word{stem: porter.StemString(lower), svc: -1}
+}
+
+// hasHump reports whether w has an upper-case letter after a lower-case
+// one, as camel-case names do (PoolExhausted).
+func hasHump(w string) bool {
+	lower := false
+	for _, r := range w {
+		if unicode.IsUpper(r) && lower {
+			return true
+		}
+		lower = unicode.IsLower(r)
+	}
+	return false
+}
+
+// appendTokens appends the words of text, the part-th text, to out.
+func (t *tokenizer) appendTokens(out []string, text string, part int) []string {
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
@@ -49,25 +111,24 @@ func (t *tokenizer) appendTokens(out []string, text string) []string {
 		if len(w) < 2 || isNumber(w) {
 			return
 		}
-		if stem, ok := t.stems[w]; ok {
-			if stem != "" {
-				out = append(out, stem)
+		info, ok := t.words[w]
+		if !ok {
+			info = t.read(w)
+			t.words[w] = info
+			if info.stem != "" {
+				if t.surface != nil {
+					t.keepSurface(info.stem, strings.ToLower(w))
+				}
+				if t.names != nil && info.name {
+					t.names[info.stem] = true
+				}
 			}
-			return
 		}
-		stem := strings.ToLower(w)
-		switch {
-		case stopWords[stem]:
-			stem = ""
-		case !strings.ContainsAny(stem, "-0123456789"):
-			stem = porter.StemString(stem)
+		if info.svc >= 0 {
+			t.mentions = append(t.mentions, mention{info.svc, part, strings.ToLower(w)})
 		}
-		t.stems[w] = stem
-		if stem != "" {
-			out = append(out, stem)
-			if t.surface != nil {
-				t.keepSurface(stem, strings.ToLower(w))
-			}
+		if info.stem != "" {
+			out = append(out, info.stem)
 		}
 	}
 	for i, r := range text {
