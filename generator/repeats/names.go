@@ -2,6 +2,7 @@ package repeats
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -33,8 +34,12 @@ type catalogue struct {
 	names   []string         // service id → canonical name
 	ids     map[string]int32 // canonical name → service id
 	byName  map[string]int32 // lowercase name, alias or long host prefix → service id
-	byFirst map[string][]hostPattern
-	bare    []hostPattern // patterns without a literal prefix
+	// byPrefix holds the host patterns by their literal prefix,
+	// lowercased: a word is matched only against the patterns whose
+	// prefix it starts with.
+	byPrefix  map[string][]hostPattern
+	prefixLen []int         // the lengths of those prefixes, shortest first
+	bare      []hostPattern // patterns without a literal prefix
 }
 
 type hostPattern struct {
@@ -43,7 +48,7 @@ type hostPattern struct {
 }
 
 func newCatalogue(services []Service, reports []Report) *catalogue {
-	c := &catalogue{ids: map[string]int32{}, byName: map[string]int32{}, byFirst: map[string][]hostPattern{}}
+	c := &catalogue{ids: map[string]int32{}, byName: map[string]int32{}, byPrefix: map[string][]hostPattern{}}
 	add := func(name string) int32 {
 		if id, ok := c.ids[name]; ok {
 			return id
@@ -83,13 +88,17 @@ func newCatalogue(services []Service, reports []Report) *catalogue {
 				c.bare = append(c.bare, hp)
 				continue
 			}
-			first := prefix[:1]
-			c.byFirst[first] = append(c.byFirst[first], hp)
+			if _, ok := c.byPrefix[prefix]; !ok {
+				c.prefixLen = append(c.prefixLen, len(prefix))
+			}
+			c.byPrefix[prefix] = append(c.byPrefix[prefix], hp)
 			if len(prefix) >= minPrefixName && isLetters(prefix) {
 				name(prefix, id)
 			}
 		}
 	}
+	slices.Sort(c.prefixLen)
+	c.prefixLen = slices.Compact(c.prefixLen)
 	// Services the reports name that the catalogue does not list.
 	for _, r := range reports {
 		for _, s := range r.Services {
@@ -117,9 +126,14 @@ func (c *catalogue) service(lower string) (int32, bool) {
 	if lower == "" {
 		return 0, false
 	}
-	for _, hp := range c.byFirst[lower[:1]] {
-		if hp.re.MatchString(lower) {
-			return hp.svc, true
+	for _, n := range c.prefixLen {
+		if n > len(lower) {
+			break
+		}
+		for _, hp := range c.byPrefix[lower[:n]] {
+			if hp.re.MatchString(lower) {
+				return hp.svc, true
+			}
 		}
 	}
 	for _, hp := range c.bare {

@@ -93,29 +93,43 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }
 
-// sentences splits text at the ends of sentences and lines.
-func sentences(text string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		end := c == '\n' || (c == '.' || c == '?' || c == '!' || c == ';') && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n')
-		if end {
-			if s := strings.TrimSpace(text[start : i+1]); s != "" {
-				out = append(out, s)
-			}
-			start = i + 1
-		}
+// sentenceAt returns the sentence of text around position i and the one
+// after it, split at the ends of sentences and lines.
+func sentenceAt(text string, i int) (sentence, next string, end int) {
+	from := i
+	for from > 0 && !endsSentence(text, from-1) {
+		from--
 	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
+	to := i
+	for to < len(text) && !endsSentence(text, to) {
+		to++
 	}
-	return out
+	sentence = strings.TrimSpace(text[from:min(to+1, len(text))])
+	n := to + 1
+	for n < len(text) && !endsSentence(text, n) {
+		n++
+	}
+	if to+1 < len(text) {
+		next = strings.TrimSpace(text[to+1 : min(n+1, len(text))])
+	}
+	return sentence, next, to
+}
+
+// endsSentence reports whether text[i] ends a sentence or a line.
+func endsSentence(text string, i int) bool {
+	switch text[i] {
+	case '\n':
+		return true
+	case '.', '?', '!', ';':
+		return i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'
+	}
+	return false
 }
 
 // referrer finds the earlier reports that a report's text names.
 type referrer struct {
 	byFirst map[string][]int // an id's first word → report indexes
+	initial [256]bool        // the first bytes of ids
 	ids     []string
 	byDay   map[string][]int // "2006-01-02" → reports that started that day
 }
@@ -126,6 +140,9 @@ func newReferrer(reports []Report) *referrer {
 		r.ids = append(r.ids, rep.ID)
 		first, _, _ := strings.Cut(rep.ID, " ")
 		r.byFirst[first] = append(r.byFirst[first], i)
+		if first != "" {
+			r.initial[first[0]] = true
+		}
 		day := rep.Start.UTC().Format(time.DateOnly)
 		r.byDay[day] = append(r.byDay[day], i)
 	}
@@ -134,7 +151,20 @@ func newReferrer(reports []Report) *referrer {
 
 var dayPattern = regexp.MustCompile(`\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})|(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}),? (\d{4}))\b`)
 
-// references are the reports that text names, other than self, each once
+// isYear reports whether text holds a year (19xx or 20xx) as a word at i.
+func isYear(text string, i int) bool {
+	if i+4 > len(text) || !(text[i] == '1' && text[i+1] == '9' || text[i] == '2' && text[i+1] == '0') {
+		return false
+	}
+	for k := i + 2; k < i+4; k++ {
+		if text[k] < '0' || text[k] > '9' {
+			return false
+		}
+	}
+	return i+4 == len(text) || text[i+4] < '0' || text[i+4] > '9'
+}
+
+// references are the reports that texts name, other than self, each once
 // (the strongest stance wins: unrelated over same over named).
 func (r *referrer) references(self int, texts []string) []reference {
 	var out []reference
@@ -150,54 +180,46 @@ func (r *referrer) references(self int, texts []string) []reference {
 		out = append(out, ref)
 	}
 	for _, text := range texts {
-		if !strings.ContainsAny(text, "0123456789") {
-			continue
-		}
-		ss := sentences(text)
-		for k, s := range ss {
-			next := ""
-			if k+1 < len(ss) {
-				next = ss[k+1]
+		dayChecked := -1 // the end of the last sentence looked at for days
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			if i > 0 && isWordByte(text[i-1]) {
+				continue
 			}
-			named := false
-			for i := 0; i < len(s); i++ {
-				if i > 0 && s[i-1] != ' ' && s[i-1] != '(' && s[i-1] != '[' && s[i-1] != '"' {
-					continue
-				}
-				end := strings.IndexAny(s[i:], " ,;:)]\"")
+			if r.initial[c] {
+				end := strings.IndexAny(text[i:], " ,;:)]\"\n")
 				if end < 0 {
-					end = len(s) - i
+					end = len(text) - i
 				}
-				first := strings.TrimRight(s[i:i+end], ".?!")
+				first := strings.TrimRight(text[i:i+end], ".?!")
 				for _, doc := range r.byFirst[first] {
 					id := r.ids[doc]
-					if doc == self || !strings.HasPrefix(s[i:], id) {
+					if doc == self || !strings.HasPrefix(text[i:], id) {
 						continue
 					}
-					if after := i + len(id); after < len(s) && isWordByte(s[after]) {
+					if after := i + len(id); after < len(text) && isWordByte(text[after]) {
 						continue
 					}
+					s, next, _ := sentenceAt(text, i)
 					stance, phrase := stanceOf(s, next)
 					add(reference{doc: doc, stance: stance, phrase: phrase})
-					named = true
 				}
-			}
-			if named || !strings.ContainsAny(s, "0123456789") {
-				continue
 			}
 			// A day named in a sentence that says it was the same.
-			stance, phrase := stanceOf(s, next)
-			if stance != Same {
-				continue
-			}
-			for _, m := range dayPattern.FindAllStringSubmatch(s, -1) {
-				day, ok := parseDay(m)
-				if !ok {
-					continue
-				}
-				for _, doc := range r.byDay[day] {
-					if doc != self {
-						add(reference{doc: doc, stance: Same, byDate: true, phrase: phrase})
+			if i > dayChecked && isYear(text, i) {
+				s, next, end := sentenceAt(text, i)
+				dayChecked = end
+				if stance, phrase := stanceOf(s, next); stance == Same {
+					for _, m := range dayPattern.FindAllStringSubmatch(s, -1) {
+						day, ok := parseDay(m)
+						if !ok {
+							continue
+						}
+						for _, doc := range r.byDay[day] {
+							if doc != self && !mentionsID(s, r.ids[doc]) {
+								add(reference{doc: doc, stance: Same, byDate: true, phrase: phrase})
+							}
+						}
 					}
 				}
 			}
@@ -205,6 +227,9 @@ func (r *referrer) references(self int, texts []string) []reference {
 	}
 	return out
 }
+
+// mentionsID reports whether s names id (then it is a reference by id).
+func mentionsID(s, id string) bool { return strings.Contains(s, id) }
 
 func parseDay(m []string) (string, bool) {
 	var t time.Time

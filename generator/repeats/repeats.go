@@ -125,7 +125,7 @@ func DefaultConfig() Config {
 		ServiceRecent:      10,
 		ServiceUnknown:     0.6,
 		RelatedBonus:       0.15,
-		TextScale:          1.25,
+		TextScale:          1.8,
 		TaskBonus:          0.1,
 		NameWeight:         1,
 	}
@@ -236,7 +236,7 @@ type detector struct {
 	namedBy  [][]int // the reports whose text names each report
 	referrer *referrer
 	byID     map[string]int
-	tasks       map[string][]int // task → report indexes
+	tasks    map[string][]int // task → report indexes
 }
 
 func newDetector(reports []Report, cfg Config) *detector {
@@ -407,9 +407,31 @@ func (d *detector) buildVectors() {
 			}
 			return int(a.term - b.term)
 		})
-		if len(v) > d.cfg.KeyTerms {
-			v = append([]weightedTerm(nil), v[:d.cfg.KeyTerms]...) // let the rest go
+		// More than the key terms, for now: some may turn out to be
+		// names of the report's service (see serviceMarkers).
+		if keep := d.cfg.KeyTerms * 3 / 2; len(v) > keep {
+			v = append([]weightedTerm(nil), v[:keep]...) // let the rest go
 		}
+		d.vectors[i] = v
+	}, false)
+	d.primaryServices()
+	marker := d.serviceMarkers()
+	for i, v := range d.vectors {
+		for k := range v {
+			if m, ok := marker[v[k].term]; ok {
+				v[k].weight *= m
+			}
+		}
+		slices.SortFunc(v, func(a, b weightedTerm) int {
+			if a.weight != b.weight {
+				if a.weight > b.weight {
+					return -1
+				}
+				return 1
+			}
+			return int(a.term - b.term)
+		})
+		v = v[:min(len(v), d.cfg.KeyTerms)]
 		var norm float64
 		for _, wt := range v {
 			norm += float64(wt.weight) * float64(wt.weight)
@@ -419,8 +441,8 @@ func (d *detector) buildVectors() {
 			v[k].weight = float32(float64(v[k].weight) / norm)
 		}
 		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
-		d.vectors[i] = v
-	}, false)
+		d.vectors[i] = slices.Clip(v)
+	}
 	d.index = make([][]posting, len(d.terms))
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
@@ -470,16 +492,66 @@ func wordsNaming(mentions []mention, svc int32) []string {
 	return out
 }
 
-func (d *detector) buildServices() {
+// primaryServices sets each report's services: those of its metadata,
+// or else the one its text names most.
+func (d *detector) primaryServices() {
 	d.services = make([][]string, len(d.reports))
 	for i, r := range d.reports {
 		d.services[i] = uniq(r.Services)
 		if len(d.services[i]) == 0 && len(d.textServices[i]) > 0 {
-			// A report without services in its metadata is about the
-			// service its text names most.
 			d.services[i] = d.textServices[i][:1]
 		}
 	}
+}
+
+// serviceMarkers finds the words that mark a service rather than a
+// failure: a dashboard's id, a host name no pattern matches, the team
+// that runs it. Such a word is among the key terms of most reports on its
+// service and of few others; it would make every report on the service
+// look like a repeat of every other. A word that a few of the service's
+// reports share, as a repeat's error string is, stays. It returns each
+// marker's weight multiplier: 1 − (the share of the service's reports
+// that have it) × (the share of its reports that are on the service).
+// Services with fewer than minMarkerDocs reports are left alone: in so
+// few, a service's name cannot be told from a failure's.
+func (d *detector) serviceMarkers() map[int32]float32 {
+	const minMarkerDocs = 2
+	type pair struct{ term, svc int32 }
+	svcID := map[string]int32{}
+	svcDocs := map[int32]int32{}
+	termDocs := map[int32]int32{}
+	together := map[pair]int32{}
+	for i, v := range d.vectors {
+		if len(d.services[i]) == 0 {
+			continue
+		}
+		name := d.services[i][0]
+		id, ok := svcID[name]
+		if !ok {
+			id = int32(len(svcID))
+			svcID[name] = id
+		}
+		svcDocs[id]++
+		for _, wt := range v {
+			termDocs[wt.term]++
+			together[pair{wt.term, id}]++
+		}
+	}
+	out := map[int32]float32{}
+	for p, c := range together {
+		docs := svcDocs[p.svc]
+		if c < 2 || docs < minMarkerDocs {
+			continue
+		}
+		m := 1 - float32(c)/float32(docs)*float32(c)/float32(termDocs[p.term])
+		if old, ok := out[p.term]; !ok || m < old {
+			out[p.term] = m
+		}
+	}
+	return out
+}
+
+func (d *detector) buildServices() {
 	d.serviceDocs = map[string][]int32{}
 	for p, i := range d.order {
 		for _, s := range d.services[i] {
