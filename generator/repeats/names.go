@@ -31,9 +31,9 @@ const minPrefixName = 4
 
 // catalogue resolves words to the services they name.
 type catalogue struct {
-	names   []string         // service id → canonical name
-	ids     map[string]int32 // canonical name → service id
-	byName  map[string]int32 // lowercase name, alias or long host prefix → service id
+	names  []string         // service id → canonical name
+	ids    map[string]int32 // canonical name → service id
+	byName map[string]int32 // lowercase name, alias or long host prefix → service id
 	// byPrefix holds the host patterns by their literal prefix,
 	// lowercased: a word is matched only against the patterns whose
 	// prefix it starts with.

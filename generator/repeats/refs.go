@@ -47,6 +47,20 @@ var unrelatedWords = []string{
 // denials open a sentence that answers the one before it in the negative.
 var denials = []string{"it was not", "it wasn't", "it is not", "it isn't", "no,", "no:", "no.", "not so"}
 
+// sameStems are parts of sameWords, one of which every sentence that says
+// "the same" holds, whatever its case: a cheap test before reading it.
+var sameStems = []string{"ame", "imilar", "dentical", "ncarnation", "ecur", "epeat", "ccurrence", "efore", "gain", "like"}
+
+// maySaySame reports whether s may hold one of sameWords.
+func maySaySame(s string) bool {
+	for _, stem := range sameStems {
+		if strings.Contains(s, stem) {
+			return true
+		}
+	}
+	return false
+}
+
 // stanceOf reads the stance of a sentence naming an incident, and the
 // sentence after it, which often answers it ("Was this a repeat of X? It
 // was not.").
@@ -138,6 +152,9 @@ func newReferrer(reports []Report) *referrer {
 	r := &referrer{byFirst: map[string][]int{}, byDay: map[string][]int{}}
 	for i, rep := range reports {
 		r.ids = append(r.ids, rep.ID)
+		if !distinctive(rep.ID) {
+			continue
+		}
 		first, _, _ := strings.Cut(rep.ID, " ")
 		r.byFirst[first] = append(r.byFirst[first], i)
 		if first != "" {
@@ -150,6 +167,13 @@ func newReferrer(reports []Report) *referrer {
 }
 
 var dayPattern = regexp.MustCompile(`\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})|(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}),? (\d{4}))\b`)
+
+// distinctive reports whether id, found in prose, names the report rather
+// than being a word of the sentence: ids are dated (2026-02-23 ml-serve)
+// or numbered (INC-1234); an id such as "outage" is not looked for.
+func distinctive(id string) bool {
+	return strings.ContainsAny(id, "0123456789") || len(id) >= 12
+}
 
 // isYear reports whether text holds a year (19xx or 20xx) as a word at i.
 func isYear(text string, i int) bool {
@@ -209,6 +233,9 @@ func (r *referrer) references(self int, texts []string) []reference {
 			if i > dayChecked && isYear(text, i) {
 				s, next, end := sentenceAt(text, i)
 				dayChecked = end
+				if !maySaySame(s) {
+					continue
+				}
 				if stance, phrase := stanceOf(s, next); stance == Same {
 					for _, m := range dayPattern.FindAllStringSubmatch(s, -1) {
 						day, ok := parseDay(m)

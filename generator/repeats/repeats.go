@@ -123,7 +123,7 @@ func DefaultConfig() Config {
 		PostingBudget:      2000,
 		Pool:               25,
 		ServiceRecent:      10,
-		ServiceUnknown:     0.6,
+		ServiceUnknown:     0.5,
 		RelatedBonus:       0.15,
 		TextScale:          1.8,
 		TaskBonus:          0.1,
@@ -141,7 +141,10 @@ type Candidate struct {
 
 // Reasons are the evidence behind a score, signal by signal.
 type Reasons struct {
-	Text       float64  `json:"text"`            // cosine similarity, 0–1
+	Text float64 `json:"text"` // cosine similarity, 0–1
+	// TextScore is the text's share of the score: Text stretched by
+	// Config.TextScale, at most 1.
+	TextScore  float64  `json:"text_score"`
 	Terms      []string `json:"terms,omitempty"` // the shared words that weigh most
 	Services   []string `json:"services,omitempty"`
 	ServiceSim float64  `json:"service_similarity"` // rarity-weighted overlap, 0–1
@@ -149,11 +152,17 @@ type Reasons struct {
 	// that failed.
 	SamePrimary bool `json:"same_primary_service"`
 	// ServiceFactor scales the rest of the score: see Config.ServiceFloor.
-	ServiceFactor float64  `json:"service_factor"`
-	Causes        []string `json:"causes,omitempty"`
-	Trigger       string   `json:"trigger,omitempty"`
-	FailureMode   string   `json:"failure_mode,omitempty"`
-	Link          string   `json:"link,omitempty"` // "repeat_of", "related" or "task T123"
+	ServiceFactor float64 `json:"service_factor"`
+	// NoServices: one of the reports names no service, in its metadata
+	// or its text, and the service factor is Config.ServiceUnknown.
+	NoServices bool `json:"no_services,omitempty"`
+	// Bonus is what the links added to the score (Config.RelatedBonus,
+	// Config.TaskBonus).
+	Bonus       float64  `json:"bonus,omitempty"`
+	Causes      []string `json:"causes,omitempty"`
+	Trigger     string   `json:"trigger,omitempty"`
+	FailureMode string   `json:"failure_mode,omitempty"`
+	Link        string   `json:"link,omitempty"` // "repeat_of", "related" or "task T123"
 	// Tasks are the task ids both reports name, in their metadata or
 	// prose.
 	Tasks []string `json:"tasks,omitempty"`
@@ -165,6 +174,13 @@ type Reasons struct {
 	// Phrase is the words that gave the reference its stance, such as
 	// "previous incarnation" or "unrelated".
 	Phrase string `json:"phrase,omitempty"`
+	// ReferenceBack: the earlier report's text names this one (an
+	// update to it, say), rather than this one's naming it.
+	ReferenceBack bool `json:"reference_back,omitempty"`
+	// Raised says why the score was raised to the likely threshold:
+	// "linked" (a link between reports on the same service) or "said"
+	// (the text says it was the same); "" when it was not.
+	Raised string `json:"raised,omitempty"`
 	// ServiceWords are, for a report without services in its metadata,
 	// the words of its text that named the service used in their place
 	// (host names such as sessionstore1001, alert and dashboard names),
@@ -189,7 +205,7 @@ func Detect(reports []Report, cfg Config) [][]Candidate {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := &scratch{acc: make([]float32, len(reports)), seen: make([]int32, len(reports))}
+			sc := &scratch{acc: make([]float32, len(reports)), seen: make([]int32, len(reports)), hit: make([]int32, len(reports))}
 			for i := w; i < len(reports); i += workers {
 				out[i] = d.candidates(i, sc)
 			}
@@ -278,75 +294,76 @@ func newDetector(reports []Report, cfg Config) *detector {
 
 // buildVectors turns each report's text into its KeyTerms most
 // distinctive words, weighted by TF-IDF and normalised, and indexes them.
-// It reads the texts twice, on every CPU: once to count in how many
-// reports each word occurs, once to weigh each report's words. Holding
-// every report's words in between would take far more memory than
-// tokenising twice takes time.
+// The texts are read once, on every CPU, each worker with a tokenizer of
+// its own; a report's words are kept as compact term counts until every
+// report is read and the document frequencies are known.
 func (d *detector) buildVectors() {
 	n := len(d.reports)
-	workers := runtime.GOMAXPROCS(0)
-	surfaces := make([]map[string]string, workers)
-	nameSets := make([]map[string]bool, workers)
-	each := func(fn func(tok *tokenizer, i int), keepSurface bool) {
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				tok := newTokenizer(d.cat)
-				if keepSurface {
-					tok.surface = map[string]string{}
-					surfaces[w] = tok.surface
-					tok.names = map[string]bool{}
-					nameSets[w] = tok.names
+	workers := min(runtime.GOMAXPROCS(0), max(1, n))
+	type termCount struct{ term, count int32 }
+	counted := make([][]termCount, n) // by report, in its worker's term ids
+	toks := make([]*tokenizer, workers)
+	dfs := make([][]int32, workers) // by worker, by its term id
+	d.textServices = make([][]string, n)
+	d.serviceWords = make([][]string, n)
+	d.refs = make([][]reference, n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok := newTokenizer(d.cat)
+			toks[w] = tok
+			var counts []int32
+			var touched []int32
+			for i := w; i < n; i += workers {
+				for _, id := range tok.terms(d.reports[i].Text...) {
+					if int(id) >= len(counts) {
+						counts = append(counts, make([]int32, int(id)+1-len(counts)+1024)...)
+					}
+					if counts[id] == 0 {
+						touched = append(touched, id)
+					}
+					counts[id]++
 				}
-				for i := w; i < n; i += workers {
-					fn(tok, i)
+				if len(dfs[w]) < len(counts) {
+					dfs[w] = append(dfs[w], make([]int32, len(counts)-len(dfs[w]))...)
 				}
-			}()
-		}
-		wg.Wait()
+				list := make([]termCount, len(touched))
+				for k, id := range touched {
+					list[k] = termCount{id, counts[id]}
+					dfs[w][id]++
+					counts[id] = 0
+				}
+				touched = touched[:0]
+				counted[i] = list
+				d.textServices[i] = d.servicesNamed(tok.mentions)
+				if len(d.reports[i].Services) == 0 && len(d.textServices[i]) > 0 {
+					d.serviceWords[i] = wordsNaming(tok.mentions, d.cat.ids[d.textServices[i][0]])
+				}
+				d.refs[i] = d.referrer.references(i, d.reports[i].Text)
+			}
+		}()
 	}
-	// Pass 1: document frequencies, per worker, then merged.
-	dfs := make([]map[string]int32, workers)
-	for w := range dfs {
-		dfs[w] = map[string]int32{}
-	}
-	seens := make([]map[string]bool, workers)
-	for w := range seens {
-		seens[w] = map[string]bool{}
-	}
-	each(func(tok *tokenizer, i int) {
-		w := i % workers
-		seen := seens[w]
-		clear(seen)
-		for _, t := range tok.tokens(d.reports[i].Text...) {
-			if !seen[t] {
-				seen[t] = true
-				dfs[w][t]++
+	wg.Wait()
+
+	// The archive's terms: the words of at least two reports (a word in
+	// one cannot link two), in word order, so that ties between equal
+	// weights fall the same way on every run.
+	df := map[string]int32{}
+	names := map[string]bool{}
+	shown := map[string]string{}
+	for w, tok := range toks {
+		for id, stem := range tok.stems {
+			if id < len(dfs[w]) {
+				df[stem] += dfs[w][id]
+			}
+			names[stem] = names[stem] || tok.names[id]
+			if old, ok := shown[stem]; !ok || len(tok.surface[id]) < len(old) || len(tok.surface[id]) == len(old) && tok.surface[id] < old {
+				shown[stem] = tok.surface[id]
 			}
 		}
-	}, true)
-	// Service names, and the names of their hosts, alerts and
-	// dashboards, are not terms: the tokenizer counts them as mentions of
-	// the service, a signal of its own, weighted by rarity. In the text
-	// they would make every report on a service look alike, whatever
-	// failed.
-	df := map[string]int32{}
-	for _, m := range dfs {
-		for t, c := range m {
-			df[t] += c
-		}
 	}
-	names := map[string]bool{}
-	for _, m := range nameSets {
-		for t := range m {
-			names[t] = true
-		}
-	}
-	dfs = nil
-	// Term ids in word order, so that ties between equal weights fall the
-	// same way on every run. Words in a single report cannot link two.
 	for t, c := range df {
 		if c >= 2 {
 			d.terms = append(d.terms, t)
@@ -355,65 +372,61 @@ func (d *detector) buildVectors() {
 	slices.Sort(d.terms)
 	ids := make(map[string]int32, len(d.terms))
 	idf := make([]float32, len(d.terms))
-	// The word shown for each term: the same whichever worker saw it.
-	merged := &tokenizer{surface: map[string]string{}}
-	for _, m := range surfaces {
-		for stem, word := range m {
-			merged.keepSurface(stem, word)
-		}
-	}
 	d.words = make([]string, len(d.terms))
 	for k, t := range d.terms {
-		d.words[k] = merged.surface[t]
+		d.words[k] = shown[t]
 		ids[t] = int32(k)
 		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[t])), d.cfg.IDFPower))
 		if names[t] {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
 	}
-	df = nil
-	// Pass 2: each report's weighted key terms.
-	d.vectors = make([][]weightedTerm, n)
-	d.textServices = make([][]string, n)
-	d.serviceWords = make([][]string, n)
-	d.refs = make([][]reference, n)
-	countsOf := make([]map[int32]int, workers)
-	for w := range countsOf {
-		countsOf[w] = map[int32]int{}
+	global := make([][]int32, workers) // by worker: its term id → the archive's, or -1
+	for w, tok := range toks {
+		global[w] = make([]int32, len(tok.stems))
+		for id, stem := range tok.stems {
+			if g, ok := ids[stem]; ok {
+				global[w][id] = g
+			} else {
+				global[w][id] = -1
+			}
+		}
 	}
-	each(func(tok *tokenizer, i int) {
-		counts := countsOf[i%workers]
-		clear(counts)
-		for _, t := range tok.tokens(d.reports[i].Text...) {
-			if id, ok := ids[t]; ok {
-				counts[id]++
-			}
-		}
-		d.textServices[i] = d.servicesNamed(tok.mentions)
-		if len(d.reports[i].Services) == 0 && len(d.textServices[i]) > 0 {
-			d.serviceWords[i] = wordsNaming(tok.mentions, d.cat.ids[d.textServices[i][0]])
-		}
-		d.refs[i] = d.referrer.references(i, d.reports[i].Text)
-		v := make([]weightedTerm, 0, len(counts))
-		for t, c := range counts {
-			v = append(v, weightedTerm{t, float32(1+math.Log(float64(c))) * idf[t]})
-		}
-		slices.SortFunc(v, func(a, b weightedTerm) int {
-			if a.weight != b.weight {
-				if a.weight > b.weight {
-					return -1
+	toks, dfs, df = nil, nil, nil
+
+	// Each report's weighted terms, more than the key terms for now: some
+	// may turn out to be names of the report's service (see
+	// serviceMarkers).
+	d.vectors = make([][]weightedTerm, n)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				v := make([]weightedTerm, 0, len(counted[i]))
+				for _, tc := range counted[i] {
+					if g := global[w][tc.term]; g >= 0 {
+						v = append(v, weightedTerm{g, float32(1+math.Log(float64(tc.count))) * idf[g]})
+					}
 				}
-				return 1
+				counted[i] = nil
+				slices.SortFunc(v, func(a, b weightedTerm) int {
+					if a.weight != b.weight {
+						if a.weight > b.weight {
+							return -1
+						}
+						return 1
+					}
+					return int(a.term - b.term)
+				})
+				if keep := d.cfg.KeyTerms * 3 / 2; len(v) > keep {
+					v = append([]weightedTerm(nil), v[:keep]...) // let the rest go
+				}
+				d.vectors[i] = v
 			}
-			return int(a.term - b.term)
-		})
-		// More than the key terms, for now: some may turn out to be
-		// names of the report's service (see serviceMarkers).
-		if keep := d.cfg.KeyTerms * 3 / 2; len(v) > keep {
-			v = append([]weightedTerm(nil), v[:keep]...) // let the rest go
-		}
-		d.vectors[i] = v
-	}, false)
+		}()
+	}
+	wg.Wait()
 	d.primaryServices()
 	marker := d.serviceMarkers()
 	for i, v := range d.vectors {
@@ -511,11 +524,11 @@ func (d *detector) primaryServices() {
 // look like a repeat of every other. A word that a few of the service's
 // reports share, as a repeat's error string is, stays. It returns each
 // marker's weight multiplier: 1 − (the share of the service's reports
-// that have it) × (the share of its reports that are on the service).
-// Services with fewer than minMarkerDocs reports are left alone: in so
-// few, a service's name cannot be told from a failure's.
+// that have it) × (the share of its reports that are on the service), at
+// least minMarkerWeight.
 func (d *detector) serviceMarkers() map[int32]float32 {
 	const minMarkerDocs = 2
+	const minMarkerWeight = 0.2
 	type pair struct{ term, svc int32 }
 	svcID := map[string]int32{}
 	svcDocs := map[int32]int32{}
@@ -543,7 +556,11 @@ func (d *detector) serviceMarkers() map[int32]float32 {
 		if c < 2 || docs < minMarkerDocs {
 			continue
 		}
-		m := 1 - float32(c)/float32(docs)*float32(c)/float32(termDocs[p.term])
+		// The share of the service's reports, counted as if one more
+		// report without the word were on it: two reports alone on a
+		// service, a repeat and its original, keep some of the words
+		// they share.
+		m := max(minMarkerWeight, 1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[p.term]))
 		if old, ok := out[p.term]; !ok || m < old {
 			out[p.term] = m
 		}
@@ -578,6 +595,7 @@ func (d *detector) buildServices() {
 type scratch struct {
 	acc     []float32 // per report: text score so far; all zero between calls
 	seen    []int32   // per report: i+1 once a candidate of report i
+	hit     []int32   // per report: i+1 once its text score for report i is counted
 	touched []int32
 	pool    []int32
 	out     []Candidate
@@ -613,7 +631,8 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 			list = list[:end]
 		}
 		for _, post := range list {
-			if acc[post.doc] == 0 {
+			if sc.hit[post.doc] != mark {
+				sc.hit[post.doc] = mark
 				touched = append(touched, post.doc)
 			}
 			acc[post.doc] += wt.weight * post.weight
@@ -829,9 +848,11 @@ func (d *detector) score(i, j int, full bool) Candidate {
 	}
 	why.ServiceFactor = cfg.ServiceFloor + (1-cfg.ServiceFloor)*overlap
 	if len(as) == 0 || len(bs) == 0 {
+		why.NoServices = true
 		why.ServiceFactor = max(why.ServiceFactor, cfg.ServiceUnknown)
 	}
-	score := why.ServiceFactor * (cfg.TextWeight*min(1, cfg.TextScale*why.Text) + cfg.CauseWeight*causeSim +
+	why.TextScore = math.Round(min(1, cfg.TextScale*why.Text)*1000) / 1000
+	score := why.ServiceFactor * (cfg.TextWeight*why.TextScore + cfg.CauseWeight*causeSim +
 		cfg.TriggerWeight*trigger + cfg.FailureModeWeight*mode)
 	if full {
 		why.ServiceWords = [2][]string{d.serviceWords[i], d.serviceWords[j]}
@@ -843,46 +864,52 @@ func (d *detector) score(i, j int, full bool) Candidate {
 			why.Tasks = append(why.Tasks, t)
 		}
 	}
-	ref, named := d.reference(i, j)
+	ref, back, named := d.reference(i, j)
 	if named {
+		why.ReferenceBack = back
 		why.Reference = [...]string{Names: "names", Same: "same", Unrelated: "unrelated"}[ref.stance]
 		if ref.byDate {
 			why.Reference = "day"
 		}
 		why.Phrase = ref.phrase
 	}
-	// at raises the score to floor.
-	at := func(floor float64) { score = max(score, floor) }
+	// raise raises the score to the likely threshold, saying why.
+	raise := func(why_ string) {
+		if score < cfg.Likely {
+			score, why.Raised = cfg.Likely, why_
+		}
+	}
 	switch {
 	case slices.Contains(a.RepeatOf, b.ID):
 		why.Link = "repeat_of"
 		score = max(score, 1)
 	case why.Unrelated():
 		// Shown, never as a likely repeat.
-		score = min(score, cfg.Likely-0.001)
+		score = min(score, cfg.Likely-0.01)
 	default:
 		related := slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID)
 		if related {
 			why.Link = "related"
-			score += cfg.RelatedBonus
+			why.Bonus += cfg.RelatedBonus
 		} else if len(why.Tasks) > 0 {
 			why.Link = "task " + why.Tasks[0]
 		}
 		if len(why.Tasks) > 0 {
-			score += cfg.TaskBonus
+			why.Bonus += cfg.TaskBonus
 		}
-		switch why.Reference {
-		case "same":
+		if why.Reference != "" {
+			why.Bonus += cfg.RelatedBonus
+		}
+		why.Bonus = math.Round(why.Bonus*1000) / 1000
+		score += why.Bonus
+		if why.Reference == "same" {
 			// The author says it: the same failure, or like it.
-			score += cfg.RelatedBonus
-			at(cfg.Likely)
-		case "names", "day":
-			score += cfg.RelatedBonus
+			raise("said")
 		}
 		// A link between two reports on the same service makes a likely
 		// repeat.
 		if sameService && (related || why.Reference != "" || len(why.Tasks) > 0) {
-			at(cfg.Likely)
+			raise("linked")
 		}
 	}
 	score = math.Min(1, score)
@@ -941,6 +968,9 @@ func (d *detector) sharedTerms(i, j int) []string {
 	})
 	var words []string
 	for _, p := range parts[:min(6, len(parts))] {
+		if p.w < 0.001 {
+			break // words that count for nothing
+		}
 		words = append(words, d.words[p.term])
 	}
 	return words
@@ -959,16 +989,15 @@ func uniq(s []string) []string {
 	return out
 }
 
-// reference is what report i's text says of report j, or j's of i.
-func (d *detector) reference(i, j int) (reference, bool) {
-	var best reference
-	found := false
-	for _, pair := range [2][2]int{{i, j}, {j, i}} {
+// reference is what report i's text says of report j, or j's of i
+// (back).
+func (d *detector) reference(i, j int) (best reference, back, found bool) {
+	for k, pair := range [2][2]int{{i, j}, {j, i}} {
 		for _, ref := range d.refs[pair[0]] {
 			if ref.doc == pair[1] && (!found || ref.stance > best.stance) {
-				best, found = ref, true
+				best, back, found = ref, k == 1, true
 			}
 		}
 	}
-	return best, found
+	return best, back, found
 }

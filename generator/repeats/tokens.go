@@ -1,9 +1,9 @@
 package repeats
 
 import (
-	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	porter "github.com/blevesearch/go-porterstemmer"
 )
@@ -12,30 +12,40 @@ import (
 // stemmed (Porter), without stop words, numbers or one-letter words.
 // Hyphenated names such as svc-1400 or ml-serve stay whole: they name
 // things.
-func Tokens(text string) []string { return slices.Clone(newTokenizer(nil).tokens(text)) }
+func Tokens(text string) []string {
+	t := newTokenizer(nil)
+	var out []string
+	for _, id := range t.terms(text) {
+		out = append(out, t.stems[id])
+	}
+	return out
+}
 
 // word is what the tokenizer made of one word as written.
 type word struct {
-	stem string // the term, or "" when the word is none
-	svc  int32  // the service the word names, or -1
-	name bool   // the term is a name (of an alert, a host, a command), not prose
+	term int32 // the term's id in the tokenizer, or -1 when the word is none
+	svc  int32 // the service the word names, or -1
 }
 
-// tokenizer remembers what it made of the words it has seen: an
-// archive's vocabulary is small, and stemming and matching host names are
-// most of the cost of tokenising.
+// tokenizer turns texts into term ids. It remembers what it made of the
+// words it has seen: an archive's vocabulary is small, and stemming and
+// matching host names are most of the cost of tokenising. Its term ids
+// are its own; several tokenizers' terms are merged by their stems.
 type tokenizer struct {
 	cat   *catalogue // nil: no service is recognised
 	words map[string]word
-	buf   []string // reused by tokens
+	// stems are the terms by id, names tells which are names (of an
+	// alert, a host, a command) rather than prose, and surface is the
+	// word shown for each: the shortest, then first in order, of the
+	// words that gave it.
+	stems   []string
+	names   []bool
+	surface []string
+	ids     map[string]int32 // stem → term id
+	buf     []int32          // reused by terms
 	// mentions are the services named in the texts of the last call to
-	// tokens, in order, with the text each was in.
+	// terms, in order, with the text each was in.
 	mentions []mention
-	// surface, when not nil, keeps for each stem the word to show for it:
-	// the shortest, then first in order, of the words that gave it.
-	surface map[string]string
-	// names, when not nil, collects the stems that are names.
-	names map[string]bool
 }
 
 type mention struct {
@@ -45,16 +55,16 @@ type mention struct {
 }
 
 func newTokenizer(cat *catalogue) *tokenizer {
-	return &tokenizer{cat: cat, words: map[string]word{}}
+	return &tokenizer{cat: cat, words: map[string]word{}, ids: map[string]int32{}}
 }
 
-// tokens returns the words of the texts, read one after the other, in a
-// slice that the next call reuses.
-func (t *tokenizer) tokens(texts ...string) []string {
+// terms returns the term ids of the texts' words, read one after the
+// other, in a slice that the next call reuses.
+func (t *tokenizer) terms(texts ...string) []int32 {
 	out := t.buf[:0]
 	t.mentions = t.mentions[:0]
 	for k, text := range texts {
-		out = t.appendTokens(out, text, k)
+		out = t.appendTerms(out, text, k)
 	}
 	t.buf = out
 	return out
@@ -66,24 +76,42 @@ func (t *tokenizer) read(w string) word {
 	isName := strings.ContainsAny(lower, "-0123456789") || hasHump(w)
 	if t.cat != nil {
 		if svc, ok := t.cat.service(lower); ok {
-			return word{svc: svc}
+			return word{term: -1, svc: svc}
 		}
 		if isName {
 			if svc, rest, ok := t.cat.qualified(w); ok {
 				if len(rest) < 2 || stopWords[rest] || isNumber(rest) {
-					rest = ""
+					return word{term: -1, svc: svc}
 				}
-				return word{stem: rest, svc: svc, name: rest != ""}
+				return word{term: t.intern(rest, rest, true), svc: svc}
 			}
 		}
 	}
 	switch {
 	case stopWords[lower]:
-		return word{svc: -1}
+		return word{term: -1, svc: -1}
 	case isName:
-		return word{stem: lower, svc: -1, name: true}
+		return word{term: t.intern(lower, lower, true), svc: -1}
 	}
-	return word{stem: porter.StemString(lower), svc: -1}
+	return word{term: t.intern(porter.StemString(lower), lower, false), svc: -1}
+}
+
+// intern returns the id of stem, shown as shown.
+func (t *tokenizer) intern(stem, shown string, name bool) int32 {
+	id, ok := t.ids[stem]
+	if !ok {
+		id = int32(len(t.stems))
+		t.ids[stem] = id
+		t.stems = append(t.stems, stem)
+		t.names = append(t.names, name)
+		t.surface = append(t.surface, shown)
+		return id
+	}
+	if old := t.surface[id]; len(shown) < len(old) || len(shown) == len(old) && shown < old {
+		t.surface[id] = shown
+	}
+	t.names[id] = t.names[id] || name
+	return id
 }
 
 // hasHump reports whether w has an upper-case letter after a lower-case
@@ -99,8 +127,16 @@ func hasHump(w string) bool {
 	return false
 }
 
-// appendTokens appends the words of text, the part-th text, to out.
-func (t *tokenizer) appendTokens(out []string, text string, part int) []string {
+// wordByte tells, for each ASCII byte, whether it is a letter or a digit.
+var wordByte = func() (t [128]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	}
+	return t
+}()
+
+// appendTerms appends the term ids of text, the part-th text, to out.
+func (t *tokenizer) appendTerms(out []int32, text string, part int) []int32 {
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
@@ -115,39 +151,36 @@ func (t *tokenizer) appendTokens(out []string, text string, part int) []string {
 		if !ok {
 			info = t.read(w)
 			t.words[w] = info
-			if info.stem != "" {
-				if t.surface != nil {
-					t.keepSurface(info.stem, strings.ToLower(w))
-				}
-				if t.names != nil && info.name {
-					t.names[info.stem] = true
-				}
-			}
 		}
 		if info.svc >= 0 {
 			t.mentions = append(t.mentions, mention{info.svc, part, strings.ToLower(w)})
 		}
-		if info.stem != "" {
-			out = append(out, info.stem)
+		if info.term >= 0 {
+			out = append(out, info.term)
 		}
 	}
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || (r == '-' && start >= 0) {
+	for i := 0; i < len(text); {
+		c := text[i]
+		var in bool
+		size := 1
+		if c < utf8.RuneSelf {
+			in = wordByte[c] || c == '-' && start >= 0
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
+			in = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if in {
 			if start < 0 {
 				start = i
 			}
-			continue
+		} else {
+			flush(i)
 		}
-		flush(i)
+		i += size
 	}
 	flush(len(text))
 	return out
-}
-
-func (t *tokenizer) keepSurface(stem, word string) {
-	if old, ok := t.surface[stem]; !ok || len(word) < len(old) || (len(word) == len(old) && word < old) {
-		t.surface[stem] = word
-	}
 }
 
 func isNumber(w string) bool {

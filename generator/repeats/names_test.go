@@ -1,0 +1,104 @@
+package repeats
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestNameParts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"PHPFPMTooBusy", []string{"PHPFPM", "Too", "Busy"}},
+		{"SessionstoreQuorumLost", []string{"Sessionstore", "Quorum", "Lost"}},
+		{"ml-serve-overview", []string{"ml", "serve", "overview"}},
+		{"sessionstore1001", []string{"sessionstore1001"}},
+		{"ProbeDown", []string{"Probe", "Down"}},
+		{"-a--b-", []string{"a", "b"}},
+	}
+	for _, tt := range tests {
+		if got := nameParts(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("nameParts(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCatalogue(t *testing.T) {
+	cat := newCatalogue([]Service{
+		{Name: "sessionstore", Hosts: []string{`sessionstore\d+`}},
+		{Name: "mediawiki", Aliases: []string{"MW"}, Hosts: []string{`mw\d+`, `mwdebug\d+`}},
+		{Name: "ml-serve", Hosts: []string{`mlserve\d+`}},
+		{Name: "db", Hosts: []string{`(es|pc)\d+`, `db\d+`}},
+		{Name: "broken", Hosts: []string{`(unclosed`}},
+	}, []Report{{Services: []string{"ores"}}})
+	service := func(w string) string {
+		if id, ok := cat.service(w); ok {
+			return cat.names[id]
+		}
+		return ""
+	}
+	tests := []struct{ word, want string }{
+		{"sessionstore1001", "sessionstore"},
+		{"sessionstore", "sessionstore"},
+		{"sessionstore1001a", ""}, // the pattern matches whole names only
+		{"mw2291", "mediawiki"},
+		{"mwdebug1001", "mediawiki"},
+		{"mw", "mediawiki"}, // an alias, case ignored
+		{"mwx", ""},
+		{"es1021", "db"}, // a pattern without a literal prefix
+		{"pc2011", "db"},
+		{"mlserve", "ml-serve"}, // a long literal prefix names the service
+		{"ores", "ores"},        // named by a report, not in the catalogue
+		{"quorum", ""},
+		{"db", "db"},
+	}
+	for _, tt := range tests {
+		if got := service(tt.word); got != tt.want {
+			t.Errorf("service(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+	qualified := []struct{ word, svc, rest string }{
+		{"SessionstoreQuorumLost", "sessionstore", "quorumlost"},
+		{"sessionstore-overview", "sessionstore", "overview"},
+		{"MlserveHighLatency", "ml-serve", "highlatency"},
+		{"ml-serve-errors", "ml-serve", "errors"},
+		{"MWLatency", "mediawiki", "latency"},
+		{"PoolExhausted", "", ""},
+		{"dbctl", "", ""},
+	}
+	for _, tt := range qualified {
+		id, rest, ok := cat.qualified(tt.word)
+		svc := ""
+		if ok {
+			svc = cat.names[id]
+		}
+		if svc != tt.svc || rest != tt.rest {
+			t.Errorf("qualified(%q) = %q, %q; want %q, %q", tt.word, svc, rest, tt.svc, tt.rest)
+		}
+	}
+}
+
+// TestTokensNameServices: the words that name a service are mentions of
+// it, not terms; a name qualified by a service keeps the rest as a term.
+func TestTokensNameServices(t *testing.T) {
+	cat := newCatalogue([]Service{{Name: "sessionstore", Hosts: []string{`sessionstore\d+`}}}, nil)
+	tok := newTokenizer(cat)
+	var stems []string
+	for _, id := range tok.terms("Sessionstore lost quorum", "SessionstoreQuorumLost fired on sessionstore1001; see sessionstore-overview.") {
+		stems = append(stems, tok.stems[id])
+	}
+	if want := []string{"lost", "quorum", "quorumlost", "fire", "see", "overview"}; !slices.Equal(stems, want) {
+		t.Errorf("terms = %q, want %q", stems, want)
+	}
+	var words []string
+	for _, m := range tok.mentions {
+		words = append(words, m.word)
+	}
+	if want := []string{"sessionstore", "sessionstorequorumlost", "sessionstore1001", "sessionstore-overview"}; !slices.Equal(words, want) {
+		t.Errorf("mentions = %q, want %q", words, want)
+	}
+	if tok.mentions[0].part != 0 || tok.mentions[1].part != 1 {
+		t.Errorf("mentions' parts = %d, %d; want 0, 1", tok.mentions[0].part, tok.mentions[1].part)
+	}
+}
