@@ -184,9 +184,12 @@ bench: build
 
 # bench-repeats prints one line per archive, labelled by its style:
 # synthetic (../shared/bench/gencorpus.py) and real (cmd/benchrepeats/realstyle,
-# which needs nothing outside this repository).
+# which needs nothing outside this repository; each real archive is measured
+# again without services), then the figures pooled per style. CALIBRATE=1
+# also prints the source of repeats.Calibrated, what /repeats/ says a score
+# is worth: paste it into generator/repeats/calibration.go.
 bench-repeats:
-	$(GO) run ./cmd/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2 -style synthetic,real
+	$(GO) run ./cmd/benchrepeats -shared $(SHARED) -n 2000,$(BENCH_N) -seeds 1,2 -style synthetic,real $(if $(CALIBRATE),-calibrate)
 
 # bench-trends times the trend figures, /trends/, trends.json and every
 # term trend on a synthetic archive of BENCH_N reports.

@@ -178,23 +178,29 @@ func (x *Index) Incident(id string) (*incident.Incident, bool) {
 
 // Likely returns in's likely repeats (earlier reports), best first.
 func (x *Index) Likely(in *incident.Incident) []repeats.Candidate {
-	return x.filter(in, true)
+	return x.filter(in, "likely repeat")
 }
 
 // Similar returns the earlier reports similar to in but not likely
 // repeats, best first.
 func (x *Index) Similar(in *incident.Incident) []repeats.Candidate {
-	return x.filter(in, false)
+	return x.filter(in, "similar")
 }
 
-func (x *Index) filter(in *incident.Incident, likely bool) []repeats.Candidate {
+// CalledUnrelated returns the earlier reports that one of the two reports
+// names only to say it is not the same failure.
+func (x *Index) CalledUnrelated(in *incident.Incident) []repeats.Candidate {
+	return x.filter(in, "called unrelated")
+}
+
+func (x *Index) filter(in *incident.Incident, class string) []repeats.Candidate {
 	i := x.index(in)
 	if i < 0 {
 		return nil
 	}
 	var out []repeats.Candidate
 	for _, c := range x.candidates[i] {
-		if _, ok := x.byID[c.ID]; ok && c.Likely == likely {
+		if _, ok := x.byID[c.ID]; ok && c.Class() == class {
 			out = append(out, c)
 		}
 	}

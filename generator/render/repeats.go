@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,19 +50,14 @@ func (s *site) repeatLines(cs []repeats.Candidate) []repeatLine {
 
 // reasonText says in words what two reports share.
 func reasonText(w repeats.Reasons) string {
-	var parts []string
-	switch {
-	case w.Link == "repeat_of":
-		parts = append(parts, "named in repeat_of")
-	case w.Link == "related":
-		parts = append(parts, "listed as related")
-	case strings.HasPrefix(w.Link, "task "):
-		parts = append(parts, "shared "+w.Link)
-	}
+	parts := w.Links()
 	if len(w.Services) > 0 {
 		p := "shared services: " + strings.Join(w.Services, ", ")
 		if w.SamePrimary {
 			p += " (the same one failed)"
+		}
+		if names := w.ServiceNames(); len(names) > 0 {
+			p += "; the service named in the text by " + strings.Join(names, "; ")
 		}
 		parts = append(parts, p)
 	}
@@ -84,6 +80,7 @@ func reasonText(w repeats.Reasons) string {
 type repeatData struct {
 	PossibleRepeats []repeatLine // likely repeats, best first
 	SimilarEarlier  []repeatLine // similar but not likely repeats, best first
+	CalledUnrelated []repeatLine // earlier reports the text calls unrelated
 	RecurredLater   []repeatLine // later reports that likely repeat this one, oldest first
 	Chain           *analysis.Chain
 	ChainEarlier    []analysis.Earlier // the chain's reports before this one, with their action items
@@ -95,6 +92,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	var d repeatData
 	d.PossibleRepeats = s.repeatLines(s.rep.Likely(in))
 	d.SimilarEarlier = s.repeatLines(s.rep.Similar(in))
+	d.CalledUnrelated = s.repeatLines(s.rep.CalledUnrelated(in))
 	for _, r := range s.rep.RecurredLater(in) {
 		d.RecurredLater = append(d.RecurredLater, s.repeatLine(r.Incident, r.Candidate))
 	}
@@ -102,7 +100,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
 		d.ChainURL = s.root + "repeats/#chain-" + url.PathEscape(d.Chain.ID)
 	}
-	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.RecurredLater) > 0 || d.Chain != nil {
+	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.CalledUnrelated)+len(d.RecurredLater) > 0 || d.Chain != nil {
 		d.Blocks = s.repeatBlocks(in, &d)
 	}
 	return d
@@ -123,7 +121,7 @@ func (d *repeatData) shown() map[*incident.Incident]bool {
 // repeatBlocks writes the inside of an incident page's repeat section.
 func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML {
 	var b htmlBuilder
-	b.Grow(512 * (1 + len(d.PossibleRepeats) + len(d.SimilarEarlier) + len(d.RecurredLater)))
+	b.Grow(512 * (1 + len(d.PossibleRepeats) + len(d.SimilarEarlier) + len(d.CalledUnrelated) + len(d.RecurredLater)))
 	earlier := map[*incident.Incident]analysis.Earlier{}
 	for _, e := range d.ChainEarlier {
 		earlier[e.Incident] = e
@@ -167,6 +165,7 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 	}
 	list("Possible repeat of", "likely", d.PossibleRepeats)
 	list("Similar earlier incidents", "similar", d.SimilarEarlier)
+	list("Similar, but called unrelated", "unrelated", d.CalledUnrelated)
 	list("Recurred later as", "later", d.RecurredLater)
 	if d.Chain != nil && !fold {
 		b.raw("<h3>Recurrence chain</h3>\n<ol class=\"chain\">\n")
@@ -336,12 +335,15 @@ type repeatsPage struct {
 	base
 	Detected        bool // whether repeat detection ran
 	Likely, Similar string
-	Reports         int // reports in the archive
-	WithRepeats     int // of those, reports with a likely repeat
-	Chains          []*analysis.Chain
-	ChainList       template.HTML // every chain, as the built-in layout shows them
-	Services        rateTable
-	Causes          rateTable
+	// ScoreMeaning says what the classes were worth on the benchmark
+	// archives (repeats.Calibrated), or why those figures do not apply.
+	ScoreMeaning string
+	Reports      int // reports in the archive
+	WithRepeats  int // of those, reports with a likely repeat
+	Chains       []*analysis.Chain
+	ChainList    template.HTML // every chain, as the built-in layout shows them
+	Services     rateTable
+	Causes       rateTable
 	// ScoreRules explains the answers the archive computes for the
 	// scorecard questions it can answer; "" when the rubric has none.
 	ScoreRules template.HTML
@@ -370,6 +372,7 @@ func (s *site) repeatsJob() job {
 		d.Description = "Recurrence chains and repeat rates of the incident reports"
 		likely, similar := s.thresholds()
 		d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
+		d.ScoreMeaning = scoreMeaning(repeats.Calibrated, s.facts.RepeatConfig)
 		d.Reports = len(s.arc.Incidents)
 		for _, in := range s.arc.Incidents {
 			if s.rep.HasLikely(in) {
@@ -471,4 +474,40 @@ func datedLink(b *htmlBuilder, in *incident.Incident, url string) {
 	b.raw(`">`)
 	b.text(in.Title)
 	b.raw("</a>")
+}
+
+// scoreMeaning says in words what a class was worth on the benchmark
+// archives, measured with cfg's weights and thresholds, or, when cfg is
+// not the one measured (site.yaml sets its own thresholds), that the
+// figures do not apply.
+func scoreMeaning(cal repeats.Calibration, cfg repeats.Config) string {
+	if len(cal.Styles) == 0 {
+		return ""
+	}
+	if !cal.Applies(cfg) {
+		return "This archive sets its own thresholds in site.yaml; the figures measured on the benchmark archives hold for the default ones only."
+	}
+	per100 := func(f float64) string { return strconv.Itoa(int(math.Round(f * 100))) }
+	var parts []string
+	for _, st := range cal.Styles {
+		var what string
+		switch st.Style {
+		case "real":
+			what = "on archives shaped like real ones (long, uneven reports, few tags)"
+		case "real, no services":
+			what = "on the same archives without services, as imported archives often are"
+		case "synthetic":
+			what = "on simpler synthetic archives"
+		default:
+			what = "on the " + st.Style + " archives"
+		}
+		parts = append(parts, fmt.Sprintf("%s, %s of 100 earlier reports called likely repeats were true repeats, and %s of 100 true repeats had one called likely",
+			what, per100(st.Precision()), per100(st.Recall())))
+	}
+	sizes := make([]string, len(cal.Sizes))
+	for i, n := range cal.Sizes {
+		sizes[i] = thousands(int64(n))
+	}
+	return fmt.Sprintf("What a score is worth: on the benchmark's generated archives, where the true repeats are known (%s reports, %d seeds, measured %s), %s. A similar report is worth reading; it is not called a repeat.",
+		strings.Join(sizes, " and "), len(cal.Seeds), cal.Measured, strings.Join(parts, "; "))
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -15,10 +16,16 @@ func TestReasonText(t *testing.T) {
 		{"nothing shared", repeats.Reasons{Text: 0.3}, ""},
 		{"every signal", repeats.Reasons{
 			Services: []string{"search", "api"}, SamePrimary: true, Causes: []string{"heap"},
-			Trigger: "deploy", FailureMode: "overload", Terms: []string{"reindex", "heap"}, Link: "task T1",
-		}, "shared task T1; shared services: search, api (the same one failed); causes: heap; trigger: deploy; failure mode: overload; matching terms: reindex, heap"},
+			Trigger: "deploy", FailureMode: "overload", Terms: []string{"reindex", "heap"}, Link: "task T1", Tasks: []string{"T1"},
+		}, "same task T1; shared services: search, api (the same one failed); causes: heap; trigger: deploy; failure mode: overload; matching terms: reindex, heap"},
 		{"named by the author", repeats.Reasons{Link: "repeat_of", Services: []string{"dns"}}, "named in repeat_of; shared services: dns"},
 		{"related", repeats.Reasons{Link: "related", Terms: []string{"cert"}}, "listed as related; matching terms: cert"},
+		{"the text says so", repeats.Reasons{Reference: "same", Phrase: "previous incarnation", Services: []string{"sessionstore"}},
+			`this report names the other and says "previous incarnation"; shared services: sessionstore`},
+		{"the earlier one links here", repeats.Reasons{Reference: "names", ReferenceBack: true}, "linked from it"},
+		{"called unrelated", repeats.Reasons{Reference: "unrelated", Phrase: "not related"}, `called unrelated by this report ("not related")`},
+		{"hosts name the service", repeats.Reasons{Services: []string{"sessionstore"}, SamePrimary: true, ServiceWords: [2][]string{{"sessionstore1001", "sessionstore1003"}}},
+			"shared services: sessionstore (the same one failed); the service named in the text by this report: sessionstore1001, sessionstore1003 ↔ sessionstore"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,5 +52,26 @@ func TestDisagrees(t *testing.T) {
 		if got := disagrees(tt.answer, tt.computed); got != tt.want {
 			t.Errorf("disagrees(%q, %q) = %v, want %v", tt.answer, tt.computed, got, tt.want)
 		}
+	}
+}
+
+func TestScoreMeaning(t *testing.T) {
+	cal := repeats.Calibration{
+		Config: repeats.DefaultConfig().Fingerprint(), Measured: "2026-12-02", Sizes: []int{2000, 10000}, Seeds: []int{1, 2},
+		Styles: []repeats.StyleCalibration{{Style: "real", Repeats: 100, Likely: 90, LikelyRight: 88, LikelyFound: 87}},
+	}
+	got := scoreMeaning(cal, repeats.DefaultConfig())
+	for _, want := range []string{"2,000 and 10,000 reports, 2 seeds", "98 of 100 earlier reports called likely repeats were true repeats", "87 of 100 true repeats had one called likely"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("scoreMeaning = %q, lacks %q", got, want)
+		}
+	}
+	own := repeats.DefaultConfig()
+	own.Likely = 0.7
+	if got := scoreMeaning(cal, own); !strings.Contains(got, "sets its own thresholds") {
+		t.Errorf("with other thresholds, scoreMeaning = %q", got)
+	}
+	if got := scoreMeaning(repeats.Calibration{}, repeats.DefaultConfig()); got != "" {
+		t.Errorf("without a calibration, scoreMeaning = %q", got)
 	}
 }

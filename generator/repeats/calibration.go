@@ -63,3 +63,21 @@ func (c Config) Fingerprint() string {
 // Applies reports whether the calibration was measured with cfg's
 // weights and thresholds.
 func (c Calibration) Applies(cfg Config) bool { return c.Config == cfg.Fingerprint() }
+
+// Calibrated is the default configuration's calibration. Re-measure it
+// with "make bench-repeats CALIBRATE=1" and paste the source it prints
+// whenever detection or its defaults change; TestCalibrationIsCurrent
+// fails when the defaults changed without it.
+//
+// Measured by make bench-repeats on 2026-12-02: 4 archives per style, of [2000 10000] reports, seeds [1 2].
+var Calibrated = Calibration{
+	Config:   "4d286ce9ccc5e5db",
+	Measured: "2026-12-02",
+	Sizes:    []int{2000, 10000},
+	Seeds:    []int{1, 2},
+	Styles: []StyleCalibration{
+		{Style: "real", Repeats: 2735, Likely: 3247, LikelyRight: 3209, LikelyFound: 2439, FoundTop3: 2724},
+		{Style: "real, no services", Repeats: 2735, Likely: 1385, LikelyRight: 1384, LikelyFound: 1378, FoundTop3: 2698},
+		{Style: "synthetic", Repeats: 6104, Likely: 11306, LikelyRight: 10860, LikelyFound: 5933, FoundTop3: 5936},
+	},
+}

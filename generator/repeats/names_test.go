@@ -102,3 +102,26 @@ func TestTokensNameServices(t *testing.T) {
 		t.Errorf("mentions' parts = %d, %d; want 0, 1", tok.mentions[0].part, tok.mentions[1].part)
 	}
 }
+
+// TestCalibrationIsCurrent: the calibration that pages show was measured
+// with the default weights and thresholds.
+func TestCalibrationIsCurrent(t *testing.T) {
+	if !Calibrated.Applies(DefaultConfig()) {
+		t.Errorf("repeats.Calibrated was measured for configuration %s, the defaults are %s: run make bench-repeats CALIBRATE=1 and paste what it prints into calibration.go",
+			Calibrated.Config, DefaultConfig().Fingerprint())
+	}
+	cfg := DefaultConfig()
+	cfg.Catalogue = []Service{{Name: "x"}}
+	if !Calibrated.Applies(cfg) {
+		t.Error("the catalogue changes the fingerprint; it should not")
+	}
+	cfg.Likely = 0.7
+	if Calibrated.Applies(cfg) {
+		t.Error("another likely threshold keeps the fingerprint; it should not")
+	}
+	for _, s := range Calibrated.Styles {
+		if s.LikelyRight > s.Likely || s.LikelyFound > s.Repeats || s.FoundTop3 > s.Repeats {
+			t.Errorf("style %s: counts do not add up: %+v", s.Style, s)
+		}
+	}
+}

@@ -188,10 +188,14 @@ func isYear(text string, i int) bool {
 	return i+4 == len(text) || text[i+4] < '0' || text[i+4] > '9'
 }
 
+// span is where a text names a report: texts[text][start:end].
+type span struct{ text, start, end int }
+
 // references are the reports that texts name, other than self, each once
-// (the strongest stance wins: unrelated over same over named).
-func (r *referrer) references(self int, texts []string) []reference {
-	var out []reference
+// (the strongest stance wins: unrelated over same over named), and where
+// the texts name them by id, in order: the words of an id are not words
+// of the failure.
+func (r *referrer) references(self int, texts []string) (out []reference, spans []span) {
 	add := func(ref reference) {
 		for k := range out {
 			if out[k].doc == ref.doc {
@@ -203,7 +207,7 @@ func (r *referrer) references(self int, texts []string) []reference {
 		}
 		out = append(out, ref)
 	}
-	for _, text := range texts {
+	for k, text := range texts {
 		dayChecked := -1 // the end of the last sentence looked at for days
 		for i := 0; i < len(text); i++ {
 			c := text[i]
@@ -223,6 +227,9 @@ func (r *referrer) references(self int, texts []string) []reference {
 					}
 					if after := i + len(id); after < len(text) && isWordByte(text[after]) {
 						continue
+					}
+					if len(spans) == 0 || spans[len(spans)-1].text != k || spans[len(spans)-1].end <= i {
+						spans = append(spans, span{k, i, i + len(id)})
 					}
 					s, next, _ := sentenceAt(text, i)
 					stance, phrase := stanceOf(s, next)
@@ -252,7 +259,7 @@ func (r *referrer) references(self int, texts []string) []reference {
 			}
 		}
 	}
-	return out
+	return out, spans
 }
 
 // mentionsID reports whether s names id (then it is a reference by id).

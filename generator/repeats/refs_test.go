@@ -77,7 +77,8 @@ func TestReferences(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, ref := range r.references(4, []string{"title", tt.text}) {
+			refs, _ := r.references(4, []string{"title", tt.text})
+			for _, ref := range refs {
 				got = append(got, fmt.Sprintf("%d:%d:%t", ref.doc, ref.stance, ref.byDate))
 			}
 			if g := strings.Join(got, " "); g != tt.want {

@@ -317,7 +317,9 @@ func (d *detector) buildVectors() {
 			var counts []int32
 			var touched []int32
 			for i := w; i < n; i += workers {
-				for _, id := range tok.terms(d.reports[i].Text...) {
+				refs, spans := d.referrer.references(i, d.reports[i].Text)
+				d.refs[i] = refs
+				for _, id := range tok.termsSkipping(d.reports[i].Text, spans) {
 					if int(id) >= len(counts) {
 						counts = append(counts, make([]int32, int(id)+1-len(counts)+1024)...)
 					}
@@ -341,7 +343,6 @@ func (d *detector) buildVectors() {
 				if len(d.reports[i].Services) == 0 && len(d.textServices[i]) > 0 {
 					d.serviceWords[i] = wordsNaming(tok.mentions, d.cat.ids[d.textServices[i][0]])
 				}
-				d.refs[i] = d.referrer.references(i, d.reports[i].Text)
 			}
 		}()
 	}
@@ -897,7 +898,9 @@ func (d *detector) score(i, j int, full bool) Candidate {
 		if len(why.Tasks) > 0 {
 			why.Bonus += cfg.TaskBonus
 		}
-		if why.Reference != "" {
+		if why.Reference != "" && !related {
+			// A report listed in related and named in the text is
+			// linked once.
 			why.Bonus += cfg.RelatedBonus
 		}
 		why.Bonus = math.Round(why.Bonus*1000) / 1000

@@ -60,11 +60,21 @@ func newTokenizer(cat *catalogue) *tokenizer {
 
 // terms returns the term ids of the texts' words, read one after the
 // other, in a slice that the next call reuses.
-func (t *tokenizer) terms(texts ...string) []int32 {
+func (t *tokenizer) terms(texts ...string) []int32 { return t.termsSkipping(texts, nil) }
+
+// termsSkipping is terms without the words of skip, spans of the texts
+// in order.
+func (t *tokenizer) termsSkipping(texts []string, skip []span) []int32 {
 	out := t.buf[:0]
 	t.mentions = t.mentions[:0]
 	for k, text := range texts {
-		out = t.appendTerms(out, text, k)
+		from := 0
+		for len(skip) > 0 && skip[0].text == k {
+			out = t.appendTerms(out, text[from:skip[0].start], k)
+			from = skip[0].end
+			skip = skip[1:]
+		}
+		out = t.appendTerms(out, text[from:], k)
 	}
 	t.buf = out
 	return out
