@@ -202,3 +202,65 @@ func TestSiteShowsRepeats(t *testing.T) {
 		t.Error(`incidents.json lacks "repeats":[{"id":..., "score":...`)
 	}
 }
+
+// proseArchive is an archive shaped like an imported one: reports whose
+// metadata names no service, whose text names hosts and earlier reports.
+// "2024-05-02 store" says that "2024-02-10 store" was an earlier
+// incarnation of it; "2024-06-20 store" names "2024-02-10 store" only to
+// call it unrelated.
+var proseArchive = map[string]string{
+	"site.yaml": "title: Prose archive\nbase_url: https://incidents.example.org/\nservices:\n  sessionstore: {hosts: ['sessionstore\\d+']}\n  payments: {}\n",
+	"incidents/2024/a.md": "---\nid: 2024-02-10 store\ntitle: Writes refused\nstart: 2024-02-10 08:00\n---\n" +
+		"Two members of the ensemble on sessionstore1001 and sessionstore1002 restarted together and the cluster lost quorum.\n",
+	"incidents/2024/b.md": "---\nid: 2024-05-02 store\ntitle: Stale reads\nstart: 2024-05-02 09:00\n---\n" +
+		"Clients froze their configuration while sessionstore1003 was electing a leader. A previous incarnation of this occurred in 2024-02-10 store.\n",
+	"incidents/2024/c.md": "---\nid: 2024-06-20 store\ntitle: Writes refused again\nstart: 2024-06-20 09:00\n---\n" +
+		"Two members of the ensemble on sessionstore1004 restarted together and the cluster lost quorum. At first this looked like 2024-02-10 store, but it turned out to be unrelated: a disk failed.\n",
+	"incidents/2024/d.md": "---\nid: 2024-03-01 payments\ntitle: Card payments declined\nstart: 2024-03-01 10:00\nservices: [payments]\n---\nThe card processor rotated its keys and every payment was declined.\n",
+}
+
+func TestSiteShowsWhatTheAuthorsWrote(t *testing.T) {
+	dir := writeArchive(t, proseArchive)
+	out := filepath.Join(dir, "public")
+	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(p string) string { return readPage(t, out, p) }
+	tests := []struct {
+		page     string
+		contains []string
+		absent   []string
+	}{
+		{"incidents/2024-05-02-store/index.html", []string{
+			"<h3>Possible repeat of</h3>",
+			`this report names the other and says &#34;previous incarnation&#34;`,
+			"the service named in the text by this report: sessionstore1003 ↔ sessionstore; the earlier report: sessionstore1001, sessionstore1002 ↔ sessionstore",
+		}, []string{"called unrelated"}},
+		{"incidents/2024-06-20-store/index.html", []string{
+			"<h3>Similar, but called unrelated</h3>",
+			`called unrelated by this report (&#34;unrelated&#34;)`,
+		}, []string{"likely repeat of 2024-02-10 store"}},
+		{"repeats/index.html", []string{`<p class="muted" id="score-meaning">What a score is worth: on the benchmark&#39;s generated archives`}, nil},
+	}
+	for _, tt := range tests {
+		page := read(tt.page)
+		for _, want := range tt.contains {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %q", tt.page, want)
+			}
+		}
+		for _, not := range tt.absent {
+			if strings.Contains(page, not) {
+				t.Errorf("%s has %q", tt.page, not)
+			}
+		}
+	}
+	// The earlier report recurred as the one that says so, not as the one
+	// that calls it unrelated.
+	page := read("incidents/2024-02-10-store/index.html")
+	_, later, _ := strings.Cut(page, "<h3>Recurred later as</h3>")
+	later, _, _ = strings.Cut(later, "</ul>")
+	if !strings.Contains(later, "/incidents/2024-05-02-store/") || strings.Contains(later, "/incidents/2024-06-20-store/") {
+		t.Errorf("the earlier report's later recurrences: %s", later)
+	}
+}

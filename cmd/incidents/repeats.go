@@ -43,8 +43,12 @@ draft that is not in the archive yet (its path from here, or from the
 content folder), or a report of the archive: its id, its slug as in its
 page's URL, or that URL or its path. Prints the earlier reports most
 likely to be the same failure happening again, best first, each with its
-score and why: shared services (the same one failing counts most), causes,
-trigger, failure mode, the words the reports share, and explicit links.
+score and why: shared services (the same one failing counts most; hosts,
+alerts and dashboards named in the text count as their service), causes,
+trigger, failure mode, the words the reports share, and what the authors
+wrote: repeat_of, related, the same task, one report naming the other and
+what it says of it ("a previous incarnation of this", or "unrelated": such
+a candidate is listed as called unrelated, never as a likely repeat).
 
 Exit status: 0 when no likely repeat is found, or every one found is
 already named in the report's repeat_of or related; 3 when one is not (so
@@ -214,6 +218,7 @@ type repeatsJSON struct {
 
 type candidateJSON struct {
 	repeats.Candidate
+	Class       string    `json:"class"` // "likely repeat", "similar" or "called unrelated"
 	Title       string    `json:"title"`
 	Start       time.Time `json:"start"`
 	Explanation string    `json:"explanation"`
@@ -222,7 +227,7 @@ type candidateJSON struct {
 func printRepeatsJSON(e *env, in *incident.Incident, found []repeats.Candidate, byID map[string]*incident.Incident, likely bool) error {
 	out := repeatsJSON{ID: in.ID, Likely: likely, Candidates: []candidateJSON{}}
 	for _, c := range found {
-		cj := candidateJSON{Candidate: c, Explanation: c.Explain()}
+		cj := candidateJSON{Candidate: c, Class: c.Class(), Explanation: c.Explain()}
 		if old := byID[c.ID]; old != nil {
 			cj.Title, cj.Start = old.Title, old.Start
 		}

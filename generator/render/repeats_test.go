@@ -24,7 +24,7 @@ func TestReasonText(t *testing.T) {
 			`this report names the other and says "previous incarnation"; shared services: sessionstore`},
 		{"the earlier one links here", repeats.Reasons{Reference: "names", ReferenceBack: true}, "linked from it"},
 		{"called unrelated", repeats.Reasons{Reference: "unrelated", Phrase: "not related"}, `called unrelated by this report ("not related")`},
-		{"hosts name the service", repeats.Reasons{Services: []string{"sessionstore"}, SamePrimary: true, ServiceWords: [2][]string{{"sessionstore1001", "sessionstore1003"}}},
+		{"hosts name the service", repeats.Reasons{Services: []string{"sessionstore"}, SamePrimary: true, ServiceWords: []string{"sessionstore1001", "sessionstore1003"}},
 			"shared services: sessionstore (the same one failed); the service named in the text by this report: sessionstore1001, sessionstore1003 ↔ sessionstore"},
 	}
 	for _, tt := range tests {

@@ -58,7 +58,7 @@ func (w Reasons) Links() []string {
 // first.
 func (w Reasons) ServiceNames() []string {
 	var out []string
-	for k, words := range w.ServiceWords {
+	for k, words := range [][]string{w.ServiceWords, w.EarlierServiceWords} {
 		if len(words) == 0 {
 			continue
 		}

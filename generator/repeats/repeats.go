@@ -183,9 +183,10 @@ type Reasons struct {
 	Raised string `json:"raised,omitempty"`
 	// ServiceWords are, for a report without services in its metadata,
 	// the words of its text that named the service used in their place
-	// (host names such as sessionstore1001, alert and dashboard names),
-	// by report: this one's, then the earlier one's.
-	ServiceWords [2][]string `json:"service_words,omitempty"`
+	// (host names such as sessionstore1001, alert and dashboard names):
+	// this report's, then the earlier one's.
+	ServiceWords        []string `json:"service_words,omitempty"`
+	EarlierServiceWords []string `json:"earlier_service_words,omitempty"`
 }
 
 // Unrelated reports whether one of the two reports names the other only
@@ -856,7 +857,7 @@ func (d *detector) score(i, j int, full bool) Candidate {
 	score := why.ServiceFactor * (cfg.TextWeight*why.TextScore + cfg.CauseWeight*causeSim +
 		cfg.TriggerWeight*trigger + cfg.FailureModeWeight*mode)
 	if full {
-		why.ServiceWords = [2][]string{d.serviceWords[i], d.serviceWords[j]}
+		why.ServiceWords, why.EarlierServiceWords = d.serviceWords[i], d.serviceWords[j]
 	}
 	// Explicit links: what the authors wrote outranks what was inferred.
 	sameService := why.ServiceSim > 0
