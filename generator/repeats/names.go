@@ -25,8 +25,9 @@ type Service struct {
 }
 
 // minPrefixName is the least length of a host pattern's literal prefix
-// that names the service on its own: "sessionstore" in sessionstore\d+
-// does, "db" in db\d+ is too short to tell from prose.
+// that names the service on its own (when it is the service's name or an
+// alias without hyphens): "mlserve" in mlserve\d+ does, "db" in db\d+ is
+// too short to tell from prose.
 const minPrefixName = 4
 
 // catalogue resolves words to the services they name.
@@ -92,18 +93,29 @@ func newCatalogue(services []Service, reports []Report) *catalogue {
 				c.prefixLen = append(c.prefixLen, len(prefix))
 			}
 			c.byPrefix[prefix] = append(c.byPrefix[prefix], hp)
-			if len(prefix) >= minPrefixName && isLetters(prefix) {
+			// A prefix that is the service's name or an alias without
+			// its hyphens names it too (mlserve for ml-serve), as
+			// alerts and dashboards write it; another prefix (alert in
+			// alert\d+) may be a word of prose.
+			if len(prefix) >= minPrefixName && isLetters(prefix) && slices.ContainsFunc(append([]string{s.Name}, s.Aliases...), func(n string) bool {
+				return strings.EqualFold(strings.NewReplacer("-", "", "_", "").Replace(n), prefix)
+			}) {
 				name(prefix, id)
 			}
 		}
 	}
 	slices.Sort(c.prefixLen)
 	c.prefixLen = slices.Compact(c.prefixLen)
-	// Services the reports name that the catalogue does not list.
+	// Services the reports name that the catalogue does not list, in
+	// their order, not the reports': two names that differ only in case
+	// fall the same way whatever the order of the reports.
+	var others []string
 	for _, r := range reports {
-		for _, s := range r.Services {
-			name(s, add(s))
-		}
+		others = append(others, r.Services...)
+	}
+	slices.Sort(others)
+	for _, s := range slices.Compact(others) {
+		name(s, add(s))
 	}
 	return c
 }

@@ -31,6 +31,7 @@ func TestCatalogue(t *testing.T) {
 		{Name: "ml-serve", Hosts: []string{`mlserve\d+`}},
 		{Name: "db", Hosts: []string{`(es|pc)\d+`, `db\d+`}},
 		{Name: "broken", Hosts: []string{`(unclosed`}},
+		{Name: "alerting", Hosts: []string{`alert\d+`}},
 	}, []Report{{Services: []string{"ores"}}})
 	service := func(w string) string {
 		if id, ok := cat.service(w); ok {
@@ -52,6 +53,8 @@ func TestCatalogue(t *testing.T) {
 		{"ores", "ores"},        // named by a report, not in the catalogue
 		{"quorum", ""},
 		{"db", "db"},
+		{"alert1001", "alerting"},
+		{"alert", ""}, // a prefix that is not the service's name is a word
 	}
 	for _, tt := range tests {
 		if got := service(tt.word); got != tt.want {

@@ -2,6 +2,7 @@ package repeats
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,37 +22,52 @@ const (
 type reference struct {
 	doc    int // report index
 	stance Stance
-	byDate bool   // named by its day, not its id
+	byDate bool // named by its day, not its id
+	// shared: by its day, which other reports started on too.
+	shared bool
 	phrase string // the words that gave the stance
 }
 
-// sameWords say that a named incident was the same failure, or like it.
+// sameWords, anywhere in the sentence that names an incident, say that it
+// was the same failure. Phrases common in reports for other reasons ("to
+// prevent recurrence", "the same error appeared", "once again") are left
+// out.
 var sameWords = []string{
-	"previous incarnation", "similar to", "similar issue", "similar incident", "similar outage",
-	"same failure", "same thing", "same issue", "same problem", "same state", "same bad state",
-	"same root cause", "same cause", "same bug", "same incident", "same outage", "same error",
-	"almost identical", "identical to", "nearly identical", "happened again", "occurred again",
-	"recurrence", "recurred", "repeat of", "second occurrence", "another occurrence",
-	"earlier occurrence", "previous occurrence", "seen before", "as before", "once again",
-	"like the one", "same as",
+	"previous incarnation", "same failure", "same thing happened", "same issue", "same problem",
+	"same bad state", "same state as", "same root cause", "same cause", "same bug", "same incident",
+	"same outage", "almost identical", "nearly identical", "identical to", "happened again",
+	"occurred again", "a recurrence of", "recurrence of", "recurred", "repeat of", "second occurrence",
+	"another occurrence", "earlier occurrence", "previous occurrence", "seen before", "like the one",
 }
 
-// unrelatedWords say that a named incident was not the same failure; they
-// win over sameWords ("it was not a repeat of").
+// nearWords say it only just before the name ("likely (at least) similar
+// to 2024-05-02 sessionstore"): elsewhere in the sentence they are about
+// something else ("a dashboard similar to the one made after …").
+var nearWords = []string{"similar to", "same as", "like"}
+
+// nearGap is how many words may stand between a nearWord and the name.
+const nearGap = 2
+
+// unrelatedWords, anywhere in the sentence, say that the named incident
+// was not the same failure; they win over sameWords ("it is not related
+// to X, though the same thing happened").
 var unrelatedWords = []string{
 	"unrelated", "not related", "nothing to do with", "no relation", "not connected", "not the same",
 	"not a repeat", "different cause", "different root cause", "different issue", "different problem",
 	"different failure", "ruled out", "not caused by",
 }
 
-// denials open a sentence that answers the one before it in the negative.
-var denials = []string{"it was not", "it wasn't", "it is not", "it isn't", "no,", "no:", "no.", "not so"}
+// denials open a sentence that answers a question before it in the
+// negative ("Was this a repeat of X? It was not.").
+var denials = []string{"it was not", "it wasn't", "no"}
 
-// sameStems are parts of sameWords, one of which every sentence that says
-// "the same" holds, whatever its case: a cheap test before reading it.
-var sameStems = []string{"ame", "imilar", "dentical", "ncarnation", "ecur", "epeat", "ccurrence", "efore", "gain", "like"}
+// sameStems are parts of sameWords and nearWords, one of which every
+// sentence that says "the same" holds, lowercased: a cheap test before
+// reading it.
+var sameStems = []string{"same", "similar", "identical", "incarnation", "recur", "repeat", "occurrence", "before", "again", "like"}
 
-// maySaySame reports whether s may hold one of sameWords.
+// maySaySame reports whether s, lowercased, may hold one of sameWords or
+// nearWords.
 func maySaySame(s string) bool {
 	for _, stem := range sameStems {
 		if strings.Contains(s, stem) {
@@ -61,23 +77,25 @@ func maySaySame(s string) bool {
 	return false
 }
 
-// stanceOf reads the stance of a sentence naming an incident, and the
-// sentence after it, which often answers it ("Was this a repeat of X? It
-// was not.").
-func stanceOf(sentence, next string) (Stance, string) {
-	s := strings.ToLower(sentence)
-	n := strings.ToLower(next)
+// sentenceStance is what a sentence says of the incidents it names,
+// wherever they stand in it, and the sentence after it: lowercased.
+func sentenceStance(s, next string) (Stance, string) {
 	for _, w := range unrelatedWords {
 		if containsWords(s, w) {
 			return Unrelated, w
 		}
 	}
-	// The next sentence only denies: "It was not: the cause was
-	// different."
-	for _, w := range denials {
-		if strings.HasPrefix(n, w) {
-			return Unrelated, strings.TrimRight(w, ",:.")
+	// A question answered in the negative: "Was this a repeat of X? It
+	// was not: the cause was different."
+	if strings.HasSuffix(s, "?") || containsWords(s, "whether") {
+		for _, w := range denials {
+			if strings.HasPrefix(next, w) && (len(next) == len(w) || !isWordByte(next[len(w)])) {
+				return Unrelated, w
+			}
 		}
+	}
+	if !maySaySame(s) {
+		return Names, ""
 	}
 	for _, w := range sameWords {
 		if containsWords(s, w) {
@@ -85,6 +103,38 @@ func stanceOf(sentence, next string) (Stance, string) {
 		}
 	}
 	return Names, ""
+}
+
+// nearStance is Same when one of nearWords stands just before position
+// at of s, lowercased.
+func nearStance(s string, at int) (Stance, string) {
+	before := s[:at]
+	for _, w := range nearWords {
+		i := strings.LastIndex(before, w)
+		if i < 0 || i > 0 && isWordByte(before[i-1]) {
+			continue
+		}
+		gap := before[i+len(w):]
+		if gap != "" && isWordByte(gap[0]) {
+			continue // "likely", not "like"
+		}
+		if words := strings.FieldsFunc(gap, func(r rune) bool { return r < 0x80 && !isWordByte(byte(r)) }); len(words) <= nearGap {
+			return Same, w
+		}
+	}
+	return Names, ""
+}
+
+// stanceOf reads what sentence, and the sentence after it, say of the
+// incident named at position at of sentence (-1 when it is named by its
+// day).
+func stanceOf(sentence, next string, at int) (Stance, string) {
+	s, n := strings.ToLower(sentence), strings.ToLower(next)
+	stance, phrase := sentenceStance(s, n)
+	if stance == Names && at >= 0 {
+		return nearStance(s, at)
+	}
+	return stance, phrase
 }
 
 // containsWords reports whether s holds phrase as whole words.
@@ -107,9 +157,35 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }
 
-// sentenceAt returns the sentence of text around position i and the one
-// after it, split at the ends of sentences and lines.
-func sentenceAt(text string, i int) (sentence, next string, end int) {
+// continuesID reports whether text, just after an id found at its end,
+// goes on with more of a name: a letter or digit, or a hyphen, underscore
+// or dot followed by one ("2024-06-10 api" in "2024-06-10 api-gateway").
+func continuesID(text string, after int) bool {
+	if after >= len(text) {
+		return false
+	}
+	switch c := text[after]; {
+	case isWordByte(c):
+		return true
+	case c == '-' || c == '_' || c == '.':
+		return after+1 < len(text) && isWordByte(text[after+1])
+	}
+	return false
+}
+
+// sentence is one sentence of a text, found once however many names it
+// holds.
+type sentence struct {
+	from, to int    // text[from:to] holds it
+	lower    string // lowercased and trimmed
+	next     string // the sentence after it, lowercased and trimmed
+	offset   int    // where lower starts in text
+	stance   Stance // what it says wherever the names stand
+	phrase   string
+}
+
+// sentenceAt finds the sentence of text around position i.
+func sentenceAt(text string, i int) sentence {
 	from := i
 	for from > 0 && !endsSentence(text, from-1) {
 		from--
@@ -118,23 +194,30 @@ func sentenceAt(text string, i int) (sentence, next string, end int) {
 	for to < len(text) && !endsSentence(text, to) {
 		to++
 	}
-	sentence = strings.TrimSpace(text[from:min(to+1, len(text))])
-	n := to + 1
+	to = min(to+1, len(text))
+	raw := text[from:to]
+	trimmed := strings.TrimLeft(raw, " \t\n")
+	s := sentence{from: from, to: to, offset: from + len(raw) - len(trimmed)}
+	s.lower = strings.ToLower(strings.TrimRight(trimmed, " \t\n"))
+	n := to
 	for n < len(text) && !endsSentence(text, n) {
 		n++
 	}
-	if to+1 < len(text) {
-		next = strings.TrimSpace(text[to+1 : min(n+1, len(text))])
+	if to < len(text) {
+		s.next = strings.ToLower(strings.TrimSpace(text[to:min(n+1, len(text))]))
 	}
-	return sentence, next, to
+	s.stance, s.phrase = sentenceStance(s.lower, s.next)
+	return s
 }
 
-// endsSentence reports whether text[i] ends a sentence or a line.
+// endsSentence reports whether text[i] ends a sentence or a line. A
+// semicolon does not: its clauses are about the same thing ("X also
+// involved the cache; it is not related to this incident").
 func endsSentence(text string, i int) bool {
 	switch text[i] {
 	case '\n':
 		return true
-	case '.', '?', '!', ';':
+	case '.', '?', '!':
 		return i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n'
 	}
 	return false
@@ -142,31 +225,41 @@ func endsSentence(text string, i int) bool {
 
 // referrer finds the earlier reports that a report's text names.
 type referrer struct {
-	byFirst map[string][]int // an id's first word → report indexes
-	initial [256]bool        // the first bytes of ids
-	ids     []string
-	byDay   map[string][]int // "2006-01-02" → reports that started that day
+	byFirst  map[string][]int // an id's first word → report indexes, longest id first
+	initial  [256]bool        // the first bytes of ids
+	maxFirst int              // the length of the longest first word
+	ids      []string
+	byDay    map[string][]int // "2006-01-02" → reports that started that day
+	days     []string         // each report's start day
+	nextDays []string         // and the day after it
 }
 
 func newReferrer(reports []Report) *referrer {
 	r := &referrer{byFirst: map[string][]int{}, byDay: map[string][]int{}}
 	for i, rep := range reports {
 		r.ids = append(r.ids, rep.ID)
+		day := rep.Start.UTC().Format(time.DateOnly)
+		r.days = append(r.days, day)
+		r.nextDays = append(r.nextDays, rep.Start.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
+		r.byDay[day] = append(r.byDay[day], i)
 		if !distinctive(rep.ID) {
 			continue
 		}
 		first, _, _ := strings.Cut(rep.ID, " ")
 		r.byFirst[first] = append(r.byFirst[first], i)
-		if first != "" {
-			r.initial[first[0]] = true
-		}
-		day := rep.Start.UTC().Format(time.DateOnly)
-		r.byDay[day] = append(r.byDay[day], i)
+		r.initial[first[0]] = true
+		r.maxFirst = max(r.maxFirst, len(first))
+	}
+	for _, docs := range r.byFirst {
+		slices.SortFunc(docs, func(a, b int) int {
+			if la, lb := len(r.ids[a]), len(r.ids[b]); la != lb {
+				return lb - la
+			}
+			return strings.Compare(r.ids[a], r.ids[b])
+		})
 	}
 	return r
 }
-
-var dayPattern = regexp.MustCompile(`\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})|(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}),? (\d{4}))\b`)
 
 // distinctive reports whether id, found in prose, names the report rather
 // than being a word of the sentence: ids are dated (2026-02-23 ml-serve)
@@ -174,6 +267,8 @@ var dayPattern = regexp.MustCompile(`\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2}) (Jan
 func distinctive(id string) bool {
 	return strings.ContainsAny(id, "0123456789") || len(id) >= 12
 }
+
+var dayPattern = regexp.MustCompile(`\b(?:(\d{4})-(\d{2})-(\d{2})|(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December),? (\d{4})|(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}),? (\d{4}))\b`)
 
 // isYear reports whether text holds a year (19xx or 20xx) as a word at i.
 func isYear(text string, i int) bool {
@@ -192,14 +287,14 @@ func isYear(text string, i int) bool {
 type span struct{ text, start, end int }
 
 // references are the reports that texts name, other than self, each once
-// (the strongest stance wins: unrelated over same over named), and where
-// the texts name them by id, in order: the words of an id are not words
-// of the failure.
+// (the strongest stance wins: unrelated over same over named, and by id
+// over by day), and where the texts name them by id, in order: the words
+// of an id are not words of the failure.
 func (r *referrer) references(self int, texts []string) (out []reference, spans []span) {
 	add := func(ref reference) {
 		for k := range out {
 			if out[k].doc == ref.doc {
-				if ref.stance > out[k].stance || out[k].byDate && !ref.byDate {
+				if ref.stance > out[k].stance || ref.stance == out[k].stance && out[k].byDate && !ref.byDate {
 					out[k] = ref
 				}
 				return
@@ -208,51 +303,66 @@ func (r *referrer) references(self int, texts []string) (out []reference, spans 
 		out = append(out, ref)
 	}
 	for k, text := range texts {
+		var cur sentence // the sentence last read, text[cur.from:cur.to]
+		cur.to = -1
 		dayChecked := -1 // the end of the last sentence looked at for days
+		at := func(i int) sentence {
+			if i >= cur.to || i < cur.from {
+				cur = sentenceAt(text, i)
+			}
+			return cur
+		}
 		for i := 0; i < len(text); i++ {
 			c := text[i]
 			if i > 0 && isWordByte(text[i-1]) {
 				continue
 			}
 			if r.initial[c] {
-				end := strings.IndexAny(text[i:], " ,;:)]\"\n")
+				// An id's first word is at most maxFirst long: the
+				// search for its end stops there.
+				window := text[i:min(len(text), i+r.maxFirst+1)]
+				end := strings.IndexAny(window, " ,;:)]\"\n")
 				if end < 0 {
-					end = len(text) - i
+					end = len(window)
 				}
-				first := strings.TrimRight(text[i:i+end], ".?!")
+				first := strings.TrimRight(window[:end], ".?!")
 				for _, doc := range r.byFirst[first] {
 					id := r.ids[doc]
-					if doc == self || !strings.HasPrefix(text[i:], id) {
+					if !strings.HasPrefix(text[i:], id) || continuesID(text, i+len(id)) {
 						continue
 					}
-					if after := i + len(id); after < len(text) && isWordByte(text[after]) {
-						continue
+					// The longest id that matches here is the one named.
+					spans = append(spans, span{k, i, i + len(id)})
+					if doc != self {
+						s := at(i)
+						stance, phrase := s.stance, s.phrase
+						if stance == Names {
+							stance, phrase = nearStance(s.lower, i-s.offset)
+						}
+						add(reference{doc: doc, stance: stance, phrase: phrase})
 					}
-					if len(spans) == 0 || spans[len(spans)-1].text != k || spans[len(spans)-1].end <= i {
-						spans = append(spans, span{k, i, i + len(id)})
-					}
-					s, next, _ := sentenceAt(text, i)
-					stance, phrase := stanceOf(s, next)
-					add(reference{doc: doc, stance: stance, phrase: phrase})
+					i += len(id) - 1
+					break
 				}
 			}
 			// A day named in a sentence that says it was the same.
-			if i > dayChecked && isYear(text, i) {
-				s, next, end := sentenceAt(text, i)
-				dayChecked = end
-				if !maySaySame(s) {
+			if i > dayChecked && i < len(text) && isYear(text, i) {
+				s := at(i)
+				dayChecked = s.to
+				if s.stance != Same {
 					continue
 				}
-				if stance, phrase := stanceOf(s, next); stance == Same {
-					for _, m := range dayPattern.FindAllStringSubmatch(s, -1) {
-						day, ok := parseDay(m)
-						if !ok {
-							continue
-						}
-						for _, doc := range r.byDay[day] {
-							if doc != self && !mentionsID(s, r.ids[doc]) {
-								add(reference{doc: doc, stance: Same, byDate: true, phrase: phrase})
-							}
+				for _, m := range dayPattern.FindAllStringSubmatch(text[s.from:s.to], -1) {
+					day, ok := parseDay(m)
+					// The report's own day is the timeline's, not a
+					// reference: "2024-01-02 14:05 the same error".
+					if !ok || day == r.days[self] || day == r.nextDays[self] {
+						continue
+					}
+					docs := r.byDay[day]
+					for _, doc := range docs {
+						if doc != self {
+							add(reference{doc: doc, stance: Same, byDate: true, shared: len(docs) > 1, phrase: s.phrase})
 						}
 					}
 				}
@@ -261,9 +371,6 @@ func (r *referrer) references(self int, texts []string) (out []reference, spans 
 	}
 	return out, spans
 }
-
-// mentionsID reports whether s names id (then it is a reference by id).
-func mentionsID(s, id string) bool { return strings.Contains(s, id) }
 
 func parseDay(m []string) (string, bool) {
 	var t time.Time

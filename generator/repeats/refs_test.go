@@ -2,6 +2,7 @@ package repeats
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +21,23 @@ func TestStance(t *testing.T) {
 		{"At first this looked like X, but it turned out to be unrelated.", "", Unrelated, "unrelated"},
 		{"X also involved the cache; it is not related to this incident.", "", Unrelated, "not related"},
 		{"Someone asked whether this was a repeat of X.", "It was not: the cause there was different.", Unrelated, "it was not"},
+		{"Was this X again?", "No, the pool was fine.", Unrelated, "no"},
 		{"Despite the similar symptoms, this has nothing to do with X.", "", Unrelated, "nothing to do with"},
-		{"We restarted it as in X.", "Not so fast: the pool was still full.", Unrelated, "not so"},
 		{"The sameness of X is striking.", "", Names, ""}, // whole words only
 		{"Was this X again?", "It was: the same pool ran dry.", Names, ""},
+		// A denial answers a question only.
+		{"This is a recurrence of X.", "It was noticed by the on-call engineer at 14:02.", Same, "a recurrence of"},
+		{"The cluster layout is described in X.", "It was not documented anywhere else.", Names, ""},
+		{"Was this X?", "Nobody knew.", Names, ""},
+		// Phrases common for other reasons say nothing.
+		{"To prevent recurrence, the action items of X were finished first.", "", Names, ""},
+		{"We added a dashboard similar to the one made after X.", "", Names, ""},
+		{"The same error appeared on the host named in X.", "", Names, ""},
+		{"This is likely related to X.", "", Names, ""}, // "likely" is not "like"
+		{"Like X, the pool ran dry.", "", Same, "like"},
 	}
 	for _, tt := range tests {
-		got, phrase := stanceOf(tt.sentence, tt.next)
+		got, phrase := stanceOf(tt.sentence, tt.next, strings.Index(tt.sentence, "X"))
 		if got != tt.want || phrase != tt.phrase {
 			t.Errorf("stanceOf(%q, %q) = %d %q, want %d %q", tt.sentence, tt.next, got, phrase, tt.want, tt.phrase)
 		}
@@ -36,8 +47,8 @@ func TestStance(t *testing.T) {
 // TestSameStems: every phrase that says "the same" holds one of the
 // stems that the cheap test looks for first.
 func TestSameStems(t *testing.T) {
-	for _, w := range sameWords {
-		if !maySaySame(w) && !maySaySame(strings.ToUpper(w[:1])+w[1:]) {
+	for _, w := range append(slices.Clone(sameWords), nearWords...) {
+		if !maySaySame(w) {
 			t.Errorf("%q holds none of sameStems", w)
 		}
 	}
@@ -54,6 +65,7 @@ func TestReferences(t *testing.T) {
 		{ID: "2024-06-10 search", Start: at("2024-06-10")},
 		{ID: "outage", Start: at("2024-07-01")}, // not distinctive: never looked for
 		{ID: "2024-08-01 sessionstore", Start: at("2024-08-01")},
+		{ID: "2024-06-10 api", Start: at("2024-06-10")},
 	}
 	r := newReferrer(reports)
 	tests := []struct {
@@ -64,14 +76,18 @@ func TestReferences(t *testing.T) {
 		{"an id and what is said of it", "A previous incarnation of this occurred earlier, see 2024-05-03 sessionstore.", "0:1:false"},
 		{"an id named only", "Timeline in (2024-06-10 search), for reference.", "2:0:false"},
 		{"unrelated, in the next sentence", "Was this a repeat of 2024-06-10 api-gateway? It was not: the cause there was different.", "1:2:false"},
+		{"a semicolon joins clauses of one sentence", "2024-06-10 search also involved the cache; it is not related to this incident.", "2:2:false"},
 		{"the strongest stance wins", "See 2024-05-03 sessionstore. It is not related to 2024-05-03 sessionstore at all.", "0:2:false"},
 		{"a day, in a sentence saying the same", "This looks almost identical to what happened on 3 May 2024.", "0:1:true"},
 		{"a day in American order", "The same failure happened on May 3, 2024 as well.", "0:1:true"},
-		{"an ISO day names every report of that day", "The same thing happened on 2024-06-10.", "1:1:true 2:1:true"},
+		{"an ISO day names every report of that day", "The same thing happened on 2024-06-10.", "1:1:true 2:1:true 5:1:true"},
+		{"the longest id that matches", "See 2024-06-10 api-gateway for details; 2024-06-10 api is another.", "1:0:false 5:0:false"},
+		{"its own day is the timeline's", "2024-08-01 14:05 The same thing happened on the second host.\n2024-08-02 01:00 Same thing happened again.", ""},
 		{"a day without saying the same", "The deploy on 3 May 2024 went well.", ""},
 		{"a timeline's dates are not references", "2024-05-03 10:00 paged the on-call.\n2024-05-03 10:05 restarted.", ""},
 		{"a word that is an id", "The outage lasted an hour.", ""},
 		{"itself", "As 2024-08-01 sessionstore says, the same thing happened.", ""},
+		{"an id followed by a hyphenated word", "See 2024-06-10 api-server for the cluster.", ""},
 		{"an id followed by more of a word", "See 2024-05-03 sessionstore2 for the cluster.", ""},
 	}
 	for _, tt := range tests {

@@ -8,11 +8,21 @@
 //   - text: cosine similarity of TF-IDF vectors over each report's most
 //     distinctive words (title, impact and body), found through an
 //     inverted index so that the work grows with the archive, not its
-//     square;
+//     square. The names of services, of their hosts (through the
+//     catalogue's host patterns), alerts and dashboards are not words of
+//     the failure: they count as mentions of the service (names.go), and
+//     words that mark one service rather than one failure weigh less;
 //   - services, weighted by rarity: sharing a service that half the
-//     archive names says little;
+//     archive names says little. A report without services in its
+//     metadata is about the one its text names most;
 //   - cause tags, trigger and failure mode;
-//   - explicit links: repeat_of, related and shared tasks.
+//   - what the authors wrote: repeat_of, related, shared tasks, and one
+//     report naming the other in its text, with what it says of it: the
+//     same failure, or unrelated (refs.go).
+//
+// The weights and thresholds are calibrated on the repeat benchmark's
+// archives (cmd/benchrepeats); Calibrated says what the classes were worth
+// there.
 //
 // The package is pure: no I/O, no search engine, the same input always
 // gives the same output.
@@ -433,9 +443,7 @@ func (d *detector) buildVectors() {
 	marker := d.serviceMarkers()
 	for i, v := range d.vectors {
 		for k := range v {
-			if m, ok := marker[v[k].term]; ok {
-				v[k].weight *= m
-			}
+			v[k].weight *= marker[v[k].term]
 		}
 		slices.SortFunc(v, func(a, b weightedTerm) int {
 			if a.weight != b.weight {
@@ -525,17 +533,19 @@ func (d *detector) primaryServices() {
 // service and of few others; it would make every report on the service
 // look like a repeat of every other. A word that a few of the service's
 // reports share, as a repeat's error string is, stays. It returns each
-// marker's weight multiplier: 1 − (the share of the service's reports
+// term's weight multiplier, 1 for a word that marks no service, and for
+// a marker 1 − (the share of the service's reports
 // that have it) × (the share of its reports that are on the service), at
 // least minMarkerWeight.
-func (d *detector) serviceMarkers() map[int32]float32 {
+func (d *detector) serviceMarkers() []float32 {
 	const minMarkerDocs = 2
 	const minMarkerWeight = 0.2
-	type pair struct{ term, svc int32 }
-	svcID := map[string]int32{}
-	svcDocs := map[int32]int32{}
-	termDocs := map[int32]int32{}
-	together := map[pair]int32{}
+	svcID := map[string]uint64{}
+	var svcDocs []int32
+	termDocs := make([]int32, len(d.terms))
+	// Each (term, service) pair once per report that has both, as one
+	// number, sorted and counted in runs: far cheaper than a map.
+	var pairs []uint64
 	for i, v := range d.vectors {
 		if len(d.services[i]) == 0 {
 			continue
@@ -543,18 +553,28 @@ func (d *detector) serviceMarkers() map[int32]float32 {
 		name := d.services[i][0]
 		id, ok := svcID[name]
 		if !ok {
-			id = int32(len(svcID))
+			id = uint64(len(svcID))
 			svcID[name] = id
+			svcDocs = append(svcDocs, 0)
 		}
 		svcDocs[id]++
 		for _, wt := range v {
 			termDocs[wt.term]++
-			together[pair{wt.term, id}]++
+			pairs = append(pairs, uint64(wt.term)<<32|id)
 		}
 	}
-	out := map[int32]float32{}
-	for p, c := range together {
-		docs := svcDocs[p.svc]
+	slices.Sort(pairs)
+	out := make([]float32, len(d.terms))
+	for k := range out {
+		out[k] = 1
+	}
+	for k := 0; k < len(pairs); {
+		run := k + 1
+		for run < len(pairs) && pairs[run] == pairs[k] {
+			run++
+		}
+		c, term, docs := int32(run-k), int32(pairs[k]>>32), svcDocs[pairs[k]&(1<<32-1)]
+		k = run
 		if c < 2 || docs < minMarkerDocs {
 			continue
 		}
@@ -562,10 +582,8 @@ func (d *detector) serviceMarkers() map[int32]float32 {
 		// report without the word were on it: two reports alone on a
 		// service, a repeat and its original, keep some of the words
 		// they share.
-		m := max(minMarkerWeight, 1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[p.term]))
-		if old, ok := out[p.term]; !ok || m < old {
-			out[p.term] = m
-		}
+		m := max(minMarkerWeight, 1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[term]))
+		out[term] = min(out[term], m)
 	}
 	return out
 }
@@ -699,7 +717,7 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	for _, doc := range pool {
 		j := d.order[doc]
 		c := d.score(i, j, false)
-		if c.Score >= d.cfg.Similar || c.Why.Unrelated() {
+		if c.Score >= d.cfg.Similar {
 			out = append(out, c)
 		}
 	}
@@ -906,8 +924,9 @@ func (d *detector) score(i, j int, full bool) Candidate {
 		}
 		why.Bonus = math.Round(why.Bonus*1000) / 1000
 		score += why.Bonus
-		if why.Reference == "same" {
-			// The author says it: the same failure, or like it.
+		if why.Reference == "same" || why.Reference == "day" && !ref.shared {
+			// The author says it: the same failure, or like it (by its
+			// day, when no other report started that day).
 			raise("said")
 		}
 		// A link between two reports on the same service makes a likely

@@ -3,6 +3,7 @@ package repeats
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Prose of two failures that share few words, so that only what the
@@ -37,6 +38,19 @@ func TestAuthorsSignals(t *testing.T) {
 			report("2024-01-02 sessionstore", 1, []string{"sessionstore"}, quorum),
 			report("2024-03-05 sessionstore", 60, []string{"sessionstore"}, pool+" This looks almost identical to what happened on 2 January 2024."),
 			"likely repeat", `names the other's day and says "almost identical"`},
+		{"naming the day alone and saying it was the same, whatever the services",
+			report("2024-01-02 sessionstore", 1, []string{"sessionstore"}, quorum),
+			report("2024-03-05 api-gateway", 60, []string{"api-gateway"}, pool+" This looks almost identical to what happened on 2 January 2024."),
+			"likely repeat", "raised to the likely threshold: the text says it was the same"},
+		{"a phrase about something else says nothing",
+			report("2024-01-02 sessionstore", 1, []string{"sessionstore"}, quorum),
+			report("2024-03-05 api-gateway", 60, []string{"api-gateway"}, pool+" To prevent recurrence, the action items of 2024-01-02 sessionstore were finished first."),
+			"", ""},
+		{"the report's own day in its timeline is no reference",
+			report("2024-01-02 sessionstore-cert", 1, []string{"sessionstore"}, "the certificate expired at midnight"),
+			report("2024-01-02 sessionstore", 1, []string{"sessionstore"}, quorum+"\n2024-01-02 14:05 The same thing happened on the second host.",
+				func(r *Report) { r.Start = r.Start.Add(14 * time.Hour) }),
+			"", ""},
 		{"calling it unrelated is never likely",
 			report("2024-01-02 sessionstore", 1, []string{"sessionstore"}, quorum),
 			report("2024-03-05 sessionstore", 60, []string{"sessionstore"}, quorum+" At first this looked like 2024-01-02 sessionstore, but it turned out to be unrelated."),
@@ -66,6 +80,12 @@ func TestAuthorsSignals(t *testing.T) {
 			if !found {
 				if tt.class != "" {
 					t.Fatalf("%s not a candidate; candidates %+v", tt.earlier.ID, got)
+				}
+				return
+			}
+			if tt.class == "" {
+				if c.Likely || c.Why.Reference != "" {
+					t.Errorf("%s is a candidate by reference: %s", tt.earlier.ID, c.Explain())
 				}
 				return
 			}

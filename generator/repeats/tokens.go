@@ -23,8 +23,9 @@ func Tokens(text string) []string {
 
 // word is what the tokenizer made of one word as written.
 type word struct {
-	term int32 // the term's id in the tokenizer, or -1 when the word is none
-	svc  int32 // the service the word names, or -1
+	term  int32  // the term's id in the tokenizer, or -1 when the word is none
+	svc   int32  // the service the word names, or -1
+	lower string // the word lowercased, when it names a service
 }
 
 // tokenizer turns texts into term ids. It remembers what it made of the
@@ -86,14 +87,14 @@ func (t *tokenizer) read(w string) word {
 	isName := strings.ContainsAny(lower, "-0123456789") || hasHump(w)
 	if t.cat != nil {
 		if svc, ok := t.cat.service(lower); ok {
-			return word{term: -1, svc: svc}
+			return word{term: -1, svc: svc, lower: lower}
 		}
 		if isName {
 			if svc, rest, ok := t.cat.qualified(w); ok {
 				if len(rest) < 2 || stopWords[rest] || isNumber(rest) {
-					return word{term: -1, svc: svc}
+					return word{term: -1, svc: svc, lower: lower}
 				}
-				return word{term: t.intern(rest, rest, true), svc: svc}
+				return word{term: t.intern(rest, rest, true), svc: svc, lower: lower}
 			}
 		}
 	}
@@ -163,7 +164,7 @@ func (t *tokenizer) appendTerms(out []int32, text string, part int) []int32 {
 			t.words[w] = info
 		}
 		if info.svc >= 0 {
-			t.mentions = append(t.mentions, mention{info.svc, part, strings.ToLower(w)})
+			t.mentions = append(t.mentions, mention{info.svc, part, info.lower})
 		}
 		if info.term >= 0 {
 			out = append(out, info.term)
