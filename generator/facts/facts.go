@@ -221,7 +221,7 @@ func (f *Facts) PageBody(p *archive.Page) (*markdown.Result, bool) {
 func (f *Facts) RepeatInput() []repeats.Report {
 	out := make([]repeats.Report, len(f.Archive.Incidents))
 	for i, in := range f.Archive.Incidents {
-		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest, f.Bodies[i].Tasks)
+		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest, f.Bodies[i].Quoted, f.Bodies[i].Tasks)
 	}
 	return out
 }

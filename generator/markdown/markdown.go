@@ -76,6 +76,11 @@ type Result struct {
 	Tasks []string
 	// Plain is the document as plain text.
 	Plain PlainText
+	// Quoted is the text of the document's code spans and of each line
+	// of its code blocks, as written, in order: the commands, log lines
+	// and error messages a report quotes (those of 8 to 300 bytes, at
+	// most 200).
+	Quoted []string
 }
 
 // New builds the renderer once for a build.
@@ -177,6 +182,7 @@ func (r *Renderer) rewrite(doc ast.Node, src []byte, res *Result) {
 		return ast.WalkContinue, nil
 	})
 	res.Plain = plain.result()
+	res.Quoted = plain.quoted
 	// The inline parser splits text at characters that might start an
 	// autolink, such as spaces, so an id can span several sibling nodes.
 	// Join runs of adjacent text before searching it.

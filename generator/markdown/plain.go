@@ -40,6 +40,28 @@ type plainWriter struct {
 	space     bool    // a space is due before the next text, if it does not start with one
 	mute      bool    // inside a Summary heading, whose text is not kept
 	codeSpans int     // how many code spans the walk is inside
+	// quoted collects the code spans and the lines of code blocks (see
+	// Result.Quoted); quoteFrom is where the open code span's text starts
+	// in *out.
+	quoted    []string
+	quoteFrom int
+}
+
+// The quoted text kept of a document: at most maxQuoted strings of
+// minQuote to maxQuote bytes. Shorter ones are words (`df`), longer ones
+// are dumps, not messages.
+const (
+	maxQuoted = 200
+	minQuote  = 8
+	maxQuote  = 300
+)
+
+// quote keeps b, a code span or a line of a code block, as quoted text.
+func (p *plainWriter) quote(b []byte) {
+	b = bytes.TrimSpace(b)
+	if len(b) >= minQuote && len(b) <= maxQuote && len(p.quoted) < maxQuoted {
+		p.quoted = append(p.quoted, string(b))
+	}
 }
 
 func newPlainWriter(src []byte) *plainWriter {
@@ -111,8 +133,14 @@ func (p *plainWriter) visit(n ast.Node, entering bool) {
 	case *ast.CodeSpan:
 		if entering {
 			p.codeSpans++
+			if p.codeSpans == 1 {
+				p.quoteFrom = len(*p.out)
+			}
 		} else {
 			p.codeSpans--
+			if p.codeSpans == 0 && !p.mute && p.quoteFrom <= len(*p.out) {
+				p.quote((*p.out)[p.quoteFrom:])
+			}
 		}
 	case *ast.AutoLink:
 		if entering && !p.mute {
@@ -245,6 +273,7 @@ func (p *plainWriter) lines(n ast.Node) {
 		}
 		p.put(line, true)
 		p.endLine()
+		p.quote(line)
 	}
 }
 

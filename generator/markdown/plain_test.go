@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -120,5 +121,18 @@ func TestParseIsRenderWithoutHTML(t *testing.T) {
 	rendered.HTML = nil
 	if !reflect.DeepEqual(parsed, rendered) {
 		t.Errorf("Parse gave %+v, Render %+v", parsed, rendered)
+	}
+}
+
+func TestQuoted(t *testing.T) {
+	src := "## Summary\n\nThe logs said `ERR max number of clients reached (4242)` twice; `df` was fine.\n\n" +
+		"```\n2024-01-02T10:00:00Z db1001 ERROR lost quorum: 1 of 3 members reachable\n\nok\n```\n\n# `heading code span`\n"
+	res, err := New(Options{}).Render([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ERR max number of clients reached (4242)", "2024-01-02T10:00:00Z db1001 ERROR lost quorum: 1 of 3 members reachable", "heading code span"}
+	if !slices.Equal(res.Quoted, want) {
+		t.Errorf("Quoted = %q\nwant     %q", res.Quoted, want)
 	}
 }

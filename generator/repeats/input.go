@@ -8,9 +8,9 @@ import (
 
 // FromIncident makes the detection input of a parsed report, given its
 // body as plain text (the Summary section and the rest, as package
-// markdown gives them) and the task ids its prose names. Its text is the
-// title, the impact and those.
-func FromIncident(in *incident.Incident, summary, body string, proseTasks []string) Report {
+// markdown gives them), what it quotes as code, and the task ids its
+// prose names. Its text is the title, the impact and those.
+func FromIncident(in *incident.Incident, summary, body string, quoted, proseTasks []string) Report {
 	r := Report{
 		ID:          in.ID,
 		Start:       in.Start,
@@ -21,6 +21,7 @@ func FromIncident(in *incident.Incident, summary, body string, proseTasks []stri
 		RepeatOf:    in.RepeatOf,
 		Related:     in.Related,
 		Text:        []string{in.Title, in.Impact, summary, body},
+		Quoted:      quoted,
 	}
 	if in.Task != "" {
 		r.Tasks = append(r.Tasks, in.Task)

@@ -2,6 +2,7 @@ package repeats
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -126,5 +127,29 @@ func TestCalibrationIsCurrent(t *testing.T) {
 		if s.LikelyRight > s.Likely || s.LikelyFound > s.Repeats || s.FoundTop3 > s.Repeats {
 			t.Errorf("style %s: counts do not add up: %+v", s.Style, s)
 		}
+	}
+}
+
+func TestQuotedTerm(t *testing.T) {
+	tests := []struct {
+		quote, key string
+		ok         bool
+	}{
+		{"ERR max number of clients reached (4242)", "`err max number of clients reached", true},
+		{"ERR max number of clients reached (17)", "`err max number of clients reached", true}, // the same message
+		{"2024-01-02T10:00:00Z db1001 ERROR lost quorum: 1 of 3 members reachable", "`error lost quorum: of members reachable", true},
+		{"df -h /srv", "`df -h /srv", true},
+		{"systemctl restart db1001", "", false}, // two words left
+		{"1234 5678 9012", "", false},
+	}
+	for _, tt := range tests {
+		key, _, ok := quotedTerm(tt.quote)
+		if key != tt.key || ok != tt.ok {
+			t.Errorf("quotedTerm(%q) = %q, %t; want %q, %t", tt.quote, key, ok, tt.key, tt.ok)
+		}
+	}
+	_, shown, _ := quotedTerm("the quick brown fox jumps over the lazy dog and keeps running far away")
+	if len(shown) > 62 || !strings.HasSuffix(shown, "…`") {
+		t.Errorf("a long quote is shown as %q", shown)
 	}
 }

@@ -53,6 +53,11 @@ type Report struct {
 	// one after the other (parts rather than one string, so that the
 	// input holds no copy of the archive's text).
 	Text []string
+	// Quoted is what the body quotes as code: commands, log lines, error
+	// messages. Each, without its numbers and the words that hold digits
+	// (times, hosts, ids), is one term, a name: two reports quoting the
+	// same error say more than two sharing its words.
+	Quoted []string
 }
 
 // Config tunes detection. The zero value is not useful; start from
@@ -330,7 +335,14 @@ func (d *detector) buildVectors() {
 			for i := w; i < n; i += workers {
 				refs, spans := d.referrer.references(i, d.reports[i].Text)
 				d.refs[i] = refs
-				for _, id := range tok.termsSkipping(d.reports[i].Text, spans) {
+				ids := tok.termsSkipping(d.reports[i].Text, spans)
+				for _, q := range d.reports[i].Quoted {
+					if key, shown, ok := quotedTerm(q); ok {
+						ids = append(ids, tok.intern(key, shown, true))
+					}
+				}
+				tok.buf = ids
+				for _, id := range ids {
 					if int(id) >= len(counts) {
 						counts = append(counts, make([]int32, int(id)+1-len(counts)+1024)...)
 					}
@@ -1023,4 +1035,34 @@ func (d *detector) reference(i, j int) (best reference, back, found bool) {
 		}
 	}
 	return best, back, found
+}
+
+// quotedTerm is the term of a quoted string: its words without the ones
+// that hold digits, lowercased, behind a backquote that no word has; and
+// the words shown for it. ok is false for a quote of fewer than
+// minQuotedWords such words, too short to tell a failure.
+func quotedTerm(q string) (key, shown string, ok bool) {
+	const minQuotedWords = 3
+	var b strings.Builder
+	b.WriteByte('`')
+	words := 0
+	for _, w := range strings.Fields(q) {
+		if strings.ContainsAny(w, "0123456789") {
+			continue
+		}
+		if words > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.ToLower(w))
+		words++
+	}
+	if words < minQuotedWords {
+		return "", "", false
+	}
+	key = b.String()
+	shown = key + "`"
+	if len(shown) > 60 {
+		shown = strings.ToValidUTF8(shown[:58], "") + "…`"
+	}
+	return key, shown, true
 }

@@ -111,3 +111,19 @@ func TestUnrelatedListedLast(t *testing.T) {
 		t.Fatalf("candidates %+v: want 2024-01-02 a last, called unrelated, not likely", got)
 	}
 }
+
+// TestQuotedErrorsAreTerms: two reports in other words that quote the
+// same error message (with other numbers) share it as one term.
+func TestQuotedErrorsAreTerms(t *testing.T) {
+	quoting := func(q string) func(*Report) {
+		return func(r *Report) { r.Text, r.Quoted = r.Text[:1], []string{q} }
+	}
+	reports := append(background(60),
+		report("2024-01-02 a", 1, []string{"sessionstore"}, quorum, quoting("ERR max number of clients reached (4242)")),
+		report("2024-03-05 b", 60, []string{"sessionstore"}, pool, quoting("ERR max number of clients reached (17)")))
+	got := Detect(reports, DefaultConfig())[len(reports)-1]
+	c, ok := find(got, "2024-01-02 a")
+	if !ok || len(c.Why.Terms) == 0 || c.Why.Terms[0] != "`err max number of clients reached`" {
+		t.Fatalf("candidates %+v: want 2024-01-02 a, matched on the quoted error", got)
+	}
+}
