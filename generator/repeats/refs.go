@@ -174,11 +174,12 @@ func continuesID(text string, after int) bool {
 }
 
 // sentence is one sentence of a text, found once however many names it
-// holds.
+// holds, and read only when needed.
 type sentence struct {
-	from, to int    // text[from:to] holds it
+	text     string
+	from, to int // text[from:to] holds it
+	read     bool
 	lower    string // lowercased and trimmed
-	next     string // the sentence after it, lowercased and trimmed
 	offset   int    // where lower starts in text
 	stance   Stance // what it says wherever the names stand
 	phrase   string
@@ -194,20 +195,41 @@ func sentenceAt(text string, i int) sentence {
 	for to < len(text) && !endsSentence(text, to) {
 		to++
 	}
-	to = min(to+1, len(text))
-	raw := text[from:to]
+	return sentence{text: text, from: from, to: min(to+1, len(text))}
+}
+
+// mayBeSame is a cheap test, before reading it: whether the sentence
+// may say "the same" (sameStems without their first letter, which may be
+// upper case).
+func (s *sentence) mayBeSame() bool {
+	raw := s.text[s.from:s.to]
+	for _, stem := range sameStems {
+		if strings.Contains(raw, stem[1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// readStance reads what the sentence, and the one after it, say.
+func (s *sentence) readStance() {
+	if s.read {
+		return
+	}
+	s.read = true
+	raw := s.text[s.from:s.to]
 	trimmed := strings.TrimLeft(raw, " \t\n")
-	s := sentence{from: from, to: to, offset: from + len(raw) - len(trimmed)}
+	s.offset = s.from + len(raw) - len(trimmed)
 	s.lower = strings.ToLower(strings.TrimRight(trimmed, " \t\n"))
-	n := to
-	for n < len(text) && !endsSentence(text, n) {
+	n := s.to
+	for n < len(s.text) && !endsSentence(s.text, n) {
 		n++
 	}
-	if to < len(text) {
-		s.next = strings.ToLower(strings.TrimSpace(text[to:min(n+1, len(text))]))
+	var next string
+	if s.to < len(s.text) {
+		next = strings.ToLower(strings.TrimSpace(s.text[s.to:min(n+1, len(s.text))]))
 	}
-	s.stance, s.phrase = sentenceStance(s.lower, s.next)
-	return s
+	s.stance, s.phrase = sentenceStance(s.lower, next)
 }
 
 // endsSentence reports whether text[i] ends a sentence or a line. A
@@ -227,6 +249,7 @@ func endsSentence(text string, i int) bool {
 type referrer struct {
 	byFirst  map[string][]int // an id's first word → report indexes, longest id first
 	initial  [256]bool        // the first bytes of ids
+	starts   [256]bool        // those and the first digits of years
 	maxFirst int              // the length of the longest first word
 	ids      []string
 	byDay    map[string][]int // "2006-01-02" → reports that started that day
@@ -250,6 +273,8 @@ func newReferrer(reports []Report) *referrer {
 		r.initial[first[0]] = true
 		r.maxFirst = max(r.maxFirst, len(first))
 	}
+	r.starts = r.initial
+	r.starts['1'], r.starts['2'] = true, true
 	for _, docs := range r.byFirst {
 		slices.SortFunc(docs, func(a, b int) int {
 			if la, lb := len(r.ids[a]), len(r.ids[b]); la != lb {
@@ -286,90 +311,126 @@ func isYear(text string, i int) bool {
 // span is where a text names a report: texts[text][start:end].
 type span struct{ text, start, end int }
 
-// references are the reports that texts name, other than self, each once
-// (the strongest stance wins: unrelated over same over named, and by id
-// over by day), and where the texts name them by id, in order: the words
-// of an id are not words of the failure.
-func (r *referrer) references(self int, texts []string) (out []reference, spans []span) {
-	add := func(ref reference) {
-		for k := range out {
-			if out[k].doc == ref.doc {
-				if ref.stance > out[k].stance || ref.stance == out[k].stance && out[k].byDate && !ref.byDate {
-					out[k] = ref
-				}
-				return
+// refScanner reads one report's texts for the reports they name, word by
+// word, as the tokenizer walks them (see tokenizer.appendTerms).
+type refScanner struct {
+	r          *referrer
+	self       int
+	out        []reference
+	text       string
+	cur        sentence // the sentence last found
+	dayChecked int      // the end of the last sentence looked at for days
+}
+
+func (r *referrer) scanner(self int) *refScanner { return &refScanner{r: r, self: self} }
+
+// start starts reading text.
+func (sc *refScanner) start(text string) {
+	sc.text, sc.cur, sc.dayChecked = text, sentence{to: -1}, -1
+}
+
+// add keeps ref, or the stronger of it and the one kept for its report
+// (unrelated over same over named, and by id over by day).
+func (sc *refScanner) add(ref reference) {
+	for k := range sc.out {
+		if sc.out[k].doc == ref.doc {
+			if old := sc.out[k]; ref.stance > old.stance || ref.stance == old.stance && old.byDate && !ref.byDate {
+				sc.out[k] = ref
 			}
+			return
 		}
-		out = append(out, ref)
 	}
-	for k, text := range texts {
-		var cur sentence // the sentence last read, text[cur.from:cur.to]
-		cur.to = -1
-		dayChecked := -1 // the end of the last sentence looked at for days
-		at := func(i int) sentence {
-			if i >= cur.to || i < cur.from {
-				cur = sentenceAt(text, i)
-			}
-			return cur
+	sc.out = append(sc.out, ref)
+}
+
+func (sc *refScanner) sentence(i int) *sentence {
+	if i >= sc.cur.to || i < sc.cur.from {
+		sc.cur = sentenceAt(sc.text, i)
+	}
+	return &sc.cur
+}
+
+// word looks at the word that starts at position i of the text: an id
+// there is a reference, and word returns where it ends, for its words to
+// be skipped (they are not words of the failure); a year there may be in
+// a sentence that names a day. Otherwise it returns i.
+func (sc *refScanner) word(i int) int {
+	r, text := sc.r, sc.text
+	c := text[i]
+	if r.initial[c] {
+		// An id's first word is at most maxFirst long: the search for
+		// its end stops there.
+		window := text[i:min(len(text), i+r.maxFirst+1)]
+		end := strings.IndexAny(window, " ,;:)]\"\n")
+		if end < 0 {
+			end = len(window)
 		}
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			if i > 0 && isWordByte(text[i-1]) {
+		first := strings.TrimRight(window[:end], ".?!")
+		for _, doc := range r.byFirst[first] {
+			id := r.ids[doc]
+			if !strings.HasPrefix(text[i:], id) || continuesID(text, i+len(id)) {
 				continue
 			}
-			if r.initial[c] {
-				// An id's first word is at most maxFirst long: the
-				// search for its end stops there.
-				window := text[i:min(len(text), i+r.maxFirst+1)]
-				end := strings.IndexAny(window, " ,;:)]\"\n")
-				if end < 0 {
-					end = len(window)
+			// The longest id that matches here is the one named.
+			if doc != sc.self {
+				s := sc.sentence(i)
+				s.readStance()
+				stance, phrase := s.stance, s.phrase
+				if stance == Names {
+					stance, phrase = nearStance(s.lower, i-s.offset)
 				}
-				first := strings.TrimRight(window[:end], ".?!")
-				for _, doc := range r.byFirst[first] {
-					id := r.ids[doc]
-					if !strings.HasPrefix(text[i:], id) || continuesID(text, i+len(id)) {
-						continue
-					}
-					// The longest id that matches here is the one named.
-					spans = append(spans, span{k, i, i + len(id)})
-					if doc != self {
-						s := at(i)
-						stance, phrase := s.stance, s.phrase
-						if stance == Names {
-							stance, phrase = nearStance(s.lower, i-s.offset)
-						}
-						add(reference{doc: doc, stance: stance, phrase: phrase})
-					}
-					i += len(id) - 1
-					break
-				}
+				sc.add(reference{doc: doc, stance: stance, phrase: phrase})
 			}
-			// A day named in a sentence that says it was the same.
-			if i > dayChecked && i < len(text) && isYear(text, i) {
-				s := at(i)
-				dayChecked = s.to
-				if s.stance != Same {
-					continue
-				}
-				for _, m := range dayPattern.FindAllStringSubmatch(text[s.from:s.to], -1) {
-					day, ok := parseDay(m)
-					// The report's own day is the timeline's, not a
-					// reference: "2024-01-02 14:05 the same error".
-					if !ok || day == r.days[self] || day == r.nextDays[self] {
-						continue
-					}
-					docs := r.byDay[day]
-					for _, doc := range docs {
-						if doc != self {
-							add(reference{doc: doc, stance: Same, byDate: true, shared: len(docs) > 1, phrase: s.phrase})
-						}
-					}
+			return i + len(id)
+		}
+	}
+	// A day named in a sentence that says it was the same.
+	if i > sc.dayChecked && isYear(text, i) {
+		s := sc.sentence(i)
+		sc.dayChecked = s.to
+		if !s.mayBeSame() {
+			return i
+		}
+		if s.readStance(); s.stance != Same {
+			return i
+		}
+		for _, m := range dayPattern.FindAllStringSubmatch(text[s.from:s.to], -1) {
+			day, ok := parseDay(m)
+			// The report's own day is the timeline's, not a reference:
+			// "2024-01-02 14:05 the same error".
+			if !ok || day == r.days[sc.self] || day == r.nextDays[sc.self] {
+				continue
+			}
+			docs := r.byDay[day]
+			for _, doc := range docs {
+				if doc != sc.self {
+					sc.add(reference{doc: doc, stance: Same, byDate: true, shared: len(docs) > 1, phrase: s.phrase})
 				}
 			}
 		}
 	}
-	return out, spans
+	return i
+}
+
+// references are the reports that texts name, other than self, each once,
+// and where the texts name them by id, in order: what the tokenizer finds
+// with a scanner, for reading on its own.
+func (r *referrer) references(self int, texts []string) (out []reference, spans []span) {
+	sc := r.scanner(self)
+	for k, text := range texts {
+		sc.start(text)
+		for i := 0; i < len(text); i++ {
+			// Most bytes can start neither an id nor a year.
+			if !r.starts[text[i]] || i > 0 && isWordByte(text[i-1]) {
+				continue
+			}
+			if end := sc.word(i); end > i {
+				spans = append(spans, span{k, i, end})
+				i = end - 1
+			}
+		}
+	}
+	return sc.out, spans
 }
 
 func parseDay(m []string) (string, bool) {

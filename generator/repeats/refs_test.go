@@ -103,3 +103,27 @@ func TestReferences(t *testing.T) {
 		})
 	}
 }
+
+// TestIDWordsAreNotTerms: the tokenizer, reading with a scanner, skips the
+// words of the ids it names and finds the same references as on its own.
+func TestIDWordsAreNotTerms(t *testing.T) {
+	reports := []Report{
+		{ID: "2024-05-03 sessionstore", Start: time.Date(2024, 5, 3, 9, 0, 0, 0, time.UTC)},
+		{ID: "2024-06-10 me", Start: time.Date(2024, 6, 10, 9, 0, 0, 0, time.UTC)},
+	}
+	texts := []string{"Quorum lost", "A previous incarnation was 2024-05-03 sessionstore, on the same hosts."}
+	r := newReferrer(reports)
+	tok := newTokenizer(nil)
+	sc := r.scanner(1)
+	var stems []string
+	for _, id := range tok.termsScanning(texts, sc) {
+		stems = append(stems, tok.stems[id])
+	}
+	if want := "quorum lost previou incarn host"; strings.Join(stems, " ") != want {
+		t.Errorf("terms %q, want %q", strings.Join(stems, " "), want)
+	}
+	alone, _ := r.references(1, texts)
+	if !slices.Equal(sc.out, alone) || len(alone) != 1 || alone[0].stance != Same {
+		t.Errorf("scanned %+v, alone %+v", sc.out, alone)
+	}
+}

@@ -333,9 +333,9 @@ func (d *detector) buildVectors() {
 			var counts []int32
 			var touched []int32
 			for i := w; i < n; i += workers {
-				refs, spans := d.referrer.references(i, d.reports[i].Text)
-				d.refs[i] = refs
-				ids := tok.termsSkipping(d.reports[i].Text, spans)
+				refs := d.referrer.scanner(i)
+				ids := tok.termsScanning(d.reports[i].Text, refs)
+				d.refs[i] = refs.out
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
 						ids = append(ids, tok.intern(key, shown, true))

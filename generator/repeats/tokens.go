@@ -61,21 +61,19 @@ func newTokenizer(cat *catalogue) *tokenizer {
 
 // terms returns the term ids of the texts' words, read one after the
 // other, in a slice that the next call reuses.
-func (t *tokenizer) terms(texts ...string) []int32 { return t.termsSkipping(texts, nil) }
+func (t *tokenizer) terms(texts ...string) []int32 { return t.termsScanning(texts, nil) }
 
-// termsSkipping is terms without the words of skip, spans of the texts
-// in order.
-func (t *tokenizer) termsSkipping(texts []string, skip []span) []int32 {
+// termsScanning is terms, with refs (when not nil) reading the texts for
+// the reports they name as it goes: the words of an id it finds are
+// skipped.
+func (t *tokenizer) termsScanning(texts []string, refs *refScanner) []int32 {
 	out := t.buf[:0]
 	t.mentions = t.mentions[:0]
 	for k, text := range texts {
-		from := 0
-		for len(skip) > 0 && skip[0].text == k {
-			out = t.appendTerms(out, text[from:skip[0].start], k)
-			from = skip[0].end
-			skip = skip[1:]
+		if refs != nil {
+			refs.start(text)
 		}
-		out = t.appendTerms(out, text[from:], k)
+		out = t.appendTerms(out, text, k, refs)
 	}
 	t.buf = out
 	return out
@@ -146,8 +144,10 @@ var wordByte = func() (t [128]bool) {
 	return t
 }()
 
-// appendTerms appends the term ids of text, the part-th text, to out.
-func (t *tokenizer) appendTerms(out []int32, text string, part int) []int32 {
+// appendTerms appends the term ids of text, the part-th text, to out;
+// refs, when not nil, looks at each word that may start a report's id or
+// a year as it starts.
+func (t *tokenizer) appendTerms(out []int32, text string, part int, refs *refScanner) []int32 {
 	start := -1
 	flush := func(end int) {
 		if start < 0 {
@@ -183,6 +183,12 @@ func (t *tokenizer) appendTerms(out []int32, text string, part int) []int32 {
 		}
 		if in {
 			if start < 0 {
+				if refs != nil && refs.r.starts[c] && (i == 0 || !isWordByte(text[i-1])) {
+					if end := refs.word(i); end > i {
+						i = end // an id: its words are not the failure's
+						continue
+					}
+				}
 				start = i
 			}
 		} else {
