@@ -373,50 +373,62 @@ func (d *detector) buildVectors() {
 
 	// The archive's terms: the words of at least two reports (a word in
 	// one cannot link two), in word order, so that ties between equal
-	// weights fall the same way on every run.
-	df := map[string]int32{}
-	names := map[string]bool{}
-	shown := map[string]string{}
+	// weights fall the same way on every run. The workers' vocabularies
+	// are merged first, one map lookup per word and worker.
+	merged := map[string]int32{}
+	var stems, shown []string
+	var df []int32
+	var name []bool
+	local := make([][]int32, workers) // by worker: its term id → the merged one
 	for w, tok := range toks {
+		local[w] = make([]int32, len(tok.stems))
 		for id, stem := range tok.stems {
+			m, ok := merged[stem]
+			if !ok {
+				m = int32(len(stems))
+				merged[stem] = m
+				stems, shown, df, name = append(stems, stem), append(shown, tok.surface[id]), append(df, 0), append(name, false)
+			}
+			local[w][id] = m
 			if id < len(dfs[w]) {
-				df[stem] += dfs[w][id]
+				df[m] += dfs[w][id]
 			}
-			names[stem] = names[stem] || tok.names[id]
-			if old, ok := shown[stem]; !ok || len(tok.surface[id]) < len(old) || len(tok.surface[id]) == len(old) && tok.surface[id] < old {
-				shown[stem] = tok.surface[id]
+			name[m] = name[m] || tok.names[id]
+			if s := tok.surface[id]; len(s) < len(shown[m]) || len(s) == len(shown[m]) && s < shown[m] {
+				shown[m] = s
 			}
 		}
 	}
-	for t, c := range df {
+	merged = nil
+	var kept []int32
+	for m, c := range df {
 		if c >= 2 {
-			d.terms = append(d.terms, t)
+			kept = append(kept, int32(m))
 		}
 	}
-	slices.Sort(d.terms)
-	ids := make(map[string]int32, len(d.terms))
-	idf := make([]float32, len(d.terms))
-	d.words = make([]string, len(d.terms))
-	for k, t := range d.terms {
-		d.words[k] = shown[t]
-		ids[t] = int32(k)
-		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[t])), d.cfg.IDFPower))
-		if names[t] {
+	slices.SortFunc(kept, func(a, b int32) int { return strings.Compare(stems[a], stems[b]) })
+	rank := make([]int32, len(stems)) // merged id → the archive's, or -1
+	for m := range rank {
+		rank[m] = -1
+	}
+	d.terms = make([]string, len(kept))
+	d.words = make([]string, len(kept))
+	idf := make([]float32, len(kept))
+	for k, m := range kept {
+		rank[m] = int32(k)
+		d.terms[k], d.words[k] = stems[m], shown[m]
+		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[m])), d.cfg.IDFPower))
+		if name[m] {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
 	}
-	global := make([][]int32, workers) // by worker: its term id → the archive's, or -1
-	for w, tok := range toks {
-		global[w] = make([]int32, len(tok.stems))
-		for id, stem := range tok.stems {
-			if g, ok := ids[stem]; ok {
-				global[w][id] = g
-			} else {
-				global[w][id] = -1
-			}
+	global := local // by worker: its term id → the archive's, or -1
+	for w := range global {
+		for id, m := range global[w] {
+			global[w][id] = rank[m]
 		}
 	}
-	toks, dfs, df = nil, nil, nil
+	toks, dfs = nil, nil
 
 	// Each report's weighted terms, more than the key terms for now: some
 	// may turn out to be names of the report's service (see
