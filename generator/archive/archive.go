@@ -29,6 +29,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/matter"
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // Options control loading.
@@ -53,6 +54,10 @@ type Options struct {
 // Archive is the loaded content.
 type Archive struct {
 	Site *siteconfig.Site
+	// Tasks is what the tracker last said of the tasks the reports name
+	// (tasks.json in the content folder, written by incidents tasks
+	// sync); nil without that file.
+	Tasks *tasks.File
 	// Incidents are the published reports, newest first.
 	Incidents []*incident.Incident
 	// Pages are the free pages, by weight then title.
@@ -98,6 +103,13 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 		return nil, nil, fmt.Errorf("reading site.yaml: %w", err)
 	}
 
+	var taskFile *tasks.File
+	if data, err := fs.ReadFile(fsys, tasks.FileName); err == nil {
+		taskFile = tasks.Parse(label(tasks.FileName), data, diags)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("reading %s: %w", tasks.FileName, err)
+	}
+
 	files, links, err := markdownFiles(fsys, "incidents")
 	warnLinks(links, label, diags)
 	if err != nil {
@@ -131,7 +143,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 		}
 	}
 
-	a := &Archive{Site: site}
+	a := &Archive{Site: site, Tasks: taskFile}
 	a.checkIDs(all, diags)
 	for _, in := range all {
 		if in.Status == incident.Draft && !opts.Drafts {
@@ -323,7 +335,7 @@ func (a *Archive) Incident(id string) (*incident.Incident, bool) {
 // incidents repeats compares a report file, often a draft, with the
 // archive this way. The archive itself is left as it was.
 func (a *Archive) WithReport(in *incident.Incident) *Archive {
-	b := &Archive{Site: a.Site, Pages: a.Pages, DraftsLeftOut: a.DraftsLeftOut}
+	b := &Archive{Site: a.Site, Tasks: a.Tasks, Pages: a.Pages, DraftsLeftOut: a.DraftsLeftOut}
 	b.Incidents = slices.DeleteFunc(slices.Clone(a.Incidents), func(x *incident.Incident) bool { return x.ID == in.ID })
 	b.Incidents = append(b.Incidents, in)
 	sortNewestFirst(b.Incidents)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,10 +34,34 @@ type Site struct {
 	// the detector's default.
 	Repeats   RepeatThresholds `json:"repeats"`
 	Scorecard []Question       `json:"scorecard"`
+	// Tracker is where `incidents tasks sync` asks for the state of the
+	// tasks the reports name; zero without one.
+	Tracker Tracker `json:"tracker,omitzero"`
 
 	aliases map[string]string // lower-cased alias or name → canonical name
 	lines   map[string]int    // service name → line in site.yaml
 }
+
+// Tracker names the task tracker of the archive.
+type Tracker struct {
+	// Kind is phabricator, jira or github.
+	Kind string `json:"kind"`
+	// URL is the tracker's address: the Phabricator or Jira site
+	// (https://phabricator.example.org), or for GitHub its API
+	// (https://api.github.com by default).
+	URL string `json:"url,omitempty"`
+	// Project narrows the tasks: the GitHub repository as owner/repo, to
+	// which bare #123 ids belong; unused by the others.
+	Project string `json:"project,omitempty"`
+	// TokenEnv names the environment variable that holds the API token;
+	// the token is never read from a flag, printed or written.
+	TokenEnv string `json:"token_env,omitempty"`
+	// Line is the line of the tracker key in site.yaml.
+	Line int `json:"-"`
+}
+
+// TrackerKinds are the trackers `incidents tasks sync` can ask.
+var TrackerKinds = []string{"phabricator", "jira", "github"}
 
 // WorkingHours bounds the business day in a time zone; pages outside it
 // count as after hours.
@@ -113,7 +138,7 @@ func Default() *Site {
 	return s
 }
 
-var knownKeys = []string{"title", "description", "base_url", "task_url", "unsafe_html", "working_hours", "services", "causes", "failure_modes", "scorecard", "repeats"}
+var knownKeys = []string{"title", "description", "base_url", "task_url", "unsafe_html", "working_hours", "services", "causes", "failure_modes", "scorecard", "repeats", "tracker"}
 
 // RepeatThresholds are the scores from which an earlier report is shown
 // as a likely repeat, and as similar.
@@ -167,6 +192,8 @@ func Parse(path string, data []byte, diags *diag.List) *Site {
 			s.parseWorkingHours(dec, f)
 		case "repeats":
 			s.parseRepeats(dec, f)
+		case "tracker":
+			s.parseTracker(dec, f)
 		case "services":
 			s.parseServices(dec, f)
 		case "causes":
@@ -182,6 +209,69 @@ func Parse(path string, data []byte, diags *diag.List) *Site {
 	s.index()
 	s.checkAliases(path, diags)
 	return s
+}
+
+func (s *Site) parseTracker(dec *matter.Decoder, f matter.Field) {
+	t := Tracker{Line: f.Line}
+	keys := []string{"kind", "url", "project", "token_env"}
+	kindGiven := false
+	for _, kv := range dec.Mapping(f.Key, f.Value) {
+		field := f.Key + "." + kv.Key
+		v := strings.TrimSpace(dec.String(field, kv.Value))
+		switch kv.Key {
+		case "kind":
+			kindGiven = true
+			if !slices.Contains(TrackerKinds, v) {
+				dec.Diags.Errorf(dec.Path, kv.Line, field, "%q is not one of %s%s", v, strings.Join(TrackerKinds, ", "), diag.DidYouMean(v, TrackerKinds))
+				continue
+			}
+			t.Kind = v
+		case "url":
+			if v != "" && !isWebURL(v) {
+				dec.Diags.Errorf(dec.Path, kv.Line, field, "%q is not an http:// or https:// address", v)
+				continue
+			}
+			t.URL = strings.TrimRight(v, "/")
+		case "project":
+			t.Project = v
+		case "token_env":
+			if v != "" && !validEnvName(v) {
+				dec.Diags.Errorf(dec.Path, kv.Line, field, "%q is not an environment variable's name (letters, digits and _, not starting with a digit); name the variable that holds the token, never the token", v)
+				continue
+			}
+			t.TokenEnv = v
+		default:
+			dec.Diags.Warnf(dec.Path, kv.Line, field, "unknown key%s", diag.DidYouMean(kv.Key, keys))
+		}
+	}
+	switch {
+	case t.Kind == "":
+		if !kindGiven {
+			dec.Diags.Errorf(dec.Path, f.Line, f.Key+".kind", "a tracker needs a kind: one of %s", strings.Join(TrackerKinds, ", "))
+		}
+		return
+	case t.Kind != "github" && t.URL == "":
+		dec.Diags.Errorf(dec.Path, f.Line, f.Key+".url", "a %s tracker needs its address, e.g. https://%s.example.org", t.Kind, t.Kind)
+		return
+	case t.Kind == "github" && t.Project != "" && strings.Count(t.Project, "/") != 1:
+		dec.Diags.Errorf(dec.Path, f.Line, f.Key+".project", "%q is not a GitHub repository; write owner/repo", t.Project)
+		return
+	}
+	if t.Kind == "github" && t.URL == "" {
+		t.URL = "https://api.github.com"
+	}
+	s.Tracker = t
+}
+
+// validEnvName reports whether name can be an environment variable's
+// name in a shell.
+func validEnvName(name string) bool {
+	for i, r := range name {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 func (s *Site) parseRepeats(dec *matter.Decoder, f matter.Field) {

@@ -83,6 +83,15 @@ func TestParseErrors(t *testing.T) {
 		{"host pattern too long", "services:\n  db: {hosts: " + strings.Repeat("a", 300) + "}\n", []string{
 			"site.yaml:2: services.db.hosts[1]: a host pattern of 300 characters is too long",
 		}},
+		{"tracker", "tracker: {kind: jira, url: https://jira.example.org/, token_env: JIRA_TOKEN}\n", nil},
+		{"tracker errors", "tracker:\n  kind: phabricater\n  url: ftp://x\n  token_env: \"abc def\"\n  project: x\n  tokn: y\n", []string{
+			"site.yaml:2: tracker.kind: \"phabricater\" is not one of phabricator, jira, github (did you mean \"phabricator\"?)",
+			"site.yaml:3: tracker.url: \"ftp://x\" is not an http:// or https:// address",
+			"site.yaml:4: tracker.token_env: \"abc def\" is not an environment variable's name",
+			"site.yaml:6: warning: tracker.tokn: unknown key",
+		}},
+		{"tracker without a kind", "tracker: {url: https://x.example.org}\n", []string{"site.yaml:1: tracker.kind: a tracker needs a kind"}},
+		{"github repository", "tracker: {kind: github, project: just-a-name}\n", []string{"site.yaml:1: tracker.project: \"just-a-name\" is not a GitHub repository; write owner/repo"}},
 		{"content model example", "scorecard:\n  - {key: few_paged, group: People, question: Were fewer than five people paged?}\n", nil},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,302 @@
+// Package tasks is what the archive knows of the tasks its reports name,
+// as the tracker last told it: content/tasks.json, which `incidents tasks
+// sync` writes and builds read. Builds never ask the tracker; the file is
+// committed with the reports, so they stay offline and reproducible.
+//
+// The file is JSON, diffable: the time of the sync, the tracker asked,
+// then one task per line, sorted by id.
+package tasks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/diag"
+)
+
+// FileName is the file's name in the content folder.
+const FileName = "tasks.json"
+
+// The states of a task, whatever the tracker calls them (see Task.Status).
+const (
+	Open     = "open"     // open, in progress, stalled, needs triage, reopened
+	Resolved = "resolved" // done, fixed, closed as done
+	Declined = "declined" // won't fix, invalid, duplicate
+	Unknown  = "unknown"  // the tracker does not know the id
+)
+
+// States are the states a task may have, in the order pages list them.
+var States = []string{Open, Resolved, Declined, Unknown}
+
+// Task is one task as the tracker describes it.
+type Task struct {
+	ID string `json:"id"`
+	// State is one of States; Status is the tracker's own word for it
+	// ("In Progress", "wontfix"), when it has one.
+	State    string `json:"state"`
+	Status   string `json:"status,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Assignee string `json:"assignee,omitempty"`
+	URL      string `json:"url,omitempty"`
+	// Created and Closed are when the task was opened and, for a
+	// resolved or declined task, closed; zero when not known. A task
+	// reopened since is open, with no closing time.
+	Created time.Time `json:"created,omitzero"`
+	Closed  time.Time `json:"closed,omitzero"`
+	// ETag is the tracker's version tag of the task, where it gives one
+	// (GitHub): the next sync asks only whether it changed.
+	ETag string `json:"etag,omitempty"`
+}
+
+// IsClosed reports whether the task is resolved or declined.
+func (t Task) IsClosed() bool { return t.State == Resolved || t.State == Declined }
+
+// OpenAt reports whether the task was open at instant at: created before
+// it and not closed by then. A task closed exactly at that instant was
+// not open; a task without a creation time is taken to exist at any
+// time before its closing. An unknown task was not open, as far as the
+// archive can tell.
+func (t Task) OpenAt(at time.Time) bool {
+	switch {
+	case t.State == Unknown:
+		return false
+	case !t.Created.IsZero() && !t.Created.Before(at):
+		return false
+	case t.IsClosed():
+		return !t.Closed.IsZero() && t.Closed.After(at)
+	}
+	return true
+}
+
+// Age is how long the task has been, or was, open: from its creation to
+// its closing, or to now. ok is false without a creation time, or for a
+// closed task without a closing time.
+func (t Task) Age(now time.Time) (d time.Duration, ok bool) {
+	if t.Created.IsZero() || t.State == Unknown {
+		return 0, false
+	}
+	end := now
+	if t.IsClosed() {
+		if t.Closed.IsZero() {
+			return 0, false
+		}
+		end = t.Closed
+	}
+	return max(0, end.Sub(t.Created)), true
+}
+
+// File is the content of tasks.json.
+type File struct {
+	// Synced is when the tracker was asked; Tracker says which ("phabricator
+	// https://phabricator.example.org", or "offline" for a file made from
+	// the reports alone).
+	Synced  time.Time `json:"synced"`
+	Tracker string    `json:"tracker"`
+	Tasks   []Task    `json:"tasks"`
+
+	byID map[string]int
+}
+
+// Lookup returns the task with id.
+func (f *File) Lookup(id string) (Task, bool) {
+	if f == nil {
+		return Task{}, false
+	}
+	if f.byID == nil {
+		f.index()
+	}
+	i, ok := f.byID[id]
+	if !ok {
+		return Task{}, false
+	}
+	return f.Tasks[i], true
+}
+
+func (f *File) index() {
+	f.byID = make(map[string]int, len(f.Tasks))
+	for i, t := range f.Tasks {
+		f.byID[t.ID] = i
+	}
+}
+
+// Sort puts the tasks in id order, numbers by their value (T9 before
+// T10), and indexes them.
+func (f *File) Sort() {
+	slices.SortFunc(f.Tasks, func(a, b Task) int { return CompareIDs(a.ID, b.ID) })
+	f.index()
+}
+
+// CompareIDs orders task ids: by their prefix, then by the number that
+// ends them, then as strings (T9 < T10 < T100; #9 < #10).
+func CompareIDs(a, b string) int {
+	pa, na := splitNumber(a)
+	pb, nb := splitNumber(b)
+	if c := strings.Compare(pa, pb); c != 0 {
+		return c
+	}
+	if len(na) != len(nb) {
+		return len(na) - len(nb)
+	}
+	if c := strings.Compare(na, nb); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// splitNumber splits id into what comes before the digits that end it,
+// and those digits without leading zeros.
+func splitNumber(id string) (prefix, number string) {
+	i := len(id)
+	for i > 0 && id[i-1] >= '0' && id[i-1] <= '9' {
+		i--
+	}
+	return id[:i], strings.TrimLeft(id[i:], "0")
+}
+
+// Marshal encodes f as tasks.json: sorted, one task per line.
+func (f *File) Marshal() ([]byte, error) {
+	f.Sort()
+	var b bytes.Buffer
+	head, err := json.Marshal(struct {
+		Synced  time.Time `json:"synced"`
+		Tracker string    `json:"tracker"`
+	}{f.Synced.UTC(), f.Tracker})
+	if err != nil {
+		return nil, err
+	}
+	b.Write(head[:len(head)-1]) // without its closing brace
+	b.WriteString(`,"tasks":[`)
+	for i, t := range f.Tasks {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n")
+		t.Created, t.Closed = t.Created.UTC(), t.Closed.UTC()
+		line, err := json.Marshal(t)
+		if err != nil {
+			return nil, fmt.Errorf("task %s: %w", t.ID, err)
+		}
+		b.Write(line)
+	}
+	b.WriteString("\n]}\n")
+	return b.Bytes(), nil
+}
+
+// Write writes f to path through a temporary file beside it, so that a
+// failed write leaves the old file whole.
+func (f *File) Write(path string) error {
+	data, err := f.Marshal()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tasks-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Read reads tasks.json at path. A missing file is nil, without a
+// problem: an archive without a tracker has none. Problems in the file are
+// recorded in diags, naming the file, the line and the field, all of them
+// at once; the file is then nil.
+func Read(path string, diags *diag.List) (*File, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data, diags), nil
+}
+
+// Parse decodes tasks.json from data, read from name; nil when it has
+// problems, which go to diags.
+func Parse(name string, data []byte, diags *diag.List) *File {
+	var f File
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			diags.Errorf(name, lineAt(data, syn.Offset), "", "not valid JSON: %v; run incidents tasks sync to write it again", err)
+		case errors.As(err, &typ):
+			diags.Errorf(name, lineAt(data, typ.Offset), typ.Field, "expected a %s, got a JSON %s", typ.Type, typ.Value)
+		default:
+			diags.Errorf(name, 0, "", "%v", err)
+		}
+		return nil
+	}
+	// Each task's line: the n-th `"id":` of the file.
+	lines := taskLines(data)
+	before := len(diags.Errors())
+	seen := map[string]int{}
+	for i, t := range f.Tasks {
+		line := 0
+		if len(lines) == len(f.Tasks) {
+			line = lines[i]
+		}
+		at := func(field, msg string, args ...any) {
+			diags.Errorf(name, line, fmt.Sprintf("tasks[%d].%s", i, field), msg, args...)
+		}
+		switch {
+		case strings.TrimSpace(t.ID) == "":
+			at("id", "every task needs an id")
+		case seen[t.ID] > 0:
+			at("id", "%q is already tasks[%d]", t.ID, seen[t.ID]-1)
+		default:
+			seen[t.ID] = i + 1
+		}
+		if !slices.Contains(States, t.State) {
+			at("state", "%q is not one of %s", t.State, strings.Join(States, ", "))
+		}
+		if !t.Closed.IsZero() && !t.Created.IsZero() && t.Closed.Before(t.Created) {
+			at("closed", "%s is before created %s", t.Closed.Format(time.RFC3339), t.Created.Format(time.RFC3339))
+		}
+		if !t.Closed.IsZero() && !t.IsClosed() {
+			at("closed", "a task that is %s has no closing time", t.State)
+		}
+	}
+	if len(diags.Errors()) > before {
+		return nil
+	}
+	f.index()
+	return &f
+}
+
+func lineAt(data []byte, offset int64) int {
+	return bytes.Count(data[:min(int(offset), len(data))], []byte("\n")) + 1
+}
+
+// taskLines are the lines of the file's tasks, in order: the lines that
+// hold a task's "id" key, as Marshal writes them.
+func taskLines(data []byte) []int {
+	var out []int
+	line := 1
+	for _, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.Contains(l, []byte(`"id":`)) {
+			out = append(out, line)
+		}
+		line++
+	}
+	return out
+}
