@@ -240,7 +240,8 @@ func TestSiteShowsWhatTheAuthorsWrote(t *testing.T) {
 			"<h3>Similar, but called unrelated</h3>",
 			`called unrelated by this report (&#34;unrelated&#34;)`,
 		}, []string{"likely repeat of 2024-02-10 store"}},
-		{"repeats/index.html", []string{`<p class="muted" id="score-meaning">What a score is worth: on the benchmark&#39;s generated archives`}, nil},
+		{"repeats/index.html", []string{`<p class="muted" id="score-meaning">What a score is worth, measured on generated archives`,
+			`<table class="calibration" aria-describedby="score-meaning">`, `<td>shaped like real ones (long, uneven reports, few tags)</td><td class="num">99</td>`}, nil},
 	}
 	for _, tt := range tests {
 		page := read(tt.page)

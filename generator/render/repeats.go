@@ -335,9 +335,11 @@ type repeatsPage struct {
 	base
 	Detected        bool // whether repeat detection ran
 	Likely, Similar string
-	// ScoreMeaning says what the classes were worth on the benchmark
-	// archives (repeats.Calibrated), or why those figures do not apply.
+	// ScoreMeaning says where the figures of Calibration come from, or
+	// why they do not apply; Calibration is what the classes were worth
+	// on the benchmark archives (repeats.Calibrated), a row per style.
 	ScoreMeaning string
+	Calibration  []calibrationRow
 	Reports      int // reports in the archive
 	WithRepeats  int // of those, reports with a likely repeat
 	Chains       []*analysis.Chain
@@ -372,7 +374,7 @@ func (s *site) repeatsJob() job {
 		d.Description = "Recurrence chains and repeat rates of the incident reports"
 		likely, similar := s.thresholds()
 		d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
-		d.ScoreMeaning = scoreMeaning(repeats.Calibrated, s.facts.RepeatConfig)
+		d.ScoreMeaning, d.Calibration = scoreMeaning(repeats.Calibrated, s.facts.RepeatConfig)
 		d.Reports = len(s.arc.Incidents)
 		for _, in := range s.arc.Incidents {
 			if s.rep.HasLikely(in) {
@@ -476,38 +478,46 @@ func datedLink(b *htmlBuilder, in *incident.Incident, url string) {
 	b.raw("</a>")
 }
 
-// scoreMeaning says in words what a class was worth on the benchmark
-// archives, measured with cfg's weights and thresholds, or, when cfg is
-// not the one measured (site.yaml sets its own thresholds), that the
-// figures do not apply.
-func scoreMeaning(cal repeats.Calibration, cfg repeats.Config) string {
+// calibrationRow is what the classes were worth on one style of
+// benchmark archive, as shares out of 100.
+type calibrationRow struct {
+	Archive   string // "shaped like real ones (long, uneven reports, few tags)"
+	Precision string // of 100 earlier reports called likely repeats, how many were
+	Recall    string // of 100 true repeats, how many had one called likely
+}
+
+// scoreMeaning says what a class was worth on the benchmark archives,
+// measured with cfg's weights and thresholds: a sentence saying where the
+// figures come from, and a row per style. When cfg is not the one
+// measured (site.yaml sets its own thresholds), it says that the figures
+// do not apply, without rows.
+func scoreMeaning(cal repeats.Calibration, cfg repeats.Config) (string, []calibrationRow) {
 	if len(cal.Styles) == 0 {
-		return ""
+		return "", nil
 	}
 	if !cal.Applies(cfg) {
-		return "This archive sets its own thresholds in site.yaml; the figures measured on the benchmark archives hold for the default ones only."
+		return "This archive sets its own thresholds in site.yaml; the figures measured on the benchmark archives hold for the default ones only.", nil
 	}
 	per100 := func(f float64) string { return strconv.Itoa(int(math.Round(f * 100))) }
-	var parts []string
+	var rows []calibrationRow
 	for _, st := range cal.Styles {
 		var what string
 		switch st.Style {
 		case "real":
-			what = "on archives shaped like real ones (long, uneven reports, few tags)"
+			what = "shaped like real ones (long, uneven reports, few tags)"
 		case "real, no services":
-			what = "on the same archives without services, as imported archives often are"
+			what = "the same without services, as imported archives often are"
 		case "synthetic":
-			what = "on simpler synthetic archives"
+			what = "simpler synthetic ones"
 		default:
-			what = "on the " + st.Style + " archives"
+			what = st.Style
 		}
-		parts = append(parts, fmt.Sprintf("%s, %s of 100 earlier reports called likely repeats were true repeats, and %s of 100 true repeats had one called likely",
-			what, per100(st.Precision()), per100(st.Recall())))
+		rows = append(rows, calibrationRow{Archive: what, Precision: per100(st.Precision()), Recall: per100(st.Recall())})
 	}
 	sizes := make([]string, len(cal.Sizes))
 	for i, n := range cal.Sizes {
 		sizes[i] = thousands(int64(n))
 	}
-	return fmt.Sprintf("What a score is worth: on the benchmark's generated archives, where the true repeats are known (%s reports, %d seeds, measured %s), %s. A similar report is worth reading; it is not called a repeat.",
-		strings.Join(sizes, " and "), len(cal.Seeds), cal.Measured, strings.Join(parts, "; "))
+	return fmt.Sprintf("What a score is worth, measured on generated archives whose true repeats are known (%s reports, %s, %s). A similar report is worth reading; it is not called a repeat.",
+		strings.Join(sizes, " and "), plural.Count(len(cal.Seeds), "seed"), cal.Measured), rows
 }

@@ -60,18 +60,19 @@ func TestScoreMeaning(t *testing.T) {
 		Config: repeats.DefaultConfig().Fingerprint(), Measured: "2026-12-02", Sizes: []int{2000, 10000}, Seeds: []int{1, 2},
 		Styles: []repeats.StyleCalibration{{Style: "real", Repeats: 100, Likely: 90, LikelyRight: 88, LikelyFound: 87}},
 	}
-	got := scoreMeaning(cal, repeats.DefaultConfig())
-	for _, want := range []string{"2,000 and 10,000 reports, 2 seeds", "98 of 100 earlier reports called likely repeats were true repeats", "87 of 100 true repeats had one called likely"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("scoreMeaning = %q, lacks %q", got, want)
-		}
+	got, rows := scoreMeaning(cal, repeats.DefaultConfig())
+	if !strings.Contains(got, "(2,000 and 10,000 reports, 2 seeds, 2026-12-02)") {
+		t.Errorf("scoreMeaning = %q", got)
+	}
+	if want := []calibrationRow{{"shaped like real ones (long, uneven reports, few tags)", "98", "87"}}; len(rows) != 1 || rows[0] != want[0] {
+		t.Errorf("rows = %+v, want %+v", rows, want)
 	}
 	own := repeats.DefaultConfig()
 	own.Likely = 0.7
-	if got := scoreMeaning(cal, own); !strings.Contains(got, "sets its own thresholds") {
-		t.Errorf("with other thresholds, scoreMeaning = %q", got)
+	if got, rows := scoreMeaning(cal, own); !strings.Contains(got, "sets its own thresholds") || rows != nil {
+		t.Errorf("with other thresholds, scoreMeaning = %q, %v", got, rows)
 	}
-	if got := scoreMeaning(repeats.Calibration{}, repeats.DefaultConfig()); got != "" {
-		t.Errorf("without a calibration, scoreMeaning = %q", got)
+	if got, rows := scoreMeaning(repeats.Calibration{}, repeats.DefaultConfig()); got != "" || rows != nil {
+		t.Errorf("without a calibration, scoreMeaning = %q, %v", got, rows)
 	}
 }
