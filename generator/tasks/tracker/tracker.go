@@ -46,8 +46,9 @@ type Config struct {
 	// Previous returns the task as the last sync recorded it: GitHub is
 	// asked with its ETag (If-None-Match), and a 304 keeps it as it was.
 	Previous func(id string) (tasks.Task, bool)
-	// Now is the clock for Retry-After dates and rate-limit resets; nil
-	// means time.Now.
+	// Now is the tracker's idea of the time, for turning Retry-After
+	// dates and rate-limit resets into waits; nil means time.Now. Waits
+	// themselves run on the real clock.
 	Now func() time.Time
 }
 
@@ -286,7 +287,7 @@ type client struct {
 	sem  chan struct{}
 
 	mu        sync.Mutex
-	notBefore time.Time // a wait the tracker asked for, which all requests honour
+	notBefore time.Time // (real clock) a wait the tracker asked for, which all requests honour
 }
 
 func newClient(cfg Config) *client {
@@ -399,12 +400,12 @@ func (c *client) do(ctx context.Context, mk func(ctx context.Context) (*http.Req
 		if errors.As(err, &ra) {
 			wait = ra.wait
 			c.mu.Lock()
-			if t := c.cfg.Now().Add(wait); t.After(c.notBefore) {
+			if t := time.Now().Add(wait); t.After(c.notBefore) {
 				c.notBefore = t
 			}
 			c.mu.Unlock()
 		}
-		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(wait).After(dl) {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%w; the wait before trying again (%s) ends after the run's deadline", err, wait.Round(time.Second))
 		}
 		if err := sleep(ctx, wait); err != nil {
@@ -416,12 +417,12 @@ func (c *client) do(ctx context.Context, mk func(ctx context.Context) (*http.Req
 // pause waits for a wait the tracker asked of any request.
 func (c *client) pause(ctx context.Context) error {
 	c.mu.Lock()
-	wait := c.notBefore.Sub(c.cfg.Now())
+	wait := time.Until(c.notBefore)
 	c.mu.Unlock()
 	if wait <= 0 {
 		return nil
 	}
-	if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(wait).After(dl) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return fmt.Errorf("%s asked to wait %s, past the run's deadline", c.cfg.Kind, wait.Round(time.Second))
 	}
 	return sleep(ctx, wait)
