@@ -129,7 +129,7 @@ var phabTasks = map[int64]phabTask{
 	3: {"wontfix", "Rewrite the pager", "", 1700000200, 1700600000},
 	4: {"progress", "Add a canary", "PHID-USER-alice", 1700000300, 0},
 	5: {"needsinfo", "A custom open status", "", 1700000400, 0},
-	6: {"open", "Reopened after closing", "", 1700000500, 0},
+	6: {"open", "Reopened after closing", "", 1700000500, 1700550000}, // Conduit keeps no closing date for an open task; a stale one must not show
 	7: {"duplicate", "Same as T2", "PHID-USER-nobody", 1700000600, 1700700000},
 }
 
@@ -359,7 +359,7 @@ var ghIssues = map[string]ghFake{
 	"acme/web#1":  {"open", "", "octocat", "2024-05-01T08:00:00Z", ""},
 	"acme/web#2":  {"closed", "completed", "hubot", "2024-05-02T08:00:00Z", "2024-05-03T09:30:00Z"},
 	"acme/web#3":  {"closed", "not_planned", "", "2024-05-03T08:00:00Z", "2024-05-04T08:00:00Z"},
-	"acme/web#4":  {"open", "reopened", "", "2024-05-04T08:00:00Z", ""},
+	"acme/web#4":  {"open", "reopened", "", "2024-05-04T08:00:00Z", "2024-05-04T09:00:00Z"}, // a stale closed_at must not show
 	"acme/api#10": {"closed", "", "", "2024-05-05T08:00:00Z", "2024-05-06T08:00:00Z"},
 }
 

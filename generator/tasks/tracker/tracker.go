@@ -208,8 +208,8 @@ func Fetch(ctx context.Context, cfg Config, ids []string) (Result, error) {
 	}
 	outs := make([]outcome, len(batches))
 	run := func(i int) {
-		if runCtx.Err() != nil {
-			outs[i].err = runCtx.Err()
+		if err := runCtx.Err(); err != nil {
+			outs[i].err = fmt.Errorf("%s: not asked: %w", cfg.Kind, err)
 			return
 		}
 		ts, err := k.fetch(runCtx, c, batches[i])

@@ -257,9 +257,14 @@ func TestPhabricator(t *testing.T) {
 				}
 			}},
 		{name: "Conduit error", ids: five,
-			setup:  withHook(always(http.StatusOK, `{"result":null,"error_code":"ERR-CONDUIT-CORE","error_info":"Something broke."}`, asks("T5"))),
+			setup:  withHook(always(http.StatusOK, `{"result":null,"error_code":"ERR-CONDUIT-CORE","error_info":"Something broke handling api.token=`+goodToken+`."}`, asks("T5"))),
 			want:   map[string]string{"T1": tasks.Open, "T2": tasks.Resolved, "T3": tasks.Declined, "T4": tasks.Open},
-			failed: []string{"T5"}, requests: 3 + 1}, // not retried
+			failed: []string{"T5"}, requests: 3 + 1, // not retried
+			check: func(t *testing.T, f *fake, res Result) {
+				if msg := res.Failed[0].Error(); !strings.Contains(msg, "ERR-CONDUIT-CORE: Something broke handling api.token=[token].") {
+					t.Errorf("error: %s", msg)
+				}
+			}},
 		{name: "unknown task", ids: []string{"T1", "T404"}, want: map[string]string{"T1": tasks.Open, "T404": tasks.Unknown}},
 		{name: "expired token", ids: five, auth: true, requests: 1,
 			cfg: func(c *Config) { c.Token = "api-expired0123456789" }},
