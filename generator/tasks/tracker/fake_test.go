@@ -46,6 +46,11 @@ type fake struct {
 	inFlight, maxInFlight atomic.Int32
 }
 
+var (
+	jqlKeys   = regexp.MustCompile(`key in \(([^)]*)\)`)
+	issuePath = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/issues/(\d+)$`)
+)
+
 func newFake(t testing.TB, kind string) *fake {
 	f := &fake{t: t, kind: kind, cloud: true, versions: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -83,11 +88,11 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 			JQL string `json:"jql"`
 		}
 		json.Unmarshal(body, &q)
-		if m := regexp.MustCompile(`key in \(([^)]*)\)`).FindStringSubmatch(q.JQL); m != nil {
+		if m := jqlKeys.FindStringSubmatch(q.JQL); m != nil {
 			ids = strings.Split(m[1], ",")
 		}
 	case "github":
-		if m := regexp.MustCompile(`^/repos/([^/]+/[^/]+)/issues/(\d+)$`).FindStringSubmatch(r.URL.Path); m != nil {
+		if m := issuePath.FindStringSubmatch(r.URL.Path); m != nil {
 			ids = []string{m[1] + "#" + m[2]}
 		}
 	}
@@ -368,7 +373,7 @@ func (f *fake) github(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"})
 		return
 	}
-	m := regexp.MustCompile(`^/repos/([^/]+/[^/]+)/issues/(\d+)$`).FindStringSubmatch(r.URL.Path)
+	m := issuePath.FindStringSubmatch(r.URL.Path)
 	if m == nil {
 		writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
 		return

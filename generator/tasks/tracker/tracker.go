@@ -399,11 +399,7 @@ func (c *client) do(ctx context.Context, mk func(ctx context.Context) (*http.Req
 		var ra retryAfter
 		if errors.As(err, &ra) {
 			wait = ra.wait
-			c.mu.Lock()
-			if t := time.Now().Add(wait); t.After(c.notBefore) {
-				c.notBefore = t
-			}
-			c.mu.Unlock()
+			c.waitAll(wait)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%w; the wait before trying again (%s) ends after the run's deadline", err, wait.Round(time.Second))
@@ -411,6 +407,15 @@ func (c *client) do(ctx context.Context, mk func(ctx context.Context) (*http.Req
 		if err := sleep(ctx, wait); err != nil {
 			return errors.Join(last, err)
 		}
+	}
+}
+
+// waitAll makes every request wait d from now.
+func (c *client) waitAll(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := time.Now().Add(d); t.After(c.notBefore) {
+		c.notBefore = t
 	}
 }
 
@@ -501,6 +506,12 @@ func (c *client) judge(r *response) error {
 		return err
 	case r.status == http.StatusUnauthorized || r.status == http.StatusForbidden:
 		return fmt.Errorf("%w (HTTP %d)", ErrAuth, r.status)
+	case r.status < 400 && r.header.Get("X-Ratelimit-Remaining") == "0":
+		// That was the last request the tracker allows for now: the
+		// others wait for the reset, rather than be refused.
+		if wait, ok := c.waitAsked(r.header); ok {
+			c.waitAll(wait)
+		}
 	case r.status >= 500:
 		if wait, ok := c.waitAsked(r.header); ok {
 			return retryAfter{fmt.Errorf("%s: HTTP %d", c.cfg.Kind, r.status), wait}

@@ -412,6 +412,23 @@ func TestGitHub(t *testing.T) {
 					`{"message":"API rate limit exceeded"}`, asks("acme/web#3"))
 			},
 			requests: 5, minElapsed: time.Second},
+		{name: "the last request allowed", ids: four, want: want4,
+			cfg: func(c *Config) { c.Now = func() time.Time { return time.Now().Add(offset) } },
+			setup: func(f *fake) {
+				// #1 is answered, with no requests left until the reset: the
+				// others wait for it, rather than be refused.
+				reset := strconv.FormatInt(time.Now().Add(offset+time.Second).Unix(), 10)
+				f.hook = func(w http.ResponseWriter, r *http.Request, n int, ids []string) bool {
+					if n == 1 {
+						w.Header().Set("X-RateLimit-Remaining", "0")
+						w.Header().Set("X-RateLimit-Reset", reset)
+						writeJSON(w, http.StatusOK, map[string]any{"state": "open", "title": "first", "created_at": "2024-05-01T08:00:00Z"})
+						return true
+					}
+					return false
+				}
+			},
+			requests: 4, minElapsed: time.Second},
 		{name: "500 then success", ids: four, want: want4,
 			setup: withHook(once(http.StatusBadGateway, nil, "bad gateway", asks("acme/web#3"))), requests: 5},
 		{name: "malformed body", ids: four,
