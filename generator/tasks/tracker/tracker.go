@@ -161,8 +161,10 @@ func isNumber(s string) bool {
 
 // Fetch asks the tracker about ids. The error is for ErrAuth (no Result),
 // a bad Config (unknown kind, ids the kind cannot read; nothing asked) or
-// ctx ending (the Result then holds what was learned before, and the
-// batches not asked are in Failed).
+// ctx ending (the Result then holds what was learnt before, with
+// Phabricator owners as PHIDs, and the batches not asked are in Failed).
+// Phabricator's owners are user names, from user.search; where that
+// fails, their PHIDs.
 func Fetch(ctx context.Context, cfg Config, ids []string) (Result, error) {
 	cfg = cfg.withDefaults()
 	var k kind
@@ -247,13 +249,15 @@ func Fetch(ctx context.Context, cfg Config, ids []string) (Result, error) {
 		}
 		res.Tasks = append(res.Tasks, o.ts...)
 	}
+	byID := func(a, b tasks.Task) int { return tasks.CompareIDs(a.ID, b.ID) }
 	if err := ctx.Err(); err != nil {
+		slices.SortFunc(res.Tasks, byID)
 		return res, fmt.Errorf("asking %s: %w", cfg.Kind, err)
 	}
 	if f, ok := k.(finisher); ok {
 		f.finish(ctx, c, res.Tasks)
 	}
-	slices.SortFunc(res.Tasks, func(a, b tasks.Task) int { return tasks.CompareIDs(a.ID, b.ID) })
+	slices.SortFunc(res.Tasks, byID)
 	return res, nil
 }
 
