@@ -7,8 +7,8 @@
 // errors, honouring Retry-After and GitHub's rate-limit headers (a wait
 // one request is told to make, all requests make). A batch that still
 // fails is reported in Result.Failed; an id the tracker does not know is a
-// task in state tasks.Unknown; a refused token is ErrAuth, and nothing
-// else. The token is sent only in the request (never in a URL) and never
+// task in state tasks.Unknown; a refused token is ErrAuth, with no
+// Result. The token is sent only in the request (never in a URL) and never
 // appears in an error.
 package tracker
 
