@@ -71,7 +71,7 @@ type env struct {
 }
 
 func commands() []*command {
-	return []*command{buildCommand(), serveCommand(), newCommand(), importCommand(), checkCommand(), searchCommand(), repeatsCommand(), versionCommand()}
+	return []*command{buildCommand(), serveCommand(), newCommand(), importCommand(), checkCommand(), searchCommand(), repeatsCommand(), tasksCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
