@@ -66,7 +66,7 @@ type Options struct {
 	// page: incidents check, incidents repeats.
 	NoHTML bool
 	// Scorecard configures the computed scorecard answers; zero means
-	// analysis.DefaultConfig.
+	// analysis.DefaultConfig. Its Tasks, when nil, is the archive's.
 	Scorecard analysis.Config
 	// Now is the time of the build, which decides the current period of
 	// the trends and the age of open action items; zero means time.Now.
@@ -144,6 +144,9 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	if opts.Scorecard == (analysis.Config{}) {
 		opts.Scorecard = analysis.DefaultConfig()
+	}
+	if opts.Scorecard.Tasks == nil {
+		opts.Scorecard.Tasks = arc.Tasks
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
