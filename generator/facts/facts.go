@@ -302,7 +302,7 @@ func (f *Facts) computeTrends(now time.Time) *trends.Trends {
 		loc = time.UTC
 	}
 	y, m, d := now.In(loc).Date()
-	in := trends.Input{Incidents: arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: arc.Site.ScorecardKeys(),
+	in := trends.Input{Incidents: arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: arc.Site.ScorecardKeys(), Tasks: arc.Tasks,
 		TermName: func(kind, name string) string {
 			if t := arc.Taxonomy(kind); t != nil {
 				return t.TermName(name)
