@@ -58,6 +58,14 @@ type itemState struct {
 	hasAge  bool
 }
 
+// trackedTask is a task the tracker knows that action items name, with
+// the reports naming it.
+type trackedTask struct {
+	open            bool
+	created, closed time.Time // zero when not known, or still open
+	reports         []int
+}
+
 // closure is one closed task: when, how long it took, and the reports
 // naming it.
 type closure struct {
@@ -66,10 +74,13 @@ type closure struct {
 	reports []int
 }
 
-// trackItems looks up the task of every action item, once.
+// trackItems looks up the task of every action item, once, and lists the
+// distinct tasks the tracker knows in the order the reports first name
+// them.
 func (c *calc) trackItems() {
 	f := c.in.Tasks
 	c.items = make([][]itemState, len(c.in.Incidents))
+	index := make(map[string]int, len(f.Tasks))
 	for i, r := range c.in.Incidents {
 		if len(r.Actionables) == 0 {
 			continue
@@ -81,6 +92,19 @@ func (c *calc) trackItems() {
 				st.tracked, st.open = true, t.State == tasks.Open
 				if st.open && !t.Created.IsZero() {
 					st.age, st.hasAge = max(0, c.now.Sub(t.Created)), true
+				}
+				k, seen := index[t.ID]
+				if !seen {
+					k = len(c.tracked)
+					index[t.ID] = k
+					tt := trackedTask{open: t.State == tasks.Open, created: t.Created}
+					if t.IsClosed() {
+						tt.closed = t.Closed
+					}
+					c.tracked = append(c.tracked, tt)
+				}
+				if rs := c.tracked[k].reports; len(rs) == 0 || rs[len(rs)-1] != i {
+					c.tracked[k].reports = append(c.tracked[k].reports, i)
 				}
 			}
 			c.items[i][j] = st
@@ -97,26 +121,13 @@ func known(f *tasks.File, a incident.Actionable) (tasks.Task, bool) {
 	return t, ok && t.State != tasks.Unknown
 }
 
-// closures are the closed tasks the action items name, each once, in the
-// order the reports first name them.
-func closures(in Input) []closure {
-	byID := map[string]int{}
+// closures are the closed tasks the action items name whose creation and
+// closing times are known, each once.
+func (c *calc) closures() []closure {
 	var out []closure
-	for i, r := range in.Incidents {
-		for _, a := range r.Actionables {
-			t, ok := known(in.Tasks, a)
-			if !ok || !t.IsClosed() || t.Created.IsZero() || t.Closed.IsZero() {
-				continue
-			}
-			k, seen := byID[t.ID]
-			if !seen {
-				k = len(out)
-				byID[t.ID] = k
-				out = append(out, closure{closed: t.Closed, took: max(0, t.Closed.Sub(t.Created))})
-			}
-			if rs := out[k].reports; len(rs) == 0 || rs[len(rs)-1] != i {
-				out[k].reports = append(out[k].reports, i)
-			}
+	for _, t := range c.tracked {
+		if !t.created.IsZero() && !t.closed.IsZero() {
+			out = append(out, closure{closed: t.closed, took: max(0, t.closed.Sub(t.created)), reports: t.reports})
 		}
 	}
 	return out
@@ -163,18 +174,15 @@ func (c *calc) byService(cs []closure) []ServiceTasks {
 		}
 	}
 	// Open tasks, each once per service.
-	openSeen := map[int32]map[string]bool{}
-	for i, r := range c.in.Incidents {
-		for j, a := range r.Actionables {
-			if st := c.items[i][j]; !st.tracked || !st.open {
-				continue
-			}
+	for _, tt := range c.tracked {
+		if !tt.open {
+			continue
+		}
+		clear(named)
+		for _, i := range tt.reports {
 			for _, s := range c.terms[i][services] {
-				if openSeen[s] == nil {
-					openSeen[s] = map[string]bool{}
-				}
-				if !openSeen[s][a.Task] {
-					openSeen[s][a.Task] = true
+				if !named[s] {
+					named[s] = true
 					open[s]++
 				}
 			}

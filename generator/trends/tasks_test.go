@@ -135,3 +135,54 @@ func TestTrackerFigures(t *testing.T) {
 		t.Errorf("the status figures changed with tasks.json: %+v, %+v", plain.All.Actions, tr.All.Actions)
 	}
 }
+
+// BenchmarkComputeWithTasks is BenchmarkCompute's archive of 10,000
+// reports with three action items each, every one naming its own task, and
+// a tasks.json of those 30,000 tasks: compare the two to see what the
+// tracker's figures cost.
+func BenchmarkComputeWithTasks(b *testing.B) {
+	for _, withTasks := range []bool{false, true} {
+		b.Run(fmt.Sprintf("tasks=%v", withTasks), func(b *testing.B) {
+			rs, file := tasksArchive(10000)
+			in := Input{Now: now, Incidents: rs, Questions: []string{"q1", "q2", "q3"}}
+			if withTasks {
+				in.Tasks = file
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				Compute(in)
+			}
+		})
+	}
+}
+
+// tasksArchive is n reports of three action items each, and the tracker's
+// record of their tasks: a third open, a third resolved, a sixth declined,
+// the rest unknown.
+func tasksArchive(n int) ([]*incident.Incident, *tasks.File) {
+	start := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
+	file := &tasks.File{Synced: now, Tracker: "bench"}
+	var rs []*incident.Incident
+	for i := range n {
+		r := report(fmt.Sprint(i), start.Add(time.Duration(i)*7*time.Hour).Format(time.RFC3339), 10+i%500,
+			services(fmt.Sprintf("svc-%d", i%400), fmt.Sprintf("svc-%d", i%13)))
+		for k := range 3 {
+			id := fmt.Sprintf("T%d", 3*i+k)
+			r.Actionables = append(r.Actionables, incident.Actionable{Title: id, Task: id, Status: []string{"open", "done", "declined"}[k]})
+			created := r.Start.Add(time.Duration(k+1) * time.Hour)
+			t := tasks.Task{ID: id, State: tasks.Open, Created: created}
+			switch (i + k) % 6 {
+			case 0, 1:
+				t.State, t.Closed = tasks.Resolved, created.Add(time.Duration(1+(i*k)%900)*time.Hour)
+			case 2:
+				t.State, t.Closed = tasks.Declined, created.Add(time.Duration(1+(i+k)%300)*time.Hour)
+			case 3:
+				t = tasks.Task{ID: id, State: tasks.Unknown}
+			}
+			file.Tasks = append(file.Tasks, t)
+		}
+		rs = append(rs, r)
+	}
+	file.Sort()
+	return rs, file
+}

@@ -281,7 +281,7 @@ func Compute(in Input) *Trends {
 	}
 	t.All = c.figures(all)
 	if in.Tasks != nil {
-		cs := closures(in)
+		cs := c.closures()
 		t.addToClose(cs)
 		t.TasksByService = c.byService(cs)
 		t.TasksSynced = in.Tasks.Synced
@@ -344,6 +344,8 @@ type calc struct {
 	terms [][fields][]int32 // by report: its distinct terms of each field
 	marks [][]mark          // by report: its yes and no answers
 	items [][]itemState     // by report and item, with Input.Tasks
+	// tracked are the distinct tasks the tracker knows, with Input.Tasks.
+	tracked []trackedTask
 }
 
 // fields are the breakdowns' fields: services, causes, triggers, failure
