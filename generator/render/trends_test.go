@@ -322,12 +322,12 @@ func TestTrendColumnsAgree(t *testing.T) {
 
 	t.Run("time-to-close-by-service", func(t *testing.T) {
 		var doc struct {
-			TasksBySservice []map[string]any `json:"tasks_by_service"`
+			TasksByService []map[string]any `json:"tasks_by_service"`
 		}
 		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 			t.Fatal(err)
 		}
-		services := doc.TasksBySservice
+		services := doc.TasksByService
 		f, data := s.serviceTasksFigure()
 		lines, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 		if err != nil {
