@@ -50,6 +50,11 @@ type Index struct {
 	later      [][]Recurrence
 	chains     []*Chain
 	chainOf    []*Chain
+	// tracked holds, by report and action item, the tracker's record of
+	// the item's task (see Tracked), nil where it cannot tell; nil
+	// without Config.Tasks. Looked up once, since every page of a chain
+	// reads the items of the earlier reports again.
+	tracked [][]*tasks.Task
 }
 
 // Recurrence is a later report that has a report as a likely candidate,
@@ -87,6 +92,7 @@ func New(ins []*incident.Incident, cands [][]repeats.Candidate, cfg Config) *Ind
 		x.pos[in] = i
 		x.byID[in.ID] = i
 	}
+	x.track()
 	x.order = make([]int, len(ins))
 	for i := range x.order {
 		x.order[i] = i
@@ -267,7 +273,7 @@ type Item struct {
 	// Tracked is the tracker's record of the item's task, with dates that
 	// decide whether it was open at an instant; nil for an item without a
 	// task, without tasks.json, or when the record cannot tell (see
-	// Tracked).
+	// Tracked). It is the Index's own: read it, never change it.
 	Tracked *tasks.Task
 }
 
@@ -285,11 +291,40 @@ func Tracked(f *tasks.File, a incident.Actionable) (tasks.Task, bool) {
 	return t, true
 }
 
-// item is a with its tracker's record from f, and whether it was open at
-// instant at: by the tracker's dates when known, or else by its status.
-func item(f *tasks.File, a incident.Actionable, at time.Time) (Item, bool) {
-	if t, ok := Tracked(f, a); ok {
-		return Item{Actionable: a, Tracked: &t}, t.OpenAt(at)
+// track looks up the tracker's record of every action item's task.
+func (x *Index) track() {
+	f := x.cfg.Tasks
+	if f == nil {
+		return
+	}
+	n := 0
+	for _, in := range x.incidents {
+		n += len(in.Actionables)
+	}
+	known := make([]tasks.Task, 0, n) // never grows: the pointers stay valid
+	x.tracked = make([][]*tasks.Task, len(x.incidents))
+	for i, in := range x.incidents {
+		for j, a := range in.Actionables {
+			if t, ok := Tracked(f, a); ok {
+				if x.tracked[i] == nil {
+					x.tracked[i] = make([]*tasks.Task, len(in.Actionables))
+				}
+				known = append(known, t)
+				x.tracked[i][j] = &known[len(known)-1]
+			}
+		}
+	}
+}
+
+// item is the j-th action item of in, the i-th report, with its tracker's
+// record, and whether it was open at instant at: by the tracker's dates
+// when known, or else by its status.
+func (x *Index) item(i, j int, at time.Time) (Item, bool) {
+	a := x.incidents[i].Actionables[j]
+	if x.tracked != nil && x.tracked[i] != nil {
+		if t := x.tracked[i][j]; t != nil {
+			return Item{Actionable: a, Tracked: t}, t.OpenAt(at)
+		}
 	}
 	return Item{Actionable: a}, IsOpen(a)
 }
@@ -306,15 +341,15 @@ func (x *Index) EarlierInChain(in *incident.Incident) []Earlier {
 		if compareChrono(e, in) >= 0 {
 			break
 		}
-		out = append(out, x.earlier(e, in.Start))
+		out = append(out, x.earlier(x.pos[e], in.Start))
 	}
 	return out
 }
 
-func (x *Index) earlier(in *incident.Incident, at time.Time) Earlier {
-	e := Earlier{Incident: in, Later: at}
-	for _, a := range in.Actionables {
-		if it, open := item(x.cfg.Tasks, a, at); open {
+func (x *Index) earlier(i int, at time.Time) Earlier {
+	e := Earlier{Incident: x.incidents[i], Later: at}
+	for j := range e.Incident.Actionables {
+		if it, open := x.item(i, j, at); open {
 			e.Open = append(e.Open, it)
 		} else {
 			e.Closed = append(e.Closed, it)

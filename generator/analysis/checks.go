@@ -200,9 +200,10 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 func (x *Index) taskQueueClear(in *incident.Incident) (string, string) {
 	var open, closed []string
 	for _, c := range x.Likely(in) {
-		e, _ := x.Incident(c.ID)
-		for _, a := range e.Actionables {
-			it, wasOpen := item(x.cfg.Tasks, a, in.Start)
+		k := x.byID[c.ID]
+		e := x.incidents[k]
+		for j, a := range e.Actionables {
+			it, wasOpen := x.item(k, j, in.Start)
 			name := ItemName(a) + " of " + e.ID
 			if it.Tracked != nil {
 				name += " (" + TaskDates(*it.Tracked, in.Start) + ")"
