@@ -16,9 +16,12 @@
 //     have a likely repeat;
 //   - computed scorecard answers (see Check).
 //
-// Action items carry no dates: an item still open now was open when a later
-// report recurred, while a done item may have been closed before or after.
-// The package says only what is known.
+// Action items carry no dates of their own: an item still open now was open
+// when a later report recurred, while a done item may have been closed
+// before or after. Where the tracker's record of an item's task is known
+// (Config.Tasks, content/tasks.json), its creation and closing times say
+// whether it was open when a later report began. The package says only
+// what is known.
 //
 // The package is pure: no I/O, no templates; the same input always gives the
 // same output.
@@ -31,6 +34,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // Index relates an archive's reports through their likely repeats. Build
@@ -46,6 +50,11 @@ type Index struct {
 	later      [][]Recurrence
 	chains     []*Chain
 	chainOf    []*Chain
+	// tracked holds, by report and action item, the tracker's record of
+	// the item's task (see Tracked), nil where it cannot tell; nil
+	// without Config.Tasks. Looked up once, since every page of a chain
+	// reads the items of the earlier reports again.
+	tracked [][]*tasks.Task
 }
 
 // Recurrence is a later report that has a report as a likely candidate,
@@ -83,6 +92,7 @@ func New(ins []*incident.Incident, cands [][]repeats.Candidate, cfg Config) *Ind
 		x.pos[in] = i
 		x.byID[in.ID] = i
 	}
+	x.track()
 	x.order = make([]int, len(ins))
 	for i := range x.order {
 		x.order[i] = i
@@ -241,17 +251,86 @@ func IsOpen(a incident.Actionable) bool {
 }
 
 // Earlier is a report of in's chain that started before it, with its action
-// items.
+// items as they stood when in began.
 type Earlier struct {
 	Incident *incident.Incident
-	// Open are the action items still open: they were open when the later
-	// report happened. Closed are the items done or declined, at a time the
-	// archive does not know.
-	Open, Closed []incident.Actionable
+	// Later is when the later report began: the instant Open and Closed
+	// are measured at.
+	Later time.Time
+	// Open are the action items that were open when the later report
+	// began: by the tracker's dates where it knows the item's task, or
+	// else because the item is still open now. Closed are the others: by
+	// the tracker, closed before the later report began (or opened after
+	// it); without it, done or declined at a time the archive does not
+	// know.
+	Open, Closed []Item
+}
+
+// Item is an action item with the tracker's record of its task, when the
+// archive has one.
+type Item struct {
+	incident.Actionable
+	// Tracked is the tracker's record of the item's task, with dates that
+	// decide whether it was open at an instant; nil for an item without a
+	// task, without tasks.json, or when the record cannot tell (see
+	// Tracked). It is the Index's own: read it, never change it.
+	Tracked *tasks.Task
+}
+
+// Tracked returns the tracker's record of a's task when it can tell
+// whether the task was open at any instant: the task is in f, the tracker
+// knows it, and a closed task has a closing time.
+func Tracked(f *tasks.File, a incident.Actionable) (tasks.Task, bool) {
+	if f == nil || a.Task == "" {
+		return tasks.Task{}, false
+	}
+	t, ok := f.Lookup(a.Task)
+	if !ok || t.State == tasks.Unknown || (t.IsClosed() && t.Closed.IsZero()) {
+		return tasks.Task{}, false
+	}
+	return t, true
+}
+
+// track looks up the tracker's record of every action item's task.
+func (x *Index) track() {
+	f := x.cfg.Tasks
+	if f == nil {
+		return
+	}
+	n := 0
+	for _, in := range x.incidents {
+		n += len(in.Actionables)
+	}
+	known := make([]tasks.Task, 0, n) // never grows: the pointers stay valid
+	x.tracked = make([][]*tasks.Task, len(x.incidents))
+	for i, in := range x.incidents {
+		for j, a := range in.Actionables {
+			if t, ok := Tracked(f, a); ok {
+				if x.tracked[i] == nil {
+					x.tracked[i] = make([]*tasks.Task, len(in.Actionables))
+				}
+				known = append(known, t)
+				x.tracked[i][j] = &known[len(known)-1]
+			}
+		}
+	}
+}
+
+// item is the j-th action item of in, the i-th report, with its tracker's
+// record, and whether it was open at instant at: by the tracker's dates
+// when known, or else by its status.
+func (x *Index) item(i, j int, at time.Time) (Item, bool) {
+	a := x.incidents[i].Actionables[j]
+	if x.tracked != nil && x.tracked[i] != nil {
+		if t := x.tracked[i][j]; t != nil {
+			return Item{Actionable: a, Tracked: t}, t.OpenAt(at)
+		}
+	}
+	return Item{Actionable: a}, IsOpen(a)
 }
 
 // EarlierInChain returns the reports of in's chain that started before it,
-// oldest first.
+// oldest first, with their action items as they stood when in began.
 func (x *Index) EarlierInChain(in *incident.Incident) []Earlier {
 	c := x.ChainOf(in)
 	if c == nil {
@@ -262,18 +341,18 @@ func (x *Index) EarlierInChain(in *incident.Incident) []Earlier {
 		if compareChrono(e, in) >= 0 {
 			break
 		}
-		out = append(out, earlier(e))
+		out = append(out, x.earlier(x.pos[e], in.Start))
 	}
 	return out
 }
 
-func earlier(in *incident.Incident) Earlier {
-	e := Earlier{Incident: in}
-	for _, a := range in.Actionables {
-		if IsOpen(a) {
-			e.Open = append(e.Open, a)
+func (x *Index) earlier(i int, at time.Time) Earlier {
+	e := Earlier{Incident: x.incidents[i], Later: at}
+	for j := range e.Incident.Actionables {
+		if it, open := x.item(i, j, at); open {
+			e.Open = append(e.Open, it)
 		} else {
-			e.Closed = append(e.Closed, a)
+			e.Closed = append(e.Closed, it)
 		}
 	}
 	return e

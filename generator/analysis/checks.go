@@ -3,9 +3,11 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/plural"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // Config holds the thresholds of the computed scorecard answers. Start from
@@ -17,6 +19,10 @@ type Config struct {
 	// Previous is how many of the incidents just before a report
 	// responders_differ compares its responders with.
 	Previous int
+	// Tasks is what the tracker last said of the tasks the reports name
+	// (content/tasks.json), nil without it. With it, task_queue_clear and
+	// the recurrence chains' action items go by the tasks' dates.
+	Tasks *tasks.File
 }
 
 // DefaultConfig follows the questions of the default rubric.
@@ -83,6 +89,12 @@ func (c Config) Rule(key, answer string) string {
 		}
 		return "At least one action item has no owner."
 	case TaskQueueClear:
+		if c.Tasks != nil {
+			if yes {
+				return "Every action item of the earlier reports this one likely repeats whose task the tracker knows was closed before this began, or opened after; none of the others is still open."
+			}
+			return "An earlier report that this one likely repeats had an action item open when this began: by the tracker's dates, or, for an item whose task the tracker does not know, still open now."
+		}
 		if yes {
 			return ""
 		}
@@ -174,22 +186,70 @@ func (x *Index) compute(in *incident.Incident, key string) (answer, detail strin
 		}
 		return incident.No, fmt.Sprintf("%d of %s %s no owner", missing, plural.Count(len(in.Actionables), "action item"), hasHave(missing))
 	case TaskQueueClear:
-		var open []string
-		for _, c := range x.Likely(in) {
-			e, _ := x.Incident(c.ID)
-			for _, a := range e.Actionables {
-				if IsOpen(a) {
-					open = append(open, ItemName(a)+" of "+e.ID)
-				}
-			}
-		}
-		if len(open) == 0 {
-			return "", ""
-		}
-		return incident.No, "still open: " + strings.Join(open, ", ")
+		return x.taskQueueClear(in)
 	}
 	return "", ""
 }
+
+// taskQueueClear answers task_queue_clear: no when an earlier report that
+// in likely repeats had an action item open when in began. An item whose
+// task the tracker knows goes by the task's dates (tasks.Task.OpenAt);
+// any other goes by its status, and then only an item still open says
+// anything. Yes needs at least one item the tracker knows, and all of
+// them closed by then (or opened after).
+func (x *Index) taskQueueClear(in *incident.Incident) (string, string) {
+	var open, closed []string
+	for _, c := range x.Likely(in) {
+		k := x.byID[c.ID]
+		e := x.incidents[k]
+		for j, a := range e.Actionables {
+			it, wasOpen := x.item(k, j, in.Start)
+			name := ItemName(a) + " of " + e.ID
+			if it.Tracked != nil {
+				name += " (" + TaskDates(*it.Tracked, in.Start) + ")"
+			}
+			switch {
+			case wasOpen:
+				open = append(open, name)
+			case it.Tracked != nil:
+				closed = append(closed, name)
+			}
+		}
+	}
+	switch {
+	case len(open) > 0:
+		return incident.No, "still open: " + strings.Join(open, ", ")
+	case len(closed) > 0:
+		return incident.Yes, "none open when this began: " + strings.Join(closed, ", ")
+	}
+	return "", ""
+}
+
+// TaskDates says when task t was opened and closed, measured against the
+// start of a later report, at: "opened 2024-03-02, still open", "closed
+// 2024-05-20", "opened 2024-03-02, closed 2024-06-03, after this began",
+// "opened 2024-07-01, after this began". Dates are UTC days.
+func TaskDates(t tasks.Task, at time.Time) string {
+	var parts []string
+	if !t.Created.IsZero() {
+		opened := "opened " + day(t.Created)
+		if !t.Created.Before(at) {
+			return opened + ", after this began"
+		}
+		parts = append(parts, opened)
+	}
+	switch {
+	case !t.IsClosed():
+		parts = append(parts, "still open")
+	case t.Closed.After(at):
+		parts = append(parts, "closed "+day(t.Closed)+", after this began")
+	default:
+		parts = append(parts, "closed "+day(t.Closed))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 // respondersDiffer compares in's responders with those of the incidents
 // just before it. It cannot tell when in records no responders, or none of

@@ -66,7 +66,7 @@ type Options struct {
 	// page: incidents check, incidents repeats.
 	NoHTML bool
 	// Scorecard configures the computed scorecard answers; zero means
-	// analysis.DefaultConfig.
+	// analysis.DefaultConfig. Its Tasks, when nil, is the archive's.
 	Scorecard analysis.Config
 	// Now is the time of the build, which decides the current period of
 	// the trends and the age of open action items; zero means time.Now.
@@ -144,6 +144,9 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	if opts.Scorecard == (analysis.Config{}) {
 		opts.Scorecard = analysis.DefaultConfig()
+	}
+	if opts.Scorecard.Tasks == nil {
+		opts.Scorecard.Tasks = arc.Tasks
 	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
@@ -299,7 +302,7 @@ func (f *Facts) computeTrends(now time.Time) *trends.Trends {
 		loc = time.UTC
 	}
 	y, m, d := now.In(loc).Date()
-	in := trends.Input{Incidents: arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: arc.Site.ScorecardKeys(),
+	in := trends.Input{Incidents: arc.Incidents, Location: loc, Now: time.Date(y, m, d, 0, 0, 0, 0, loc), Questions: arc.Site.ScorecardKeys(), Tasks: arc.Tasks,
 		TermName: func(kind, name string) string {
 			if t := arc.Taxonomy(kind); t != nil {
 				return t.TermName(name)

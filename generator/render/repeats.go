@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/repeats"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // What repeat detection found is shown in three places: on each incident
@@ -199,8 +201,9 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 }
 
 // itemStates writes what is known of an earlier report's action items when
-// a later one recurred: an item open now was open then; when a closed item
-// was closed is not recorded.
+// a later one recurred. Where the tracker's record of an item's task is
+// known, its dates say whether it was open then; otherwise an item open
+// now was open then, and when a closed item was closed is not recorded.
 func (s *site) itemStates(b *htmlBuilder, e analysis.Earlier) {
 	if len(e.Open)+len(e.Closed) == 0 {
 		b.raw(` <span class="muted">· no action items</span>`)
@@ -209,18 +212,52 @@ func (s *site) itemStates(b *htmlBuilder, e analysis.Earlier) {
 	b.raw("\n<ul class=\"item-states\">\n")
 	for _, a := range e.Open {
 		b.raw(`<li class="item-open">`)
-		s.itemName(b, a)
-		b.raw(" was still open when this recurred</li>\n")
+		s.itemName(b, a.Actionable)
+		b.raw(" was still open when this recurred")
+		if t := a.Tracked; t != nil {
+			var when []string
+			if !t.Created.IsZero() {
+				when = append(when, "opened "+taskDay(t.Created))
+			}
+			if t.IsClosed() {
+				when = append(when, closedWord(*t)+" "+taskDay(t.Closed)+", after this recurred")
+			}
+			if len(when) > 0 {
+				b.raw(" (")
+				b.text(strings.Join(when, "; "))
+				b.raw(")")
+			}
+		}
+		b.raw("</li>\n")
 	}
 	for _, a := range e.Closed {
 		b.raw(`<li class="item-closed">`)
-		s.itemName(b, a)
-		b.raw(" is ")
-		b.text(a.Status)
-		b.raw(` <span class="muted">(when is not recorded)</span></li>` + "\n")
+		s.itemName(b, a.Actionable)
+		switch t := a.Tracked; {
+		case t == nil:
+			b.raw(" is ")
+			b.text(a.Status)
+			b.raw(` <span class="muted">(when is not recorded)</span>`)
+		case t.IsClosed() && (t.Created.IsZero() || t.Created.Before(e.Later)):
+			b.text(" was " + closedWord(*t) + " " + taskDay(t.Closed) + ", before this recurred")
+		default: // opened when this recurred, or after
+			b.text(" was opened " + taskDay(t.Created) + ", after this recurred")
+		}
+		b.raw("</li>\n")
 	}
 	b.raw("</ul>")
 }
+
+// closedWord is how a closed task's chain entry says it was closed.
+func closedWord(t tasks.Task) string {
+	if t.State == tasks.Declined {
+		return "declined"
+	}
+	return "closed"
+}
+
+// taskDay is a task's date as the chain shows it, a UTC day.
+func taskDay(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
 func (s *site) itemName(b *htmlBuilder, a incident.Actionable) {
 	if u := s.taskURL(a.Task); u != "" {

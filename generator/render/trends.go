@@ -356,9 +356,10 @@ func spreadFigure(id, title, what string, median, p90, reports figureMeasure) mo
 	}
 }
 
-// monthlyFigures lists the figures shown by month.
-func monthlyFigures() []monthly {
-	return []monthly{
+// monthlyFigures lists the figures shown by month; tracked adds the action
+// items' figure by the tracker, for an archive with tasks.json.
+func monthlyFigures(tracked bool) []monthly {
+	ms := []monthly{
 		{
 			id: "incidents", title: "Incidents", yLabel: "incidents",
 			desc:    "Incidents that started in each month.",
@@ -413,6 +414,56 @@ func monthlyFigures() []monthly {
 				col("Still open", actionsOpen), col("Median age of open items", actionsOpenAge), col("Reports with items", actionsReports)},
 		},
 	}
+	if !tracked {
+		return ms
+	}
+	ms[len(ms)-1].note += " The tracker's states and dates are in the next figure."
+	return append(ms, monthly{
+		id: "time-to-close", title: "Time to close action items", yLabel: "days",
+		desc: "Median and 90th percentile of the time from a task's creation to its closing, for the tasks action items name, by the month they were closed, in days.",
+		note: "From the tracker's record of the tasks (content/tasks.json): each resolved or declined task that an action item names counts once, in the month it was closed. " +
+			"Still open and the age of open tasks are the items of each month's reports, as above: by the tracker's state where it knows the task, by the item's status otherwise; " +
+			"the age runs from the task's creation to this build.",
+		series: []series{{"median", tasksToClose}, {"90th percentile", tasksToCloseP90}},
+		columns: table[trends.Figures]{col("Tasks closed", tasksClosed), col("Median time to close", tasksToClose), col("90th percentile", tasksToCloseP90),
+			col("Items the tracker knows", tasksTracked), col("Still open", tasksStillOpen), col("Median age of open tasks", tasksOpenAge)},
+	})
+}
+
+// serviceTasksFigure is the time to close of the tasks of each service's
+// reports, over the whole archive: the TopN services with most closed
+// tasks in the table and chart, every service in the CSV file.
+func (s *site) serviceTasksFigure() (figure, []byte) {
+	const id = "time-to-close-by-service"
+	all := s.trends.TasksByService
+	t := newTable(append([]string{"Service"}, serviceTaskColumns.heads()...)...)
+	c := chart.HBars{Title: "Median time to close by service", Unit: "days"}
+	var words []string
+	for i := range all {
+		sv := &all[i]
+		t.csvLine(append([]string{sv.Name}, serviceTaskColumns.line(sv)...)...)
+		if i >= trends.TopN {
+			continue
+		}
+		t.row(append([]any{s.joinTermLinks("services", []string{sv.Name})}, serviceTaskColumns.cells(sv)...)...)
+		if sv.ToClose.Reports > 0 {
+			c.Labels = append(c.Labels, sv.Name)
+			c.Values = append(c.Values, serviceToClose.chart(sv))
+			words = append(words, sv.Name+": "+chart.Compact(c.Values[len(c.Values)-1]))
+		}
+	}
+	rest := ""
+	if n := len(all) - trends.TopN; n > 0 {
+		rest = fmt.Sprintf("And %s other %s; the CSV file holds every one.", thousands(int64(n)), plural.Noun(n, "service"))
+	}
+	c.Desc = "The median days from creation to closing of the tasks each service's reports name. " + strings.Join(words, "; ") + "."
+	if len(words) == 0 {
+		c.Desc = "No task named by a service's report has been closed."
+	}
+	fig := figure{ID: id, Title: "Time to close by service", Chart: template.HTML(c.SVG()), Rest: rest, Table: t.html("Time to close action items by service, all years"), CSV: s.root + "trends/" + id + ".csv",
+		Note: "The resolved and declined tasks that the action items of each service's reports name, from creation to closing, and those still open, by the tracker (content/tasks.json, synced " +
+			s.trends.TasksSynced.UTC().Format("2006-01-02") + "); a task of reports of two services counts for both. The services with most closed tasks first."}
+	return fig, csvFile(append([]string{"service"}, serviceTaskColumns.keys()...), t.csv)
 }
 
 // periodFigure is the table of headline figures by year or by quarter,
@@ -594,7 +645,8 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 	qs := s.trends.Quarters
 	f, data = s.periodFigure("by-quarter", "By quarter", "Quarter", qs[max(0, len(qs)-8):], qs)
 	add(&d.Periods, f, data)
-	for _, m := range monthlyFigures() {
+	tracked := s.trends.All.Tracker != nil
+	for _, m := range monthlyFigures(tracked) {
 		f, data := s.monthlyFigure(m)
 		add(&d.Figures, f, data)
 	}
@@ -613,6 +665,10 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 	}
 	f, data = s.questionFigure()
 	add(&d.Shares, f, data)
+	if tracked {
+		f, data = s.serviceTasksFigure()
+		add(&d.Shares, f, data)
+	}
 	return d, csvs
 }
 

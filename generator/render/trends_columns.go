@@ -262,7 +262,39 @@ var (
 		get: func(f *trends.Figures) value { return value{d: f.Actions.MedianOpenAge, reports: f.Actions.Open} }}
 	actionsReports = figureMeasure{jsonKey: "reports", unit: unitCount,
 		get: func(f *trends.Figures) value { return value{n: int64(f.Actions.Reports)} }}
+
+	// The action items by the tracker (content/tasks.json), in the
+	// action items' object too; only with the file.
+	tasksTracked = figureMeasure{jsonKey: "tracked", unit: unitCount,
+		get: func(f *trends.Figures) value { return value{n: int64(tracker(f).Tracked)} }}
+	tasksStillOpen = figureMeasure{jsonKey: "still_open", unit: unitCount,
+		get: func(f *trends.Figures) value { return value{n: int64(tracker(f).StillOpen)} }}
+	tasksOpenAge = figureMeasure{jsonKey: "median_task_age_days", unit: unitDays,
+		get: func(f *trends.Figures) value {
+			a := tracker(f).OpenAge
+			return value{d: a.Median, reports: a.Reports}
+		}}
+	tasksClosed = figureMeasure{jsonKey: "tasks_closed", unit: unitCount,
+		get: func(f *trends.Figures) value { return value{n: int64(tracker(f).ToClose.Reports)} }}
+	tasksToClose = figureMeasure{jsonKey: "median_days_to_close", unit: unitDays,
+		get: func(f *trends.Figures) value {
+			c := tracker(f).ToClose
+			return value{d: c.Median, reports: c.Reports}
+		}}
+	tasksToCloseP90 = figureMeasure{jsonKey: "p90_days_to_close", unit: unitDays,
+		get: func(f *trends.Figures) value {
+			c := tracker(f).ToClose
+			return value{d: c.P90, reports: c.Reports}
+		}}
 )
+
+// tracker is f's figures by the tracker, zero without tasks.json.
+func tracker(f *trends.Figures) trends.Tracker {
+	if f.Tracker == nil {
+		return trends.Tracker{}
+	}
+	return *f.Tracker
+}
 
 // spreadMeasures are the median, 90th percentile and coverage of a
 // spread of durations.
@@ -320,12 +352,32 @@ var (
 	questionColumns = table[trends.QuestionRate]{col("Yes", questionYes), col("Answered", questionAnswered), col("Yes-rate", questionRate)}
 )
 
+// The measures of a service's tasks, and the columns of their figure
+// after the service.
+type serviceTaskMeasure = measure[trends.ServiceTasks]
+
+var (
+	serviceTasksClosed = serviceTaskMeasure{jsonKey: "tasks_closed", unit: unitCount,
+		get: func(s *trends.ServiceTasks) value { return value{n: int64(s.ToClose.Reports)} }}
+	serviceToClose = serviceTaskMeasure{jsonKey: "median_days_to_close", unit: unitDays,
+		get: func(s *trends.ServiceTasks) value { return value{d: s.ToClose.Median, reports: s.ToClose.Reports} }}
+	serviceToCloseP90 = serviceTaskMeasure{jsonKey: "p90_days_to_close", unit: unitDays,
+		get: func(s *trends.ServiceTasks) value { return value{d: s.ToClose.P90, reports: s.ToClose.Reports} }}
+	serviceTasksOpen = serviceTaskMeasure{jsonKey: "still_open", unit: unitCount,
+		get: func(s *trends.ServiceTasks) value { return value{n: int64(s.Open)} }}
+
+	serviceTaskColumns = table[trends.ServiceTasks]{col("Tasks closed", serviceTasksClosed), col("Median time to close", serviceToClose),
+		col("90th percentile", serviceToCloseP90), col("Still open", serviceTasksOpen)}
+)
+
 // jsonLayout is how trends.json lays out a period's figures: these
 // measures first, then the scorecard's and the action items' in objects
-// of their own (see newJSONFigures), then the breakdowns. Every measure
-// a figure's table shows is in it (TestTrendColumnsAgree).
+// of their own (see newJSONFigures), then the breakdowns. The action
+// items' object ends with the tracker's measures (tasks) when the archive
+// has tasks.json. Every measure a figure's table shows is in it
+// (TestTrendColumnsAgree).
 var jsonLayout = struct {
-	top, scorecard, actions []figureMeasure
+	top, scorecard, actions, tasks []figureMeasure
 }{
 	top: []figureMeasure{
 		incidentCount, durationSum, durationReports,
@@ -336,4 +388,5 @@ var jsonLayout = struct {
 	},
 	scorecard: []figureMeasure{meanScore, meanAnswered, scorecardReports},
 	actions:   []figureMeasure{actionsOpened, actionsDone, actionsDeclined, actionsOpen, actionsOpenAge, actionsReports},
+	tasks:     []figureMeasure{tasksTracked, tasksStillOpen, tasksOpenAge, tasksClosed, tasksToClose, tasksToCloseP90},
 }

@@ -144,9 +144,13 @@ func newJSONFigures(head jsonObject, f *trends.Figures) jsonObject {
 	}
 	o := fields(append(make(jsonObject, 0, len(head)+len(jsonLayout.top)+7), head...), jsonLayout.top)
 	scorecard := fields(make(jsonObject, 0, len(jsonLayout.scorecard)+1), jsonLayout.scorecard)
+	actions := fields(make(jsonObject, 0, len(jsonLayout.actions)+len(jsonLayout.tasks)), jsonLayout.actions)
+	if f.Tracker != nil {
+		actions = fields(actions, jsonLayout.tasks)
+	}
 	return append(o,
 		jsonField{"scorecard", append(scorecard, jsonField{"questions", questions})},
-		jsonField{"action_items", fields(make(jsonObject, 0, len(jsonLayout.actions)), jsonLayout.actions)},
+		jsonField{"action_items", actions},
 		jsonField{"services", newJSONBreakdown(f.Services)},
 		jsonField{"causes", newJSONBreakdown(f.Causes)},
 		jsonField{"triggers", newJSONBreakdown(f.Triggers)},
@@ -189,6 +193,16 @@ func (s *site) trendsJSONJob() job {
 			{"quarterly", periods(t.Quarters, "quarter")},
 			{"yearly", periods(t.Years, "year")},
 			{"all", newJSONFigures(nil, &t.All)},
+		}
+		if t.All.Tracker != nil {
+			// The tracker's figures: when it was asked, and each
+			// service's tasks.
+			services := make([]jsonObject, len(t.TasksByService))
+			for i := range t.TasksByService {
+				sv := &t.TasksByService[i]
+				services[i] = serviceTaskColumns.appendJSON(jsonObject{{"service", sv.Name}}, sv)
+			}
+			doc = append(doc, jsonField{"tasks_synced", t.TasksSynced.UTC().Format(time.RFC3339)}, jsonField{"tasks_by_service", services})
 		}
 		b, err := doc.appendJSON(buf.AvailableBuffer())
 		if err != nil {

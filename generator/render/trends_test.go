@@ -16,6 +16,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/chart"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/tasks"
 	"github.com/incidents-archive/incidents/generator/trends"
 )
 
@@ -106,12 +107,23 @@ func trendFixture(t *testing.T) *site {
 			}
 		}
 		for k, st := range sp.actions {
-			r.Actionables = append(r.Actionables, incident.Actionable{Title: fmt.Sprint(k), Status: st})
+			r.Actionables = append(r.Actionables, incident.Actionable{Title: fmt.Sprint(k), Status: st, Task: fmt.Sprintf("T%d%d", i, k)})
 		}
 		ins = append(ins, r)
 	}
+	// The tracker's record of the items' tasks: T41 is not in it.
+	file := &tasks.File{Synced: at("2026-03-14T18:00:00Z"), Tracker: "test", Tasks: []tasks.Task{
+		{ID: "T00", State: tasks.Resolved, Created: at("2024-06-11T09:00:00Z"), Closed: at("2024-06-20T09:00:00Z")},
+		{ID: "T01", State: tasks.Open, Created: at("2024-06-11T09:00:00Z")},
+		{ID: "T10", State: tasks.Resolved, Created: at("2025-11-04T09:00:00Z"), Closed: at("2026-01-15T09:00:00Z")},
+		{ID: "T11", State: tasks.Resolved, Created: at("2025-11-04T09:00:00Z"), Closed: at("2026-01-17T20:00:00Z")},
+		{ID: "T12", State: tasks.Declined, Created: at("2025-11-04T09:00:00Z"), Closed: at("2025-11-10T09:00:00Z")},
+		{ID: "T20", State: tasks.Open, Created: at("2025-11-21T09:00:00Z")},
+		{ID: "T40", State: tasks.Unknown},
+	}}
+	file.Sort()
 	tr := trends.Compute(trends.Input{Incidents: ins, Likely: []bool{false, true, false, true, false},
-		Now: at("2026-03-15T00:00:00Z"), Location: time.UTC, Questions: []string{"q1", "q2", "q3"}})
+		Now: at("2026-03-15T00:00:00Z"), Location: time.UTC, Questions: []string{"q1", "q2", "q3"}, Tasks: file})
 	return &site{trends: tr, root: "/", opts: Options{Version: "test"}, questions: map[string]string{"q1": "Was it <fast>?"}}
 }
 
@@ -289,8 +301,11 @@ func TestTrendColumnsAgree(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range monthlyFigures() {
-		object := map[string]string{"scorecard": "scorecard", "action-items": "action_items"}[m.id]
+	if len(monthlyFigures(true)) != len(monthlyFigures(false))+1 {
+		t.Error("tasks.json adds no monthly figure")
+	}
+	for _, m := range monthlyFigures(true) {
+		object := map[string]string{"scorecard": "scorecard", "action-items": "action_items", "time-to-close": "action_items"}[m.id]
 		t.Run(m.id, func(t *testing.T) {
 			f, data := s.monthlyFigure(m)
 			check(t, "month", object, m.columns, f, data, doc.Monthly)
@@ -303,6 +318,41 @@ func TestTrendColumnsAgree(t *testing.T) {
 	t.Run("by-quarter", func(t *testing.T) {
 		f, data := s.periodFigure("by-quarter", "By quarter", "Quarter", s.trends.Quarters, s.trends.Quarters)
 		check(t, "quarter", "", periodColumns, f, data, doc.Quarterly)
+	})
+
+	t.Run("time-to-close-by-service", func(t *testing.T) {
+		var doc struct {
+			TasksByService []map[string]any `json:"tasks_by_service"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		services := doc.TasksByService
+		f, data := s.serviceTasksFigure()
+		lines, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := append([]string{"service"}, serviceTaskColumns.keys()...); !slices.Equal(lines[0], want) {
+			t.Errorf("CSV header %q, want %q", lines[0], want)
+		}
+		head, rows := htmlTable(t, string(f.Table))
+		if want := append([]string{"Service"}, serviceTaskColumns.heads()...); !slices.Equal(head, want) {
+			t.Errorf("HTML header %q, want %q", head, want)
+		}
+		if len(services) == 0 || len(lines)-1 != len(services) || len(rows) != len(services) {
+			t.Fatalf("%d CSV lines, %d HTML rows, %d services in trends.json", len(lines)-1, len(rows), len(services))
+		}
+		for i, line := range lines[1:] {
+			if line[0] != services[i]["service"] || rows[i][0] != line[0] {
+				t.Fatalf("service %d: CSV %q, HTML %q, trends.json %v", i, line[0], rows[i][0], services[i]["service"])
+			}
+			for j, c := range serviceTaskColumns {
+				if msg := agree(t, c.unit, rows[i][j+1], true, line[j+1], services[i][c.jsonKey]); msg != "" {
+					t.Errorf("%s, column %s: %s", line[0], c.key, msg)
+				}
+			}
+		}
 	})
 
 	t.Run("scorecard-questions", func(t *testing.T) {

@@ -24,7 +24,9 @@
 //     it covers.
 //   - Action items carry no dates. An item is counted as opened in the
 //     period of its report; the age of an item still open is the time
-//     from its report's start to Now.
+//     from its report's start to Now. With the tracker's record of the
+//     tasks (content/tasks.json, Input.Tasks) the figures of Tracker
+//     come from the tasks' states and dates (see tasks.go).
 //   - The repeat rate is the share of a period's reports that have a
 //     likely repeat of an earlier report, as repeat detection found.
 //   - Sums saturate: a total beyond what an int64 (or a time.Duration,
@@ -47,6 +49,7 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/internal/saturate"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // TopN is how many terms a breakdown names before grouping the rest as
@@ -73,6 +76,10 @@ type Input struct {
 	// "causes", "triggers", "failure-modes", "sites") is shown by, so that
 	// the spellings of one term ("zürich", "zurich") count as one.
 	TermName func(kind, name string) string
+	// Tasks is the tracker's record of the tasks the reports name
+	// (content/tasks.json); nil without it, and then every Figures'
+	// Tracker and the Trends' TasksByService are nil.
+	Tasks *tasks.File
 }
 
 // Trends holds every figure of an archive.
@@ -87,6 +94,11 @@ type Trends struct {
 	All Figures
 	// Questions are the scorecard keys the figures follow.
 	Questions []string
+	// TasksByService is the time to close of the tasks of each service's
+	// reports over the whole archive; nil without Input.Tasks. TasksSynced
+	// is when the tracker was asked.
+	TasksByService []ServiceTasks
+	TasksSynced    time.Time
 
 	// The indexes of Now's periods.
 	thisMonth, thisQuarter, thisYear int
@@ -118,7 +130,10 @@ type Figures struct {
 	Sites           Breakdown
 	Scorecard       Scorecard
 	Actions         Actions
-	Repeats         Ratio // reports with a likely repeat
+	// Tracker is the action items by the tracker's record of their tasks;
+	// nil without Input.Tasks.
+	Tracker *Tracker
+	Repeats Ratio // reports with a likely repeat
 }
 
 // Total is a sum of durations over the reports that have one; it
@@ -265,6 +280,12 @@ func Compute(in Input) *Trends {
 		t.Years[i].Figures = c.figures(years[i])
 	}
 	t.All = c.figures(all)
+	if in.Tasks != nil {
+		cs := c.closures()
+		t.addToClose(cs)
+		t.TasksByService = c.byService(cs)
+		t.TasksSynced = in.Tasks.Synced
+	}
 	return t
 }
 
@@ -322,6 +343,9 @@ type calc struct {
 	names [fields][]string  // term number → name, by field
 	terms [][fields][]int32 // by report: its distinct terms of each field
 	marks [][]mark          // by report: its yes and no answers
+	items [][]itemState     // by report and item, with Input.Tasks
+	// tracked are the distinct tasks the tracker knows, with Input.Tasks.
+	tracked []trackedTask
 }
 
 // fields are the breakdowns' fields: services, causes, triggers, failure
@@ -377,12 +401,18 @@ func newCalc(in Input, now time.Time) *calc {
 			}
 		}
 	}
+	if in.Tasks != nil {
+		c.trackItems()
+	}
 	return c
 }
 
 func (c *calc) figures(idx []int) Figures {
 	f := Figures{Incidents: len(idx)}
-	var ttd, ttr, ages []time.Duration
+	var ttd, ttr, ages, taskAges []time.Duration
+	if c.items != nil {
+		f.Tracker = &Tracker{}
+	}
 	var yes, answered int
 	f.Scorecard.Questions = make([]QuestionRate, len(c.in.Questions))
 	for i, k := range c.in.Questions {
@@ -441,6 +471,19 @@ func (c *calc) figures(idx []int) Figures {
 				ages = append(ages, max(0, c.now.Sub(r.Start)))
 			}
 		}
+		if f.Tracker != nil {
+			for _, st := range c.items[i] {
+				if st.tracked {
+					f.Tracker.Tracked++
+				}
+				if st.open {
+					f.Tracker.StillOpen++
+				}
+				if st.hasAge {
+					taskAges = append(taskAges, st.age)
+				}
+			}
+		}
 		if c.in.Likely != nil {
 			f.Repeats.Reports++
 			if c.in.Likely[i] {
@@ -450,6 +493,9 @@ func (c *calc) figures(idx []int) Figures {
 	}
 	f.TTD, f.TTR = spread(ttd), spread(ttr)
 	f.Actions.MedianOpenAge = spread(ages).Median
+	if f.Tracker != nil {
+		f.Tracker.OpenAge = spread(taskAges)
+	}
 	if n := f.Scorecard.Reports; n > 0 {
 		f.Scorecard.MeanScore = float64(yes) / float64(n)
 		f.Scorecard.MeanAnswered = float64(answered) / float64(n)
