@@ -15,8 +15,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -230,7 +232,77 @@ func Read(path string, diags *diag.List) (*File, error) {
 // Parse decodes tasks.json from data, read from name; nil when it has
 // problems, which go to diags.
 func Parse(name string, data []byte, diags *diag.List) *File {
-	var f File
+	f, lines, ok := parseLines(name, data, diags)
+	if !ok {
+		var whole File
+		if !parseWhole(name, data, &whole, diags) {
+			return nil
+		}
+		f, lines = &whole, taskLines(data)
+	}
+	if f == nil {
+		return nil
+	}
+	return check(name, f, lines, diags)
+}
+
+// parseLines decodes a file in the form Marshal writes, one task a line,
+// the lines on every CPU: a sync of a large archive writes tens of
+// thousands of tasks, and builds read them all. ok is false for a file in
+// another form (pretty-printed by hand, say), for parseWhole; f is nil
+// when a line has problems, which go to diags with their line.
+func parseLines(name string, data []byte, diags *diag.List) (f *File, lines []int, ok bool) {
+	all := bytes.Split(bytes.TrimRight(data, "\n"), []byte("\n"))
+	if len(all) < 2 || !bytes.HasPrefix(all[0], []byte(`{"synced":`)) || !bytes.HasSuffix(all[0], []byte(`,"tasks":[`)) ||
+		!bytes.Equal(all[len(all)-1], []byte("]}")) {
+		return nil, nil, false
+	}
+	f = &File{}
+	head := append(bytes.TrimSuffix(all[0], []byte(`,"tasks":[`)), '}')
+	if err := json.Unmarshal(head, f); err != nil {
+		return nil, nil, false
+	}
+	body := all[1 : len(all)-1]
+	f.Tasks = make([]Task, len(body))
+	lines = make([]int, len(body))
+	errs := make([]error, len(body))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(body)/1000))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(body); i += workers {
+				lines[i] = i + 2
+				line := bytes.TrimSuffix(body[i], []byte(","))
+				dec := json.NewDecoder(bytes.NewReader(line))
+				dec.DisallowUnknownFields()
+				errs[i] = dec.Decode(&f.Tasks[i])
+			}
+		}()
+	}
+	wg.Wait()
+	bad := false
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		bad = true
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			diags.Errorf(name, lines[i], fmt.Sprintf("tasks[%d].%s", i, typ.Field), "expected a %s, got a JSON %s", typ.Type, typ.Value)
+		} else {
+			diags.Errorf(name, lines[i], fmt.Sprintf("tasks[%d]", i), "%v", err)
+		}
+	}
+	if bad {
+		return nil, nil, true
+	}
+	return f, lines, true
+}
+
+// parseWhole decodes data as one JSON value, into f.
+func parseWhole(name string, data []byte, f *File, diags *diag.List) bool {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
@@ -244,10 +316,14 @@ func Parse(name string, data []byte, diags *diag.List) *File {
 		default:
 			diags.Errorf(name, 0, "", "%v", err)
 		}
-		return nil
+		return false
 	}
-	// Each task's line: the n-th `"id":` of the file.
-	lines := taskLines(data)
+	return true
+}
+
+// check checks the tasks of f, whose lines in the file are lines (when
+// known), and indexes them; nil when they have problems.
+func check(name string, f *File, lines []int, diags *diag.List) *File {
 	before := len(diags.Errors())
 	seen := map[string]int{}
 	for i, t := range f.Tasks {
@@ -280,7 +356,7 @@ func Parse(name string, data []byte, diags *diag.List) *File {
 		return nil
 	}
 	f.index()
-	return &f
+	return f
 }
 
 func lineAt(data []byte, offset int64) int {
