@@ -25,8 +25,12 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 		ids[i] = in.ID
 	}
 	var taskURL func(string) string
-	if tmpl := arc.Site.TaskURL; tmpl != "" {
-		taskURL = func(task string) string { return incident.TaskURL(tmpl, task) }
+	if arc.Site.TaskURL != "" || arc.Site.Tracker.Kind == "github" {
+		taskURL = func(task string) string { return incident.TaskLink(arc.Site, task) }
+	}
+	var taskState func(string) (string, string, bool)
+	if arc.Tasks != nil {
+		taskState = arc.Tasks.Label
 	}
 	r := &bodyRenderer{cache: opts.Bodies, noHTML: opts.NoHTML}
 	if r.noHTML {
@@ -35,6 +39,8 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 	r.md = markdown.New(markdown.Options{
 		UnsafeHTML:  arc.Site.UnsafeHTML,
 		TaskURL:     taskURL,
+		TaskKind:    arc.Site.Tracker.Kind,
+		TaskState:   taskState,
 		IncidentIDs: ids,
 		ReservedIDs: opts.ReservedIDs,
 		IncidentURL: func(id string) (string, bool) {
@@ -77,7 +83,8 @@ func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
 }
 
 // bodyKey hashes everything besides the Markdown itself that a rendered
-// body depends on: raw HTML allowed or not, the task links, the site root,
+// body depends on: raw HTML allowed or not, the task links and their
+// states (tasks.json), the site root,
 // the reserved ids, and the ids and permalinks of the reports prose may
 // mention.
 func bodyKey(arc *archive.Archive, opts Options) string {
@@ -85,6 +92,17 @@ func bodyKey(arc *archive.Archive, opts Options) string {
 	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", arc.Site.UnsafeHTML, arc.Site.TaskURL, opts.Root, opts.ReservedIDs)
 	for _, in := range arc.Incidents {
 		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
+	}
+	if t := arc.Site.Tracker; t.Kind != "" {
+		fmt.Fprintf(h, "tracker %q %q %q\x00", t.Kind, t.URL, t.Project)
+	}
+	if arc.Tasks != nil {
+		// The badges beside task links: a sync that changes a state or a
+		// closing day renders the bodies naming that task again.
+		for _, t := range arc.Tasks.Tasks {
+			label, _ := t.Label()
+			fmt.Fprintf(h, "task %q %q\x00", t.ID, label)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)) + ":"
 }
