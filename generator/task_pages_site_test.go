@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/tasks"
 )
@@ -234,5 +235,57 @@ func TestSiteShowsTaskStates(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s warns\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+}
+
+// TestTasksJSONChangeRebuilds: a sync that changes only tasks.json
+// (written as `incidents tasks sync` writes it, through a file renamed
+// over the old one) makes the next build of serve's Builder build, with
+// the new states, in the prose of bodies it keeps between builds too.
+func TestTasksJSONChangeRebuilds(t *testing.T) {
+	files := map[string]string{"tasks.json": taskFile(t)}
+	for k, v := range taskArchive {
+		files[k] = v
+	}
+	dir := writeArchive(t, files)
+	content := filepath.Join(dir, "content")
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test",
+		Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"), Now: time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)}
+	b := NewBuilder()
+	if _, err := b.Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	page := "incidents/2024-03-01-queue/index.html"
+	before := `>T104</a> <span class="task-state unknown">unknown to the tracker</span> and `
+	if !strings.Contains(readPage(t, cfg.Dest, page), before) {
+		t.Fatalf("the first build lacks %s", before)
+	}
+	var diags diag.List
+	f, err := tasks.Read(filepath.Join(content, tasks.FileName), &diags)
+	if err != nil || f == nil {
+		t.Fatalf("reading tasks.json: %v %v", err, diags.Errors())
+	}
+	for i := range f.Tasks {
+		if f.Tasks[i].ID == "T104" {
+			f.Tasks[i].State, f.Tasks[i].Created = tasks.Open, time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	if err := f.Write(filepath.Join(content, tasks.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged {
+		t.Fatal("the build after a change to tasks.json alone claims nothing changed")
+	}
+	html := readPage(t, cfg.Dest, page)
+	after := `>T104</a> <span class="task-state open">open</span> and `
+	if !strings.Contains(html, after) || strings.Contains(html, before) {
+		t.Errorf("after the sync, the report's prose lacks %s", after)
+	}
+	if want := `>T104</a> <span class="task-state open">open</span><br><span class="task-dates">opened 2024-03-02, open for 121 days</span>`; !strings.Contains(html, want) {
+		t.Errorf("after the sync, the action table lacks %s", want)
 	}
 }
