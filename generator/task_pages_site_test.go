@@ -181,7 +181,7 @@ func TestSiteShowsTaskStates(t *testing.T) {
 			ID       string
 			TaskInfo *struct {
 				State, Status, Title, Assignee string
-				Created, Closed               *time.Time
+				Created, Closed                *time.Time
 			} `json:"task_info"`
 			Actionables []struct {
 				Title, Task, Status string
