@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
 // bodyRenderer renders bodies as the site links them, through the body
@@ -37,12 +39,13 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 		r.cache = nil // it keeps whole results
 	}
 	r.md = markdown.New(markdown.Options{
-		UnsafeHTML:  arc.Site.UnsafeHTML,
-		TaskURL:     taskURL,
-		TaskKind:    arc.Site.Tracker.Kind,
-		TaskState:   taskState,
-		IncidentIDs: ids,
-		ReservedIDs: opts.ReservedIDs,
+		UnsafeHTML:   arc.Site.UnsafeHTML,
+		TaskURL:      taskURL,
+		TaskKind:     arc.Site.Tracker.Kind,
+		TaskProjects: jiraProjects(arc.Site.Tracker),
+		TaskState:    taskState,
+		IncidentIDs:  ids,
+		ReservedIDs:  opts.ReservedIDs,
 		IncidentURL: func(id string) (string, bool) {
 			in, ok := arc.Incident(id)
 			if !ok {
@@ -55,6 +58,21 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 		r.key = bodyKey(arc, opts)
 	}
 	return r
+}
+
+// jiraProjects are the project keys of a Jira tracker's project
+// ("OPS" or "OPS, INFRA"), whose issue keys prose may name.
+func jiraProjects(t siteconfig.Tracker) []string {
+	if t.Kind != "jira" {
+		return nil
+	}
+	var out []string
+	for _, k := range strings.Split(t.Project, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // render renders Markdown through the body cache, if there is one. Each

@@ -11,7 +11,7 @@ import (
 var (
 	// jiraKey matches a Jira issue key: the project key, a hyphen and the
 	// issue's number (OPS-123).
-	jiraKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,49}-[0-9]{1,9}$`)
+	jiraKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,49}-[0-9]{1,9}$`)
 	// githubIssue matches a GitHub issue: #123, or owner/repo#123.
 	githubIssue = regexp.MustCompile(`^(?:([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100}))?#([0-9]{1,9})$`)
 )

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,6 +41,10 @@ type Options struct {
 	// besides T418722, which every kind has, prose names Jira keys
 	// (OPS-123) with "jira", and #123 and owner/repo#123 with "github".
 	TaskKind string
+	// TaskProjects, for "jira", are the project keys whose issue keys
+	// prose may name (OPS, INFRA); empty means any key that is not the
+	// name of a standard or an encoding (UTF-8, SHA-256, ISO-8601, …).
+	TaskProjects []string
 	// TaskState gives the state of a task to show beside its link, as a
 	// small badge: its label ("resolved 2024-05-03") and CSS class
 	// ("resolved"); ok false shows none. Nil shows no badges.
@@ -252,7 +257,7 @@ func (r *Renderer) taskAt(value []byte, i int) int {
 		for j < len(value) && j-i <= 50 && (value[j] >= 'A' && value[j] <= 'Z' || value[j] >= '0' && value[j] <= '9' || value[j] == '_') {
 			j++
 		}
-		if j-i < 2 || j >= len(value) || value[j] != '-' {
+		if j-i < 2 || j >= len(value) || value[j] != '-' || !r.jiraProject(string(value[i:j])) {
 			return i
 		}
 		if k := digits(j+1, 1); k > 0 {
@@ -378,6 +383,23 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 		insert(br)
 	}
 	parent.RemoveChild(parent, t)
+}
+
+// notJira are words written before a hyphen and a number in prose that
+// are not Jira projects: standards, encodings, algorithms.
+var notJira = map[string]bool{
+	"UTF": true, "SHA": true, "ISO": true, "RFC": true, "CVE": true, "AES": true, "MD": true, "TLS": true,
+	"SSL": true, "HTTP": true, "IPV": true, "IEEE": true, "ECMA": true, "UTC": true, "GMT": true, "PEP": true,
+	"ES": true, "WCAG": true, "CWE": true, "GHSA": true, "RSA": true, "ECDSA": true, "HMAC": true, "CRC": true,
+	"DDR": true, "PCIE": true, "USB": true, "COVID": true, "SQL": true, "TCP": true, "UDP": true, "DNS": true,
+}
+
+// jiraProject reports whether key may be a Jira project's key in prose.
+func (r *Renderer) jiraProject(key string) bool {
+	if len(r.opts.TaskProjects) > 0 {
+		return slices.Contains(r.opts.TaskProjects, key)
+	}
+	return !notJira[key]
 }
 
 func isWordByte(c byte) bool {

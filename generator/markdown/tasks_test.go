@@ -27,12 +27,21 @@ func TestTaskForms(t *testing.T) {
 			`<a href="/t/A1B_2-9" class="task">A1B_2-9</a>;`,
 			"not ops-12, OPS-, -12 or XOPS-12x.",
 		}, nil, "OPS-12 T418722 A1B_2-9"},
+		{"jira", "UTF-8, SHA-256, ISO-8601 and CVE-2024-1234 are not tasks; OPS-12 is.", []string{
+			"UTF-8, SHA-256, ISO-8601 and CVE-2024-1234 are not tasks; ",
+			`<a href="/t/OPS-12" class="task">OPS-12</a>`,
+		}, nil, "OPS-12"},
 		{"github", "Tracked in #7 and wikimedia/ores#123 (and T1234); not a#1, #x or C#9.", []string{
 			`<a href="/t/#7" class="task">#7</a> <span class="task-state unknown">unknown to the tracker</span> and `,
 			`<a href="/t/wikimedia/ores#123" class="task">wikimedia/ores#123</a> (`,
 			`<a href="/t/T1234" class="task">T1234</a>)`,
 			"not a#1, #x or C#9.",
 		}, nil, "#7 wikimedia/ores#123 T1234"},
+	}
+	// With the projects named, only their keys.
+	r := New(Options{TaskURL: func(task string) string { return "/t/" + task }, TaskKind: "jira", TaskProjects: []string{"INFRA"}})
+	if res, err := r.Render([]byte("INFRA-3, OPS-12 and UTF-8.")); err != nil || strings.Join(res.Tasks, " ") != "INFRA-3" {
+		t.Errorf("with the project INFRA, prose names %q (%v)", res.Tasks, err)
 	}
 	for _, tt := range tests {
 		r := New(Options{
