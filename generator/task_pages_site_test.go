@@ -289,3 +289,50 @@ func TestTasksJSONChangeRebuilds(t *testing.T) {
 		t.Errorf("after the sync, the action table lacks %s", want)
 	}
 }
+
+// TestSiteTaskFormsPerTracker: with a GitHub tracker, #123 and
+// owner/repo#123 are task ids, in the front matter without a warning and
+// in prose, linked to the issue; with Phabricator, #1 stays text and
+// warns.
+func TestSiteTaskFormsPerTracker(t *testing.T) {
+	report := "---\nid: 2024-03-01 x\ntitle: X\nstart: 2024-03-01 10:00\ntask: \"#12\"\nactionables:\n  - {title: Fix it, task: \"acme/tool#3\", owner: o}\n  - {title: Test it, task: T777, owner: o}\n---\nSee #12, acme/tool#3 and T777.\n"
+	tests := []struct {
+		site     string
+		contains []string
+		warns    int
+	}{
+		{"title: G\ntask_url: https://phab.example.org/{task}\ntracker: {kind: github, project: wikimedia/ores}\n", []string{
+			`<a class="task" href="https://github.com/wikimedia/ores/issues/12">#12</a></td>`,
+			`<a class="task" href="https://github.com/acme/tool/issues/3">acme/tool#3</a>`,
+			`<a class="task" href="https://phab.example.org/T777">T777</a>`,
+			`See <a href="https://github.com/wikimedia/ores/issues/12" class="task">#12</a>, <a href="https://github.com/acme/tool/issues/3" class="task">acme/tool#3</a> and <a href="https://phab.example.org/T777" class="task">T777</a>.`,
+		}, 0},
+		{"title: P\ntask_url: https://phab.example.org/{task}\ntracker: {kind: phabricator, url: https://phab.example.org}\n", []string{
+			`<td>#12</td>`,
+			`See #12, acme/tool#3 and <a href="https://phab.example.org/T777" class="task">T777</a>.`,
+		}, 2},
+	}
+	for _, tt := range tests {
+		dir := writeArchive(t, map[string]string{"site.yaml": tt.site, "incidents/x.md": report})
+		out := filepath.Join(dir, "public")
+		res, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := readPage(t, out, "incidents/2024-03-01-x/index.html")
+		for _, want := range tt.contains {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the page lacks %s", tt.site, want)
+			}
+		}
+		n := 0
+		for _, w := range res.Warnings {
+			if strings.Contains(w.Message, "does not look like a task id") {
+				n++
+			}
+		}
+		if n != tt.warns {
+			t.Errorf("%s: %d task id warnings, want %d: %v", tt.site, n, tt.warns, res.Warnings)
+		}
+	}
+}
