@@ -112,6 +112,22 @@ func TestCachedBuildMatchesCold(t *testing.T) {
 		{"site.yaml changed", func() {
 			write(map[string]string{"site.yaml": strings.Replace(testArchive["site.yaml"], "title: Test archive", "title: Renamed archive", 1) + "repeats:\n  likely: 0.3\n"})
 		}},
+		// tasks.json alone: its states show beside the task links, those
+		// of the cached bodies' prose included.
+		{"a task named in prose", func() {
+			write(map[string]string{"incidents/2021/2021-06-01-cache.md": cacheArchive()["incidents/2021/2021-06-01-cache.md"] + "\nT97204 tracks the fix.\n"})
+		}},
+		{"tasks.json added", func() {
+			write(map[string]string{"tasks.json": `{"synced":"2026-03-01T00:00:00Z","tracker":"offline","tasks":[` + "\n" + `{"id":"T97204","state":"open","created":"2026-02-23T00:00:00Z"}` + "\n]}\n"})
+		}},
+		{"tasks.json changed", func() {
+			write(map[string]string{"tasks.json": `{"synced":"2026-03-02T00:00:00Z","tracker":"offline","tasks":[` + "\n" + `{"id":"T97204","state":"resolved","created":"2026-02-23T00:00:00Z","closed":"2026-03-01T00:00:00Z"}` + "\n]}\n"})
+		}},
+		{"tasks.json removed", func() {
+			if err := os.Remove(filepath.Join(content, "tasks.json")); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for i, step := range steps {
 		step.edit()
@@ -132,6 +148,12 @@ func TestCachedBuildMatchesCold(t *testing.T) {
 			t.Errorf("%s: unchanged build reports %+v, the build before %+v", step.name, again, first)
 		}
 		sameTree(t, step.name+", built again", tree(t, cold.Dest), tree(t, warm.Dest))
+		if want, ok := map[string]string{
+			"tasks.json added":   `>T97204</a> <span class="task-state open">open</span> tracks the fix.`,
+			"tasks.json changed": `>T97204</a> <span class="task-state resolved">resolved 2026-03-01</span> tracks the fix.`,
+		}[step.name]; ok && !strings.Contains(readPage(t, warm.Dest, "incidents/2021-06-01-cache/index.html"), want) {
+			t.Errorf("%s: the report's prose lacks %s", step.name, want)
+		}
 	}
 }
 

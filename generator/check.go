@@ -26,6 +26,9 @@ func Check(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error
 	if err != nil {
 		return nil, nil, err
 	}
-	lint.Archive(arc.Incidents, arc.Site, f.Recurrence, diags)
+	c := lint.New(arc.Site, f.Recurrence).WithTasks(arc.Tasks)
+	for _, in := range arc.Incidents {
+		c.Report(in, diags)
+	}
 	return arc, diags, nil
 }

@@ -290,7 +290,7 @@ func lintReports(ctx context.Context, arc *archive.Archive, x *analysis.Index, w
 	found := make([]diag.List, workers)
 	checkers := make([]*lint.Checker, workers)
 	for w := range checkers {
-		checkers[w] = lint.New(arc.Site, x)
+		checkers[w] = lint.New(arc.Site, x).WithTasks(arc.Tasks)
 	}
 	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
 		checkers[w].Report(arc.Incidents[i], &found[w])

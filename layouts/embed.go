@@ -22,8 +22,9 @@
 //
 // Besides the page data, templates can call: root (the site's base path),
 // asset NAME, incidentURL, termURL KIND NAME, taxonomyURL KIND, yearURL,
-// pageURL, taskURL TASK, termLinks KIND NAMES, row INCIDENT (its cached
-// table row), date, datetime, iso, duration, minutes, thousands, join,
+// pageURL, taskURL TASK, taskBadge TASK (the task's state from tasks.json
+// as a badge to follow its link; empty without the file), termLinks KIND
+// NAMES, row INCIDENT (its cached table row), date, datetime, iso, duration, minutes, thousands, join,
 // lower, title and last. Fragments named "assets", "header", "footer",
 // "term-link", "incident-row" and "score-row" are executed once and
 // reused, so they see only the data documented beside them.

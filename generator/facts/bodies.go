@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
 // bodyRenderer renders bodies as the site links them, through the body
@@ -25,18 +27,25 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 		ids[i] = in.ID
 	}
 	var taskURL func(string) string
-	if tmpl := arc.Site.TaskURL; tmpl != "" {
-		taskURL = func(task string) string { return incident.TaskURL(tmpl, task) }
+	if arc.Site.TaskURL != "" || arc.Site.Tracker.Kind == "github" {
+		taskURL = func(task string) string { return incident.TaskLink(arc.Site, task) }
+	}
+	var taskState func(string) (string, string, bool)
+	if arc.Tasks != nil {
+		taskState = arc.Tasks.Label
 	}
 	r := &bodyRenderer{cache: opts.Bodies, noHTML: opts.NoHTML}
 	if r.noHTML {
 		r.cache = nil // it keeps whole results
 	}
 	r.md = markdown.New(markdown.Options{
-		UnsafeHTML:  arc.Site.UnsafeHTML,
-		TaskURL:     taskURL,
-		IncidentIDs: ids,
-		ReservedIDs: opts.ReservedIDs,
+		UnsafeHTML:   arc.Site.UnsafeHTML,
+		TaskURL:      taskURL,
+		TaskKind:     arc.Site.Tracker.Kind,
+		TaskProjects: jiraProjects(arc.Site.Tracker),
+		TaskState:    taskState,
+		IncidentIDs:  ids,
+		ReservedIDs:  opts.ReservedIDs,
 		IncidentURL: func(id string) (string, bool) {
 			in, ok := arc.Incident(id)
 			if !ok {
@@ -49,6 +58,21 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 		r.key = bodyKey(arc, opts)
 	}
 	return r
+}
+
+// jiraProjects are the project keys of a Jira tracker's project
+// ("OPS" or "OPS, INFRA"), whose issue keys prose may name.
+func jiraProjects(t siteconfig.Tracker) []string {
+	if t.Kind != "jira" {
+		return nil
+	}
+	var out []string
+	for _, k := range strings.Split(t.Project, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // render renders Markdown through the body cache, if there is one. Each
@@ -77,7 +101,8 @@ func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
 }
 
 // bodyKey hashes everything besides the Markdown itself that a rendered
-// body depends on: raw HTML allowed or not, the task links, the site root,
+// body depends on: raw HTML allowed or not, the task links and their
+// states (tasks.json), the site root,
 // the reserved ids, and the ids and permalinks of the reports prose may
 // mention.
 func bodyKey(arc *archive.Archive, opts Options) string {
@@ -85,6 +110,17 @@ func bodyKey(arc *archive.Archive, opts Options) string {
 	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", arc.Site.UnsafeHTML, arc.Site.TaskURL, opts.Root, opts.ReservedIDs)
 	for _, in := range arc.Incidents {
 		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
+	}
+	if t := arc.Site.Tracker; t.Kind != "" {
+		fmt.Fprintf(h, "tracker %q %q %q\x00", t.Kind, t.URL, t.Project)
+	}
+	if arc.Tasks != nil {
+		// The badges beside task links: a sync that changes a state or a
+		// closing day renders the bodies naming that task again.
+		for _, t := range arc.Tasks.Tasks {
+			label, _ := t.Label()
+			fmt.Fprintf(h, "task %q %q\x00", t.ID, label)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)) + ":"
 }

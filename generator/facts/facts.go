@@ -124,6 +124,9 @@ type Facts struct {
 	Scorecard  analysis.Config
 	// Trends holds every trend figure; nil with Options.NoTrends.
 	Trends *trends.Trends
+	// Now is Options.Now, the time of the build: the end of the age of
+	// the tasks still open.
+	Now time.Time
 
 	pos map[*incident.Incident]int
 	// noHTML is Options.NoHTML; dropped is set once DropHTML has run.
@@ -157,7 +160,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	if opts.Repeats != nil && len(opts.Repeats) != len(arc.Incidents) {
 		return nil, fmt.Errorf("%d repeat lists for %d reports", len(opts.Repeats), len(arc.Incidents))
 	}
-	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, noHTML: opts.NoHTML}
+	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, Now: opts.Now, noHTML: opts.NoHTML}
 	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
 	for i, in := range arc.Incidents {
 		f.pos[in] = i

@@ -94,7 +94,7 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 		}
 	case "task":
 		in.Task = dec.String(f.Key, v)
-		checkTask(dec, f.Line, f.Key, in.Task)
+		checkTask(dec, site, f.Line, f.Key, in.Task)
 	case "start":
 		if matter.IsScalar(v) && strings.TrimSpace(v.Value) == "" {
 			dec.Diags.Errorf(dec.Path, f.Line, f.Key, "is empty; the start time is required")
@@ -149,7 +149,7 @@ func (in *Incident) decodeField(dec *matter.Decoder, site *siteconfig.Site, f ma
 	case "repeat_of":
 		in.RepeatOf = dedupe(collapseAll(dec.Strings(f.Key, v)))
 	case "actionables":
-		in.decodeActionables(dec, f)
+		in.decodeActionables(dec, site, f)
 	case "scorecard":
 		in.decodeScorecard(dec, site, f)
 	case "imported_from":
@@ -183,7 +183,7 @@ var foreignKeys = map[string]string{
 	"layout": "not used", "permalink": "not used", "slug": "not used", "url": "not used", "aliases": "not used", "weight": "not used",
 }
 
-func (in *Incident) decodeActionables(dec *matter.Decoder, f matter.Field) {
+func (in *Incident) decodeActionables(dec *matter.Decoder, site *siteconfig.Site, f matter.Field) {
 	for i, item := range dec.Sequence(f.Key, f.Value) {
 		field := fmt.Sprintf("%s[%d]", f.Key, i+1)
 		a := Actionable{Status: "open", Line: item.Line}
@@ -198,7 +198,7 @@ func (in *Incident) decodeActionables(dec *matter.Decoder, f matter.Field) {
 					a.Title = dec.String(pf, p.Value)
 				case "task":
 					a.Task = dec.String(pf, p.Value)
-					checkTask(dec, p.Line, pf, a.Task)
+					checkTask(dec, site, p.Line, pf, a.Task)
 				case "owner":
 					a.Owner = dec.String(pf, p.Value)
 				case "status":
@@ -435,9 +435,10 @@ func lineOf(f matter.Field) int {
 	return f.Line
 }
 
-func checkTask(dec *matter.Decoder, line int, field, task string) {
-	if task != "" && !TaskPattern.MatchString(task) {
-		dec.Diags.Warnf(dec.Path, line, field, "%q does not look like a task id such as T418722; it will not be linked", task)
+func checkTask(dec *matter.Decoder, site *siteconfig.Site, line int, field, task string) {
+	kind := trackerKind(site)
+	if task != "" && !IsTaskID(kind, task) {
+		dec.Diags.Warnf(dec.Path, line, field, "%q does not look like a task id such as %s; it will not be linked", task, taskExamples(kind))
 	}
 }
 

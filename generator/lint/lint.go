@@ -13,7 +13,10 @@
 //     (package analysis);
 //   - a likely repeat (package repeats) that the report records neither in
 //     repeat_of nor in related;
-//   - action items with neither an owner nor a task.
+//   - action items with neither an owner nor a task;
+//   - with content/tasks.json, action items whose status the tracker
+//     contradicts (open here, resolved or declined there, or the other
+//     way), and tasks the tracker does not know.
 //
 // The build's own checks (errors, and warnings such as unknown keys) are
 // not repeated here. The package is pure: it reads no files.
@@ -31,6 +34,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // Archive checks each report of ins. x relates the same reports through
@@ -52,6 +56,14 @@ type Checker struct {
 	rubric []string
 	names  []string          // catalogued names and aliases
 	hints  map[string]string // unknown service → the end of its message
+	tasks  *tasks.File       // tasks.json; nil without it
+}
+
+// WithTasks has c check the reports' tasks against f, the archive's
+// tasks.json (nil: no checks), and returns c.
+func (c *Checker) WithTasks(f *tasks.File) *Checker {
+	c.tasks = f
+	return c
 }
 
 // New returns a Checker for the reports of site; x as for Archive.
@@ -70,6 +82,9 @@ func (c *Checker) Report(in *incident.Incident, diags *diag.List) {
 	c.services(in, diags)
 	timeline(in, diags)
 	actionables(in, diags)
+	if c.tasks != nil {
+		trackedTasks(in, c.tasks, diags)
+	}
 	if c.x != nil {
 		scorecard(in, c.x, c.rubric, diags)
 		unrecordedRepeats(in, c.x, diags)
@@ -198,6 +213,30 @@ func actionables(in *incident.Incident, diags *diag.List) {
 	for i, a := range in.Actionables {
 		if strings.TrimSpace(a.Owner) == "" && strings.TrimSpace(a.Task) == "" {
 			diags.Warnf(in.Path, a.Line, fmt.Sprintf("actionables[%d]", i+1), "%s has neither an owner nor a task; name who will do it, or the task that tracks it", quote(a.Title))
+		}
+	}
+}
+
+// trackedTasks warns where tasks.json contradicts the report: an action
+// item open in the report whose task is resolved or declined, or done or
+// declined whose task is open (at its status field), and a task, the
+// report's or an item's, that the tracker does not know.
+func trackedTasks(in *incident.Incident, f *tasks.File, diags *diag.List) {
+	if t, ok := f.Lookup(in.Task); ok && in.Task != "" && t.State == tasks.Unknown {
+		diags.Warnf(in.Path, in.Line("task"), "task", "%s is unknown to the tracker; check the id", in.Task)
+	}
+	for i, a := range in.Actionables {
+		t, ok := f.Lookup(a.Task)
+		if !ok || a.Task == "" {
+			continue
+		}
+		field := fmt.Sprintf("actionables[%d]", i+1)
+		if t.State == tasks.Unknown {
+			diags.Warnf(in.Path, a.Line, field+".task", "%s is unknown to the tracker; check the id", a.Task)
+			continue
+		}
+		if d := tasks.Disagreement(a.Status, t); d != "" {
+			diags.Warnf(in.Path, a.Line, field+".status", "the report says %s, but for %s %s; update the status", a.Status, a.Task, d)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,7 +35,20 @@ type Options struct {
 	// UnsafeHTML passes raw HTML in Markdown through instead of escaping it.
 	UnsafeHTML bool
 	// TaskURL turns a task id into a URL; nil leaves task ids as text.
+	// An id it gives no URL for ("") is found, but stays text.
 	TaskURL func(task string) string
+	// TaskKind is the kind of the site's tracker (site.yaml tracker.kind):
+	// besides T418722, which every kind has, prose names Jira keys
+	// (OPS-123) with "jira", and #123 and owner/repo#123 with "github".
+	TaskKind string
+	// TaskProjects, for "jira", are the project keys whose issue keys
+	// prose may name (OPS, INFRA); empty means any key that is not the
+	// name of a standard or an encoding (UTF-8, SHA-256, ISO-8601, …).
+	TaskProjects []string
+	// TaskState gives the state of a task to show beside its link, as a
+	// small badge: its label ("resolved 2024-05-03") and CSS class
+	// ("resolved"); ok false shows none. Nil shows no badges.
+	TaskState func(task string) (label, class string, ok bool)
 	// IncidentIDs are the ids that prose may mention. Only ids that begin
 	// with a date (YYYY-MM-DD) are recognised in prose, so that an id made of
 	// ordinary words never turns ordinary words into links.
@@ -207,6 +221,75 @@ type match struct {
 	start, stop int // offsets into the source
 	url         string
 	class       string
+	// A task's badge, when badge is set: its label and state class.
+	label, state string
+	badge        bool
+}
+
+// taskAt returns the end of the task id that starts at value[i], or i
+// when none does (value[i-1], if any, is not a word byte): T and 3–9
+// digits, and the forms of Options.TaskKind.
+func (r *Renderer) taskAt(value []byte, i int) int {
+	digits := func(j, least int) int {
+		k := j
+		for k < len(value) && k-j < 10 && value[k] >= '0' && value[k] <= '9' {
+			k++
+		}
+		if k-j < least || k-j > 9 || k < len(value) && isWordByte(value[k]) {
+			return -1
+		}
+		return k
+	}
+	c := value[i]
+	if c == 'T' {
+		if k := digits(i+1, 3); k > 0 {
+			return k
+		}
+	}
+	switch r.opts.TaskKind {
+	case "jira":
+		// KEY-123: an upper-case letter, then upper-case letters, digits
+		// or underscores, a hyphen and the number.
+		if c < 'A' || c > 'Z' {
+			return i
+		}
+		j := i + 1
+		for j < len(value) && j-i <= 50 && (value[j] >= 'A' && value[j] <= 'Z' || value[j] >= '0' && value[j] <= '9' || value[j] == '_') {
+			j++
+		}
+		if j-i < 2 || j >= len(value) || value[j] != '-' || !r.jiraProject(string(value[i:j])) {
+			return i
+		}
+		if k := digits(j+1, 1); k > 0 {
+			return k
+		}
+	case "github":
+		// #123, or owner/repo#123.
+		if c == '#' {
+			if k := digits(i+1, 1); k > 0 {
+				return k
+			}
+			return i
+		}
+		j := i
+		for j < len(value) && j-i < 39 && (isWordByte(value[j]) && value[j] != '_' || value[j] == '-') {
+			j++
+		}
+		if j == i || j >= len(value) || value[j] != '/' {
+			return i
+		}
+		k := j + 1
+		for k < len(value) && k-j <= 100 && (isWordByte(value[k]) || value[k] == '-' || value[k] == '.') {
+			k++
+		}
+		if k == j+1 || k >= len(value) || value[k] != '#' {
+			return i
+		}
+		if e := digits(k+1, 1); e > 0 {
+			return e
+		}
+	}
+	return i
 }
 
 // linkText links the ids found in a run of adjacent text nodes, replacing
@@ -222,20 +305,21 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 			continue
 		}
 		switch {
-		case c == 'T' && r.opts.TaskURL != nil:
-			j := i + 1
-			for j < len(value) && value[j] >= '0' && value[j] <= '9' {
-				j++
+		case r.opts.TaskURL != nil && r.taskAt(value, i) > i:
+			j := r.taskAt(value, i)
+			task := string(value[i:j])
+			if !seen["\x00"+task] {
+				seen["\x00"+task] = true
+				res.Tasks = append(res.Tasks, task)
 			}
-			if j-i-1 >= 3 && j-i-1 <= 9 && (j == len(value) || !isWordByte(value[j])) {
-				task := string(value[i:j])
-				if !seen["\x00"+task] {
-					seen["\x00"+task] = true
-					res.Tasks = append(res.Tasks, task)
+			if u := r.opts.TaskURL(task); u != "" {
+				m := match{start: seg.Start + i, stop: seg.Start + j, url: u, class: "task"}
+				if r.opts.TaskState != nil {
+					m.label, m.state, m.badge = r.opts.TaskState(task)
 				}
-				found = append(found, match{seg.Start + i, seg.Start + j, r.opts.TaskURL(task), "task"})
-				i = j - 1
+				found = append(found, m)
 			}
+			i = j - 1
 		case c >= '0' && c <= '9' && i+10 < len(value) && isDate(string(value[i:i+10])):
 			for _, id := range r.idsByDate[string(value[i:i+10])] {
 				end := i + len(id)
@@ -247,7 +331,7 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 					res.Mentions = append(res.Mentions, id)
 				}
 				if url, ok := r.opts.IncidentURL(id); ok {
-					found = append(found, match{seg.Start + i, seg.Start + end, url, "incident-ref"})
+					found = append(found, match{start: seg.Start + i, stop: seg.Start + end, url: url, class: "incident-ref"})
 				}
 				i = end - 1
 				break
@@ -276,6 +360,11 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 		link.SetAttributeString("class", []byte(m.class))
 		link.AppendChild(link, ast.NewTextSegment(text.NewSegment(m.start, m.stop)))
 		insert(link)
+		if m.badge {
+			badge := ast.NewString([]byte(` <span class="task-state ` + html.EscapeString(m.state) + `">` + html.EscapeString(m.label) + `</span>`))
+			badge.SetCode(true) // written as is: the HTML above, escaped
+			insert(badge)
+		}
 		pos = m.stop
 	}
 	var tail *ast.Text
@@ -294,6 +383,23 @@ func (r *Renderer) linkText(run []*ast.Text, src []byte, res *Result, seen map[s
 		insert(br)
 	}
 	parent.RemoveChild(parent, t)
+}
+
+// notJira are words written before a hyphen and a number in prose that
+// are not Jira projects: standards, encodings, algorithms.
+var notJira = map[string]bool{
+	"UTF": true, "SHA": true, "ISO": true, "RFC": true, "CVE": true, "AES": true, "MD": true, "TLS": true,
+	"SSL": true, "HTTP": true, "IPV": true, "IEEE": true, "ECMA": true, "UTC": true, "GMT": true, "PEP": true,
+	"ES": true, "WCAG": true, "CWE": true, "GHSA": true, "RSA": true, "ECDSA": true, "HMAC": true, "CRC": true,
+	"DDR": true, "PCIE": true, "USB": true, "COVID": true, "SQL": true, "TCP": true, "UDP": true, "DNS": true,
+}
+
+// jiraProject reports whether key may be a Jira project's key in prose.
+func (r *Renderer) jiraProject(key string) bool {
+	if len(r.opts.TaskProjects) > 0 {
+		return slices.Contains(r.opts.TaskProjects, key)
+	}
+	return !notJira[key]
 }
 
 func isWordByte(c byte) bool {

@@ -106,6 +106,56 @@ type jsonIncident struct {
 	Body     string              `json:"body,omitempty"` // the Markdown, as written
 }
 
+// jsonTracked is a report in incidents.json of an archive with
+// tasks.json: its task and its action items' tasks as the file has them.
+// (A type of its own, since the action items it replaces come last in
+// it: an archive without the file keeps the fields' order.)
+type jsonTracked struct {
+	jsonIncident
+	// TaskInfo is the report's task as tasks.json has it, when it does.
+	TaskInfo *jsonTask `json:"task_info,omitempty"`
+	// Actionables are the report's action items, each with its task as
+	// tasks.json has it (in place of the front matter's, which they
+	// repeat field by field).
+	Actionables []jsonActionable `json:"actionables,omitempty"`
+}
+
+// jsonActionable is an action item in incidents.json.
+type jsonActionable struct {
+	incident.Actionable
+	TaskInfo *jsonTask `json:"task_info,omitempty"`
+}
+
+// jsonTask is what tasks.json says of a task, in incidents.json.
+type jsonTask struct {
+	State    string     `json:"state"`
+	Status   string     `json:"status,omitempty"`
+	Title    string     `json:"title,omitempty"`
+	Assignee string     `json:"assignee,omitempty"`
+	Created  *time.Time `json:"created,omitempty"`
+	Closed   *time.Time `json:"closed,omitempty"`
+	URL      string     `json:"url,omitempty"`
+}
+
+// taskInfo is task as tasks.json has it; nil without the file or when
+// it does not hold the task.
+func (s *site) taskInfo(id string) *jsonTask {
+	t, ok := s.arc.Tasks.Lookup(id)
+	if !ok || id == "" {
+		return nil
+	}
+	j := &jsonTask{State: t.State, Status: t.Status, Title: t.Title, Assignee: t.Assignee, URL: t.URL}
+	if !t.Created.IsZero() {
+		c := t.Created.UTC()
+		j.Created = &c
+	}
+	if !t.Closed.IsZero() {
+		c := t.Closed.UTC()
+		j.Closed = &c
+	}
+	return j
+}
+
 type jsonTerm struct {
 	Name string `json:"name"`
 	// Spellings are every name the reports give the term, Name first: the
@@ -152,7 +202,18 @@ func (s *site) jsonJob() job {
 				for _, r := range s.facts.ReferencedBy[i] {
 					j.ReferencedBy = append(j.ReferencedBy, r.ID)
 				}
-				if err := enc.Encode(j); err != nil {
+				var v any = j
+				if s.arc.Tasks != nil {
+					t := jsonTracked{jsonIncident: j, TaskInfo: s.taskInfo(in.Task)}
+					if len(in.Actionables) > 0 {
+						t.Actionables = make([]jsonActionable, len(in.Actionables))
+						for k, a := range in.Actionables {
+							t.Actionables[k] = jsonActionable{Actionable: a, TaskInfo: s.taskInfo(a.Task)}
+						}
+					}
+					v = t
+				}
+				if err := enc.Encode(v); err != nil {
 					return fmt.Errorf("encoding %s: %w", in.ID, err)
 				}
 			}

@@ -107,13 +107,25 @@ func actionRowsWith(rows []actionRow, tasks bool) template.HTML {
 			} else {
 				b.text(a.Task)
 			}
+			b.raw(string(a.TaskBadge))
+			if a.Dates != "" {
+				b.raw(`<br><span class="task-dates">`)
+				b.text(a.Dates)
+				b.raw("</span>")
+			}
 			b.raw("</td>\n  ")
 		}
 		b.raw("<td><span class=\"action action-")
 		b.text(a.Status)
 		b.raw(`">`)
 		b.text(a.Status)
-		b.raw("</span></td>\n</tr>\n")
+		b.raw("</span>")
+		if a.Disagrees != "" {
+			b.raw(`<br><span class="task-disagrees">`)
+			b.text(a.Disagrees)
+			b.raw("</span>")
+		}
+		b.raw("</td>\n</tr>\n")
 	}
 	return b.html()
 }

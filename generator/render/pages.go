@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/plural"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // base is the data every page template receives.
@@ -45,12 +47,50 @@ type homePage struct {
 	TopServices     []*archive.Term
 	OpenActions     []openAction
 	OpenActionCount int
-	Month           summary // this month's trend summary
+	// OldestFirst says OpenActions are the oldest open items (with
+	// tasks.json) rather than the most recent reports'.
+	OldestFirst bool
+	TasksSynced string  // the day of the sync that wrote tasks.json; "" when not known
+	Month       summary // this month's trend summary
 }
 
 type openAction struct {
 	Item     incident.Actionable
 	Incident *incident.Incident
+	// Since is when the item was opened: its task's creation time, or
+	// the report's start (with tasks.json only).
+	Since time.Time
+}
+
+// trackedOpenActions are the action items open as tasks.json tells it,
+// oldest first, at most limit of them, and how many there are: an item
+// with a task the file knows is open when the tracker says so, whatever
+// the report says; an item without one (or with a task the file does not
+// hold) when the report says so. An item's age runs from its task's
+// creation, else from the report's start.
+func (s *site) trackedOpenActions(limit int) ([]openAction, int) {
+	var out []openAction
+	for _, in := range s.arc.Incidents {
+		for _, a := range in.Actionables {
+			since := in.Start
+			t, known := s.arc.Tasks.Lookup(a.Task)
+			known = known && a.Task != ""
+			switch {
+			case known && t.State != tasks.Unknown:
+				if t.State != tasks.Open {
+					continue
+				}
+				if !t.Created.IsZero() {
+					since = t.Created
+				}
+			case a.Status != "open":
+				continue
+			}
+			out = append(out, openAction{Item: a, Incident: in, Since: since})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b openAction) int { return a.Since.Compare(b.Since) })
+	return out[:min(limit, len(out))], len(out)
 }
 
 type listPage struct {
@@ -112,6 +152,7 @@ type incidentPage struct {
 	Responders, Coordinators    template.HTML // links to responder pages
 	SLOs                        string
 	TaskURL                     string
+	TaskBadge                   template.HTML // the task's state from tasks.json, after its link; "" without
 	Body                        template.HTML
 	TOC                         []markdown.Heading
 	TOCItems                    template.HTML // the <li> items of TOC and the sections after the body
@@ -167,6 +208,13 @@ type taxonLinks struct {
 
 type actionRow struct {
 	Title, Owner, Task, TaskURL, Status string
+	// From tasks.json, when it knows the task: the badge of its state,
+	// where the tracker contradicts Status ("the tracker says resolved on
+	// 2024-05-03"), and its dates and age ("opened 2024-04-01, open for
+	// 12 days"); empty otherwise.
+	TaskBadge template.HTML
+	Disagrees string
+	Dates     string
 }
 
 type taxonomyPage struct {
@@ -245,7 +293,30 @@ func escapePath(rel string) string {
 
 // taskURL links a task id through site.yaml's task_url; "" when there is
 // no task_url or the value is not a task id.
-func (s *site) taskURL(task string) string { return incident.TaskURL(s.arc.Site.TaskURL, task) }
+func (s *site) taskURL(task string) string { return incident.TaskLink(s.arc.Site, task) }
+
+// taskBadge is the state of task as tasks.json has it, as a badge to
+// follow its link: ` <span class="task-state resolved">resolved
+// 2024-05-03</span>`; "" without tasks.json or when it does not hold
+// the task.
+func (s *site) taskBadge(task string) template.HTML {
+	label, class, ok := s.arc.Tasks.Label(task)
+	if !ok {
+		return ""
+	}
+	return template.HTML(` <span class="task-state ` + template.HTMLEscapeString(class) + `">` + template.HTMLEscapeString(label) + `</span>`)
+}
+
+// actionRow is action item a as the report's table shows it.
+func (s *site) actionRow(a incident.Actionable) actionRow {
+	r := actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: a.Status}
+	if t, ok := s.arc.Tasks.Lookup(a.Task); ok && a.Task != "" {
+		r.TaskBadge = s.taskBadge(a.Task)
+		r.Disagrees = tasks.Disagreement(a.Status, t)
+		r.Dates = t.Dates(s.facts.Now)
+	}
+	return r
+}
 
 // absolute turns a root-relative URL into one under the base URL, for
 // feeds and the sitemap.
@@ -263,6 +334,7 @@ func (s *site) funcs() template.FuncMap {
 		"yearURL":     s.yearURL,
 		"pageURL":     s.pageURL,
 		"taskURL":     s.taskURL,
+		"taskBadge":   s.taskBadge,
 		"date":        formatDate,
 		"datetime":    formatDateTime,
 		"iso":         formatISO,
@@ -450,11 +522,19 @@ func (s *site) homeJob() job {
 			d.ServiceCount = len(t.Terms)
 			d.TopServices = t.Terms[:min(10, len(t.Terms))]
 		}
-		for _, in := range arc.Incidents {
-			for _, a := range in.OpenActionables() {
-				d.OpenActionCount++
-				if len(d.OpenActions) < 25 {
-					d.OpenActions = append(d.OpenActions, openAction{Item: a, Incident: in})
+		if arc.Tasks != nil {
+			d.OpenActions, d.OpenActionCount = s.trackedOpenActions(25)
+			d.OldestFirst = true
+			if !arc.Tasks.Synced.IsZero() {
+				d.TasksSynced = arc.Tasks.Synced.UTC().Format("2006-01-02")
+			}
+		} else {
+			for _, in := range arc.Incidents {
+				for _, a := range in.OpenActionables() {
+					d.OpenActionCount++
+					if len(d.OpenActions) < 25 {
+						d.OpenActions = append(d.OpenActions, openAction{Item: a, Incident: in})
+					}
 				}
 			}
 		}
@@ -546,6 +626,9 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			d.RequestsFailed = thousands(*in.RequestsFailed)
 		}
 		d.TaskURL = s.taskURL(in.Task)
+		if in.Task != "" {
+			d.TaskBadge = s.taskBadge(in.Task)
+		}
 		for _, t := range arc.Taxonomies {
 			if t.Kind == "responders" {
 				continue // in the metadata table
@@ -557,7 +640,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		if len(in.Actionables) > 0 {
 			rows := make([]actionRow, len(in.Actionables))
 			for i, a := range in.Actionables {
-				rows[i] = actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: string(a.Status)}
+				rows[i] = s.actionRow(a)
 			}
 			d.Actions, d.ActionRows, d.ActionTable = rows, actionRows(rows), actionTable(rows)
 			var merged []byte

@@ -266,6 +266,7 @@ func (s *site) itemName(b *htmlBuilder, a incident.Actionable) {
 		b.raw(`">`)
 		b.text(a.Task)
 		b.raw("</a>")
+		b.raw(string(s.taskBadge(a.Task)))
 		return
 	}
 	b.text(analysis.ItemName(a))

@@ -51,7 +51,9 @@ type Tracker struct {
 	// (https://api.github.com by default).
 	URL string `json:"url,omitempty"`
 	// Project narrows the tasks: the GitHub repository as owner/repo, to
-	// which bare #123 ids belong; unused by the others.
+	// which bare #123 ids belong; for Jira, the project keys ("OPS" or
+	// "OPS, INFRA") whose issue keys the reports' text may name; unused
+	// by Phabricator.
 	Project string `json:"project,omitempty"`
 	// TokenEnv names the environment variable that holds the API token;
 	// the token is never read from a flag, printed or written.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incidents-archive/incidents/generator/tasks"
 )
 
 // TestWatch makes the changes editors and people make and checks that
@@ -472,4 +474,18 @@ func TestCheckoutIsOneBatch(t *testing.T) {
 		}
 		return
 	}
+}
+
+// TestTasksJSON: content/tasks.json, which `incidents tasks sync` writes
+// through a hidden temporary file renamed over it, is seen as changed,
+// by its own name.
+func TestTasksJSON(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, tasks.FileName)
+	f := &tasks.File{Tracker: "offline", Tasks: []tasks.Task{{ID: "T1", State: tasks.Open}}}
+	must(t, f.Write(path))
+	r := start(t, []string{root}, 20*time.Millisecond, 0)
+	f.Tasks[0].State = tasks.Resolved
+	must(t, f.Write(path))
+	r.waitFor("tasks.json rewritten", named(path))
 }
