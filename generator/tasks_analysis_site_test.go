@@ -45,8 +45,8 @@ func TestSiteComputesFromTasks(t *testing.T) {
 		with, without []string // shown with tasks.json, and without it
 	}{
 		{"the chain's items by the tracker's dates", again, []string{
-			`T200011</a> was still open when this recurred (opened 2024-03-02; closed 2024-06-03, after this recurred)`,
-			`T200012</a> was closed 2024-05-20, before this recurred`,
+			`T200011</a> <span class="task-state resolved">resolved 2024-06-03</span> was still open when this recurred (opened 2024-03-02)</li>`,
+			`T200012</a> <span class="task-state resolved">resolved 2024-05-20</span> was closed before this recurred</li>`,
 		}, []string{
 			`T200011</a> was still open when this recurred</li>`,
 			`T200012</a> is done <span class="muted">(when is not recorded)</span>`,

@@ -214,19 +214,9 @@ func (s *site) itemStates(b *htmlBuilder, e analysis.Earlier) {
 		b.raw(`<li class="item-open">`)
 		s.itemName(b, a.Actionable)
 		b.raw(" was still open when this recurred")
-		if t := a.Tracked; t != nil {
-			var when []string
-			if !t.Created.IsZero() {
-				when = append(when, "opened "+taskDay(t.Created))
-			}
-			if t.IsClosed() {
-				when = append(when, closedWord(*t)+" "+taskDay(t.Closed)+", after this recurred")
-			}
-			if len(when) > 0 {
-				b.raw(" (")
-				b.text(strings.Join(when, "; "))
-				b.raw(")")
-			}
+		// The task's badge says whether and when it was closed since.
+		if t := a.Tracked; t != nil && !t.Created.IsZero() {
+			b.text(" (opened " + taskDay(t.Created) + ")")
 		}
 		b.raw("</li>\n")
 	}
@@ -239,7 +229,7 @@ func (s *site) itemStates(b *htmlBuilder, e analysis.Earlier) {
 			b.text(a.Status)
 			b.raw(` <span class="muted">(when is not recorded)</span>`)
 		case t.IsClosed() && (t.Created.IsZero() || t.Created.Before(e.Later)):
-			b.text(" was " + closedWord(*t) + " " + taskDay(t.Closed) + ", before this recurred")
+			b.text(" was " + closedWord(*t) + " before this recurred")
 		default: // opened when this recurred, or after
 			b.text(" was opened " + taskDay(t.Created) + ", after this recurred")
 		}

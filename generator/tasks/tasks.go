@@ -170,7 +170,7 @@ func (f *File) Marshal() ([]byte, error) {
 	head, err := json.Marshal(struct {
 		Synced  time.Time `json:"synced"`
 		Tracker string    `json:"tracker"`
-	}{f.Synced.UTC(), f.Tracker})
+	}{f.Synced.UTC().Truncate(time.Second), f.Tracker})
 	if err != nil {
 		return nil, err
 	}
