@@ -173,7 +173,14 @@ func syncTasks(ctx context.Context, e *env, source string, offline bool, timeout
 		fmt.Fprintln(e.stderr, "; nothing written")
 		return exitCode(exitAuth)
 	}
-	if err != nil {
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Out of time: what was learnt is written, the rest keeps what
+		// the last sync recorded, and the batches not asked are named.
+		fmt.Fprintf(e.stderr, "incidents tasks sync: gave up after --timeout %v\n", timeout)
+		if len(res.Failed) == 0 {
+			res.Failed = []tracker.BatchError{{IDs: unanswered(asked, res.Tasks), Err: err}}
+		}
+	} else if err != nil {
 		return fmt.Errorf("asking %s: %w; nothing written", t.URL, err)
 	}
 
@@ -212,6 +219,21 @@ func syncTasks(ctx context.Context, e *env, source string, offline bool, timeout
 		return exitCode(1)
 	}
 	return nil
+}
+
+// unanswered are the ids of asked that got no answer.
+func unanswered(asked []string, got []tasks.Task) []string {
+	done := map[string]bool{}
+	for _, t := range got {
+		done[t.ID] = true
+	}
+	var out []string
+	for _, id := range asked {
+		if !done[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // ownTasksFile refuses to write path unless it is missing or a regular

@@ -23,6 +23,13 @@ const conduitToken = "api-cmdtest-token-0123456789"
 // every request for ids in fail with a Conduit error (which is not
 // retried: a 500 would be, for seconds).
 func conduit(t *testing.T, fail map[string]bool) (*httptest.Server, *atomic.Int32) {
+	return slowConduit(t, fail, nil)
+}
+
+// slowConduit is conduit, which answers requests for ids in slow only
+// after the test ends.
+func slowConduit(t *testing.T, fail, slow map[string]bool) (*httptest.Server, *atomic.Int32) {
+	done := make(chan struct{})
 	var requests atomic.Int32
 	known := map[int]struct {
 		status, name    string
@@ -46,6 +53,13 @@ func conduit(t *testing.T, fail map[string]bool) (*httptest.Server, *atomic.Int3
 			if v == "" {
 				break
 			}
+			if slow["T"+v] {
+				select {
+				case <-done:
+				case <-r.Context().Done():
+				}
+				return
+			}
 			if fail["T"+v] {
 				json.NewEncoder(w).Encode(map[string]any{"result": nil, "error_code": "ERR-CONDUIT-CORE", "error_info": "The database is read-only."})
 				return
@@ -67,6 +81,7 @@ func conduit(t *testing.T, fail map[string]bool) (*httptest.Server, *atomic.Int3
 		json.NewEncoder(w).Encode(map[string]any{"result": map[string]any{"data": data, "cursor": map[string]any{"after": nil}}, "error_code": nil, "error_info": nil})
 	}))
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(done) })
 	return srv, &requests
 }
 
@@ -195,4 +210,22 @@ func TestTasksSyncWritesOnlyItsFile(t *testing.T) {
 	os.WriteFile(filepath.Join(content, tasks.FileName), []byte("<<<<<<< HEAD\n"), 0o644)
 	checkRun(t, []string{"tasks", "sync", "-s", content, "--offline"}, 0, []string{"4 tasks from the reports alone"}, nil)
 	readTasks(t, content)
+}
+
+// TestTasksSyncTimeout: out of time, what was learnt is written and the
+// rest keeps its previous state.
+func TestTasksSyncTimeout(t *testing.T) {
+	srv, _ := slowConduit(t, nil, map[string]bool{"T101": true})
+	dir := taskArchive(t, srv.URL)
+	content := filepath.Join(dir, "content")
+	t.Setenv("INCIDENTS_TEST_TOKEN", conduitToken)
+	os.WriteFile(filepath.Join(content, tasks.FileName), []byte(`{"synced":"2024-01-01T00:00:00Z","tracker":"phabricator x","tasks":[
+{"id":"T101","state":"open","title":"As last recorded"}
+]}
+`), 0o644)
+	checkRun(t, []string{"tasks", "sync", "-s", content, "--timeout", "1s"}, 1, nil, []string{"gave up after --timeout 1s", "T101"})
+	f := readTasks(t, content)
+	if task, ok := f.Lookup("T101"); !ok || task.Title != "As last recorded" {
+		t.Errorf("T101 = %+v, want the previous state", task)
+	}
 }
