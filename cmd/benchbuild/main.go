@@ -1,8 +1,12 @@
 // Command benchbuild measures "incidents build" of a synthetic archive
-// beside the floor program, in three cases:
+// beside the floor program, in four cases:
 //
 //   - cold: incidents build --cold --no-search-index, with a cache folder
 //     of its own that --cold does not read, so every page is rendered;
+//   - cold, tasks.json: the same of a copy of the archive with the
+//     tasks.json that "incidents tasks sync --offline" writes for it, so
+//     that the difference of the two cases' medians is what reading the
+//     tracker's tasks and showing them costs;
 //   - one change: one report's body changed (a sentence appended to a
 //     different report each run), then incidents build --no-search-index
 //     with the cache of the earlier builds, as a writer's rebuild is;
@@ -75,15 +79,17 @@ const (
 	caseCold      = "cold"
 	caseOneChange = "one change"
 	caseNoChange  = "no change"
+	caseTasks     = "cold, tasks.json"
 )
 
-var cases = []string{caseCold, caseOneChange, caseNoChange}
+var cases = []string{caseCold, caseOneChange, caseNoChange, caseTasks}
 
 // legend says what each case and the floor do; printed before the runs.
 var legend = []string{
 	"cold:       incidents build --cold --no-search-index, its own cache folder (every page rendered, no cache read)",
 	"one change: a sentence appended to one report (another each pair), then incidents build --no-search-index with the warm cache",
 	"no change:  incidents build --no-search-index again, nothing changed",
+	"cold, tasks.json: as cold, of a copy of the archive with the tasks.json of incidents tasks sync --offline",
 	"floor:      full read-parse-render-write every time (it has no cache), the same work beside each case",
 }
 
@@ -121,6 +127,9 @@ func run(c config, w io.Writer) error {
 			fmt.Fprintln(w, l)
 		}
 	}
+	with, without := summarize(pairs[caseTasks]), summarize(pairs[caseCold])
+	fmt.Fprintf(w, "tasks.json (%d tasks) adds %+.2f s wall and %+.2f s CPU to a cold build (the difference of the two cases' medians)\n",
+		b.tasks, with.buildWall-without.buildWall, with.buildCPU-without.buildCPU)
 	fmt.Fprintln(w, formatMachine(machine{
 		cores:     runtime.NumCPU(),
 		loadStart: loadStart,
@@ -141,6 +150,8 @@ type bench struct {
 	c                            config
 	corpus, floor, bin           string
 	floorOut, coldDest, warmDest string
+	tasksCorpus, tasksDest       string   // the copy of the archive with tasks.json, and its output
+	tasks                        int      // the tasks in it
 	version                      string   // "incidents VERSION (GO)"
 	reports                      []string // the report files, sorted
 	edits                        []int    // the report changed before each one-change build
@@ -155,6 +166,9 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 		floorOut: filepath.Join(work, "out-floor"),
 		coldDest: filepath.Join(work, "cold", "public"),
 		warmDest: filepath.Join(work, "warm", "public"),
+
+		tasksCorpus: filepath.Join(work, "corpus-tasks"),
+		tasksDest:   filepath.Join(work, "tasks", "public"),
 	}
 	fmt.Fprintf(w, "generating %d reports (seed %d)...\n", c.n, c.seed)
 	gen := exec.Command("python3", filepath.Join(c.shared, "bench", "gencorpus.py"), fmt.Sprint(c.n), b.corpus, "--seed", fmt.Sprint(c.seed))
@@ -181,6 +195,16 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 		return nil, err
 	}
 	b.edits = editOrder(len(b.reports), c.runs+1, uint64(c.seed))
+	if err := os.CopyFS(b.tasksCorpus, os.DirFS(b.corpus)); err != nil {
+		return nil, fmt.Errorf("copying the archive: %w", err)
+	}
+	out, err := exec.Command(b.bin, "tasks", "sync", "--offline", "--source", b.tasksCorpus).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("incidents tasks sync --offline: %w\n%s", err, out)
+	}
+	if _, err := fmt.Sscanf(strings.SplitN(string(out), ": ", 2)[1], "%d tasks", &b.tasks); err != nil {
+		return nil, fmt.Errorf("incidents tasks sync --offline said %q: %w", out, err)
+	}
 	return b, nil
 }
 
@@ -191,9 +215,10 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 // a second build on, and the first to use it rewrites every file of it,
 // which a writer's later rebuilds do not.
 func (b *bench) warmUp(w io.Writer) error {
-	var s [5]sample
+	var s [6]sample
 	for i, step := range []func() (sample, error){
 		b.floorRun, b.coldRun, b.coldRun, b.warmRun,
+		b.tasksRun,
 		func() (sample, error) {
 			if err := edit(b.reports[b.edits[0]], 0); err != nil {
 				return sample{}, err
@@ -206,8 +231,8 @@ func (b *bench) warmUp(w io.Writer) error {
 			return fmt.Errorf("warm-up: %w", err)
 		}
 	}
-	fmt.Fprintf(w, "warm-up: floor %s; cold builds %s, %s; first build %s, then one change %s\n",
-		secs(s[0].wall), secs(s[1].wall), secs(s[2].wall), secs(s[3].wall), secs(s[4].wall))
+	fmt.Fprintf(w, "warm-up: floor %s; cold builds %s, %s; first build %s; cold with tasks.json %s; then one change %s\n",
+		secs(s[0].wall), secs(s[1].wall), secs(s[2].wall), secs(s[3].wall), secs(s[4].wall), secs(s[5].wall))
 	return nil
 }
 
@@ -218,6 +243,8 @@ func (b *bench) pair(name string, i int, buildFirst bool) (pair, error) {
 	switch name {
 	case caseCold:
 		build = b.coldRun
+	case caseTasks:
+		build = b.tasksRun
 	case caseOneChange:
 		if err := edit(b.reports[b.edits[i+1]], i+1); err != nil {
 			return pair{}, err
@@ -259,10 +286,24 @@ func (b *bench) coldRun() (sample, error) {
 
 func (b *bench) warmRun() (sample, error) { return b.buildRun(b.warmDest) }
 
+// tasksRun is coldRun of the archive with tasks.json.
+func (b *bench) tasksRun() (sample, error) {
+	if b.c.fresh {
+		os.RemoveAll(b.tasksDest)
+		os.RemoveAll(filepath.Join(filepath.Dir(b.tasksDest), ".public.spare"))
+	}
+	return b.buildRunFrom(b.tasksCorpus, b.tasksDest, "--cold")
+}
+
 // buildRun runs incidents build into dest, with the cache folder beside
 // it, and reads what the build says it changed.
 func (b *bench) buildRun(dest string, extra ...string) (sample, error) {
-	args := append([]string{"build", "--source", b.corpus, "--dest", dest,
+	return b.buildRunFrom(b.corpus, dest, extra...)
+}
+
+// buildRunFrom is buildRun of the archive in source.
+func (b *bench) buildRunFrom(source, dest string, extra ...string) (sample, error) {
+	args := append([]string{"build", "--source", source, "--dest", dest,
 		"--cache-dir", filepath.Join(filepath.Dir(dest), "cache"), "--no-search-index"}, extra...)
 	s, out, err := measure(b.bin, args...)
 	if err != nil {
