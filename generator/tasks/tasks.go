@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -104,7 +105,10 @@ type File struct {
 	Tracker string    `json:"tracker"`
 	Tasks   []Task    `json:"tasks"`
 
-	byID map[string]int
+	// byID indexes Tasks by id. It is built on first use when a File is
+	// made by hand; render workers look tasks up at once, so it is
+	// swapped in whole, never filled in place.
+	byID atomic.Pointer[map[string]int]
 }
 
 // Lookup returns the task with id.
@@ -112,21 +116,24 @@ func (f *File) Lookup(id string) (Task, bool) {
 	if f == nil {
 		return Task{}, false
 	}
-	if f.byID == nil {
-		f.index()
+	m := f.byID.Load()
+	if m == nil {
+		m = f.index()
 	}
-	i, ok := f.byID[id]
+	i, ok := (*m)[id]
 	if !ok {
 		return Task{}, false
 	}
 	return f.Tasks[i], true
 }
 
-func (f *File) index() {
-	f.byID = make(map[string]int, len(f.Tasks))
+func (f *File) index() *map[string]int {
+	m := make(map[string]int, len(f.Tasks))
 	for i, t := range f.Tasks {
-		f.byID[t.ID] = i
+		m[t.ID] = i
 	}
+	f.byID.Store(&m)
+	return &m
 }
 
 // Sort puts the tasks in id order, numbers by their value (T9 before

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,7 +86,8 @@ func TestWriteRead(t *testing.T) {
 	if err != nil || got == nil || len(diags.All()) > 0 {
 		t.Fatal(err, diags.All())
 	}
-	got.byID, f.byID = nil, nil
+	got.byID.Store(nil)
+	f.byID.Store(nil)
 	if !reflect.DeepEqual(got, f) {
 		t.Errorf("read back %+v\nwant %+v", got, f)
 	}
@@ -195,4 +197,21 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal(diags.All())
 		}
 	}
+}
+
+// TestLookupConcurrent: a File made by hand is looked up from many
+// goroutines at once, as render workers do (go test -race).
+func TestLookupConcurrent(t *testing.T) {
+	f := &File{Tasks: []Task{{ID: "T1", State: Open}, {ID: "T2", State: Resolved}}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if task, ok := f.Lookup("T2"); !ok || task.State != Resolved {
+				t.Errorf("Lookup(T2) = %+v, %t", task, ok)
+			}
+		}()
+	}
+	wg.Wait()
 }
