@@ -3,7 +3,7 @@
 //
 //   - cold: incidents build --cold --no-search-index, with a cache folder
 //     of its own that --cold does not read, so every page is rendered;
-//   - cold, tasks.json: the same of a copy of the archive with the
+//   - tasks.json: the same, cold, of a copy of the archive with the
 //     tasks.json that "incidents tasks sync --offline" writes for it, so
 //     that the difference of the two cases' medians is what reading the
 //     tracker's tasks and showing them costs;
@@ -79,7 +79,7 @@ const (
 	caseCold      = "cold"
 	caseOneChange = "one change"
 	caseNoChange  = "no change"
-	caseTasks     = "cold, tasks.json"
+	caseTasks     = "tasks.json"
 )
 
 var cases = []string{caseCold, caseOneChange, caseNoChange, caseTasks}
@@ -89,7 +89,7 @@ var legend = []string{
 	"cold:       incidents build --cold --no-search-index, its own cache folder (every page rendered, no cache read)",
 	"one change: a sentence appended to one report (another each pair), then incidents build --no-search-index with the warm cache",
 	"no change:  incidents build --no-search-index again, nothing changed",
-	"cold, tasks.json: as cold, of a copy of the archive with the tasks.json of incidents tasks sync --offline",
+	"tasks.json: as cold, of a copy of the archive with the tasks.json of incidents tasks sync --offline",
 	"floor:      full read-parse-render-write every time (it has no cache), the same work beside each case",
 }
 
