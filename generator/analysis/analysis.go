@@ -279,16 +279,14 @@ type Item struct {
 
 // Tracked returns the tracker's record of a's task when it can tell
 // whether the task was open at any instant: the task is in f, the tracker
-// knows it, and a closed task has a closing time.
-func Tracked(f *tasks.File, a incident.Actionable) (tasks.Task, bool) {
-	if f == nil || a.Task == "" {
-		return tasks.Task{}, false
+// knows it, and a closed task has a closing time. It is nil otherwise,
+// and points into f.
+func Tracked(f *tasks.File, a incident.Actionable) *tasks.Task {
+	t := f.Find(a.Task)
+	if t == nil || t.State == tasks.Unknown || (t.IsClosed() && t.Closed.IsZero()) {
+		return nil
 	}
-	t, ok := f.Lookup(a.Task)
-	if !ok || t.State == tasks.Unknown || (t.IsClosed() && t.Closed.IsZero()) {
-		return tasks.Task{}, false
-	}
-	return t, true
+	return t
 }
 
 // track looks up the tracker's record of every action item's task.
@@ -297,20 +295,14 @@ func (x *Index) track() {
 	if f == nil {
 		return
 	}
-	n := 0
-	for _, in := range x.incidents {
-		n += len(in.Actionables)
-	}
-	known := make([]tasks.Task, 0, n) // never grows: the pointers stay valid
 	x.tracked = make([][]*tasks.Task, len(x.incidents))
 	for i, in := range x.incidents {
 		for j, a := range in.Actionables {
-			if t, ok := Tracked(f, a); ok {
+			if t := Tracked(f, a); t != nil {
 				if x.tracked[i] == nil {
 					x.tracked[i] = make([]*tasks.Task, len(in.Actionables))
 				}
-				known = append(known, t)
-				x.tracked[i][j] = &known[len(known)-1]
+				x.tracked[i][j] = t
 			}
 		}
 	}

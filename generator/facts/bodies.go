@@ -119,7 +119,7 @@ func bodyKey(arc *archive.Archive, opts Options) string {
 		// closing day renders the bodies naming that task again.
 		for _, t := range arc.Tasks.Tasks {
 			label, _ := t.Label()
-			fmt.Fprintf(h, "task %q %q\x00", t.ID, label)
+			h.Write([]byte(t.ID + "\x00" + label + "\x00"))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)) + ":"

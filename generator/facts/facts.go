@@ -28,6 +28,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -173,10 +174,14 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	if f.Repeats == nil {
 		f.Repeats = detect(opts.Cache, opts.Cold, f.RepeatInput(), opts.RepeatConfig)
 	}
-	f.Recurrence = analysis.New(arc.Incidents, f.Repeats, opts.Scorecard)
+	// The trend figures and the recurrence index are each one core's
+	// work, and neither reads the other.
+	var wg sync.WaitGroup
 	if !opts.NoTrends {
-		f.Trends = f.computeTrends(opts.Now)
+		wg.Go(func() { f.Trends = f.computeTrends(opts.Now) })
 	}
+	f.Recurrence = analysis.New(arc.Incidents, f.Repeats, opts.Scorecard)
+	wg.Wait()
 	return f, nil
 }
 
@@ -313,9 +318,17 @@ func (f *Facts) computeTrends(now time.Time) *trends.Trends {
 			return name
 		}}
 	if f.Repeats != nil {
+		// As analysis.Index.HasLikely has it: a likely candidate that is
+		// one of the archive's reports.
 		in.Likely = make([]bool, len(arc.Incidents))
-		for i, r := range arc.Incidents {
-			in.Likely[i] = f.Recurrence.HasLikely(r)
+		for i := range arc.Incidents {
+			in.Likely[i] = slices.ContainsFunc(f.Repeats[i], func(c repeats.Candidate) bool {
+				if !c.Likely {
+					return false
+				}
+				_, ok := arc.Incident(c.ID)
+				return ok
+			})
 		}
 	}
 	return trends.Compute(in)

@@ -222,12 +222,12 @@ func actionables(in *incident.Incident, diags *diag.List) {
 // declined whose task is open (at its status field), and a task, the
 // report's or an item's, that the tracker does not know.
 func trackedTasks(in *incident.Incident, f *tasks.File, diags *diag.List) {
-	if t, ok := f.Lookup(in.Task); ok && in.Task != "" && t.State == tasks.Unknown {
+	if t := f.Find(in.Task); t != nil && t.State == tasks.Unknown {
 		diags.Warnf(in.Path, in.Line("task"), "task", "%s is unknown to the tracker; check the id", in.Task)
 	}
 	for i, a := range in.Actionables {
-		t, ok := f.Lookup(a.Task)
-		if !ok || a.Task == "" {
+		t := f.Find(a.Task)
+		if t == nil {
 			continue
 		}
 		field := fmt.Sprintf("actionables[%d]", i+1)
@@ -235,7 +235,7 @@ func trackedTasks(in *incident.Incident, f *tasks.File, diags *diag.List) {
 			diags.Warnf(in.Path, a.Line, field+".task", "%s is unknown to the tracker; check the id", a.Task)
 			continue
 		}
-		if d := tasks.Disagreement(a.Status, t); d != "" {
+		if d := tasks.Disagreement(a.Status, *t); d != "" {
 			diags.Warnf(in.Path, a.Line, field+".status", "the report says %s, but for %s %s; update the status", a.Status, a.Task, d)
 		}
 	}

@@ -140,8 +140,8 @@ type jsonTask struct {
 // taskInfo is task as tasks.json has it; nil without the file or when
 // it does not hold the task.
 func (s *site) taskInfo(id string) *jsonTask {
-	t, ok := s.arc.Tasks.Lookup(id)
-	if !ok || id == "" {
+	t := s.arc.Tasks.Find(id)
+	if t == nil {
 		return nil
 	}
 	j := &jsonTask{State: t.State, Status: t.Status, Title: t.Title, Assignee: t.Assignee, URL: t.URL}

@@ -73,10 +73,9 @@ func (s *site) trackedOpenActions(limit int) ([]openAction, int) {
 	for _, in := range s.arc.Incidents {
 		for _, a := range in.Actionables {
 			since := in.Start
-			t, known := s.arc.Tasks.Lookup(a.Task)
-			known = known && a.Task != ""
+			t := s.arc.Tasks.Find(a.Task)
 			switch {
-			case known && t.State != tasks.Unknown:
+			case t != nil && t.State != tasks.Unknown:
 				if t.State != tasks.Open {
 					continue
 				}
@@ -300,19 +299,24 @@ func (s *site) taskURL(task string) string { return incident.TaskLink(s.arc.Site
 // 2024-05-03</span>`; "" without tasks.json or when it does not hold
 // the task.
 func (s *site) taskBadge(task string) template.HTML {
-	label, class, ok := s.arc.Tasks.Label(task)
-	if !ok {
+	return badge(s.arc.Tasks.Find(task))
+}
+
+// badge is taskBadge of task t; "" for nil.
+func badge(t *tasks.Task) template.HTML {
+	if t == nil {
 		return ""
 	}
+	label, class := t.Label()
 	return template.HTML(` <span class="task-state ` + template.HTMLEscapeString(class) + `">` + template.HTMLEscapeString(label) + `</span>`)
 }
 
 // actionRow is action item a as the report's table shows it.
 func (s *site) actionRow(a incident.Actionable) actionRow {
 	r := actionRow{Title: a.Title, Owner: a.Owner, Task: a.Task, TaskURL: s.taskURL(a.Task), Status: a.Status}
-	if t, ok := s.arc.Tasks.Lookup(a.Task); ok && a.Task != "" {
-		r.TaskBadge = s.taskBadge(a.Task)
-		r.Disagrees = tasks.Disagreement(a.Status, t)
+	if t := s.arc.Tasks.Find(a.Task); t != nil {
+		r.TaskBadge = badge(t)
+		r.Disagrees = tasks.Disagreement(a.Status, *t)
 		r.Dates = t.Dates(s.facts.Now)
 	}
 	return r

@@ -29,8 +29,8 @@ func (t Task) Label() (label, class string) {
 // Label is the label and class of the task with id (see Task.Label); ok
 // is false without the file or when the file does not hold the task.
 func (f *File) Label(id string) (label, class string, ok bool) {
-	t, ok := f.Lookup(id)
-	if !ok {
+	t := f.Find(id)
+	if t == nil {
 		return "", "", false
 	}
 	label, class = t.Label()

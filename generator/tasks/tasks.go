@@ -108,13 +108,23 @@ type File struct {
 	// byID indexes Tasks by id. It is built on first use when a File is
 	// made by hand; render workers look tasks up at once, so it is
 	// swapped in whole, never filled in place.
-	byID atomic.Pointer[map[string]int]
+	byID atomic.Pointer[map[string]int32]
 }
 
 // Lookup returns the task with id.
 func (f *File) Lookup(id string) (Task, bool) {
-	if f == nil {
-		return Task{}, false
+	if t := f.Find(id); t != nil {
+		return *t, true
+	}
+	return Task{}, false
+}
+
+// Find returns the task with id in place, or nil: without the file, for
+// an empty id, or when the file does not hold it. The task must not be
+// changed.
+func (f *File) Find(id string) *Task {
+	if f == nil || id == "" {
+		return nil
 	}
 	m := f.byID.Load()
 	if m == nil {
@@ -122,15 +132,30 @@ func (f *File) Lookup(id string) (Task, bool) {
 	}
 	i, ok := (*m)[id]
 	if !ok {
-		return Task{}, false
+		return nil
 	}
-	return f.Tasks[i], true
+	return &f.Tasks[i]
 }
 
-func (f *File) index() *map[string]int {
-	m := make(map[string]int, len(f.Tasks))
+// index maps each id to its task's position. The keys are copied into
+// one string, side by side: a build looks tasks up from every report at
+// once, and keys spread over the heap cost a cache miss each.
+func (f *File) index() *map[string]int32 {
+	n := 0
+	for _, t := range f.Tasks {
+		n += len(t.ID)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, t := range f.Tasks {
+		b.WriteString(t.ID)
+	}
+	keys := b.String()
+	m := make(map[string]int32, len(f.Tasks))
+	at := 0
 	for i, t := range f.Tasks {
-		m[t.ID] = i
+		m[keys[at:at+len(t.ID)]] = int32(i)
+		at += len(t.ID)
 	}
 	f.byID.Store(&m)
 	return &m

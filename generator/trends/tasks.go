@@ -80,7 +80,7 @@ type closure struct {
 func (c *calc) trackItems() {
 	f := c.in.Tasks
 	c.items = make([][]itemState, len(c.in.Incidents))
-	index := make(map[string]int, len(f.Tasks))
+	index := make(map[*tasks.Task]int, len(f.Tasks))
 	for i, r := range c.in.Incidents {
 		if len(r.Actionables) == 0 {
 			continue
@@ -88,15 +88,15 @@ func (c *calc) trackItems() {
 		c.items[i] = make([]itemState, len(r.Actionables))
 		for j, a := range r.Actionables {
 			st := itemState{open: a.Status != "done" && a.Status != "declined"}
-			if t, ok := known(f, a); ok {
+			if t := known(f, a); t != nil {
 				st.tracked, st.open = true, t.State == tasks.Open
 				if st.open && !t.Created.IsZero() {
 					st.age, st.hasAge = max(0, c.now.Sub(t.Created)), true
 				}
-				k, seen := index[t.ID]
+				k, seen := index[t]
 				if !seen {
 					k = len(c.tracked)
-					index[t.ID] = k
+					index[t] = k
 					tt := trackedTask{open: t.State == tasks.Open, created: t.Created}
 					if t.IsClosed() {
 						tt.closed = t.Closed
@@ -112,13 +112,13 @@ func (c *calc) trackItems() {
 	}
 }
 
-// known is the tracker's record of a's task, when it knows the task.
-func known(f *tasks.File, a incident.Actionable) (tasks.Task, bool) {
-	if a.Task == "" {
-		return tasks.Task{}, false
+// known is the tracker's record of a's task, when it knows the task;
+// nil otherwise.
+func known(f *tasks.File, a incident.Actionable) *tasks.Task {
+	if t := f.Find(a.Task); t != nil && t.State != tasks.Unknown {
+		return t
 	}
-	t, ok := f.Lookup(a.Task)
-	return t, ok && t.State != tasks.Unknown
+	return nil
 }
 
 // closures are the closed tasks the action items name whose creation and
