@@ -9,7 +9,10 @@
 #   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
 #                64 clients against serve for 30 s
 #   make bench   incidents build of a 10,000-report synthetic archive beside the floor
-#                program, three cases: cold, after one report changed, nothing changed
+#                program, four cases: cold, after one report changed, nothing changed,
+#                cold with tasks.json; then the output's size against the floor's and its
+#                largest page. N=100000 for the large archive (about an hour; BENCH_RUNS=1
+#                and BENCH_CASES=cold,"one change" make it about 20 minutes)
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds, in two styles:
 #                gencorpus.py's synthetic ones and real-style ones (long uneven prose)
@@ -30,8 +33,9 @@ GO       ?= go
 BIN      := bin/incidents
 PORT     ?= 1313
 SHARED   ?= ../shared
-BENCH_N  ?= 10000
+BENCH_N  ?= $(if $(N),$(N),10000)
 BENCH_RUNS ?= 3
+BENCH_CASES ?= cold,one change,no change,tasks.json
 BENCH_SEARCH_RUNS ?= 3
 BENCH_LIVE_RUNS ?= 5
 BENCH_LIVE_EDITS ?= 10
@@ -174,13 +178,15 @@ stress:
 # make bench-search's) beside the floor program of ../shared/bench/floor,
 # in BENCH_RUNS pairs of each case, alternating which of the two runs
 # first: a cold build (--cold, with a cache folder of its own), a build
-# after one report's body changed (the warm cache) and a build with
-# nothing changed. It prints wall time, CPU time and peak memory with the
-# build/floor ratios, and the machine's cores, load average and date. The
-# floor does its full work every time. docs/benchmarks.md says how to
-# read it.
+# after one report's body changed (the warm cache), a build with nothing
+# changed and a cold build with tasks.json (BENCH_CASES chooses). It
+# prints wall time, CPU time and peak memory with the build/floor ratios,
+# the cold output's bytes against the floor's and its largest HTML page,
+# and the machine's cores, load average and date. The floor does its full
+# work every time. N (or BENCH_N) sets the reports: make bench N=100000.
+# docs/benchmarks.md says how to read it.
 bench: build
-	$(GO) run ./cmd/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -incidents $(BIN)
+	$(GO) run ./cmd/benchbuild -shared $(SHARED) -n $(BENCH_N) -runs $(BENCH_RUNS) -cases "$(BENCH_CASES)" -incidents $(BIN)
 
 # bench-repeats prints one line per archive, labelled by its style:
 # synthetic (../shared/bench/gencorpus.py) and real (cmd/benchrepeats/realstyle,

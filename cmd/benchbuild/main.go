@@ -41,6 +41,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,6 +54,7 @@ type config struct {
 	runs   int    // pairs of each case
 	seed   int    // gencorpus.py's seed
 	fresh  bool   // remove the floor's and the cold build's output before each run
+	cases  []string
 }
 
 func main() {
@@ -63,7 +65,13 @@ func main() {
 	flag.StringVar(&c.bin, "incidents", "bin/incidents", "the incidents binary")
 	flag.IntVar(&c.seed, "seed", 1, "corpus seed")
 	flag.BoolVar(&c.fresh, "fresh", false, "remove the floor's and the cold build's output before each of their runs (the warm cases keep theirs)")
+	caseList := flag.String("cases", strings.Join(cases, ","), "the cases to run, comma-separated: "+strings.Join(cases, ", "))
 	flag.Parse()
+	var err error
+	if c.cases, err = parseCases(*caseList); err != nil {
+		fmt.Fprintln(os.Stderr, "benchbuild:", err)
+		os.Exit(2)
+	}
 	if c.runs < 1 || c.n < 2 {
 		fmt.Fprintln(os.Stderr, "benchbuild: -runs must be at least 1 and -n at least 2")
 		os.Exit(2)
@@ -112,7 +120,7 @@ func run(c config, w io.Writer) error {
 	}
 	pairs := map[string][]pair{}
 	for i := 0; i < c.runs; i++ {
-		for ci, name := range cases {
+		for ci, name := range c.cases {
 			p, err := b.pair(name, i, (i+ci)%2 == 1)
 			if err != nil {
 				return fmt.Errorf("%s, pair %d: %w", name, i+1, err)
@@ -122,14 +130,26 @@ func run(c config, w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(w, "\nmedians of %d pair(s) per case; build/floor is the median of the pairs' ratios (min–max)\n", c.runs)
-	for _, name := range cases {
+	for _, name := range c.cases {
 		for _, l := range formatSummary(name, summarize(pairs[name])) {
 			fmt.Fprintln(w, l)
 		}
 	}
-	with, without := summarize(pairs[caseTasks]), summarize(pairs[caseCold])
-	fmt.Fprintf(w, "tasks.json (%d tasks) adds %+.2f s wall and %+.2f s CPU to a cold build (the difference of the two cases' medians)\n",
-		b.tasks, with.buildWall-without.buildWall, with.buildCPU-without.buildCPU)
+	if has(c.cases, caseTasks) && has(c.cases, caseCold) {
+		with, without := summarize(pairs[caseTasks]), summarize(pairs[caseCold])
+		fmt.Fprintf(w, "tasks.json (%d tasks) adds %+.2f s wall and %+.2f s CPU to a cold build (the difference of the two cases' medians)\n",
+			b.tasks, with.buildWall-without.buildWall, with.buildCPU-without.buildCPU)
+	}
+	// The cold build's output, whole, against the floor's (its last runs).
+	build, err := measureOutput(b.coldDest)
+	if err != nil {
+		return err
+	}
+	floor, err := measureOutput(b.floorOut)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, formatOutput(build, floor))
 	fmt.Fprintln(w, formatMachine(machine{
 		cores:     runtime.NumCPU(),
 		loadStart: loadStart,
@@ -143,6 +163,8 @@ func run(c config, w io.Writer) error {
 	}))
 	return nil
 }
+
+func has(names []string, name string) bool { return slices.Contains(names, name) }
 
 // bench is a prepared work folder: the archive, the floor program and
 // the outputs and caches of each program.
@@ -195,6 +217,9 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 		return nil, err
 	}
 	b.edits = editOrder(len(b.reports), c.runs+1, uint64(c.seed))
+	if !has(c.cases, caseTasks) {
+		return b, nil
+	}
 	if err := os.CopyFS(b.tasksCorpus, os.DirFS(b.corpus)); err != nil {
 		return nil, fmt.Errorf("copying the archive: %w", err)
 	}
@@ -209,30 +234,37 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 }
 
 // warmUp makes the state the pairs start from: the floor's output; two
-// cold builds, and two of the archive with tasks.json; for the warm cases, a first build that fills their cache
-// and one after a changed report. A build writes the new site into a
+// cold builds; for the warm cases, a first build that fills their cache
+// and one after a changed report; two of the archive with tasks.json. A build writes the new site into a
 // spare copy beside the output and swaps the two; the spare exists from
 // a second build on, and the first to use it rewrites every file of it,
 // which a writer's later rebuilds do not.
 func (b *bench) warmUp(w io.Writer) error {
-	var s [7]sample
-	for i, step := range []func() (sample, error){
-		b.floorRun, b.coldRun, b.coldRun, b.warmRun,
-		b.tasksRun, b.tasksRun,
-		func() (sample, error) {
+	type step struct {
+		name string
+		run  func() (sample, error)
+	}
+	steps := []step{{"floor", b.floorRun}, {"cold build", b.coldRun}, {"cold build", b.coldRun}}
+	if has(b.c.cases, caseOneChange) || has(b.c.cases, caseNoChange) {
+		steps = append(steps, step{"first build", b.warmRun}, step{"then one change", func() (sample, error) {
 			if err := edit(b.reports[b.edits[0]], 0); err != nil {
 				return sample{}, err
 			}
 			return b.warmRun()
-		},
-	} {
-		var err error
-		if s[i], err = step(); err != nil {
+		}})
+	}
+	if has(b.c.cases, caseTasks) {
+		steps = append(steps, step{"cold build with tasks.json", b.tasksRun}, step{"cold build with tasks.json", b.tasksRun})
+	}
+	var said []string
+	for _, st := range steps {
+		s, err := st.run()
+		if err != nil {
 			return fmt.Errorf("warm-up: %w", err)
 		}
+		said = append(said, st.name+" "+secs(s.wall))
 	}
-	fmt.Fprintf(w, "warm-up: floor %s; cold builds %s, %s; first build %s; cold builds with tasks.json %s, %s; then one change %s\n",
-		secs(s[0].wall), secs(s[1].wall), secs(s[2].wall), secs(s[3].wall), secs(s[4].wall), secs(s[5].wall), secs(s[6].wall))
+	fmt.Fprintf(w, "warm-up: %s\n", strings.Join(said, "; "))
 	return nil
 }
 

@@ -219,3 +219,77 @@ func formatMachine(m machine) string {
 	return fmt.Sprintf("machine: %d cores; load average %s at start, %s at end; %s; %s, %s; %d reports (gencorpus.py seed %d), %d pair(s) per case",
 		m.cores, m.loadStart, m.loadEnd, m.date.Format("2006-01-02 15:04 MST"), m.goVersion, m.incidents, m.n, m.seed, m.runs)
 }
+
+// outputSize is what a folder holds: its files, their bytes, and its
+// largest HTML page, the figures the build's output is judged by (its
+// bytes against the floor's, and no page too large for a browser).
+type outputSize struct {
+	files       int
+	bytes       int64
+	largestHTML string // relative path
+	largestSize int64
+}
+
+// measureOutput walks dir (a build's or the floor's output), leaving out
+// hidden entries (a build's spare folder lives beside its output, not in
+// it, but a manifest or a lock may be hidden inside).
+func measureOutput(dir string) (outputSize, error) {
+	var o outputSize
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		o.files++
+		o.bytes += info.Size()
+		if strings.HasSuffix(path, ".html") && info.Size() > o.largestSize {
+			rel, _ := filepath.Rel(dir, path)
+			o.largestHTML, o.largestSize = filepath.ToSlash(rel), info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return o, fmt.Errorf("measuring %s: %w", dir, err)
+	}
+	return o, nil
+}
+
+// formatOutput is the line comparing a cold build's output with the
+// floor's.
+func formatOutput(build, floor outputSize) string {
+	return fmt.Sprintf("output      build %.0f MB in %d files, floor %.0f MB in %d files, build/floor %.2f× bytes; largest HTML page %s, %.0f KB",
+		float64(build.bytes)/1e6, build.files, float64(floor.bytes)/1e6, floor.files, ratio(float64(build.bytes), float64(floor.bytes)),
+		build.largestHTML, float64(build.largestSize)/1e3)
+}
+
+// parseCases reads -cases: names from cases, comma-separated, in any
+// order; they run in the order of cases.
+func parseCases(s string) ([]string, error) {
+	want := map[string]bool{}
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if !slices.Contains(cases, name) {
+			return nil, fmt.Errorf("-cases: %q is not one of %s", name, strings.Join(cases, ", "))
+		}
+		want[name] = true
+	}
+	var out []string
+	for _, name := range cases {
+		if want[name] {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}

@@ -249,3 +249,54 @@ func TestMeasure(t *testing.T) {
 		t.Errorf("a failing child: error %v, want one with its standard error", err)
 	}
 }
+
+func TestParseCases(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    []string
+		wantErr bool
+	}{
+		{"cold", []string{caseCold}, false},
+		{"no change, cold", []string{caseCold, caseNoChange}, false},
+		{strings.Join(cases, ","), cases, false},
+		{"cold,warm", nil, true},
+		{"", nil, true},
+	} {
+		got, err := parseCases(tc.in)
+		if (err != nil) != tc.wantErr || !slices.Equal(got, tc.want) {
+			t.Errorf("parseCases(%q) = %q, %v; want %q, error %t", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestMeasureOutput(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]int{
+		"index.html":             10,
+		"incidents/a/index.html": 300,
+		"incidents.json":         5000, // larger, but not a page
+		".manifest":              7000, // hidden: not the site's
+		".spare/big.html":        9000,
+	}
+	for name, size := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, bytes.Repeat([]byte("x"), size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := measureOutput(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := outputSize{files: 3, bytes: 5310, largestHTML: "incidents/a/index.html", largestSize: 300}
+	if got != want {
+		t.Errorf("measureOutput = %+v, want %+v", got, want)
+	}
+	line := formatOutput(got, outputSize{files: 1, bytes: 2655})
+	if !strings.Contains(line, "build/floor 2.00× bytes") || !strings.Contains(line, "incidents/a/index.html, 0 KB") {
+		t.Errorf("formatOutput = %q", line)
+	}
+}
