@@ -389,8 +389,8 @@ type repeatsPage struct {
 
 // rateTable holds repeat rates of the terms of one taxonomy that have at
 // least one likely repeat, highest first: /repeats/ shows the first
-// rateRows of them, and the table's own pages (/repeats/services/ …)
-// every one, listPageSize a page.
+// rateRows of them, and, when there are more, the table's own pages
+// (/repeats/services/ …) every one, listPageSize a page.
 type rateTable struct {
 	Label  string          // "Service"
 	Rates  []analysis.Rate // the rows shown
@@ -475,8 +475,12 @@ func (s *site) repeatsJobs() []job {
 	return jobs
 }
 
-// writeRatePages writes every page of the table of rates r.
+// writeRatePages writes every page of the table of rates r, when
+// /repeats/ cannot show all of it.
 func (s *site) writeRatePages(buf *bytes.Buffer, r rates) error {
+	if len(r.rates) <= rateRows {
+		return nil // all on /repeats/
+	}
 	dir := "repeats/" + r.kind + "/"
 	pages := listPageCount(len(r.rates), listPageSize)
 	for n := 1; n <= pages; n++ {
