@@ -12,9 +12,21 @@
 // writes under /search/ (package search/static), with a copy of bleve's
 // English analyzer written in JavaScript.
 //
-// repeats.html is the /repeats/ page: recurrence chains (.ChainList, or
-// .Chains), repeat rates (.Services and .Causes: .Rates, or .Rows as table
-// rows) and the rules of the computed scorecard answers (.ScoreRules). On
+// Long lists come in pages of a bounded size, the first at the list's own
+// address and the others at page/2/, page/3/ … under it: the lists of
+// reports (incidents.html), a term's reports (term.html), a taxonomy's
+// terms (taxonomy.html), the chains of /repeats/ and the tables of repeat
+// rates (rates.html). Their data has .Page, .Pages, .First and .Last (the
+// positions of the page's first and last items), .PageLinks, .Prev and
+// .Next, which the "list-pages" partial turns into the navigation, and
+// "list-pages-head" into rel="prev"/"next" links. What describes a whole
+// term (.Term, .Trend) is on each of its pages; its rows are .Incidents.
+//
+// repeats.html is /repeats/ and the later pages of its chains: recurrence
+// chains (.ChainList, or .PageChains; .Chains holds every one), the
+// highest repeat rates (.Services and .Causes: .Rates, or .Rows as table
+// rows, and .URL, the whole table on rates.html) and the rules of the
+// computed scorecard answers (.ScoreRules). On
 // incident pages, .Repeat holds the possible repeats, similar earlier
 // reports, later recurrences and the chain (.Repeat.Blocks as the default
 // layout shows them), and .Check the scorecard's computed answers

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -100,28 +101,49 @@ type listPage struct {
 	Incidents     []*incident.Incident // this page's rows
 	Total         int                  // reports in the whole list
 	TotalDuration time.Duration        // of the whole list
-	// Page and Pages number this page of the list, from 1; First and Last
-	// are the positions of its first and last row in the whole list.
-	Page, Pages, First, Last int
-	PageLinks                []pageLink
-	Newer, Older             string // the URLs of the pages before and after; "" at the ends
+	paging
+	Newer, Older string // the URLs of the pages before and after (Prev and Next); "" at the ends
 }
 
-// pageLink is one entry of a list's page navigation.
+// paging places one page of a paged list: the lists of reports, the
+// term pages, the taxonomy indexes and the lists of /repeats/.
+type paging struct {
+	// Page and Pages number this page of the list, from 1; First and Last
+	// are the positions of its first and last item in the whole list.
+	Page, Pages, First, Last int
+	// PageLinks lead to the first and last pages and to those near this
+	// one, with a gap (an entry without a URL) for the pages between, so
+	// that the navigation stays short however long the list; empty when
+	// the list has one page.
+	PageLinks []pageLink
+	// Prev and Next are the URLs of the pages before and after; "" at the
+	// ends. PrevLabel and NextLabel name them: "Newer" and "Older" on
+	// lists of reports, "Previous" and "Next" on others.
+	Prev, Next           string
+	PrevLabel, NextLabel string
+}
+
+// pageLink is one entry of a list's page navigation; one without a URL
+// stands for the pages left out between two links.
 type pageLink struct {
 	Label, URL string
 	Current    bool
 }
 
 // listPageSize is the number of rows on each page of a list of reports
-// (/incidents/ and the year pages). At 2,000 reports the list of all of
-// them was one 1 MB table, 106,000 px tall; 200 rows is a page that loads
-// at once and sorts without a pause, and still holds a year of most
-// archives. The first page keeps the list's URL (/incidents/), the others
-// follow at page/2/, page/3/ …, newest first, as readers of paged archives
-// expect; incidents.json holds the whole list for anything that wants it
-// in one piece.
+// (/incidents/, the year pages and the term pages) and of terms (the
+// taxonomy indexes). At 2,000 reports the list of all of them was one
+// 1 MB table, 106,000 px tall; 200 rows is a page that loads at once and
+// sorts without a pause, and still holds a year of most archives. The
+// first page keeps the list's URL (/incidents/), the others follow at
+// page/2/, page/3/ …, newest first, as readers of paged archives expect;
+// incidents.json holds the whole list for anything that wants it in one
+// piece.
 const listPageSize = 200
+
+// pageLinkSpan is how many pages either side of the current one the page
+// navigation links, besides the first and the last.
+const pageLinkSpan = 3
 
 // listPath returns the URL path, under the site root, of page n (from 1)
 // of the list whose first page is at dir ("incidents/", "years/2024/").
@@ -132,9 +154,55 @@ func listPath(dir string, n int) string {
 	return dir + "page/" + strconv.Itoa(n) + "/"
 }
 
-// listPageCount is how many pages a list of n reports takes: one at least,
-// so that an empty archive still has its /incidents/ page.
-func listPageCount(n int) int { return max(1, (n+listPageSize-1)/listPageSize) }
+// listPageCount is how many pages a list of n items takes, size a page:
+// one at least, so that an empty archive still has its /incidents/ page.
+func listPageCount(n, size int) int { return max(1, (n+size-1)/size) }
+
+// pageSpan is the part of a list of total items that page n (from 1)
+// shows, size a page: items [from, to).
+func pageSpan(n, total, size int) (from, to int) {
+	return min(total, (n-1)*size), min(total, n*size)
+}
+
+// paging places page n of pages of the list whose first page is at dir
+// (under the site root), which holds total items, size a page.
+func (s *site) paging(dir string, n, pages, total, size int) paging {
+	from, to := pageSpan(n, total, size)
+	p := paging{Page: n, Pages: pages, First: from + 1, Last: to, PrevLabel: "Previous", NextLabel: "Next"}
+	if pages <= 1 {
+		return p
+	}
+	link := func(i int) {
+		p.PageLinks = append(p.PageLinks, pageLink{Label: strconv.Itoa(i), URL: s.root + listPath(dir, i), Current: i == n})
+	}
+	lo, hi := max(2, n-pageLinkSpan), min(pages-1, n+pageLinkSpan)
+	link(1)
+	if lo > 2 {
+		p.PageLinks = append(p.PageLinks, pageLink{Label: "…"})
+	}
+	for i := lo; i <= hi; i++ {
+		link(i)
+	}
+	if hi < pages-1 {
+		p.PageLinks = append(p.PageLinks, pageLink{Label: "…"})
+	}
+	link(pages)
+	if n > 1 {
+		p.Prev = s.root + listPath(dir, n-1)
+	}
+	if n < pages {
+		p.Next = s.root + listPath(dir, n+1)
+	}
+	return p
+}
+
+// pageTitle is the title of page n of pages of a list headed heading.
+func pageTitle(heading string, n, pages int) string {
+	if pages > 1 {
+		return fmt.Sprintf("%s, page %d of %d", heading, n, pages)
+	}
+	return heading
+}
 
 // incidentPage carries a report and its values formatted for display, so
 // that the template, executed ten thousand times in a large archive, prints
@@ -216,20 +284,31 @@ type actionRow struct {
 	Dates     string
 }
 
+// taxonomyPage is one page of a taxonomy's index (/services/), most
+// incidents first.
 type taxonomyPage struct {
 	base
 	Tax   *archive.Taxonomy
 	Guide *archive.Page
+	Terms []*archive.Term // this page's rows; Tax.Terms holds them all
+	paging
 }
 
+// termPage is one page of a term's reports (/services/x/, then
+// /services/x/page/2/ …). Term, Trend and the figures the layout shows
+// from them describe every report of the term, on every page; the
+// built-in layout shows them on the first.
 type termPage struct {
 	base
-	Tax      *archive.Taxonomy
-	Term     *archive.Term
-	Guide    *archive.Page
-	GuideURL string
-	Service  *siteconfig.Service
-	Trend    *termTrend // services and causes only
+	Tax       *archive.Taxonomy
+	Term      *archive.Term
+	Guide     *archive.Page
+	GuideURL  string
+	Service   *siteconfig.Service
+	Trend     *termTrend           // services and causes only
+	Incidents []*incident.Incident // this page's rows, newest first
+	URL       string               // the term's first page
+	paging
 }
 
 // searchPage is the /search/ page; API is the server's search API, or ""
@@ -478,7 +557,8 @@ func (s *site) jobs() ([]job, []string) {
 		jobs = append(jobs, s.incidentJob(in))
 		dirs = append(dirs, "incidents/"+in.Slug)
 	}
-	jobs = append(jobs, s.homeJob(), s.notFoundJob(), s.searchJob(), s.repeatsJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.homeJob(), s.notFoundJob(), s.searchJob(), s.feedJob(), s.jsonJob())
+	jobs = append(jobs, s.repeatsJobs()...)
 	// The folders of a list's later pages (incidents/page/2/) are left to
 	// the write of their page: dirs are made in parallel, one level below
 	// a top folder at most.
@@ -489,10 +569,11 @@ func (s *site) jobs() ([]job, []string) {
 		dirs = append(dirs, "years/"+strconv.Itoa(y.Year))
 	}
 	for _, t := range arc.Taxonomies {
-		jobs = append(jobs, s.taxonomyJob(t))
+		jobs = append(jobs, s.taxonomyJobs(t)...)
 		dirs = append(dirs, t.Kind)
 		for _, term := range t.Terms {
-			jobs = append(jobs, s.termJob(t, term), s.termFeedJob(t, term))
+			jobs = append(jobs, s.termJobs(t, term)...)
+			jobs = append(jobs, s.termFeedJob(t, term))
 			dirs = append(dirs, t.Kind+"/"+term.Slug)
 		}
 	}
@@ -554,35 +635,21 @@ func (s *site) listJobs(y *archive.Year) []job {
 		heading, dir, ins, year = fmt.Sprintf("Incidents in %d", y.Year), "years/"+strconv.Itoa(y.Year)+"/", y.Incidents, y.Year
 	}
 	total := archive.TotalDuration(ins) // once, for every page
-	pages := listPageCount(len(ins))
+	pages := listPageCount(len(ins), listPageSize)
 	jobs := make([]job, pages)
 	for i := range jobs {
 		n := i + 1
 		jobs[i] = func(buf *bytes.Buffer) (string, error) {
-			title := heading
-			if pages > 1 {
-				title = fmt.Sprintf("%s, page %d of %d", heading, n, pages)
-			}
 			rel := listPath(dir, n)
 			d := listPage{
-				base:    s.base(title, s.root+rel, s.root+"incidents/"),
+				base:    s.base(pageTitle(heading, n, pages), s.root+rel, s.root+"incidents/"),
 				Heading: heading, Year: year, Years: s.arc.Years,
-				Incidents: ins[min(len(ins), i*listPageSize):min(len(ins), n*listPageSize)],
-				Total:     len(ins), TotalDuration: total,
-				Page: n, Pages: pages, First: i*listPageSize + 1,
+				Total: len(ins), TotalDuration: total,
+				paging: s.paging(dir, n, pages, len(ins), listPageSize),
 			}
-			d.Last = d.First + len(d.Incidents) - 1
-			if pages > 1 {
-				for p := 1; p <= pages; p++ {
-					d.PageLinks = append(d.PageLinks, pageLink{Label: strconv.Itoa(p), URL: s.root + listPath(dir, p), Current: p == n})
-				}
-				if n > 1 {
-					d.Newer = s.root + listPath(dir, n-1)
-				}
-				if n < pages {
-					d.Older = s.root + listPath(dir, n+1)
-				}
-			}
+			d.Incidents = ins[d.First-1 : d.Last]
+			d.Newer, d.Older = d.Prev, d.Next
+			d.PrevLabel, d.NextLabel = "Newer", "Older"
 			return rel + "index.html", s.execute(buf, "incidents", d)
 		}
 	}
@@ -709,20 +776,38 @@ func (s *site) lookup(ids []string) []*incident.Incident {
 	return out
 }
 
-func (s *site) taxonomyJob(t *archive.Taxonomy) job {
-	return func(buf *bytes.Buffer) (string, error) {
-		d := taxonomyPage{base: s.base(t.Title, s.root+t.Kind+"/", s.root+t.Kind+"/"), Tax: t}
-		d.Guide, _ = s.arc.PageDescribing(t.Kind)
-		return t.Kind + "/index.html", s.execute(buf, "taxonomy", d)
+// taxonomyJobs returns a job for each page of t's index, listPageSize
+// terms a page, most incidents first as t.Terms holds them.
+func (s *site) taxonomyJobs(t *archive.Taxonomy) []job {
+	dir := t.Kind + "/"
+	pages := listPageCount(len(t.Terms), listPageSize)
+	guide, _ := s.arc.PageDescribing(t.Kind)
+	jobs := make([]job, pages)
+	for i := range jobs {
+		n := i + 1
+		jobs[i] = func(buf *bytes.Buffer) (string, error) {
+			rel := listPath(dir, n)
+			d := taxonomyPage{base: s.base(pageTitle(t.Title, n, pages), s.root+rel, s.root+dir), Tax: t, Guide: guide,
+				paging: s.paging(dir, n, pages, len(t.Terms), listPageSize)}
+			d.Terms = t.Terms[d.First-1 : d.Last]
+			return rel + "index.html", s.execute(buf, "taxonomy", d)
+		}
 	}
+	return jobs
 }
 
-func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
-	return func(buf *bytes.Buffer) (string, error) {
-		u := s.termURL(t.Kind, term.Name)
-		d := termPage{base: s.base(term.Name, u, s.root+t.Kind+"/"), Tax: t, Term: term, Trend: s.termTrend(t, term)}
-		d.Feed = u + "feed.xml"
+// termJobs returns a job for each page of term's reports, listPageSize a
+// page, newest first.
+func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
+	dir := t.Kind + "/" + url.PathEscape(term.Slug) + "/"
+	file := t.Kind + "/" + term.Slug + "/"
+	pages := listPageCount(len(term.Incidents), listPageSize)
+	// What describes the whole term is the same on every page: found once,
+	// by the first of its pages to be rendered.
+	whole := sync.OnceValue(func() termPage {
+		d := termPage{Tax: t, Term: term, Trend: s.termTrend(t, term), URL: s.root + dir}
 		d.Description = fmt.Sprintf("%s with %s %s", plural.Count(len(term.Incidents), "incident"), t.Singular, term.Name)
+		d.Feed = s.root + dir + "feed.xml"
 		if g, ok := s.arc.PageDescribing(t.Kind); ok {
 			d.Guide, d.GuideURL = g, s.pageURL(g)
 			if b, ok := s.facts.PageBody(g); ok && b.Anchors[term.Slug] {
@@ -734,8 +819,23 @@ func (s *site) termJob(t *archive.Taxonomy, term *archive.Term) job {
 				d.Service = &svc
 			}
 		}
-		return t.Kind + "/" + term.Slug + "/index.html", s.execute(buf, "term", d)
+		return d
+	})
+	jobs := make([]job, pages)
+	for i := range jobs {
+		n := i + 1
+		jobs[i] = func(buf *bytes.Buffer) (string, error) {
+			d := whole()
+			b := s.base(pageTitle(term.Name, n, pages), s.root+listPath(dir, n), s.root+t.Kind+"/")
+			b.Description, b.Feed = d.Description, d.Feed
+			d.base = b
+			d.paging = s.paging(dir, n, pages, len(term.Incidents), listPageSize)
+			d.PrevLabel, d.NextLabel = "Newer", "Older"
+			d.Incidents = term.Incidents[d.First-1 : d.Last]
+			return listPath(file, n) + "index.html", s.execute(buf, "term", d)
+		}
 	}
+	return jobs
 }
 
 func (s *site) pageJob(p *archive.Page) job {

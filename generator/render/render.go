@@ -83,9 +83,10 @@ type site struct {
 	rep        *analysis.Index
 	checkCfg   analysis.Config
 	rubricKeys []string
-	questions  map[string]string // rubric key → question
-	checkNote  template.HTML     // on incident pages with computed answers
-	scoreRules template.HTML     // on /repeats/
+	questions  map[string]string       // rubric key → question
+	checkNote  template.HTML           // on incident pages with computed answers
+	scoreRules template.HTML           // on /repeats/
+	chainIndex map[*analysis.Chain]int // each chain's place among them, for its page
 
 	trends *trends.Trends // every trend figure (see trends.go)
 
@@ -242,6 +243,11 @@ func (s *site) prepare() error {
 	var err error
 	s.checkCfg = s.facts.Scorecard
 	s.rep = s.facts.Recurrence
+	chains := s.rep.Chains()
+	s.chainIndex = make(map[*analysis.Chain]int, len(chains))
+	for i, c := range chains {
+		s.chainIndex[c] = i
+	}
 	s.trends = s.facts.Trends
 	s.prepareChecks()
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
@@ -306,7 +312,7 @@ func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
 	for _, t := range s.arc.Taxonomies {
 		for _, term := range t.Terms {
 			if terms[term] == t {
-				jobs = append(jobs, s.termJob(t, term))
+				jobs = append(jobs, s.termJobs(t, term)...)
 				for _, in := range term.Incidents {
 					listed[in] = true
 				}

@@ -94,7 +94,7 @@ func BenchmarkTermPage(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		buf.Reset()
-		if _, err := s.termJob(tax, tax.Terms[i%len(tax.Terms)])(&buf); err != nil {
+		if _, err := s.termJobs(tax, tax.Terms[i%len(tax.Terms)])[0](&buf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/analysis"
@@ -100,7 +101,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	}
 	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
-		d.ChainURL = s.root + "repeats/#chain-" + url.PathEscape(d.Chain.ID)
+		d.ChainURL = s.chainURL(d.Chain)
 	}
 	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.CalledUnrelated)+len(d.RecurredLater) > 0 || d.Chain != nil {
 		d.Blocks = s.repeatBlocks(in, &d)
@@ -368,53 +369,163 @@ type repeatsPage struct {
 	// on the benchmark archives (repeats.Calibrated), a row per style.
 	ScoreMeaning string
 	Calibration  []calibrationRow
-	Reports      int // reports in the archive
-	WithRepeats  int // of those, reports with a likely repeat
-	Chains       []*analysis.Chain
-	ChainList    template.HTML // every chain, as the built-in layout shows them
-	Services     rateTable
-	Causes       rateTable
+	Reports      int               // reports in the archive
+	WithRepeats  int               // of those, reports with a likely repeat
+	Chains       []*analysis.Chain // every chain
+	// PageChains are the chains on this page, chainPageSize a page, and
+	// ChainList the same as the built-in layout shows them; paging places
+	// the page among the pages of chains (/repeats/, /repeats/page/2/ …).
+	PageChains []*analysis.Chain
+	ChainList  template.HTML
+	paging
+	// Services and Causes are the highest repeat rates, on the first page
+	// only.
+	Services rateTable
+	Causes   rateTable
 	// ScoreRules explains the answers the archive computes for the
 	// scorecard questions it can answer; "" when the rubric has none.
 	ScoreRules template.HTML
 }
 
-// rateTable holds the repeat rates of the terms of one taxonomy that have
-// at least one likely repeat.
+// rateTable holds repeat rates of the terms of one taxonomy that have at
+// least one likely repeat, highest first: /repeats/ shows the first
+// rateRows of them, and, when there are more, the table's own pages
+// (/repeats/services/ …) every one, listPageSize a page.
 type rateTable struct {
-	Label  string // "Service"
-	Rates  []analysis.Rate
-	Rows   template.HTML // Rates as table rows
-	Others int           // terms without a likely repeat, not listed
+	Label  string          // "Service"
+	Rates  []analysis.Rate // the rows shown
+	Rows   template.HTML   // Rates as table rows
+	Total  int             // terms with a likely repeat, shown or not
+	Others int             // terms without a likely repeat, never listed
+	URL    string          // the first page of the whole table
 }
 
-func (s *site) rateTable(label, kind string, values func(*incident.Incident) []string) rateTable {
+// ratesPage is one page of a whole table of repeat rates
+// (/repeats/services/, /repeats/services/page/2/ …), highest rate first.
+type ratesPage struct {
+	base
+	Heading string // "Repeat rate by service"
+	Kind    string // "services"
+	Table   rateTable
+	paging
+}
+
+// chainPageSize is how many recurrence chains each page of them shows;
+// rateRows how many rows of each table of repeat rates /repeats/ shows.
+// A chain takes about a kilobyte and a row a fifth of one, so /repeats/
+// stays near 100 KB however large the archive; its chains are the longest
+// and most recent, its rates the highest.
+const (
+	chainPageSize = 50
+	rateRows      = 50
+)
+
+// chainURL is the URL of chain c on the pages of chains.
+func (s *site) chainURL(c *analysis.Chain) string {
+	n := s.chainIndex[c]/chainPageSize + 1
+	return s.root + listPath("repeats/", n) + "#chain-" + url.PathEscape(c.ID)
+}
+
+// rates are the repeat rates of one taxonomy's terms that have a likely
+// repeat, highest first, and how many terms have none.
+type rates struct {
+	label, kind, heading string
+	rates                []analysis.Rate
+	others               int
+}
+
+func (s *site) rates(label, kind, heading string, values func(*incident.Incident) []string) rates {
 	all := s.rep.Rates(values)
-	t := rateTable{Label: label, Rates: withRepeats(all)}
-	t.Others = len(all) - len(t.Rates)
-	t.Rows = s.rateRows(kind, t.Rates)
+	r := rates{label: label, kind: kind, heading: heading, rates: withRepeats(all)}
+	r.others = len(all) - len(r.rates)
+	return r
+}
+
+// table is the part of r from position from to to, as a rateTable.
+func (s *site) table(r rates, from, to int) rateTable {
+	t := rateTable{Label: r.label, Rates: r.rates[from:to], Total: len(r.rates), Others: r.others, URL: s.root + "repeats/" + r.kind + "/"}
+	t.Rows = s.rateRows(r.kind, t.Rates)
 	return t
 }
 
-func (s *site) repeatsJob() job {
-	return func(buf *bytes.Buffer) (string, error) {
-		d := repeatsPage{base: s.base("Repeats", s.root+"repeats/", s.root+"repeats/"), Detected: s.facts.Repeats != nil}
-		d.Description = "Recurrence chains and repeat rates of the incident reports"
-		likely, similar := s.thresholds()
-		d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
-		d.ScoreMeaning, d.Calibration = scoreMeaning(repeats.Calibrated, s.facts.RepeatConfig)
-		d.Reports = len(s.arc.Incidents)
-		for _, in := range s.arc.Incidents {
-			if s.rep.HasLikely(in) {
-				d.WithRepeats++
-			}
+// repeatsJobs returns the jobs of the pages of chains (/repeats/ first,
+// with the figures over the whole archive) and of the pages of the tables
+// of repeat rates.
+func (s *site) repeatsJobs() []job {
+	// The rates are counted once, by the first job that needs them.
+	tables := sync.OnceValue(func() [2]rates {
+		return [2]rates{
+			s.rates("Service", "services", "Repeat rate by service", analysis.Services),
+			s.rates("Cause", "causes", "Repeat rate by cause", analysis.Causes),
 		}
-		d.Chains = s.rep.Chains()
-		d.ChainList = s.chainList(d.Chains)
-		d.Services = s.rateTable("Service", "services", analysis.Services)
-		d.Causes = s.rateTable("Cause", "causes", analysis.Causes)
-		d.ScoreRules = s.scoreRules
-		return "repeats/index.html", s.execute(buf, "repeats", d)
+	})
+	chains := s.rep.Chains()
+	pages := listPageCount(len(chains), chainPageSize)
+	var jobs []job
+	for n := 1; n <= pages; n++ {
+		jobs = append(jobs, s.repeatsJob(n, pages, chains, tables))
+	}
+	for k := range 2 {
+		// How many pages a table takes is known once the rates are
+		// counted: one job writes them all.
+		jobs = append(jobs, func(buf *bytes.Buffer) (string, error) {
+			return "", s.writeRatePages(buf, tables()[k])
+		})
+	}
+	return jobs
+}
+
+// writeRatePages writes every page of the table of rates r, when
+// /repeats/ cannot show all of it.
+func (s *site) writeRatePages(buf *bytes.Buffer, r rates) error {
+	if len(r.rates) <= rateRows {
+		return nil // all on /repeats/
+	}
+	dir := "repeats/" + r.kind + "/"
+	pages := listPageCount(len(r.rates), listPageSize)
+	for n := 1; n <= pages; n++ {
+		d := ratesPage{base: s.base(pageTitle(r.heading, n, pages), s.root+listPath(dir, n), s.root+"repeats/"), Heading: r.heading, Kind: r.kind,
+			paging: s.paging(dir, n, pages, len(r.rates), listPageSize)}
+		d.Description = "The share of each " + strings.ToLower(r.label) + "'s reports that are likely repeats of an earlier report"
+		d.Table = s.table(r, d.First-1, d.Last)
+		buf.Reset()
+		if err := s.execute(buf, "rates", d); err != nil {
+			return err
+		}
+		if err := s.write(listPath(dir, n)+"index.html", buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// repeatsJob returns the job of page n of pages of the chains: /repeats/
+// itself, with the figures over the whole archive, for n = 1.
+func (s *site) repeatsJob(n, pages int, chains []*analysis.Chain, tables func() [2]rates) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		rel := listPath("repeats/", n)
+		d := repeatsPage{base: s.base(pageTitle("Repeats", n, pages), s.root+rel, s.root+"repeats/"), Detected: s.facts.Repeats != nil,
+			paging: s.paging("repeats/", n, pages, len(chains), chainPageSize)}
+		d.Description = "Recurrence chains and repeat rates of the incident reports"
+		d.Chains = chains
+		d.PageChains = chains[d.First-1 : d.Last]
+		d.ChainList = s.chainList(d.PageChains)
+		if n == 1 {
+			likely, similar := s.thresholds()
+			d.Likely, d.Similar = strconv.FormatFloat(likely, 'f', -1, 64), strconv.FormatFloat(similar, 'f', -1, 64)
+			d.ScoreMeaning, d.Calibration = scoreMeaning(repeats.Calibrated, s.facts.RepeatConfig)
+			d.Reports = len(s.arc.Incidents)
+			for _, in := range s.arc.Incidents {
+				if s.rep.HasLikely(in) {
+					d.WithRepeats++
+				}
+			}
+			t := tables()
+			d.Services = s.table(t[0], 0, min(rateRows, len(t[0].rates)))
+			d.Causes = s.table(t[1], 0, min(rateRows, len(t[1].rates)))
+			d.ScoreRules = s.scoreRules
+		}
+		return rel + "index.html", s.execute(buf, "repeats", d)
 	}
 }
 
@@ -433,7 +544,15 @@ func withRepeats(rates []analysis.Rate) []analysis.Rate {
 	return out
 }
 
-// chainList writes every chain as a section with its reports, oldest first.
+// chainHead and chainTail are how many of a long chain's oldest and
+// newest reports the pages of chains list: a chain is a connected group,
+// and a problem that keeps coming back can join hundreds of reports,
+// which each report's own page lists in full.
+const chainHead, chainTail = 5, 20
+
+// chainList writes each chain as a section with its reports, oldest
+// first; of a chain longer than chainHead+chainTail, the oldest chainHead
+// and the newest chainTail.
 func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 	var b htmlBuilder
 	b.Grow(160 * 3 * len(chains))
@@ -452,8 +571,21 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 		b.raw(`">`)
 		b.text(formatDate(last.Start))
 		b.raw("</time></h3>\n<ol class=\"chain\">\n")
-		for _, in := range c.Incidents {
-			b.raw("<li>")
+		skip := max(0, len(c.Incidents)-chainHead-chainTail) // left out in the middle
+		for i, in := range c.Incidents {
+			switch {
+			case skip > 0 && i == chainHead:
+				b.raw(`<li class="gap">`)
+				b.text(plural.Count(skip, "more report"))
+				b.raw(" in between; the page of each report of the chain lists it whole</li>\n")
+				continue
+			case skip > 0 && i > chainHead && i < chainHead+skip:
+				continue
+			case skip > 0 && i == chainHead+skip:
+				b.raw(`<li value="` + strconv.Itoa(i+1) + `">`) // numbered as in the whole chain
+			default:
+				b.raw("<li>")
+			}
 			datedLink(&b, in, s.incidentURL(in))
 			if len(in.Services) > 0 {
 				b.raw(" · ")

@@ -141,7 +141,8 @@ func build(t testing.TB, name, src string) Site {
 		t.Fatalf("building %s: %v", name, err)
 	}
 	t.Logf("built %s: %d reports, %d pages in %v", name, res.Reports, res.Pages, time.Since(start).Round(time.Millisecond))
-	kindOf := map[string]string{"": "home", "404.html": "404", "search/": "search", "repeats/": "repeats", "trends/": "trends", "incidents/": ListKind}
+	kindOf := map[string]string{"": "home", "404.html": "404", "search/": "search", "repeats/": "repeats", "trends/": "trends", "incidents/": ListKind,
+		"repeats/services/": "repeat rates", "repeats/causes/": "repeat rates"}
 	for _, tax := range res.Archive.Taxonomies {
 		kindOf[tax.Kind+"/"] = "taxonomy " + tax.Kind
 		for _, term := range tax.Terms {
@@ -159,6 +160,9 @@ func build(t testing.TB, name, src string) Site {
 		rel := filepath.ToSlash(strings.TrimPrefix(p, dest+string(filepath.Separator)))
 		path := strings.TrimSuffix(rel, "index.html")
 		kind, ok := kindOf[path]
+		if first, _, paged := strings.Cut(path, "/page/"); !ok && paged {
+			kind, ok = kindOf[first+"/"] // a later page of a list: the kind of its first
+		}
 		switch {
 		case ok:
 		case strings.HasPrefix(path, "incidents/page/"):
