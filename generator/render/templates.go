@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	builtin "github.com/incidents-archive/incidents/layouts"
 )
 
 // pageTemplates are the page layouts; each is parsed together with
@@ -75,6 +77,17 @@ func parseTemplates(layouts fs.FS, funcs template.FuncMap) (map[string]*template
 		return string(b), nil
 	}
 	common := template.New("base").Funcs(funcs)
+	// The built-in partials first: a partials.html of the site's own,
+	// written for an earlier version, redefines the partials it has and
+	// finds the built-in ones it lacks (list-pages, say) instead of
+	// failing the build.
+	partials, err := fs.ReadFile(builtin.FS, "partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("reading the built-in partials: %w", err)
+	}
+	if _, err := common.New("builtin-partials.html").Parse(string(partials)); err != nil {
+		return nil, fmt.Errorf("parsing the built-in partials: %w", err)
+	}
 	for _, name := range []string{"base.html", "partials.html"} {
 		text, err := read(name)
 		if err != nil {
