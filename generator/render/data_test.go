@@ -373,3 +373,30 @@ func TestSplitSitemapBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestTrendsJSONIsBoundedByPeriods: trends.json holds every figure of
+// every period, with the top services, causes and so on of each, so its
+// size follows the months the archive spans, not its reports or its
+// services: four times the reports and services over the same year
+// leave it about the same size.
+func TestTrendsJSONIsBoundedByPeriods(t *testing.T) {
+	size := func(n int) int {
+		files := dataArchive(0)
+		for i := range n {
+			start := time.Date(2024, 1, 1, 3, 0, 0, 0, time.UTC).AddDate(0, 0, i*365/n)
+			files[fmt.Sprintf("incidents/r%04d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil, "---\nid: %s r%d\ntitle: R%d\nstart: %s\nend: %s\nservices: [api, own-%d]\ncauses: [cause-%d]\n---\nBody.\n",
+				start.Format("2006-01-02"), i, i, start.Format("2006-01-02 15:04"), start.Add(time.Hour).Format("2006-01-02 15:04"), i, i)}
+		}
+		dest := filepath.Join(t.TempDir(), "public")
+		renderData(t, files, dest, Options{Workers: 2})
+		info, err := os.Stat(filepath.Join(dest, "trends.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(info.Size())
+	}
+	small, large := size(60), size(240)
+	if large > small*11/10 {
+		t.Errorf("trends.json: %d bytes for 60 reports in a year, %d for 240: want less than a tenth more", small, large)
+	}
+}
