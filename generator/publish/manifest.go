@@ -50,28 +50,32 @@ const maxManifest = 1 << 30
 
 // encodeManifest writes files as a manifest (version 2).
 func encodeManifest(files map[string]FileState) ([]byte, error) {
-	rels := make([]string, 0, len(files))
-	for rel := range files {
-		rels = append(rels, rel)
+	type record struct {
+		rel string
+		st  FileState
 	}
-	slices.Sort(rels)
-	var raw []byte
-	raw = binary.AppendUvarint(raw, uint64(len(rels)))
-	for _, rel := range rels {
-		st := files[rel]
-		raw = append(raw, st.Sum[:]...)
+	recs := make([]record, 0, len(files))
+	for rel, st := range files {
+		recs = append(recs, record{rel, st})
 	}
-	for _, rel := range rels {
-		raw = binary.AppendUvarint(raw, uint64(files[rel].Size))
+	slices.SortFunc(recs, func(a, b record) int { return strings.Compare(a.rel, b.rel) })
+	raw := make([]byte, 0, len(recs)*(len(FileState{}.Sum)+16))
+	raw = binary.AppendUvarint(raw, uint64(len(recs)))
+	for i := range recs {
+		raw = append(raw, recs[i].st.Sum[:]...)
+	}
+	for i := range recs {
+		raw = binary.AppendUvarint(raw, uint64(recs[i].st.Size))
 	}
 	var last int64
-	for _, rel := range rels {
-		t := files[rel].ModTime
+	for i := range recs {
+		t := recs[i].st.ModTime
 		raw = binary.AppendVarint(raw, t-last)
 		last = t
 	}
 	prev := ""
-	for _, rel := range rels {
+	for i := range recs {
+		rel := recs[i].rel
 		shared := commonPrefix(prev, rel)
 		raw = binary.AppendUvarint(raw, uint64(shared))
 		raw = binary.AppendUvarint(raw, uint64(len(rel)-shared))
