@@ -443,7 +443,7 @@ func TestSiteContent(t *testing.T) {
 		{"services/mediawiki-api/feed.xml", []string{`<id>https://incidents.example.org/archive/incidents/2015-04-23-mediawiki-api/</id>`}, nil},
 		{"feed.xml", []string{"<title>Test archive</title>", "ORES deploy broke two wikis"}, []string{"Not yet"}},
 		{"sitemap.xml", []string{"<loc>https://incidents.example.org/archive/incidents/2017-11-20-ores/</loc>"}, []string{"404"}},
-		{"incidents.json", []string{`"id":"2017-11-20 ores"`, `"referenced_by":["2017-11-20 ores"]`, `"duration_minutes":75`, `"body":"## Summary\n\nUnlike 2015-04-23 mediawiki-api`}, []string{"2026-01-01 draft"}},
+		{"incidents.json", []string{`"id":"2017-11-20 ores"`, `"referenced_by":["2017-11-20 ores"]`, `"duration_minutes":75`, `"source":"incidents/2017/2017-11-20-ores.md"`, `"body_line":14}`}, []string{"2026-01-01 draft", `"body":`}},
 		{"404.html", []string{"Page not found"}, nil},
 		{"index.html", []string{"Stagger timeouts", `<a href="/archive/services/mediawiki-api/">mediawiki-api</a>`}, nil},
 	}

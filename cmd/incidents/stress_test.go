@@ -318,7 +318,7 @@ func TestPathologicalMarkdown(t *testing.T) {
 }
 
 // TestServeLargeFileMemory (make stress) serves a synthetic archive of
-// 10,000 reports, whose /incidents.json is about 30 MB (54 MB with the
+// 10,000 reports, whose /incidents.json is about 21 MB (33 MB with the
 // longer reports of ../shared's corpus), and fetches that file over 64
 // connections at once for 20 seconds (INCIDENTS_STRESS_TIME to change
 // it). serve runs as a child process so that its resident memory

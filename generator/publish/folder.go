@@ -2,10 +2,8 @@ package publish
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +12,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -316,23 +313,13 @@ func parallelMkdir(dir string, rels []string) error {
 
 // writeManifest records what the folder now holds.
 func (f *Folder) writeManifest() error {
-	rels := f.Files()
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	var buf bytes.Buffer
-	buf.WriteString(manifestHeader)
-	for _, rel := range rels {
-		st := f.files[rel]
-		buf.WriteString(hex.EncodeToString(st.Sum[:]))
-		buf.WriteByte(' ')
-		buf.WriteString(strconv.FormatInt(st.Size, 10))
-		buf.WriteByte(' ')
-		buf.WriteString(strconv.FormatInt(st.ModTime, 10))
-		buf.WriteByte(' ')
-		buf.WriteString(rel)
-		buf.WriteByte('\n')
+	data, err := encodeManifest(f.files)
+	f.mu.Unlock()
+	if err == nil {
+		err = writeNoFollow(filepath.Join(f.dir, ManifestName), data)
 	}
-	if err := writeNoFollow(filepath.Join(f.dir, ManifestName), buf.Bytes()); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing the build manifest: %w", err)
 	}
 	return nil
@@ -355,48 +342,8 @@ func (f *Folder) writePartialManifest() error {
 	return f.writeManifest()
 }
 
-const manifestHeader = "incidents manifest 1: sha256/128 size mtime-ns path\n"
-
 // Manifest reads the manifest of the output in dir: what each file held
 // when the build that finished there wrote it.
 func Manifest(dir string) (map[string]FileState, error) {
 	return readManifest(filepath.Join(dir, ManifestName))
-}
-
-// readManifest parses a manifest. Any flaw makes the whole manifest
-// unusable, and the build then simply writes every file.
-func readManifest(p string) (map[string]FileState, error) {
-	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
-		return nil, errors.New("no manifest")
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, err
-	}
-	text, ok := strings.CutPrefix(string(data), manifestHeader)
-	if !ok {
-		return nil, errors.New("unknown manifest version")
-	}
-	out := map[string]FileState{}
-	for line := range strings.Lines(text) {
-		line = strings.TrimSuffix(line, "\n")
-		fields := strings.SplitN(line, " ", 4)
-		if len(fields) != 4 {
-			return nil, errors.New("malformed manifest line")
-		}
-		var st FileState
-		sum, err := hex.DecodeString(fields[0])
-		if err != nil || len(sum) != len(st.Sum) {
-			return nil, errors.New("malformed manifest hash")
-		}
-		copy(st.Sum[:], sum)
-		if st.Size, err = strconv.ParseInt(fields[1], 10, 64); err != nil {
-			return nil, err
-		}
-		if st.ModTime, err = strconv.ParseInt(fields[2], 10, 64); err != nil {
-			return nil, err
-		}
-		out[fields[3]] = st
-	}
-	return out, nil
 }

@@ -61,8 +61,15 @@ func TestUnchangedFilesAreKept(t *testing.T) {
 			}
 		}, nil, "index.html"},
 		{"a corrupt manifest", func(t *testing.T, spare string) {
-			write(t, filepath.Join(spare, ManifestName), manifestHeader+"zz 1 2 index.html\n")
+			write(t, filepath.Join(spare, ManifestName), manifestHeader+"not gzip")
 		}, nil, "a/index.html b/index.html index.html"},
+		{"a manifest of version 1, as older builds wrote", func(t *testing.T, spare string) {
+			m, err := Manifest(spare)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(spare, ManifestName), manifestV1(m))
+		}, nil, ""},
 		{"no manifest, as after a killed build", func(t *testing.T, spare string) {
 			if err := os.Remove(filepath.Join(spare, ManifestName)); err != nil {
 				t.Fatal(err)

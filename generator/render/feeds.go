@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -103,7 +105,10 @@ type jsonIncident struct {
 	// repeats and similar reports, with score and reasons.
 	Repeats  []repeats.Candidate `json:"repeats"`
 	Mentions []string            `json:"mentions,omitempty"`
-	Body     string              `json:"body,omitempty"` // the Markdown, as written
+	// BodyLine is the line of the report's file (source, relative to the
+	// content folder) on which its Markdown body begins: the body itself
+	// is not in incidents.json, which would be hundreds of megabytes.
+	BodyLine int `json:"body_line"`
 }
 
 // jsonTracked is a report in incidents.json of an archive with
@@ -166,84 +171,124 @@ type jsonTerm struct {
 	DurationMinutes int64    `json:"duration_minutes"`
 }
 
-// jsonJob writes incidents.json. It streams one report at a time to the
-// file: the whole archive as one value would need tens of megabytes.
+// jsonJob writes incidents.json, one report at a time, in the form a
+// script can read a line at a time as well as whole (see writeModel).
 func (s *site) jsonJob() job {
 	return func(*bytes.Buffer) (string, error) {
-		const rel = "incidents.json"
-		return "", s.writeStream(rel, func(w *bufio.Writer) error {
-			head, err := json.Marshal(struct {
-				Generator string           `json:"generator"`
-				Site      *siteconfig.Site `json:"site"`
-				Count     int              `json:"count"`
-			}{"incidents " + s.opts.Version, s.arc.Site, len(s.arc.Incidents)})
-			if err != nil {
-				return err
-			}
-			w.Write(head[:len(head)-1]) // leave the object open
-			w.WriteString(`,"incidents":[`)
-			enc := json.NewEncoder(w)
-			for i, in := range s.arc.Incidents {
-				if i > 0 {
-					w.WriteByte(',')
-				}
-				j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.facts.Bodies[i].Mentions, Body: string(in.Body), Repeats: []repeats.Candidate{}}
-				if i < len(s.facts.Repeats) && s.facts.Repeats[i] != nil {
-					j.Repeats = s.facts.Repeats[i]
-				}
-				if in.HasEnd() {
-					m := minutes(in.Duration)
-					j.DurationMinutes = &m
-				}
-				if !in.Detected.IsZero() {
-					m := minutes(in.TTD)
-					j.TTDMinutes = &m
-				}
-				for _, r := range s.facts.ReferencedBy[i] {
-					j.ReferencedBy = append(j.ReferencedBy, r.ID)
-				}
-				var v any = j
-				if s.arc.Tasks != nil {
-					t := jsonTracked{jsonIncident: j, TaskInfo: s.taskInfo(in.Task)}
-					if len(in.Actionables) > 0 {
-						t.Actionables = make([]jsonActionable, len(in.Actionables))
-						for k, a := range in.Actionables {
-							t.Actionables[k] = jsonActionable{Actionable: a, TaskInfo: s.taskInfo(a.Task)}
-						}
-					}
-					v = t
-				}
-				if err := enc.Encode(v); err != nil {
-					return fmt.Errorf("encoding %s: %w", in.ID, err)
-				}
-			}
-			terms := map[string][]jsonTerm{}
-			for _, t := range s.arc.Taxonomies {
-				list := []jsonTerm{}
-				for _, term := range t.Terms {
-					list = append(list, jsonTerm{Name: term.Name, Spellings: term.Spellings, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
-				}
-				terms[t.Kind] = list
-			}
-			w.WriteString(`],"terms":`)
-			if err := enc.Encode(terms); err != nil {
-				return fmt.Errorf("encoding terms: %w", err)
-			}
-			w.WriteString("}\n")
-			return nil
-		})
+		return "", s.writeStream("incidents.json", s.writeModel)
 	}
 }
 
-type sitemapURLSet struct {
-	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []sitemapURL `xml:"url"`
+// writeModel writes incidents.json: one JSON document, laid out in lines
+// so that a reader can stream it (docs/site.md states the form):
+//
+//	{"generator":…,"site":{…},"count":N,"incidents":[
+//	{…the first report…},
+//	…
+//	{…the last report…}
+//	],"terms":{
+//	"causes":[…],
+//	"services":[…]
+//	}}
+//
+// The first line is the header, and parses as JSON once "]}" is added;
+// the next count lines are one report each, followed by a comma but for
+// the last; then the terms, one taxonomy a line. No report's value holds a
+// newline (encoding/json escapes it in strings), and the bodies are left
+// out: each report names its Markdown file (source) and the line its body
+// begins on (body_line).
+func (s *site) writeModel(w *bufio.Writer) error {
+	head, err := json.Marshal(struct {
+		Generator string           `json:"generator"`
+		Site      *siteconfig.Site `json:"site"`
+		Count     int              `json:"count"`
+	}{"incidents " + s.opts.Version, s.arc.Site, len(s.arc.Incidents)})
+	if err != nil {
+		return fmt.Errorf("encoding the header: %w", err)
+	}
+	w.Write(head[:len(head)-1]) // leave the object open
+	w.WriteString(`,"incidents":[` + "\n")
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	// item writes v as one line, with a comma when more items follow.
+	item := func(v any, last bool) error {
+		line.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b := bytes.TrimSuffix(line.Bytes(), []byte("\n"))
+		w.Write(b)
+		if !last {
+			w.WriteByte(',')
+		}
+		return w.WriteByte('\n')
+	}
+	for i, in := range s.arc.Incidents {
+		if err := item(s.modelReport(i, in), i == len(s.arc.Incidents)-1); err != nil {
+			return fmt.Errorf("encoding %s: %w", in.ID, err)
+		}
+	}
+	w.WriteString(`],"terms":{` + "\n")
+	// One taxonomy a line, in the order of their names (as encoding/json
+	// writes a map).
+	taxes := slices.Clone(s.arc.Taxonomies)
+	slices.SortFunc(taxes, func(a, b *archive.Taxonomy) int { return strings.Compare(a.Kind, b.Kind) })
+	for i, t := range taxes {
+		list := make([]jsonTerm, 0, len(t.Terms))
+		for _, term := range t.Terms {
+			list = append(list, jsonTerm{Name: term.Name, Spellings: term.Spellings, URL: s.termURL(t.Kind, term.Name), Incidents: len(term.Incidents), DurationMinutes: minutes(term.TotalDuration)})
+		}
+		key, err := json.Marshal(t.Kind)
+		if err != nil {
+			return fmt.Errorf("encoding terms: %w", err)
+		}
+		w.Write(key)
+		w.WriteByte(':')
+		if err := item(list, i == len(taxes)-1); err != nil {
+			return fmt.Errorf("encoding the %s: %w", t.Kind, err)
+		}
+	}
+	w.WriteString("}}\n")
+	return nil
 }
 
-type sitemapURL struct {
-	Loc     string `xml:"loc"`
-	LastMod string `xml:"lastmod,omitempty"`
+// modelReport is the i-th report as incidents.json holds it.
+func (s *site) modelReport(i int, in *incident.Incident) any {
+	j := jsonIncident{Incident: in, URL: s.incidentURL(in), Year: in.Year(), Mentions: s.facts.Bodies[i].Mentions, BodyLine: in.BodyLine, Repeats: []repeats.Candidate{}}
+	if i < len(s.facts.Repeats) && s.facts.Repeats[i] != nil {
+		j.Repeats = s.facts.Repeats[i]
+	}
+	if in.HasEnd() {
+		m := minutes(in.Duration)
+		j.DurationMinutes = &m
+	}
+	if !in.Detected.IsZero() {
+		m := minutes(in.TTD)
+		j.TTDMinutes = &m
+	}
+	for _, r := range s.facts.ReferencedBy[i] {
+		j.ReferencedBy = append(j.ReferencedBy, r.ID)
+	}
+	if s.arc.Tasks == nil {
+		return j
+	}
+	t := jsonTracked{jsonIncident: j, TaskInfo: s.taskInfo(in.Task)}
+	if len(in.Actionables) > 0 {
+		t.Actionables = make([]jsonActionable, len(in.Actionables))
+		for k, a := range in.Actionables {
+			t.Actionables[k] = jsonActionable{Actionable: a, TaskInfo: s.taskInfo(a.Task)}
+		}
+	}
+	return t
 }
+
+// The sitemap protocol's limits on one sitemap file
+// (https://www.sitemaps.org/protocol.html): 50,000 URLs and 50 MB
+// (52,428,800 bytes) before compression.
+const (
+	sitemapMaxURLs  = 50000
+	sitemapMaxBytes = 50 << 20
+)
 
 // writeSitemap lists every HTML page written, in path order, each with
 // the time its content last changed as far as the content says: for a
@@ -256,32 +301,105 @@ type sitemapURL struct {
 // site; the cache's first sight of a report would differ between a
 // machine with the cache and one without. A page without a dated report
 // has no lastmod.
+//
+// A site with more pages than one sitemap may hold (Options.SitemapLimit,
+// the protocol's 50,000 by default, or 50 MB) gets them in sitemap-1.xml,
+// sitemap-2.xml…, in path order, and sitemap.xml is the sitemap index that
+// lists those files; a smaller site's sitemap.xml lists the pages itself.
 func (s *site) writeSitemap() error {
 	paths := append([]string(nil), s.htmlPaths...)
 	sort.Strings(paths)
 	dates := s.sitemapDates()
 	site := lastMod(newest(s.arc.Incidents))
-	set := sitemapURLSet{}
-	for _, p := range paths {
+	entries := make([]sitemapEntry, len(paths))
+	for i, p := range paths {
 		u := s.root + escapePath(p)
-		if len(u) >= len("index.html") && u[len(u)-len("index.html"):] == "index.html" {
-			u = u[:len(u)-len("index.html")]
-		}
+		u = strings.TrimSuffix(u, "index.html")
 		mod, ok := dates[p]
 		if !ok {
 			mod = site
 		}
-		set.URLs = append(set.URLs, sitemapURL{Loc: s.absolute(u), LastMod: mod})
+		entries[i] = sitemapEntry{loc: s.absolute(u), lastMod: mod}
 	}
+	maxURLs := s.opts.SitemapLimit
+	if maxURLs <= 0 || maxURLs > sitemapMaxURLs {
+		maxURLs = sitemapMaxURLs
+	}
+	files := splitSitemap(entries, maxURLs, sitemapMaxBytes)
+	if len(files) == 1 {
+		return s.write("sitemap.xml", sitemapFile("urlset", "url", files[0]))
+	}
+	index := make([]sitemapEntry, len(files))
+	for i, f := range files {
+		name := "sitemap-" + strconv.Itoa(i+1) + ".xml"
+		if err := s.write(name, sitemapFile("urlset", "url", f)); err != nil {
+			return err
+		}
+		index[i] = sitemapEntry{loc: s.absolute(s.root + name), lastMod: latestMod(f)}
+	}
+	return s.write("sitemap.xml", sitemapFile("sitemapindex", "sitemap", index))
+}
+
+// sitemapEntry is a URL of a sitemap, or a sitemap of a sitemap index,
+// with its lastmod ("" for none).
+type sitemapEntry struct{ loc, lastMod string }
+
+// splitSitemap cuts entries into runs of at most maxURLs entries whose
+// sitemap file stays within maxBytes; there is always one run, empty for
+// a site without pages.
+func splitSitemap(entries []sitemapEntry, maxURLs, maxBytes int) [][]sitemapEntry {
+	frame := len(sitemapFile("urlset", "url", nil)) + 1 // the newline before the closing tag
+	files := [][]sitemapEntry{}
+	var scratch bytes.Buffer
+	start, size := 0, frame
+	for i, e := range entries {
+		scratch.Reset()
+		writeSitemapEntry(&scratch, "url", e)
+		n := scratch.Len()
+		if i > start && (i-start == maxURLs || size+n > maxBytes) {
+			files = append(files, entries[start:i])
+			start, size = i, frame
+		}
+		size += n
+	}
+	return append(files, entries[start:])
+}
+
+// latestMod is the latest lastmod of entries ("" when none has one).
+// lastMod writes every date in UTC in one form, so the latest sorts last.
+func latestMod(entries []sitemapEntry) string {
+	latest := ""
+	for _, e := range entries {
+		latest = max(latest, e.lastMod)
+	}
+	return latest
+}
+
+// sitemapFile writes a sitemap (root "urlset", element "url") or a
+// sitemap index (root "sitemapindex", element "sitemap"), one element per
+// entry, laid out as encoding/xml indents it with one space.
+func sitemapFile(root, element string, entries []sitemapEntry) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(set); err != nil {
-		return fmt.Errorf("encoding sitemap: %w", err)
+	buf.WriteString("<" + root + ` xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for _, e := range entries {
+		writeSitemapEntry(&buf, element, e)
 	}
-	buf.WriteByte('\n')
-	return s.write("sitemap.xml", buf.Bytes())
+	if len(entries) > 0 {
+		buf.WriteByte('\n')
+	}
+	buf.WriteString("</" + root + ">\n")
+	return buf.Bytes()
+}
+
+// writeSitemapEntry writes one url or sitemap element of a sitemap file.
+func writeSitemapEntry(buf *bytes.Buffer, name string, e sitemapEntry) {
+	buf.WriteString("\n <" + name + ">\n")
+	element(buf, "  ", "loc", e.loc)
+	if e.lastMod != "" {
+		element(buf, "  ", "lastmod", e.lastMod)
+	}
+	buf.WriteString(" </" + name + ">")
 }
 
 // sitemapDates are the lastmod of the pages of one report or of a

@@ -51,6 +51,10 @@ type Options struct {
 	// serve`; empty means the page searches the static index in the
 	// browser.
 	SearchAPI string
+	// SitemapLimit is the most URLs one sitemap file lists; a site with
+	// more pages gets a sitemap index (see docs/site.md). 0 means the
+	// sitemap protocol's own limit, 50,000, which is also the most.
+	SitemapLimit int
 	// Progress, when set, is told how far writing the pages ("writing")
 	// has got.
 	Progress func(stage string, done, total int)
