@@ -8,7 +8,9 @@
 //   - text: cosine similarity of TF-IDF vectors over each report's most
 //     distinctive words (title, impact and body), found through an
 //     inverted index so that the work grows with the archive, not its
-//     square. The names of services, of their hosts (through the
+//     square, and again through the index of the reports that failed on
+//     the same service, where a recurrence years apart is not crowded
+//     out by the budget. The names of services, of their hosts (through the
 //     catalogue's host patterns), alerts and dashboards are not words of
 //     the failure: they count as mentions of the service (names.go), and
 //     words that mark one service rather than one failure weigh less;
@@ -98,9 +100,13 @@ type Config struct {
 	// weigh less against the words of one failure.
 	IDFPower float64
 	// PostingBudget bounds the work of finding one report's candidates:
-	// how many inverted-index entries it may read, rarest words first.
+	// how many inverted-index entries it may read, rarest words first,
+	// in the archive's index, and as many again in the index of the
+	// reports that failed on its service. Where a word's postings are
+	// more, the latest are read.
 	PostingBudget int
-	// Pool is how many of the best text matches are scored in full.
+	// Pool is how many of the best text matches of each index are scored
+	// in full.
 	Pool int
 	// ServiceRecent is how many of the latest earlier reports naming each
 	// of a report's services join its candidates even without shared
