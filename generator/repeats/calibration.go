@@ -76,8 +76,8 @@ var Calibrated = Calibration{
 	Sizes:    []int{2000, 10000},
 	Seeds:    []int{1, 2},
 	Styles: []StyleCalibration{
-		{Style: "real", Repeats: 2735, Likely: 3199, LikelyRight: 3180, LikelyFound: 2417, FoundTop3: 2725},
+		{Style: "real", Repeats: 2735, Likely: 3241, LikelyRight: 3222, LikelyFound: 2424, FoundTop3: 2733},
 		{Style: "real, no services", Repeats: 2735, Likely: 1387, LikelyRight: 1387, LikelyFound: 1380, FoundTop3: 2703},
-		{Style: "synthetic", Repeats: 6104, Likely: 11306, LikelyRight: 10860, LikelyFound: 5933, FoundTop3: 5936},
+		{Style: "synthetic", Repeats: 6104, Likely: 11790, LikelyRight: 11347, LikelyFound: 6101, FoundTop3: 6104},
 	},
 }

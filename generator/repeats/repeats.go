@@ -8,7 +8,9 @@
 //   - text: cosine similarity of TF-IDF vectors over each report's most
 //     distinctive words (title, impact and body), found through an
 //     inverted index so that the work grows with the archive, not its
-//     square. The names of services, of their hosts (through the
+//     square, and again through the index of the reports that failed on
+//     the same service, where a recurrence years apart is not crowded
+//     out by the budget. The names of services, of their hosts (through the
 //     catalogue's host patterns), alerts and dashboards are not words of
 //     the failure: they count as mentions of the service (names.go), and
 //     words that mark one service rather than one failure weigh less;
@@ -98,9 +100,13 @@ type Config struct {
 	// weigh less against the words of one failure.
 	IDFPower float64
 	// PostingBudget bounds the work of finding one report's candidates:
-	// how many inverted-index entries it may read, rarest words first.
+	// how many inverted-index entries it may read, rarest words first,
+	// in the archive's index, and as many again in the index of the
+	// reports that failed on its service. Where a word's postings are
+	// more, the latest are read.
 	PostingBudget int
-	// Pool is how many of the best text matches are scored in full.
+	// Pool is how many of the best text matches of each index are scored
+	// in full.
 	Pool int
 	// ServiceRecent is how many of the latest earlier reports naming each
 	// of a report's services join its candidates even without shared
@@ -241,6 +247,12 @@ type posting struct {
 	weight float32
 }
 
+// servicePosting is a posting of a service's inverted index.
+type servicePosting struct {
+	term int32
+	posting
+}
+
 type detector struct {
 	cfg     Config
 	reports []Report
@@ -253,10 +265,14 @@ type detector struct {
 	// services
 	serviceDocs map[string][]int32 // service → chronological positions
 	serviceIDF  map[string]float64
-	services    [][]string  // each report's services, without duplicates, failed one first
-	serviceW    [][]float64 // their rarity weights
-	causes      [][]string  // each report's causes, without duplicates
-	cat         *catalogue
+	services    [][]string // each report's services, without duplicates, failed one first
+	// serviceIndex is the inverted index of each service's own reports,
+	// those that name it first (as the one that failed): by service,
+	// postings sorted by term, then chronologically.
+	serviceIndex map[string][]servicePosting
+	serviceW     [][]float64 // their rarity weights
+	causes       [][]string  // each report's causes, without duplicates
+	cat          *catalogue
 	// textServices are the services each report's text names, most
 	// named first (a mention in the title counts three times).
 	textServices [][]string
@@ -624,6 +640,20 @@ func (d *detector) buildServices() {
 	for s, docs := range d.serviceDocs {
 		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
 	}
+	d.serviceIndex = map[string][]servicePosting{}
+	for p, i := range d.order {
+		if len(d.services[i]) > 0 {
+			s := d.services[i][0]
+			for _, wt := range d.vectors[i] {
+				d.serviceIndex[s] = append(d.serviceIndex[s], servicePosting{wt.term, posting{int32(p), wt.weight}})
+			}
+		}
+	}
+	for _, list := range d.serviceIndex {
+		// Chronological already: sorted by term, the order within a term
+		// stays.
+		slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
+	}
 	d.serviceW = make([][]float64, len(d.reports))
 	d.causes = make([][]string, len(d.reports))
 	for i, r := range d.reports {
@@ -639,9 +669,10 @@ func (d *detector) buildServices() {
 type scratch struct {
 	acc     []float32 // per report: text score so far; all zero between calls
 	seen    []int32   // per report: i+1 once a candidate of report i
-	hit     []int32   // per report: i+1 once its text score for report i is counted
+	hit     []int32   // per report: i+1 (-(i+1) within its service) once its text score for report i is counted
 	touched []int32
 	pool    []int32
+	best    []int32
 	out     []Candidate
 }
 
@@ -693,6 +724,45 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	}
 	for _, doc := range pool {
 		seen[doc] = mark
+	}
+	// The same within the reports that failed on this one's failed
+	// service, where a recurrence years apart is not crowded out: in a
+	// large archive, the budget above reads only the latest postings of
+	// the common words.
+	if len(d.services[i]) > 0 {
+		touched = touched[:0]
+		index := d.serviceIndex[d.services[i][0]]
+		budget := d.cfg.PostingBudget
+		for _, wt := range q {
+			lo := sort.Search(len(index), func(k int) bool { return index[k].term >= wt.term })
+			list := index[lo:]
+			list = list[:sort.Search(len(list), func(k int) bool { return list[k].term != wt.term || list[k].doc >= p })]
+			if len(list) > budget {
+				list = list[len(list)-budget:]
+			}
+			for _, post := range list {
+				if sc.hit[post.doc] != -mark {
+					sc.hit[post.doc] = -mark
+					touched = append(touched, post.doc)
+				}
+				acc[post.doc] += wt.weight * post.weight
+			}
+			budget -= len(list)
+			if budget <= 0 {
+				break
+			}
+		}
+		best := bestN(touched, acc, d.cfg.Pool, sc.best[:0])
+		for _, doc := range touched {
+			acc[doc] = 0
+		}
+		for _, doc := range best {
+			if seen[doc] != mark {
+				seen[doc] = mark
+				pool = append(pool, doc)
+			}
+		}
+		sc.best = best[:0]
 	}
 	// The latest reports on the same services, and explicit links, bring
 	// candidates the words missed.

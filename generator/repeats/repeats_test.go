@@ -195,3 +195,29 @@ func TestTokensOfParts(t *testing.T) {
 		t.Errorf("tokens = %q, want %q", got, want)
 	}
 }
+
+// TestOldRecurrenceOnTheSameService: the posting budget keeps the latest
+// postings of common words, and a large archive's are all recent; a
+// recurrence years after its original, on the same failed service, is
+// still found through that service's own index.
+func TestOldRecurrenceOnTheSameService(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.PostingBudget = 40
+	cfg.ServiceRecent = 3
+	reports := []Report{report("original", 0, []string{"mediawiki"}, leak)}
+	// The same words on other services, after the original: they fill
+	// the budget.
+	for k := range 120 {
+		reports = append(reports, report(fmt.Sprintf("elsewhere-%03d", k), 10+k, []string{fmt.Sprintf("svc-%d", k%40)}, leak))
+	}
+	// Other failures of the same service, so that the original is not
+	// among its latest reports.
+	for k := range 10 {
+		reports = append(reports, report(fmt.Sprintf("dns-%02d", k), 200+k, []string{"mediawiki"}, dns))
+	}
+	reports = append(reports, report("recurrence", 2000, []string{"mediawiki"}, leak2))
+	cands := Detect(reports, cfg)[len(reports)-1]
+	if len(cands) == 0 || cands[0].ID != "original" || !cands[0].Likely {
+		t.Fatalf("want the original first, as a likely repeat; got %+v", cands)
+	}
+}
