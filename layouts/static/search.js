@@ -404,12 +404,13 @@
             r.skip(rest);
             prev = t;
             const df = r.uvarint(), len = r.uvarint();
-            const e = { df, first: bytes.subarray(r.pos, r.pos + len), id: -1, blocks: 0, fetched: 0, next: 0, known: null, order: null, set: null, pending: null };
+            const e = { df, first: bytes.subarray(r.pos, r.pos + len), id: -1, blocks: 0, fetched: 0, next: 0, nextDoc: 0, known: null, order: null, set: null, pending: null };
             r.skip(len);
             if (df > this.manifest.firstBlock) {
               e.id = r.uvarint();
               e.blocks = r.uvarint();
               e.next = r.byte();
+              e.nextDoc = r.uvarint();
             }
             terms.set(utf8.decode(t), e);
           }
@@ -453,17 +454,48 @@
     }
 
     // more fetches the next block of e's postings; it returns false when
-    // e had no more.
+    // e had no more. e.next and e.nextDoc are then the weight and report
+    // of the first posting after those fetched (0 and 0 after the last).
     more(e) {
       if (e.pending) return e.pending;
       if (e.fetched >= e.blocks) return Promise.resolve(false);
       e.pending = this.fetch(`w/${e.id}-${e.fetched + 1}.bin`).then((bytes) => {
-        decodeBlock(bytes.subarray(1), (d, q) => { e.known.set(d, q); e.order.push(d); });
+        const r = reader(bytes);
+        const next = r.byte(), nextDoc = next > 0 ? r.uvarint() : 0;
+        decodeBlock(bytes.subarray(r.pos), (d, q) => { e.known.set(d, q); e.order.push(d); });
         e.fetched++;
-        e.next = bytes[0];
+        e.next = next;
+        e.nextDoc = nextDoc;
         return true;
       }).finally(() => { e.pending = null; });
       return e.pending;
+    }
+
+    // weights learns the weights of reports ds in large term e, whose
+    // doc set is set, from the files of its weights in report order.
+    async weights(e, set, ds) {
+      const per = this.manifest.weightChunk;
+      if (!e.chunks) e.chunks = new Map();
+      const at = ds.map((d) => {
+        let lo = 0, hi = set.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (set[mid] < d) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+      });
+      await Promise.all([...new Set(at.map((i) => Math.floor(i / per)))].map((j) => {
+        if (!e.chunks.has(j)) {
+          const p = this.fetch(`r/${e.id}-${j}.bin`);
+          p.catch(() => e.chunks.delete(j));
+          e.chunks.set(j, p);
+        }
+        return e.chunks.get(j);
+      }));
+      for (let k = 0; k < ds.length; k++) {
+        const j = Math.floor(at[k] / per);
+        e.known.set(ds[k], (await e.chunks.get(j))[at[k] - j * per]);
+      }
     }
 
     // docs returns the reports holding e, in increasing order: from its
@@ -564,8 +596,9 @@
   // Postings come heaviest first in blocks, so the first page needs only
   // the first blocks: a report whose weight for a term is not yet known
   // is ranked by the most it could be (the heaviest weight not yet
-  // fetched), and blocks are fetched until the page holds only reports
-  // whose scores are known. A single word needs neither its doc set nor
+  // fetched), and weights are fetched until the page holds only reports
+  // whose scores are known, and so the same reports in the same order as
+  // reading every posting. A single word needs neither its doc set nor
   // more than its first blocks.
   async function staticSearch(index, state) {
     const m = await index.load();
@@ -621,6 +654,7 @@
     const passed = new Uint16Array(n);
     let mustCount = 0;
     const sets = new Map();
+    const member = new Map(); // of each scored term, a byte per report: 1 if it holds the term
     const entries = [...new Set([...clauses.flatMap((c) => c.entries), ...filters.filter((e) => e)])];
     await Promise.all(entries.map(async (e) => sets.set(e, await index.docs(e))));
     for (const c of clauses) {
@@ -631,9 +665,9 @@
       if (c.sign === "+") mustCount++;
       const inClause = new Uint8Array(n);
       for (const e of c.entries) {
-        const member = new Uint8Array(n);
-        for (const d of sets.get(e)) { member[d] = 1; inClause[d] = 1; }
-        e.member = member;
+        const has = new Uint8Array(n);
+        for (const d of sets.get(e)) { has[d] = 1; inClause[d] = 1; }
+        member.set(e, has);
       }
       for (let d = 0; d < n; d++) {
         if (!inClause[d]) continue;
@@ -667,9 +701,15 @@
       for (const c of scored) {
         let clause = 0, any = false;
         for (const e of c.entries) {
-          if (!e.member[d]) continue;
+          if (!member.get(e)[d]) continue;
           let q = e.known.get(d);
-          if (q === undefined) { q = e.next; exact = false; }
+          if (q === undefined) {
+            // The postings not yet fetched are, in impact order, from
+            // (e.next, e.nextDoc) on: a report before e.nextDoc has a
+            // lighter weight than e.next.
+            q = d < e.nextDoc ? e.next - 1 : e.next;
+            exact = false;
+          }
           const w = idf(e);
           const s = w * w * index.weight(q);
           clause = any && c.anyOf ? Math.max(clause, s) : any ? clause + s : s;
@@ -682,17 +722,40 @@
     let ranked = [];
     async function rank(k) {
       if (ranked.length >= Math.min(k, hits.length)) return;
+      const before = (a, b) => a.s > b.s || (a.s === b.s && a.d < b.d);
       for (;;) {
-        const all = hits.map(bound);
-        all.sort((a, b) => b.s - a.s || a.d - b.d);
-        const top = all.slice(0, k);
-        const missing = new Set();
+        // The k best reports by bound, in order.
+        const top = [];
+        for (const d of hits) {
+          const h = bound(d);
+          if (top.length === k && !before(h, top[k - 1])) continue;
+          let i = top.length === k ? k - 1 : top.length;
+          while (i > 0 && before(h, top[i - 1])) { top[i] = top[i - 1]; i--; }
+          top[i] = h;
+        }
+        // Learn the weights the page's reports lack: from the next block
+        // of each term that lacked one, which also lowers the bound of the
+        // reports not yet on the page, and once those blocks grow large,
+        // also from the weights in report order.
+        const missing = new Map();
         for (const h of top) {
           if (h.exact) continue;
-          for (const c of scored) for (const e of c.entries) if (e.member[h.d] && !e.known.has(h.d)) missing.add(e);
+          for (const c of scored) {
+            for (const e of c.entries) {
+              if (!member.get(e)[h.d] || e.known.has(h.d)) continue;
+              if (!missing.has(e)) missing.set(e, []);
+              missing.get(e).push(h.d);
+            }
+          }
         }
         if (missing.size === 0) { ranked = top.map((h) => h.d); return; }
-        await Promise.all([...missing].map((e) => index.more(e)));
+        await Promise.all([...missing].map(([e, ds]) => {
+          // While a term's next block is small, it is enough; after it,
+          // the weights too.
+          const block = m.firstBlock * m.blockGrowth ** (e.fetched + 1);
+          if (e.fetched < e.blocks && block <= 8 * m.firstBlock) return index.more(e);
+          return Promise.all([index.more(e), index.weights(e, sets.get(e), ds)]);
+        }));
       }
     }
     return {

@@ -53,16 +53,18 @@ lines.on("line", (line) => {
     fetched = [];
     let out;
     try {
+      const began = Date.now();
       const res = await S.staticSearch(index, state);
       const first = await res.page(0, 10);
       await index.cards(first);
+      const ms = Date.now() - began;
       const firstFetched = [...new Set(fetched)];
       const second = await res.page(10, 10);
       fetched = [];
       const all = Array.from(await res.all()).sort((a, b) => a - b);
       await index.facets();
       const later = [...new Set(fetched)].filter((rel) => !firstFetched.includes(rel));
-      out = { total: res.total, first: Array.from(first), second: Array.from(second), all, fetched: firstFetched, later };
+      out = { total: res.total, first: Array.from(first), second: Array.from(second), all, fetched: firstFetched, later, ms };
     } catch (e) {
       out = { error: String(e && e.stack || e) };
     }
@@ -89,6 +91,7 @@ type found struct {
 	All     []int    `json:"all"`
 	Fetched []string `json:"fetched"`
 	Later   []string `json:"later"`
+	Ms      int      `json:"ms"` // to the first page, in Node, files read from disk
 	Error   string   `json:"error"`
 }
 

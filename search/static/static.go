@@ -21,6 +21,9 @@
 //	                     range its prefix spans)
 //	search/w/I-K.bin     block K (from 1) of the postings of large term I
 //	search/d/I.bin       the reports holding large term I (its doc set)
+//	search/r/I-J.bin     the weights of large term I's postings in report
+//	                     order, WeightChunk to a file (J from 0), one byte
+//	                     each: a report's weight without the blocks
 //	search/c/N.json      result cards, CardsPerFile reports each, by report
 //	                     number: [title, date, services, url, text]
 //	search/facets.json   the terms of each facet with their counts, most
@@ -42,9 +45,10 @@
 // and the length of the rest (both in bytes), the rest (UTF-8), the number
 // of reports holding it, the byte length of its first block, and that
 // block; a term held by more than FirstBlock reports (a large term) goes
-// on with its number I among the large terms, its number of later blocks
-// and the weight byte the second block starts with. A later block file
-// begins with the weight byte the block after it starts with (0 for the
+// on with its number I among the large terms, its number of later blocks,
+// and the weight byte and report number of the posting the second block
+// starts with. A later block file begins with the weight byte and report
+// number of the posting the block after it starts with (a lone 0 for the
 // last). A doc set is a kind byte, then for kind 1 a bitmap (bit d%8 of
 // byte d/8 for report d) or for kind 0 the report numbers as gaps,
 // whichever is shorter. facets.bin holds, for each report and for each
@@ -53,9 +57,10 @@
 // So a query of one word needs only its shard, whatever the number of
 // reports holding it: its first block gives the first results, and its
 // number of reports the total. A query of several words, a filter or a
-// sort by date also reads the doc sets of its terms, and ranks with
-// what blocks it has, fetching later ones until its page is certain (see
-// search.js).
+// sort by date also reads the doc sets of its terms, and ranks with the
+// weights it has, bounding the others, fetching later blocks (and, once
+// they grow large, the weights in report order of the reports it lacks)
+// until its page is certain (see search.js).
 //
 // A posting's weight is bleve's TF-IDF without the IDF, which the browser
 // applies since it knows the query: the sum over the text fields (and the
@@ -92,12 +97,14 @@ const Format = 2
 // check against its own copy.
 const AnalyzerName = "incidents-en-3"
 
-// Tuning of the files. Shards of 10 KB (about 7 KB gzipped) and first
-// blocks of 128 postings keep a first query of two common words under
-// 60 KB gzipped at 100,000 reports; eight cards per file keep a page of
-// ten results near 30 KB before compression, without a file per report.
+// Tuning of the files, chosen on the 100,000 reports of gencorpus.py for
+// the bytes a first query fetches (docs/search.md): shards of 5 KB (4 KB
+// gzipped; smaller ones would make the manifest grow), first blocks of
+// 128 postings, later ones twice the size of the one before, weights in
+// report order 1,024 to a file; eight cards per file keep a page of ten
+// results near 30 KB before compression, without a file per report.
 const (
-	ShardBytes   = 10 << 10
+	ShardBytes   = 5 << 10
 	CardsPerFile = 8
 	// CardText is the most characters of a report's impact and summary
 	// kept on its card for the snippet.
@@ -107,7 +114,10 @@ const (
 	// FirstBlock is how many of a term's postings, the heaviest, its
 	// shard holds; BlockGrowth is how much larger each later block is.
 	FirstBlock  = 128
-	BlockGrowth = 4
+	BlockGrowth = 2
+	// WeightChunk is how many weights of a large term, in report order,
+	// a file of search/r/ holds, for looking up a report's weight.
+	WeightChunk = 1024
 )
 
 // FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
@@ -169,7 +179,9 @@ type Manifest struct {
 	StopWords    []string `json:"stopWords"`
 	Shards       []string `json:"shards"` // first term of each shard; the first is ""
 	CardsPerFile int      `json:"cardsPerFile"`
-	FirstBlock   int      `json:"firstBlock"` // postings in a term's first block
+	FirstBlock   int      `json:"firstBlock"`  // postings in a term's first block
+	WeightChunk  int      `json:"weightChunk"` // weights in a file of search/r/
+	BlockGrowth  int      `json:"blockGrowth"` // how much larger each later block is
 
 	WeightScale  float64  `json:"weightScale"`
 	WeightOffset float64  `json:"weightOffset"`
@@ -217,7 +229,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	m := Manifest{
 		Format: Format, Analyzer: AnalyzerName, Docs: len(docs),
 		Version:   hex.EncodeToString(w.sum.Sum(nil)[:8]),
-		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block,
+		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block, WeightChunk: WeightChunk, BlockGrowth: BlockGrowth,
 		WeightScale: WeightScale, WeightOffset: WeightOffset, Facets: Facets,
 	}
 	for _, s := range shards {
@@ -446,16 +458,25 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 				this := rest[:min(size, len(rest))]
 				rest = rest[len(this):]
 				k++
-				next := byte(0)
+				data := []byte{0}
 				if len(rest) > 0 {
-					next = rest[0].weight
+					data = appendUvarint([]byte{rest[0].weight}, uint64(rest[0].doc))
 				}
-				data := appendBlock([]byte{next}, this)
+				data = appendBlock(data, this)
 				out.files = append(out.files, file{"search/w/" + strconv.Itoa(id) + "-" + strconv.Itoa(k) + ".bin", data})
 			}
 			entry = appendUvarint(entry, uint64(k))
 			entry = append(entry, byImpact[n0].weight)
+			entry = appendUvarint(entry, uint64(byImpact[n0].doc))
 			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
+			for j := 0; j*WeightChunk < len(ps); j++ {
+				chunk := ps[j*WeightChunk : min((j+1)*WeightChunk, len(ps))]
+				data := make([]byte, len(chunk))
+				for i, p := range chunk {
+					data[i] = p.weight
+				}
+				out.files = append(out.files, file{"search/r/" + strconv.Itoa(id) + "-" + strconv.Itoa(j) + ".bin", data})
+			}
 		}
 		if count > 0 && len(body)+len(entry)+len(t) > ShardBytes {
 			cut()

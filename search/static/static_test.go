@@ -58,7 +58,8 @@ type shardEntry struct {
 	first  []byte // the first block
 	id     int    // of its doc-set and block files, or -1
 	blocks int    // later blocks
-	next   uint8  // the heaviest weight after the first block
+	next   uint8  // the weight and report of the first posting after the first block
+	doc    int
 }
 
 // uvarints reads varints from b, failing the test at a bad one.
@@ -103,6 +104,7 @@ func (ix *index) shard(t *testing.T, i int) map[string]shardEntry {
 		e.first = r.bytes(r.next())
 		if e.df > ix.manifest.FirstBlock {
 			e.id, e.blocks, e.next = r.next(), r.next(), r.bytes(1)[0]
+			e.doc = r.next()
 		}
 		out[term] = e
 	}
@@ -148,18 +150,22 @@ func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
 		if len(docs) != ix.manifest.FirstBlock {
 			t.Errorf("%q: %d postings in the first block, want %d", term, len(docs), ix.manifest.FirstBlock)
 		}
-		next := se.next
+		next, nextDoc := se.next, se.doc
 		for k := 1; k <= se.blocks; k++ {
 			rel := "search/w/" + strconv.Itoa(se.id) + "-" + strconv.Itoa(k) + ".bin"
-			b := ix.fetch(t, rel)
-			d, w := block(t, rel, b[1:])
-			if len(w) == 0 || w[0] != next {
-				t.Errorf("%s: the block starts at weight %v, the one before says %d", rel, w[:min(1, len(w))], next)
+			r := &uvarints{t, rel, ix.fetch(t, rel)}
+			nw, nd := r.bytes(1)[0], 0
+			if nw != 0 {
+				nd = r.next()
+			}
+			d, w := block(t, rel, r.b)
+			if len(w) == 0 || w[0] != next || d[0] != nextDoc {
+				t.Errorf("%s: the block starts at weight %v, report %v; the one before says %d, %d", rel, w[:min(1, len(w))], d[:min(1, len(d))], next, nextDoc)
 			}
 			if len(w) > 0 && w[0] > weights[len(weights)-1] {
 				t.Errorf("%s: weight %d after %d", rel, w[0], weights[len(weights)-1])
 			}
-			next = b[0]
+			next, nextDoc = nw, nd
 			docs, weights = append(docs, d...), append(weights, w...)
 		}
 		if next != 0 {
@@ -181,6 +187,13 @@ func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
 	if se.id >= 0 {
 		if got := ix.docSet(t, se.id); !slices.Equal(got, e.docs) {
 			t.Errorf("%q: the doc set holds %d reports, the blocks %d", term, len(got), len(e.docs))
+		}
+		var inOrder []uint8
+		for j := 0; j*ix.manifest.WeightChunk < len(e.docs); j++ {
+			inOrder = append(inOrder, ix.fetch(t, "search/r/"+strconv.Itoa(se.id)+"-"+strconv.Itoa(j)+".bin")...)
+		}
+		if !slices.Equal(inOrder, e.weights) {
+			t.Errorf("%q: the weights in report order differ from the blocks'", term)
 		}
 	}
 	return e, true
