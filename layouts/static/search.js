@@ -328,6 +328,23 @@
 
   const utf8 = new TextDecoder();
 
+  // decodeBlock calls fn(report, weight) for each posting of a block:
+  // runs of one weight byte, a count, and that many report numbers as gaps.
+  function decodeBlock(bytes, fn) {
+    const r = reader(bytes);
+    while (!r.done()) {
+      const q = r.byte();
+      let doc = 0;
+      for (let c = r.uvarint(); c > 0; c--) {
+        doc += r.uvarint();
+        fn(doc, q);
+      }
+    }
+  }
+
+  // facetTerm is the term whose reports have value in facet.
+  const facetTerm = (facet, value) => "\u0001" + facet + "\u0001" + value;
+
   class StaticIndex {
     constructor(base) {
       this.base = base;
@@ -351,7 +368,7 @@
         // Both mean the page and search/ come from different builds: a
         // cached page, or a half-copied site.
         const stale = "reload the page; if this stays, copy the whole site from one incidents build";
-        if (m.format !== 1) throw new Error(`the search index has format ${m.format} and this page reads format 1: ${stale}`);
+        if (m.format !== 2) throw new Error(`the search index has format ${m.format} and this page reads format 2: ${stale}`);
         if (m.analyzer !== "incidents-en-3") throw new Error(`the search index was analysed as ${m.analyzer} and this page analyses queries as incidents-en-3: ${stale}`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
@@ -370,8 +387,9 @@
       return lo;
     }
 
-    // shard fetches and parses shard i: a map from term to where its
-    // postings are, decoded on demand.
+    // shard fetches and parses shard i: a map from term to its entry, which
+    // holds its number of reports and its first block of postings, and
+    // learns more of them as later blocks are fetched.
     shard(i) {
       if (!this.shardCache.has(i)) {
         const p = this.fetch(`t/${i}.bin`).then((bytes) => {
@@ -386,8 +404,15 @@
             r.skip(rest);
             prev = t;
             const df = r.uvarint(), len = r.uvarint();
-            terms.set(utf8.decode(t), { df, bytes: bytes.subarray(r.pos, r.pos + len) });
+            const e = { df, first: bytes.subarray(r.pos, r.pos + len), id: -1, blocks: 0, fetched: 0, next: 0, nextDoc: 0, known: null, order: null, set: null, pending: null };
             r.skip(len);
+            if (df > this.manifest.firstBlock) {
+              e.id = r.uvarint();
+              e.blocks = r.uvarint();
+              e.next = r.byte();
+              e.nextDoc = r.uvarint();
+            }
+            terms.set(utf8.decode(t), e);
           }
           return terms;
         });
@@ -399,7 +424,15 @@
 
     async lookup(term) {
       const terms = await this.shard(this.shardOf(term));
-      return terms.get(term) || null;
+      const e = terms.get(term) || null;
+      if (e && !e.known) {
+        // The postings known so far: weights by report, and the reports
+        // in impact order (weight down, then number up).
+        e.known = new Map();
+        e.order = [];
+        decodeBlock(e.first, (d, q) => { e.known.set(d, q); e.order.push(d); });
+      }
+      return e;
     }
 
     // completions returns the terms that start with prefix, most frequent
@@ -408,8 +441,8 @@
       const first = this.shardOf(prefix), last = this.shardOf(prefix + "\u{10FFFF}");
       const found = [];
       for (let i = first; i <= last; i++) {
-        for (const [t, e] of await this.shard(i)) {
-          if (t.startsWith(prefix)) found.push([t, e]);
+        for (const t of (await this.shard(i)).keys()) {
+          if (t.startsWith(prefix)) found.push([t, await this.lookup(t)]);
         }
       }
       found.sort((a, b) => b[1].df - a[1].df);
@@ -420,14 +453,77 @@
       return Math.exp(q / this.manifest.weightScale - this.manifest.weightOffset);
     }
 
-    // postings calls fn(report, weight) for each report holding entry.
-    postings(entry, fn) {
-      const r = reader(entry.bytes);
-      let doc = 0;
-      while (!r.done()) {
-        doc += r.uvarint();
-        fn(doc, this.weight(r.byte()));
+    // more fetches the next block of e's postings; it returns false when
+    // e had no more. e.next and e.nextDoc are then the weight and report
+    // of the first posting after those fetched (0 and 0 after the last).
+    more(e) {
+      if (e.pending) return e.pending;
+      if (e.fetched >= e.blocks) return Promise.resolve(false);
+      e.pending = this.fetch(`w/${e.id}-${e.fetched + 1}.bin`).then((bytes) => {
+        const r = reader(bytes);
+        const next = r.byte(), nextDoc = next > 0 ? r.uvarint() : 0;
+        decodeBlock(bytes.subarray(r.pos), (d, q) => { e.known.set(d, q); e.order.push(d); });
+        e.fetched++;
+        e.next = next;
+        e.nextDoc = nextDoc;
+        return true;
+      }).finally(() => { e.pending = null; });
+      return e.pending;
+    }
+
+    // weights learns the weights of reports ds in large term e, whose
+    // doc set is set, from the files of its weights in report order.
+    async weights(e, set, ds) {
+      const per = this.manifest.weightChunk;
+      if (!e.chunks) e.chunks = new Map();
+      const at = ds.map((d) => {
+        let lo = 0, hi = set.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (set[mid] < d) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+      });
+      await Promise.all([...new Set(at.map((i) => Math.floor(i / per)))].map((j) => {
+        if (!e.chunks.has(j)) {
+          const p = this.fetch(`r/${e.id}-${j}.bin`);
+          p.catch(() => e.chunks.delete(j));
+          e.chunks.set(j, p);
+        }
+        return e.chunks.get(j);
+      }));
+      for (let k = 0; k < ds.length; k++) {
+        const j = Math.floor(at[k] / per);
+        e.known.set(ds[k], (await e.chunks.get(j))[at[k] - j * per]);
       }
+    }
+
+    // docs returns the reports holding e, in increasing order: from its
+    // first block when that is all of them, else from its doc-set file
+    // (a bitmap, or gaps).
+    docs(e) {
+      if (!e.set) {
+        if (e.id < 0) {
+          e.set = Promise.resolve(Uint32Array.from(e.order).sort());
+        } else {
+          e.set = this.fetch(`d/${e.id}.bin`).then((bytes) => {
+            const out = new Uint32Array(e.df);
+            let k = 0;
+            if (bytes[0] === 1) {
+              for (let i = 1; i < bytes.length; i++) {
+                for (let b = bytes[i], bit = 0; b !== 0; b >>= 1, bit++) if (b & 1) out[k++] = (i - 1) * 8 + bit;
+              }
+            } else {
+              const r = reader(bytes.subarray(1));
+              let doc = 0;
+              while (!r.done()) { doc += r.uvarint(); out[k++] = doc; }
+            }
+            return out;
+          });
+          e.set.catch(() => { e.set = null; });
+        }
+      }
+      return e.set;
     }
 
     async cards(nums) {
@@ -447,8 +543,9 @@
       }));
     }
 
-    // facets loads the facet terms and each report's values: values[f] is
-    // an array per report of term numbers into names[f].
+    // facets loads the facet terms and each report's values, for counting
+    // them over a result: values[f] is an array per report of term numbers
+    // into names[f].
     facets() {
       if (!this.facetData) {
         this.facetData = Promise.all([this.fetch("facets.json", "json"), this.fetch("facets.bin")]).then(([names, bin]) => {
@@ -490,8 +587,19 @@
   const facetParams = { services: "service", causes: "cause", sites: "site", years: "year" };
 
   // staticSearch runs a query against the static index. It returns the
-  // result like the API does, with the report numbers instead of hits, and
-  // the terms to highlight.
+  // number of results, page(from, count), which gives the report numbers
+  // of those results in order, all(), which gives every result, and the
+  // terms to highlight.
+  //
+  // Ranking is TF-IDF: a report's score is the sum over its terms of
+  // idf² × its weight, times the share of the query's words it matches.
+  // Postings come heaviest first in blocks, so the first page needs only
+  // the first blocks: a report whose weight for a term is not yet known
+  // is ranked by the most it could be (the heaviest weight not yet
+  // fetched), and weights are fetched until the page holds only reports
+  // whose scores are known, and so the same reports in the same order as
+  // reading every posting. A single word needs neither its doc set nor
+  // more than its first blocks.
   async function staticSearch(index, state) {
     const m = await index.load();
     const clauses = parseQuery(state.q, index.term);
@@ -516,66 +624,153 @@
         last.anyOf = true;
       }
     }
-    const filtering = Object.keys(facetParams).some((f) => state[f].length > 0);
-    const facetData = filtering ? await index.facets() : null;
-
+    // Each chosen facet value is a term; a value no report has is null.
+    const filters = await Promise.all(Object.keys(facetParams).flatMap((f) => state[f].map((v) => index.lookup(facetTerm(f, v)))));
+    const highlight = new Set(clauses.filter((c) => c.sign !== "-").flatMap((c) => c.terms));
     const n = m.docs;
-    const scores = new Float64Array(n);
+    const scored = clauses.filter((c) => c.sign !== "-");
+    const scoring = scored.length;
+    const relevance = state.sort !== "newest" && state.sort !== "oldest" && scoring > 0;
+    const idf = (e) => 1 + Math.log(n / (e.df + 1));
+
+    // One word, no filter: the term's impact order is the ranking.
+    if (relevance && clauses.length === 1 && filters.length === 0 && clauses[0].entries.length <= 1) {
+      const e = clauses[0].entries[0];
+      if (!e) return { total: 0, page: async () => [], all: async () => [], highlight };
+      return {
+        total: e.df,
+        highlight,
+        async page(from, count) {
+          while (e.order.length < from + count && await index.more(e));
+          return e.order.slice(from, from + count);
+        },
+        all: () => index.docs(e),
+      };
+    }
+
     const matched = new Uint16Array(n);
     const musts = new Uint16Array(n);
     const excluded = new Uint8Array(n);
-    let scoring = 0, mustCount = 0;
+    const passed = new Uint16Array(n);
+    let mustCount = 0;
+    const sets = new Map();
+    const member = new Map(); // of each scored term, a byte per report: 1 if it holds the term
+    const entries = [...new Set([...clauses.flatMap((c) => c.entries), ...filters.filter((e) => e)])];
+    await Promise.all(entries.map(async (e) => sets.set(e, await index.docs(e))));
     for (const c of clauses) {
       if (c.sign === "-") {
-        for (const e of c.entries) index.postings(e, (d) => { excluded[d] = 1; });
+        for (const e of c.entries) for (const d of sets.get(e)) excluded[d] = 1;
         continue;
       }
-      scoring++;
       if (c.sign === "+") mustCount++;
-      const clause = new Map();
+      const inClause = new Uint8Array(n);
       for (const e of c.entries) {
-        const idf = 1 + Math.log(n / (e.df + 1));
-        index.postings(e, (d, w) => {
-          const s = idf * idf * w;
-          const prev = clause.get(d) || 0;
-          clause.set(d, c.anyOf ? Math.max(prev, s) : prev + s);
-        });
+        const has = new Uint8Array(n);
+        for (const d of sets.get(e)) { has[d] = 1; inClause[d] = 1; }
+        member.set(e, has);
       }
-      for (const [d, s] of clause) {
-        scores[d] += s;
+      for (let d = 0; d < n; d++) {
+        if (!inClause[d]) continue;
         matched[d]++;
         if (c.sign === "+") musts[d]++;
       }
     }
+    for (const e of filters) if (e) for (const d of sets.get(e)) passed[d]++;
     const hasWords = clauses.length > 0;
-    const everything = (hasWords && scoring === 0) || (!hasWords && filtering);
+    const everything = (hasWords && scoring === 0) || !hasWords;
     const hits = [];
     for (let d = 0; d < n; d++) {
       if (excluded[d]) continue;
       if (!everything) {
         if (mustCount > 0 ? musts[d] < mustCount : matched[d] === 0) continue;
       }
-      if (facetData && !passes(facetData, d, state)) continue;
+      if (passed[d] < filters.length) continue;
       hits.push(d);
     }
-    const score = (d) => (scores[d] * matched[d]) / Math.max(1, scoring);
     if (state.sort === "oldest") hits.reverse();
-    else if (state.sort !== "newest" && scoring > 0) hits.sort((a, b) => score(b) - score(a) || a - b);
-    const highlight = new Set(clauses.filter((c) => c.sign !== "-").flatMap((c) => c.terms));
-    return { total: hits.length, docs: hits, highlight };
+    if (!relevance) {
+      return { total: hits.length, highlight, page: async (from, count) => hits.slice(from, from + count), all: async () => hits };
+    }
+
+    // bound returns report d's score, counting each weight not yet known
+    // as the heaviest it could be, and whether every weight was known. The
+    // sums run in the same order whatever is known, so a known score is
+    // always the same number.
+    const bound = (d) => {
+      let total = 0, exact = true;
+      for (const c of scored) {
+        let clause = 0, any = false;
+        for (const e of c.entries) {
+          if (!member.get(e)[d]) continue;
+          let q = e.known.get(d);
+          if (q === undefined) {
+            // The postings not yet fetched are, in impact order, from
+            // (e.next, e.nextDoc) on: a report before e.nextDoc has a
+            // lighter weight than e.next.
+            q = d < e.nextDoc ? e.next - 1 : e.next;
+            exact = false;
+          }
+          const w = idf(e);
+          const s = w * w * index.weight(q);
+          clause = any && c.anyOf ? Math.max(clause, s) : any ? clause + s : s;
+          any = true;
+        }
+        if (any) total += clause;
+      }
+      return { d, s: (total * matched[d]) / Math.max(1, scoring), exact };
+    };
+    let ranked = [];
+    async function rank(k) {
+      if (ranked.length >= Math.min(k, hits.length)) return;
+      const before = (a, b) => a.s > b.s || (a.s === b.s && a.d < b.d);
+      for (;;) {
+        // The k best reports by bound, in order.
+        const top = [];
+        for (const d of hits) {
+          const h = bound(d);
+          if (top.length === k && !before(h, top[k - 1])) continue;
+          let i = top.length === k ? k - 1 : top.length;
+          while (i > 0 && before(h, top[i - 1])) { top[i] = top[i - 1]; i--; }
+          top[i] = h;
+        }
+        // Learn the weights the page's reports lack: from the next block
+        // of each term that lacked one, which also lowers the bound of the
+        // reports not yet on the page, and once those blocks grow large,
+        // also from the weights in report order.
+        const missing = new Map();
+        for (const h of top) {
+          if (h.exact) continue;
+          for (const c of scored) {
+            for (const e of c.entries) {
+              if (!member.get(e)[h.d] || e.known.has(h.d)) continue;
+              if (!missing.has(e)) missing.set(e, []);
+              missing.get(e).push(h.d);
+            }
+          }
+        }
+        if (missing.size === 0) { ranked = top.map((h) => h.d); return; }
+        await Promise.all([...missing].map(([e, ds]) => {
+          // While a term's next block is small, it is enough; after it,
+          // the weights too.
+          const block = m.firstBlock * m.blockGrowth ** (e.fetched + 1);
+          if (e.fetched < e.blocks && block <= 8 * m.firstBlock) return index.more(e);
+          return Promise.all([index.more(e), index.weights(e, sets.get(e), ds)]);
+        }));
+      }
+    }
+    return {
+      total: hits.length,
+      highlight,
+      async page(from, count) {
+        await rank(from + count);
+        return ranked.slice(from, from + count);
+      },
+      all: async () => hits,
+    };
   }
 
-  // passes reports whether report d has every chosen facet value, as the
-  // server's API requires.
-  function passes(facetData, d, state) {
-    for (const f of Object.keys(facetParams)) {
-      if (state[f].length === 0) continue;
-      const { names, values } = facetData[f];
-      const have = values[d].map((v) => String(names[v][0]));
-      if (!state[f].every((v) => have.includes(v))) return false;
-    }
-    return true;
-  }
+  // For the tests, which search written indexes in Node.
+  Object.assign(window.incidentsSearch, { StaticIndex, staticSearch });
 
   // facetCounts counts the facet values of the reports in docs.
   function facetCounts(facetData, docs) {
@@ -741,12 +936,13 @@
       } else {
         const res = await staticSearch(index, state);
         if (mine !== seq) return;
-        current = { total: res.total, docs: res.docs, shown: 0, highlight: res.highlight, source: "static" };
+        current = { total: res.total, res, shown: 0, highlight: res.highlight, source: "static" };
         show(await staticHits(0), true);
         if (mine !== seq) return;
-        const facetData = await index.facets();
+        // The facet counts come after the first results.
+        const [facetData, docs] = await Promise.all([index.facets(), res.all()]);
         if (mine !== seq) return;
-        renderFacets(facetCounts(facetData, res.docs));
+        renderFacets(facetCounts(facetData, docs));
       }
       if (opts.refocus) document.getElementById(opts.refocus)?.focus();
     } catch (e) {
@@ -759,7 +955,7 @@
   }
 
   async function staticHits(from) {
-    const nums = current.docs.slice(from, from + pageSize);
+    const nums = await current.res.page(from, pageSize);
     const cards = await index.cards(nums);
     return cards.map((c) => ({ ...c, url: siteRoot + c.url }));
   }

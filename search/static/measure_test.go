@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"math"
+	"encoding/json"
+	"fmt"
 	"os"
 	"runtime"
 	"slices"
@@ -56,15 +57,14 @@ const shardSlack = 5 * 5
 // the search docs say of its files: terms cut into shards of about
 // ShardBytes (past it only by a term too large to share a shard), the
 // manifest naming each shard's first term so that a lookup of any term
-// fetches the shard holding it, and a first query fetching the manifest,
-// at most one shard per term of the query and the card files of its first
-// ten results, nothing else. It runs on a synthetic archive of 1,500
+// fetches the shard holding it, and what first queries fetch, run in
+// search.js (see measureQueries). It runs on a synthetic archive of 1,500
 // reports, or on the content folder in $INCIDENTS_SEARCH_CORPUS (such as
 // the 10,000 reports of ../shared/bench/gencorpus.py), and logs the sizes
 // the search docs give (go test -v).
 func TestMeasureCorpus(t *testing.T) {
 	dir := os.Getenv("INCIDENTS_SEARCH_CORPUS")
-	queries := []string{"mcrouter", "parsoid", "retry", "timeouts", "retry storm", "sidecar proxy routes", "svc-1400", "kafka lag"}
+	queries := []string{"database", "outage", "errors", "retry", "timeouts", "retry storm", "database outage", "svc-1400", "kafka lag", "timeouts errors"}
 	if dir == "" {
 		if testing.Short() {
 			t.Skip("writes the index of 1,500 reports")
@@ -121,23 +121,7 @@ func TestMeasureCorpus(t *testing.T) {
 	t.Logf("%-20s raw %8d gzip %8d in %d files", "total", allRaw, allGz, len(w.files))
 
 	checkShards(t, w.files)
-	for _, q := range queries {
-		fq := firstQuery(t, w.files, q)
-		if fq.results == 0 {
-			t.Errorf("%q: no results", q)
-		}
-		if fq.other != nil {
-			t.Errorf("%q fetched %q, which is neither the manifest, a shard nor a card file", q, fq.other)
-		}
-		if fq.shards > fq.terms {
-			t.Errorf("%q fetched %d shards for %d terms; want at most one a term", q, fq.shards, fq.terms)
-		}
-		if want := min(10, fq.results); fq.cards > want {
-			t.Errorf("%q fetched %d card files for %d results; want at most %d", q, fq.cards, fq.results, want)
-		}
-	}
-	facetFiles := []string{"search/facets.json", "search/facets.bin"}
-	t.Logf("facet data (loaded after the first results): raw %d, gzip %d", len(w.files[facetFiles[0]])+len(w.files[facetFiles[1]]), gzipFiles(w.files, facetFiles))
+	measureQueries(t, w.files, queries)
 }
 
 // checkShards reads every shard back and checks that each term is in
@@ -181,85 +165,85 @@ func checkShards(t *testing.T, files map[string][]byte) {
 	t.Logf("%d terms in %d shards of at most %d bytes (or one term)", terms, len(shards), static.ShardBytes+shardSlack)
 }
 
-// fetched is what a first query fetched: the number of shards and card
-// files, and any other file; the terms of the query and its results.
-type fetched struct {
-	shards, cards, terms, results int
-	other                         []string
-}
-
-// firstQuery fetches what search.js fetches for a first query of words,
-// with the default sort and no filter: the manifest, the shards of the
-// terms, and the card files of the first ten results.
-func firstQuery(t *testing.T, files map[string][]byte, q string) fetched {
-	t.Helper()
-	ix := readIndex(t, files)
+// measureQueries runs each query in search.js, as a page opened with
+// it runs it, and logs what it fetched until the first ten results were
+// shown (their cards included), gzipped, by kind of file; then the same
+// for the words with the commonest year or service as a filter, and for
+// the first word sorted by date. The facet counts come after the first
+// results (from facets.json and facets.bin), so they are logged apart.
+// It checks that a query fetches only the manifest, shards, doc sets,
+// blocks, weights and cards, at most one shard a term and filter (for a
+// query of several words) and one card file a result.
+func measureQueries(t *testing.T, files map[string][]byte, words []string) {
+	js := startSearch(t, files)
+	if js == nil {
+		return
+	}
+	var facets map[string][][]any
+	if err := json.Unmarshal(files["search/facets.json"], &facets); err != nil {
+		t.Fatal(err)
+	}
+	year, service := fmt.Sprint(facets["years"][0][0]), fmt.Sprint(facets["services"][0][0])
+	var queries []pageState
+	for _, q := range words {
+		queries = append(queries, pageState{Q: q})
+	}
+	queries = append(queries,
+		pageState{Q: words[0], Years: []string{year}},
+		pageState{Q: words[1], Services: []string{service}},
+		pageState{Q: words[0], Sort: "newest"},
+		pageState{Q: words[0][:max(3, len(words[0])-2)]})
 	an, err := static.NewAnalyzer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := float64(ix.manifest.Docs)
-	scores := map[int]float64{}
-	matched := map[int]int{}
-	clauses := 0
-	var f fetched
-	allTerms := map[string]bool{}
-	for _, word := range strings.Fields(q) {
-		var terms []string
-		an.QueryTerms(word, func(term string) { terms = append(terms, term) })
-		if len(terms) == 0 {
-			continue
+	kinds := []string{"index.json", "t/", "d/", "w/", "r/", "c/"}
+	for _, q := range queries {
+		got := js.search(t, q)
+		if got.Total == 0 {
+			t.Errorf("%+v: no results", q)
 		}
-		clauses++
-		seen := map[int]bool{}
-		for _, term := range terms {
-			allTerms[term] = true
-			e, ok := ix.lookup(t, term)
-			if !ok {
-				continue
-			}
-			idf := 1 + math.Log(n/float64(len(e.docs)+1))
-			for i, d := range e.docs {
-				scores[d] += idf * idf * math.Exp(float64(e.weights[i])/static.WeightScale-static.WeightOffset)
-				if !seen[d] {
-					seen[d] = true
-					matched[d]++
+		raw, gz, count := map[string]int{}, map[string]int{}, map[string]int{}
+		all := 0
+		for _, rel := range got.Fetched {
+			kind := ""
+			for _, k := range kinds {
+				if strings.HasPrefix(rel, k) {
+					kind = k
 				}
 			}
+			if kind == "" {
+				t.Errorf("%+v fetched %s before its first results", q, rel)
+			}
+			size := gzipSize(files["search/"+rel])
+			raw[kind] += len(files["search/"+rel])
+			gz[kind] += size
+			count[kind]++
+			all += size
 		}
-	}
-	docs := make([]int, 0, len(scores))
-	for d := range scores {
-		docs = append(docs, d)
-	}
-	score := func(d int) float64 { return scores[d] * float64(matched[d]) / float64(clauses) }
-	sort.Slice(docs, func(a, b int) bool {
-		if score(docs[a]) != score(docs[b]) {
-			return score(docs[a]) > score(docs[b])
+		terms := 0
+		for _, word := range strings.Fields(q.Q) {
+			an.QueryTerms(word, func(string) { terms++ })
 		}
-		return docs[a] < docs[b]
-	})
-	for _, d := range docs[:min(10, len(docs))] {
-		ix.card(t, d)
-	}
-	var paths []string
-	total := 0
-	for p := range ix.fetched {
-		paths = append(paths, p)
-		total += len(files[p])
-		switch {
-		case p == "search/index.json":
-		case strings.HasPrefix(p, "search/t/"):
-			f.shards++
-		case strings.HasPrefix(p, "search/c/"):
-			f.cards++
-		default:
-			f.other = append(f.other, p)
+		if count["t/"] > max(1, terms)+len(q.Years)+len(q.Services) && len(strings.Fields(q.Q)) > 1 {
+			t.Errorf("%+v fetched %d shards for %d terms and filters", q, count["t/"], terms)
 		}
+		if count["c/"] > min(10, got.Total) {
+			t.Errorf("%+v fetched %d card files for %d results", q, count["c/"], got.Total)
+		}
+		var parts []string
+		for _, k := range kinds {
+			if count[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d×, %d B (%d raw)", k, count[k], gz[k], raw[k]))
+			}
+		}
+		t.Logf("%-44s %6d results, %2d files, gzip %6d (%d ms): %s", mustJSON(q), got.Total, len(got.Fetched), all, got.Ms, strings.Join(parts, "; "))
+		later := 0
+		for _, rel := range got.Later {
+			later += gzipSize(files["search/"+rel])
+		}
+		t.Logf("%-44s then for the facet counts %d files, gzip %d", "", len(got.Later), later)
 	}
-	f.terms, f.results = len(allTerms), len(docs)
-	t.Logf("%-28q %5d results, %2d files: raw %6d, gzip %6d", q, len(docs), len(paths), total, gzipFiles(files, paths))
-	return f
 }
 
 func gzipFiles(files map[string][]byte, paths []string) int {

@@ -11,36 +11,63 @@
 //	                     appended as ?v= to every other fetch so that a
 //	                     rebuilt index is never mixed with a cached one),
 //	                     the analyzer's stop words, the first term of each
-//	                     shard, and the reports per card file
+//	                     shard, the reports per card file and the postings
+//	                     in a term's first block
 //	search/t/N.bin       term shards: the sorted terms cut into ranges of
-//	                     about ShardBytes; a query fetches only the shards
-//	                     whose range holds its terms (and, for a last word
-//	                     still being typed, the range its prefix spans)
+//	                     about ShardBytes, each term with its number of
+//	                     reports and its first block of postings; a query
+//	                     fetches only the shards whose range holds its
+//	                     terms (and, for a last word still being typed, the
+//	                     range its prefix spans)
+//	search/w/I-K.bin     block K (from 1) of the postings of large term I
+//	search/d/I.bin       the reports holding large term I (its doc set)
+//	search/r/I-J.bin     the weights of large term I's postings in report
+//	                     order, WeightChunk to a file (J from 0), one byte
+//	                     each: a report's weight without the blocks
 //	search/c/N.json      result cards, CardsPerFile reports each, by report
 //	                     number: [title, date, services, url, text]
 //	search/facets.json   the terms of each facet with their counts, most
 //	                     frequent first: {"years": [[2024, 31], ...], ...}
 //	search/facets.bin    each report's facet values as term numbers, for
-//	                     filtering and for counting over a result set
+//	                     counting them over a result set
 //
 // Reports are numbered newest first (by start, then id), so sorting by date
-// is sorting by number.
+// is sorting by number. Each facet value is a term too (FacetTerm), whose
+// reports a filter intersects without the facet files.
 //
-// Binary files are sequences of unsigned LEB128 varints. A shard holds its
-// number of terms, then for each term: the length of the prefix it shares
-// with the previous term and the length of the rest (both in bytes), the
-// rest (UTF-8), the number of reports holding it, the byte length of its
-// postings, and the postings: for each report the gap from the previous
-// report number (the first is the number itself) and one weight byte.
-// facets.bin holds, for each report and for each facet in the manifest's
-// order, a count and that many term numbers.
+// Binary files are sequences of unsigned LEB128 varints and bytes. A
+// term's postings are in impact order, heaviest weight first and then by
+// report number, cut into blocks: the first of FirstBlock postings, each
+// later one BlockGrowth times the one before. A block is runs of one
+// weight: the weight byte, the number of reports, and their numbers as
+// gaps (the first from 0). A shard holds its number of terms, then for
+// each term: the length of the prefix it shares with the previous term
+// and the length of the rest (both in bytes), the rest (UTF-8), the number
+// of reports holding it, the byte length of its first block, and that
+// block; a term held by more than FirstBlock reports (a large term) goes
+// on with its number I among the large terms, its number of later blocks,
+// and the weight byte and report number of the posting the second block
+// starts with. A later block file begins with the weight byte and report
+// number of the posting the block after it starts with (a lone 0 for the
+// last). A doc set is a kind byte, then for kind 1 a bitmap (bit d%8 of
+// byte d/8 for report d) or for kind 0 the report numbers as gaps,
+// whichever is shorter. facets.bin holds, for each report and for each
+// facet in the manifest's order, a count and that many term numbers.
+//
+// So a query of one word needs only its shard, whatever the number of
+// reports holding it: its first block gives the first results, and its
+// number of reports the total. A query of several words, a filter or a
+// sort by date also reads the doc sets of its terms, and ranks with the
+// weights it has, bounding the others, fetching later blocks (and, once
+// they grow large, the weights in report order of the reports it lacks)
+// until its page is certain (see search.js).
 //
 // A posting's weight is bleve's TF-IDF without the IDF, which the browser
 // applies since it knows the query: the sum over the text fields (and the
 // names of services and causes) of boost × √(term frequency) / √(field
 // length), stored on a logarithmic
 // scale of 5% steps as round((ln w + WeightOffset) × WeightScale),
-// clamped to 1..255.
+// clamped to 1..255. Facet terms weigh 1.
 package static
 
 import (
@@ -52,6 +79,7 @@ import (
 	"hash"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,24 +91,45 @@ import (
 
 // Format is the version of the file layout described above; the page
 // refuses an index of another format.
-const Format = 1
+const Format = 2
 
 // AnalyzerName names the analysis the terms went through, for the page to
 // check against its own copy.
 const AnalyzerName = "incidents-en-3"
 
-// Tuning of the files. Shards of 20 KB keep a first query of two words
-// near 50 KB; eight cards per file keep a page of ten results near 30 KB
-// before compression, without a file per report.
+// Tuning of the files, chosen on the 100,000 reports of gencorpus.py for
+// the bytes a first query fetches (docs/search.md): shards of 5 KB (4 KB
+// gzipped; smaller ones would make the manifest grow), first blocks of
+// 128 postings, later ones twice the size of the one before, weights in
+// report order 1,024 to a file; eight cards per file keep a page of ten
+// results near 30 KB before compression, without a file per report.
 const (
-	ShardBytes   = 20 << 10
+	ShardBytes   = 5 << 10
 	CardsPerFile = 8
 	// CardText is the most characters of a report's impact and summary
 	// kept on its card for the snippet.
 	CardText     = 280
 	WeightScale  = 20
 	WeightOffset = 6
+	// FirstBlock is how many of a term's postings, the heaviest, its
+	// shard holds; BlockGrowth is how much larger each later block is.
+	FirstBlock  = 128
+	BlockGrowth = 2
+	// WeightChunk is how many weights of a large term, in report order,
+	// a file of search/r/ holds, for looking up a report's weight.
+	WeightChunk = 1024
 )
+
+// FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
+// the facet's name, FacetPrefix again, the value. No word the analyzer
+// makes holds it.
+const FacetPrefix = "\x01"
+
+// FacetTerm is the term of value in facet, whose postings are the reports
+// that have it.
+func FacetTerm(facet, value string) string {
+	return FacetPrefix + facet + FacetPrefix + value
+}
 
 // Fields are the text fields of the bleve mapping (boosted as there, see
 // search.TextFieldBoost) and what each holds; the mapping's "names" field
@@ -107,6 +156,9 @@ type Writer interface {
 type Options struct {
 	// Workers is the number of reports analysed at once; 0 means one per CPU.
 	Workers int
+	// FirstBlock overrides the constant of that name (tests use small
+	// blocks to make small archives need the later ones).
+	FirstBlock int
 }
 
 // Stats describes what Write wrote.
@@ -127,6 +179,10 @@ type Manifest struct {
 	StopWords    []string `json:"stopWords"`
 	Shards       []string `json:"shards"` // first term of each shard; the first is ""
 	CardsPerFile int      `json:"cardsPerFile"`
+	FirstBlock   int      `json:"firstBlock"`  // postings in a term's first block
+	WeightChunk  int      `json:"weightChunk"` // weights in a file of search/r/
+	BlockGrowth  int      `json:"blockGrowth"` // how much larger each later block is
+
 	WeightScale  float64  `json:"weightScale"`
 	WeightOffset float64  `json:"weightOffset"`
 	Facets       []string `json:"facets"`
@@ -143,10 +199,22 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	if err != nil {
 		return Stats{}, err
 	}
+	names, values, err := facets(docs, order, postings)
+	if err != nil {
+		return Stats{}, err
+	}
+	block := opts.FirstBlock
+	if block <= 0 {
+		block = FirstBlock
+	}
 	w := &writer{out: out, sum: sha256.New()}
-	shards, terms, n := encodeShards(postings)
+	enc := encodeShards(postings, block)
+	shards := enc.shards
 	for i, s := range shards {
 		w.add("search/t/"+strconv.Itoa(i)+".bin", s.data)
+	}
+	for _, f := range enc.files {
+		w.add(f.rel, f.data)
 	}
 	for i := 0; i < len(order); i += CardsPerFile {
 		data, err := cards(docs, order[i:min(i+CardsPerFile, len(order))])
@@ -155,17 +223,13 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		}
 		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", data)
 	}
-	names, values, err := facets(docs, order)
-	if err != nil {
-		return Stats{}, err
-	}
 	w.add("search/facets.json", names)
 	w.add("search/facets.bin", values)
 
 	m := Manifest{
 		Format: Format, Analyzer: AnalyzerName, Docs: len(docs),
 		Version:   hex.EncodeToString(w.sum.Sum(nil)[:8]),
-		StopWords: stop, CardsPerFile: CardsPerFile,
+		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block, WeightChunk: WeightChunk, BlockGrowth: BlockGrowth,
 		WeightScale: WeightScale, WeightOffset: WeightOffset, Facets: Facets,
 	}
 	for _, s := range shards {
@@ -182,7 +246,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	if err := w.flush(ctx); err != nil {
 		return Stats{}, err
 	}
-	w.stats.Terms, w.stats.Postings, w.stats.Shards = terms, n, len(shards)
+	w.stats.Terms, w.stats.Postings, w.stats.Shards = enc.terms, enc.postings, len(shards)
 	return w.stats, nil
 }
 
@@ -340,47 +404,86 @@ type shard struct {
 	data  []byte
 }
 
+// encoded is the index's term files: the shards, and the doc-set and
+// block files of the terms held by more than one block's worth of reports.
+type encoded struct {
+	shards          []shard
+	files           []file
+	terms, postings int
+}
+
 // encodeShards sorts the terms and cuts them into shards of about
-// ShardBytes. It returns the shards, the number of terms and of postings.
-func encodeShards(postings map[string][]posting) ([]shard, int, int) {
+// ShardBytes, each term with its first block of postings; the doc sets
+// and later blocks of larger terms go to files of their own.
+func encodeShards(postings map[string][]posting, block int) encoded {
 	terms := make([]string, 0, len(postings))
 	for t := range postings {
 		terms = append(terms, t)
 	}
 	sort.Strings(terms)
 	var (
-		shards []shard
-		body   []byte // the current shard's terms
-		count  int
-		first  string
-		prev   string
-		total  int
+		out   encoded
+		body  []byte // the current shard's terms
+		count int
+		first string
+		prev  string
+		large int // terms with files of their own so far
 	)
 	cut := func() {
 		if count == 0 {
 			return
 		}
 		data := appendUvarint(make([]byte, 0, len(body)+5), uint64(count))
-		shards = append(shards, shard{first: first, data: append(data, body...)})
+		out.shards = append(out.shards, shard{first: first, data: append(data, body...)})
 		body, count, prev = nil, 0, ""
 	}
-	var list []byte
+	var entry []byte
 	for _, t := range terms {
 		ps := postings[t]
-		total += len(ps)
-		list = list[:0]
-		last := uint32(0)
-		for _, p := range ps {
-			list = appendUvarint(list, uint64(p.doc-last))
-			list = append(list, p.weight)
-			last = p.doc
+		out.postings += len(ps)
+		byImpact := slices.Clone(ps)
+		sort.SliceStable(byImpact, func(a, b int) bool { return byImpact[a].weight > byImpact[b].weight })
+		n0 := min(block, len(ps))
+		entry = appendUvarint(entry[:0], uint64(len(ps)))
+		b0 := appendBlock(nil, byImpact[:n0])
+		entry = appendUvarint(entry, uint64(len(b0)))
+		entry = append(entry, b0...)
+		if n0 < len(ps) {
+			id := large
+			large++
+			entry = appendUvarint(entry, uint64(id))
+			rest := byImpact[n0:]
+			k := 0
+			for size := block * BlockGrowth; len(rest) > 0; size *= BlockGrowth {
+				this := rest[:min(size, len(rest))]
+				rest = rest[len(this):]
+				k++
+				data := []byte{0}
+				if len(rest) > 0 {
+					data = appendUvarint([]byte{rest[0].weight}, uint64(rest[0].doc))
+				}
+				data = appendBlock(data, this)
+				out.files = append(out.files, file{"search/w/" + strconv.Itoa(id) + "-" + strconv.Itoa(k) + ".bin", data})
+			}
+			entry = appendUvarint(entry, uint64(k))
+			entry = append(entry, byImpact[n0].weight)
+			entry = appendUvarint(entry, uint64(byImpact[n0].doc))
+			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
+			for j := 0; j*WeightChunk < len(ps); j++ {
+				chunk := ps[j*WeightChunk : min((j+1)*WeightChunk, len(ps))]
+				data := make([]byte, len(chunk))
+				for i, p := range chunk {
+					data[i] = p.weight
+				}
+				out.files = append(out.files, file{"search/r/" + strconv.Itoa(id) + "-" + strconv.Itoa(j) + ".bin", data})
+			}
 		}
-		if count > 0 && len(body)+len(list)+len(t) > ShardBytes {
+		if count > 0 && len(body)+len(entry)+len(t) > ShardBytes {
 			cut()
 		}
 		if count == 0 {
 			first = t
-			if len(shards) == 0 {
+			if len(out.shards) == 0 {
 				first = ""
 			}
 		}
@@ -388,14 +491,55 @@ func encodeShards(postings map[string][]posting) ([]shard, int, int) {
 		body = appendUvarint(body, uint64(shared))
 		body = appendUvarint(body, uint64(len(t)-shared))
 		body = append(body, t[shared:]...)
-		body = appendUvarint(body, uint64(len(ps)))
-		body = appendUvarint(body, uint64(len(list)))
-		body = append(body, list...)
+		body = append(body, entry...)
 		count++
 		prev = t
 	}
 	cut()
-	return shards, len(terms), total
+	out.terms = len(terms)
+	return out
+}
+
+// appendBlock encodes postings in impact order (weight down, then report
+// number up) as runs of one weight: the weight byte, the number of
+// reports, and their numbers as gaps (the first from 0).
+func appendBlock(b []byte, ps []posting) []byte {
+	for i := 0; i < len(ps); {
+		j := i
+		for j < len(ps) && ps[j].weight == ps[i].weight {
+			j++
+		}
+		b = append(b, ps[i].weight)
+		b = appendUvarint(b, uint64(j-i))
+		last := uint32(0)
+		for _, p := range ps[i:j] {
+			b = appendUvarint(b, uint64(p.doc-last))
+			last = p.doc
+		}
+		i = j
+	}
+	return b
+}
+
+// docSet encodes the report numbers of ps (in increasing order) as a
+// bitmap (a 1 byte, then bit d%8 of byte d/8 for each report d) or as
+// gaps (a 0 byte, then varints), whichever is shorter.
+func docSet(ps []posting) []byte {
+	gaps := []byte{0}
+	last := uint32(0)
+	for _, p := range ps {
+		gaps = appendUvarint(gaps, uint64(p.doc-last))
+		last = p.doc
+	}
+	bitmap := make([]byte, 1+int(last)/8+1)
+	bitmap[0] = 1
+	if len(bitmap) >= len(gaps) {
+		return gaps
+	}
+	for _, p := range ps {
+		bitmap[1+p.doc/8] |= 1 << (p.doc % 8)
+	}
+	return bitmap
 }
 
 func commonPrefix(a, b string) int {
@@ -463,8 +607,9 @@ type facetTerm struct {
 	count int
 }
 
-// facets returns facets.json and facets.bin.
-func facets(docs []search.Document, order []int) ([]byte, []byte, error) {
+// facets returns facets.json and facets.bin, and adds to postings the
+// term of each facet value (see FacetTerm).
+func facets(docs []search.Document, order []int, postings map[string][]posting) ([]byte, []byte, error) {
 	values := func(d *search.Document, facet string) []string {
 		switch facet {
 		case "years":
@@ -517,12 +662,14 @@ func facets(docs []search.Document, order []int) ([]byte, []byte, error) {
 		names[facet] = list
 	}
 	var bin []byte
-	for _, idx := range order {
+	for num, idx := range order {
 		for fi, facet := range Facets {
 			vs := dedupe(values(&docs[idx], facet))
 			bin = appendUvarint(bin, uint64(len(vs)))
 			for _, v := range vs {
 				bin = appendUvarint(bin, uint64(ids[fi][v]))
+				t := FacetTerm(facet, v)
+				postings[t] = append(postings[t], posting{uint32(num), 1})
 			}
 		}
 	}

@@ -48,58 +48,182 @@ func (ix *index) shardOf(term string) int {
 }
 
 type entry struct {
-	docs    []int
-	weights []uint8
+	docs    []int   // increasing
+	weights []uint8 // of each report in docs
+}
+
+// shardEntry is a term as its shard holds it.
+type shardEntry struct {
+	df     int
+	first  []byte // the first block
+	id     int    // of its doc-set and block files, or -1
+	blocks int    // later blocks
+	next   uint8  // the weight and report of the first posting after the first block
+	doc    int
+}
+
+// uvarints reads varints from b, failing the test at a bad one.
+type uvarints struct {
+	t    *testing.T
+	what string
+	b    []byte
+}
+
+func (r *uvarints) next() int {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.t.Fatalf("%s: bad varint", r.what)
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+func (r *uvarints) bytes(n int) []byte {
+	if n > len(r.b) {
+		r.t.Fatalf("%s: %d bytes wanted, %d left", r.what, n, len(r.b))
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
 }
 
 // shard decodes shard i.
-func (ix *index) shard(t *testing.T, i int) map[string]entry {
+func (ix *index) shard(t *testing.T, i int) map[string]shardEntry {
 	t.Helper()
-	b := ix.fetch(t, "search/t/"+strconv.Itoa(i)+".bin")
-	next := func() int {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			t.Fatalf("shard %d: bad varint", i)
-		}
-		b = b[n:]
-		return int(v)
-	}
-	out := map[string]entry{}
+	r := &uvarints{t, "shard " + strconv.Itoa(i), ix.fetch(t, "search/t/"+strconv.Itoa(i)+".bin")}
+	out := map[string]shardEntry{}
 	prev := ""
-	for n := next(); n > 0; n-- {
-		shared, rest := next(), next()
-		term := prev[:shared] + string(b[:rest])
-		b = b[rest:]
+	for n := r.next(); n > 0; n-- {
+		shared, rest := r.next(), r.next()
+		term := prev[:shared] + string(r.bytes(rest))
 		if term <= prev && prev != "" {
 			t.Errorf("shard %d: %q after %q", i, term, prev)
 		}
 		prev = term
-		df, size := next(), next()
-		postings := b[:size]
-		b = b[size:]
-		var e entry
-		doc := 0
-		for len(postings) > 0 {
-			gap, n := binary.Uvarint(postings)
-			doc += int(gap)
-			e.docs = append(e.docs, doc)
-			e.weights = append(e.weights, postings[n])
-			postings = postings[n+1:]
-		}
-		if len(e.docs) != df {
-			t.Errorf("shard %d: %q has %d postings, says %d", i, term, len(e.docs), df)
+		e := shardEntry{df: r.next(), id: -1}
+		e.first = r.bytes(r.next())
+		if e.df > ix.manifest.FirstBlock {
+			e.id, e.blocks, e.next = r.next(), r.next(), r.bytes(1)[0]
+			e.doc = r.next()
 		}
 		out[term] = e
 	}
-	if len(b) != 0 {
-		t.Errorf("shard %d: %d bytes after the last term", i, len(b))
+	if len(r.b) != 0 {
+		t.Errorf("shard %d: %d bytes after the last term", i, len(r.b))
 	}
 	return out
 }
 
+// block decodes a block of postings, checking that they come in impact
+// order, and returns them.
+func block(t *testing.T, what string, b []byte) (docs []int, weights []uint8) {
+	t.Helper()
+	r := &uvarints{t, what, b}
+	for len(r.b) > 0 {
+		q := r.bytes(1)[0]
+		if len(weights) > 0 && q >= weights[len(weights)-1] {
+			t.Errorf("%s: weight %d after %d", what, q, weights[len(weights)-1])
+		}
+		doc := 0
+		for c := r.next(); c > 0; c-- {
+			gap := r.next()
+			if gap == 0 && doc > 0 {
+				t.Errorf("%s: report %d twice", what, doc)
+			}
+			doc += gap
+			docs, weights = append(docs, doc), append(weights, q)
+		}
+	}
+	return docs, weights
+}
+
+// lookup reads every posting of term, from its shard and, for a large
+// term, its block files, checking them against its doc-set file.
 func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
-	e, ok := ix.shard(t, ix.shardOf(term))[term]
-	return e, ok
+	t.Helper()
+	se, ok := ix.shard(t, ix.shardOf(term))[term]
+	if !ok {
+		return entry{}, false
+	}
+	docs, weights := block(t, term, se.first)
+	if se.id >= 0 {
+		if len(docs) != ix.manifest.FirstBlock {
+			t.Errorf("%q: %d postings in the first block, want %d", term, len(docs), ix.manifest.FirstBlock)
+		}
+		next, nextDoc := se.next, se.doc
+		for k := 1; k <= se.blocks; k++ {
+			rel := "search/w/" + strconv.Itoa(se.id) + "-" + strconv.Itoa(k) + ".bin"
+			r := &uvarints{t, rel, ix.fetch(t, rel)}
+			nw, nd := r.bytes(1)[0], 0
+			if nw != 0 {
+				nd = r.next()
+			}
+			d, w := block(t, rel, r.b)
+			if len(w) == 0 || w[0] != next || d[0] != nextDoc {
+				t.Errorf("%s: the block starts at weight %v, report %v; the one before says %d, %d", rel, w[:min(1, len(w))], d[:min(1, len(d))], next, nextDoc)
+			}
+			if len(w) > 0 && w[0] > weights[len(weights)-1] {
+				t.Errorf("%s: weight %d after %d", rel, w[0], weights[len(weights)-1])
+			}
+			next, nextDoc = nw, nd
+			docs, weights = append(docs, d...), append(weights, w...)
+		}
+		if next != 0 {
+			t.Errorf("%q: the last block says a weight %d follows", term, next)
+		}
+	}
+	byDoc := make([]int, len(docs))
+	for i := range byDoc {
+		byDoc[i] = i
+	}
+	sort.Slice(byDoc, func(a, b int) bool { return docs[byDoc[a]] < docs[byDoc[b]] })
+	var e entry
+	for _, i := range byDoc {
+		e.docs, e.weights = append(e.docs, docs[i]), append(e.weights, weights[i])
+	}
+	if len(e.docs) != se.df {
+		t.Errorf("%q has %d postings, says %d", term, len(e.docs), se.df)
+	}
+	if se.id >= 0 {
+		if got := ix.docSet(t, se.id); !slices.Equal(got, e.docs) {
+			t.Errorf("%q: the doc set holds %d reports, the blocks %d", term, len(got), len(e.docs))
+		}
+		var inOrder []uint8
+		for j := 0; j*ix.manifest.WeightChunk < len(e.docs); j++ {
+			inOrder = append(inOrder, ix.fetch(t, "search/r/"+strconv.Itoa(se.id)+"-"+strconv.Itoa(j)+".bin")...)
+		}
+		if !slices.Equal(inOrder, e.weights) {
+			t.Errorf("%q: the weights in report order differ from the blocks'", term)
+		}
+	}
+	return e, true
+}
+
+// docSet decodes the doc-set file of the term numbered id.
+func (ix *index) docSet(t *testing.T, id int) []int {
+	rel := "search/d/" + strconv.Itoa(id) + ".bin"
+	b := ix.fetch(t, rel)
+	var docs []int
+	switch b[0] {
+	case 1:
+		for i, c := range b[1:] {
+			for bit := 0; bit < 8; bit++ {
+				if c&(1<<bit) != 0 {
+					docs = append(docs, i*8+bit)
+				}
+			}
+		}
+	case 0:
+		r := &uvarints{t, rel, b[1:]}
+		doc := 0
+		for len(r.b) > 0 {
+			doc += r.next()
+			docs = append(docs, doc)
+		}
+	default:
+		t.Errorf("%s: kind %d", rel, b[0])
+	}
+	return docs
 }
 
 // card returns the card of report n.
