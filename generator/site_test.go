@@ -367,7 +367,15 @@ func TestSiteEscapesEverything(t *testing.T) {
 			return err
 		}
 		if rel, _ := filepath.Rel(out, p); strings.HasPrefix(rel, "static"+string(filepath.Separator)) {
-			return nil // our own assets, not content
+			// Our own assets, not content; the scripts put what they
+			// read (the search index's names and snippets) into the
+			// page as text, never as markup.
+			for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"} {
+				if strings.HasSuffix(p, ".js") && bytes.Contains(data, []byte(sink)) {
+					t.Errorf("%s uses %s", p, sink)
+				}
+			}
+			return nil
 		}
 		if strings.HasSuffix(p, ".csv") {
 			// CSV holds names as written, and no spreadsheet renders
@@ -379,6 +387,17 @@ func TestSiteEscapesEverything(t *testing.T) {
 						t.Errorf("%s: cell %q would be a formula", p, cell)
 					}
 				}
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".bin") {
+			// The static search index's binary files hold names as
+			// written (a facet value is a term), as data for search.js,
+			// which puts text into the page only as text. What they must
+			// not be is a file a browser could sniff as a page: one
+			// that starts with markup.
+			if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '<' {
+				t.Errorf("%s starts with markup", p)
 			}
 			return nil
 		}
