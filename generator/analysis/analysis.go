@@ -160,11 +160,16 @@ func compareChrono(a, b *incident.Incident) int {
 }
 
 func (x *Index) hasLikely(i int) bool {
-	for _, c := range x.candidates[i] {
-		if c.Likely {
-			if _, ok := x.byID[c.ID]; ok {
-				return true
-			}
+	return LikelyAmong(x.candidates[i], func(id string) bool { _, ok := x.byID[id]; return ok })
+}
+
+// LikelyAmong reports whether cands hold a likely repeat that is one of
+// the reports known says exist: HasLikely, for a caller that needs the
+// answer before the Index is built.
+func LikelyAmong(cands []repeats.Candidate, known func(id string) bool) bool {
+	for _, c := range cands {
+		if c.Likely && known(c.ID) {
+			return true
 		}
 	}
 	return false

@@ -28,7 +28,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -318,17 +317,11 @@ func (f *Facts) computeTrends(now time.Time) *trends.Trends {
 			return name
 		}}
 	if f.Repeats != nil {
-		// As analysis.Index.HasLikely has it: a likely candidate that is
-		// one of the archive's reports.
+		// As the recurrence index will say, which is built meanwhile.
+		known := func(id string) bool { _, ok := arc.Incident(id); return ok }
 		in.Likely = make([]bool, len(arc.Incidents))
 		for i := range arc.Incidents {
-			in.Likely[i] = slices.ContainsFunc(f.Repeats[i], func(c repeats.Candidate) bool {
-				if !c.Likely {
-					return false
-				}
-				_, ok := arc.Incident(c.ID)
-				return ok
-			})
+			in.Likely[i] = analysis.LikelyAmong(f.Repeats[i], known)
 		}
 	}
 	return trends.Compute(in)
