@@ -77,21 +77,15 @@ func parseTemplates(layouts fs.FS, funcs template.FuncMap) (map[string]*template
 		return string(b), nil
 	}
 	common := template.New("base").Funcs(funcs)
-	// The built-in partials first: a partials.html of the site's own,
-	// written for an earlier version, redefines the partials it has and
-	// finds the built-in ones it lacks (list-pages, say) instead of
-	// failing the build.
-	partials, err := fs.ReadFile(builtin.FS, "partials.html")
-	if err != nil {
-		return nil, fmt.Errorf("reading the built-in partials: %w", err)
-	}
-	if _, err := common.New("builtin-partials.html").Parse(string(partials)); err != nil {
-		return nil, fmt.Errorf("parsing the built-in partials: %w", err)
-	}
 	for _, name := range []string{"base.html", "partials.html"} {
 		text, err := read(name)
 		if err != nil {
 			return nil, err
+		}
+		if name == "partials.html" {
+			if err := parseBuiltinUnder(common, text); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := common.New(name).Parse(text); err != nil {
 			return nil, fmt.Errorf("parsing layout: %w", err)
@@ -124,6 +118,26 @@ func parseTemplates(layouts fs.FS, funcs template.FuncMap) (map[string]*template
 		return nil, err
 	}
 	return sets, nil
+}
+
+// parseBuiltinUnder parses the built-in partials into t when partials,
+// the partials.html the build reads, is the site's own: one written for
+// an earlier version then redefines the partials it has and finds those
+// it lacks (list-pages, say) instead of failing the build. They are a
+// template of their own, so that errors in the site's file keep its
+// line numbers.
+func parseBuiltinUnder(t *template.Template, partials string) error {
+	b, err := fs.ReadFile(builtin.FS, "partials.html")
+	if err != nil {
+		return fmt.Errorf("reading the built-in partials: %w", err)
+	}
+	if string(b) == partials {
+		return nil
+	}
+	if _, err := t.New("builtin-partials.html").Parse(string(b)); err != nil {
+		return fmt.Errorf("parsing the built-in partials: %w", err)
+	}
+	return nil
 }
 
 func title(s string) string {
