@@ -247,10 +247,25 @@ type posting struct {
 	weight float32
 }
 
-// servicePosting is a posting of a service's inverted index.
-type servicePosting struct {
-	term int32
-	posting
+// termPostings is a small inverted index: its postings sorted by term,
+// then chronologically, with each posting's term beside it.
+type termPostings struct {
+	terms []int32
+	posts []posting
+}
+
+// of returns the postings of term, chronologically; none from a nil
+// index.
+func (x *termPostings) of(term int32) []posting {
+	if x == nil {
+		return nil
+	}
+	lo, _ := slices.BinarySearch(x.terms, term)
+	hi := lo
+	for hi < len(x.terms) && x.terms[hi] == term {
+		hi++
+	}
+	return x.posts[lo:hi]
 }
 
 type detector struct {
@@ -269,7 +284,7 @@ type detector struct {
 	// serviceIndex is the inverted index of each service's own reports,
 	// those that name it first (as the one that failed): by service,
 	// postings sorted by term, then chronologically.
-	serviceIndex map[string][]servicePosting
+	serviceIndex map[string]*termPostings
 	serviceW     [][]float64 // their rarity weights
 	causes       [][]string  // each report's causes, without duplicates
 	cat          *catalogue
@@ -640,19 +655,29 @@ func (d *detector) buildServices() {
 	for s, docs := range d.serviceDocs {
 		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
 	}
-	d.serviceIndex = map[string][]servicePosting{}
+	type servicePosting struct {
+		term int32
+		posting
+	}
+	byService := map[string][]servicePosting{}
 	for p, i := range d.order {
 		if len(d.services[i]) > 0 {
 			s := d.services[i][0]
 			for _, wt := range d.vectors[i] {
-				d.serviceIndex[s] = append(d.serviceIndex[s], servicePosting{wt.term, posting{int32(p), wt.weight}})
+				byService[s] = append(byService[s], servicePosting{wt.term, posting{int32(p), wt.weight}})
 			}
 		}
 	}
-	for _, list := range d.serviceIndex {
+	d.serviceIndex = make(map[string]*termPostings, len(byService))
+	for s, list := range byService {
 		// Chronological already: sorted by term, the order within a term
 		// stays.
 		slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
+		x := &termPostings{terms: make([]int32, len(list)), posts: make([]posting, len(list))}
+		for k, sp := range list {
+			x.terms[k], x.posts[k] = sp.term, sp.posting
+		}
+		d.serviceIndex[s] = x
 	}
 	d.serviceW = make([][]float64, len(d.reports))
 	d.causes = make([][]string, len(d.reports))
@@ -662,6 +687,32 @@ func (d *detector) buildServices() {
 		}
 		d.causes[i] = uniq(r.Causes)
 	}
+}
+
+// gather adds to acc, for each term of q in turn, its weight times the
+// weight of each of its postings (postingsOf) before position p, the
+// latest first when the budget of postings left cannot take them all,
+// until the budget is spent. Each report counted is stamped in hit and
+// appended to touched once; it returns touched.
+func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting, p int32, acc []float32, hit []int32, stamp int32, touched []int32) []int32 {
+	for _, wt := range q {
+		list := postingsOf(wt.term)
+		end := sort.Search(len(list), func(k int) bool { return list[k].doc >= p })
+		// Keep the most recent postings: recurrences cluster in time.
+		list = list[max(0, end-budget):end]
+		for _, post := range list {
+			if hit[post.doc] != stamp {
+				hit[post.doc] = stamp
+				touched = append(touched, post.doc)
+			}
+			acc[post.doc] += wt.weight * post.weight
+		}
+		budget -= len(list)
+		if budget <= 0 {
+			break
+		}
+	}
+	return touched
 }
 
 // candidates finds and scores report i's candidates.
@@ -695,28 +746,7 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 		}
 		return int(a.term - b.term)
 	})
-	budget := d.cfg.PostingBudget
-	for _, wt := range q {
-		list := d.index[wt.term]
-		end := sort.Search(len(list), func(k int) bool { return list[k].doc >= p })
-		if end > budget {
-			// Keep the most recent postings: recurrences cluster in time.
-			list = list[end-budget : end]
-		} else {
-			list = list[:end]
-		}
-		for _, post := range list {
-			if sc.hit[post.doc] != mark {
-				sc.hit[post.doc] = mark
-				touched = append(touched, post.doc)
-			}
-			acc[post.doc] += wt.weight * post.weight
-		}
-		budget -= len(list)
-		if budget <= 0 {
-			break
-		}
-	}
+	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched)
 	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
 	defer func() { sc.pool = pool[:0] }()
 	for _, doc := range touched {
@@ -730,28 +760,7 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	// large archive, the budget above reads only the latest postings of
 	// the common words.
 	if len(d.services[i]) > 0 {
-		touched = touched[:0]
-		index := d.serviceIndex[d.services[i][0]]
-		budget := d.cfg.PostingBudget
-		for _, wt := range q {
-			lo := sort.Search(len(index), func(k int) bool { return index[k].term >= wt.term })
-			list := index[lo:]
-			list = list[:sort.Search(len(list), func(k int) bool { return list[k].term != wt.term || list[k].doc >= p })]
-			if len(list) > budget {
-				list = list[len(list)-budget:]
-			}
-			for _, post := range list {
-				if sc.hit[post.doc] != -mark {
-					sc.hit[post.doc] = -mark
-					touched = append(touched, post.doc)
-				}
-				acc[post.doc] += wt.weight * post.weight
-			}
-			budget -= len(list)
-			if budget <= 0 {
-				break
-			}
-		}
+		touched = gather(q, d.cfg.PostingBudget, d.serviceIndex[d.services[i][0]].of, p, acc, sc.hit, -mark, touched[:0])
 		best := bestN(touched, acc, d.cfg.Pool, sc.best[:0])
 		for _, doc := range touched {
 			acc[doc] = 0
