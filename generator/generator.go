@@ -78,6 +78,9 @@ type Result struct {
 	Pages   int
 	Files   int
 	Changed int // files written; the others were already up to date
+	// Kept counts the pages kept as the last build published them,
+	// because what they show has not changed: not rendered again.
+	Kept    int
 	Bytes   int64
 	Elapsed time.Duration
 	// Warnings are the content's warnings, those of package lint about
@@ -193,6 +196,11 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
+	if opts.Reuse, err = pageReuse(ctx, cfg, h, arc); err != nil {
+		// The pages are rendered, all of them.
+		cacheWarning(diags, cfg, err)
+		opts.Reuse = nil
+	}
 	// Both search indexes read the reports' plain text from the facts,
 	// made into documents once the pages are written and their memory is
 	// free.
@@ -212,6 +220,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := recordPages(cfg, stats.Keys); err != nil {
+		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 	}
 	// Of the facts, lint and serve's previews read only these from now
 	// on: the rest (the bodies above all) is garbage before the search
@@ -260,6 +271,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		Pages:        stats.Pages,
 		Files:        stats.Files,
 		Changed:      stats.Changed,
+		Kept:         stats.Kept,
 		Bytes:        stats.Bytes,
 		Elapsed:      elapsed,
 		Warnings:     diags.Warnings(),

@@ -10,6 +10,7 @@ package archive
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -227,6 +228,7 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 		default:
 			if results[i] = incident.Parse(label(p), data, site, &lists[w]); results[i] != nil {
 				results[i].File = p
+				results[i].Digest = digest(p, data)
 			}
 		}
 		if opts.Progress != nil {
@@ -249,6 +251,16 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 		}
 	}
 	return out, nil
+}
+
+// digest is Incident.Digest of the file p holding data.
+func digest(p string, data []byte) (d [16]byte) {
+	h := sha256.New()
+	h.Write([]byte(p))
+	h.Write([]byte{0})
+	h.Write(data)
+	copy(d[:], h.Sum(nil))
+	return d
 }
 
 var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)

@@ -429,7 +429,7 @@ func (s *site) funcs() template.FuncMap {
 		"title":       title,
 		"last":        func(ins []*incident.Incident) *incident.Incident { return ins[len(ins)-1] },
 		"termLinks":   s.joinTermLinks,
-		"row":         func(in *incident.Incident) template.HTML { return s.rows[in] },
+		"row":         s.row,
 		"count":       countNoun,
 		"verb":        verb,
 	}
@@ -653,11 +653,27 @@ func (s *site) listJobs(y *archive.Year) []job {
 			return rel + "index.html", s.execute(buf, "incidents", d)
 		}
 	}
+	// A page shows its own rows, the list's count and total duration,
+	// and every year's count.
+	for i := range jobs {
+		from, to := pageSpan(i+1, len(ins), listPageSize)
+		jobs[i] = s.keyed(listPath(dir, i+1)+"index.html", "incidents.html", func(k *keyWriter) {
+			k.int(i + 1)
+			k.int(pages)
+			k.int(len(ins))
+			k.int(int(total))
+			k.reports(ins[from:to])
+			for _, y := range s.arc.Years { // the navigation, with counts
+				k.int(len(y.Incidents))
+			}
+		}, nil, jobs[i])
+	}
 	return jobs
 }
 
 func (s *site) incidentJob(in *incident.Incident) job {
-	return func(buf *bytes.Buffer) (string, error) {
+	rel := "incidents/" + in.Slug + "/index.html"
+	return s.keyed(rel, "incident.html", s.incidentKey(in), func() { s.facts.DropHTML(in) }, func(buf *bytes.Buffer) (string, error) {
 		arc := s.arc
 		body, ok := s.facts.Body(in)
 		if !ok {
@@ -747,8 +763,8 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		}
 		err := s.execute(buf, "incident", d)
 		s.facts.DropHTML(in) // written; only this job reads it
-		return "incidents/" + in.Slug + "/index.html", err
-	}
+		return rel, err
+	})
 }
 
 // without returns list without the reports in drop.
@@ -835,7 +851,7 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 			return listPath(file, n) + "index.html", s.execute(buf, "term", d)
 		}
 	}
-	return jobs
+	return s.termKeyed(term, jobs, "term.html", func(n int) string { return listPath(file, n) + "index.html" })
 }
 
 func (s *site) pageJob(p *archive.Page) job {
