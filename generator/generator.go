@@ -21,18 +21,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
-	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
-	"github.com/incidents-archive/incidents/generator/lint"
-	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -263,7 +259,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// Last, when the pages and the search index have given their memory
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
-	if err := lintReports(ctx, arc, recurrence, cfg.Workers, diags); err != nil {
+	if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, diags); err != nil {
 		return nil, nil, err
 	}
 	res := &Result{
@@ -289,29 +285,6 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 	}
 	return res, reps, nil
-}
-
-// lintReports adds to diags what package lint finds in the reports of
-// arc, related through the recurrence index x of the analysis stage, on a
-// worker per CPU (workers 0) since nothing else runs then; each worker has
-// a lint.Checker of its own.
-func lintReports(ctx context.Context, arc *archive.Archive, x *analysis.Index, workers int, diags *diag.List) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	found := make([]diag.List, workers)
-	checkers := make([]*lint.Checker, workers)
-	for w := range checkers {
-		checkers[w] = lint.New(arc.Site, x).WithTasks(arc.Tasks)
-	}
-	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
-		checkers[w].Report(arc.Incidents[i], &found[w])
-		return nil
-	})
-	for w := range found {
-		diags.Merge(&found[w])
-	}
-	return err
 }
 
 // lockedUpdate is update run under lock (see Config.LockIndex).

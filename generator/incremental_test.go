@@ -335,7 +335,7 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 			return "tasks.json"
 		}},
 	}
-	kept := 0
+	kept, warnings := 0, 0
 	for step := range steps {
 		var name, what string
 		if step > 0 {
@@ -354,8 +354,13 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 		cold := warm
 		cold.Cache, cold.Cold = nil, true
 		cold.Dest = filepath.Join(dir, "cold")
-		if _, err := Build(context.Background(), cold); err != nil {
+		coldRes, err := Build(context.Background(), cold)
+		if err != nil {
 			t.Fatalf("step %d (%s %s), cold: %v", step, name, what, err)
+		}
+		warnings += len(res.Warnings)
+		if w, c := fmt.Sprint(res.Warnings), fmt.Sprint(coldRes.Warnings); w != c {
+			t.Errorf("step %d (%s: %s): the warnings differ from the cold build's:\n%s\nwant\n%s", step, name, what, w, c)
 		}
 		sameTree(t, fmt.Sprintf("step %d (%s: %s)", step, name, what), tree(t, cold.Dest), tree(t, warm.Dest))
 		if t.Failed() {
@@ -366,4 +371,9 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 	if kept == 0 {
 		t.Errorf("no page was kept in %d builds", steps)
 	}
+	// Nor the warnings (incidents check's findings) too few to compare.
+	if warnings < steps {
+		t.Errorf("%d warnings in %d builds: too few to compare", warnings, steps)
+	}
+	t.Logf("%d pages kept and %d warnings in %d builds", kept, warnings, steps)
 }
