@@ -159,6 +159,9 @@ type Options struct {
 	// FirstBlock overrides the constant of that name (tests use small
 	// blocks to make small archives need the later ones).
 	FirstBlock int
+	// Cache, when set, keeps each report's analysis for the next Write,
+	// which then analyses only the reports whose text or names changed.
+	Cache AnalysisCache
 }
 
 // Stats describes what Write wrote.
@@ -168,6 +171,9 @@ type Stats struct {
 	Terms          int
 	Postings       int
 	Shards         int
+	// Analysed counts the reports run through the analyzer; the others'
+	// terms came from Options.Cache.
+	Analysed int
 }
 
 // Manifest is search/index.json.
@@ -191,18 +197,26 @@ type Manifest struct {
 // Write builds the static index of docs and writes it under search/.
 func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
 	order := newestFirst(docs)
-	postings, err := analyze(ctx, docs, order, opts.Workers)
+	var prev *Analyses
+	if opts.Cache != nil {
+		prev = opts.Cache.Load()
+	}
+	found, err := analyze(ctx, docs, order, prev, opts.Cache != nil, opts.Workers)
 	if err != nil {
 		return Stats{}, err
+	}
+	if opts.Cache != nil && found.an != prev {
+		opts.Cache.Store(found.an)
 	}
 	stop, err := StopWords()
 	if err != nil {
 		return Stats{}, err
 	}
-	names, values, err := facets(docs, order, postings)
+	names, values, facetPostings, err := facets(docs, order)
 	if err != nil {
 		return Stats{}, err
 	}
+	postings := allPostings(found, facetPostings)
 	block := opts.FirstBlock
 	if block <= 0 {
 		block = FirstBlock
@@ -247,6 +261,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		return Stats{}, err
 	}
 	w.stats.Terms, w.stats.Postings, w.stats.Shards = enc.terms, enc.postings, len(shards)
+	w.stats.Analysed = found.analysed
 	return w.stats, nil
 }
 
@@ -323,80 +338,300 @@ func quantize(w float64) uint8 {
 	return uint8(max(1, min(255, q)))
 }
 
-// analyze runs every report's text fields through the analyzer and returns
-// each term's postings in report-number order.
-func analyze(ctx context.Context, docs []search.Document, order []int, workers int) (map[string][]posting, error) {
+// analysisBatch is how many documents are analysed before their terms
+// are numbered: it bounds the memory their terms as strings take.
+const analysisBatch = 4096
+
+// analyzed is what analyze found: the analyses of the documents (those
+// of the cache for the documents it holds), where each document's terms
+// are in them, by report number, and how many documents were analysed.
+type analyzed struct {
+	an       *Analyses
+	spans    []span // by report number
+	analysed int
+}
+
+// analyze finds the terms and weights of every report's text fields and
+// names, taking those of a report whose key prev holds from prev (which
+// may be nil). Without keys (no cache to look in or store to), every
+// report is analysed.
+func analyze(ctx context.Context, docs []search.Document, order []int, prev *Analyses, keyed bool, workers int) (analyzed, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	type termWeight struct {
-		term   string
-		weight uint8
+	var keys []docKey
+	if keyed {
+		keys = make([]docKey, len(order))
+		version := analysisVersion()
+		keyers := make([]*keyer, workers)
+		for w := range keyers {
+			keyers[w] = newKeyer(version)
+		}
+		err := parallel.Each(ctx, workers, len(order), func(w, num int) error {
+			keys[num] = keyers[w].key(&docs[order[num]])
+			return nil
+		})
+		if err != nil {
+			return analyzed{}, err
+		}
 	}
-	perDoc := make([][]termWeight, len(order))
-	boosts := make([]float64, len(Fields))
+	if prev == nil {
+		prev = &Analyses{}
+	}
+	// The reports to analyse: those whose analysis prev lacks.
+	var todo []int
+	distinct := map[docKey]bool{}
+	for num := range order {
+		if keys == nil {
+			todo = append(todo, num)
+			continue
+		}
+		if _, ok := prev.docs[keys[num]]; !ok {
+			todo = append(todo, num)
+		}
+		distinct[keys[num]] = true
+	}
+	if len(todo) == 0 && len(distinct) == len(prev.docs) {
+		// The very documents prev was made of.
+		spans := make([]span, len(order))
+		for num := range order {
+			spans[num] = prev.docs[keys[num]]
+		}
+		return analyzed{an: prev, spans: spans}, nil
+	}
+
+	next := &Analyses{terms: slices.Clip(prev.terms)}
+	if keys != nil {
+		next.docs = make(map[docKey]span, len(distinct))
+	}
+	var number map[string]uint32 // term → its number, once needed
+	var packed []uint64          // a report's term numbers and weights, to sort
+	add := func(tws []termWeight) span {
+		if number == nil {
+			number = make(map[string]uint32, len(next.terms))
+			for i, t := range next.terms {
+				number[t] = uint32(i)
+			}
+		}
+		packed = packed[:0]
+		for _, tw := range tws {
+			id, ok := number[tw.term]
+			if !ok {
+				id = uint32(len(next.terms))
+				number[tw.term] = id
+				next.terms = append(next.terms, tw.term)
+			}
+			packed = append(packed, uint64(id)<<8|uint64(tw.weight))
+		}
+		slices.Sort(packed)
+		s := span{start: uint32(len(next.ids))}
+		for _, p := range packed {
+			next.ids = append(next.ids, uint32(p>>8))
+			next.weights = append(next.weights, uint8(p))
+		}
+		s.end = uint32(len(next.ids))
+		return s
+	}
+	spans := make([]span, len(order))
+	// Reports of prev first, whose analyses are copied, then the others
+	// batch by batch as they are analysed.
+	for num := range order {
+		if keys == nil {
+			break
+		}
+		s, ok := prev.docs[keys[num]]
+		if !ok {
+			continue
+		}
+		if have, ok := next.docs[keys[num]]; ok {
+			spans[num] = have
+			continue
+		}
+		at := uint32(len(next.ids))
+		next.ids = append(next.ids, prev.ids[s.start:s.end]...)
+		next.weights = append(next.weights, prev.weights[s.start:s.end]...)
+		spans[num] = span{at, uint32(len(next.ids))}
+		next.docs[keys[num]] = spans[num]
+	}
+	an, err := newTermWeigher(workers)
+	if err != nil {
+		return analyzed{}, err
+	}
+	for b := 0; b < len(todo); b += analysisBatch {
+		batch := todo[b:min(b+analysisBatch, len(todo))]
+		found := make([][]termWeight, len(batch))
+		err := parallel.Each(ctx, workers, len(batch), func(w, i int) error {
+			found[i] = an.weigh(w, &docs[order[batch[i]]])
+			return nil
+		})
+		if err != nil {
+			return analyzed{}, err
+		}
+		for i, num := range batch {
+			if keys != nil {
+				if have, ok := next.docs[keys[num]]; ok {
+					spans[num] = have
+					continue
+				}
+			}
+			spans[num] = add(found[i])
+			if keys != nil {
+				next.docs[keys[num]] = spans[num]
+			}
+		}
+	}
+	next.compact()
+	return analyzed{an: next, spans: spans, analysed: len(todo)}, nil
+}
+
+// compact drops the terms of the dictionary no document holds any more
+// (those of documents dropped or changed), numbering the others in the
+// same order.
+func (a *Analyses) compact() {
+	used := make([]bool, len(a.terms))
+	n := 0
+	for _, id := range a.ids {
+		if !used[id] {
+			used[id] = true
+			n++
+		}
+	}
+	if n == len(a.terms) {
+		return
+	}
+	renumber := make([]uint32, len(a.terms))
+	terms := make([]string, 0, n)
+	for id, t := range a.terms {
+		if used[id] {
+			renumber[id] = uint32(len(terms))
+			terms = append(terms, t)
+		}
+	}
+	for i, id := range a.ids {
+		a.ids[i] = renumber[id]
+	}
+	a.terms = terms
+}
+
+// termWeight is a term of a report and its weight there.
+type termWeight struct {
+	term   string
+	weight uint8
+}
+
+// termWeigher weighs the terms of reports on several goroutines at once:
+// each worker has its own analyzer, whose caches are not shared, and its
+// own scratch maps.
+type termWeigher struct {
+	boosts     []float64
+	namesBoost float64
+	own        []weighScratch
+}
+
+type weighScratch struct {
+	an      *Analyzer
+	weights map[string]float64
+	tf      map[string]int
+}
+
+func newTermWeigher(workers int) (*termWeigher, error) {
+	tw := &termWeigher{boosts: make([]float64, len(Fields)), namesBoost: search.TextFieldBoost("names"), own: make([]weighScratch, workers)}
 	for i, f := range Fields {
-		boosts[i] = search.TextFieldBoost(f.Name)
+		tw.boosts[i] = search.TextFieldBoost(f.Name)
 	}
-	namesBoost := search.TextFieldBoost("names")
-	// Each worker has its own analyzer, whose caches are not shared, and
-	// its own scratch maps.
-	type scratch struct {
-		an      *Analyzer
-		weights map[string]float64
-		tf      map[string]int
-	}
-	own := make([]scratch, workers)
-	for w := range own {
+	for w := range tw.own {
 		an, err := NewAnalyzer()
 		if err != nil {
 			return nil, err
 		}
-		own[w] = scratch{an, map[string]float64{}, map[string]int{}}
+		tw.own[w] = weighScratch{an, map[string]float64{}, map[string]int{}}
 	}
-	err := parallel.Each(ctx, workers, len(order), func(w, num int) error {
-		an, weights, tf := own[w].an, own[w].weights, own[w].tf
-		d := &docs[order[num]]
-		clear(weights)
-		add := func(boost float64, n int) {
-			if n == 0 {
-				return
-			}
-			norm := boost / math.Sqrt(float64(n))
-			for t, c := range tf {
-				weights[t] += norm * math.Sqrt(float64(c))
-			}
+	return tw, nil
+}
+
+// weigh returns the terms of d's text fields and names with their
+// weights, on worker w's scratch.
+func (tw *termWeigher) weigh(w int, d *search.Document) []termWeight {
+	an, weights, tf := tw.own[w].an, tw.own[w].weights, tw.own[w].tf
+	clear(weights)
+	add := func(boost float64, n int) {
+		if n == 0 {
+			return
 		}
-		for i, f := range Fields {
-			clear(tf)
-			n := 0
-			an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
-			add(boosts[i], n)
+		norm := boost / math.Sqrt(float64(n))
+		for t, c := range tf {
+			weights[t] += norm * math.Sqrt(float64(c))
 		}
+	}
+	for i, f := range Fields {
 		clear(tf)
 		n := 0
-		for _, name := range d.Names() {
-			an.Terms(name, func(t string) { tf[t]++; n++ })
-		}
-		add(namesBoost, n)
-		tw := make([]termWeight, 0, len(weights))
-		for t, w := range weights {
-			tw = append(tw, termWeight{t, quantize(w)})
-		}
-		perDoc[num] = tw
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+		add(tw.boosts[i], n)
 	}
-	postings := map[string][]posting{}
-	for num, tws := range perDoc {
-		for _, tw := range tws {
-			postings[tw.term] = append(postings[tw.term], posting{uint32(num), tw.weight})
-		}
-		perDoc[num] = nil
+	clear(tf)
+	n := 0
+	for _, name := range d.Names() {
+		an.Terms(name, func(t string) { tf[t]++; n++ })
 	}
-	return postings, nil
+	add(tw.namesBoost, n)
+	out := make([]termWeight, 0, len(weights))
+	for t, w := range weights {
+		out = append(out, termWeight{t, quantize(w)})
+	}
+	return out
+}
+
+// termPostings is a term and the reports holding it, in report order.
+type termPostings struct {
+	term     string
+	postings []posting
+}
+
+// textPostings returns the postings of every term of the reports' text,
+// by term number, from their analyses: spans[num] is where report num's
+// terms are in an.
+func textPostings(an *Analyses, spans []span) [][]posting {
+	counts := make([]int, len(an.terms))
+	for _, s := range spans {
+		for _, id := range an.ids[s.start:s.end] {
+			counts[id]++
+		}
+	}
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	all := make([]posting, total)
+	out := make([][]posting, len(an.terms))
+	at := 0
+	for id, c := range counts {
+		out[id] = all[at : at : at+c]
+		at += c
+	}
+	for num, s := range spans {
+		for i := s.start; i < s.end; i++ {
+			id := an.ids[i]
+			out[id] = append(out[id], posting{uint32(num), an.weights[i]})
+		}
+	}
+	return out
+}
+
+// allPostings lists the terms of the reports' text and the facet terms
+// (which no word of the text can be, see FacetPrefix) with their
+// postings, sorted by term.
+func allPostings(found analyzed, facetTerms []termPostings) []termPostings {
+	text := textPostings(found.an, found.spans)
+	out := make([]termPostings, 0, len(text)+len(facetTerms))
+	for id, ps := range text {
+		if len(ps) > 0 {
+			out = append(out, termPostings{found.an.terms[id], ps})
+		}
+	}
+	out = append(out, facetTerms...)
+	slices.SortFunc(out, func(a, b termPostings) int { return strings.Compare(a.term, b.term) })
+	return out
 }
 
 type shard struct {
@@ -415,12 +650,7 @@ type encoded struct {
 // encodeShards sorts the terms and cuts them into shards of about
 // ShardBytes, each term with its first block of postings; the doc sets
 // and later blocks of larger terms go to files of their own.
-func encodeShards(postings map[string][]posting, block int) encoded {
-	terms := make([]string, 0, len(postings))
-	for t := range postings {
-		terms = append(terms, t)
-	}
-	sort.Strings(terms)
+func encodeShards(terms []termPostings, block int) encoded {
 	var (
 		out   encoded
 		body  []byte // the current shard's terms
@@ -437,22 +667,22 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 		out.shards = append(out.shards, shard{first: first, data: append(data, body...)})
 		body, count, prev = nil, 0, ""
 	}
+	var impact []posting
 	var entry []byte
-	for _, t := range terms {
-		ps := postings[t]
+	for _, tp := range terms {
+		t, ps := tp.term, tp.postings
 		out.postings += len(ps)
-		byImpact := slices.Clone(ps)
-		sort.SliceStable(byImpact, func(a, b int) bool { return byImpact[a].weight > byImpact[b].weight })
+		impact = byImpact(impact, ps)
 		n0 := min(block, len(ps))
 		entry = appendUvarint(entry[:0], uint64(len(ps)))
-		b0 := appendBlock(nil, byImpact[:n0])
+		b0 := appendBlock(nil, impact[:n0])
 		entry = appendUvarint(entry, uint64(len(b0)))
 		entry = append(entry, b0...)
 		if n0 < len(ps) {
 			id := large
 			large++
 			entry = appendUvarint(entry, uint64(id))
-			rest := byImpact[n0:]
+			rest := impact[n0:]
 			k := 0
 			for size := block * BlockGrowth; len(rest) > 0; size *= BlockGrowth {
 				this := rest[:min(size, len(rest))]
@@ -466,8 +696,8 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 				out.files = append(out.files, file{"search/w/" + strconv.Itoa(id) + "-" + strconv.Itoa(k) + ".bin", data})
 			}
 			entry = appendUvarint(entry, uint64(k))
-			entry = append(entry, byImpact[n0].weight)
-			entry = appendUvarint(entry, uint64(byImpact[n0].doc))
+			entry = append(entry, impact[n0].weight)
+			entry = appendUvarint(entry, uint64(impact[n0].doc))
 			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
 			for j := 0; j*WeightChunk < len(ps); j++ {
 				chunk := ps[j*WeightChunk : min((j+1)*WeightChunk, len(ps))]
@@ -497,6 +727,35 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 	}
 	cut()
 	out.terms = len(terms)
+	return out
+}
+
+// byImpact puts ps (in report order) into buf in impact order: weight
+// down, then report number up. It sorts by counting the reports of each
+// weight, the commonest terms' postings being long.
+func byImpact(buf, ps []posting) []posting {
+	out := append(buf[:0], ps...)
+	if len(ps) <= 32 {
+		// Insertion sort, stable: few postings.
+		for i := 1; i < len(out); i++ {
+			for j := i; j > 0 && out[j].weight > out[j-1].weight; j-- {
+				out[j], out[j-1] = out[j-1], out[j]
+			}
+		}
+		return out
+	}
+	var next [256]int
+	for _, p := range ps {
+		next[p.weight]++
+	}
+	at := 0
+	for w := 255; w >= 0; w-- {
+		at, next[w] = at+next[w], at
+	}
+	for _, p := range ps {
+		out[next[p.weight]] = p
+		next[p.weight]++
+	}
 	return out
 }
 
@@ -607,9 +866,9 @@ type facetTerm struct {
 	count int
 }
 
-// facets returns facets.json and facets.bin, and adds to postings the
-// term of each facet value (see FacetTerm).
-func facets(docs []search.Document, order []int, postings map[string][]posting) ([]byte, []byte, error) {
+// facets returns facets.json, facets.bin and the postings of the term of
+// each facet value (see FacetTerm).
+func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings, error) {
 	values := func(d *search.Document, facet string) []string {
 		switch facet {
 		case "years":
@@ -655,26 +914,36 @@ func facets(docs []search.Document, order []int, postings map[string][]posting) 
 			}
 			b, err := json.Marshal([]any{name, t.count})
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			list[i] = b
 		}
 		names[facet] = list
 	}
 	var bin []byte
+	postings := make([][][]posting, len(Facets)) // by facet, then value
+	for fi := range Facets {
+		postings[fi] = make([][]posting, len(ids[fi]))
+	}
 	for num, idx := range order {
 		for fi, facet := range Facets {
 			vs := dedupe(values(&docs[idx], facet))
 			bin = appendUvarint(bin, uint64(len(vs)))
 			for _, v := range vs {
-				bin = appendUvarint(bin, uint64(ids[fi][v]))
-				t := FacetTerm(facet, v)
-				postings[t] = append(postings[t], posting{uint32(num), 1})
+				id := ids[fi][v]
+				bin = appendUvarint(bin, uint64(id))
+				postings[fi][id] = append(postings[fi][id], posting{uint32(num), 1})
 			}
 		}
 	}
+	var terms []termPostings
+	for fi, facet := range Facets {
+		for v, id := range ids[fi] {
+			terms = append(terms, termPostings{FacetTerm(facet, v), postings[fi][id]})
+		}
+	}
 	js, err := json.Marshal(names)
-	return js, bin, err
+	return js, bin, terms, err
 }
 
 // dedupe drops repeated values, keeping the first of each.
