@@ -84,6 +84,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/search"
@@ -832,32 +834,64 @@ func cards(docs []search.Document, order []int) ([]byte, error) {
 }
 
 // cardText is the text a result's snippet is cut from: the impact, then
-// the summary, else the start of the body, cut at a word near CardText
-// characters.
+// the summary, else the start of the body, its white space made single
+// spaces, cut at a word near CardText characters. It reads no more of
+// the text than it keeps: a body is long.
 func cardText(d *search.Document) string {
-	text := strings.TrimSpace(d.Impact)
-	if s := strings.TrimSpace(d.Summary); s != "" {
-		if text != "" {
-			text += " "
+	parts := [2]string{d.Impact, d.Summary}
+	from := parts[:]
+	if strings.TrimSpace(d.Impact) == "" && strings.TrimSpace(d.Summary) == "" {
+		parts[0], from = d.Body, parts[:1]
+	}
+	text := make([]byte, 0, 2*CardText)
+	runes := 0
+	// The last space past 3/4 of CardText characters, where a long text
+	// is cut: its byte offset and its number of characters before it.
+	cutByte, cutRune := -1, -1
+	valid := true
+	long := func() string {
+		if cutByte < 0 {
+			cutByte, cutRune = len(text), runes
 		}
-		text += s
-	}
-	if text == "" {
-		text = strings.TrimSpace(d.Body)
-	}
-	text = strings.Join(strings.Fields(text), " ")
-	if len([]rune(text)) <= CardText {
-		return text
-	}
-	r := []rune(text)[:CardText]
-	cut := len(r)
-	for i := len(r) - 1; i > CardText*3/4; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
+		if !valid {
+			// Each byte that is not UTF-8 becomes U+FFFD, as a rune would.
+			return string([]rune(string(text))[:cutRune]) + "…"
 		}
+		return string(append(text[:cutByte], "…"...))
 	}
-	return string(r[:cut]) + "…"
+	space := false // one is due before the next word
+	for _, part := range from {
+		for i, r := range part {
+			if unicode.IsSpace(r) {
+				space = len(text) > 0
+				continue
+			}
+			n := 1
+			if r >= utf8.RuneSelf {
+				if _, n = utf8.DecodeRuneInString(part[i:]); n == 1 {
+					valid = false
+				}
+			}
+			if space {
+				if runes == CardText {
+					return long()
+				}
+				if runes > CardText*3/4 {
+					cutByte, cutRune = len(text), runes
+				}
+				text = append(text, ' ')
+				runes++
+				space = false
+			}
+			if runes == CardText {
+				return long()
+			}
+			text = append(text, part[i:i+n]...)
+			runes++
+		}
+		space = len(text) > 0
+	}
+	return string(text)
 }
 
 // facetTerm is one value of a facet and its number of reports.
