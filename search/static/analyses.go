@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/incidents-archive/incidents/search"
@@ -52,6 +51,7 @@ type span struct{ start, end uint32 }
 type Analyses struct {
 	terms   []string // the dictionary: every term of some document
 	docs    map[docKey]span
+	keys    []docKey // those of docs, in the order of their spans
 	ids     []uint32 // term numbers, increasing within each document
 	weights []uint8
 }
@@ -74,7 +74,7 @@ func (a *Analyses) Terms() int {
 
 // MarshalBinary encodes a: analysesMagic; the number of terms and each
 // term (its byte length, its bytes); the number of documents and, for
-// each in key order, its key (16 bytes), its number of terms, their
+// each in the order their terms were added, its key (16 bytes), its number of terms, their
 // numbers as gaps (the first from 0) and their weight bytes. All numbers
 // are unsigned LEB128 varints.
 func (a *Analyses) MarshalBinary() ([]byte, error) {
@@ -89,13 +89,8 @@ func (a *Analyses) MarshalBinary() ([]byte, error) {
 		b = appendUvarint(b, uint64(len(t)))
 		b = append(b, t...)
 	}
-	keys := make([]docKey, 0, len(a.docs))
-	for k := range a.docs {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(x, y docKey) int { return strings.Compare(string(x[:]), string(y[:])) })
-	b = appendUvarint(b, uint64(len(keys)))
-	for _, k := range keys {
+	b = appendUvarint(b, uint64(len(a.keys)))
+	for _, k := range a.keys {
 		s := a.docs[k]
 		b = append(b, k[:]...)
 		b = appendUvarint(b, uint64(s.end-s.start))
@@ -138,6 +133,7 @@ func (a *Analyses) UnmarshalBinary(data []byte) error {
 	}
 	nDocs := r.uvarint(uint64(len(data)) / uint64(len(docKey{})+1))
 	docs := make(map[docKey]span, nDocs)
+	keys := make([]docKey, 0, nDocs)
 	// Each document's numbers take a byte at least, and its weights one
 	// each: half the bytes left bound the postings.
 	ids := make([]uint32, 0, (len(data)-r.pos)/2)
@@ -163,6 +159,7 @@ func (a *Analyses) UnmarshalBinary(data []byte) error {
 			r.err = errAnalyses
 		}
 		docs[k] = s
+		keys = append(keys, k)
 	}
 	if r.err == nil && r.pos != len(data) {
 		r.err = errAnalyses
@@ -170,7 +167,7 @@ func (a *Analyses) UnmarshalBinary(data []byte) error {
 	if r.err != nil {
 		return r.err
 	}
-	*a = Analyses{terms: terms, docs: docs, ids: ids, weights: weights}
+	*a = Analyses{terms: terms, docs: docs, keys: keys, ids: ids, weights: weights}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package static
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -88,4 +89,33 @@ func BenchmarkCardText(b *testing.B) {
 			plainCardText(d)
 		}
 	})
+}
+
+// TestAppendJSONString: strings of every kind of character, control
+// characters, HTML's, separators and bytes that are not UTF-8 among them,
+// are encoded as json.Marshal encodes them.
+func TestAppendJSONString(t *testing.T) {
+	pieces := []string{"a", "Z", " ", "\"", "\\", "/", "<", ">", "&", "'", "\x00", "\x01", "\x1f", "\x7f", "\b", "\f", "\n", "\r", "\t",
+		"é", "日本", "\u2028", "\u2029", "\u2027", "\ufffd", "\xff", "\xe2\x80", "\xed\xa0\x80", "🙂", "\u00a0"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	texts := []string{""}
+	for _, p := range pieces {
+		texts = append(texts, p)
+	}
+	for range 5000 {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("%q encodes as %s, want %s", s, got[1:], want)
+		}
+	}
 }

@@ -233,11 +233,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		w.add(f.rel, f.data)
 	}
 	for i := 0; i < len(order); i += CardsPerFile {
-		data, err := cards(docs, order[i:min(i+CardsPerFile, len(order))])
-		if err != nil {
-			return Stats{}, err
-		}
-		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", data)
+		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", cards(docs, order[i:min(i+CardsPerFile, len(order))]))
 	}
 	w.add("search/facets.json", names)
 	w.add("search/facets.bin", values)
@@ -454,6 +450,7 @@ func analyze(ctx context.Context, docs []search.Document, order []int, prev *Ana
 		next.weights = append(next.weights, prev.weights[s.start:s.end]...)
 		spans[num] = span{at, uint32(len(next.ids))}
 		next.docs[keys[num]] = spans[num]
+		next.keys = append(next.keys, keys[num])
 	}
 	an, err := newTermWeigher(workers)
 	if err != nil {
@@ -479,6 +476,7 @@ func analyze(ctx context.Context, docs []search.Document, order []int, prev *Ana
 			spans[num] = add(found[i])
 			if keys != nil {
 				next.docs[keys[num]] = spans[num]
+				next.keys = append(next.keys, keys[num])
 			}
 		}
 	}
@@ -819,18 +817,82 @@ func appendUvarint(b []byte, v uint64) []byte {
 	return append(b, byte(v))
 }
 
-// cards encodes the result cards of the reports order lists.
-func cards(docs []search.Document, order []int) ([]byte, error) {
-	list := make([][]any, len(order))
+// cards encodes the result cards of the reports order lists, as
+// json.Marshal would encode each as [title, date, services, url, text].
+func cards(docs []search.Document, order []int) []byte {
+	var b []byte
+	b = append(b, '[')
 	for i, idx := range order {
 		d := &docs[idx]
-		services := d.Services
-		if services == nil {
-			services = []string{}
+		if i > 0 {
+			b = append(b, ',')
 		}
-		list[i] = []any{d.Title, d.Start.UTC().Format("2006-01-02"), services, d.URL, cardText(d)}
+		b = append(b, '[')
+		b = appendJSONString(b, d.Title)
+		b = append(b, ',', '"')
+		b = d.Start.UTC().AppendFormat(b, "2006-01-02")
+		b = append(b, '"', ',', '[')
+		for j, s := range d.Services {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
+		}
+		b = append(b, ']', ',')
+		b = appendJSONString(b, d.URL)
+		b = append(b, ',')
+		b = appendJSONString(b, cardText(d))
+		b = append(b, ']')
 	}
-	return json.Marshal(list)
+	return append(b, ']')
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it: a backslash and the character for a quote or a backslash;
+// \b, \f, \n, \r and \t; \u00XX (lower-case hex) for the other control
+// characters and for <, > and & (which encoding/json keeps out of HTML);
+// \ufffd for each byte that is not UTF-8; \u2028 and \u2029 for the line
+// and paragraph separators. Everything else is copied.
+// TestAppendJSONString holds it to json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(b, '"')
 }
 
 // cardText is the text a result's snippet is cut from: the impact, then
@@ -861,14 +923,22 @@ func cardText(d *search.Document) string {
 	}
 	space := false // one is due before the next word
 	for _, part := range from {
-		for i, r := range part {
-			if unicode.IsSpace(r) {
-				space = len(text) > 0
-				continue
-			}
-			n := 1
-			if r >= utf8.RuneSelf {
-				if _, n = utf8.DecodeRuneInString(part[i:]); n == 1 {
+		for i, n := 0, 0; i < len(part); i += n {
+			c := part[i]
+			n = 1
+			if c < utf8.RuneSelf {
+				if c == ' ' || c >= '\t' && c <= '\r' {
+					space = len(text) > 0
+					continue
+				}
+			} else {
+				var r rune
+				r, n = utf8.DecodeRuneInString(part[i:])
+				if unicode.IsSpace(r) {
+					space = len(text) > 0
+					continue
+				}
+				if n == 1 {
 					valid = false
 				}
 			}
@@ -900,48 +970,72 @@ type facetTerm struct {
 	count int
 }
 
-// facets returns facets.json, facets.bin and the postings of the term of
-// each facet value (see FacetTerm).
-func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings, error) {
-	values := func(d *search.Document, facet string) []string {
-		switch facet {
-		case "years":
-			return []string{strconv.Itoa(d.Year)}
-		case "services":
-			return d.Services
-		case "causes":
-			return d.Causes
-		case "sites":
-			return d.Sites
-		}
-		return nil
+// facetValues returns the values of facet that d has.
+func facetValues(d *search.Document, facet string, year []string) []string {
+	switch facet {
+	case "years":
+		year[0] = strconv.Itoa(d.Year)
+		return year
+	case "services":
+		return d.Services
+	case "causes":
+		return d.Causes
+	case "sites":
+		return d.Sites
 	}
-	ids := make([]map[string]int, len(Facets))
+	return nil
+}
+
+// facets returns facets.json, facets.bin and the postings of the term of
+// each facet value (see FacetTerm). Each facet's values are numbered by
+// their number of reports, most first (then by name, years newest
+// first); facets.bin gives each report's values by those numbers.
+func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings, error) {
 	names := make(map[string][]json.RawMessage, len(Facets))
+	// held[fi][num] are the values of facet fi that report num has, by
+	// their numbers.
+	held := make([][][]uint32, len(Facets))
+	var terms []termPostings
+	year := make([]string, 1)
 	for fi, facet := range Facets {
-		counts := map[string]int{}
-		for i := range docs {
-			for _, v := range dedupe(values(&docs[i], facet)) {
-				counts[v]++
+		// Number the values as they come, then by their counts.
+		seen := map[string]uint32{}
+		var found []facetTerm
+		all := make([]uint32, 0, len(order))
+		ends := make([]int, len(order))
+		for num, idx := range order {
+			for _, v := range dedupe(facetValues(&docs[idx], facet, year)) {
+				id, ok := seen[v]
+				if !ok {
+					id = uint32(len(found))
+					seen[v] = id
+					found = append(found, facetTerm{v, 0})
+				}
+				found[id].count++
+				all = append(all, id)
 			}
+			ends[num] = len(all)
 		}
-		terms := make([]facetTerm, 0, len(counts))
-		for n, c := range counts {
-			terms = append(terms, facetTerm{n, c})
+		byCount := make([]uint32, len(found))
+		for i := range byCount {
+			byCount[i] = uint32(i)
 		}
-		sort.Slice(terms, func(a, b int) bool {
-			if terms[a].count != terms[b].count {
-				return terms[a].count > terms[b].count
+		slices.SortFunc(byCount, func(a, b uint32) int {
+			ta, tb := &found[a], &found[b]
+			if ta.count != tb.count {
+				return tb.count - ta.count
 			}
 			if facet == "years" {
-				return terms[a].name > terms[b].name
+				return strings.Compare(tb.name, ta.name)
 			}
-			return terms[a].name < terms[b].name
+			return strings.Compare(ta.name, tb.name)
 		})
-		ids[fi] = make(map[string]int, len(terms))
-		list := make([]json.RawMessage, len(terms))
-		for i, t := range terms {
-			ids[fi][t.name] = i
+		number := make([]uint32, len(found))
+		list := make([]json.RawMessage, len(found))
+		postings := make([][]posting, len(found))
+		for i, id := range byCount {
+			number[id] = uint32(i)
+			t := found[id]
 			var name any = t.name
 			if facet == "years" {
 				name, _ = strconv.Atoi(t.name)
@@ -951,29 +1045,31 @@ func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings
 				return nil, nil, nil, err
 			}
 			list[i] = b
+			postings[i] = make([]posting, 0, t.count)
 		}
 		names[facet] = list
-	}
-	var bin []byte
-	postings := make([][][]posting, len(Facets)) // by facet, then value
-	for fi := range Facets {
-		postings[fi] = make([][]posting, len(ids[fi]))
-	}
-	for num, idx := range order {
-		for fi, facet := range Facets {
-			vs := dedupe(values(&docs[idx], facet))
-			bin = appendUvarint(bin, uint64(len(vs)))
-			for _, v := range vs {
-				id := ids[fi][v]
-				bin = appendUvarint(bin, uint64(id))
-				postings[fi][id] = append(postings[fi][id], posting{uint32(num), 1})
+		held[fi] = make([][]uint32, len(order))
+		start := 0
+		for num, end := range ends {
+			ids := all[start:end:end]
+			for i, id := range ids {
+				ids[i] = number[id]
+				postings[ids[i]] = append(postings[ids[i]], posting{uint32(num), 1})
 			}
+			held[fi][num] = ids
+			start = end
+		}
+		for i, id := range byCount {
+			terms = append(terms, termPostings{FacetTerm(facet, found[id].name), postings[i]})
 		}
 	}
-	var terms []termPostings
-	for fi, facet := range Facets {
-		for v, id := range ids[fi] {
-			terms = append(terms, termPostings{FacetTerm(facet, v), postings[fi][id]})
+	var bin []byte
+	for num := range order {
+		for fi := range Facets {
+			bin = appendUvarint(bin, uint64(len(held[fi][num])))
+			for _, id := range held[fi][num] {
+				bin = appendUvarint(bin, uint64(id))
+			}
 		}
 	}
 	js, err := json.Marshal(names)
