@@ -720,37 +720,40 @@
       return { d, s: (total * matched[d]) / Math.max(1, scoring), exact };
     };
     let ranked = [];
-    // The results in decreasing order of a bound on their score (ties by
-    // number) and that bound: at first each result's is unknown, and
-    // each round of rank brings those of the results it scores up to
-    // date. A bound only falls as weights are learned (a weight found is
-    // at most the bound it replaces, and the bounds of the weights not
-    // yet fetched fall as blocks come in), so a round stops at the first
-    // result whose last bound is below the k-th best score found so far:
-    // no result after it can be on the page. At first it scores every
-    // result; later, those that could still be on the page, not every
-    // result again.
-    let order = Uint32Array.from(hits);
-    let upper = new Float64Array(hits.length).fill(Infinity);
-    let bounded = 0; // bounds computed, for the tests
+    // A bound on each result's score, as the last round of rank found it
+    // (at first unknown). A bound only falls as weights are learned (a
+    // weight found is at most the bound it replaces, and the bounds of the
+    // weights not yet fetched fall as blocks come in), so a round need not
+    // score again a result whose last bound is below the k-th best score
+    // it has found so far: that result cannot be on the page. A round
+    // starts with the reports of the last round's page, so that the k-th
+    // best score is soon near its final value: the first round scores
+    // every result, the later ones those that could still be on the page.
+    const upper = new Float64Array(hits.length).fill(Infinity);
+    const seen = new Uint32Array(hits.length); // the round that last scored each result
+    let round = 0, lastPage = [], bounded = 0; // bounded: scores computed, for the tests
     async function rank(k) {
       if (ranked.length >= Math.min(k, hits.length)) return;
       const before = (a, b) => a.s > b.s || (a.s === b.s && a.d < b.d);
       for (;;) {
         // The k best reports by bound, in order.
         const top = [];
-        let scanned = 0;
-        for (; scanned < order.length; scanned++) {
-          if (top.length === k && upper[scanned] < top[k - 1].s) break;
-          const h = bound(order[scanned]);
+        round++;
+        const consider = (i) => {
+          if (seen[i] === round || (top.length === k && upper[i] < top[k - 1].s)) return;
+          seen[i] = round;
+          const h = bound(hits[i]);
+          h.i = i;
           bounded++;
-          upper[scanned] = h.s;
-          if (top.length === k && !before(h, top[k - 1])) continue;
-          let i = top.length === k ? k - 1 : top.length;
-          while (i > 0 && before(h, top[i - 1])) { top[i] = top[i - 1]; i--; }
-          top[i] = h;
-        }
-        resort(scanned);
+          upper[i] = h.s;
+          if (top.length === k && !before(h, top[k - 1])) return;
+          let at = top.length === k ? k - 1 : top.length;
+          while (at > 0 && before(h, top[at - 1])) { top[at] = top[at - 1]; at--; }
+          top[at] = h;
+        };
+        for (const i of lastPage) consider(i);
+        for (let i = 0; i < hits.length; i++) consider(i);
+        lastPage = top.map((h) => h.i);
         // Learn the weights the page's reports lack: from the next block
         // of each term that lacked one, which also lowers the bound of the
         // reports not yet on the page, and once those blocks grow large,
@@ -775,23 +778,6 @@
           return Promise.all([index.more(e), index.weights(e, sets.get(e), ds)]);
         }));
       }
-    }
-    // resort puts the first scanned results, whose bounds have changed,
-    // back in order, and merges them with the others, still in order.
-    function resort(scanned) {
-      const fresh = Array.from({ length: scanned }, (_, i) => i);
-      fresh.sort((a, b) => upper[b] - upper[a] || order[a] - order[b]);
-      const o = new Uint32Array(order.length), u = new Float64Array(order.length);
-      let i = 0, j = scanned, at = 0;
-      while (i < scanned || j < order.length) {
-        const takeFresh = j >= order.length || (i < scanned &&
-          (upper[fresh[i]] > upper[j] || (upper[fresh[i]] === upper[j] && order[fresh[i]] < order[j])));
-        const from = takeFresh ? fresh[i++] : j++;
-        o[at] = order[from];
-        u[at++] = upper[from];
-      }
-      order = o;
-      upper = u;
     }
     return {
       total: hits.length,
