@@ -76,13 +76,13 @@ func inputKey(ctx context.Context, cfg Config, h hooks) (string, error) {
 		}
 		return a
 	}
-	content, err := buildcache.TreeHash(ctx, cfg.Source)
+	content, err := cfg.Cache.TreeHash(ctx, cfg.Source)
 	if err != nil {
 		return "", err
 	}
 	layouts := ""
 	if cfg.Layouts != "" {
-		if layouts, err = buildcache.TreeHash(ctx, cfg.Layouts); err != nil {
+		if layouts, err = cfg.Cache.TreeHash(ctx, cfg.Layouts); err != nil {
 			return "", err
 		}
 	}
