@@ -55,6 +55,9 @@ type Config struct {
 	// Now is the time of the build for the trend pages (this month, the
 	// age of open action items); zero means the clock's.
 	Now time.Time
+	// ListPageSize is the number of rows on each page of a list of
+	// reports or terms; 0 means 200 (render.Options.ListPageSize).
+	ListPageSize int
 	// Cache, when set, keeps results between builds (see cached.go); nil
 	// builds everything from scratch.
 	Cache *buildcache.Cache
@@ -335,7 +338,7 @@ func renderOptions(cfg Config, h hooks, arc *archive.Archive, layoutFS fs.FS, di
 	if _, err := render.Root(baseURL); err != nil {
 		return render.Options{}, err
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI, ListPageSize: cfg.ListPageSize}
 	return opts, nil
 }
 

@@ -482,10 +482,10 @@ func (s *site) writeRatePages(buf *bytes.Buffer, r rates) error {
 		return nil // all on /repeats/
 	}
 	dir := "repeats/" + r.kind + "/"
-	pages := listPageCount(len(r.rates), listPageSize)
+	pages := listPageCount(len(r.rates), s.pageSize)
 	for n := 1; n <= pages; n++ {
 		d := ratesPage{base: s.base(pageTitle(r.heading, n, pages), s.root+listPath(dir, n), s.root+"repeats/"), Heading: r.heading, Kind: r.kind,
-			paging: s.paging(dir, n, pages, len(r.rates), listPageSize)}
+			paging: s.paging(dir, n, pages, len(r.rates), s.pageSize)}
 		d.Description = "The share of each " + strings.ToLower(r.label) + "'s reports that are likely repeats of an earlier report"
 		d.Table = s.table(r, d.First-1, d.Last)
 		buf.Reset()
