@@ -260,7 +260,7 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 			k.candidates([]repeats.Candidate{r.Candidate})
 		}
 		if c := s.rep.ChainOf(in); c != nil {
-			k.str(s.chainURL(c))
+			k.str(c.ID)
 			k.reports(c.Incidents)
 		} else {
 			k.str("")

@@ -99,10 +99,9 @@ type site struct {
 	rep        *analysis.Index
 	checkCfg   analysis.Config
 	rubricKeys []string
-	questions  map[string]string       // rubric key → question
-	checkNote  template.HTML           // on incident pages with computed answers
-	scoreRules template.HTML           // on /repeats/
-	chainIndex map[*analysis.Chain]int // each chain's place among them, for its page
+	questions  map[string]string // rubric key → question
+	checkNote  template.HTML     // on incident pages with computed answers
+	scoreRules template.HTML     // on /repeats/
 
 	trends *trends.Trends // every trend figure (see trends.go)
 
@@ -260,11 +259,6 @@ func (s *site) prepare() error {
 	var err error
 	s.checkCfg = s.facts.Scorecard
 	s.rep = s.facts.Recurrence
-	chains := s.rep.Chains()
-	s.chainIndex = make(map[*analysis.Chain]int, len(chains))
-	for i, c := range chains {
-		s.chainIndex[c] = i
-	}
 	s.trends = s.facts.Trends
 	s.prepareChecks()
 	s.pageSize = listPageSize
