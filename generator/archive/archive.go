@@ -49,6 +49,24 @@ type Options struct {
 	// it is, without reading the file, and its warnings are not repeated.
 	// serve uses it to show an edit before rebuilding the whole site.
 	Reuse func(file string) (*incident.Incident, bool)
+	// Decoded, when set, returns what keeps the reports decoded under
+	// the site settings read (called once, before any report is read),
+	// between builds: a file whose bytes it has seen is not decoded
+	// again, and its warnings and errors come back as decoding gave them.
+	Decoded func(site *siteconfig.Site) DecodeCache
+}
+
+// DecodeCache keeps reports decoded from files, keyed on the file (a path
+// under the content folder) and its bytes. What decoding reads besides
+// (the label, the settings incident.SiteKey names, the program itself) is
+// the same for every report it holds: Options.Decoded opens it for them.
+type DecodeCache interface {
+	// Get returns what decoding data, read from file, gave: the report
+	// (nil when the file is not one) and the problems found, in the
+	// order they were found.
+	Get(file string, data []byte) (in *incident.Incident, found []diag.Diagnostic, ok bool)
+	// Put stores what decoding data, read from file, gave.
+	Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic)
 }
 
 // Archive is the loaded content.
@@ -206,6 +224,10 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
+	var decoded DecodeCache
+	if opts.Decoded != nil {
+		decoded = opts.Decoded(site)
+	}
 	results := make([]*incident.Incident, len(files))
 	lists := make([]diag.List, workers) // one per worker: List is not safe for concurrent use
 	var done atomic.Int64
@@ -224,10 +246,10 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 			lists[w].Errorf(label(p), 0, "", "%v", err)
 		case err != nil:
 			return fmt.Errorf("reading %s: %w", label(p), err)
+		case decoded != nil:
+			results[i] = decodeCached(decoded, label(p), p, data, site, &lists[w])
 		default:
-			if results[i] = incident.Parse(label(p), data, site, &lists[w]); results[i] != nil {
-				results[i].File = p
-			}
+			results[i] = decode(label(p), p, data, site, &lists[w])
 		}
 		if opts.Progress != nil {
 			progressMu.Lock()
@@ -249,6 +271,33 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 		}
 	}
 	return out, nil
+}
+
+// decode decodes the report data, read from file (labelled path).
+func decode(path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+	in := incident.Parse(path, data, site, diags)
+	if in != nil {
+		in.File = file
+	}
+	return in
+}
+
+// decodeCached is decode through the cache c.
+func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+	if in, found, ok := c.Get(file, data); ok {
+		for _, d := range found {
+			diags.Add(d)
+		}
+		return in
+	}
+	var own diag.List
+	in := decode(path, file, data, site, &own)
+	found := own.Items()
+	c.Put(file, data, in, found)
+	for _, d := range found {
+		diags.Add(d)
+	}
+	return in
 }
 
 var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)
