@@ -303,21 +303,43 @@ func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfi
 var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)
 
 func readBounded(fsys fs.FS, p string) ([]byte, error) {
-	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > matter.MaxFileSize {
-		return nil, errTooBig
-	}
-	// The size can change between the look and the read: read no more
-	// than the limit allows, whatever the file has become.
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, matter.MaxFileSize+1))
-	if err == nil && len(data) > matter.MaxFileSize {
+	// Room for the whole file and one byte more, so that its end is seen
+	// without growing the buffer; the size can change between the look
+	// and the read, so read no more than the limit allows, whatever the
+	// file has become.
+	size := 512
+	if info, err := f.Stat(); err == nil {
+		if info.Size() > matter.MaxFileSize {
+			return nil, errTooBig
+		}
+		size = int(info.Size()) + 1
+	}
+	data := make([]byte, 0, size)
+	for {
+		if len(data) == cap(data) {
+			if len(data) > matter.MaxFileSize {
+				return nil, errTooBig
+			}
+			data = slices.Grow(data, min(len(data), matter.MaxFileSize+1-len(data)))
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(data) > matter.MaxFileSize {
 		return nil, errTooBig
 	}
-	return data, err
+	return data, nil
 }
 
 // checkIDs reports duplicate ids and permalinks, and references to ids that

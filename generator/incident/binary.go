@@ -82,7 +82,9 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 // body. Damaged or truncated data, or data of another encoding version,
 // is an error.
 func DecodeBinary(data, body []byte) (*Incident, error) {
-	r := wire.NewReader(data)
+	// A report is short strings (its fields, its lines' keys): one
+	// allocation for them all.
+	r := wire.NewStringsReader(data)
 	if v := r.Uint(); v != binaryVersion {
 		return nil, fmt.Errorf("decoded report: encoding %d, not %d", v, binaryVersion)
 	}

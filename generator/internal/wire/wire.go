@@ -67,10 +67,22 @@ func AppendLen(b []byte, isNil bool, n int) []byte {
 type Reader struct {
 	data []byte
 	err  error
+	// all is data as one string, for a Reader whose strings share it
+	// (NewStringsReader).
+	all string
 }
 
-// NewReader reads data.
+// NewReader reads data. Each string it returns is a copy of its own.
 func NewReader(data []byte) *Reader { return &Reader{data: data} }
+
+// NewStringsReader reads data, copied once into a string that every
+// string it returns is part of: one allocation for a value of many short
+// strings instead of one each. The strings keep the whole of data in
+// memory as long as any of them lives, so it suits a value made of
+// strings, not one that also holds large byte slices.
+func NewStringsReader(data []byte) *Reader {
+	return &Reader{data: data, all: string(data)}
+}
 
 // Err is the first problem met, or nil.
 func (r *Reader) Err() error { return r.err }
@@ -144,7 +156,17 @@ func (r *Reader) take(n uint64) []byte {
 }
 
 // String reads a string.
-func (r *Reader) String() string { return string(r.take(r.Uint())) }
+func (r *Reader) String() string {
+	n := r.Uint()
+	if r.all == "" {
+		return string(r.take(n))
+	}
+	start := len(r.all) - len(r.data)
+	if r.take(n) == nil {
+		return ""
+	}
+	return r.all[start : start+int(n)]
+}
 
 // Bytes reads a byte slice written by AppendBytes, copied out of the
 // input.
