@@ -122,9 +122,14 @@ func (d decodedReports) Put(file string, data []byte, in *incident.Incident, fou
 
 func appendDiagnostics(b []byte, list []diag.Diagnostic) []byte {
 	b = wire.AppendLen(b, list == nil, len(list))
-	for _, d := range list {
+	for i, d := range list {
 		b = wire.AppendUint(b, uint64(d.Severity))
-		b = wire.AppendString(b, d.Path)
+		// Nearly always the report's own path, as the one before.
+		same := i > 0 && d.Path == list[i-1].Path
+		b = wire.AppendBool(b, same)
+		if !same {
+			b = wire.AppendString(b, d.Path)
+		}
 		b = wire.AppendInt(b, int64(d.Line))
 		b = wire.AppendString(b, d.Field)
 		b = wire.AppendString(b, d.Message)
@@ -143,7 +148,16 @@ func readDiagnostics(r *wire.Reader) []diag.Diagnostic {
 		if sev != diag.Error && sev != diag.Warning {
 			r.Fail()
 		}
-		out[i] = diag.Diagnostic{Severity: sev, Path: r.String(), Line: int(r.Int()), Field: r.String(), Message: r.String()}
+		var path string
+		switch same := r.Bool(); {
+		case same && i > 0:
+			path = out[i-1].Path
+		case same:
+			r.Fail()
+		default:
+			path = r.String()
+		}
+		out[i] = diag.Diagnostic{Severity: sev, Path: path, Line: int(r.Int()), Field: r.String(), Message: r.String()}
 	}
 	return out
 }

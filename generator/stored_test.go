@@ -7,11 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )
 
@@ -164,3 +167,64 @@ func TestStoredRecordsAreUsed(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodedReportsRecords round-trips what decoding gives through the
+// "reports" entry, in each form a record takes.
+func TestDecodedReportsRecords(t *testing.T) {
+	site := siteconfig.Default()
+	parse := func(text string) (*incident.Incident, []diag.Diagnostic) {
+		var found diag.List
+		in := incident.Parse("content/r.md", []byte(text), site, &found)
+		if in != nil {
+			in.File = "r.md"
+		}
+		return in, found.Items()
+	}
+	withBody := func(in *incident.Incident, body string) *incident.Incident {
+		in.Body = []byte(body)
+		return in
+	}
+	report := "---\nid: 2024-01-01 r\ntitle: R\nstart: 2024-01-01\ncolour: red\ntags: [a]\n---\nThe body.\n"
+	in, found := parse(report)
+	noReport, noFound := parse("---\ntitle: no id\n---\n")
+	for _, tt := range []struct {
+		name  string
+		data  string
+		in    *incident.Incident
+		found []diag.Diagnostic
+	}{
+		{"a report whose body ends the file", report, in, found},
+		{"a report with no body", "---\nid: 2024-01-01 r\ntitle: R\nstart: 2024-01-01\n---\n", withBody(mustParse(parse("---\nid: 2024-01-01 r\ntitle: R\nstart: 2024-01-01\n---\n")), ""), nil},
+		{"a body that is not the end of the file", report, withBody(mustParse(parse(report)), "Another body.\n"), found},
+		{"not a report", "---\ntitle: no id\n---\n", noReport, noFound},
+		{"problems in several files", report, in, append(slices.Clone(found), diag.Diagnostic{Severity: diag.Error, Path: "elsewhere.md", Line: 3, Message: "m"}, found[0])},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c := buildcache.Open(dir, "test")
+			cfg := Config{Source: "content", Cache: c}
+			d := openReports(cfg, site)
+			d.Put("r.md", []byte(tt.data), tt.in, tt.found)
+			if err := d.recs.Save(); err != nil {
+				t.Fatal(err)
+			}
+			d = openReports(cfg, site)
+			defer d.recs.Save()
+			if _, _, ok := d.Get("r.md", []byte(tt.data+" ")); ok {
+				t.Error("a record was found for other bytes")
+			}
+			if _, _, ok := d.Get("other.md", []byte(tt.data)); ok {
+				t.Error("a record was found for another file")
+			}
+			got, gotFound, ok := d.Get("r.md", []byte(tt.data))
+			if !ok {
+				t.Fatal("the record was not found")
+			}
+			if !reflect.DeepEqual(got, tt.in) || !reflect.DeepEqual(gotFound, tt.found) {
+				t.Errorf("got %#v\n%v\nwant %#v\n%v", got, gotFound, tt.in, tt.found)
+			}
+		})
+	}
+}
+
+func mustParse(in *incident.Incident, _ []diag.Diagnostic) *incident.Incident { return in }
