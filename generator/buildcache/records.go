@@ -350,6 +350,11 @@ func (r *Records) copyRecord(name string, s span) error {
 
 // finish flushes the new entry and renames it into place.
 func (r *Records) finish() error {
+	if r.file != nil {
+		// Closed first: some systems refuse to rename over an open file.
+		r.file.Close()
+		r.file = nil
+	}
 	err := r.w.Flush()
 	if cerr := r.out.Close(); err == nil {
 		err = cerr
