@@ -62,6 +62,7 @@ type Records struct {
 	put   map[string]span // records written to out, by name
 	outAt int64           // out's size as written so far
 	err   error           // the first error writing out
+	saved bool            // Save was called: Put does nothing
 }
 
 // span is where a record's value lies in a file.
@@ -161,8 +162,11 @@ func (r *Records) Get(name string) ([]byte, bool) {
 		return nil, false
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.saved {
+		return nil, false
+	}
 	r.used[name] = true
-	r.mu.Unlock()
 	return value, true
 }
 
@@ -176,6 +180,9 @@ func (r *Records) Put(name string, value []byte) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.saved {
+		return
+	}
 	if r.err == nil && r.out == nil {
 		r.err = r.startOutput()
 	}
@@ -247,11 +254,15 @@ func (r *Records) Save() error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.saved {
+		return nil
+	}
+	r.saved = true
 	err := r.save()
 	if r.file != nil {
 		r.file.Close()
 	}
-	r.file, r.index, r.out = nil, nil, nil
+	r.file, r.index, r.out, r.w, r.used, r.put = nil, nil, nil, nil, nil, nil
 	if err != nil {
 		return fmt.Errorf("build cache: %s: %w", r.kind, err)
 	}

@@ -185,3 +185,26 @@ func TestRecordsNilCache(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestRecordsAfterSave(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir, "program 1")
+	writeRecords(t, c, 2)
+	r := c.OpenRecords("recs", "key", true)
+	if _, ok := r.Get(name(0)); !ok {
+		t.Fatal("record 0 not found")
+	}
+	if err := r.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r.Put(name(5), value(5))
+	if _, ok := r.Get(name(0)); ok {
+		t.Error("Get found a record after Save")
+	}
+	if err := r.Save(); err != nil {
+		t.Errorf("a second Save: %v", err)
+	}
+	if got := found(t, c, "key", true, 6); !slices.Equal(got, []int{0, 1}) {
+		t.Errorf("found %v after a Put that came after Save, want [0 1]", got)
+	}
+}
