@@ -167,3 +167,24 @@ func TestSiteKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBinaryRoundTrip: every report Parse makes encodes and decodes back
+// to itself, and DecodeBinary takes any bytes without panicking.
+func FuzzBinaryRoundTrip(f *testing.F) {
+	f.Add("---\nid: 2009-01-01 db\ntitle: Database down\nstart: 2009-01-01\n---\nIt broke.\n")
+	f.Add("---\nid: a\ntitle: b\nstart: 2026-01-01 10:00+02:00\nend: x\ntags: [a]\nscorecard: {few_paged: yes, z: no}\nactionables: [t, {title: u, task: T1}]\npaged: 3\n---\n")
+	f.Add("+++\nid = \"x\"\ntitle = \"y\"\nstart = \"2026-01-01\"\n+++\n")
+	f.Add(string(fullIncident().AppendBinary(nil)))
+	site := siteconfig.Default()
+	f.Fuzz(func(t *testing.T, text string) {
+		DecodeBinary([]byte(text), nil)
+		var diags diag.List
+		in := Parse("r.md", []byte(text), site, &diags)
+		if in == nil {
+			return
+		}
+		if got := roundTrip(t, in); !reflect.DeepEqual(got, in) {
+			t.Errorf("round trip changed the report:\n got %#v\nwant %#v", got, in)
+		}
+	})
+}

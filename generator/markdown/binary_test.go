@@ -87,3 +87,23 @@ func TestDecodeResultDamaged(t *testing.T) {
 		t.Error("another encoding version decoded without an error")
 	}
 }
+
+// FuzzResultRoundTrip: every rendered body encodes and decodes back to
+// itself, and DecodeResult takes any bytes without panicking.
+func FuzzResultRoundTrip(f *testing.F) {
+	f.Add("## Summary\n\nSee 2017-11-20 ores and T418722.\n\n```\nlog line here\n```\n")
+	f.Add("# A\n## A\n### A\n`code span long enough`\n")
+	f.Add(string(fullResult().AppendBinary(nil)))
+	r := newTestRenderer(false)
+	f.Fuzz(func(t *testing.T, md string) {
+		DecodeResult([]byte(md))
+		res, err := r.Render([]byte(md))
+		if err != nil {
+			return // over the limits
+		}
+		got, err := DecodeResult(res.AppendBinary(nil))
+		if err != nil || !reflect.DeepEqual(got, res) {
+			t.Errorf("round trip changed the result (%v):\n got %#v\nwant %#v", err, got, res)
+		}
+	})
+}
