@@ -715,7 +715,6 @@ func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting,
 	return touched
 }
 
-// candidates finds and scores report i's candidates.
 // scratch is one worker's working memory, reused from report to report.
 type scratch struct {
 	acc     []float32 // per report: text score so far; all zero between calls
@@ -727,7 +726,17 @@ type scratch struct {
 	out     []Candidate
 }
 
+// candidates finds and scores report i's candidates.
 func (d *detector) candidates(i int, sc *scratch) []Candidate {
+	return d.rank(i, d.pool(i, sc), sc)
+}
+
+// pool returns the earlier reports, by chronological position, that
+// report i is scored against: its best text matches, the latest reports on
+// its services and the reports linked to it. The slice is sc's, reused by
+// the next call. Which reports it holds decides report i's candidates;
+// their order does not (see rank).
+func (d *detector) pool(i int, sc *scratch) []int32 {
 	acc, seen := sc.acc, sc.seen
 	mark := int32(i + 1)
 	p := int32(d.pos[i])
@@ -748,7 +757,7 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	})
 	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched)
 	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
-	defer func() { sc.pool = pool[:0] }()
+	defer func() { sc.pool = pool }()
 	for _, doc := range touched {
 		acc[doc] = 0
 	}
@@ -814,7 +823,13 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 			}
 		}
 	}
+	return pool
+}
 
+// rank scores report i against the reports of its pool and returns the
+// best, best first, in a slice of their own. The order is total (no two
+// candidates have the same id), so the pool's order does not change it.
+func (d *detector) rank(i int, pool []int32, sc *scratch) []Candidate {
 	out := sc.out[:0]
 	defer func() { sc.out = out[:0] }()
 	for _, doc := range pool {
