@@ -448,7 +448,7 @@ func (d *detector) buildVectors() {
 	for k, m := range kept {
 		rank[m] = int32(k)
 		d.terms[k], d.words[k] = stems[m], shown[m]
-		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[m])), d.cfg.IDFPower))
+		idf[k] = float32(math.Pow(steady(math.Log(float64(n+1)/float64(df[m]))), d.cfg.IDFPower))
 		if name[m] {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
@@ -637,7 +637,7 @@ func (d *detector) serviceMarkers() []float32 {
 		// report without the word were on it: two reports alone on a
 		// service, a repeat and its original, keep some of the words
 		// they share.
-		m := max(minMarkerWeight, 1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[term]))
+		m := max(minMarkerWeight, float32(steady(float64(1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[term])))))
 		out[term] = min(out[term], m)
 	}
 	return out
@@ -653,7 +653,7 @@ func (d *detector) buildServices() {
 	n := float64(len(d.reports))
 	d.serviceIDF = map[string]float64{}
 	for s, docs := range d.serviceDocs {
-		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
+		d.serviceIDF[s] = steady(math.Log((n + 1) / float64(len(docs))))
 	}
 	type servicePosting struct {
 		term int32
@@ -688,6 +688,18 @@ func (d *detector) buildServices() {
 		d.causes[i] = uniq(r.Causes)
 	}
 }
+
+// statisticStep is the step the archive's statistics are rounded to: a
+// word's and a service's rarity, and the weight of a word that marks a
+// service. Rounded, most edits leave them as they were: a report with one
+// more word changes that word's document frequency by one, which moves its
+// rarity by far less than a step unless the word is in few reports. The
+// other reports' vectors then stay the same, and so do their lists (see
+// DetectAgain).
+const statisticStep = 1.0 / 32
+
+// steady rounds x to statisticStep.
+func steady(x float64) float64 { return math.Round(x/statisticStep) * statisticStep }
 
 // gather adds to acc, for each term of q in turn, its weight times the
 // weight of each of its postings (postingsOf) before position p, the
