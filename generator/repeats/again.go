@@ -49,7 +49,10 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	n := len(reports)
 	self := d.reportDigests()
 	known := map[Digest][]Candidate{}
-	if prev != nil && len(prev.Inputs) == len(prev.Lists) {
+	// A list names its candidates by id, and scoring finds them by id: with
+	// an id given twice (an archive with errors, under incidents check)
+	// nothing is reused.
+	if prev != nil && len(prev.Inputs) == len(prev.Lists) && len(d.byID) == n {
 		for k, in := range prev.Inputs {
 			known[in] = prev.Lists[k]
 		}

@@ -273,3 +273,23 @@ func TestInputDigestReadsEveryField(t *testing.T) {
 		t.Error("a change of the catalogue leaves the digest alone")
 	}
 }
+
+// TestDetectAgainWithAnIDTwice: reports that share an id (an archive with
+// errors, which incidents check still reads) are all scored again.
+func TestDetectAgainWithAnIDTwice(t *testing.T) {
+	m := &archiveMaker{rng: rand.New(rand.NewSource(4))}
+	var reports []Report
+	for range 30 {
+		reports = append(reports, m.report(reports))
+	}
+	first := DetectAgain(reports, DefaultConfig(), nil)
+	twice := slices.Clone(reports)
+	twice[3].ID = twice[7].ID
+	got := DetectAgain(twice, DefaultConfig(), first)
+	if got.Scored != len(twice) {
+		t.Errorf("%d of %d reports scored with an id given twice", got.Scored, len(twice))
+	}
+	if !reflect.DeepEqual(got.Lists, Detect(twice, DefaultConfig())) {
+		t.Error("the lists differ from Detect's")
+	}
+}
