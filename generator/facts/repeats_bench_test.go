@@ -1,7 +1,9 @@
 package facts
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +26,9 @@ import (
 //
 // Each iteration is detect as Compute calls it, the cache's reading and
 // writing included; loading the archive and rendering the bodies are not
-// measured. The cold case reports the size of the cache entry. It is
-// skipped when the variable is not set.
+// measured. The cold case reports the size of the cache entry, the
+// one-change case how many reports were scored again. It is skipped when
+// the variable is not set.
 func BenchmarkRepeatDetection(b *testing.B) {
 	dir := os.Getenv("INCIDENTS_BENCH_ARCHIVE")
 	if dir == "" {
@@ -63,6 +66,13 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		for b.Loop() {
 			detect(c, false, inputs[n%2], cfg)
 			n++
+		}
+		// How many reports the last iteration scored again.
+		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
+			var s storedRepeats
+			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil {
+				b.ReportMetric(float64(s.Results.Scored), "scored-reports")
+			}
 		}
 	})
 	b.Run("no change", func(b *testing.B) {
