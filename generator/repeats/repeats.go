@@ -496,37 +496,49 @@ func (d *detector) buildVectors() {
 	wg.Wait()
 	d.primaryServices()
 	marker := d.serviceMarkers()
-	for i, v := range d.vectors {
-		for k := range v {
-			v[k].weight *= marker[v[k].term]
-		}
-		slices.SortFunc(v, func(a, b weightedTerm) int {
-			if a.weight != b.weight {
-				if a.weight > b.weight {
-					return -1
-				}
-				return 1
+	// Each report's key terms, on every CPU: a report's are its own work.
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				d.vectors[i] = d.keyTerms(d.vectors[i], marker)
 			}
-			return int(a.term - b.term)
 		})
-		v = v[:min(len(v), d.cfg.KeyTerms)]
-		var norm float64
-		for _, wt := range v {
-			norm += float64(wt.weight) * float64(wt.weight)
-		}
-		norm = math.Sqrt(norm)
-		for k := range v {
-			v[k].weight = float32(float64(v[k].weight) / norm)
-		}
-		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
-		d.vectors[i] = slices.Clip(v)
 	}
+	wg.Wait()
 	d.index = make([][]posting, len(d.terms))
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
 			d.index[wt.term] = append(d.index[wt.term], posting{int32(p), wt.weight})
 		}
 	}
+}
+
+// keyTerms weighs v's terms by marker, keeps the KeyTerms heaviest and
+// normalises them, sorted by term.
+func (d *detector) keyTerms(v []weightedTerm, marker []float32) []weightedTerm {
+	for k := range v {
+		v[k].weight *= marker[v[k].term]
+	}
+	slices.SortFunc(v, func(a, b weightedTerm) int {
+		if a.weight != b.weight {
+			if a.weight > b.weight {
+				return -1
+			}
+			return 1
+		}
+		return int(a.term - b.term)
+	})
+	v = v[:min(len(v), d.cfg.KeyTerms)]
+	var norm float64
+	for _, wt := range v {
+		norm += float64(wt.weight) * float64(wt.weight)
+	}
+	norm = math.Sqrt(norm)
+	for k := range v {
+		v[k].weight = float32(float64(v[k].weight) / norm)
+	}
+	slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
+	return slices.Clip(v)
 }
 
 // servicesNamed are the services that mentions name, most named first; a
@@ -618,7 +630,7 @@ func (d *detector) serviceMarkers() []float32 {
 			pairs = append(pairs, uint64(wt.term)<<32|id)
 		}
 	}
-	slices.Sort(pairs)
+	pairs = sortSplit(pairs, runtime.GOMAXPROCS(0))
 	out := make([]float32, len(d.terms))
 	for k := range out {
 		out[k] = 1
@@ -641,6 +653,40 @@ func (d *detector) serviceMarkers() []float32 {
 		out[term] = min(out[term], m)
 	}
 	return out
+}
+
+// sortSplit sorts s in parts, one per worker at once, and merges them.
+func sortSplit(s []uint64, workers int) []uint64 {
+	if workers < 2 || len(s) < 1<<16 {
+		slices.Sort(s)
+		return s
+	}
+	size := (len(s) + workers - 1) / workers
+	var parts [][]uint64
+	for lo := 0; lo < len(s); lo += size {
+		parts = append(parts, s[lo:min(lo+size, len(s))])
+	}
+	var wg sync.WaitGroup
+	for _, p := range parts {
+		wg.Go(func() { slices.Sort(p) })
+	}
+	wg.Wait()
+	out := make([]uint64, 0, len(s))
+	for len(parts) > 1 {
+		a, b := parts[0], parts[1]
+		out = out[:0]
+		for len(a) > 0 && len(b) > 0 {
+			if a[0] <= b[0] {
+				out, a = append(out, a[0]), a[1:]
+			} else {
+				out, b = append(out, b[0]), b[1:]
+			}
+		}
+		out = append(append(out, a...), b...)
+		merged := append([]uint64(nil), out...)
+		parts = append([][]uint64{merged}, parts[2:]...)
+	}
+	return parts[0]
 }
 
 func (d *detector) buildServices() {
