@@ -31,6 +31,7 @@
 package repeats
 
 import (
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -714,16 +715,30 @@ func (d *detector) buildServices() {
 			}
 		}
 	}
+	// Each service's index on every CPU: they are independent.
+	names := slices.Collect(maps.Keys(byService))
+	built := make([]*termPostings, len(names))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := w; k < len(names); k += workers {
+				list := byService[names[k]]
+				// Chronological already: sorted by term, the order within
+				// a term stays.
+				slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
+				x := &termPostings{terms: make([]int32, len(list)), posts: make([]posting, len(list))}
+				for j, sp := range list {
+					x.terms[j], x.posts[j] = sp.term, sp.posting
+				}
+				built[k] = x
+			}
+		})
+	}
+	wg.Wait()
 	d.serviceIndex = make(map[string]*termPostings, len(byService))
-	for s, list := range byService {
-		// Chronological already: sorted by term, the order within a term
-		// stays.
-		slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
-		x := &termPostings{terms: make([]int32, len(list)), posts: make([]posting, len(list))}
-		for k, sp := range list {
-			x.terms[k], x.posts[k] = sp.term, sp.posting
-		}
-		d.serviceIndex[s] = x
+	for k, s := range names {
+		d.serviceIndex[s] = built[k]
 	}
 	d.serviceW = make([][]float64, len(d.reports))
 	d.causes = make([][]string, len(d.reports))
