@@ -21,18 +21,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
-	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
-	"github.com/incidents-archive/incidents/generator/lint"
-	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -59,6 +55,9 @@ type Config struct {
 	// Now is the time of the build for the trend pages (this month, the
 	// age of open action items); zero means the clock's.
 	Now time.Time
+	// ListPageSize is the number of rows on each page of a list of
+	// reports or terms; 0 means 200 (render.Options.ListPageSize).
+	ListPageSize int
 	// Cache, when set, keeps results between builds (see cached.go); nil
 	// builds everything from scratch.
 	Cache *buildcache.Cache
@@ -78,6 +77,9 @@ type Result struct {
 	Pages   int
 	Files   int
 	Changed int // files written; the others were already up to date
+	// Kept counts the pages kept as the last build published them,
+	// because what they show has not changed: not rendered again.
+	Kept    int
 	Bytes   int64
 	Elapsed time.Duration
 	// Warnings are the content's warnings, those of package lint about
@@ -116,7 +118,23 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 	if cfg.Progress != nil {
 		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
 	}
-	return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	if cfg.Cache == nil {
+		return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	}
+	var reports decodedReports
+	opts.Decoded = func(site *siteconfig.Site) archive.DecodeCache {
+		reports = openReports(cfg, site)
+		return reports
+	}
+	arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	if reports.recs != nil {
+		saved := diags
+		if saved == nil {
+			saved = &diag.List{}
+		}
+		saveRecords(cfg, reports.recs, saved)
+	}
+	return arc, diags, err
 }
 
 // Build loads, checks and renders the archive and publishes it to Dest.
@@ -183,7 +201,17 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	}
 	fopts := factsOptions(cfg, opts)
 	fopts.Bodies = h.bodies
+	var bodies storedBodies
+	if fopts.Bodies == nil && cfg.Cache != nil {
+		bodies = openBodies(cfg)
+		fopts.Bodies = bodies
+	}
 	f, err := facts.Compute(ctx, arc, fopts)
+	if bodies.recs != nil {
+		// Now, not at the end: the records are on disk and the memory
+		// they took is free before the pages are written.
+		saveRecords(cfg, bodies.recs, diags)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -192,6 +220,11 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	debug.FreeOSMemory()
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
+	}
+	if opts.Reuse, err = pageReuse(ctx, cfg, h, arc); err != nil {
+		// The pages are rendered, all of them.
+		cacheWarning(diags, cfg, err)
+		opts.Reuse = nil
 	}
 	// Both search indexes read the reports' plain text from the facts,
 	// made into documents once the pages are written and their memory is
@@ -212,6 +245,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := recordPages(cfg, stats.Keys); err != nil {
+		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 	}
 	// Of the facts, lint and serve's previews read only these from now
 	// on: the rest (the bodies above all) is garbage before the search
@@ -252,7 +288,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// Last, when the pages and the search index have given their memory
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
-	if err := lintReports(ctx, arc, recurrence, cfg.Workers, diags); err != nil {
+	if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, diags); err != nil {
 		return nil, nil, err
 	}
 	res := &Result{
@@ -260,6 +296,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		Pages:        stats.Pages,
 		Files:        stats.Files,
 		Changed:      stats.Changed,
+		Kept:         stats.Kept,
 		Bytes:        stats.Bytes,
 		Elapsed:      elapsed,
 		Warnings:     diags.Warnings(),
@@ -277,29 +314,6 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 	}
 	return res, reps, nil
-}
-
-// lintReports adds to diags what package lint finds in the reports of
-// arc, related through the recurrence index x of the analysis stage, on a
-// worker per CPU (workers 0) since nothing else runs then; each worker has
-// a lint.Checker of its own.
-func lintReports(ctx context.Context, arc *archive.Archive, x *analysis.Index, workers int, diags *diag.List) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	found := make([]diag.List, workers)
-	checkers := make([]*lint.Checker, workers)
-	for w := range checkers {
-		checkers[w] = lint.New(arc.Site, x).WithTasks(arc.Tasks)
-	}
-	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
-		checkers[w].Report(arc.Incidents[i], &found[w])
-		return nil
-	})
-	for w := range found {
-		diags.Merge(&found[w])
-	}
-	return err
 }
 
 // lockedUpdate is update run under lock (see Config.LockIndex).
@@ -350,7 +364,7 @@ func renderOptions(cfg Config, h hooks, arc *archive.Archive, layoutFS fs.FS, di
 	if _, err := render.Root(baseURL); err != nil {
 		return render.Options{}, err
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI, ListPageSize: cfg.ListPageSize}
 	return opts, nil
 }
 

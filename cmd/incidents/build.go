@@ -213,8 +213,12 @@ func buildWith(ctx context.Context, e *env, cfg generator.Config, run func(conte
 	if res.Drafts > 0 {
 		drafts = fmt.Sprintf(" (%s left out: --drafts to include %s)", plural.Count(res.Drafts, "draft"), map[bool]string{true: "it", false: "them"}[res.Drafts == 1])
 	}
-	fmt.Fprintf(e.stdout, "Built %s%s into %s (%s, %d of %d files changed) in %s → %s\n",
-		plural.Count(res.Reports, "report"), drafts, plural.Count(res.Pages, "page"), humanBytes(res.Bytes), res.Changed, res.Files, res.Elapsed.Round(time.Millisecond), cfg.Dest)
+	kept := ""
+	if res.Kept > 0 {
+		kept = fmt.Sprintf("; %d unchanged kept without rendering", res.Kept)
+	}
+	fmt.Fprintf(e.stdout, "Built %s%s into %s (%s, %d of %d files changed%s) in %s → %s\n",
+		plural.Count(res.Reports, "report"), drafts, plural.Count(res.Pages, "page"), humanBytes(res.Bytes), res.Changed, res.Files, kept, res.Elapsed.Round(time.Millisecond), cfg.Dest)
 	if cfg.SearchIndex != "" {
 		ix := res.Index
 		what := fmt.Sprintf("%d indexed, %d removed, %d unchanged", ix.Indexed, ix.Deleted, ix.Unchanged)

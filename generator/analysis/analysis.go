@@ -355,6 +355,13 @@ func (x *Index) earlier(i int, at time.Time) Earlier {
 	return e
 }
 
+// Previous returns the reports that started just before in, nearest
+// first, as many as the scorecard's answers compare it with
+// (Config.Previous).
+func (x *Index) Previous(in *incident.Incident) []*incident.Incident {
+	return x.previous(in, x.cfg.Previous)
+}
+
 // previous returns up to n reports that started just before in, nearest
 // first.
 func (x *Index) previous(in *incident.Incident, n int) []*incident.Incident {

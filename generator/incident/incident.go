@@ -98,9 +98,14 @@ type Incident struct {
 	File     string `json:"source"`
 	Body     []byte `json:"-"`
 	BodyLine int    `json:"-"`
-	lines    map[string]int
-	bad      []string     // keys whose values could not be decoded
-	foreign  []foreignKey // keys other site generators use, with hints
+	// Digest identifies the file the report was decoded from: a hash of
+	// File and of its bytes, set by the archive's loader (zero for a
+	// report decoded otherwise). Two reports with one digest hold the same
+	// fields, under the same site.yaml.
+	Digest  [16]byte `json:"-"`
+	lines   map[string]int
+	bad     []string     // keys whose values could not be decoded
+	foreign []foreignKey // keys other site generators use, with hints
 }
 
 // Actionable is a follow-up action item.

@@ -42,6 +42,13 @@ type Folder struct {
 	root *os.File             // dir, for opening paths beneath it
 	prev map[string]FileState // what the folder held when the build began
 
+	// dest is the destination the folder will replace, whose files Keep
+	// copies; published is its manifest, read on the first Keep.
+	dest          string
+	publishedOnce sync.Once
+	published     map[string]FileState
+	destRoot      *os.File
+
 	mu    sync.Mutex
 	files map[string]FileState // what this build wrote or kept
 }
@@ -50,12 +57,12 @@ type Folder struct {
 // last finished there, then removes it: from now on the folder is being
 // changed, and a build killed half-way must leave no manifest that could
 // vouch for files it did not finish.
-func newFolder(dir string) (*Folder, error) {
+func newFolder(dir, dest string) (*Folder, error) {
 	root, err := openRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("build folder: %w", err)
 	}
-	f := &Folder{dir: dir, root: root, files: map[string]FileState{}}
+	f := &Folder{dir: dir, dest: dest, root: root, files: map[string]FileState{}}
 	manifest := filepath.Join(dir, ManifestName)
 	prev, err := readManifest(manifest)
 	if err == nil {
@@ -68,7 +75,69 @@ func newFolder(dir string) (*Folder, error) {
 	return f, nil
 }
 
-func (f *Folder) close() error { return f.root.Close() }
+func (f *Folder) close() error {
+	if f.destRoot != nil {
+		f.destRoot.Close()
+	}
+	return f.root.Close()
+}
+
+// Keep puts at rel the file that the destination holds there, as the last
+// build published it, instead of writing it again: the caller knows that
+// file is what it would write (see render.Options.Reuse). It returns the
+// file's size, and false when the destination's manifest does not list
+// rel or its file is no longer as recorded; the caller then writes rel.
+// The folder usually holds the file already (it is the output of the
+// build before last, and most files do not change); otherwise the
+// destination's copy is copied in.
+func (f *Folder) Keep(rel string) (int64, bool) {
+	if checkRel(rel) != nil {
+		return 0, false
+	}
+	f.publishedOnce.Do(func() {
+		if f.dest == "" {
+			return
+		}
+		if m, err := readManifest(filepath.Join(f.dest, ManifestName)); err == nil {
+			if root, err := openRoot(f.dest); err == nil {
+				f.published, f.destRoot = m, root
+			}
+		}
+	})
+	want, ok := f.published[rel]
+	if !ok {
+		return 0, false
+	}
+	if old, ok := f.prev[rel]; ok && old.Sum == want.Sum && old.Size == want.Size && f.unchanged(rel, old) {
+		f.record(rel, old)
+		return old.Size, true
+	}
+	src, err := openBeneath(f.destRoot, f.dest, rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer src.Close()
+	info, err := src.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() != want.Size || info.ModTime().UnixNano() != want.ModTime {
+		return 0, false
+	}
+	st := FileState{Sum: want.Sum, Size: want.Size}
+	h := sha256.New()
+	st.ModTime, err = f.create(rel, func(w io.Writer) error {
+		_, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(src, want.Size+1))
+		return err
+	})
+	if err != nil {
+		return 0, false
+	}
+	if sum := h.Sum(nil); string(sum[:16]) != string(want.Sum[:]) {
+		// Changed on disk since the manifest was written, yet with the
+		// same size and time: the caller writes it afresh.
+		return 0, false
+	}
+	f.record(rel, st)
+	return st.Size, true
+}
 
 // MakeDirs creates folders (slash-separated, parents listed before their
 // children) that do not exist yet. A top-level entry that is not a real

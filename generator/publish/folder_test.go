@@ -226,3 +226,48 @@ func TestMakeDirsReplacesLinks(t *testing.T) {
 		t.Errorf("a/b/index.html = %q, %v", b, err)
 	}
 }
+
+// TestKeepTakesThePublishedFile: Keep puts the destination's file in the
+// new output, whether the build folder (the build before last) holds the
+// same or an older version; it refuses a file the destination's manifest
+// does not list or that changed since it was published.
+func TestKeepTakesThePublishedFile(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	build(t, dest, map[string]string{"a.html": "old a", "b.html": "b", "c.html": "c", "d.html": "old d", "e.html": "e"})
+	build(t, dest, map[string]string{"a.html": "new a", "b.html": "b", "c.html": "c", "d.html": "new d", "e.html": "e"})
+	// The destination holds the new a and d, the spare the old ones; d
+	// is then edited by hand in the destination, and e in both.
+	write(t, filepath.Join(dest, "d.html"), "edited by hand")
+	write(t, filepath.Join(dest, "e.html"), "edited by hand")
+	write(t, filepath.Join(SpareDir(dest), "e.html"), "edited by hand")
+	kept := map[string]bool{}
+	err := Build(dest, func(f *Folder) error {
+		for _, rel := range []string{"a.html", "b.html", "d.html", "e.html", "missing.html", "../x"} {
+			if _, ok := f.Keep(rel); ok {
+				kept[rel] = true
+			} else if _, err := f.WriteFile(rel, []byte("written "+rel)); err != nil && rel != "../x" {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]bool{"a.html": true, "b.html": true, "d.html": false, "e.html": false, "missing.html": false, "../x": false} {
+		if kept[rel] != want {
+			t.Errorf("Keep(%q) = %v, want %v", rel, kept[rel], want)
+		}
+	}
+	for rel, want := range map[string]string{"a.html": "new a", "b.html": "b", "d.html": "written d.html", "e.html": "written e.html", "missing.html": "written missing.html"} {
+		if got, err := os.ReadFile(filepath.Join(dest, rel)); err != nil || string(got) != want {
+			t.Errorf("%s holds %q (%v), want %q", rel, got, err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dest, "c.html")); !os.IsNotExist(err) {
+		t.Errorf("c.html, neither kept nor written, is still there (%v)", err)
+	}
+	if _, err := Intact(dest); err != nil {
+		t.Errorf("the output after Keep does not match its manifest: %v", err)
+	}
+}

@@ -75,7 +75,7 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 	if err := writeNoFollow(filepath.Join(spare, Marker), []byte(markerText)); err != nil {
 		return fmt.Errorf("marking the build folder: %w", err)
 	}
-	folder, err := newFolder(spare)
+	folder, err := newFolder(spare, dest)
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,15 @@ func (s *site) feedJob() job {
 }
 
 func (s *site) termFeedJob(t *archive.Taxonomy, term *archive.Term) job {
-	return func(buf *bytes.Buffer) (string, error) {
+	rel := t.Kind + "/" + term.Slug + "/feed.xml"
+	j := func(buf *bytes.Buffer) (string, error) {
 		u := s.termURL(t.Kind, term.Name)
 		title := fmt.Sprintf("%s: %s %s", s.arc.Site.Title, t.Singular, term.Name)
-		return t.Kind + "/" + term.Slug + "/feed.xml", s.writeFeed(buf, title, u+"feed.xml", u, term.Incidents)
+		return rel, s.writeFeed(buf, title, u+"feed.xml", u, term.Incidents)
 	}
+	// Not a layout: no site replaces it. The feed shows the newest
+	// reports.
+	return s.keyed(rel, "", func(k *keyWriter) { k.reports(term.Incidents[:min(feedSize, len(term.Incidents))]) }, nil, j)
 }
 
 // jsonIncident is a report as other tools read it from /incidents.json:

@@ -58,6 +58,13 @@ type Options struct {
 	// Progress, when set, is told how far writing the pages ("writing")
 	// has got.
 	Progress func(stage string, done, total int)
+	// ListPageSize is the number of rows on each page of a list of
+	// reports or terms; 0 means 200.
+	ListPageSize int
+	// Reuse, when set, keeps the pages whose inputs are those the
+	// published page was made from (see keys.go); Stats.Keys then holds
+	// every page's key, for the next build's Reuse.Previous.
+	Reuse *Reuse
 }
 
 // Stats describes what a render wrote.
@@ -66,6 +73,11 @@ type Stats struct {
 	Files   int   // every file, pages included
 	Changed int   // files written because their content changed; the rest were kept
 	Bytes   int64 // total size
+	// Kept counts the pages kept as published without rendering them,
+	// and Keys holds the input key of every page that has one (both with
+	// Options.Reuse).
+	Kept int
+	Keys map[string]PageKey
 }
 
 // site is the state of one render.
@@ -77,22 +89,29 @@ type site struct {
 	absBase string // BaseURL
 	tmpl    map[string]*template.Template
 
-	rows          map[*incident.Incident]template.HTML // table rows, rendered once for every list
-	chrome        map[string]chrome                    // header and footer by section
-	assets        template.HTML                        // links to the stylesheet, icon and feed
-	scoreRowCache map[string]template.HTML             // scoreKey(rubric key, answer) → scorecard line
-	termLinks     map[string]map[string]template.HTML  // kind → term → link
+	rows          []rowCell                           // table rows, aligned with arc.Incidents
+	chrome        map[string]chrome                   // header and footer by section
+	assets        template.HTML                       // links to the stylesheet, icon and feed
+	scoreRowCache map[string]template.HTML            // scoreKey(rubric key, answer) → scorecard line
+	termLinks     map[string]map[string]template.HTML // kind → term → link
 
 	// What repeat detection found, related (see repeats.go).
 	rep        *analysis.Index
 	checkCfg   analysis.Config
 	rubricKeys []string
-	questions  map[string]string       // rubric key → question
-	checkNote  template.HTML           // on incident pages with computed answers
-	scoreRules template.HTML           // on /repeats/
-	chainIndex map[*analysis.Chain]int // each chain's place among them, for its page
+	questions  map[string]string // rubric key → question
+	checkNote  template.HTML     // on incident pages with computed answers
+	scoreRules template.HTML     // on /repeats/
 
 	trends *trends.Trends // every trend figure (see trends.go)
+
+	// Input keys of the pages (see keys.go), with Options.Reuse.
+	pageSize int // Options.ListPageSize, or listPageSize
+
+	globalKey PageKey
+	keysMu    sync.Mutex
+	keys      map[string]PageKey
+	kept      atomic.Int64
 
 	out       *publish.Folder
 	sink      func(rel string, data []byte) // instead of out, for Pages
@@ -138,17 +157,9 @@ func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Optio
 	if err != nil {
 		return Stats{}, err
 	}
-	// Creating thousands of folders is slow on some file systems; do it
-	// while the table rows are rendered.
 	jobs, dirs := s.jobs()
-	mkdirs := make(chan error, 1)
-	go func() { mkdirs <- s.makeDirs(dirs) }()
-	rowErr := s.renderRows(ctx)
-	if err := <-mkdirs; err != nil {
+	if err := s.makeDirs(dirs); err != nil {
 		return Stats{}, err
-	}
-	if rowErr != nil {
-		return Stats{}, rowErr
 	}
 	if err := s.run(ctx, jobs); err != nil {
 		return Stats{}, err
@@ -159,7 +170,8 @@ func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Optio
 	if err := s.writeSitemap(); err != nil {
 		return Stats{}, err
 	}
-	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Changed: int(s.changed.Load()), Bytes: s.bytes.Load()}, nil
+	return Stats{Pages: len(s.htmlPaths), Files: int(s.files.Load()), Changed: int(s.changed.Load()), Bytes: s.bytes.Load(),
+		Kept: int(s.kept.Load()), Keys: s.keys}, nil
 }
 
 // Selection chooses the pages Pages renders: those of Reports, and with
@@ -247,13 +259,14 @@ func (s *site) prepare() error {
 	var err error
 	s.checkCfg = s.facts.Scorecard
 	s.rep = s.facts.Recurrence
-	chains := s.rep.Chains()
-	s.chainIndex = make(map[*analysis.Chain]int, len(chains))
-	for i, c := range chains {
-		s.chainIndex[c] = i
-	}
 	s.trends = s.facts.Trends
 	s.prepareChecks()
+	s.pageSize = listPageSize
+	if s.opts.ListPageSize > 0 {
+		s.pageSize = s.opts.ListPageSize
+	}
+	s.prepareKeys()
+	s.rows = make([]rowCell, len(s.arc.Incidents))
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())
 	if err != nil {
 		return err
@@ -267,29 +280,28 @@ func (s *site) prepare() error {
 	return nil
 }
 
-// renderRows renders the table row of every report in parallel, once for
-// all the lists that show it.
-func (s *site) renderRows(ctx context.Context) error {
-	ins := s.arc.Incidents
-	rows := make([]template.HTML, len(ins))
-	err := parallel.Each(ctx, s.opts.Workers, len(ins), func(_, i int) error {
-		var err error
-		rows[i], err = s.fragment("incident-row", s.newRow(ins[i]))
-		return err
-	})
-	if err != nil {
-		return err
+// rowCell is a report's table row, rendered the first time a list shows
+// it and reused by every other list: most builds keep most lists as
+// published (see keys.go), and render few rows.
+type rowCell struct {
+	once sync.Once
+	html template.HTML
+	err  error
+}
+
+// row is the table row of in.
+func (s *site) row(in *incident.Incident) (template.HTML, error) {
+	i, ok := s.facts.Position(in)
+	if !ok {
+		return "", fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
 	}
-	s.rows = make(map[*incident.Incident]template.HTML, len(ins))
-	for i, in := range ins {
-		s.rows[in] = rows[i]
-	}
-	return nil
+	c := &s.rows[i]
+	c.once.Do(func() { c.html, c.err = s.fragment("incident-row", s.newRow(in)) })
+	return c.html, c.err
 }
 
 // listsOf returns the jobs of the year and term pages that list the
-// reports ins, after rendering the table rows of the reports those pages
-// list.
+// reports ins.
 func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
 	years := map[int]bool{}
 	terms := map[*archive.Term]*archive.Taxonomy{}
@@ -304,32 +316,17 @@ func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
 		}
 	}
 	var jobs []job
-	listed := map[*incident.Incident]bool{}
 	for _, y := range s.arc.Years {
 		if years[y.Year] {
 			jobs = append(jobs, s.listJobs(y)...)
-			for _, in := range y.Incidents {
-				listed[in] = true
-			}
 		}
 	}
 	for _, t := range s.arc.Taxonomies {
 		for _, term := range t.Terms {
 			if terms[term] == t {
 				jobs = append(jobs, s.termJobs(t, term)...)
-				for _, in := range term.Incidents {
-					listed[in] = true
-				}
 			}
 		}
-	}
-	s.rows = make(map[*incident.Incident]template.HTML, len(listed))
-	for in := range listed {
-		row, err := s.fragment("incident-row", s.newRow(in))
-		if err != nil {
-			return nil, err
-		}
-		s.rows[in] = row
 	}
 	return jobs, nil
 }

@@ -61,9 +61,6 @@ func newBenchSite(b *testing.B, arc *archive.Archive, now time.Time) *site {
 	if err := s.prepare(); err != nil {
 		b.Fatal(err)
 	}
-	if err := s.renderRows(context.Background()); err != nil {
-		b.Fatal(err)
-	}
 	return s
 }
 

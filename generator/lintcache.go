@@ -1,0 +1,95 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"runtime"
+
+	"github.com/incidents-archive/incidents/generator/analysis"
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/lint"
+	"github.com/incidents-archive/incidents/generator/parallel"
+	"github.com/incidents-archive/incidents/generator/render"
+)
+
+// The "lint" entry of the build cache: what package lint found in each
+// report, under the input key of the report's page (render.PageKey). The
+// linter reads the report, site.yaml, tasks.json and what the recurrence
+// index says of the report (its likely repeats, its computed scorecard
+// answers), all of which the page shows and its key covers; an unchanged
+// key is an unchanged finding. The diagnostics name files as the content
+// folder was given (Config.Source), which the entry's key holds.
+
+// lintFindings are the diagnostics of each report, by its page's key.
+type lintFindings map[render.PageKey][]diag.Diagnostic
+
+func lintEntryKey(cfg Config) string {
+	return buildcache.Key("lint", cfg.Cache.Program(), cfg.Source)
+}
+
+// lintReports adds to diags what package lint finds in the reports of
+// arc, related through the recurrence index x of the analysis stage, on a
+// worker per CPU (workers 0) since nothing else runs then; each worker has
+// a lint.Checker of its own. With keys (the input keys of the pages just
+// rendered, by path) and a cache, it takes the findings of each report
+// whose page's key is unchanged from the cache, and stores them all again.
+func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analysis.Index, keys map[string]render.PageKey, diags *diag.List) error {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var prev lintFindings
+	useCache := cfg.Cache != nil && keys != nil
+	if useCache && !cfg.Cold {
+		if data, ok := cfg.Cache.Get("lint", lintEntryKey(cfg)); ok {
+			if gob.NewDecoder(bytes.NewReader(data)).Decode(&prev) != nil {
+				prev = nil
+			}
+		}
+	}
+	keyOf := func(in *incident.Incident) (render.PageKey, bool) {
+		k, ok := keys["incidents/"+in.Slug+"/index.html"]
+		return k, ok
+	}
+	found := make([]diag.List, len(arc.Incidents))
+	checkers := make([]*lint.Checker, workers)
+	for w := range checkers {
+		checkers[w] = lint.New(arc.Site, x).WithTasks(arc.Tasks)
+	}
+	err := parallel.Each(ctx, workers, len(arc.Incidents), func(w, i int) error {
+		in := arc.Incidents[i]
+		if k, ok := keyOf(in); ok {
+			if ds, ok := prev[k]; ok {
+				for _, d := range ds {
+					found[i].Add(d)
+				}
+				return nil
+			}
+		}
+		checkers[w].Report(in, &found[i])
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	next := lintFindings{}
+	for i, in := range arc.Incidents {
+		diags.Merge(&found[i])
+		if k, ok := keyOf(in); ok {
+			next[k] = found[i].All()
+		}
+	}
+	if useCache {
+		var buf bytes.Buffer
+		if gob.NewEncoder(&buf).Encode(next) == nil {
+			// A cache that cannot be written costs the next build time,
+			// not correctness.
+			_ = cfg.Cache.Put("lint", lintEntryKey(cfg), buf.Bytes())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+// Pages kept from the last build.
+//
+// Most pages of a large archive show a handful of reports: a report's
+// page shows the report and its neighbours (its possible repeats, the
+// later reports that repeat it, its chain, the reports it links and those
+// that link it, the ones just before it); a term's pages and a year's
+// show that term's or year's reports. Each such page gets an input key: a
+// hash of everything its layout is given, reduced to the digests of the
+// report files it shows (incident.Incident.Digest) and the facts the
+// analysis stage found about them, besides Reuse.Global and the shape of
+// the taxonomies, which every page depends on. When a page's key is the
+// one the published page was made with, the page is kept as published
+// (publish.Folder.Keep) instead of rendered: one edited report renders
+// its own page, its neighbours' and its lists', and the pages that show
+// the whole archive (home, trends, repeats, the taxonomy indexes, feeds,
+// incidents.json).
+//
+// A key must change whenever the page would: a dependency left out shows
+// a stale page. The tests build random edit sequences with and without
+// the keys and compare every byte (generator's TestIncrementalBuildsMatchCold).
+// Layouts of a site's own that replace a page kind's layout may show more
+// than the built-in one (a term page's layout is given every term of its
+// taxonomy): pages of such kinds are always rendered (Reuse.Overridden).
+
+// PageKey is a page's input key.
+type PageKey [16]byte
+
+// Reuse says what Render may keep of the build last published.
+type Reuse struct {
+	// Global hashes every input outside the reports that a page may show:
+	// the program, the settings, site.yaml, tasks.json, the free pages,
+	// the layouts, the day the trends are computed for.
+	Global string
+	// Previous are the keys of the pages the destination holds, by path
+	// in the site, as Stats.Keys returned them.
+	Previous map[string]PageKey
+	// Overridden names the layouts (such as "term.html") that the site's
+	// own layouts folder replaces.
+	Overridden map[string]bool
+}
+
+// keyWriter builds a page's input key.
+type keyWriter struct {
+	h   hash.Hash
+	buf [8]byte
+	ok  bool // false once a report without a digest was written
+}
+
+func (s *site) newKey(kind string) *keyWriter {
+	k := &keyWriter{h: sha256.New(), ok: true}
+	k.str(kind)
+	k.h.Write(s.globalKey[:])
+	return k
+}
+
+func (k *keyWriter) str(v string) {
+	k.int(len(v))
+	k.h.Write([]byte(v))
+}
+
+func (k *keyWriter) int(v int) {
+	binary.LittleEndian.PutUint64(k.buf[:], uint64(v))
+	k.h.Write(k.buf[:])
+}
+
+func (k *keyWriter) float(v float64) {
+	binary.LittleEndian.PutUint64(k.buf[:], math.Float64bits(v))
+	k.h.Write(k.buf[:])
+}
+
+func (k *keyWriter) bool(v bool) {
+	if v {
+		k.h.Write([]byte{1})
+	} else {
+		k.h.Write([]byte{0})
+	}
+}
+
+// report writes what a page shows of in: its file, through its digest;
+// nil writes a marker of its own.
+func (k *keyWriter) report(in *incident.Incident) {
+	if in == nil {
+		k.h.Write([]byte{0xff})
+		return
+	}
+	if in.Digest == ([16]byte{}) {
+		k.ok = false
+	}
+	k.h.Write(in.Digest[:])
+}
+
+func (k *keyWriter) reports(ins []*incident.Incident) {
+	k.int(len(ins))
+	for _, in := range ins {
+		k.report(in)
+	}
+}
+
+func (k *keyWriter) candidates(cs []repeats.Candidate) {
+	k.int(len(cs))
+	for _, c := range cs {
+		k.str(c.ID)
+		k.float(c.Score)
+		k.bool(c.Likely)
+		// The reasons, as the page prints them and as a layout may.
+		k.value(reflect.ValueOf(c.Why))
+	}
+}
+
+// value writes v, field by field: a struct of numbers, strings, booleans
+// and slices of them (repeats.Reasons), whatever fields it grows.
+func (k *keyWriter) value(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		k.str(v.String())
+	case reflect.Float64, reflect.Float32:
+		k.float(v.Float())
+	case reflect.Bool:
+		k.bool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		k.int(int(v.Int()))
+	case reflect.Slice:
+		k.int(v.Len())
+		for i := range v.Len() {
+			k.value(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			k.value(v.Field(i))
+		}
+	default:
+		// A kind a key cannot stand for: the page is always rendered.
+		k.ok = false
+	}
+}
+
+func (k *keyWriter) sum() (PageKey, bool) {
+	var p PageKey
+	copy(p[:], k.h.Sum(nil))
+	return p, k.ok
+}
+
+// prepareKeys computes what every key holds: Reuse.Global and the shape
+// of the taxonomies (each term's name, spellings and slug, which every
+// link to a term prints) and the years (the terms' sparklines span them).
+func (s *site) prepareKeys() {
+	r := s.opts.Reuse
+	if r == nil {
+		return
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %q %q %q %d\x00", r.Global, s.opts.BaseURL, s.opts.Version, s.opts.SearchAPI, s.pageSize)
+	for _, t := range s.arc.Taxonomies {
+		fmt.Fprintf(h, "%q %q %q %d\x00", t.Kind, t.Title, t.Singular, len(t.Terms))
+		// By slug: t.Terms is in the order of their counts, which most
+		// edits change and few pages show (the taxonomy indexes, which
+		// are always rendered).
+		terms := slices.Clone(t.Terms)
+		slices.SortFunc(terms, func(a, b *archive.Term) int { return strings.Compare(a.Slug, b.Slug) })
+		for _, term := range terms {
+			fmt.Fprintf(h, "%q %q %q\x00", term.Slug, term.Spellings, term.Description)
+		}
+	}
+	for _, y := range s.arc.Years {
+		h.Write([]byte(strconv.Itoa(y.Year) + "\x00"))
+	}
+	for _, p := range s.arc.Pages {
+		fmt.Fprintf(h, "page %q %q %q\x00", p.Slug, p.Title, p.Describes)
+	}
+	copy(s.globalKey[:], h.Sum(nil))
+	s.keys = make(map[string]PageKey)
+}
+
+// keyed returns j, which writes the page rel, made to keep the published
+// page instead when key, which writes its inputs, gives the key the
+// published page was made with. kept runs when the page is kept. layout is
+// the page kind's layout file: a site that replaces it renders every page
+// of the kind. Without Options.Reuse, j runs as it is.
+func (s *site) keyed(rel, layout string, key func(k *keyWriter), kept func(), j job) job {
+	r := s.opts.Reuse
+	if r == nil || r.Overridden[layout] {
+		return j
+	}
+	return func(buf *bytes.Buffer) (string, error) {
+		k := s.newKey(layout)
+		k.str(rel)
+		key(k)
+		sum, ok := k.sum()
+		if !ok {
+			return j(buf)
+		}
+		s.keysMu.Lock()
+		s.keys[rel] = sum
+		s.keysMu.Unlock()
+		if prev, found := r.Previous[rel]; found && prev == sum && s.out != nil {
+			if n, ok := s.out.Keep(rel); ok {
+				if kept != nil {
+					kept()
+				}
+				s.keep(rel, n)
+				return "", nil
+			}
+		}
+		return j(buf)
+	}
+}
+
+// keep counts the page rel of n bytes, kept as published.
+func (s *site) keep(rel string, n int64) {
+	s.bytes.Add(n)
+	s.files.Add(1)
+	s.kept.Add(1)
+	if strings.HasSuffix(rel, ".html") && rel != "404.html" {
+		s.pathsMu.Lock()
+		s.htmlPaths = append(s.htmlPaths, rel)
+		s.pathsMu.Unlock()
+	}
+}
+
+// incidentKey writes the inputs of in's page: the report, what detection
+// found for it, and every report the page shows or computes from.
+func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
+	return func(k *keyWriter) {
+		k.report(in)
+		i, ok := s.facts.Position(in)
+		if !ok {
+			k.ok = false
+			return
+		}
+		// Its possible repeats, and what each says of them.
+		k.candidates(s.facts.Repeats[i])
+		for _, c := range s.facts.Repeats[i] {
+			other, _ := s.arc.Incident(c.ID)
+			k.report(other)
+		}
+		// The later reports that repeat it, and what they say.
+		later := s.rep.RecurredLater(in)
+		k.int(len(later))
+		for _, r := range later {
+			k.report(r.Incident)
+			k.candidates([]repeats.Candidate{r.Candidate})
+		}
+		if c := s.rep.ChainOf(in); c != nil {
+			k.str(c.ID)
+			k.reports(c.Incidents)
+		} else {
+			k.str("")
+		}
+		// The reports it links and that link it, the ones its body
+		// mentions (whose permalinks its HTML holds), its neighbours in
+		// the archive and the reports before it that the scorecard's
+		// answers compare with.
+		k.reports(s.facts.ReferencedBy[i])
+		for _, ids := range [][]string{in.Related, in.RepeatOf, s.facts.Bodies[i].Mentions} {
+			k.int(len(ids))
+			for _, id := range ids {
+				other, _ := s.arc.Incident(id)
+				k.report(other)
+			}
+		}
+		if i > 0 {
+			k.report(s.arc.Incidents[i-1])
+		}
+		if i+1 < len(s.arc.Incidents) {
+			k.report(s.arc.Incidents[i+1])
+		}
+		k.reports(s.rep.Previous(in))
+	}
+}
