@@ -18,13 +18,12 @@ import (
 
 // The build's use of its cache (Config.Cache). Two entries:
 //
-//   - "repeats": the repeat lists, keyed on a hash of detection's whole
-//     input (every report's fields that detection reads, its plain text
-//     included, and its configuration), kept by the analysis stage (see
-//     package facts). Detection is the costliest step of a build; an edit
-//     that leaves its input alone (a typo fixed in a timeline still
-//     changes it, but a new layout, a drafts-only change or a rebuild does
-//     not) skips it.
+//   - "repeats": the last repeat lists, keyed on detection's
+//     configuration, kept by the analysis stage (see package facts), with
+//     a digest of each list's inputs and of the whole input. Detection is
+//     the costliest step of a build: an edit that leaves its input alone
+//     (a new layout, a drafts-only change, a rebuild) skips it, and one
+//     that changes a report scores again only the lists it may change.
 //   - "site-<dest>": what the build last published to a destination, keyed
 //     on a hash of everything the output is made from: this program, the
 //     settings, every file of the content and layouts folders. When the
