@@ -89,7 +89,9 @@ FUZZ_TARGETS := \
 	./generator/matter:FuzzParseTime \
 	./generator/incident:FuzzParse \
 	./generator/incident:FuzzSlugify \
+	./generator/incident:FuzzBinaryRoundTrip \
 	./generator/markdown:FuzzRender \
+	./generator/markdown:FuzzResultRoundTrip \
 	./search:FuzzSearchRequest \
 	./search/static:FuzzAnalyzer \
 	./generator/importer/mediawiki:FuzzReadExport \

@@ -18,13 +18,12 @@ import (
 
 // The build's use of its cache (Config.Cache). Two entries:
 //
-//   - "repeats": the repeat lists, keyed on a hash of detection's whole
-//     input (every report's fields that detection reads, its plain text
-//     included, and its configuration), kept by the analysis stage (see
-//     package facts). Detection is the costliest step of a build; an edit
-//     that leaves its input alone (a typo fixed in a timeline still
-//     changes it, but a new layout, a drafts-only change or a rebuild does
-//     not) skips it.
+//   - "repeats": the last repeat lists, keyed on detection's
+//     configuration, kept by the analysis stage (see package facts), with
+//     a digest of each list's inputs and of the whole input. Detection is
+//     the costliest step of a build: an edit that leaves its input alone
+//     (a new layout, a drafts-only change, a rebuild) skips it, and one
+//     that changes a report scores again only the lists it may change.
 //   - "site-<dest>": what the build last published to a destination, keyed
 //     on a hash of everything the output is made from: this program, the
 //     settings, every file of the content and layouts folders. When the
@@ -76,13 +75,13 @@ func inputKey(ctx context.Context, cfg Config, h hooks) (string, error) {
 		}
 		return a
 	}
-	content, err := buildcache.TreeHash(ctx, cfg.Source)
+	content, err := cfg.Cache.TreeHash(ctx, cfg.Source)
 	if err != nil {
 		return "", err
 	}
 	layouts := ""
 	if cfg.Layouts != "" {
-		if layouts, err = buildcache.TreeHash(ctx, cfg.Layouts); err != nil {
+		if layouts, err = cfg.Cache.TreeHash(ctx, cfg.Layouts); err != nil {
 			return "", err
 		}
 	}
@@ -137,11 +136,14 @@ func recordBuilt(ctx context.Context, cfg Config, h hooks, key string, res *Resu
 	if again, err := inputKey(ctx, cfg, h); err != nil || again != key {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
-	sum, err := publish.Intact(cfg.Dest)
-	if err != nil {
+	// The build has just written the destination and its manifest: the
+	// next build checks that its files are still those (unchanged), so
+	// the manifest's hash is all this needs.
+	sum := manifestSum(cfg.Dest)
+	if sum == "" {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
-	st := siteStamp{Manifest: hex.EncodeToString(sum[:]), Reports: res.Reports, Pages: res.Pages, Files: res.Files,
+	st := siteStamp{Manifest: sum, Reports: res.Reports, Pages: res.Pages, Files: res.Files,
 		Bytes: res.Bytes, Warnings: res.Warnings, Drafts: res.Drafts, Indexed: res.Index.Indexed + res.Index.Unchanged}
 	st.Zone, st.Day = buildDay(cfg, loc)
 	data, err := json.Marshal(st)

@@ -55,6 +55,9 @@ type Config struct {
 	// Now is the time of the build for the trend pages (this month, the
 	// age of open action items); zero means the clock's.
 	Now time.Time
+	// ListPageSize is the number of rows on each page of a list of
+	// reports or terms; 0 means 200 (render.Options.ListPageSize).
+	ListPageSize int
 	// Cache, when set, keeps results between builds (see cached.go); nil
 	// builds everything from scratch.
 	Cache *buildcache.Cache
@@ -115,7 +118,23 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 	if cfg.Progress != nil {
 		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
 	}
-	return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	if cfg.Cache == nil {
+		return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	}
+	var reports decodedReports
+	opts.Decoded = func(site *siteconfig.Site) archive.DecodeCache {
+		reports = openReports(cfg, site)
+		return reports
+	}
+	arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	if reports.recs != nil {
+		saved := diags
+		if saved == nil {
+			saved = &diag.List{}
+		}
+		saveRecords(cfg, reports.recs, saved)
+	}
+	return arc, diags, err
 }
 
 // Build loads, checks and renders the archive and publishes it to Dest.
@@ -185,7 +204,17 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	}
 	fopts := factsOptions(cfg, opts)
 	fopts.Bodies = h.bodies
+	var bodies storedBodies
+	if fopts.Bodies == nil && cfg.Cache != nil {
+		bodies = openBodies(cfg)
+		fopts.Bodies = bodies
+	}
 	f, err := facts.Compute(ctx, arc, fopts)
+	if bodies.recs != nil {
+		// Now, not at the end: the records are on disk and the memory
+		// they took is free before the pages are written.
+		saveRecords(cfg, bodies.recs, diags)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -350,7 +379,7 @@ func renderOptions(cfg Config, h hooks, arc *archive.Archive, layoutFS fs.FS, di
 	if _, err := render.Root(baseURL); err != nil {
 		return render.Options{}, err
 	}
-	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI}
+	opts := render.Options{BaseURL: baseURL, Layouts: layoutFS, Version: cfg.Version, Workers: cfg.Workers, SearchAPI: h.searchAPI, ListPageSize: cfg.ListPageSize}
 	return opts, nil
 }
 

@@ -215,7 +215,7 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 	write := func(r *editReport) { testutil.WriteFiles(t, content, map[string]string{r.file: r.markdown()}) }
 
 	warm := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
-		Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)}
+		Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ListPageSize: 4}
 	edits := []struct {
 		name string
 		edit func() string
@@ -249,6 +249,12 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 		{"a date moved", func() string {
 			r := a.any()
 			r.start = r.start.AddDate(0, -a.rng.IntN(30), a.rng.IntN(10))
+			write(r)
+			return r.file
+		}},
+		{"an end time changed", func() string {
+			r := a.any()
+			r.hours = (r.hours + 1 + a.rng.IntN(3)) % 5
 			write(r)
 			return r.file
 		}},

@@ -113,7 +113,7 @@ func globalKey(ctx context.Context, cfg Config, h hooks, arc *archive.Archive) (
 			hash.Write([]byte("none"))
 			continue
 		}
-		tree, err := buildcache.TreeHash(ctx, dir)
+		tree, err := cfg.Cache.TreeHash(ctx, dir)
 		if err != nil {
 			return "", err
 		}

@@ -117,7 +117,7 @@ func TestSiteShowsRepeats(t *testing.T) {
 			// not listed again.
 			`<a class="task" href="https://tasks.example.org/T200011">T200011</a> was still open when this recurred`,
 			`<a class="task" href="https://tasks.example.org/T200012">T200012</a> is done <span class="muted">(when is not recorded)</span>`,
-			`<a href="/repeats/#chain-2024-03-01-search-heap">This chain among all recurrence chains</a>`,
+			`<a href="/repeats/">All recurrence chains and repeat rates</a>`,
 			// The scorecard against the archive.
 			`<th scope="col">Archive shows</th>`,
 			"<strong>5 answers disagree with what the archive shows.</strong>",

@@ -240,10 +240,13 @@ func TestUnicodeSite(t *testing.T) {
 		t.Errorf("the Riyadh page does not link the Tokyo one as %s", want)
 	}
 
-	// The chain of repeats is linked by an anchor named after the oldest
-	// report's slug, percent-encoded (checkLinks found its id).
-	if chain := "repeats/#chain-" + url.PathEscape("2026-03-01-東京-データベース"); !strings.Contains(page, chain) {
-		t.Errorf("the Riyadh page does not link its chain as %s", chain)
+	// The chain of repeats has an anchor named after the oldest report's
+	// slug on /repeats/, which the Riyadh page links.
+	if chain := `id="chain-2026-03-01-東京-データベース"`; !strings.Contains(readPage(t, out, "repeats/index.html"), chain) {
+		t.Errorf("/repeats/ does not hold the chain as %s", chain)
+	}
+	if !strings.Contains(page, `href="/archive/repeats/"`) {
+		t.Error("the Riyadh page does not link /repeats/")
 	}
 
 	// The static search index's cards link the reports.

@@ -50,6 +50,24 @@ type Options struct {
 	// it is, without reading the file, and its warnings are not repeated.
 	// serve uses it to show an edit before rebuilding the whole site.
 	Reuse func(file string) (*incident.Incident, bool)
+	// Decoded, when set, returns what keeps the reports decoded under
+	// the site settings read (called once, before any report is read),
+	// between builds: a file whose bytes it has seen is not decoded
+	// again, and its warnings and errors come back as decoding gave them.
+	Decoded func(site *siteconfig.Site) DecodeCache
+}
+
+// DecodeCache keeps reports decoded from files, keyed on the file (a path
+// under the content folder) and its bytes. What decoding reads besides
+// (the label, the settings incident.SiteKey names, the program itself) is
+// the same for every report it holds: Options.Decoded opens it for them.
+type DecodeCache interface {
+	// Get returns what decoding data, read from file, gave: the report
+	// (nil when the file is not one) and the problems found, in the
+	// order they were found.
+	Get(file string, data []byte) (in *incident.Incident, found []diag.Diagnostic, ok bool)
+	// Put stores what decoding data, read from file, gave.
+	Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic)
 }
 
 // Archive is the loaded content.
@@ -207,6 +225,10 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
+	var decoded DecodeCache
+	if opts.Decoded != nil {
+		decoded = opts.Decoded(site)
+	}
 	results := make([]*incident.Incident, len(files))
 	lists := make([]diag.List, workers) // one per worker: List is not safe for concurrent use
 	var done atomic.Int64
@@ -225,11 +247,10 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 			lists[w].Errorf(label(p), 0, "", "%v", err)
 		case err != nil:
 			return fmt.Errorf("reading %s: %w", label(p), err)
+		case decoded != nil:
+			results[i] = decodeCached(decoded, label(p), p, data, site, &lists[w])
 		default:
-			if results[i] = incident.Parse(label(p), data, site, &lists[w]); results[i] != nil {
-				results[i].File = p
-				results[i].Digest = digest(p, data)
-			}
+			results[i] = decode(label(p), p, data, site, &lists[w])
 		}
 		if opts.Progress != nil {
 			progressMu.Lock()
@@ -263,24 +284,77 @@ func digest(p string, data []byte) (d [16]byte) {
 	return d
 }
 
+// decode decodes the report data, read from file (labelled path).
+func decode(path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+	in := incident.Parse(path, data, site, diags)
+	if in != nil {
+		in.File = file
+		in.Digest = digest(file, data)
+	}
+	return in
+}
+
+// decodeCached is decode through the cache c.
+func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+	if in, found, ok := c.Get(file, data); ok {
+		for _, d := range found {
+			diags.Add(d)
+		}
+		if in != nil {
+			in.Digest = digest(file, data)
+		}
+		return in
+	}
+	var own diag.List
+	in := decode(path, file, data, site, &own)
+	found := own.Items()
+	c.Put(file, data, in, found)
+	for _, d := range found {
+		diags.Add(d)
+	}
+	return in
+}
+
 var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)
 
 func readBounded(fsys fs.FS, p string) ([]byte, error) {
-	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > matter.MaxFileSize {
-		return nil, errTooBig
-	}
-	// The size can change between the look and the read: read no more
-	// than the limit allows, whatever the file has become.
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, matter.MaxFileSize+1))
-	if err == nil && len(data) > matter.MaxFileSize {
+	// Room for the whole file and one byte more, so that its end is seen
+	// without growing the buffer; the size can change between the look
+	// and the read, so read no more than the limit allows, whatever the
+	// file has become.
+	size := 512
+	if info, err := f.Stat(); err == nil {
+		if info.Size() > matter.MaxFileSize {
+			return nil, errTooBig
+		}
+		size = int(info.Size()) + 1
+	}
+	data := make([]byte, 0, size)
+	for {
+		if len(data) == cap(data) {
+			if len(data) > matter.MaxFileSize {
+				return nil, errTooBig
+			}
+			data = slices.Grow(data, min(len(data), matter.MaxFileSize+1-len(data)))
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(data) > matter.MaxFileSize {
 		return nil, errTooBig
 	}
-	return data, err
+	return data, nil
 }
 
 // checkIDs reports duplicate ids and permalinks, and references to ids that

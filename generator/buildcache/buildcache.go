@@ -10,6 +10,11 @@
 // a miss, never an error: the caller computes the result and stores it
 // again. Entries are written to a temporary file and renamed into place, so
 // a build killed while writing leaves the previous entry or none.
+//
+// Records is the other kind of entry: many records, one per report say,
+// each with a checksum of its own, looked up one at a time, appended to
+// by a build and compacted when the records no build uses take more room
+// than the others (see records.go).
 package buildcache
 
 import (

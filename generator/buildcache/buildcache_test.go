@@ -2,9 +2,11 @@ package buildcache
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestGetPut(t *testing.T) {
@@ -105,5 +107,60 @@ func TestTreeHash(t *testing.T) {
 	}
 	if h, err := TreeHash(context.Background(), filepath.Join(dir, "missing")); err != nil || h == "" {
 		t.Errorf("missing folder: %q, %v", h, err)
+	}
+}
+
+// TestRememberedTreeHash: the cache's TreeHash, which reads only files
+// whose stamps changed, always equals TreeHash, also for a file rewritten
+// with the same size and its old modification time put back, and for
+// files written just before and after a hash.
+func TestRememberedTreeHash(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(filepath.Join(t.TempDir(), "cache"), "test program")
+	old := time.Now().Add(-time.Hour)
+	write := func(name, data string, settled bool) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if settled {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i := range 20 {
+		write(fmt.Sprintf("incidents/r%d.md", i), fmt.Sprint("report ", i), true)
+	}
+	for _, step := range []struct {
+		name string
+		do   func()
+	}{
+		{"first", func() {}},
+		{"nothing changed", func() {}},
+		{"rewritten with the same size and time", func() { write("incidents/r3.md", "REPORT 3", true) }},
+		{"rewritten just now", func() { write("incidents/r4.md", "REPORT 4", false) }},
+		{"rewritten again at once", func() { write("incidents/r4.md", "report 4", false) }},
+		{"removed", func() { os.Remove(filepath.Join(dir, "incidents/r5.md")) }},
+		{"added", func() { write("incidents/new.md", "new", true) }},
+	} {
+		step.do()
+		want, err := TreeHash(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if got, err := c.TreeHash(context.Background(), dir); err != nil || got != want {
+				t.Errorf("%s: the cache's TreeHash gives %s (%v), TreeHash %s", step.name, got, err, want)
+			}
+		}
+	}
+	var none *Cache
+	if got, err := none.TreeHash(context.Background(), dir); err != nil || got == "" {
+		t.Errorf("a nil cache's TreeHash: %q, %v", got, err)
 	}
 }

@@ -146,6 +146,9 @@ func (l *List) HasErrors() bool {
 	return false
 }
 
+// Items returns the diagnostics in the order they were recorded.
+func (l *List) Items() []Diagnostic { return append([]Diagnostic(nil), l.items...) }
+
 // Len is the number of diagnostics recorded.
 func (l *List) Len() int { return len(l.items) }
 

@@ -77,9 +77,10 @@ type Options struct {
 	// Progress, when set, is told how far rendering the bodies
 	// ("rendering") has got.
 	Progress func(stage string, done, total int)
-	// Cache, when set, keeps the repeat lists between builds, keyed on
-	// detection's whole input (see detect); Cold skips looking there, but
-	// still stores what detection finds.
+	// Cache, when set, keeps the repeat lists between builds, with what
+	// each was computed from, so that a build scores again only the lists
+	// an edit may change (see detect); Cold skips looking there, but still
+	// stores what detection finds.
 	Cache *buildcache.Cache
 	Cold  bool
 	// Bodies, when set, keeps rendered bodies between runs of a

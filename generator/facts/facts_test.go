@@ -9,7 +9,6 @@ import (
 	"testing/fstest"
 
 	"github.com/incidents-archive/incidents/generator/archive"
-	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -75,9 +74,9 @@ func TestMentionGraph(t *testing.T) {
 	}
 }
 
-// TestRepeatsFromPlainText: detection reads the bodies' plain text, so
-// the cache, keyed on detection's input, takes a change of markup alone
-// for no change, and a change of words for one.
+// TestRepeatsFromPlainText: detection reads the bodies' plain text, so a
+// change of markup alone is no change to detection's input, and a change
+// of words is one.
 func TestRepeatsFromPlainText(t *testing.T) {
 	body := func(words string) string {
 		return "## Summary\n\nThe search cluster ran out of heap during a reindex. " + words + "\n"
@@ -87,9 +86,7 @@ func TestRepeatsFromPlainText(t *testing.T) {
 		"a.md": report("2024-01-01 a", "2024-01-01", front, body("Queries timed out.")),
 		"b.md": report("2024-02-01 b", "2024-02-01", front, body("Queries timed out.")),
 	}
-	arc := load(t, base)
-	c := buildcache.Open(t.TempDir(), "test")
-	f := compute(t, arc, Options{Cache: c})
+	f := compute(t, load(t, base), Options{})
 	if len(f.Repeats[0]) == 0 || !f.Repeats[0][0].Likely {
 		t.Fatalf("b does not repeat a: %+v", f.Repeats)
 	}
@@ -98,24 +95,21 @@ func TestRepeatsFromPlainText(t *testing.T) {
 			t.Errorf("detection reads markup: %q", text)
 		}
 	}
-	key := repeatKey(c, f.RepeatInput(), f.RepeatConfig)
-	if _, ok := c.Get("repeats", key); !ok {
-		t.Fatal("the repeat lists were not stored")
-	}
+	input := repeats.InputDigest(f.RepeatInput(), f.RepeatConfig)
 	markup := map[string]string{
 		"a.md": base["a.md"],
 		"b.md": report("2024-02-01 b", "2024-02-01", front, body("*Queries* [timed out](https://x.example/).")),
 	}
-	g := compute(t, load(t, markup), Options{Cache: c})
-	if k := repeatKey(c, g.RepeatInput(), g.RepeatConfig); k != key {
+	g := compute(t, load(t, markup), Options{})
+	if repeats.InputDigest(g.RepeatInput(), g.RepeatConfig) != input {
 		t.Error("a change of markup alone changes detection's input")
 	}
 	words := map[string]string{
 		"a.md": base["a.md"],
 		"b.md": report("2024-02-01 b", "2024-02-01", front, body("Queries failed.")),
 	}
-	h := compute(t, load(t, words), Options{Cache: c})
-	if k := repeatKey(c, h.RepeatInput(), h.RepeatConfig); k == key {
+	h := compute(t, load(t, words), Options{})
+	if repeats.InputDigest(h.RepeatInput(), h.RepeatConfig) == input {
 		t.Error("a change of words leaves detection's input alone")
 	}
 }

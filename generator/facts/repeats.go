@@ -5,55 +5,58 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
+	"fmt"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
-// detect runs repeat detection on in, or takes its result from the cache
-// c (which may be nil) when detection's input and configuration are those
-// it was stored for. Detection is the costliest step of the stage; an
-// edit that leaves its input alone (a new layout, a drafts-only change, a
-// rebuild) skips it. cold skips looking in the cache, not storing there.
+// storedRepeats is the cache entry of repeat detection: the last run's
+// results, with the digest of its whole input.
+type storedRepeats struct {
+	Input   repeats.Digest
+	Results *repeats.Results
+}
+
+// detect runs repeat detection on in, with what the cache c (which may be
+// nil) holds of the last run for the same configuration: the same input
+// takes the lists stored; another input (an edited report) scores again
+// only the reports whose lists may have changed (repeats.DetectAgain).
+// Either way the lists are exactly those repeats.Detect gives. cold skips
+// looking in the cache, not storing there.
 func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config) [][]repeats.Candidate {
-	key := repeatKey(c, in, rc)
-	if key != "" && !cold {
+	if c == nil {
+		return repeats.Detect(in, rc)
+	}
+	key := repeatKey(c, rc)
+	input := repeats.InputDigest(in, rc)
+	var prev *repeats.Results
+	if !cold {
 		if data, ok := c.Get("repeats", key); ok {
-			var out [][]repeats.Candidate
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&out) == nil && len(out) == len(in) {
-				return out
+			var s storedRepeats
+			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil && len(s.Results.Lists) == len(s.Results.Inputs) {
+				if s.Input == input && len(s.Results.Lists) == len(in) {
+					return s.Results.Lists
+				}
+				prev = s.Results
 			}
 		}
 	}
-	out := repeats.Detect(in, rc)
-	if key != "" {
-		var buf bytes.Buffer
-		if gob.NewEncoder(&buf).Encode(out) == nil {
-			// A cache that cannot be written costs the next build time,
-			// not correctness.
-			_ = c.Put("repeats", key, buf.Bytes())
-		}
+	res := repeats.DetectAgain(in, rc, prev)
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(storedRepeats{Input: input, Results: res}) == nil {
+		// A cache that cannot be written costs the next build time,
+		// not correctness.
+		_ = c.Put("repeats", key, buf.Bytes())
 	}
-	return out
+	return res.Lists
 }
 
-// repeatKey is the cache key of detection's result: a hash of its whole
-// input and its configuration; "" without a cache. The reports are
-// encoded one at a time: gob encodes a value whole in memory before
-// writing it, and the whole input holds all of the archive's text.
-func repeatKey(c *buildcache.Cache, in []repeats.Report, rc repeats.Config) string {
-	if c == nil {
-		return ""
-	}
-	h := sha256.New()
-	enc := gob.NewEncoder(h)
-	if enc.Encode(rc) != nil || enc.Encode(len(in)) != nil {
-		return ""
-	}
-	for i := range in {
-		if enc.Encode(&in[i]) != nil {
-			return ""
-		}
-	}
-	return buildcache.Key("repeats", c.Program(), hex.EncodeToString(h.Sum(nil)))
+// repeatKey is the cache key of detection's results: the program and the
+// whole configuration. The input is not in the key: the entry holds the
+// digest of the input it was computed from, and a run on another input
+// reuses what it can of it.
+func repeatKey(c *buildcache.Cache, rc repeats.Config) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%#v", rc))
+	return buildcache.Key("repeats", c.Program(), hex.EncodeToString(sum[:]))
 }

@@ -91,8 +91,9 @@ func (s *site) termFeedJob(t *archive.Taxonomy, term *archive.Term) job {
 		title := fmt.Sprintf("%s: %s %s", s.arc.Site.Title, t.Singular, term.Name)
 		return rel, s.writeFeed(buf, title, u+"feed.xml", u, term.Incidents)
 	}
-	// Not a layout: no site replaces it.
-	return s.termKeyed(term, []job{j}, "", func(int) string { return rel })[0]
+	// Not a layout: no site replaces it. The feed shows the newest
+	// reports.
+	return s.keyed(rel, "", func(k *keyWriter) { k.reports(term.Incidents[:min(feedSize, len(term.Incidents))]) }, nil, j)
 }
 
 // jsonIncident is a report as other tools read it from /incidents.json:

@@ -168,7 +168,7 @@ func (s *site) prepareKeys() {
 		return
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%q %q %q %q\x00", r.Global, s.opts.BaseURL, s.opts.Version, s.opts.SearchAPI)
+	fmt.Fprintf(h, "%q %q %q %q %d\x00", r.Global, s.opts.BaseURL, s.opts.Version, s.opts.SearchAPI, s.pageSize)
 	for _, t := range s.arc.Taxonomies {
 		fmt.Fprintf(h, "%q %q %q %d\x00", t.Kind, t.Title, t.Singular, len(t.Terms))
 		// By slug: t.Terms is in the order of their counts, which most
@@ -260,7 +260,7 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 			k.candidates([]repeats.Candidate{r.Candidate})
 		}
 		if c := s.rep.ChainOf(in); c != nil {
-			k.str(s.chainURL(c))
+			k.str(c.ID)
 			k.reports(c.Incidents)
 		} else {
 			k.str("")
@@ -285,38 +285,4 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 		}
 		k.reports(s.rep.Previous(in))
 	}
-}
-
-// listKey writes the inputs of a page of a list whose every report, as
-// digested once in all, its figures count.
-func listKey(all PageKey, n, pages int) func(k *keyWriter) {
-	return func(k *keyWriter) {
-		k.h.Write(all[:])
-		k.int(n)
-		k.int(pages)
-	}
-}
-
-// digestOf digests the reports ins, in order, for the keys of the pages
-// that list them.
-func digestOf(ins []*incident.Incident) (PageKey, bool) {
-	k := &keyWriter{h: sha256.New(), ok: true}
-	k.reports(ins)
-	return k.sum()
-}
-
-// termKeyed is keyed for the pages of term, whose every page shows the
-// term's figures from all of its reports.
-func (s *site) termKeyed(term *archive.Term, jobs []job, layout string, rel func(n int) string) []job {
-	if s.opts.Reuse == nil {
-		return jobs
-	}
-	all, ok := digestOf(term.Incidents)
-	if !ok {
-		return jobs
-	}
-	for i := range jobs {
-		jobs[i] = s.keyed(rel(i+1), layout, listKey(all, i+1, len(jobs)), nil, jobs[i])
-	}
-	return jobs
 }

@@ -130,7 +130,8 @@ type pageLink struct {
 	Current    bool
 }
 
-// listPageSize is the number of rows on each page of a list of reports
+// listPageSize is the number of rows, unless Options.ListPageSize says
+// otherwise, on each page of a list of reports
 // (/incidents/, the year pages and the term pages) and of terms (the
 // taxonomy indexes). At 2,000 reports the list of all of them was one
 // 1 MB table, 106,000 px tall; 200 rows is a page that loads at once and
@@ -635,7 +636,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 		heading, dir, ins, year = fmt.Sprintf("Incidents in %d", y.Year), "years/"+strconv.Itoa(y.Year)+"/", y.Incidents, y.Year
 	}
 	total := archive.TotalDuration(ins) // once, for every page
-	pages := listPageCount(len(ins), listPageSize)
+	pages := listPageCount(len(ins), s.pageSize)
 	jobs := make([]job, pages)
 	for i := range jobs {
 		n := i + 1
@@ -645,7 +646,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 				base:    s.base(pageTitle(heading, n, pages), s.root+rel, s.root+"incidents/"),
 				Heading: heading, Year: year, Years: s.arc.Years,
 				Total: len(ins), TotalDuration: total,
-				paging: s.paging(dir, n, pages, len(ins), listPageSize),
+				paging: s.paging(dir, n, pages, len(ins), s.pageSize),
 			}
 			d.Incidents = ins[d.First-1 : d.Last]
 			d.Newer, d.Older = d.Prev, d.Next
@@ -656,7 +657,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 	// A page shows its own rows, the list's count and total duration,
 	// and every year's count.
 	for i := range jobs {
-		from, to := pageSpan(i+1, len(ins), listPageSize)
+		from, to := pageSpan(i+1, len(ins), s.pageSize)
 		jobs[i] = s.keyed(listPath(dir, i+1)+"index.html", "incidents.html", func(k *keyWriter) {
 			k.int(i + 1)
 			k.int(pages)
@@ -796,7 +797,7 @@ func (s *site) lookup(ids []string) []*incident.Incident {
 // terms a page, most incidents first as t.Terms holds them.
 func (s *site) taxonomyJobs(t *archive.Taxonomy) []job {
 	dir := t.Kind + "/"
-	pages := listPageCount(len(t.Terms), listPageSize)
+	pages := listPageCount(len(t.Terms), s.pageSize)
 	guide, _ := s.arc.PageDescribing(t.Kind)
 	jobs := make([]job, pages)
 	for i := range jobs {
@@ -804,7 +805,7 @@ func (s *site) taxonomyJobs(t *archive.Taxonomy) []job {
 		jobs[i] = func(buf *bytes.Buffer) (string, error) {
 			rel := listPath(dir, n)
 			d := taxonomyPage{base: s.base(pageTitle(t.Title, n, pages), s.root+rel, s.root+dir), Tax: t, Guide: guide,
-				paging: s.paging(dir, n, pages, len(t.Terms), listPageSize)}
+				paging: s.paging(dir, n, pages, len(t.Terms), s.pageSize)}
 			d.Terms = t.Terms[d.First-1 : d.Last]
 			return rel + "index.html", s.execute(buf, "taxonomy", d)
 		}
@@ -817,7 +818,7 @@ func (s *site) taxonomyJobs(t *archive.Taxonomy) []job {
 func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 	dir := t.Kind + "/" + url.PathEscape(term.Slug) + "/"
 	file := t.Kind + "/" + term.Slug + "/"
-	pages := listPageCount(len(term.Incidents), listPageSize)
+	pages := listPageCount(len(term.Incidents), s.pageSize)
 	// What describes the whole term is the same on every page: found once,
 	// by the first of its pages to be rendered.
 	whole := sync.OnceValue(func() termPage {
@@ -845,13 +846,33 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 			b := s.base(pageTitle(term.Name, n, pages), s.root+listPath(dir, n), s.root+t.Kind+"/")
 			b.Description, b.Feed = d.Description, d.Feed
 			d.base = b
-			d.paging = s.paging(dir, n, pages, len(term.Incidents), listPageSize)
+			d.paging = s.paging(dir, n, pages, len(term.Incidents), s.pageSize)
 			d.PrevLabel, d.NextLabel = "Newer", "Older"
 			d.Incidents = term.Incidents[d.First-1 : d.Last]
 			return listPath(file, n) + "index.html", s.execute(buf, "term", d)
 		}
+		// Every page shows its rows and the term's count; the first, the
+		// term's figures (the spellings, guide and service are every
+		// page's inputs: keys.go).
+		jobs[i] = s.keyed(listPath(file, n)+"index.html", "term.html", func(k *keyWriter) {
+			k.int(n)
+			k.int(pages)
+			k.int(len(term.Incidents))
+			from, to := pageSpan(n, len(term.Incidents), s.pageSize)
+			k.reports(term.Incidents[from:to])
+			if n == 1 {
+				k.int(int(term.TotalDuration))
+				k.report(term.Incidents[len(term.Incidents)-1])
+				if tr := whole().Trend; tr != nil {
+					k.str(string(tr.Sparkline))
+					k.str(tr.First + " " + tr.Last + " " + tr.MedianTTR)
+					k.int(tr.Reports)
+					k.int(tr.TTRReports)
+				}
+			}
+		}, nil, jobs[i])
 	}
-	return s.termKeyed(term, jobs, "term.html", func(n int) string { return listPath(file, n) + "index.html" })
+	return jobs
 }
 
 func (s *site) pageJob(p *archive.Page) job {

@@ -58,6 +58,9 @@ type Options struct {
 	// Progress, when set, is told how far writing the pages ("writing")
 	// has got.
 	Progress func(stage string, done, total int)
+	// ListPageSize is the number of rows on each page of a list of
+	// reports or terms; 0 means 200.
+	ListPageSize int
 	// Reuse, when set, keeps the pages whose inputs are those the
 	// published page was made from (see keys.go); Stats.Keys then holds
 	// every page's key, for the next build's Reuse.Previous.
@@ -96,14 +99,15 @@ type site struct {
 	rep        *analysis.Index
 	checkCfg   analysis.Config
 	rubricKeys []string
-	questions  map[string]string       // rubric key → question
-	checkNote  template.HTML           // on incident pages with computed answers
-	scoreRules template.HTML           // on /repeats/
-	chainIndex map[*analysis.Chain]int // each chain's place among them, for its page
+	questions  map[string]string // rubric key → question
+	checkNote  template.HTML     // on incident pages with computed answers
+	scoreRules template.HTML     // on /repeats/
 
 	trends *trends.Trends // every trend figure (see trends.go)
 
 	// Input keys of the pages (see keys.go), with Options.Reuse.
+	pageSize int // Options.ListPageSize, or listPageSize
+
 	globalKey PageKey
 	keysMu    sync.Mutex
 	keys      map[string]PageKey
@@ -255,13 +259,12 @@ func (s *site) prepare() error {
 	var err error
 	s.checkCfg = s.facts.Scorecard
 	s.rep = s.facts.Recurrence
-	chains := s.rep.Chains()
-	s.chainIndex = make(map[*analysis.Chain]int, len(chains))
-	for i, c := range chains {
-		s.chainIndex[c] = i
-	}
 	s.trends = s.facts.Trends
 	s.prepareChecks()
+	s.pageSize = listPageSize
+	if s.opts.ListPageSize > 0 {
+		s.pageSize = s.opts.ListPageSize
+	}
 	s.prepareKeys()
 	s.rows = make([]rowCell, len(s.arc.Incidents))
 	s.tmpl, err = parseTemplates(s.opts.Layouts, s.funcs())

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,8 +86,11 @@ type repeatData struct {
 	RecurredLater   []repeatLine // later reports that likely repeat this one, oldest first
 	Chain           *analysis.Chain
 	ChainEarlier    []analysis.Earlier // the chain's reports before this one, with their action items
-	ChainURL        string             // the chain on /repeats/
-	Blocks          template.HTML      // all of the above, as the built-in layout shows them
+	// ChainURL is the list of all chains, /repeats/. The page of the list
+	// that holds a chain moves as chains are added, and the chain is
+	// shown here whole: the report links to the list's first page.
+	ChainURL string
+	Blocks   template.HTML // all of the above, as the built-in layout shows them
 }
 
 func (s *site) repeatData(in *incident.Incident) repeatData {
@@ -101,7 +103,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	}
 	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
-		d.ChainURL = s.chainURL(d.Chain)
+		d.ChainURL = s.root + "repeats/"
 	}
 	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.CalledUnrelated)+len(d.RecurredLater) > 0 || d.Chain != nil {
 		d.Blocks = s.repeatBlocks(in, &d)
@@ -191,13 +193,8 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 		b.raw("</ol>\n")
 	}
 	b.raw(`<p class="more"><a href="`)
-	if d.ChainURL != "" {
-		b.text(d.ChainURL)
-		b.raw(`">This chain among all recurrence chains</a></p>` + "\n")
-	} else {
-		b.text(s.root + "repeats/")
-		b.raw(`">All recurrence chains and repeat rates</a></p>` + "\n")
-	}
+	b.text(s.root + "repeats/")
+	b.raw(`">All recurrence chains and repeat rates</a></p>` + "\n")
 	return b.html()
 }
 
@@ -420,12 +417,6 @@ const (
 	rateRows      = 50
 )
 
-// chainURL is the URL of chain c on the pages of chains.
-func (s *site) chainURL(c *analysis.Chain) string {
-	n := s.chainIndex[c]/chainPageSize + 1
-	return s.root + listPath("repeats/", n) + "#chain-" + url.PathEscape(c.ID)
-}
-
 // rates are the repeat rates of one taxonomy's terms that have a likely
 // repeat, highest first, and how many terms have none.
 type rates struct {
@@ -482,10 +473,10 @@ func (s *site) writeRatePages(buf *bytes.Buffer, r rates) error {
 		return nil // all on /repeats/
 	}
 	dir := "repeats/" + r.kind + "/"
-	pages := listPageCount(len(r.rates), listPageSize)
+	pages := listPageCount(len(r.rates), s.pageSize)
 	for n := 1; n <= pages; n++ {
 		d := ratesPage{base: s.base(pageTitle(r.heading, n, pages), s.root+listPath(dir, n), s.root+"repeats/"), Heading: r.heading, Kind: r.kind,
-			paging: s.paging(dir, n, pages, len(r.rates), listPageSize)}
+			paging: s.paging(dir, n, pages, len(r.rates), s.pageSize)}
 		d.Description = "The share of each " + strings.ToLower(r.label) + "'s reports that are likely repeats of an earlier report"
 		d.Table = s.table(r, d.First-1, d.Last)
 		buf.Reset()

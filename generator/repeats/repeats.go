@@ -31,6 +31,7 @@
 package repeats
 
 import (
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -448,7 +449,7 @@ func (d *detector) buildVectors() {
 	for k, m := range kept {
 		rank[m] = int32(k)
 		d.terms[k], d.words[k] = stems[m], shown[m]
-		idf[k] = float32(math.Pow(math.Log(float64(n+1)/float64(df[m])), d.cfg.IDFPower))
+		idf[k] = float32(math.Pow(steady(math.Log(float64(n+1)/float64(df[m]))), d.cfg.IDFPower))
 		if name[m] {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
@@ -496,37 +497,49 @@ func (d *detector) buildVectors() {
 	wg.Wait()
 	d.primaryServices()
 	marker := d.serviceMarkers()
-	for i, v := range d.vectors {
-		for k := range v {
-			v[k].weight *= marker[v[k].term]
-		}
-		slices.SortFunc(v, func(a, b weightedTerm) int {
-			if a.weight != b.weight {
-				if a.weight > b.weight {
-					return -1
-				}
-				return 1
+	// Each report's key terms, on every CPU: a report's are its own work.
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				d.vectors[i] = d.keyTerms(d.vectors[i], marker)
 			}
-			return int(a.term - b.term)
 		})
-		v = v[:min(len(v), d.cfg.KeyTerms)]
-		var norm float64
-		for _, wt := range v {
-			norm += float64(wt.weight) * float64(wt.weight)
-		}
-		norm = math.Sqrt(norm)
-		for k := range v {
-			v[k].weight = float32(float64(v[k].weight) / norm)
-		}
-		slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
-		d.vectors[i] = slices.Clip(v)
 	}
+	wg.Wait()
 	d.index = make([][]posting, len(d.terms))
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
 			d.index[wt.term] = append(d.index[wt.term], posting{int32(p), wt.weight})
 		}
 	}
+}
+
+// keyTerms weighs v's terms by marker, keeps the KeyTerms heaviest and
+// normalises them, sorted by term.
+func (d *detector) keyTerms(v []weightedTerm, marker []float32) []weightedTerm {
+	for k := range v {
+		v[k].weight *= marker[v[k].term]
+	}
+	slices.SortFunc(v, func(a, b weightedTerm) int {
+		if a.weight != b.weight {
+			if a.weight > b.weight {
+				return -1
+			}
+			return 1
+		}
+		return int(a.term - b.term)
+	})
+	v = v[:min(len(v), d.cfg.KeyTerms)]
+	var norm float64
+	for _, wt := range v {
+		norm += float64(wt.weight) * float64(wt.weight)
+	}
+	norm = math.Sqrt(norm)
+	for k := range v {
+		v[k].weight = float32(float64(v[k].weight) / norm)
+	}
+	slices.SortFunc(v, func(a, b weightedTerm) int { return int(a.term - b.term) })
+	return slices.Clip(v)
 }
 
 // servicesNamed are the services that mentions name, most named first; a
@@ -618,7 +631,7 @@ func (d *detector) serviceMarkers() []float32 {
 			pairs = append(pairs, uint64(wt.term)<<32|id)
 		}
 	}
-	slices.Sort(pairs)
+	pairs = sortSplit(pairs, runtime.GOMAXPROCS(0))
 	out := make([]float32, len(d.terms))
 	for k := range out {
 		out[k] = 1
@@ -637,10 +650,44 @@ func (d *detector) serviceMarkers() []float32 {
 		// report without the word were on it: two reports alone on a
 		// service, a repeat and its original, keep some of the words
 		// they share.
-		m := max(minMarkerWeight, 1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[term]))
+		m := max(minMarkerWeight, float32(steady(float64(1-float32(c)/float32(docs+1)*float32(c)/float32(termDocs[term])))))
 		out[term] = min(out[term], m)
 	}
 	return out
+}
+
+// sortSplit sorts s in parts, one per worker at once, and merges them.
+func sortSplit(s []uint64, workers int) []uint64 {
+	if workers < 2 || len(s) < 1<<16 {
+		slices.Sort(s)
+		return s
+	}
+	size := (len(s) + workers - 1) / workers
+	var parts [][]uint64
+	for lo := 0; lo < len(s); lo += size {
+		parts = append(parts, s[lo:min(lo+size, len(s))])
+	}
+	var wg sync.WaitGroup
+	for _, p := range parts {
+		wg.Go(func() { slices.Sort(p) })
+	}
+	wg.Wait()
+	out := make([]uint64, 0, len(s))
+	for len(parts) > 1 {
+		a, b := parts[0], parts[1]
+		out = out[:0]
+		for len(a) > 0 && len(b) > 0 {
+			if a[0] <= b[0] {
+				out, a = append(out, a[0]), a[1:]
+			} else {
+				out, b = append(out, b[0]), b[1:]
+			}
+		}
+		out = append(append(out, a...), b...)
+		merged := append([]uint64(nil), out...)
+		parts = append([][]uint64{merged}, parts[2:]...)
+	}
+	return parts[0]
 }
 
 func (d *detector) buildServices() {
@@ -653,7 +700,7 @@ func (d *detector) buildServices() {
 	n := float64(len(d.reports))
 	d.serviceIDF = map[string]float64{}
 	for s, docs := range d.serviceDocs {
-		d.serviceIDF[s] = math.Log((n + 1) / float64(len(docs)))
+		d.serviceIDF[s] = steady(math.Log((n + 1) / float64(len(docs))))
 	}
 	type servicePosting struct {
 		term int32
@@ -668,16 +715,30 @@ func (d *detector) buildServices() {
 			}
 		}
 	}
+	// Each service's index on every CPU: they are independent.
+	names := slices.Collect(maps.Keys(byService))
+	built := make([]*termPostings, len(names))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := w; k < len(names); k += workers {
+				list := byService[names[k]]
+				// Chronological already: sorted by term, the order within
+				// a term stays.
+				slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
+				x := &termPostings{terms: make([]int32, len(list)), posts: make([]posting, len(list))}
+				for j, sp := range list {
+					x.terms[j], x.posts[j] = sp.term, sp.posting
+				}
+				built[k] = x
+			}
+		})
+	}
+	wg.Wait()
 	d.serviceIndex = make(map[string]*termPostings, len(byService))
-	for s, list := range byService {
-		// Chronological already: sorted by term, the order within a term
-		// stays.
-		slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
-		x := &termPostings{terms: make([]int32, len(list)), posts: make([]posting, len(list))}
-		for k, sp := range list {
-			x.terms[k], x.posts[k] = sp.term, sp.posting
-		}
-		d.serviceIndex[s] = x
+	for k, s := range names {
+		d.serviceIndex[s] = built[k]
 	}
 	d.serviceW = make([][]float64, len(d.reports))
 	d.causes = make([][]string, len(d.reports))
@@ -688,6 +749,18 @@ func (d *detector) buildServices() {
 		d.causes[i] = uniq(r.Causes)
 	}
 }
+
+// statisticStep is the step the archive's statistics are rounded to: a
+// word's and a service's rarity, and the weight of a word that marks a
+// service. Rounded, most edits leave them as they were: a report with one
+// more word changes that word's document frequency by one, which moves its
+// rarity by far less than a step unless the word is in few reports. The
+// other reports' vectors then stay the same, and so do their lists (see
+// DetectAgain).
+const statisticStep = 1.0 / 32
+
+// steady rounds x to statisticStep.
+func steady(x float64) float64 { return math.Round(x/statisticStep) * statisticStep }
 
 // gather adds to acc, for each term of q in turn, its weight times the
 // weight of each of its postings (postingsOf) before position p, the
@@ -715,7 +788,6 @@ func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting,
 	return touched
 }
 
-// candidates finds and scores report i's candidates.
 // scratch is one worker's working memory, reused from report to report.
 type scratch struct {
 	acc     []float32 // per report: text score so far; all zero between calls
@@ -727,7 +799,17 @@ type scratch struct {
 	out     []Candidate
 }
 
+// candidates finds and scores report i's candidates.
 func (d *detector) candidates(i int, sc *scratch) []Candidate {
+	return d.rank(i, d.pool(i, sc), sc)
+}
+
+// pool returns the earlier reports, by chronological position, that
+// report i is scored against: its best text matches, the latest reports on
+// its services and the reports linked to it. The slice is sc's, reused by
+// the next call. Which reports it holds decides report i's candidates;
+// their order does not (see rank).
+func (d *detector) pool(i int, sc *scratch) []int32 {
 	acc, seen := sc.acc, sc.seen
 	mark := int32(i + 1)
 	p := int32(d.pos[i])
@@ -748,7 +830,7 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 	})
 	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched)
 	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
-	defer func() { sc.pool = pool[:0] }()
+	defer func() { sc.pool = pool }()
 	for _, doc := range touched {
 		acc[doc] = 0
 	}
@@ -814,7 +896,13 @@ func (d *detector) candidates(i int, sc *scratch) []Candidate {
 			}
 		}
 	}
+	return pool
+}
 
+// rank scores report i against the reports of its pool and returns the
+// best, best first, in a slice of their own. The order is total (no two
+// candidates have the same id), so the pool's order does not change it.
+func (d *detector) rank(i int, pool []int32, sc *scratch) []Candidate {
 	out := sc.out[:0]
 	defer func() { sc.out = out[:0] }()
 	for _, doc := range pool {

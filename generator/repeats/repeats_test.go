@@ -3,9 +3,11 @@ package repeats
 import (
 	"flag"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +221,22 @@ func TestOldRecurrenceOnTheSameService(t *testing.T) {
 	cands := Detect(reports, cfg)[len(reports)-1]
 	if len(cands) == 0 || cands[0].ID != "original" || !cands[0].Likely {
 		t.Fatalf("want the original first, as a likely repeat; got %+v", cands)
+	}
+}
+
+// TestSortSplit: sorting in parts and merging sorts as slices.Sort does.
+func TestSortSplit(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, n := range []int{0, 10, 1 << 16, 1<<17 + 5} {
+		for _, workers := range []int{1, 2, 3, 8} {
+			s := make([]uint64, n)
+			for k := range s {
+				s[k] = uint64(rng.Intn(1000))
+			}
+			want := slices.Sorted(slices.Values(s))
+			if got := sortSplit(s, workers); !slices.Equal(got, want) {
+				t.Errorf("%d values on %d workers: not sorted as slices.Sort does", n, workers)
+			}
+		}
 	}
 }

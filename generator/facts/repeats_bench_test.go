@@ -1,0 +1,85 @@
+package facts
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/incidents-archive/incidents/generator/archive"
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/repeats"
+)
+
+// BenchmarkRepeatDetection measures repeat detection of a build of the
+// content folder named by $INCIDENTS_BENCH_ARCHIVE (a gencorpus archive of
+// 10,000 or 100,000 reports), with the build cache, in three cases:
+//
+//   - cold: nothing in the cache (a first build, or --cold);
+//   - one change: one report's body changed since the build the cache
+//     holds (a sentence added, then taken out again: each iteration is a
+//     one-change build after the other);
+//   - no change: the input of the build the cache holds.
+//
+// Each iteration is detect as Compute calls it, the cache's reading and
+// writing included; loading the archive and rendering the bodies are not
+// measured. The cold case reports the size of the cache entry, the
+// one-change case how many reports were scored again. It is skipped when
+// the variable is not set.
+func BenchmarkRepeatDetection(b *testing.B) {
+	dir := os.Getenv("INCIDENTS_BENCH_ARCHIVE")
+	if dir == "" {
+		b.Skip("set INCIDENTS_BENCH_ARCHIVE to a content folder")
+	}
+	arc, diags, err := archive.Load(context.Background(), os.DirFS(dir), archive.Options{})
+	if err != nil || diags.HasErrors() {
+		b.Fatalf("loading %s: %v, %v", dir, err, diags.Errors())
+	}
+	f, err := Compute(context.Background(), arc, Options{Repeats: make([][]repeats.Candidate, len(arc.Incidents)), NoHTML: true, NoTrends: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, cfg := f.RepeatInput(), RepeatConfig(arc)
+	// The edited report: one in the middle of the archive, its body with
+	// a sentence more.
+	edited := slices.Clone(in)
+	k := len(in) / 2
+	edited[k].Text = append(slices.Clone(in[k].Text[:len(in[k].Text)-1]), in[k].Text[len(in[k].Text)-1]+" The replica was rebuilt from the last snapshot.")
+	b.Run("cold", func(b *testing.B) {
+		c := buildcache.Open(b.TempDir(), "bench")
+		for b.Loop() {
+			detect(c, true, in, cfg)
+		}
+		// The size of what the cache keeps between builds.
+		if st, err := os.Stat(filepath.Join(c.Dir(), "repeats")); err == nil {
+			b.ReportMetric(float64(st.Size()), "entry-bytes")
+		}
+	})
+	b.Run("one change", func(b *testing.B) {
+		c := buildcache.Open(b.TempDir(), "bench")
+		detect(c, false, in, cfg)
+		inputs := [2][]repeats.Report{edited, in}
+		n := 0
+		for b.Loop() {
+			detect(c, false, inputs[n%2], cfg)
+			n++
+		}
+		// How many reports the last iteration scored again.
+		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
+			var s storedRepeats
+			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil {
+				b.ReportMetric(float64(s.Results.Scored), "scored-reports")
+			}
+		}
+	})
+	b.Run("no change", func(b *testing.B) {
+		c := buildcache.Open(b.TempDir(), "bench")
+		detect(c, false, in, cfg)
+		for b.Loop() {
+			detect(c, false, in, cfg)
+		}
+	})
+}

@@ -1,0 +1,204 @@
+package incident
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/internal/wire"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// binaryVersion changes whenever the encoding of AppendBinary changes.
+const binaryVersion = 1
+
+// AppendBinary appends the encoding of everything Parse found in the
+// report but its body (which the caller keeps: it is the end of the file
+// the report was read from), unexported fields included, so that
+// DecodeBinary gives back an Incident reflect.DeepEqual to in. The build
+// cache keeps decoded reports this way (see package archive).
+func (in *Incident) AppendBinary(b []byte) []byte {
+	b = wire.AppendUint(b, binaryVersion)
+	for _, s := range []string{in.ID, in.Slug, in.Title, string(in.Status), in.Task} {
+		b = wire.AppendString(b, s)
+	}
+	for _, t := range []time.Time{in.Start, in.End, in.Detected} {
+		b = appendTime(b, t)
+	}
+	b = wire.AppendString(b, in.Detection)
+	b = appendIntPtr(b, in.Paged)
+	b = appendIntPtr(b, in.PagedAfterHours)
+	for _, l := range [][]string{in.Responders, in.Coordinators, in.Services, in.Sites, in.SLOs} {
+		b = wire.AppendStrings(b, l)
+	}
+	b = wire.AppendString(b, in.Impact)
+	b = appendIntPtr(b, in.RequestsFailed)
+	b = wire.AppendString(b, in.Trigger)
+	b = wire.AppendStrings(b, in.Causes)
+	b = wire.AppendString(b, in.FailureMode)
+	b = wire.AppendStrings(b, in.Related)
+	b = wire.AppendStrings(b, in.RepeatOf)
+	b = wire.AppendLen(b, in.Actionables == nil, len(in.Actionables))
+	for _, a := range in.Actionables {
+		for _, s := range []string{a.Title, a.Task, a.Owner, a.Status} {
+			b = wire.AppendString(b, s)
+		}
+		b = wire.AppendInt(b, int64(a.Line))
+	}
+	b = wire.AppendLen(b, in.Scorecard == nil, len(in.Scorecard))
+	for _, s := range in.Scorecard {
+		for _, v := range []string{s.Key, s.Answer, s.Note} {
+			b = wire.AppendString(b, v)
+		}
+		b = wire.AppendInt(b, int64(s.Line))
+	}
+	b = wire.AppendString(b, in.ImportedFrom)
+	b = wire.AppendInt(b, int64(in.Duration))
+	b = wire.AppendInt(b, int64(in.TTD))
+	b = wire.AppendInt(b, int64(in.Score.Yes))
+	b = wire.AppendInt(b, int64(in.Score.Answered))
+	b = wire.AppendString(b, in.Path)
+	b = wire.AppendString(b, in.File)
+	b = wire.AppendInt(b, int64(in.BodyLine))
+	b = wire.AppendBytes(b, in.Digest[:])
+	b = wire.AppendLen(b, in.lines == nil, len(in.lines))
+	// A map's order is random: the keys go in sorted, so that one report
+	// always encodes to the same bytes.
+	for _, k := range slices.Sorted(maps.Keys(in.lines)) {
+		b = wire.AppendString(b, k)
+		b = wire.AppendInt(b, int64(in.lines[k]))
+	}
+	b = wire.AppendStrings(b, in.bad)
+	b = wire.AppendLen(b, in.foreign == nil, len(in.foreign))
+	for _, f := range in.foreign {
+		b = wire.AppendString(b, f.key)
+		b = wire.AppendInt(b, int64(f.line))
+		b = wire.AppendString(b, f.hint)
+	}
+	return b
+}
+
+// DecodeBinary decodes what AppendBinary wrote, with body as the report's
+// body. Damaged or truncated data, or data of another encoding version,
+// is an error.
+func DecodeBinary(data, body []byte) (*Incident, error) {
+	// A report is short strings (its fields, its lines' keys): one
+	// allocation for them all.
+	r := wire.NewStringsReader(data)
+	if v := r.Uint(); v != binaryVersion {
+		return nil, fmt.Errorf("decoded report: encoding %d, not %d", v, binaryVersion)
+	}
+	in := &Incident{Body: body}
+	in.ID, in.Slug, in.Title, in.Status, in.Task = r.String(), r.String(), r.String(), Status(r.String()), r.String()
+	in.Start, in.End, in.Detected = readTime(r), readTime(r), readTime(r)
+	in.Detection = r.String()
+	in.Paged, in.PagedAfterHours = readIntPtr(r), readIntPtr(r)
+	in.Responders, in.Coordinators, in.Services, in.Sites, in.SLOs = r.Strings(), r.Strings(), r.Strings(), r.Strings(), r.Strings()
+	in.Impact = r.String()
+	in.RequestsFailed = readIntPtr(r)
+	in.Trigger = r.String()
+	in.Causes = r.Strings()
+	in.FailureMode = r.String()
+	in.Related, in.RepeatOf = r.Strings(), r.Strings()
+	if n := r.Len(); n >= 0 {
+		in.Actionables = make([]Actionable, n)
+		for i := range in.Actionables {
+			a := &in.Actionables[i]
+			a.Title, a.Task, a.Owner, a.Status, a.Line = r.String(), r.String(), r.String(), r.String(), int(r.Int())
+		}
+	}
+	if n := r.Len(); n >= 0 {
+		in.Scorecard = make([]ScoredAnswer, n)
+		for i := range in.Scorecard {
+			s := &in.Scorecard[i]
+			s.Key, s.Answer, s.Note, s.Line = r.String(), r.String(), r.String(), int(r.Int())
+		}
+	}
+	in.ImportedFrom = r.String()
+	in.Duration, in.TTD = time.Duration(r.Int()), time.Duration(r.Int())
+	in.Score.Yes, in.Score.Answered = int(r.Int()), int(r.Int())
+	in.Path, in.File = r.String(), r.String()
+	in.BodyLine = int(r.Int())
+	if d := r.Bytes(); len(d) == len(in.Digest) {
+		copy(in.Digest[:], d)
+	} else {
+		r.Fail()
+	}
+	if n := r.Len(); n >= 0 {
+		in.lines = make(map[string]int, n)
+		for range n {
+			k := r.String()
+			in.lines[k] = int(r.Int())
+		}
+	}
+	in.bad = r.Strings()
+	if n := r.Len(); n >= 0 {
+		in.foreign = make([]foreignKey, n)
+		for i := range in.foreign {
+			f := &in.foreign[i]
+			f.key, f.line, f.hint = r.String(), int(r.Int()), r.String()
+		}
+	}
+	if err := r.Done(); err != nil {
+		return nil, fmt.Errorf("decoded report: %w", err)
+	}
+	return in, nil
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	// Parse keeps times in UTC (see matter.ParseTime), whose location
+	// MarshalBinary records as such; another zone would come back as a
+	// fixed offset without its name, which the round-trip tests catch.
+	p, err := t.MarshalBinary()
+	if err != nil {
+		// An offset MarshalBinary cannot write: ParseTime makes none,
+		// but if it did the entry would decode as damaged, a miss.
+		p = []byte{}
+	}
+	return wire.AppendBytes(b, p)
+}
+
+func readTime(r *wire.Reader) time.Time {
+	var t time.Time
+	if err := t.UnmarshalBinary(r.Bytes()); err != nil {
+		r.Fail()
+		return time.Time{}
+	}
+	return t
+}
+
+func appendIntPtr(b []byte, p *int64) []byte {
+	if p == nil {
+		return wire.AppendBool(b, false)
+	}
+	return wire.AppendInt(wire.AppendBool(b, true), *p)
+}
+
+func readIntPtr(r *wire.Reader) *int64 {
+	if !r.Bool() {
+		return nil
+	}
+	v := r.Int()
+	return &v
+}
+
+// SiteKey is what Parse reads of site's settings, as a string: two sites
+// with the same SiteKey decode every report alike, so a report decoded
+// under one may be taken as decoded under the other. Parse reads the
+// tracker's kind (task ids), the service catalogue with its aliases
+// (canonical service names) and the scorecard rubric's keys; whoever
+// makes it read another setting adds that setting here.
+func SiteKey(site *siteconfig.Site) string {
+	if site == nil {
+		return "nil"
+	}
+	b := wire.AppendString(nil, trackerKind(site))
+	b = wire.AppendStrings(b, site.ScorecardKeys())
+	b = wire.AppendLen(b, false, len(site.Services))
+	for _, svc := range site.Services {
+		b = wire.AppendString(b, svc.Name)
+		b = wire.AppendStrings(b, svc.Aliases)
+	}
+	return string(b)
+}

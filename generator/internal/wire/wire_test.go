@@ -1,0 +1,67 @@
+package wire
+
+import (
+	"reflect"
+	"testing"
+)
+
+// value is what the tests encode: one of each kind.
+type value struct {
+	U     uint64
+	I     int64
+	B     bool
+	S     string
+	P     []byte
+	L     []string
+	Empty []string
+}
+
+func encode(v value) []byte {
+	b := AppendUint(nil, v.U)
+	b = AppendInt(b, v.I)
+	b = AppendBool(b, v.B)
+	b = AppendString(b, v.S)
+	b = AppendBytes(b, v.P)
+	b = AppendStrings(b, v.L)
+	return AppendStrings(b, v.Empty)
+}
+
+func decode(r *Reader) (value, error) {
+	v := value{U: r.Uint(), I: r.Int(), B: r.Bool(), S: r.String(), P: r.Bytes(), L: r.Strings(), Empty: r.Strings()}
+	return v, r.Done()
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, v := range []value{
+		{},
+		{U: 1 << 60, I: -5, B: true, S: "text", P: []byte{0, 1}, L: []string{"a", "", "ccc"}, Empty: []string{}},
+		{P: []byte{}, L: nil, Empty: []string{""}},
+	} {
+		data := encode(v)
+		for name, r := range map[string]*Reader{"copies": NewReader(data), "shared": NewStringsReader(data)} {
+			got, err := decode(r)
+			if err != nil || !reflect.DeepEqual(got, v) {
+				t.Errorf("%s: %+v decoded as %+v, %v", name, v, got, err)
+			}
+		}
+	}
+}
+
+func TestDamaged(t *testing.T) {
+	data := encode(value{U: 300, I: -300, B: true, S: "some text", P: []byte("bytes"), L: []string{"x", "y"}})
+	for n := range len(data) {
+		for name, r := range map[string]*Reader{"copies": NewReader(data[:n]), "shared": NewStringsReader(data[:n])} {
+			if _, err := decode(r); err == nil {
+				t.Errorf("%s: %d of %d bytes decoded without an error", name, n, len(data))
+			}
+		}
+	}
+	// A length far beyond the input asks for nothing.
+	r := NewReader(AppendUint(nil, 1<<62))
+	if l := r.Strings(); l != nil || r.Err() == nil {
+		t.Errorf("a huge length gave %d strings, error %v", len(l), r.Err())
+	}
+	if r := NewReader([]byte{2}); r.Bool() || r.Err() == nil {
+		t.Error("a bool of 2 was taken")
+	}
+}

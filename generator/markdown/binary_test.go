@@ -1,0 +1,109 @@
+package markdown
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+func TestResultRoundTrip(t *testing.T) {
+	r := newTestRenderer(false)
+	for _, tt := range []struct{ name, md string }{
+		{"empty", ""},
+		{"prose", "Just words.\n"},
+		{"everything", "## Summary\n\nThe API failed; see 2017-11-20 ores and T418722.\n\n## Timeline\n\n### 10:00\n\n`kubectl rollout undo deploy/api` fixed it.\n\n```\nERROR upstream connect error or disconnect/reset\n```\n\n## Timeline\n\nA second heading of the same name.\n"},
+		{"raw HTML left out", "<script>alert(1)</script>\n\nText.\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := r.Render([]byte(tt.md))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := res.AppendBinary(nil)
+			if again := res.AppendBinary(nil); !bytes.Equal(data, again) {
+				t.Fatal("one result encodes to different bytes twice")
+			}
+			got, err := DecodeResult(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, res) {
+				t.Errorf("round trip changed the result:\n got %#v\nwant %#v", got, res)
+			}
+		})
+	}
+}
+
+// fullResult has every field set.
+func fullResult() *Result {
+	return &Result{
+		HTML:     []byte("<p>x</p>"),
+		TOC:      []Heading{{Level: 2, ID: "summary", Text: "Summary"}},
+		Anchors:  map[string]bool{"summary": true, "odd": false},
+		Mentions: []string{"2017-11-20 ores"},
+		Tasks:    []string{"T1"},
+		Plain:    PlainText{Summary: "s", Rest: "r"},
+		Quoted:   []string{"kubectl get pods"},
+	}
+}
+
+// TestResultBinaryCoversEveryField fails when Result gains a field that
+// fullResult leaves unset: set it there, and encode it in AppendBinary.
+func TestResultBinaryCoversEveryField(t *testing.T) {
+	for _, res := range []*Result{fullResult(), {}, {HTML: []byte{}, TOC: []Heading{}, Anchors: map[string]bool{}, Mentions: []string{}}} {
+		got, err := DecodeResult(res.AppendBinary(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, res) {
+			t.Errorf("round trip changed the result:\n got %#v\nwant %#v", got, res)
+		}
+	}
+	v := reflect.ValueOf(fullResult()).Elem()
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Errorf("fullResult leaves %s unset", v.Type().Field(i).Name)
+		}
+	}
+	p := reflect.ValueOf(fullResult().Plain)
+	for i := range p.NumField() {
+		if p.Field(i).IsZero() {
+			t.Errorf("fullResult leaves Plain.%s unset", p.Type().Field(i).Name)
+		}
+	}
+}
+
+func TestDecodeResultDamaged(t *testing.T) {
+	data := fullResult().AppendBinary(nil)
+	for n := range len(data) {
+		if _, err := DecodeResult(data[:n]); err == nil {
+			t.Fatalf("the first %d of %d bytes decoded without an error", n, len(data))
+		}
+	}
+	if _, err := DecodeResult(append(data, 0)); err == nil {
+		t.Error("a byte too many decoded without an error")
+	}
+	if _, err := DecodeResult(append([]byte{binaryVersion + 1}, data[1:]...)); err == nil {
+		t.Error("another encoding version decoded without an error")
+	}
+}
+
+// FuzzResultRoundTrip: every rendered body encodes and decodes back to
+// itself, and DecodeResult takes any bytes without panicking.
+func FuzzResultRoundTrip(f *testing.F) {
+	f.Add("## Summary\n\nSee 2017-11-20 ores and T418722.\n\n```\nlog line here\n```\n")
+	f.Add("# A\n## A\n### A\n`code span long enough`\n")
+	f.Add(string(fullResult().AppendBinary(nil)))
+	r := newTestRenderer(false)
+	f.Fuzz(func(t *testing.T, md string) {
+		DecodeResult([]byte(md))
+		res, err := r.Render([]byte(md))
+		if err != nil {
+			return // over the limits
+		}
+		got, err := DecodeResult(res.AppendBinary(nil))
+		if err != nil || !reflect.DeepEqual(got, res) {
+			t.Errorf("round trip changed the result (%v):\n got %#v\nwant %#v", err, got, res)
+		}
+	})
+}

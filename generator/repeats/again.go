@@ -1,0 +1,207 @@
+package repeats
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Digest identifies what one report's candidate list was computed from.
+type Digest [sha256.Size]byte
+
+// Results are detection's candidate lists with, for each list, the digest
+// of what it was computed from, so that a later run can reuse the lists
+// whose inputs are unchanged (DetectAgain).
+type Results struct {
+	// Lists are the candidate lists, aligned with the reports, as Detect
+	// returns them.
+	Lists [][]Candidate
+	// Inputs are, aligned with Lists, the digests of what each list was
+	// computed from.
+	Inputs []Digest
+	// Scored is how many reports were scored against their pools in the
+	// run that made these results; the others' lists were reused.
+	Scored int
+}
+
+// DetectAgain is Detect, reusing the lists of prev (an earlier run's
+// results, which may be nil) whose inputs are unchanged: its Lists are
+// exactly what Detect returns for reports and cfg, whatever prev holds.
+//
+// A report's list is a function of the report and of the reports of its
+// pool (the earlier reports it is scored against), as detection sees them:
+// their metadata, key-term vectors, service weights and references. The
+// archive's statistics (word rarity, service rarity, the words that mark
+// a service) enter only through those, so the statistics are computed
+// again on every run, and so are the pools, which are cheap; only the
+// scoring, most of detection's work, is skipped for a report whose own
+// digest and whose pool's digests are those of a list in prev. An edit
+// that moves a statistic every report's vector reads (a common word's
+// rarity) scores most reports again, and costs what Detect does.
+func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
+	d := newDetector(reports, cfg)
+	n := len(reports)
+	self := d.reportDigests()
+	known := map[Digest][]Candidate{}
+	// A list names its candidates by id, and scoring finds them by id: with
+	// an id given twice (an archive with errors, under incidents check)
+	// nothing is reused.
+	if prev != nil && len(prev.Inputs) == len(prev.Lists) && len(d.byID) == n {
+		for k, in := range prev.Inputs {
+			known[in] = prev.Lists[k]
+		}
+	}
+	res := &Results{Lists: make([][]Candidate, n), Inputs: make([]Digest, n)}
+	var scored atomic.Int64
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n)}
+			var parts []Digest
+			for i := w; i < n; i += workers {
+				pool := d.pool(i, sc)
+				parts = parts[:0]
+				for _, doc := range pool {
+					parts = append(parts, self[d.order[doc]])
+				}
+				// The list does not depend on the pool's order.
+				slices.SortFunc(parts, func(a, b Digest) int { return bytes.Compare(a[:], b[:]) })
+				h := sha256.New()
+				h.Write(self[i][:])
+				for _, p := range parts {
+					h.Write(p[:])
+				}
+				var in Digest
+				h.Sum(in[:0])
+				res.Inputs[i] = in
+				if list, ok := known[in]; ok {
+					res.Lists[i] = list
+					continue
+				}
+				res.Lists[i] = d.rank(i, pool, sc)
+				scored.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	res.Scored = int(scored.Load())
+	return res
+}
+
+// reportDigests returns, for each report, the digest of everything that
+// scoring it against another report, either way round, reads of it (see
+// score, sharedTerms and rank), and of the configuration.
+func (d *detector) reportDigests() []Digest {
+	cfgText := fmt.Appendf(nil, "%#v", d.cfg)
+	out := make([]Digest, len(d.reports))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var b digestWriter
+			for i := w; i < len(d.reports); i += workers {
+				b.reset()
+				b.bytes(cfgText)
+				r := &d.reports[i]
+				b.str(r.ID)
+				b.str(r.Trigger)
+				b.str(r.FailureMode)
+				b.strs(r.Tasks)
+				b.strs(r.RepeatOf)
+				b.strs(r.Related)
+				b.strs(d.services[i])
+				b.int(len(d.serviceW[i]))
+				for _, w := range d.serviceW[i] {
+					b.u64(math.Float64bits(w))
+				}
+				b.strs(d.causes[i])
+				b.strs(d.serviceWords[i])
+				b.int(len(d.vectors[i]))
+				for _, wt := range d.vectors[i] {
+					b.str(d.terms[wt.term])
+					b.str(d.words[wt.term])
+					b.u64(uint64(math.Float32bits(wt.weight)))
+				}
+				b.int(len(d.refs[i]))
+				for _, ref := range d.refs[i] {
+					b.str(d.reports[ref.doc].ID)
+					b.int(int(ref.stance))
+					b.bool(ref.byDate)
+					b.bool(ref.shared)
+					b.str(ref.phrase)
+				}
+				out[i] = sha256.Sum256(b.buf)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// digestWriter lays values out unambiguously for hashing: every string
+// and list with its length first.
+type digestWriter struct{ buf []byte }
+
+func (b *digestWriter) reset()         { b.buf = b.buf[:0] }
+func (b *digestWriter) u64(v uint64)   { b.buf = binary.LittleEndian.AppendUint64(b.buf, v) }
+func (b *digestWriter) int(v int)      { b.u64(uint64(v)) }
+func (b *digestWriter) bytes(s []byte) { b.int(len(s)); b.buf = append(b.buf, s...) }
+func (b *digestWriter) str(s string)   { b.int(len(s)); b.buf = append(b.buf, s...) }
+func (b *digestWriter) bool(v bool) {
+	if v {
+		b.buf = append(b.buf, 1)
+	} else {
+		b.buf = append(b.buf, 0)
+	}
+}
+func (b *digestWriter) strs(s []string) {
+	b.int(len(s))
+	for _, v := range s {
+		b.str(v)
+	}
+}
+
+// InputDigest identifies detection's whole input: every field of every
+// report, in order, and the configuration. Two inputs with the same
+// digest have the same lists. It hashes the text as it is, without
+// encoding it first.
+func InputDigest(reports []Report, cfg Config) Digest {
+	h := sha256.New()
+	var b digestWriter
+	b.bytes(fmt.Appendf(nil, "%#v", cfg))
+	b.int(len(reports))
+	for i := range reports {
+		r := &reports[i]
+		b.str(r.ID)
+		b.u64(uint64(r.Start.Unix()))
+		b.int(r.Start.Nanosecond())
+		b.str(r.Start.Location().String())
+		b.strs(r.Services)
+		b.strs(r.Causes)
+		b.str(r.Trigger)
+		b.str(r.FailureMode)
+		b.strs(r.RepeatOf)
+		b.strs(r.Related)
+		b.strs(r.Tasks)
+		b.strs(r.Quoted)
+		b.int(len(r.Text))
+		for _, t := range r.Text {
+			b.str(t)
+			if len(b.buf) >= 1<<16 {
+				h.Write(b.buf)
+				b.reset()
+			}
+		}
+	}
+	h.Write(b.buf)
+	var out Digest
+	h.Sum(out[:0])
+	return out
+}

@@ -1,0 +1,295 @@
+package repeats
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// failures are the words of a few kinds of failure; a random report
+// tells one of them in its own order, so that reports of the same kind
+// look like repeats and the others do not.
+var failures = [][]string{
+	strings.Fields("memory leak release pods oomkilled canary heap growth restart"),
+	strings.Fields("zone file typo records removed resolvers cached negative answer"),
+	strings.Fields("certificate expired midnight handshake clients rejected renewal job"),
+	strings.Fields("schema migration locked table writes queued replica lag"),
+	strings.Fields("cache stampede backend overloaded keys evicted thundering herd"),
+	strings.Fields("disk filled logs rotation stopped database host readonly"),
+}
+
+// prose is what every kind of report says besides its failure.
+// Some are forms of one stem, so that the word shown for it changes as
+// reports come and go.
+var prose = strings.Fields("engineer paged acknowledged alert declared responders joined call coordinator status document rollback traffic users errors dashboard restarted restarts rolled rolling")
+
+type archiveMaker struct {
+	rng  *rand.Rand
+	next int // the number of the next report's id
+}
+
+func (m *archiveMaker) words(list []string, n int) string {
+	out := make([]string, n)
+	for k := range out {
+		out[k] = list[m.rng.Intn(len(list))]
+	}
+	return strings.Join(out, " ")
+}
+
+func (m *archiveMaker) sentence() string {
+	f := failures[m.rng.Intn(len(failures))]
+	return m.words(f, 3+m.rng.Intn(4)) + " " + m.words(prose, 2+m.rng.Intn(4)) + "."
+}
+
+var services = []string{"mediawiki", "ores", "restbase", "parsoid", "dns", "etcd"}
+
+func (m *archiveMaker) services() []string {
+	var out []string
+	for range m.rng.Intn(3) {
+		out = append(out, services[m.rng.Intn(len(services))])
+	}
+	return out
+}
+
+func (m *archiveMaker) report(others []Report) Report {
+	m.next++
+	f := failures[m.rng.Intn(len(failures))]
+	r := Report{
+		ID:       fmt.Sprintf("2024-%03d r%d", m.next%365, m.next),
+		Start:    day(m.rng.Intn(3000)),
+		Services: m.services(),
+		Text:     []string{m.words(f, 3), m.words(prose, 4), m.words(f, 8) + ". " + m.sentence(), m.sentence()},
+	}
+	if len(r.Services) == 0 && m.rng.Intn(2) == 0 {
+		// The service named only by its hosts, in the text.
+		r.Text[2] += fmt.Sprintf(" Hosts mw10%02d and conf20%02d were down.", m.rng.Intn(99), m.rng.Intn(99))
+	}
+	if m.rng.Intn(4) == 0 {
+		r.Causes = []string{[]string{"memory-leak", "config", "capacity"}[m.rng.Intn(3)]}
+		r.Trigger = []string{"deploy", "traffic", ""}[m.rng.Intn(3)]
+	}
+	if m.rng.Intn(5) == 0 {
+		r.Tasks = []string{fmt.Sprintf("T%d", m.rng.Intn(20))}
+	}
+	if m.rng.Intn(5) == 0 {
+		r.Quoted = []string{"Error: connection refused by upstream " + fmt.Sprint(m.rng.Intn(99))}
+	}
+	m.link(&r, others)
+	return r
+}
+
+// link makes r name one of others, in its metadata or its text.
+func (m *archiveMaker) link(r *Report, others []Report) {
+	if len(others) == 0 || m.rng.Intn(4) != 0 {
+		return
+	}
+	o := others[m.rng.Intn(len(others))].ID
+	switch m.rng.Intn(4) {
+	case 0:
+		r.RepeatOf = []string{o}
+	case 1:
+		r.Related = []string{o}
+	case 2:
+		says := []string{"It was the same failure as", "A previous incarnation was", "This is a recurrence of"}
+		r.Text[3] += " " + says[m.rng.Intn(len(says))] + " " + o + "."
+	default:
+		r.Text[3] += " This is unrelated to " + o + "."
+	}
+}
+
+// edit changes reports the way a person does and says how.
+func (m *archiveMaker) edit(reports []Report, cfg *Config) ([]Report, string) {
+	reports = slices.Clone(reports)
+	k := m.rng.Intn(len(reports))
+	r := reports[k]
+	r.Text = slices.Clone(r.Text)
+	kind := m.rng.Intn(16)
+	switch kind {
+	case 0: // a sentence added
+		r.Text[3] += " " + m.sentence()
+	case 1: // one word changed
+		ws := strings.Fields(r.Text[2])
+		ws[m.rng.Intn(len(ws))] = m.words(append(prose, "tyop", "recieved"), 1)
+		r.Text[2] = strings.Join(ws, " ")
+	case 2:
+		r.Text[0] = m.words(failures[m.rng.Intn(len(failures))], 3)
+	case 3:
+		r.Services = m.services()
+	case 4:
+		r.Start = r.Start.AddDate(0, 0, m.rng.Intn(200)-100)
+	case 5:
+		return append(reports, m.report(reports)), "added"
+	case 6:
+		if len(reports) > 20 {
+			return slices.Delete(reports, k, k+1), "deleted"
+		}
+	case 7:
+		r.Causes, r.Trigger, r.FailureMode = []string{"capacity"}, "traffic", "slow"
+	case 8:
+		r.RepeatOf, r.Related, r.Tasks = nil, nil, []string{fmt.Sprintf("T%d", m.rng.Intn(20))}
+		m.link(&r, reports)
+	case 9:
+		r.Quoted = append(slices.Clone(r.Quoted), "panic: "+m.words(failures[0], 4))
+	case 13: // causes alone
+		r.Causes = []string{[]string{"memory-leak", "config", "capacity"}[m.rng.Intn(3)]}
+	case 14: // what the text says of a report it names
+		r.Text[3] = strings.NewReplacer("It was the same failure as", "A previous incarnation was",
+			"A previous incarnation was", "This is a recurrence of", "This is a recurrence of", "It was the same failure as").Replace(r.Text[3])
+	case 15: // another host of the same service, the words alike
+		r.Text[2] = strings.Replace(r.Text[2], "mw10", fmt.Sprintf("mw%d", m.rng.Intn(9)), 1)
+	case 10:
+		m.rng.Shuffle(len(reports), func(a, b int) { reports[a], reports[b] = reports[b], reports[a] })
+		return reports, "reordered"
+	case 11:
+		cfg.Likely = []float64{0.5, 0.45, 0.55}[m.rng.Intn(3)]
+		return reports, "configuration"
+	case 12:
+		if m.rng.Intn(2) == 0 {
+			cfg.Catalogue = nil
+		} else {
+			cfg.Catalogue = []Service{{Name: "etcd", Hosts: []string{`conf\d+`}}, {Name: "mediawiki", Hosts: []string{`mw\d+`}}}
+		}
+		return reports, "catalogue"
+	}
+	reports[k] = r
+	return reports, fmt.Sprintf("edit %d", kind)
+}
+
+// TestDetectAgainIsDetect: over long random sequences of edits, detection
+// that reuses the previous run's lists gives exactly what detection from
+// nothing gives, and it does reuse lists.
+func TestDetectAgainIsDetect(t *testing.T) {
+	for seed := range int64(3) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			m := &archiveMaker{rng: rand.New(rand.NewSource(seed))}
+			var reports []Report
+			for range 120 {
+				reports = append(reports, m.report(reports))
+			}
+			cfg := DefaultConfig()
+			cfg.Catalogue = []Service{{Name: "etcd", Hosts: []string{`conf\d+`}}, {Name: "mediawiki", Hosts: []string{`mw\d+`}}}
+			cfg.PostingBudget, cfg.Pool, cfg.ServiceRecent = 60, 6, 3 // budgets that bind
+			var prev *Results
+			var scored, total, listed int
+			for step := range 150 {
+				var how string
+				if step > 0 {
+					reports, how = m.edit(reports, &cfg)
+				}
+				got := DetectAgain(reports, cfg, prev)
+				want := Detect(reports, cfg)
+				if !reflect.DeepEqual(got.Lists, want) {
+					for i := range want {
+						if !reflect.DeepEqual(got.Lists[i], want[i]) {
+							t.Fatalf("step %d (%s): %s: reused run gives\n%+v\nDetect gives\n%+v", step, how, reports[i].ID, got.Lists[i], want[i])
+						}
+					}
+					t.Fatalf("step %d (%s): %d lists for %d reports", step, how, len(got.Lists), len(want))
+				}
+				if step > 0 {
+					scored += got.Scored
+					total += len(reports)
+				}
+				for _, l := range want {
+					listed += len(l)
+				}
+				prev = got
+			}
+			if listed == 0 {
+				t.Fatal("no report had candidates: the archive tests nothing")
+			}
+			if scored*4 > total*3 {
+				t.Errorf("after an edit, %d of %d reports were scored again: the previous lists were hardly reused", scored, total)
+			}
+		})
+	}
+}
+
+// TestDetectAgainWithoutPrevious: with nothing to reuse, every report is
+// scored, and a second run over the same input scores none.
+func TestDetectAgainWithoutPrevious(t *testing.T) {
+	m := &archiveMaker{rng: rand.New(rand.NewSource(9))}
+	var reports []Report
+	for range 50 {
+		reports = append(reports, m.report(reports))
+	}
+	first := DetectAgain(reports, DefaultConfig(), nil)
+	if first.Scored != len(reports) {
+		t.Errorf("without a previous run, %d of %d reports scored", first.Scored, len(reports))
+	}
+	second := DetectAgain(reports, DefaultConfig(), first)
+	if second.Scored != 0 {
+		t.Errorf("the same input again: %d reports scored, want 0", second.Scored)
+	}
+	if !reflect.DeepEqual(first.Lists, second.Lists) || !reflect.DeepEqual(first.Inputs, second.Inputs) {
+		t.Error("the same input again gave other results")
+	}
+}
+
+// TestInputDigestReadsEveryField: a change to any field of any report, or
+// to the configuration, changes the digest; a field added to Report
+// fails here until InputDigest reads it.
+func TestInputDigestReadsEveryField(t *testing.T) {
+	base := []Report{
+		{ID: "a", Start: day(1), Services: []string{"x"}, Text: []string{"one", "two"}},
+		{ID: "b", Start: day(2), Text: []string{"three"}},
+	}
+	cfg := DefaultConfig()
+	want := InputDigest(base, cfg)
+	if InputDigest(slices.Clone(base), cfg) != want {
+		t.Fatal("the same input gave another digest")
+	}
+	typ := reflect.TypeOf(Report{})
+	for f := range typ.NumField() {
+		reports := slices.Clone(base)
+		v := reflect.ValueOf(&reports[1]).Elem().Field(f)
+		switch v.Interface().(type) {
+		case string:
+			v.SetString("changed")
+		case []string:
+			v.Set(reflect.ValueOf([]string{"changed"}))
+		case time.Time:
+			v.Set(reflect.ValueOf(day(2).Add(time.Nanosecond)))
+		default:
+			t.Fatalf("Report.%s: a field of a kind this test cannot change; make InputDigest read it, then teach the test", typ.Field(f).Name)
+		}
+		if InputDigest(reports, cfg) == want {
+			t.Errorf("a change of Report.%s leaves the digest alone", typ.Field(f).Name)
+		}
+	}
+	// Text split elsewhere is other text for the tokenizer's parts.
+	moved := slices.Clone(base)
+	moved[0].Text = []string{"on", "etwo"}
+	if InputDigest(moved, cfg) == want {
+		t.Error("text moved between parts leaves the digest alone")
+	}
+	other := cfg
+	other.Catalogue = []Service{{Name: "x", Hosts: []string{`x\d+`}}}
+	if InputDigest(base, other) == want {
+		t.Error("a change of the catalogue leaves the digest alone")
+	}
+}
+
+// TestDetectAgainWithAnIDTwice: reports that share an id (an archive with
+// errors, which incidents check still reads) are all scored again.
+func TestDetectAgainWithAnIDTwice(t *testing.T) {
+	m := &archiveMaker{rng: rand.New(rand.NewSource(4))}
+	var reports []Report
+	for range 30 {
+		reports = append(reports, m.report(reports))
+	}
+	first := DetectAgain(reports, DefaultConfig(), nil)
+	twice := slices.Clone(reports)
+	twice[3].ID = twice[7].ID
+	got := DetectAgain(twice, DefaultConfig(), first)
+	if got.Scored != len(twice) {
+		t.Errorf("%d of %d reports scored with an id given twice", got.Scored, len(twice))
+	}
+	if !reflect.DeepEqual(got.Lists, Detect(twice, DefaultConfig())) {
+		t.Error("the lists differ from Detect's")
+	}
+}

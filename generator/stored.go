@@ -1,0 +1,199 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/internal/wire"
+	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/siteconfig"
+)
+
+// Two entries of the build cache hold one record per report, so that a
+// build after an edit decodes and renders only what the edit changed
+// (see cached.go for the others):
+//
+//   - "reports": what decoding each report file gave, the report and its
+//     problems, named by the file and a hash of its bytes, under a key
+//     naming the content folder as diagnostics label it and the settings
+//     decoding reads (incident.SiteKey);
+//   - "bodies": each rendered body, named by a hash of the analysis
+//     stage's body key (everything the HTML depends on, the Markdown
+//     included).
+//
+// Both are buildcache.Records: a build reads each record it takes, writes
+// each it computes, and keeps only those it used.
+
+// Kinds of the entries.
+const (
+	reportsKind = "reports"
+	bodiesKind  = "bodies"
+)
+
+// decodedReports is the "reports" entry as archive.Load reads it.
+type decodedReports struct{ recs *buildcache.Records }
+
+// openReports opens the "reports" entry of cfg's cache for site.
+func openReports(cfg Config, site *siteconfig.Site) decodedReports {
+	key := buildcache.Key(reportsKind, cfg.Source, incident.SiteKey(site))
+	return decodedReports{cfg.Cache.OpenRecords(reportsKind, key, !cfg.Cold)}
+}
+
+func reportName(file string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return file + "\x00" + string(sum[:])
+}
+
+// How a record of "reports" holds the report's body.
+const (
+	noReport   = 0 // the file is not a report
+	bodyAtEnd  = 1 // the body is the end of the file: its length only
+	bodyInside = 2 // the body itself
+)
+
+// Get implements archive.DecodeCache.
+func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []diag.Diagnostic, bool) {
+	value, ok := d.recs.Get(reportName(file, data))
+	if !ok {
+		return nil, nil, false
+	}
+	r := wire.NewReader(value)
+	var in *incident.Incident
+	switch r.Uint() {
+	case noReport:
+	case bodyAtEnd:
+		// The body's length plus one, 0 for none (see Put).
+		n := int64(r.Uint()) - 1
+		var body []byte
+		if n > int64(len(data)) {
+			return nil, nil, false
+		}
+		if n >= 0 {
+			// A copy, as decoding makes: not the whole file's buffer.
+			body = append(make([]byte, 0, n), data[int64(len(data))-n:]...)
+		}
+		var err error
+		if in, err = incident.DecodeBinary(r.Bytes(), body); err != nil {
+			return nil, nil, false
+		}
+	case bodyInside:
+		body := r.Bytes()
+		var err error
+		if in, err = incident.DecodeBinary(r.Bytes(), body); err != nil {
+			return nil, nil, false
+		}
+	default:
+		return nil, nil, false
+	}
+	found := readDiagnostics(r)
+	if r.Done() != nil {
+		return nil, nil, false
+	}
+	return in, found, true
+}
+
+// Put implements archive.DecodeCache.
+func (d decodedReports) Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic) {
+	var b []byte
+	switch {
+	case in == nil:
+		b = wire.AppendUint(b, noReport)
+	case len(in.Body) <= len(data) && string(data[len(data)-len(in.Body):]) == string(in.Body):
+		b = wire.AppendUint(b, bodyAtEnd)
+		// Not wire.AppendLen, whose reader checks a length against what
+		// is left of the record: the body is not in it.
+		if in.Body == nil {
+			b = wire.AppendUint(b, 0)
+		} else {
+			b = wire.AppendUint(b, uint64(len(in.Body))+1)
+		}
+		b = wire.AppendBytes(b, in.AppendBinary(nil))
+	default:
+		b = wire.AppendUint(b, bodyInside)
+		b = wire.AppendBytes(b, in.Body)
+		b = wire.AppendBytes(b, in.AppendBinary(nil))
+	}
+	b = appendDiagnostics(b, found)
+	d.recs.Put(reportName(file, data), b)
+}
+
+func appendDiagnostics(b []byte, list []diag.Diagnostic) []byte {
+	b = wire.AppendLen(b, list == nil, len(list))
+	for i, d := range list {
+		b = wire.AppendUint(b, uint64(d.Severity))
+		// Nearly always the report's own path, as the one before.
+		same := i > 0 && d.Path == list[i-1].Path
+		b = wire.AppendBool(b, same)
+		if !same {
+			b = wire.AppendString(b, d.Path)
+		}
+		b = wire.AppendInt(b, int64(d.Line))
+		b = wire.AppendString(b, d.Field)
+		b = wire.AppendString(b, d.Message)
+	}
+	return b
+}
+
+func readDiagnostics(r *wire.Reader) []diag.Diagnostic {
+	n := r.Len()
+	if n < 0 {
+		return nil
+	}
+	out := make([]diag.Diagnostic, n)
+	for i := range out {
+		sev := diag.Severity(r.Uint())
+		if sev != diag.Error && sev != diag.Warning {
+			r.Fail()
+		}
+		var path string
+		switch same := r.Bool(); {
+		case same && i > 0:
+			path = out[i-1].Path
+		case same:
+			r.Fail()
+		default:
+			path = r.String()
+		}
+		out[i] = diag.Diagnostic{Severity: sev, Path: path, Line: int(r.Int()), Field: r.String(), Message: r.String()}
+	}
+	return out
+}
+
+// storedBodies is the "bodies" entry as the analysis stage reads it
+// (facts.BodyCache).
+type storedBodies struct{ recs *buildcache.Records }
+
+// openBodies opens the "bodies" entry of cfg's cache.
+func openBodies(cfg Config) storedBodies {
+	return storedBodies{cfg.Cache.OpenRecords(bodiesKind, bodiesKind, !cfg.Cold)}
+}
+
+func bodyName(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return string(sum[:])
+}
+
+// Get implements facts.BodyCache.
+func (s storedBodies) Get(key string) (*markdown.Result, bool) {
+	value, ok := s.recs.Get(bodyName(key))
+	if !ok {
+		return nil, false
+	}
+	res, err := markdown.DecodeResult(value)
+	return res, err == nil
+}
+
+// Put implements facts.BodyCache.
+func (s storedBodies) Put(key string, r *markdown.Result) {
+	s.recs.Put(bodyName(key), r.AppendBinary(nil))
+}
+
+// saveRecords saves an entry of records, warning in diags when it cannot.
+func saveRecords(cfg Config, recs *buildcache.Records, diags *diag.List) {
+	if err := recs.Save(); err != nil {
+		diags.Warnf(cfg.Cache.Dir(), 0, "", "%s", fmt.Sprintf("the build cache is not kept: %v", err))
+	}
+}
