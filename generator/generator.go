@@ -156,6 +156,9 @@ type hooks struct {
 	rerender bool
 	// bodies keeps rendered bodies between builds (facts.Options.Bodies).
 	bodies facts.BodyCache
+	// analyses keeps the static search index's analyses between builds
+	// (static.Options.Cache), in place of the build cache's entry.
+	analyses static.AnalysisCache
 	// searchAPI and local are Builder.SearchAPI and Builder.Local.
 	searchAPI string
 	local     bool
@@ -231,6 +234,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// free.
 	var docs []search.Document
 	var stats render.Stats
+	var disk *diskAnalyses
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
 		if stats, err = render.Render(ctx, f, out, opts); err != nil {
@@ -239,7 +243,15 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		// The static search index, for the /search/ page on hosts
 		// without server code.
 		docs = Documents(f)
-		idx, err := static.Write(ctx, out, docs, static.Options{Workers: cfg.Workers})
+		sopts := static.Options{Workers: cfg.Workers}
+		switch {
+		case h.analyses != nil:
+			sopts.Cache = h.analyses
+		case cfg.Cache != nil:
+			disk = &diskAnalyses{cache: cfg.Cache, cold: cfg.Cold}
+			sopts.Cache = disk
+		}
+		idx, err := static.Write(ctx, out, docs, sopts)
 		stats.Files, stats.Changed, stats.Bytes = stats.Files+idx.Files, stats.Changed+idx.Changed, stats.Bytes+idx.Bytes
 		return err
 	})
@@ -248,6 +260,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	}
 	if err := recordPages(cfg, stats.Keys); err != nil {
 		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
+	}
+	if disk != nil && disk.err != nil {
+		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", disk.err)
 	}
 	// Of the facts, lint and serve's previews read only these from now
 	// on: the rest (the bodies above all) is garbage before the search

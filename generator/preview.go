@@ -42,8 +42,9 @@ func hasReportUnder(byFile map[string]*incident.Incident, rel string) bool {
 // (incidents serve), and between two builds previews an edit: the pages
 // of the edited reports, in milliseconds, while the whole site is being
 // rebuilt. It keeps, from one build to the next, what the previews start
-// from (the last build's archive and repeat lists) and the rendered
-// bodies of the reports (so a build renders only the bodies that changed).
+// from (the last build's archive and repeat lists), the rendered bodies
+// of the reports (so a build renders only the bodies that changed) and the
+// static search index's analyses of them (so it analyses only those).
 //
 // Build and Preview may run at the same time, from different goroutines;
 // two Builds may not.
@@ -64,7 +65,8 @@ type Builder struct {
 	// the first Build.
 	Local bool
 
-	bodies *buildcache.Memory[*markdown.Result]
+	bodies   *buildcache.Memory[*markdown.Result]
+	analyses *keptAnalyses // the static search index's, see static.AnalysisCache
 
 	mu    sync.Mutex
 	built bool  // Build has run: builds after the first always build
@@ -79,7 +81,7 @@ type kept struct {
 
 // NewBuilder returns a Builder that has built nothing yet.
 func NewBuilder() *Builder {
-	return &Builder{bodies: buildcache.NewMemory[*markdown.Result]()}
+	return &Builder{bodies: buildcache.NewMemory[*markdown.Result](), analyses: &keptAnalyses{}}
 }
 
 // Build builds the site as generator.Build does, and keeps what the next
@@ -92,7 +94,7 @@ func (b *Builder) Build(ctx context.Context, cfg Config) (*Result, error) {
 	again := b.built
 	b.built = true
 	b.mu.Unlock()
-	res, reps, err := build(ctx, cfg, hooks{update: b.UpdateIndex, rerender: again, bodies: b.bodies, searchAPI: b.SearchAPI, local: b.Local})
+	res, reps, err := build(ctx, cfg, hooks{update: b.UpdateIndex, rerender: again, bodies: b.bodies, analyses: b.analyses, searchAPI: b.SearchAPI, local: b.Local})
 	if err != nil {
 		return nil, err
 	}

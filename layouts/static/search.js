@@ -720,19 +720,40 @@
       return { d, s: (total * matched[d]) / Math.max(1, scoring), exact };
     };
     let ranked = [];
+    // A bound on each result's score, as the last round of rank found it
+    // (at first unknown). A bound only falls as weights are learned (a
+    // weight found is at most the bound it replaces, and the bounds of the
+    // weights not yet fetched fall as blocks come in), so a round need not
+    // score again a result whose last bound is below the k-th best score
+    // it has found so far: that result cannot be on the page. A round
+    // starts with the reports of the last round's page, so that the k-th
+    // best score is soon near its final value: the first round scores
+    // every result, the later ones those that could still be on the page.
+    const upper = new Float64Array(hits.length).fill(Infinity);
+    const seen = new Uint32Array(hits.length); // the round that last scored each result
+    let round = 0, lastPage = [], bounded = 0; // bounded: scores computed, for the tests
     async function rank(k) {
       if (ranked.length >= Math.min(k, hits.length)) return;
       const before = (a, b) => a.s > b.s || (a.s === b.s && a.d < b.d);
       for (;;) {
         // The k best reports by bound, in order.
         const top = [];
-        for (const d of hits) {
-          const h = bound(d);
-          if (top.length === k && !before(h, top[k - 1])) continue;
-          let i = top.length === k ? k - 1 : top.length;
-          while (i > 0 && before(h, top[i - 1])) { top[i] = top[i - 1]; i--; }
-          top[i] = h;
-        }
+        round++;
+        const consider = (i) => {
+          if (seen[i] === round || (top.length === k && upper[i] < top[k - 1].s)) return;
+          seen[i] = round;
+          const h = bound(hits[i]);
+          h.i = i;
+          bounded++;
+          upper[i] = h.s;
+          if (top.length === k && !before(h, top[k - 1])) return;
+          let at = top.length === k ? k - 1 : top.length;
+          while (at > 0 && before(h, top[at - 1])) { top[at] = top[at - 1]; at--; }
+          top[at] = h;
+        };
+        for (const i of lastPage) consider(i);
+        for (let i = 0; i < hits.length; i++) consider(i);
+        lastPage = top.map((h) => h.i);
         // Learn the weights the page's reports lack: from the next block
         // of each term that lacked one, which also lowers the bound of the
         // reports not yet on the page, and once those blocks grow large,
@@ -766,6 +787,7 @@
         return ranked.slice(from, from + count);
       },
       all: async () => hits,
+      bounded: () => bounded,
     };
   }
 

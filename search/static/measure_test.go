@@ -237,7 +237,7 @@ func measureQueries(t *testing.T, files map[string][]byte, words []string) {
 				parts = append(parts, fmt.Sprintf("%s %d×, %d B (%d raw)", k, count[k], gz[k], raw[k]))
 			}
 		}
-		t.Logf("%-44s %6d results, %2d files, gzip %6d (%d ms): %s", mustJSON(q), got.Total, len(got.Fetched), all, got.Ms, strings.Join(parts, "; "))
+		t.Logf("%-44s %6d results, %2d files, gzip %6d (%d ms, %d scores): %s", mustJSON(q), got.Total, len(got.Fetched), all, got.Ms, got.Bounded, strings.Join(parts, "; "))
 		later := 0
 		for _, rel := range got.Later {
 			later += gzipSize(files["search/"+rel])

@@ -64,7 +64,8 @@ lines.on("line", (line) => {
       const all = Array.from(await res.all()).sort((a, b) => a - b);
       await index.facets();
       const later = [...new Set(fetched)].filter((rel) => !firstFetched.includes(rel));
-      out = { total: res.total, first: Array.from(first), second: Array.from(second), all, fetched: firstFetched, later, ms };
+      const bounded = res.bounded ? res.bounded() : 0;
+      out = { total: res.total, first: Array.from(first), second: Array.from(second), all, fetched: firstFetched, later, ms, bounded };
     } catch (e) {
       out = { error: String(e && e.stack || e) };
     }
@@ -92,7 +93,10 @@ type found struct {
 	Fetched []string `json:"fetched"`
 	Later   []string `json:"later"`
 	Ms      int      `json:"ms"` // to the first page, in Node, files read from disk
-	Error   string   `json:"error"`
+	// Bounded counts the scores computed ranking the first two pages
+	// (bounds, while weights are missing).
+	Bounded int    `json:"bounded"`
+	Error   string `json:"error"`
 }
 
 // jsSearch is search.js searching one written index, in Node.
@@ -457,6 +461,29 @@ func TestSearchJSRanksAsBefore(t *testing.T) {
 				t.Errorf("all results: %d reports, want %d", len(got.All), len(all))
 			}
 		})
+	}
+}
+
+// TestRankingScoresFew: ranking several common words, search.js scores
+// every result once, and after that only the results that could still be
+// on the page, not every result each time it learns more weights. (When
+// it rescored them all, these queries computed 7 to 8 scores a result.)
+func TestRankingScoresFew(t *testing.T) {
+	docs := syntheticDocs(1500, 3)
+	files := writeFiles(t, docs, static.Options{Workers: 2, FirstBlock: 8})
+	js := startSearch(t, files)
+	if js == nil {
+		return
+	}
+	for _, q := range []string{"database outage", "kafka lag", "heap garbage collector pause", "+database +replica", "outage rollb", "svc-68 latency"} {
+		got := js.search(t, pageState{Q: q})
+		if got.Total < 1000 {
+			t.Fatalf("%q: %d results; the test wants common words", q, got.Total)
+		}
+		if got.Bounded > 4*got.Total {
+			t.Errorf("%q: %d scores computed for %d results, want at most %d", q, got.Bounded, got.Total, 4*got.Total)
+		}
+		t.Logf("%q: %d scores computed for %d results", q, got.Bounded, got.Total)
 	}
 }
 

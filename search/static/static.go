@@ -84,6 +84,8 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/search"
@@ -159,6 +161,9 @@ type Options struct {
 	// FirstBlock overrides the constant of that name (tests use small
 	// blocks to make small archives need the later ones).
 	FirstBlock int
+	// Cache, when set, keeps each report's analysis for the next Write,
+	// which then analyses only the reports whose text or names changed.
+	Cache AnalysisCache
 }
 
 // Stats describes what Write wrote.
@@ -168,6 +173,9 @@ type Stats struct {
 	Terms          int
 	Postings       int
 	Shards         int
+	// Analysed counts the reports run through the analyzer; the others'
+	// terms came from Options.Cache.
+	Analysed int
 }
 
 // Manifest is search/index.json.
@@ -191,18 +199,26 @@ type Manifest struct {
 // Write builds the static index of docs and writes it under search/.
 func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
 	order := newestFirst(docs)
-	postings, err := analyze(ctx, docs, order, opts.Workers)
+	var prev *Analyses
+	if opts.Cache != nil {
+		prev = opts.Cache.Load()
+	}
+	found, err := analyze(ctx, docs, order, prev, opts.Cache != nil, opts.Workers)
 	if err != nil {
 		return Stats{}, err
+	}
+	if opts.Cache != nil && found.an != prev {
+		opts.Cache.Store(found.an)
 	}
 	stop, err := StopWords()
 	if err != nil {
 		return Stats{}, err
 	}
-	names, values, err := facets(docs, order, postings)
+	names, values, facetPostings, err := facets(docs, order)
 	if err != nil {
 		return Stats{}, err
 	}
+	postings := allPostings(found, facetPostings)
 	block := opts.FirstBlock
 	if block <= 0 {
 		block = FirstBlock
@@ -217,11 +233,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		w.add(f.rel, f.data)
 	}
 	for i := 0; i < len(order); i += CardsPerFile {
-		data, err := cards(docs, order[i:min(i+CardsPerFile, len(order))])
-		if err != nil {
-			return Stats{}, err
-		}
-		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", data)
+		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", cards(docs, order[i:min(i+CardsPerFile, len(order))]))
 	}
 	w.add("search/facets.json", names)
 	w.add("search/facets.bin", values)
@@ -247,6 +259,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		return Stats{}, err
 	}
 	w.stats.Terms, w.stats.Postings, w.stats.Shards = enc.terms, enc.postings, len(shards)
+	w.stats.Analysed = found.analysed
 	return w.stats, nil
 }
 
@@ -323,80 +336,302 @@ func quantize(w float64) uint8 {
 	return uint8(max(1, min(255, q)))
 }
 
-// analyze runs every report's text fields through the analyzer and returns
-// each term's postings in report-number order.
-func analyze(ctx context.Context, docs []search.Document, order []int, workers int) (map[string][]posting, error) {
+// analysisBatch is how many documents are analysed before their terms
+// are numbered: it bounds the memory their terms as strings take.
+const analysisBatch = 4096
+
+// analyzed is what analyze found: the analyses of the documents (those
+// of the cache for the documents it holds), where each document's terms
+// are in them, by report number, and how many documents were analysed.
+type analyzed struct {
+	an       *Analyses
+	spans    []span // by report number
+	analysed int
+}
+
+// analyze finds the terms and weights of every report's text fields and
+// names, taking those of a report whose key prev holds from prev (which
+// may be nil). Without keys (no cache to look in or store to), every
+// report is analysed.
+func analyze(ctx context.Context, docs []search.Document, order []int, prev *Analyses, keyed bool, workers int) (analyzed, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	type termWeight struct {
-		term   string
-		weight uint8
+	var keys []docKey
+	if keyed {
+		keys = make([]docKey, len(order))
+		version := analysisVersion()
+		keyers := make([]*keyer, workers)
+		for w := range keyers {
+			keyers[w] = newKeyer(version)
+		}
+		err := parallel.Each(ctx, workers, len(order), func(w, num int) error {
+			keys[num] = keyers[w].key(&docs[order[num]])
+			return nil
+		})
+		if err != nil {
+			return analyzed{}, err
+		}
 	}
-	perDoc := make([][]termWeight, len(order))
-	boosts := make([]float64, len(Fields))
+	if prev == nil {
+		prev = &Analyses{}
+	}
+	// The reports to analyse: those whose analysis prev lacks.
+	var todo []int
+	distinct := map[docKey]bool{}
+	for num := range order {
+		if keys == nil {
+			todo = append(todo, num)
+			continue
+		}
+		if _, ok := prev.docs[keys[num]]; !ok {
+			todo = append(todo, num)
+		}
+		distinct[keys[num]] = true
+	}
+	if len(todo) == 0 && len(distinct) == len(prev.docs) {
+		// The very documents prev was made of.
+		spans := make([]span, len(order))
+		for num := range order {
+			spans[num] = prev.docs[keys[num]]
+		}
+		return analyzed{an: prev, spans: spans}, nil
+	}
+
+	next := &Analyses{terms: slices.Clip(prev.terms)}
+	if keys != nil {
+		next.docs = make(map[docKey]span, len(distinct))
+	}
+	var number map[string]uint32 // term → its number, once needed
+	var packed []uint64          // a report's term numbers and weights, to sort
+	add := func(tws []termWeight) span {
+		if number == nil {
+			number = make(map[string]uint32, len(next.terms))
+			for i, t := range next.terms {
+				number[t] = uint32(i)
+			}
+		}
+		packed = packed[:0]
+		for _, tw := range tws {
+			id, ok := number[tw.term]
+			if !ok {
+				id = uint32(len(next.terms))
+				number[tw.term] = id
+				next.terms = append(next.terms, tw.term)
+			}
+			packed = append(packed, uint64(id)<<8|uint64(tw.weight))
+		}
+		slices.Sort(packed)
+		s := span{start: uint32(len(next.ids))}
+		for _, p := range packed {
+			next.ids = append(next.ids, uint32(p>>8))
+			next.weights = append(next.weights, uint8(p))
+		}
+		s.end = uint32(len(next.ids))
+		return s
+	}
+	spans := make([]span, len(order))
+	// Reports of prev first, whose analyses are copied, then the others
+	// batch by batch as they are analysed.
+	for num := range order {
+		if keys == nil {
+			break
+		}
+		s, ok := prev.docs[keys[num]]
+		if !ok {
+			continue
+		}
+		if have, ok := next.docs[keys[num]]; ok {
+			spans[num] = have
+			continue
+		}
+		at := uint32(len(next.ids))
+		next.ids = append(next.ids, prev.ids[s.start:s.end]...)
+		next.weights = append(next.weights, prev.weights[s.start:s.end]...)
+		spans[num] = span{at, uint32(len(next.ids))}
+		next.docs[keys[num]] = spans[num]
+		next.keys = append(next.keys, keys[num])
+	}
+	an, err := newTermWeigher(workers)
+	if err != nil {
+		return analyzed{}, err
+	}
+	for b := 0; b < len(todo); b += analysisBatch {
+		batch := todo[b:min(b+analysisBatch, len(todo))]
+		found := make([][]termWeight, len(batch))
+		err := parallel.Each(ctx, workers, len(batch), func(w, i int) error {
+			found[i] = an.weigh(w, &docs[order[batch[i]]])
+			return nil
+		})
+		if err != nil {
+			return analyzed{}, err
+		}
+		for i, num := range batch {
+			if keys != nil {
+				if have, ok := next.docs[keys[num]]; ok {
+					spans[num] = have
+					continue
+				}
+			}
+			spans[num] = add(found[i])
+			if keys != nil {
+				next.docs[keys[num]] = spans[num]
+				next.keys = append(next.keys, keys[num])
+			}
+		}
+	}
+	next.compact()
+	return analyzed{an: next, spans: spans, analysed: len(todo)}, nil
+}
+
+// compact drops the terms of the dictionary no document holds any more
+// (those of documents dropped or changed), numbering the others in the
+// same order.
+func (a *Analyses) compact() {
+	used := make([]bool, len(a.terms))
+	n := 0
+	for _, id := range a.ids {
+		if !used[id] {
+			used[id] = true
+			n++
+		}
+	}
+	if n == len(a.terms) {
+		return
+	}
+	renumber := make([]uint32, len(a.terms))
+	terms := make([]string, 0, n)
+	for id, t := range a.terms {
+		if used[id] {
+			renumber[id] = uint32(len(terms))
+			terms = append(terms, t)
+		}
+	}
+	for i, id := range a.ids {
+		a.ids[i] = renumber[id]
+	}
+	a.terms = terms
+}
+
+// termWeight is a term of a report and its weight there.
+type termWeight struct {
+	term   string
+	weight uint8
+}
+
+// termWeigher weighs the terms of reports on several goroutines at once:
+// each worker has its own analyzer, whose caches are not shared, and its
+// own scratch maps.
+type termWeigher struct {
+	boosts     []float64
+	namesBoost float64
+	own        []weighScratch
+}
+
+type weighScratch struct {
+	an      *Analyzer
+	weights map[string]float64
+	tf      map[string]int
+}
+
+func newTermWeigher(workers int) (*termWeigher, error) {
+	tw := &termWeigher{boosts: make([]float64, len(Fields)), namesBoost: search.TextFieldBoost("names"), own: make([]weighScratch, workers)}
 	for i, f := range Fields {
-		boosts[i] = search.TextFieldBoost(f.Name)
+		tw.boosts[i] = search.TextFieldBoost(f.Name)
 	}
-	namesBoost := search.TextFieldBoost("names")
-	// Each worker has its own analyzer, whose caches are not shared, and
-	// its own scratch maps.
-	type scratch struct {
-		an      *Analyzer
-		weights map[string]float64
-		tf      map[string]int
-	}
-	own := make([]scratch, workers)
-	for w := range own {
+	for w := range tw.own {
 		an, err := NewAnalyzer()
 		if err != nil {
 			return nil, err
 		}
-		own[w] = scratch{an, map[string]float64{}, map[string]int{}}
+		tw.own[w] = weighScratch{an, map[string]float64{}, map[string]int{}}
 	}
-	err := parallel.Each(ctx, workers, len(order), func(w, num int) error {
-		an, weights, tf := own[w].an, own[w].weights, own[w].tf
-		d := &docs[order[num]]
-		clear(weights)
-		add := func(boost float64, n int) {
-			if n == 0 {
-				return
-			}
-			norm := boost / math.Sqrt(float64(n))
-			for t, c := range tf {
-				weights[t] += norm * math.Sqrt(float64(c))
-			}
+	return tw, nil
+}
+
+// weigh returns the terms of d's text fields and names with their
+// weights, on worker w's scratch.
+func (tw *termWeigher) weigh(w int, d *search.Document) []termWeight {
+	an, weights, tf := tw.own[w].an, tw.own[w].weights, tw.own[w].tf
+	clear(weights)
+	add := func(boost float64, n int) {
+		if n == 0 {
+			return
 		}
-		for i, f := range Fields {
-			clear(tf)
-			n := 0
-			an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
-			add(boosts[i], n)
+		norm := boost / math.Sqrt(float64(n))
+		for t, c := range tf {
+			weights[t] += norm * math.Sqrt(float64(c))
 		}
+	}
+	for i, f := range Fields {
 		clear(tf)
 		n := 0
-		for _, name := range d.Names() {
-			an.Terms(name, func(t string) { tf[t]++; n++ })
-		}
-		add(namesBoost, n)
-		tw := make([]termWeight, 0, len(weights))
-		for t, w := range weights {
-			tw = append(tw, termWeight{t, quantize(w)})
-		}
-		perDoc[num] = tw
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		an.Terms(f.Text(d), func(t string) { tf[t]++; n++ })
+		add(tw.boosts[i], n)
 	}
-	postings := map[string][]posting{}
-	for num, tws := range perDoc {
-		for _, tw := range tws {
-			postings[tw.term] = append(postings[tw.term], posting{uint32(num), tw.weight})
-		}
-		perDoc[num] = nil
+	clear(tf)
+	n := 0
+	for _, name := range d.Names() {
+		an.Terms(name, func(t string) { tf[t]++; n++ })
 	}
-	return postings, nil
+	add(tw.namesBoost, n)
+	out := make([]termWeight, 0, len(weights))
+	for t, w := range weights {
+		out = append(out, termWeight{t, quantize(w)})
+	}
+	return out
+}
+
+// termPostings is a term and the reports holding it, in report order.
+type termPostings struct {
+	term     string
+	postings []posting
+}
+
+// textPostings returns the postings of every term of the reports' text,
+// by term number, from their analyses: spans[num] is where report num's
+// terms are in an.
+func textPostings(an *Analyses, spans []span) [][]posting {
+	counts := make([]int, len(an.terms))
+	for _, s := range spans {
+		for _, id := range an.ids[s.start:s.end] {
+			counts[id]++
+		}
+	}
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	all := make([]posting, total)
+	out := make([][]posting, len(an.terms))
+	at := 0
+	for id, c := range counts {
+		out[id] = all[at : at : at+c]
+		at += c
+	}
+	for num, s := range spans {
+		for i := s.start; i < s.end; i++ {
+			id := an.ids[i]
+			out[id] = append(out[id], posting{uint32(num), an.weights[i]})
+		}
+	}
+	return out
+}
+
+// allPostings lists the terms of the reports' text and the facet terms
+// (which no word of the text can be, see FacetPrefix) with their
+// postings, sorted by term.
+func allPostings(found analyzed, facetTerms []termPostings) []termPostings {
+	text := textPostings(found.an, found.spans)
+	out := make([]termPostings, 0, len(text)+len(facetTerms))
+	for id, ps := range text {
+		if len(ps) > 0 {
+			out = append(out, termPostings{found.an.terms[id], ps})
+		}
+	}
+	out = append(out, facetTerms...)
+	slices.SortFunc(out, func(a, b termPostings) int { return strings.Compare(a.term, b.term) })
+	return out
 }
 
 type shard struct {
@@ -415,12 +650,7 @@ type encoded struct {
 // encodeShards sorts the terms and cuts them into shards of about
 // ShardBytes, each term with its first block of postings; the doc sets
 // and later blocks of larger terms go to files of their own.
-func encodeShards(postings map[string][]posting, block int) encoded {
-	terms := make([]string, 0, len(postings))
-	for t := range postings {
-		terms = append(terms, t)
-	}
-	sort.Strings(terms)
+func encodeShards(terms []termPostings, block int) encoded {
 	var (
 		out   encoded
 		body  []byte // the current shard's terms
@@ -437,22 +667,22 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 		out.shards = append(out.shards, shard{first: first, data: append(data, body...)})
 		body, count, prev = nil, 0, ""
 	}
+	var impact []posting
 	var entry []byte
-	for _, t := range terms {
-		ps := postings[t]
+	for _, tp := range terms {
+		t, ps := tp.term, tp.postings
 		out.postings += len(ps)
-		byImpact := slices.Clone(ps)
-		sort.SliceStable(byImpact, func(a, b int) bool { return byImpact[a].weight > byImpact[b].weight })
+		impact = byImpact(impact, ps)
 		n0 := min(block, len(ps))
 		entry = appendUvarint(entry[:0], uint64(len(ps)))
-		b0 := appendBlock(nil, byImpact[:n0])
+		b0 := appendBlock(nil, impact[:n0])
 		entry = appendUvarint(entry, uint64(len(b0)))
 		entry = append(entry, b0...)
 		if n0 < len(ps) {
 			id := large
 			large++
 			entry = appendUvarint(entry, uint64(id))
-			rest := byImpact[n0:]
+			rest := impact[n0:]
 			k := 0
 			for size := block * BlockGrowth; len(rest) > 0; size *= BlockGrowth {
 				this := rest[:min(size, len(rest))]
@@ -466,8 +696,8 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 				out.files = append(out.files, file{"search/w/" + strconv.Itoa(id) + "-" + strconv.Itoa(k) + ".bin", data})
 			}
 			entry = appendUvarint(entry, uint64(k))
-			entry = append(entry, byImpact[n0].weight)
-			entry = appendUvarint(entry, uint64(byImpact[n0].doc))
+			entry = append(entry, impact[n0].weight)
+			entry = appendUvarint(entry, uint64(impact[n0].doc))
 			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
 			for j := 0; j*WeightChunk < len(ps); j++ {
 				chunk := ps[j*WeightChunk : min((j+1)*WeightChunk, len(ps))]
@@ -497,6 +727,35 @@ func encodeShards(postings map[string][]posting, block int) encoded {
 	}
 	cut()
 	out.terms = len(terms)
+	return out
+}
+
+// byImpact puts ps (in report order) into buf in impact order: weight
+// down, then report number up. It sorts by counting the reports of each
+// weight, the commonest terms' postings being long.
+func byImpact(buf, ps []posting) []posting {
+	out := append(buf[:0], ps...)
+	if len(ps) <= 32 {
+		// Insertion sort, stable: few postings.
+		for i := 1; i < len(out); i++ {
+			for j := i; j > 0 && out[j].weight > out[j-1].weight; j-- {
+				out[j], out[j-1] = out[j-1], out[j]
+			}
+		}
+		return out
+	}
+	var next [256]int
+	for _, p := range ps {
+		next[p.weight]++
+	}
+	at := 0
+	for w := 255; w >= 0; w-- {
+		at, next[w] = at+next[w], at
+	}
+	for _, p := range ps {
+		out[next[p.weight]] = p
+		next[p.weight]++
+	}
 	return out
 }
 
@@ -558,47 +817,156 @@ func appendUvarint(b []byte, v uint64) []byte {
 	return append(b, byte(v))
 }
 
-// cards encodes the result cards of the reports order lists.
-func cards(docs []search.Document, order []int) ([]byte, error) {
-	list := make([][]any, len(order))
+// cards encodes the result cards of the reports order lists, as
+// json.Marshal would encode each as [title, date, services, url, text].
+func cards(docs []search.Document, order []int) []byte {
+	var b []byte
+	b = append(b, '[')
 	for i, idx := range order {
 		d := &docs[idx]
-		services := d.Services
-		if services == nil {
-			services = []string{}
+		if i > 0 {
+			b = append(b, ',')
 		}
-		list[i] = []any{d.Title, d.Start.UTC().Format("2006-01-02"), services, d.URL, cardText(d)}
+		b = append(b, '[')
+		b = appendJSONString(b, d.Title)
+		b = append(b, ',', '"')
+		b = d.Start.UTC().AppendFormat(b, "2006-01-02")
+		b = append(b, '"', ',', '[')
+		for j, s := range d.Services {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
+		}
+		b = append(b, ']', ',')
+		b = appendJSONString(b, d.URL)
+		b = append(b, ',')
+		b = appendJSONString(b, cardText(d))
+		b = append(b, ']')
 	}
-	return json.Marshal(list)
+	return append(b, ']')
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it: a backslash and the character for a quote or a backslash;
+// \b, \f, \n, \r and \t; \u00XX (lower-case hex) for the other control
+// characters and for <, > and & (which encoding/json keeps out of HTML);
+// \ufffd for each byte that is not UTF-8; \u2028 and \u2029 for the line
+// and paragraph separators. Everything else is copied.
+// TestAppendJSONString holds it to json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0 // of the bytes not yet appended, which need no escape
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+			start = i + n
+		} else if r == '\u2028' || r == '\u2029' {
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			start = i + n
+		}
+		i += n
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // cardText is the text a result's snippet is cut from: the impact, then
-// the summary, else the start of the body, cut at a word near CardText
-// characters.
+// the summary, else the start of the body, its white space made single
+// spaces, cut at a word near CardText characters. It reads no more of
+// the text than it keeps: a body is long.
 func cardText(d *search.Document) string {
-	text := strings.TrimSpace(d.Impact)
-	if s := strings.TrimSpace(d.Summary); s != "" {
-		if text != "" {
-			text += " "
+	parts := [2]string{d.Impact, d.Summary}
+	from := parts[:]
+	if strings.TrimSpace(d.Impact) == "" && strings.TrimSpace(d.Summary) == "" {
+		parts[0], from = d.Body, parts[:1]
+	}
+	text := make([]byte, 0, 2*CardText)
+	runes := 0
+	// The last space past 3/4 of CardText characters, where a long text
+	// is cut: its byte offset and its number of characters before it.
+	cutByte, cutRune := -1, -1
+	valid := true
+	long := func() string {
+		if cutByte < 0 {
+			cutByte, cutRune = len(text), runes
 		}
-		text += s
-	}
-	if text == "" {
-		text = strings.TrimSpace(d.Body)
-	}
-	text = strings.Join(strings.Fields(text), " ")
-	if len([]rune(text)) <= CardText {
-		return text
-	}
-	r := []rune(text)[:CardText]
-	cut := len(r)
-	for i := len(r) - 1; i > CardText*3/4; i-- {
-		if r[i] == ' ' {
-			cut = i
-			break
+		if !valid {
+			// Each byte that is not UTF-8 becomes U+FFFD, as a rune would.
+			return string([]rune(string(text))[:cutRune]) + "…"
 		}
+		return string(append(text[:cutByte], "…"...))
 	}
-	return string(r[:cut]) + "…"
+	space := false // one is due before the next word
+	for _, part := range from {
+		for i, n := 0, 0; i < len(part); i += n {
+			c := part[i]
+			n = 1
+			if c < utf8.RuneSelf {
+				if c == ' ' || c >= '\t' && c <= '\r' {
+					space = len(text) > 0
+					continue
+				}
+			} else {
+				var r rune
+				r, n = utf8.DecodeRuneInString(part[i:])
+				if unicode.IsSpace(r) {
+					space = len(text) > 0
+					continue
+				}
+				if n == 1 {
+					valid = false
+				}
+			}
+			if space {
+				if runes == CardText {
+					return long()
+				}
+				if runes > CardText*3/4 {
+					cutByte, cutRune = len(text), runes
+				}
+				text = append(text, ' ')
+				runes++
+				space = false
+			}
+			if runes == CardText {
+				return long()
+			}
+			text = append(text, part[i:i+n]...)
+			runes++
+		}
+		space = len(text) > 0
+	}
+	return string(text)
 }
 
 // facetTerm is one value of a facet and its number of reports.
@@ -607,74 +975,110 @@ type facetTerm struct {
 	count int
 }
 
-// facets returns facets.json and facets.bin, and adds to postings the
-// term of each facet value (see FacetTerm).
-func facets(docs []search.Document, order []int, postings map[string][]posting) ([]byte, []byte, error) {
-	values := func(d *search.Document, facet string) []string {
-		switch facet {
-		case "years":
-			return []string{strconv.Itoa(d.Year)}
-		case "services":
-			return d.Services
-		case "causes":
-			return d.Causes
-		case "sites":
-			return d.Sites
-		}
-		return nil
+// facetValues returns the values of facet that d has.
+func facetValues(d *search.Document, facet string, year []string) []string {
+	switch facet {
+	case "years":
+		year[0] = strconv.Itoa(d.Year)
+		return year
+	case "services":
+		return d.Services
+	case "causes":
+		return d.Causes
+	case "sites":
+		return d.Sites
 	}
-	ids := make([]map[string]int, len(Facets))
+	return nil
+}
+
+// facets returns facets.json, facets.bin and the postings of the term of
+// each facet value (see FacetTerm). Each facet's values are numbered by
+// their number of reports, most first (then by name, years newest
+// first); facets.bin gives each report's values by those numbers.
+func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings, error) {
 	names := make(map[string][]json.RawMessage, len(Facets))
+	// held[fi][num] are the values of facet fi that report num has, by
+	// their numbers.
+	held := make([][][]uint32, len(Facets))
+	var terms []termPostings
+	year := make([]string, 1)
 	for fi, facet := range Facets {
-		counts := map[string]int{}
-		for i := range docs {
-			for _, v := range dedupe(values(&docs[i], facet)) {
-				counts[v]++
+		// Number the values as they come, then by their counts.
+		seen := map[string]uint32{}
+		var found []facetTerm
+		all := make([]uint32, 0, len(order))
+		ends := make([]int, len(order))
+		for num, idx := range order {
+			for _, v := range dedupe(facetValues(&docs[idx], facet, year)) {
+				id, ok := seen[v]
+				if !ok {
+					id = uint32(len(found))
+					seen[v] = id
+					found = append(found, facetTerm{v, 0})
+				}
+				found[id].count++
+				all = append(all, id)
 			}
+			ends[num] = len(all)
 		}
-		terms := make([]facetTerm, 0, len(counts))
-		for n, c := range counts {
-			terms = append(terms, facetTerm{n, c})
+		byCount := make([]uint32, len(found))
+		for i := range byCount {
+			byCount[i] = uint32(i)
 		}
-		sort.Slice(terms, func(a, b int) bool {
-			if terms[a].count != terms[b].count {
-				return terms[a].count > terms[b].count
+		slices.SortFunc(byCount, func(a, b uint32) int {
+			ta, tb := &found[a], &found[b]
+			if ta.count != tb.count {
+				return tb.count - ta.count
 			}
 			if facet == "years" {
-				return terms[a].name > terms[b].name
+				return strings.Compare(tb.name, ta.name)
 			}
-			return terms[a].name < terms[b].name
+			return strings.Compare(ta.name, tb.name)
 		})
-		ids[fi] = make(map[string]int, len(terms))
-		list := make([]json.RawMessage, len(terms))
-		for i, t := range terms {
-			ids[fi][t.name] = i
+		number := make([]uint32, len(found))
+		list := make([]json.RawMessage, len(found))
+		postings := make([][]posting, len(found))
+		for i, id := range byCount {
+			number[id] = uint32(i)
+			t := found[id]
 			var name any = t.name
 			if facet == "years" {
 				name, _ = strconv.Atoi(t.name)
 			}
 			b, err := json.Marshal([]any{name, t.count})
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			list[i] = b
+			postings[i] = make([]posting, 0, t.count)
 		}
 		names[facet] = list
+		held[fi] = make([][]uint32, len(order))
+		start := 0
+		for num, end := range ends {
+			ids := all[start:end:end]
+			for i, id := range ids {
+				ids[i] = number[id]
+				postings[ids[i]] = append(postings[ids[i]], posting{uint32(num), 1})
+			}
+			held[fi][num] = ids
+			start = end
+		}
+		for i, id := range byCount {
+			terms = append(terms, termPostings{FacetTerm(facet, found[id].name), postings[i]})
+		}
 	}
 	var bin []byte
-	for num, idx := range order {
-		for fi, facet := range Facets {
-			vs := dedupe(values(&docs[idx], facet))
-			bin = appendUvarint(bin, uint64(len(vs)))
-			for _, v := range vs {
-				bin = appendUvarint(bin, uint64(ids[fi][v]))
-				t := FacetTerm(facet, v)
-				postings[t] = append(postings[t], posting{uint32(num), 1})
+	for num := range order {
+		for fi := range Facets {
+			bin = appendUvarint(bin, uint64(len(held[fi][num])))
+			for _, id := range held[fi][num] {
+				bin = appendUvarint(bin, uint64(id))
 			}
 		}
 	}
 	js, err := json.Marshal(names)
-	return js, bin, err
+	return js, bin, terms, err
 }
 
 // dedupe drops repeated values, keeping the first of each.
