@@ -60,7 +60,7 @@ func appendSentence(data []byte, run int) []byte {
 // changedLine matches the end of the build's summary line, such as
 // "Built 10000 reports into 25403 pages (397.1 MB, 12 of 36012 files
 // changed) in 2.1s → /tmp/public".
-var changedLine = regexp.MustCompile(`(?m)^Built .*, (\d+) of (\d+) files changed\) in \S+ → `)
+var changedLine = regexp.MustCompile(`(?m)^Built .*, (\d+) of (\d+) files changed(?:; \d+ unchanged kept without rendering)?\) in \S+ → `)
 
 // parseChanged reads the files a build changed, and of how many, from
 // its standard output.

@@ -74,6 +74,8 @@ func TestParseChanged(t *testing.T) {
 	}{
 		{name: "build", out: "Built 10000 reports into 25403 pages (397.1 MB, 12 of 36012 files changed) in 2.1s → /tmp/w/public\n",
 			changed: 12, files: 36012},
+		{name: "pages kept", out: "Built 10000 reports into 15706 pages (308.1 MB, 11 of 25863 files changed; 20878 unchanged kept without rendering) in 3.2s → /tmp/w/public\n",
+			changed: 11, files: 25863},
 		{name: "drafts and a second line", out: "Built 4 reports (1 draft left out: --drafts to include it) into 9 pages (1.0 MB, 0 of 20 files changed) in 31ms → public\nSearch index 1 indexed, 0 removed, 3 unchanged in 5ms → .cache/search\n",
 			changed: 0, files: 20},
 		{name: "no summary", out: "nothing here\n", err: true},
