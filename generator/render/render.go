@@ -209,11 +209,7 @@ func Pages(ctx context.Context, f *facts.Facts, opts Options, sel Selection) (ma
 		jobs = append(jobs, s.incidentJob(in))
 	}
 	if sel.Lists {
-		lists, err := s.listsOf(append(slices.Clone(sel.Reports), sel.Old...))
-		if err != nil {
-			return nil, err
-		}
-		jobs = append(jobs, lists...)
+		jobs = append(jobs, s.listsOf(append(slices.Clone(sel.Reports), sel.Old...))...)
 	}
 	if err := s.run(ctx, jobs); err != nil {
 		return nil, err
@@ -302,7 +298,7 @@ func (s *site) row(in *incident.Incident) (template.HTML, error) {
 
 // listsOf returns the jobs of the year and term pages that list the
 // reports ins.
-func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
+func (s *site) listsOf(ins []*incident.Incident) []job {
 	years := map[int]bool{}
 	terms := map[*archive.Term]*archive.Taxonomy{}
 	for _, in := range ins {
@@ -328,7 +324,7 @@ func (s *site) listsOf(ins []*incident.Incident) ([]job, error) {
 			}
 		}
 	}
-	return jobs, nil
+	return jobs
 }
 
 // progress reports a stage's advance to Options.Progress, every 64 items
