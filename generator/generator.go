@@ -188,6 +188,13 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 			}
 		}
 	}
+	// What every page shows besides the reports, hashed before they are
+	// read (see pageReuse).
+	var files string
+	var filesErr error
+	if cfg.Cache != nil {
+		files, filesErr = filesKey(ctx, cfg, h)
+	}
 	arc, diags, err := Load(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -224,9 +231,12 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if cfg.Progress != nil {
 		opts.Progress = cfg.Progress
 	}
-	if opts.Reuse, err = pageReuse(ctx, cfg, h, arc); err != nil {
+	if filesErr == nil {
+		opts.Reuse, filesErr = pageReuse(cfg, files, arc)
+	}
+	if filesErr != nil {
 		// The pages are rendered, all of them.
-		cacheWarning(diags, cfg, err)
+		cacheWarning(diags, cfg, filesErr)
 		opts.Reuse = nil
 	}
 	// Both search indexes read the reports' plain text from the facts,

@@ -39,17 +39,17 @@ func manifestSum(dest string) string {
 }
 
 // pageReuse is what a build of arc may keep of the pages cfg.Dest holds:
-// nil without a cache. With cfg.Cold it keeps nothing but still computes
-// the keys for the next build.
-func pageReuse(ctx context.Context, cfg Config, h hooks, arc *archive.Archive) (*render.Reuse, error) {
+// nil without a cache. files is filesKey's hash, taken before the content
+// was loaded: an edit of site.yaml, tasks.json, a free page or a layout
+// during the build changes the next build's key, never this one's to
+// describe content it was not made from. With cfg.Cold it keeps nothing
+// but still computes the keys for the next build.
+func pageReuse(cfg Config, files string, arc *archive.Archive) (*render.Reuse, error) {
 	if cfg.Cache == nil {
 		return nil, nil
 	}
-	global, err := globalKey(ctx, cfg, h, arc)
-	if err != nil {
-		return nil, err
-	}
-	r := &render.Reuse{Global: global, Overridden: map[string]bool{}}
+	zone, day := buildDay(cfg, arc.Site.WorkingHours.Location)
+	r := &render.Reuse{Global: buildcache.Key("pages", files, zone, day), Overridden: map[string]bool{}}
 	if cfg.Layouts != "" {
 		entries, err := os.ReadDir(cfg.Layouts)
 		if err != nil {
@@ -69,7 +69,9 @@ func pageReuse(ctx context.Context, cfg Config, h hooks, arc *archive.Archive) (
 	if data, ok := cfg.Cache.Get(pagesKind(cfg.Dest), sum); ok {
 		var prev map[string]render.PageKey
 		if gob.NewDecoder(bytes.NewReader(data)).Decode(&prev) == nil {
-			r.Previous = prev
+			// Render keeps pages only while the destination's manifest is
+			// still this one, once the destination is locked.
+			r.Previous, r.Published = prev, sum
 		}
 	}
 	return r, nil
@@ -91,13 +93,12 @@ func recordPages(cfg Config, keys map[string]render.PageKey) error {
 	return cfg.Cache.Put(pagesKind(cfg.Dest), sum, buf.Bytes())
 }
 
-// globalKey hashes what every page may show besides the reports: the
-// program, the settings, the day the trend pages are made for, site.yaml,
-// tasks.json, the free pages and the layouts.
-func globalKey(ctx context.Context, cfg Config, h hooks, arc *archive.Archive) (string, error) {
+// filesKey hashes what every page may show besides the reports and the
+// day: the program, the settings, site.yaml, tasks.json, the free pages
+// and the layouts.
+func filesKey(ctx context.Context, cfg Config, h hooks) (string, error) {
 	hash := sha256.New()
-	zone, day := buildDay(cfg, arc.Site.WorkingHours.Location)
-	for _, s := range []string{cfg.Cache.Program(), zone, day, strconv.FormatBool(cfg.Drafts), h.searchAPI, strconv.FormatBool(h.local), cfg.BaseURL} {
+	for _, s := range []string{cfg.Cache.Program(), strconv.FormatBool(cfg.Drafts), h.searchAPI, strconv.FormatBool(h.local), cfg.BaseURL} {
 		hash.Write([]byte(strconv.Quote(s)))
 	}
 	for _, name := range []string{"site.yaml", tasks.FileName} {
@@ -119,5 +120,5 @@ func globalKey(ctx context.Context, cfg Config, h hooks, arc *archive.Archive) (
 		}
 		hash.Write([]byte(tree))
 	}
-	return buildcache.Key("pages", hex.EncodeToString(hash.Sum(nil))), nil
+	return hex.EncodeToString(hash.Sum(nil)), nil
 }

@@ -91,6 +91,12 @@ func treeHash(ctx context.Context, dir string, prev map[string]stamped) (string,
 		stamp stamp
 		known bool // sum is the remembered hash
 	}
+	// A folder given as a symbolic link (a layouts folder linked from a
+	// shared checkout) is hashed as what it points to: the build reads
+	// that. Links inside it are hashed as links.
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved
+	}
 	var entries []entry
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

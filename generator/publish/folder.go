@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +46,7 @@ type Folder struct {
 	// dest is the destination the folder will replace, whose files Keep
 	// copies; published is its manifest, read on the first Keep.
 	dest          string
+	expected      string // ExpectPublished's
 	publishedOnce sync.Once
 	published     map[string]FileState
 	destRoot      *os.File
@@ -82,6 +84,12 @@ func (f *Folder) close() error {
 	return f.root.Close()
 }
 
+// ExpectPublished says that the caller's knowledge of the destination,
+// which Keep relies on, was taken when its manifest had the hex SHA-256
+// sum: if another build has published there since, Keep keeps nothing.
+// Call it before Keep; without it Keep keeps nothing.
+func (f *Folder) ExpectPublished(sum string) { f.expected = sum }
+
 // Keep puts at rel the file that the destination holds there, as the last
 // build published it, instead of writing it again: the caller knows that
 // file is what it would write (see render.Options.Reuse). It returns the
@@ -95,10 +103,20 @@ func (f *Folder) Keep(rel string) (int64, bool) {
 		return 0, false
 	}
 	f.publishedOnce.Do(func() {
-		if f.dest == "" {
+		if f.dest == "" || f.expected == "" {
 			return
 		}
-		if m, err := readManifest(filepath.Join(f.dest, ManifestName)); err == nil {
+		// The build holds the destination's lock: its manifest cannot
+		// change from here on, but may have since the caller read it.
+		p := filepath.Join(f.dest, ManifestName)
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+			return
+		}
+		data, err := os.ReadFile(p)
+		if sum := sha256.Sum256(data); err != nil || hex.EncodeToString(sum[:]) != f.expected {
+			return
+		}
+		if m, err := decodeManifest(data); err == nil {
 			if root, err := openRoot(f.dest); err == nil {
 				f.published, f.destRoot = m, root
 			}

@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -240,8 +242,34 @@ func TestKeepTakesThePublishedFile(t *testing.T) {
 	write(t, filepath.Join(dest, "d.html"), "edited by hand")
 	write(t, filepath.Join(dest, "e.html"), "edited by hand")
 	write(t, filepath.Join(SpareDir(dest), "e.html"), "edited by hand")
+	manifest, err := os.ReadFile(filepath.Join(dest, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(manifest)
+	// Without the manifest the caller knew, nothing is kept.
+	err = Build(dest, func(f *Folder) error {
+		f.ExpectPublished("0" + hex.EncodeToString(sum[1:]))
+		if _, ok := f.Keep("b.html"); ok {
+			t.Error("Keep kept a file of a destination published since")
+		}
+		_, err := f.WriteFile("b.html", []byte("b"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build(t, dest, map[string]string{"a.html": "new a", "b.html": "b", "c.html": "c", "d.html": "new d", "e.html": "e"})
+	write(t, filepath.Join(dest, "d.html"), "edited by hand")
+	write(t, filepath.Join(dest, "e.html"), "edited by hand")
+	write(t, filepath.Join(SpareDir(dest), "e.html"), "edited by hand")
+	if manifest, err = os.ReadFile(filepath.Join(dest, ManifestName)); err != nil {
+		t.Fatal(err)
+	}
+	sum = sha256.Sum256(manifest)
 	kept := map[string]bool{}
-	err := Build(dest, func(f *Folder) error {
+	err = Build(dest, func(f *Folder) error {
+		f.ExpectPublished(hex.EncodeToString(sum[:]))
 		for _, rel := range []string{"a.html", "b.html", "d.html", "e.html", "missing.html", "../x"} {
 			if _, ok := f.Keep(rel); ok {
 				kept[rel] = true

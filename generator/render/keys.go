@@ -51,8 +51,12 @@ type Reuse struct {
 	// the layouts, the day the trends are computed for.
 	Global string
 	// Previous are the keys of the pages the destination holds, by path
-	// in the site, as Stats.Keys returned them.
-	Previous map[string]PageKey
+	// in the site, as Stats.Keys returned them, and Published the hex
+	// SHA-256 of the destination's manifest when they were (see
+	// publish.Folder.ExpectPublished): if another build has published
+	// since, nothing is kept.
+	Previous  map[string]PageKey
+	Published string
 	// Overridden names the layouts (such as "term.html") that the site's
 	// own layouts folder replaces.
 	Overridden map[string]bool
@@ -197,7 +201,9 @@ func (s *site) prepareKeys() {
 // of the kind. Without Options.Reuse, j runs as it is.
 func (s *site) keyed(rel, layout string, key func(k *keyWriter), kept func(), j job) job {
 	r := s.opts.Reuse
-	if r == nil || r.Overridden[layout] {
+	// base.html and partials.html are given every page's data: a site's
+	// own may show anything.
+	if r == nil || r.Overridden[layout] || r.Overridden["base.html"] || r.Overridden["partials.html"] {
 		return j
 	}
 	return func(buf *bytes.Buffer) (string, error) {
@@ -284,5 +290,10 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 			k.report(s.arc.Incidents[i+1])
 		}
 		k.reports(s.rep.Previous(in))
+		// Its action items as the page shows them: from tasks.json, their
+		// ages count from the time of the build, not its day.
+		for _, a := range in.Actionables {
+			k.value(reflect.ValueOf(s.actionRow(a)))
+		}
 	}
 }

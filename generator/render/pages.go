@@ -397,7 +397,7 @@ func (s *site) actionRow(a incident.Actionable) actionRow {
 	if t := s.arc.Tasks.Find(a.Task); t != nil {
 		r.TaskBadge = badge(t)
 		r.Disagrees = tasks.Disagreement(a.Status, *t)
-		r.Dates = t.Dates(s.facts.Now)
+		r.Dates = t.Dates(s.day)
 	}
 	return r
 }

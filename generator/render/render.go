@@ -107,6 +107,10 @@ type site struct {
 
 	// Input keys of the pages (see keys.go), with Options.Reuse.
 	pageSize int // Options.ListPageSize, or listPageSize
+	// day is the start of the build's day in the working hours' zone, to
+	// which open tasks' ages run: every build of a day shows the same
+	// pages, as the whole-build stamp and the page keys assume.
+	day time.Time
 
 	globalKey PageKey
 	keysMu    sync.Mutex
@@ -156,6 +160,9 @@ func Render(ctx context.Context, f *facts.Facts, out *publish.Folder, opts Optio
 	s, err := newSite(f, out, opts)
 	if err != nil {
 		return Stats{}, err
+	}
+	if r := opts.Reuse; r != nil {
+		out.ExpectPublished(r.Published)
 	}
 	jobs, dirs := s.jobs()
 	if err := s.makeDirs(dirs); err != nil {
@@ -257,6 +264,12 @@ func (s *site) prepare() error {
 	s.rep = s.facts.Recurrence
 	s.trends = s.facts.Trends
 	s.prepareChecks()
+	loc := s.arc.Site.WorkingHours.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := s.facts.Now.In(loc).Date()
+	s.day = time.Date(y, m, d, 0, 0, 0, 0, loc)
 	s.pageSize = listPageSize
 	if s.opts.ListPageSize > 0 {
 		s.pageSize = s.opts.ListPageSize

@@ -1,0 +1,126 @@
+package generator
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/testutil"
+)
+
+// edgeReport is a report on a service of its own, so that reports share
+// nothing but what a case adds.
+func edgeReport(id, title, extra string) string {
+	name := id[11:]
+	return "---\nid: " + id + "\ntitle: " + title + "\nstart: " + id[:10] + " 10:00\nend: " + id[:10] + " 11:00\nservices: [shared, svc-" + name +
+		"]\nresponders: [Person " + name + "]\n" + extra + "---\n## Summary\n\nText about " + title + " zebra" + name + ".\n"
+}
+
+// TestIncrementalBuildEdges: the cases where keeping pages went wrong in
+// review. In each, a build with the cache after the edit must write what a
+// cold build writes.
+func TestIncrementalBuildEdges(t *testing.T) {
+	builtin, err := os.ReadFile("../layouts/base.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// withMark is the built-in base layout printing mark, and for a term
+	// page the titles of all its reports, which the page's key does not
+	// cover.
+	withMark := func(mark string) string {
+		return strings.Replace(string(builtin), `<main id="main">`,
+			`<main id="main"><i>`+mark+`</i>{{if eq (printf "%T" .) "render.termPage"}}{{range .Term.Incidents}}{{.Title}};{{end}}{{end}}`, 1)
+	}
+	reports := map[string]string{
+		"incidents/2020/a.md": edgeReport("2020-01-01 a", "Alpha", "task: T1\nactionables:\n  - {title: Fix it, task: T1, owner: Ana, status: open}\n"),
+		"incidents/2021/b.md": edgeReport("2021-01-01 b", "Bravo", ""),
+		"incidents/2022/c.md": edgeReport("2022-01-01 c", "Charlie", ""),
+		"incidents/2023/d.md": edgeReport("2023-01-01 d", "Delta", ""),
+	}
+	retitle := func(t *testing.T, content string) {
+		testutil.WriteFiles(t, content, map[string]string{"incidents/2023/d.md": edgeReport("2023-01-01 d", "Delta renamed", "")})
+	}
+	for _, tc := range []struct {
+		name string
+		// setup may add files and set the layouts; edit runs between the
+		// two builds, during runs during the second.
+		setup  func(t *testing.T, dir, content string, cfg *Config)
+		edit   func(t *testing.T, dir, content string, cfg *Config)
+		during func(t *testing.T, content string)
+	}{
+		{name: "a task's age, hours later the same day",
+			setup: func(t *testing.T, _, content string, _ *Config) {
+				testutil.WriteFiles(t, content, map[string]string{"tasks.json": `{"synced":"2024-05-30T00:00:00Z","tracker":"offline","tasks":[{"id":"T1","state":"open","created":"2024-06-01T09:00:00Z"}]}` + "\n"})
+			},
+			edit: func(t *testing.T, _, _ string, cfg *Config) { cfg.Now = cfg.Now.Add(6 * time.Hour) }},
+		{name: "a base layout of the site's own",
+			setup: func(t *testing.T, dir, _ string, cfg *Config) {
+				cfg.Layouts = filepath.Join(dir, "layouts")
+				testutil.WriteFiles(t, cfg.Layouts, map[string]string{"base.html": withMark("own")})
+			},
+			edit: func(t *testing.T, _, content string, _ *Config) { retitle(t, content) }},
+		{name: "a layouts folder given as a link",
+			setup: func(t *testing.T, dir, _ string, cfg *Config) {
+				real := filepath.Join(dir, "real-layouts")
+				testutil.WriteFiles(t, real, map[string]string{"base.html": withMark("v1")})
+				cfg.Layouts = filepath.Join(dir, "layouts")
+				if err := os.Symlink(real, cfg.Layouts); err != nil {
+					t.Fatal(err)
+				}
+			},
+			edit: func(t *testing.T, dir, content string, _ *Config) {
+				testutil.WriteFiles(t, filepath.Join(dir, "real-layouts"), map[string]string{"base.html": withMark("v2")})
+				retitle(t, content)
+			}},
+		{name: "site.yaml edited while the build reads the reports",
+			edit: func(t *testing.T, _, content string, _ *Config) { retitle(t, content) },
+			during: func(t *testing.T, content string) {
+				testutil.WriteFiles(t, content, map[string]string{"site.yaml": "title: New title\nbase_url: https://x.example/\n"})
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			content := filepath.Join(dir, "content")
+			testutil.WriteFiles(t, content, reports)
+			testutil.WriteFiles(t, content, map[string]string{"site.yaml": "title: Old title\nbase_url: https://x.example/\ntask_url: https://tasks.example.org/{task}\n"})
+			cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
+				Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ListPageSize: 1}
+			if tc.setup != nil {
+				tc.setup(t, dir, content, &cfg)
+			}
+			build := func(cfg Config) *Result {
+				t.Helper()
+				res, err := Build(context.Background(), cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			build(cfg)
+			tc.edit(t, dir, content, &cfg)
+			if tc.during != nil {
+				done := false
+				during := cfg
+				during.Progress = func(stage string, _, _ int) {
+					if stage == "reading" && !done {
+						done = true
+						tc.during(t, content)
+					}
+				}
+				build(during)
+				if !done {
+					t.Fatal("the build reported no reading")
+				}
+			}
+			build(cfg)
+			cold := cfg
+			cold.Cache, cold.Cold, cold.Dest = nil, true, filepath.Join(dir, "cold")
+			build(cold)
+			sameTree(t, tc.name, tree(t, cold.Dest), tree(t, cfg.Dest))
+		})
+	}
+}
