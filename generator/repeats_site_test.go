@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -264,4 +268,119 @@ func TestSiteShowsWhatTheAuthorsWrote(t *testing.T) {
 	if !strings.Contains(later, "/incidents/2024-05-02-store/") || strings.Contains(later, "/incidents/2024-06-20-store/") {
 		t.Errorf("the earlier report's later recurrences: %s", later)
 	}
+}
+
+// TestLongChainPages builds an archive where one problem came back 30
+// times, more than /repeats/ and a report's page list whole: the chain
+// gets pages of its own, ListPageSize reports a page, and each report's
+// page lists the chain's oldest and newest reports and the ten either
+// side of itself, numbered as in the whole chain.
+func TestLongChainPages(t *testing.T) {
+	const reports = 30
+	files := map[string]string{"site.yaml": "title: Long chain\n"}
+	for i := range reports {
+		day := time.Date(2023, 1, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i)
+		files[fmt.Sprintf("incidents/r%02d.md", i)] = fmt.Sprintf(`---
+id: %s cache-flood-%02d
+title: Cache flood number %d
+start: %s
+services: [cache]
+causes: [thundering-herd]
+trigger: expiry
+failure_mode: overload
+---
+The cache's keys expired together and every request went to the origin
+database, which ran out of connections until the keys were warmed again.
+`, day.Format("2006-01-02"), i, i, day.Format("2006-01-02 15:04"))
+	}
+	for i, words := range []string{"A certificate expired on the payment gateway.", "A disk filled on the log host.", "A resolver crashed after a bad release."} {
+		files[fmt.Sprintf("incidents/other%d.md", i)] = fmt.Sprintf("---\nid: 2022-0%d-01 other-%d\ntitle: Other %d\nstart: 2022-0%d-01 10:00\nservices: [other-%d]\n---\n%s\n", i+1, i, i, i+1, i, words)
+	}
+	dir := writeArchive(t, files)
+	out := filepath.Join(dir, "public")
+	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test", ListPageSize: 12}); err != nil {
+		t.Fatal(err)
+	}
+	slug := func(i int) string {
+		return time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i).Format("2006-01-02") + fmt.Sprintf("-cache-flood-%02d", i)
+	}
+	listed := func(page string) []int {
+		var got []int
+		for i := range reports {
+			if strings.Contains(page, `href="/incidents/`+slug(i)+`/"`) {
+				got = append(got, i)
+			}
+		}
+		return got
+	}
+	chainDir := "/repeats/chains/" + slug(0) + "/"
+	repeatsPage := readPage(t, out, "repeats/index.html")
+	if !strings.Contains(repeatsPage, `5 more reports in between: <a href="`+chainDir+`">the whole chain</a>`) {
+		t.Errorf("/repeats/ does not link the whole chain at %s", chainDir)
+	}
+	// The chain's own pages: 12, 12 and 6 reports, numbered on.
+	for n, want := range [][]int{seq(0, 12), seq(12, 24), seq(24, 30)} {
+		p := strings.TrimPrefix(chainDir, "/") + "index.html"
+		if n > 0 {
+			p = strings.TrimPrefix(chainDir, "/") + fmt.Sprintf("page/%d/index.html", n+1)
+		}
+		page := readPage(t, out, p)
+		if got := listed(page); !slices.Equal(got, want) {
+			t.Errorf("%s lists %v, want %v", p, got, want)
+		}
+		if start := fmt.Sprintf(`<ol class="chain" start="%d">`, want[0]+1); !strings.Contains(page, start) {
+			t.Errorf("%s has no %s", p, start)
+		}
+		if !strings.Contains(page, "30 reports joined by likely repeats") {
+			t.Errorf("%s does not count the chain's reports", p)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, strings.TrimPrefix(chainDir, "/"), "page", "4")); err == nil {
+		t.Errorf("a fourth page of the chain was written")
+	}
+	for _, tt := range []struct {
+		at     int
+		listed []int // besides the report itself
+		gaps   []string
+	}{
+		{0, append(seq(1, 11), 29), []string{"18 more reports"}},
+		{15, append(append([]int{0}, seq(5, 15)...), append(seq(16, 26), 29)...), []string{"4 more reports", "3 more reports"}},
+		{29, append([]int{0}, seq(19, 29)...), []string{"18 more reports"}},
+		{11, append([]int{0}, append(seq(1, 11), append(seq(12, 22), 29)...)...), []string{"7 more reports"}},
+	} {
+		page := readPage(t, out, "incidents/"+slug(tt.at)+"/index.html")
+		chain := page[strings.Index(page, "<h3>Recurrence chain</h3>"):]
+		chain = chain[:strings.Index(chain, "</ol>")]
+		if got := listed(chain); !slices.Equal(got, tt.listed) {
+			t.Errorf("report %d's chain lists %v, want %v", tt.at, got, tt.listed)
+		}
+		if !strings.Contains(chain, `<a href="`+chainDir+`">The whole chain</a>`) {
+			t.Errorf("report %d does not link the whole chain", tt.at)
+		}
+		if got := strings.Count(chain, `class="gap"`); got != len(tt.gaps) {
+			t.Errorf("report %d's chain has %d gaps, want %d", tt.at, got, len(tt.gaps))
+		}
+		for _, g := range tt.gaps {
+			if !strings.Contains(chain, `<li class="gap">`+g+"</li>") {
+				t.Errorf("report %d's chain has no gap of %s:\n%s", tt.at, g, chain)
+			}
+		}
+		if !strings.Contains(chain, `<li aria-current="true"`) {
+			t.Errorf("report %d's chain does not mark it", tt.at)
+		}
+		// The newest report keeps its number in the whole chain.
+		if tt.at < 29 && !strings.Contains(chain, `<li value="30">`) {
+			t.Errorf("report %d's chain does not number the newest 30", tt.at)
+		}
+	}
+	checkLinks(t, out, "/", 30, 100)
+}
+
+// seq is the integers from lo up to hi, hi left out.
+func seq(lo, hi int) []int {
+	var out []int
+	for i := lo; i < hi; i++ {
+		out = append(out, i)
+	}
+	return out
 }

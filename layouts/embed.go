@@ -22,6 +22,10 @@
 // "list-pages-head" into rel="prev"/"next" links. What describes a whole
 // term (.Term, .Trend) is on each of its pages; its rows are .Incidents.
 //
+// chain.html is the pages of one chain too long to list whole elsewhere
+// (/repeats/chains/ID/): .Chain, .Since, .Until and the page's reports as
+// .List.
+//
 // repeats.html is /repeats/ and the later pages of its chains: recurrence
 // chains (.ChainList, or .PageChains; .Chains holds every one), the
 // highest repeat rates (.Services and .Causes: .Rates, or .Rows as table

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,10 +88,15 @@ type repeatData struct {
 	Chain           *analysis.Chain
 	ChainEarlier    []analysis.Earlier // the chain's reports before this one, with their action items
 	// ChainURL is the list of all chains, /repeats/. The page of the list
-	// that holds a chain moves as chains are added, and the chain is
-	// shown here whole: the report links to the list's first page.
+	// that holds a chain moves as chains are added: the report links to
+	// the list's first page.
 	ChainURL string
-	Blocks   template.HTML // all of the above, as the built-in layout shows them
+	// ChainPage is the first of the chain's own pages when the chain is
+	// too long to list whole here (more than chainHead+chainTail reports),
+	// and "" otherwise: the page then lists the chain's oldest and newest
+	// reports and the chainAround either side of this one.
+	ChainPage string
+	Blocks    template.HTML // all of the above, as the built-in layout shows them
 }
 
 func (s *site) repeatData(in *incident.Incident) repeatData {
@@ -104,6 +110,9 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
 		d.ChainURL = s.root + "repeats/"
+		if longChain(d.Chain) {
+			d.ChainPage = s.root + chainDir(d.Chain)
+		}
 	}
 	if len(d.PossibleRepeats)+len(d.SimilarEarlier)+len(d.CalledUnrelated)+len(d.RecurredLater) > 0 || d.Chain != nil {
 		d.Blocks = s.repeatBlocks(in, &d)
@@ -173,29 +182,79 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 	list("Similar, but called unrelated", "unrelated", d.CalledUnrelated)
 	list("Recurred later as", "later", d.RecurredLater)
 	if d.Chain != nil && !fold {
-		b.raw("<h3>Recurrence chain</h3>\n<ol class=\"chain\">\n")
-		for _, c := range d.Chain.Incidents {
-			if c == in {
-				b.raw(`<li aria-current="true"><time datetime="`)
-				b.text(formatISO(c.Start))
-				b.raw(`">`)
-				b.text(formatDate(c.Start))
-				b.raw(`</time> <strong>this report</strong></li>` + "\n")
-				continue
-			}
-			b.raw("<li>")
-			datedLink(&b, c, s.incidentURL(c))
-			if e, ok := earlier[c]; ok {
-				s.itemStates(&b, e)
-			}
-			b.raw("</li>\n")
-		}
-		b.raw("</ol>\n")
+		s.chainAround(&b, in, d, earlier)
 	}
 	b.raw(`<p class="more"><a href="`)
 	b.text(s.root + "repeats/")
 	b.raw(`">All recurrence chains and repeat rates</a></p>` + "\n")
 	return b.html()
+}
+
+// chainAround writes the recurrence chain of in on in's page: the whole
+// chain, or of a long one (d.ChainPage set) the oldest and newest reports
+// and the chainAround either side of in, numbered as in the whole chain,
+// so that a problem that came back thousands of times does not make every
+// one of its reports' pages a megabyte. earlier holds the action items of
+// the chain's reports before in.
+func (s *site) chainAround(b *htmlBuilder, in *incident.Incident, d *repeatData, earlier map[*incident.Incident]analysis.Earlier) {
+	members := d.Chain.Incidents
+	lo, hi := 0, len(members) // the members listed besides the first and last
+	b.raw("<h3>Recurrence chain</h3>\n")
+	if d.ChainPage != "" {
+		at := slices.Index(members, in)
+		lo, hi = max(0, at-chainAround), min(len(members), at+chainAround+1)
+		b.raw(`<p class="muted">`)
+		b.text(plural.Count(len(members), "report") + "; listed here the oldest, the newest and the " + strconv.Itoa(chainAround) + " either side of this one. ")
+		b.raw(`<a href="`)
+		b.text(d.ChainPage)
+		b.raw(`">The whole chain</a></p>` + "\n")
+	}
+	b.raw("<ol class=\"chain\">\n")
+	item := func(i int, renumber bool) {
+		c := members[i]
+		b.raw("<li")
+		if c == in {
+			b.raw(` aria-current="true"`)
+		}
+		if renumber {
+			b.raw(` value="` + strconv.Itoa(i+1) + `"`)
+		}
+		b.raw(">")
+		if c == in {
+			b.raw(`<time datetime="`)
+			b.text(formatISO(c.Start))
+			b.raw(`">`)
+			b.text(formatDate(c.Start))
+			b.raw(`</time> <strong>this report</strong></li>` + "\n")
+			return
+		}
+		datedLink(b, c, s.incidentURL(c))
+		if e, ok := earlier[c]; ok {
+			s.itemStates(b, e)
+		}
+		b.raw("</li>\n")
+	}
+	gap := func(n int) {
+		b.raw(`<li class="gap">`)
+		b.text(plural.Count(n, "more report"))
+		b.raw("</li>\n")
+	}
+	if lo > 0 {
+		item(0, false)
+		if lo > 1 {
+			gap(lo - 1)
+		}
+	}
+	for i := lo; i < hi; i++ {
+		item(i, i == lo && lo > 0)
+	}
+	if last := len(members) - 1; hi <= last {
+		if hi < last {
+			gap(last - hi)
+		}
+		item(last, true)
+	}
+	b.raw("</ol>\n")
 }
 
 // itemStates writes what is known of an earlier report's action items when
@@ -456,6 +515,7 @@ func (s *site) repeatsJobs() []job {
 	for n := 1; n <= pages; n++ {
 		jobs = append(jobs, s.repeatsJob(n, pages, chains, tables))
 	}
+	jobs = append(jobs, s.chainPagesJobs(chains)...)
 	for k := range 2 {
 		// How many pages a table takes is known once the rates are
 		// counted: one job writes them all.
@@ -537,9 +597,72 @@ func withRepeats(rates []analysis.Rate) []analysis.Rate {
 
 // chainHead and chainTail are how many of a long chain's oldest and
 // newest reports the pages of chains list: a chain is a connected group,
-// and a problem that keeps coming back can join hundreds of reports,
-// which each report's own page lists in full.
-const chainHead, chainTail = 5, 20
+// and a problem that keeps coming back can join thousands of reports. A
+// chain longer than the two has pages of its own (chainDir) that list it
+// whole, and each of its reports' pages lists the chainAround reports
+// either side of it.
+const chainHead, chainTail, chainAround = 5, 20, 10
+
+// longChain tells whether c is too long to list whole on /repeats/ and on
+// its reports' pages, and has pages of its own.
+func longChain(c *analysis.Chain) bool { return len(c.Incidents) > chainHead+chainTail }
+
+// chainDir is the folder, under the site root, of the first of a long
+// chain's own pages: named after its oldest report, like its anchor on
+// /repeats/.
+func chainDir(c *analysis.Chain) string { return "repeats/chains/" + c.ID + "/" }
+
+// chainPage is one page of a long chain's own pages
+// (/repeats/chains/ID/, then page/2/ …), oldest report first.
+type chainPage struct {
+	base
+	Chain *analysis.Chain
+	// Since and Until are when the chain's oldest and newest reports
+	// started.
+	Since, Until time.Time
+	// List is this page's reports, .First to .Last of the chain, as the
+	// built-in layout shows them: a numbered list that starts at .First.
+	List template.HTML
+	paging
+}
+
+// chainPagesJobs returns the jobs of the pages of each long chain.
+func (s *site) chainPagesJobs(chains []*analysis.Chain) []job {
+	var jobs []job
+	for _, c := range chains {
+		if !longChain(c) {
+			continue
+		}
+		pages := listPageCount(len(c.Incidents), s.pageSize)
+		for n := 1; n <= pages; n++ {
+			jobs = append(jobs, s.chainPageJob(c, n, pages))
+		}
+	}
+	return jobs
+}
+
+func (s *site) chainPageJob(c *analysis.Chain, n, pages int) job {
+	return func(buf *bytes.Buffer) (string, error) {
+		dir := chainDir(c)
+		rel := listPath(dir, n)
+		first, last := c.Incidents[0], c.Incidents[len(c.Incidents)-1]
+		heading := "Recurrence chain from " + formatDate(first.Start)
+		d := chainPage{base: s.base(pageTitle(heading, n, pages), s.root+rel, s.root+"repeats/"), Chain: c,
+			Since: first.Start, Until: last.Start,
+			paging: s.paging(dir, n, pages, len(c.Incidents), s.pageSize)}
+		d.Description = "Every report of one recurrence chain, oldest first"
+		var b htmlBuilder
+		b.raw(`<ol class="chain" start="` + strconv.Itoa(d.First) + "\">\n")
+		for _, in := range c.Incidents[d.First-1 : d.Last] {
+			b.raw("<li>")
+			s.chainItem(&b, in)
+			b.raw("</li>\n")
+		}
+		b.raw("</ol>\n")
+		d.List = b.html()
+		return rel + "index.html", s.execute(buf, "chain", d)
+	}
+}
 
 // chainList writes each chain as a section with its reports, oldest
 // first; of a chain longer than chainHead+chainTail, the oldest chainHead
@@ -567,8 +690,10 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 			switch {
 			case skip > 0 && i == chainHead:
 				b.raw(`<li class="gap">`)
-				b.text(plural.Count(skip, "more report"))
-				b.raw(" in between; the page of each report of the chain lists it whole</li>\n")
+				b.text(plural.Count(skip, "more report") + " in between: ")
+				b.raw(`<a href="`)
+				b.text(s.root + chainDir(c))
+				b.raw(`">the whole chain</a></li>` + "\n")
 				continue
 			case skip > 0 && i > chainHead && i < chainHead+skip:
 				continue
@@ -577,21 +702,27 @@ func (s *site) chainList(chains []*analysis.Chain) template.HTML {
 			default:
 				b.raw("<li>")
 			}
-			datedLink(&b, in, s.incidentURL(in))
-			if len(in.Services) > 0 {
-				b.raw(" · ")
-				b.raw(string(s.joinTermLinks("services", in.Services)))
-			}
-			if open := len(in.OpenActionables()); open > 0 {
-				b.raw(` <span class="warn">`)
-				b.text(plural.Count(open, "open action item"))
-				b.raw("</span>")
-			}
+			s.chainItem(&b, in)
 			b.raw("</li>\n")
 		}
 		b.raw("</ol></section>\n")
 	}
 	return b.html()
+}
+
+// chainItem writes a report as the lists of chains show it: its date and
+// title, its services and how many of its action items are open.
+func (s *site) chainItem(b *htmlBuilder, in *incident.Incident) {
+	datedLink(b, in, s.incidentURL(in))
+	if len(in.Services) > 0 {
+		b.raw(" · ")
+		b.raw(string(s.joinTermLinks("services", in.Services)))
+	}
+	if open := len(in.OpenActionables()); open > 0 {
+		b.raw(` <span class="warn">`)
+		b.text(plural.Count(open, "open action item"))
+		b.raw("</span>")
+	}
 }
 
 // rateRows writes the rows of a repeat-rate table; term names link to

@@ -13,7 +13,7 @@ import (
 
 // pageTemplates are the page layouts; each is parsed together with
 // base.html and partials.html into its own set, once per build.
-var pageTemplates = []string{"home", "incidents", "incident", "taxonomy", "term", "page", "404", "search", "repeats", "rates", "trends"}
+var pageTemplates = []string{"home", "incidents", "incident", "taxonomy", "term", "page", "404", "search", "repeats", "rates", "chain", "trends"}
 
 // Overlay returns a file system that serves files from top where they
 // exist and from bottom otherwise: a layouts folder on disk over the
