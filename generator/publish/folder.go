@@ -84,24 +84,26 @@ func (f *Folder) close() error {
 	return f.root.Close()
 }
 
-// ExpectPublished says that the caller's knowledge of the destination,
-// which Keep relies on, was taken when its manifest had the hex SHA-256
-// sum: if another build has published there since, Keep keeps nothing.
-// Call it before Keep; without it Keep keeps nothing.
-func (f *Folder) ExpectPublished(sum string) { f.expected = sum }
-
-// Keep puts at rel the file that the destination holds there, as the last
-// build published it, instead of writing it again: the caller knows that
-// file is what it would write (see render.Options.Reuse). It returns the
-// file's size, and false when the destination's manifest does not list
-// rel or its file is no longer as recorded; the caller then writes rel.
-// The folder usually holds the file already (it is the output of the
-// build before last, and most files do not change); otherwise the
-// destination's copy is copied in.
-func (f *Folder) Keep(rel string) (int64, bool) {
+// OpenPublished opens the file that the destination holds at rel, as the
+// last build published it, for the caller to read what it wrote then (see
+// Keep, whose conditions it shares): false when ExpectPublished was not
+// given the destination manifest's sum, or the manifest does not list rel,
+// or the file is no longer as recorded.
+func (f *Folder) OpenPublished(rel string) (*os.File, bool) {
 	if checkRel(rel) != nil {
-		return 0, false
+		return nil, false
 	}
+	f.readPublished()
+	want, ok := f.published[rel]
+	if !ok {
+		return nil, false
+	}
+	return f.openPublished(rel, want)
+}
+
+// readPublished reads the destination's manifest, once, if it is the one
+// ExpectPublished names.
+func (f *Folder) readPublished() {
 	f.publishedOnce.Do(func() {
 		if f.dest == "" || f.expected == "" {
 			return
@@ -122,6 +124,43 @@ func (f *Folder) Keep(rel string) (int64, bool) {
 			}
 		}
 	})
+}
+
+// openPublished opens the destination's file at rel when it has the size
+// and time its manifest records as want, which is how every unchanged file
+// is known (see unchanged).
+func (f *Folder) openPublished(rel string, want FileState) (*os.File, bool) {
+	src, err := openBeneath(f.destRoot, f.dest, rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false
+	}
+	info, err := src.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() != want.Size || info.ModTime().UnixNano() != want.ModTime {
+		src.Close()
+		return nil, false
+	}
+	return src, true
+}
+
+// ExpectPublished says that the caller's knowledge of the destination,
+// which Keep relies on, was taken when its manifest had the hex SHA-256
+// sum: if another build has published there since, Keep keeps nothing.
+// Call it before Keep; without it Keep keeps nothing.
+func (f *Folder) ExpectPublished(sum string) { f.expected = sum }
+
+// Keep puts at rel the file that the destination holds there, as the last
+// build published it, instead of writing it again: the caller knows that
+// file is what it would write (see render.Options.Reuse). It returns the
+// file's size, and false when the destination's manifest does not list
+// rel or its file is no longer as recorded; the caller then writes rel.
+// The folder usually holds the file already (it is the output of the
+// build before last, and most files do not change); otherwise the
+// destination's copy is copied in.
+func (f *Folder) Keep(rel string) (int64, bool) {
+	if checkRel(rel) != nil {
+		return 0, false
+	}
+	f.readPublished()
 	want, ok := f.published[rel]
 	if !ok {
 		return 0, false
@@ -130,21 +169,18 @@ func (f *Folder) Keep(rel string) (int64, bool) {
 		f.record(rel, old)
 		return old.Size, true
 	}
-	src, err := openBeneath(f.destRoot, f.dest, rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	src, ok := f.openPublished(rel, want)
+	if !ok {
 		return 0, false
 	}
 	defer src.Close()
-	info, err := src.Stat()
-	if err != nil || !info.Mode().IsRegular() || info.Size() != want.Size || info.ModTime().UnixNano() != want.ModTime {
-		return 0, false
-	}
 	// The destination's file has the size and time its manifest records,
 	// which is how every unchanged file is known (see unchanged): it is
 	// copied without being read into memory or hashed, in the kernel where
 	// the system can (copy_file_range), sharing blocks where the file
 	// system can.
 	st := FileState{Sum: want.Sum, Size: want.Size}
+	var err error
 	st.ModTime, err = f.create(rel, func(w io.Writer) error {
 		n, err := io.Copy(w, io.LimitReader(src, want.Size))
 		if err == nil && n != want.Size {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -227,8 +228,24 @@ func (s *site) writeModel(w *bufio.Writer) error {
 		}
 		return w.WriteByte('\n')
 	}
+	old := s.publishedModel()
+	if old != nil {
+		defer old.close()
+	}
 	for i, in := range s.arc.Incidents {
-		if err := item(s.modelReport(i, in), i == len(s.arc.Incidents)-1); err != nil {
+		last := i == len(s.arc.Incidents)-1
+		// A report whose page has the inputs it had has the line it had.
+		if old != nil && s.samePage(in) {
+			if b, ok := old.line(in.ID); ok {
+				w.Write(b)
+				if !last {
+					w.WriteByte(',')
+				}
+				w.WriteByte('\n')
+				continue
+			}
+		}
+		if err := item(s.modelReport(i, in), last); err != nil {
 			return fmt.Errorf("encoding %s: %w", in.ID, err)
 		}
 	}
@@ -255,6 +272,108 @@ func (s *site) writeModel(w *bufio.Writer) error {
 	w.WriteString("}}\n")
 	return nil
 }
+
+// publishedModel opens the incidents.json that the destination holds, as
+// the last build wrote it, when the pages' keys are those it was written
+// with: nil otherwise.
+func (s *site) publishedModel() *modelLines {
+	if s.out == nil || !s.keying("incident.html") {
+		return nil
+	}
+	f, ok := s.out.OpenPublished("incidents.json")
+	if !ok {
+		return nil
+	}
+	return &modelLines{f: f, r: bufio.NewReaderSize(f, 256<<10), ahead: map[string][]byte{}}
+}
+
+// modelLines reads the report lines of a published incidents.json in
+// order, for writeModel to take those of the reports that did not change.
+// Both files list the reports in the archive's order, so the line wanted
+// is usually the next one; the lines passed over on the way, of reports
+// that changed or went, are held (up to maxAhead) in case a report moved.
+type modelLines struct {
+	f      *os.File
+	r      *bufio.Reader
+	ahead  map[string][]byte // by the report's id as JSON
+	header bool              // read past the header
+	done   bool              // at the end of the reports, or failed
+}
+
+// maxAhead bounds the lines modelLines holds: past it, a report that moved
+// further is encoded again.
+const maxAhead = 1024
+
+// line returns the line of the report id without its comma and newline,
+// valid until the next call; false when the file has no such line.
+func (m *modelLines) line(id string) ([]byte, bool) {
+	want, err := json.Marshal(id)
+	if err != nil {
+		return nil, false
+	}
+	if b, ok := m.ahead[string(want)]; ok {
+		delete(m.ahead, string(want))
+		return b, true
+	}
+	if !m.header {
+		m.header = true
+		if _, err := m.next(); err != nil {
+			m.done = true
+		}
+	}
+	for !m.done {
+		b, err := m.next()
+		if err != nil {
+			m.done = true
+			return nil, false
+		}
+		b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte(","))
+		got, ok := lineID(b)
+		if !ok {
+			m.done = true // past the reports: the terms
+			return nil, false
+		}
+		if bytes.Equal(got, want) {
+			return b, true
+		}
+		if len(m.ahead) < maxAhead {
+			m.ahead[string(got)] = slices.Clone(b)
+		}
+	}
+	return nil, false
+}
+
+// next reads the next line, valid until the next read.
+func (m *modelLines) next() ([]byte, error) {
+	b, err := m.r.ReadSlice('\n')
+	if err != bufio.ErrBufferFull {
+		return b, err
+	}
+	// A line longer than the buffer: read it whole.
+	b = slices.Clone(b)
+	rest, err := m.r.ReadBytes('\n')
+	return append(b, rest...), err
+}
+
+// lineID is the id of the report a line of incidents.json holds, as JSON,
+// the value of its first field.
+func lineID(b []byte) ([]byte, bool) {
+	const prefix = `{"id":"`
+	if !bytes.HasPrefix(b, []byte(prefix)) {
+		return nil, false
+	}
+	for i := len(prefix); i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return b[len(prefix)-1 : i+1], true
+		}
+	}
+	return nil, false
+}
+
+func (m *modelLines) close() { m.f.Close() }
 
 // modelReport is the i-th report as incidents.json holds it.
 func (s *site) modelReport(i int, in *incident.Incident) any {

@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/incident"
@@ -31,8 +31,10 @@ import (
 // one the published page was made with, the page is kept as published
 // (publish.Folder.Keep) instead of rendered: one edited report renders
 // its own page, its neighbours' and its lists', and the pages that show
-// the whole archive (home, trends, repeats, the taxonomy indexes, feeds,
-// incidents.json).
+// the whole archive (home, trends, repeats, feeds). A taxonomy's index
+// pages are keyed on their terms' counts, durations and latest dates;
+// incidents.json is written again, but a report whose page kept its key
+// keeps its line, copied from the published file (writeModel).
 //
 // A key must change whenever the page would: a dependency left out shows
 // a stale page. The tests build random edit sequences with and without
@@ -62,40 +64,38 @@ type Reuse struct {
 	Overridden map[string]bool
 }
 
-// keyWriter builds a page's input key.
+// keyWriter builds a page's input key: what it is given is gathered in b
+// and hashed once, at the end.
 type keyWriter struct {
-	h   hash.Hash
-	buf [8]byte
-	ok  bool // false once a report without a digest was written
+	b  []byte
+	ok bool // false once a report without a digest was written
 }
 
 func (s *site) newKey(kind string) *keyWriter {
-	k := &keyWriter{h: sha256.New(), ok: true}
+	k := &keyWriter{b: make([]byte, 0, 1024), ok: true}
 	k.str(kind)
-	k.h.Write(s.globalKey[:])
+	k.b = append(k.b, s.globalKey[:]...)
 	return k
 }
 
 func (k *keyWriter) str(v string) {
 	k.int(len(v))
-	k.h.Write([]byte(v))
+	k.b = append(k.b, v...)
 }
 
 func (k *keyWriter) int(v int) {
-	binary.LittleEndian.PutUint64(k.buf[:], uint64(v))
-	k.h.Write(k.buf[:])
+	k.b = binary.LittleEndian.AppendUint64(k.b, uint64(v))
 }
 
 func (k *keyWriter) float(v float64) {
-	binary.LittleEndian.PutUint64(k.buf[:], math.Float64bits(v))
-	k.h.Write(k.buf[:])
+	k.b = binary.LittleEndian.AppendUint64(k.b, math.Float64bits(v))
 }
 
 func (k *keyWriter) bool(v bool) {
 	if v {
-		k.h.Write([]byte{1})
+		k.b = append(k.b, 1)
 	} else {
-		k.h.Write([]byte{0})
+		k.b = append(k.b, 0)
 	}
 }
 
@@ -103,13 +103,13 @@ func (k *keyWriter) bool(v bool) {
 // nil writes a marker of its own.
 func (k *keyWriter) report(in *incident.Incident) {
 	if in == nil {
-		k.h.Write([]byte{0xff})
+		k.b = append(k.b, 0xff)
 		return
 	}
 	if in.Digest == ([16]byte{}) {
 		k.ok = false
 	}
-	k.h.Write(in.Digest[:])
+	k.b = append(k.b, in.Digest[:]...)
 }
 
 func (k *keyWriter) reports(ins []*incident.Incident) {
@@ -159,7 +159,8 @@ func (k *keyWriter) value(v reflect.Value) {
 
 func (k *keyWriter) sum() (PageKey, bool) {
 	var p PageKey
-	copy(p[:], k.h.Sum(nil))
+	sum := sha256.Sum256(k.b)
+	copy(p[:], sum[:])
 	return p, k.ok
 }
 
@@ -176,8 +177,8 @@ func (s *site) prepareKeys() {
 	for _, t := range s.arc.Taxonomies {
 		fmt.Fprintf(h, "%q %q %q %d\x00", t.Kind, t.Title, t.Singular, len(t.Terms))
 		// By slug: t.Terms is in the order of their counts, which most
-		// edits change and few pages show (the taxonomy indexes, which
-		// are always rendered).
+		// edits change and few pages show (the taxonomy indexes, whose
+		// keys hold the order of their own rows).
 		terms := slices.Clone(t.Terms)
 		slices.SortFunc(terms, func(a, b *archive.Term) int { return strings.Compare(a.Slug, b.Slug) })
 		for _, term := range terms {
@@ -192,6 +193,7 @@ func (s *site) prepareKeys() {
 	}
 	copy(s.globalKey[:], h.Sum(nil))
 	s.keys = make(map[string]PageKey)
+	s.reportKeys = make([]reportKey, len(s.arc.Incidents))
 }
 
 // keyed returns j, which writes the page rel, made to keep the published
@@ -200,17 +202,30 @@ func (s *site) prepareKeys() {
 // the page kind's layout file: a site that replaces it renders every page
 // of the kind. Without Options.Reuse, j runs as it is.
 func (s *site) keyed(rel, layout string, key func(k *keyWriter), kept func(), j job) job {
-	r := s.opts.Reuse
-	// base.html and partials.html are given every page's data: a site's
-	// own may show anything.
-	if r == nil || r.Overridden[layout] || r.Overridden["base.html"] || r.Overridden["partials.html"] {
-		return j
-	}
-	return func(buf *bytes.Buffer) (string, error) {
+	return s.keyedBy(rel, layout, func() (PageKey, bool) {
 		k := s.newKey(layout)
 		k.str(rel)
 		key(k)
-		sum, ok := k.sum()
+		return k.sum()
+	}, kept, j)
+}
+
+// keying tells whether the pages of layout are keyed: a site that
+// replaces it, or base.html or partials.html, which are given every page's
+// data and may show anything, renders them all.
+func (s *site) keying(layout string) bool {
+	r := s.opts.Reuse
+	return r != nil && !r.Overridden[layout] && !r.Overridden["base.html"] && !r.Overridden["partials.html"]
+}
+
+// keyedBy is keyed with the page's key computed by sum.
+func (s *site) keyedBy(rel, layout string, sum func() (PageKey, bool), kept func(), j job) job {
+	if !s.keying(layout) {
+		return j
+	}
+	r := s.opts.Reuse
+	return func(buf *bytes.Buffer) (string, error) {
+		sum, ok := sum()
 		if !ok {
 			return j(buf)
 		}
@@ -240,6 +255,44 @@ func (s *site) keep(rel string, n int64) {
 		s.htmlPaths = append(s.htmlPaths, rel)
 		s.pathsMu.Unlock()
 	}
+}
+
+// reportKey is the input key of a report's page, computed once for the
+// page and for the report's line of incidents.json, whichever needs it
+// first.
+type reportKey struct {
+	once sync.Once
+	sum  PageKey
+	ok   bool
+}
+
+// incidentPageKey is the input key of in's page at rel.
+func (s *site) incidentPageKey(in *incident.Incident, rel string) (PageKey, bool) {
+	compute := func() (PageKey, bool) {
+		k := s.newKey("incident.html")
+		k.str(rel)
+		s.incidentKey(in)(k)
+		return k.sum()
+	}
+	i, ok := s.facts.Position(in)
+	if !ok || i >= len(s.reportKeys) {
+		return compute()
+	}
+	c := &s.reportKeys[i]
+	c.once.Do(func() { c.sum, c.ok = compute() })
+	return c.sum, c.ok
+}
+
+// samePage tells whether in's page has the inputs it had when the
+// destination was published: then so has its line of incidents.json.
+func (s *site) samePage(in *incident.Incident) bool {
+	if !s.keying("incident.html") {
+		return false
+	}
+	rel := incidentPagePath(in)
+	sum, ok := s.incidentPageKey(in, rel)
+	prev, found := s.opts.Reuse.Previous[rel]
+	return ok && found && prev == sum
 }
 
 // incidentKey writes the inputs of in's page: the report, what detection

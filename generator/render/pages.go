@@ -672,9 +672,13 @@ func (s *site) listJobs(y *archive.Year) []job {
 	return jobs
 }
 
+// incidentPagePath is the file of in's page in the site.
+func incidentPagePath(in *incident.Incident) string { return "incidents/" + in.Slug + "/index.html" }
+
 func (s *site) incidentJob(in *incident.Incident) job {
-	rel := "incidents/" + in.Slug + "/index.html"
-	return s.keyed(rel, "incident.html", s.incidentKey(in), func() { s.facts.DropHTML(in) }, func(buf *bytes.Buffer) (string, error) {
+	rel := incidentPagePath(in)
+	key := func() (PageKey, bool) { return s.incidentPageKey(in, rel) }
+	return s.keyedBy(rel, "incident.html", key, func() { s.facts.DropHTML(in) }, func(buf *bytes.Buffer) (string, error) {
 		arc := s.arc
 		body, ok := s.facts.Body(in)
 		if !ok {
@@ -802,13 +806,31 @@ func (s *site) taxonomyJobs(t *archive.Taxonomy) []job {
 	jobs := make([]job, pages)
 	for i := range jobs {
 		n := i + 1
-		jobs[i] = func(buf *bytes.Buffer) (string, error) {
-			rel := listPath(dir, n)
+		rel := listPath(dir, n)
+		from, to := pageSpan(n, len(t.Terms), s.pageSize)
+		// The page shows how many terms there are and, of its own, each
+		// one's count, total duration and latest report's date (their
+		// names, spellings and descriptions, and the guide, are every
+		// page's inputs: keys.go).
+		jobs[i] = s.keyed(rel+"index.html", "taxonomy.html", func(k *keyWriter) {
+			k.int(n)
+			k.int(len(t.Terms))
+			for _, term := range t.Terms[from:to] {
+				k.str(term.Slug)
+				k.int(len(term.Incidents))
+				k.int(int(term.TotalDuration))
+				if len(term.Incidents) > 0 {
+					latest := term.Incidents[0].Start
+					k.str(formatISO(latest))
+					k.str(formatDate(latest))
+				}
+			}
+		}, nil, func(buf *bytes.Buffer) (string, error) {
 			d := taxonomyPage{base: s.base(pageTitle(t.Title, n, pages), s.root+rel, s.root+dir), Tax: t, Guide: guide,
 				paging: s.paging(dir, n, pages, len(t.Terms), s.pageSize)}
 			d.Terms = t.Terms[d.First-1 : d.Last]
 			return rel + "index.html", s.execute(buf, "taxonomy", d)
-		}
+		})
 	}
 	return jobs
 }

@@ -112,10 +112,11 @@ type site struct {
 	// pages, as the whole-build stamp and the page keys assume.
 	day time.Time
 
-	globalKey PageKey
-	keysMu    sync.Mutex
-	keys      map[string]PageKey
-	kept      atomic.Int64
+	globalKey  PageKey
+	reportKeys []reportKey // by position in the archive
+	keysMu     sync.Mutex
+	keys       map[string]PageKey
+	kept       atomic.Int64
 
 	out       *publish.Folder
 	sink      func(rel string, data []byte) // instead of out, for Pages
