@@ -114,17 +114,27 @@ var requiredKinds = []string{"home", "404", "search", "repeats", "trends", ListK
 // Bundled builds the archive in content/ at the module root.
 func Bundled(t testing.TB) Site {
 	t.Helper()
-	return build(t, "bundled", filepath.Join(ModuleRoot(t), "content"))
+	return build(t, "bundled", filepath.Join(ModuleRoot(t), "content"), 0)
 }
 
-// Synthetic builds testutil.SyntheticArchive of n reports.
+// Synthetic builds testutil.SyntheticArchive of n reports, with lists of
+// SyntheticPageSize rows a page.
 func Synthetic(t testing.TB, n int) Site {
 	t.Helper()
-	return build(t, fmt.Sprintf("synthetic-%d", n), testutil.SyntheticArchive(t, t.TempDir(), n, 15))
+	return build(t, fmt.Sprintf("synthetic-%d", n), testutil.SyntheticArchive(t, t.TempDir(), n, 15), SyntheticPageSize)
 }
 
-// build builds src into a temporary folder and lists every page by kind.
-func build(t testing.TB, name, src string) Site {
+// SyntheticPageSize is how many rows a list page of Synthetic's site holds:
+// enough to repeat every kind of row and to make every long list paged,
+// few enough that the checkers, whose time grows with a page's elements
+// (axe took 20–30 s on a 200-row page of a loaded machine), check the
+// same markup in a fraction of the time.
+const SyntheticPageSize = 25
+
+// build builds src into a temporary folder, pageSize rows a list page (0
+// for the default), and lists every page by kind.
+
+func build(t testing.TB, name, src string, pageSize int) Site {
 	t.Helper()
 	dest := filepath.Join(t.TempDir(), "public")
 	// Generous: the 2,000-report build takes a few seconds alone, and
@@ -135,7 +145,8 @@ func build(t testing.TB, name, src string) Site {
 	res, err := generator.Build(ctx, generator.Config{
 		Source: src, Dest: dest, BaseURL: "https://incidents.example.org/", Version: "sitecheck",
 		// A fixed build time, so that "this month" holds reports.
-		Now: time.Date(2025, 12, 20, 12, 0, 0, 0, time.UTC),
+		Now:          time.Date(2025, 12, 20, 12, 0, 0, 0, time.UTC),
+		ListPageSize: pageSize,
 	})
 	if err != nil {
 		t.Fatalf("building %s: %v", name, err)
