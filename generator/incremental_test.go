@@ -319,6 +319,31 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 			}
 			return r.file
 		}},
+		{"a report named in prose made a draft, or published", func() string {
+			// The prose that names it links it only while it is published:
+			// a cached body must be rendered again.
+			var named []*editReport
+			for _, r := range a.reports {
+				for _, other := range a.reports {
+					if other != r && slices.ContainsFunc(other.sentences, func(s string) bool { return strings.Contains(s, r.id) }) {
+						named = append(named, r)
+						break
+					}
+				}
+			}
+			if len(named) == 0 {
+				return "(none: no report is named)"
+			}
+			slices.SortFunc(named, func(x, y *editReport) int { return strings.Compare(x.file, y.file) })
+			r := pick(a.rng, named)
+			if r.status == "draft" {
+				r.status = ""
+			} else {
+				r.status = "draft"
+			}
+			write(r)
+			return r.file
+		}},
 		{"site.yaml changed", func() string {
 			siteYAML = strings.Replace(siteYAML, "title: Random archive", fmt.Sprintf("title: Random archive %d,", a.rng.IntN(1000)), 1)
 			testutil.WriteFiles(t, content, map[string]string{"site.yaml": siteYAML})

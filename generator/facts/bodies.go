@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -15,9 +16,13 @@ import (
 // bodyRenderer renders bodies as the site links them, through the body
 // cache if there is one.
 type bodyRenderer struct {
-	md     *markdown.Renderer
-	cache  BodyCache
-	key    string // see bodyKey
+	md    *markdown.Renderer
+	cache BodyCache
+	key   string // see bodyKey
+	// dates holds, for each date that begins report ids, a hash of those
+	// ids and their permalinks: what a body naming the date depends on
+	// (see markdown.MentionDates).
+	dates  map[string]string
 	noHTML bool
 }
 
@@ -56,8 +61,43 @@ func newBodyRenderer(arc *archive.Archive, opts Options) *bodyRenderer {
 	})
 	if r.cache != nil {
 		r.key = bodyKey(arc, opts)
+		r.dates = mentionedByDate(arc, opts.Root)
 	}
 	return r
+}
+
+// mentionedByDate hashes, for each date that begins report ids, those ids
+// and the permalinks a mention of them links to.
+func mentionedByDate(arc *archive.Archive, root string) map[string]string {
+	byDate := map[string][]*incident.Incident{}
+	for _, in := range arc.Incidents {
+		if d, ok := markdown.IDDate(in.ID); ok {
+			byDate[d] = append(byDate[d], in)
+		}
+	}
+	out := make(map[string]string, len(byDate))
+	for d, ins := range byDate {
+		slices.SortFunc(ins, func(a, b *incident.Incident) int { return strings.Compare(a.ID, b.ID) })
+		h := sha256.New()
+		for _, in := range ins {
+			fmt.Fprintf(h, "%q %q\x00", in.ID, root+in.URLPath())
+		}
+		out[d] = hex.EncodeToString(h.Sum(nil)[:16])
+	}
+	return out
+}
+
+// cacheKey is the body cache's key of md: bodyKey, md, and the reports of
+// each date md names, which its mentions may link.
+func (r *bodyRenderer) cacheKey(md []byte) string {
+	h := sha256.New()
+	h.Write(md)
+	for _, d := range markdown.MentionDates(md) {
+		if ids, ok := r.dates[d]; ok {
+			h.Write([]byte("\x00" + d + " " + ids))
+		}
+	}
+	return r.key + hex.EncodeToString(h.Sum(nil))
 }
 
 // jiraProjects are the project keys of a Jira tracker's project
@@ -85,8 +125,7 @@ func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
 	if r.cache == nil {
 		return r.md.Render(md)
 	}
-	sum := sha256.Sum256(md)
-	key := r.key + hex.EncodeToString(sum[:])
+	key := r.cacheKey(md)
 	if res, ok := r.cache.Get(key); ok {
 		c := *res
 		return &c, nil
@@ -100,17 +139,13 @@ func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
 	return res, nil
 }
 
-// bodyKey hashes everything besides the Markdown itself that a rendered
-// body depends on: raw HTML allowed or not, the task links and their
-// states (tasks.json), the site root,
-// the reserved ids, and the ids and permalinks of the reports prose may
-// mention.
+// bodyKey hashes everything besides the Markdown itself and the reports
+// it may mention (cacheKey) that a rendered body depends on: raw HTML
+// allowed or not, the task links and their states (tasks.json), the site
+// root and the reserved ids.
 func bodyKey(arc *archive.Archive, opts Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%t\x00%q\x00%q\x00%q\x00", arc.Site.UnsafeHTML, arc.Site.TaskURL, opts.Root, opts.ReservedIDs)
-	for _, in := range arc.Incidents {
-		fmt.Fprintf(h, "%q %q\x00", in.ID, in.Slug)
-	}
 	if t := arc.Site.Tracker; t.Kind != "" {
 		fmt.Fprintf(h, "tracker %q %q %q\x00", t.Kind, t.URL, t.Project)
 	}

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -207,5 +208,56 @@ func TestNoHTML(t *testing.T) {
 	}
 	if !reflect.DeepEqual(with.Bodies, without.Bodies) || !reflect.DeepEqual(with.Repeats, without.Repeats) || !reflect.DeepEqual(with.ReferencedBy, without.ReferencedBy) {
 		t.Error("the facts differ without the HTML")
+	}
+}
+
+// TestBodyCacheByMentionedDate: a body depends on the reports whose ids
+// begin with a date it names, and on no others. Adding a report of another
+// date keeps it cached; adding one of a date it names renders it again,
+// and the new mention links.
+func TestBodyCacheByMentionedDate(t *testing.T) {
+	base := map[string]string{
+		"a.md": report("2024-01-01 a", "2024-01-01", "", "A cache tier timed out.\n"),
+		"b.md": report("2024-02-01 b", "2024-02-01", "", "As in 2024-01-01 a, and before 2024-03-05 c.\n"),
+	}
+	cache := memoryBodies{}
+	compute(t, load(t, base), Options{Bodies: cache})
+	for _, r := range cache {
+		r.Plain.Rest = "from the cache"
+	}
+	with := func(name, id, day string) map[string]string {
+		files := maps.Clone(base)
+		files[name] = report(id, day, "", "Another report.\n")
+		return files
+	}
+	for _, tt := range []struct {
+		name      string
+		files     map[string]string
+		bCached   bool
+		bMentions []string
+	}{
+		{"another date", with("d.md", "2024-04-09 d", "2024-04-09"), true, nil},
+		{"a date b names", with("c.md", "2024-03-05 c", "2024-03-05"), false, []string{"2024-01-01 a", "2024-03-05 c"}},
+		{"a longer id of a date b names", with("e.md", "2024-01-01 a-second", "2024-01-01"), false, []string{"2024-01-01 a"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			arc := load(t, tt.files)
+			f := compute(t, arc, Options{Bodies: cache})
+			for i, in := range arc.Incidents {
+				if in.ID != "2024-02-01 b" {
+					continue
+				}
+				b := f.Bodies[i]
+				if cached := b.Plain.Rest == "from the cache"; cached != tt.bCached {
+					t.Errorf("b's body from the cache: %v, want %v", cached, tt.bCached)
+				}
+				if !tt.bCached && !slices.Equal(b.Mentions, tt.bMentions) {
+					t.Errorf("b mentions %q, want %q", b.Mentions, tt.bMentions)
+				}
+				if !tt.bCached && tt.name == "a date b names" && !strings.Contains(string(b.HTML), `href="/incidents/2024-03-05-c/"`) {
+					t.Errorf("the new report is not linked: %s", b.HTML)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,14 @@ func FuzzRender(f *testing.F) {
 		}
 		if bad := badPlainText(res.Plain); bad != "" {
 			t.Fatalf("plain text of %q: %s: %+v", src, bad, res.Plain)
+		}
+		// A cache of bodies keyed on the ids of the dates MentionDates
+		// finds must see every report the body mentions.
+		dates := MentionDates([]byte(src))
+		for _, id := range res.Mentions {
+			if d, ok := IDDate(id); !ok || !slices.Contains(dates, d) {
+				t.Fatalf("%q mentions %s, whose date is not among %q", src, id, dates)
+			}
 		}
 		doc, err := html.Parse(bytes.NewReader(res.HTML))
 		if err != nil {

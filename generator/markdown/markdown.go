@@ -478,3 +478,34 @@ func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool)
 }
 
 func segValue(s text.Segment, src []byte) []byte { return s.Value(src) }
+
+// IDDate is the date (YYYY-MM-DD) that id begins with, and whether prose
+// may mention id at all: only ids that begin with a date are recognised
+// (Options.IncidentIDs).
+func IDDate(id string) (string, bool) {
+	if len(id) > 10 && isDate(id[:10]) {
+		return id[:10], true
+	}
+	return "", false
+}
+
+// MentionDates returns the distinct dates in src, in the order they first
+// appear, at which a mention of a report could begin. The ids are matched
+// in the source's bytes of the text (Renderer.linkText), and each begins
+// with its date (IDDate): a document's HTML depends on the ids of these
+// dates and of no others, which lets a cache of rendered documents keep
+// one across the addition of a report it cannot mention.
+func MentionDates(src []byte) []string {
+	var dates []string
+	seen := map[string]bool{}
+	for i := 0; i+10 <= len(src); i++ {
+		if src[i] < '0' || src[i] > '9' || src[i+4] != '-' || src[i+7] != '-' {
+			continue
+		}
+		if d := string(src[i : i+10]); isDate(d) && !seen[d] {
+			seen[d] = true
+			dates = append(dates, d)
+		}
+	}
+	return dates
+}
