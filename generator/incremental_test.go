@@ -105,6 +105,15 @@ func (r *editReport) markdown() string {
 	return b.String()
 }
 
+// toggleDraft makes r a draft, or publishes it if it is one.
+func (r *editReport) toggleDraft() {
+	if r.status == "draft" {
+		r.status = ""
+	} else {
+		r.status = "draft"
+	}
+}
+
 // editArchive is the random archive being edited.
 type editArchive struct {
 	rng     *rand.Rand
@@ -286,11 +295,7 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 		}},
 		{"made a draft, or published", func() string {
 			r := a.any()
-			if r.status == "draft" {
-				r.status = ""
-			} else {
-				r.status = "draft"
-			}
+			r.toggleDraft()
 			write(r)
 			return r.file
 		}},
@@ -336,11 +341,7 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 			}
 			slices.SortFunc(named, func(x, y *editReport) int { return strings.Compare(x.file, y.file) })
 			r := pick(a.rng, named)
-			if r.status == "draft" {
-				r.status = ""
-			} else {
-				r.status = "draft"
-			}
+			r.toggleDraft()
 			write(r)
 			return r.file
 		}},
