@@ -234,8 +234,8 @@ func (s *site) writeModel(w *bufio.Writer) error {
 	}
 	for i, in := range s.arc.Incidents {
 		last := i == len(s.arc.Incidents)-1
-		// A report whose page has the inputs it had has the line it had.
-		if old != nil && s.samePage(in) {
+		// A report whose line has the inputs it had has the line it had.
+		if s.sameLine(in) && old != nil {
 			if b, ok := old.line(in.ID); ok {
 				w.Write(b)
 				if !last {

@@ -119,13 +119,30 @@ func (k *keyWriter) reports(ins []*incident.Incident) {
 	}
 }
 
+// candidates writes possible repeats as the built-in layouts show them:
+// the score to two places, as the pages, the scorecard's computed answers
+// and lint print it, and the reasons in words. The similarities behind
+// them move a little with every report added (the words' rarity changes):
+// a page that shows the same is kept. A site whose own layout shows more
+// renders its report pages (Reuse.Overridden); incidents.json, which holds
+// every figure, has its own key (modelKey).
 func (k *keyWriter) candidates(cs []repeats.Candidate) {
+	k.int(len(cs))
+	for _, c := range cs {
+		k.str(c.ID)
+		k.str(strconv.FormatFloat(c.Score, 'f', 2, 64))
+		k.bool(c.Likely)
+		k.str(reasonText(c.Why))
+	}
+}
+
+// exactCandidates writes possible repeats with every figure and reason.
+func (k *keyWriter) exactCandidates(cs []repeats.Candidate) {
 	k.int(len(cs))
 	for _, c := range cs {
 		k.str(c.ID)
 		k.float(c.Score)
 		k.bool(c.Likely)
-		// The reasons, as the page prints them and as a layout may.
 		k.value(reflect.ValueOf(c.Why))
 	}
 }
@@ -283,16 +300,41 @@ func (s *site) incidentPageKey(in *incident.Incident, rel string) (PageKey, bool
 	return c.sum, c.ok
 }
 
-// samePage tells whether in's page has the inputs it had when the
-// destination was published: then so has its line of incidents.json.
-func (s *site) samePage(in *incident.Incident) bool {
+// modelKey is the input key of in's line of incidents.json: its page's
+// key and its possible repeats with every figure (the page shows them
+// rounded). It is kept with the pages' keys, under modelKeyPath.
+func (s *site) modelKey(in *incident.Incident) (PageKey, bool) {
+	page, ok := s.incidentPageKey(in, incidentPagePath(in))
+	i, found := s.facts.Position(in)
+	if !ok || !found {
+		return PageKey{}, false
+	}
+	k := s.newKey("incidents.json")
+	k.b = append(k.b, page[:]...)
+	k.exactCandidates(s.facts.Repeats[i])
+	return k.sum()
+}
+
+// modelKeyPath is where the keys of the pages hold the key of in's line of
+// incidents.json: no file's path.
+func modelKeyPath(in *incident.Incident) string { return "incidents.json#" + in.Slug }
+
+// sameLine tells whether in's line of incidents.json has the inputs it had
+// when the destination was published, and records its key.
+func (s *site) sameLine(in *incident.Incident) bool {
 	if !s.keying("incident.html") {
 		return false
 	}
-	rel := incidentPagePath(in)
-	sum, ok := s.incidentPageKey(in, rel)
+	sum, ok := s.modelKey(in)
+	if !ok {
+		return false
+	}
+	rel := modelKeyPath(in)
+	s.keysMu.Lock()
+	s.keys[rel] = sum
+	s.keysMu.Unlock()
 	prev, found := s.opts.Reuse.Previous[rel]
-	return ok && found && prev == sum
+	return found && prev == sum
 }
 
 // incidentKey writes the inputs of in's page: the report, what detection
