@@ -92,14 +92,7 @@ func TestIncrementalBuildEdges(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, dir, content, &cfg)
 			}
-			build := func(cfg Config) *Result {
-				t.Helper()
-				res, err := Build(context.Background(), cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return res
-			}
+			build := func(cfg Config) *Result { return mustBuild(t, cfg) }
 			build(cfg)
 			tc.edit(t, dir, content, &cfg)
 			if tc.during != nil {
@@ -123,4 +116,61 @@ func TestIncrementalBuildEdges(t *testing.T) {
 			sameTree(t, tc.name, tree(t, cold.Dest), tree(t, cfg.Dest))
 		})
 	}
+}
+
+// TestLongChainKeptPages edits the reports of a chain too long to list
+// whole (a report page lists the chain around it): after each edit, a
+// build with the cache into the published site writes what a cold build
+// writes, and pages whose part of the chain did not change are kept.
+func TestLongChainKeptPages(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	testutil.WriteFiles(t, content, longChainArchive(30))
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
+		Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ListPageSize: 10}
+	build := func(cfg Config) *Result { return mustBuild(t, cfg) }
+	build(cfg)
+	for _, e := range []struct {
+		name string
+		edit func()
+	}{
+		{"a title far from the oldest reports", func() {
+			testutil.WriteFiles(t, content, map[string]string{"incidents/r20.md": longChainReport(20, "Cache flood, retitled")})
+		}},
+		{"the newest report's title", func() {
+			testutil.WriteFiles(t, content, map[string]string{"incidents/r29.md": longChainReport(29, "The newest flood")})
+		}},
+		{"a report in the middle deleted", func() {
+			if err := os.Remove(filepath.Join(content, "incidents/r14.md")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a report added at the end", func() {
+			testutil.WriteFiles(t, content, map[string]string{"incidents/r30.md": longChainReport(30, "Yet another flood")})
+		}},
+	} {
+		e.edit()
+		res := build(cfg)
+		cold := cfg
+		cold.Cache, cold.Cold, cold.Dest = nil, true, filepath.Join(dir, "cold")
+		build(cold)
+		sameTree(t, e.name, tree(t, cold.Dest), tree(t, cfg.Dest))
+		if e.name == "a title far from the oldest reports" && res.Kept < 35 {
+			// The pages of reports 0–9 list reports 0–19 and the newest
+			// of the chain, not report 20: they are kept (with the whole
+			// chain in their keys, 29 pages were kept, none of them).
+			t.Errorf("%s: %d pages kept, want 35 or more", e.name, res.Kept)
+		}
+		t.Logf("%s: %d pages kept", e.name, res.Kept)
+	}
+}
+
+// mustBuild builds cfg, failing t if the build fails.
+func mustBuild(t *testing.T, cfg Config) *Result {
+	t.Helper()
+	res, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

@@ -277,26 +277,7 @@ func TestSiteShowsWhatTheAuthorsWrote(t *testing.T) {
 // side of itself, numbered as in the whole chain.
 func TestLongChainPages(t *testing.T) {
 	const reports = 30
-	files := map[string]string{"site.yaml": "title: Long chain\n"}
-	for i := range reports {
-		day := time.Date(2023, 1, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i)
-		files[fmt.Sprintf("incidents/r%02d.md", i)] = fmt.Sprintf(`---
-id: %s cache-flood-%02d
-title: Cache flood number %d
-start: %s
-services: [cache]
-causes: [thundering-herd]
-trigger: expiry
-failure_mode: overload
----
-The cache's keys expired together and every request went to the origin
-database, which ran out of connections until the keys were warmed again.
-`, day.Format("2006-01-02"), i, i, day.Format("2006-01-02 15:04"))
-	}
-	for i, words := range []string{"A certificate expired on the payment gateway.", "A disk filled on the log host.", "A resolver crashed after a bad release."} {
-		files[fmt.Sprintf("incidents/other%d.md", i)] = fmt.Sprintf("---\nid: 2022-0%d-01 other-%d\ntitle: Other %d\nstart: 2022-0%d-01 10:00\nservices: [other-%d]\n---\n%s\n", i+1, i, i, i+1, i, words)
-	}
-	dir := writeArchive(t, files)
+	dir := writeArchive(t, longChainArchive(reports))
 	out := filepath.Join(dir, "public")
 	if _, err := Build(context.Background(), Config{Source: filepath.Join(dir, "content"), Dest: out, Version: "test", ListPageSize: 12}); err != nil {
 		t.Fatal(err)
@@ -374,6 +355,38 @@ database, which ran out of connections until the keys were warmed again.
 		}
 	}
 	checkLinks(t, out, "/", 30, 100)
+}
+
+// longChainArchive is an archive in which one problem came back n times,
+// a week apart, as reports r00.md … (ids "2023-01-01 cache-flood-00" …),
+// beside three reports of other things.
+func longChainArchive(n int) map[string]string {
+	files := map[string]string{"site.yaml": "title: Long chain\n"}
+	for i := range n {
+		files[fmt.Sprintf("incidents/r%02d.md", i)] = longChainReport(i, fmt.Sprintf("Cache flood number %d", i))
+	}
+	for i, words := range []string{"A certificate expired on the payment gateway.", "A disk filled on the log host.", "A resolver crashed after a bad release."} {
+		files[fmt.Sprintf("incidents/other%d.md", i)] = fmt.Sprintf("---\nid: 2022-0%d-01 other-%d\ntitle: Other %d\nstart: 2022-0%d-01 10:00\nservices: [other-%d]\n---\n%s\n", i+1, i, i, i+1, i, words)
+	}
+	return files
+}
+
+// longChainReport is the i-th report of longChainArchive, titled title.
+func longChainReport(i int, title string) string {
+	day := time.Date(2023, 1, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, 7*i)
+	return fmt.Sprintf(`---
+id: %s cache-flood-%02d
+title: %s
+start: %s
+services: [cache]
+causes: [thundering-herd]
+trigger: expiry
+failure_mode: overload
+---
+The cache's keys expired together and every request went to the origin
+database, which ran out of connections until the keys were warmed again.
+It began on shard%02d and spread to shard%02d.
+`, day.Format("2006-01-02"), i, title, day.Format("2006-01-02 15:04"), i, i+1)
 }
 
 // seq is the integers from lo up to hi, hi left out.

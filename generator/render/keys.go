@@ -362,7 +362,14 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 		}
 		if c := s.rep.ChainOf(in); c != nil {
 			k.str(c.ID)
-			k.reports(c.Incidents)
+			// A long chain shows its length, its oldest and newest
+			// reports and those around this one, numbered (chainAround).
+			lo, hi := chainWindow(c, in)
+			k.int(len(c.Incidents))
+			k.int(lo)
+			k.report(c.Incidents[0])
+			k.report(c.Incidents[len(c.Incidents)-1])
+			k.reports(c.Incidents[lo:hi])
 		} else {
 			k.str("")
 		}

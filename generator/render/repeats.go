@@ -198,11 +198,9 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 // the chain's reports before in.
 func (s *site) chainAround(b *htmlBuilder, in *incident.Incident, d *repeatData, earlier map[*incident.Incident]analysis.Earlier) {
 	members := d.Chain.Incidents
-	lo, hi := 0, len(members) // the members listed besides the first and last
+	lo, hi := chainWindow(d.Chain, in) // the members listed besides the first and last
 	b.raw("<h3>Recurrence chain</h3>\n")
 	if d.ChainPage != "" {
-		at := slices.Index(members, in)
-		lo, hi = max(0, at-chainAround), min(len(members), at+chainAround+1)
 		b.raw(`<p class="muted">`)
 		b.text(plural.Count(len(members), "report") + "; listed here the oldest, the newest and the " + strconv.Itoa(chainAround) + " either side of this one. ")
 		b.raw(`<a href="`)
@@ -602,6 +600,17 @@ func withRepeats(rates []analysis.Rate) []analysis.Rate {
 // whole, and each of its reports' pages lists the chainAround reports
 // either side of it.
 const chainHead, chainTail, chainAround = 5, 20, 10
+
+// chainWindow is the part of c, members [lo, hi), that the page of its
+// report in lists besides the oldest and the newest: all of a chain that
+// is not long, and the chainAround reports either side of in otherwise.
+func chainWindow(c *analysis.Chain, in *incident.Incident) (lo, hi int) {
+	if !longChain(c) {
+		return 0, len(c.Incidents)
+	}
+	at := slices.Index(c.Incidents, in)
+	return max(0, at-chainAround), min(len(c.Incidents), at+chainAround+1)
+}
 
 // longChain tells whether c is too long to list whole on /repeats/ and on
 // its reports' pages, and has pages of its own.
