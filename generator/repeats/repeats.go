@@ -1151,7 +1151,10 @@ func (d *detector) cosine(i, j int) float64 {
 }
 
 // sharedTerms are the shared words that contribute most to the cosine of
-// two reports, most first.
+// two reports, most first. Contributions within about 1% of each other
+// (the same coarseContribution) rank by word: every report added moves
+// the words' rarity, and with it every contribution a little, which would
+// otherwise reorder near-equal words on thousands of pages.
 func (d *detector) sharedTerms(i, j int) []string {
 	a, b := d.vectors[i], d.vectors[j]
 	type contrib struct {
@@ -1172,8 +1175,8 @@ func (d *detector) sharedTerms(i, j int) []string {
 		}
 	}
 	slices.SortFunc(parts, func(p, q contrib) int {
-		if p.w != q.w {
-			if p.w > q.w {
+		if cp, cq := coarseContribution(p.w), coarseContribution(q.w); cp != cq {
+			if cp > cq {
 				return -1
 			}
 			return 1
@@ -1189,6 +1192,11 @@ func (d *detector) sharedTerms(i, j int) []string {
 	}
 	return words
 }
+
+// coarseContribution is a contribution to a cosine (0 or more) to about
+// 1%: its float32 bits without the lowest 16 of the mantissa, whose order
+// is the numbers' order.
+func coarseContribution(w float32) uint32 { return math.Float32bits(w) >> 16 }
 
 func uniq(s []string) []string {
 	if len(s) < 2 {
