@@ -103,11 +103,12 @@ const AnalyzerName = "incidents-en-3"
 // the bytes a first query fetches (docs/search.md): shards of 5 KB (4 KB
 // gzipped; smaller ones would make the manifest grow), first blocks of
 // 128 postings, later ones twice the size of the one before, weights in
-// report order 1,024 to a file; eight cards per file keep a page of ten
-// results near 30 KB before compression, without a file per report.
+// report order 1,024 to a file; four cards per file keep a page of ten results near 7 KB gzipped (eight made it
+// 12 KB, the results of a common word being one to a file), without a
+// file per report.
 const (
 	ShardBytes   = 5 << 10
-	CardsPerFile = 8
+	CardsPerFile = 4
 	// CardText is the most characters of a report's impact and summary
 	// kept on its card for the snippet.
 	CardText     = 280
