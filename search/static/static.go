@@ -103,7 +103,9 @@ const AnalyzerName = "incidents-en-3"
 // the bytes a first query fetches (docs/search.md): shards of 5 KB (4 KB
 // gzipped; smaller ones would make the manifest grow), first blocks of
 // 128 postings, later ones twice the size of the one before, weights in
-// report order 1,024 to a file; four cards per file keep a page of ten results near 7 KB gzipped (eight made it
+// report order 256 to a file (about 200 bytes gzipped: a query looks up
+// a few reports' weights, scattered over the term's reports); four cards
+// per file keep a page of ten results near 7 KB gzipped (eight made it
 // 12 KB, the results of a common word being one to a file), without a
 // file per report.
 const (
@@ -120,7 +122,7 @@ const (
 	BlockGrowth = 2
 	// WeightChunk is how many weights of a large term, in report order,
 	// a file of search/r/ holds, for looking up a report's weight.
-	WeightChunk = 1024
+	WeightChunk = 256
 )
 
 // FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
