@@ -770,11 +770,27 @@
           }
         }
         if (missing.size === 0) { ranked = top.map((h) => h.d); return; }
+        // The k-th best bound: a report whose bound is below it cannot be
+        // on the page, whatever it lacks.
+        const kth = top[top.length - 1].s;
         await Promise.all([...missing].map(([e, ds]) => {
-          // While a term's next block is small, it is enough; after it,
-          // the weights too.
+          // While a term's next block is small, it is enough.
           const block = m.firstBlock * m.blockGrowth ** (e.fetched + 1);
           if (e.fetched < e.blocks && block <= 8 * m.firstBlock) return index.more(e);
+          // After it, the weights of the page's reports, and the next
+          // block, which lowers the bounds of the reports not on the page;
+          // unless few reports that could still be on the page lack this
+          // term's weight: then their weights alone cost less than the
+          // block (a file of weights compresses to about 0.8 bytes a
+          // weight, a block to about 1.1 bytes a posting).
+          if (e.fetched >= e.blocks) return index.weights(e, sets.get(e), ds);
+          const budget = Math.floor((1.4 * block) / m.weightChunk);
+          const has = member.get(e), few = [];
+          for (let i = 0; i < hits.length && few.length <= budget; i++) {
+            const d = hits[i];
+            if (upper[i] >= kth && has[d] && !e.known.has(d)) few.push(d);
+          }
+          if (few.length <= budget) return index.weights(e, sets.get(e), few);
           return Promise.all([index.more(e), index.weights(e, sets.get(e), ds)]);
         }));
       }
