@@ -64,7 +64,8 @@
 // number of reports the total. A query of several words, a filter or a
 // sort by date also reads the doc sets of its terms, and ranks with the
 // weights it has, bounding the others, fetching later blocks (and, once
-// they grow large, the weights in report order of the reports it lacks)
+// they grow large, the weights in report order of the reports it lacks,
+// alone when only a few reports that could reach the page lack them)
 // until its page is certain (see search.js).
 //
 // A posting's weight is bleve's TF-IDF without the IDF, which the browser
