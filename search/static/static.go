@@ -45,14 +45,14 @@
 // Rice parameter k as one varint (n<<5 | k), the first number as a
 // varint, and each later one's gap less one, v, as v>>k one bits, a zero
 // bit and the k low bits of v, bits filling each byte from its high bit,
-// the last byte padded with zero bits. A shard holds its number of terms, then for
-// each term: the length of the prefix it shares with the previous term
-// and the length of the rest (both in bytes), the rest (UTF-8), the number
-// of reports holding it, the byte length of its first block, and that
-// block; a term held by more than FirstBlock reports (a large term) goes
-// on with its number I among the large terms, its number of later blocks,
-// and the weight byte and report number of the posting the second block
-// starts with. A later block file begins with the weight byte and report
+// the last byte padded with zero bits. A shard holds its number of
+// terms, then for each term: the length of the prefix it shares with the
+// previous term and the length of the rest (both in bytes), the rest
+// (UTF-8), the number of reports holding it, the byte length of its
+// first block, and that block; a term held by more than FirstBlock
+// reports (a large term) goes on with its number I among the large
+// terms, its number of later blocks, and the weight byte and report
+// number of the posting the second block starts with. A later block file begins with the weight byte and report
 // number of the posting the block after it starts with (a lone 0 for the
 // last). A doc set is a kind byte, then for kind 1 a bitmap (bit d%8 of
 // byte d/8 for report d) or for kind 0 the report numbers as gaps,
