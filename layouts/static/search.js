@@ -328,12 +328,38 @@
 
   const utf8 = new TextDecoder();
 
+  // decodeRice calls fn(report) for each report number of a run of Rice
+  // codes (package search/static) that r is at, leaving r after it: the
+  // count n and the parameter k (one varint, n * 32 + k), the first
+  // number, then each later gap less one as a unary quotient and k bits.
+  function decodeRice(bytes, r, fn) {
+    const head = r.uvarint(), n = Math.floor(head / 32), k = head % 32;
+    if (n === 0) return;
+    let doc = r.uvarint();
+    fn(doc);
+    let bit = r.pos * 8;
+    for (let i = 1; i < n; i++) {
+      let v = 0;
+      while ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1) { v++; bit++; }
+      bit++;
+      for (let j = 0; j < k; j++, bit++) v = v * 2 + ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
+      doc += v + 1;
+      fn(doc);
+    }
+    r.skip(((bit + 7) >> 3) - r.pos);
+  }
+
   // decodeBlock calls fn(report, weight) for each posting of a block:
-  // runs of one weight byte, a count, and that many report numbers as gaps.
-  function decodeBlock(bytes, fn) {
+  // runs of one weight byte and its reports, as Rice codes in a block
+  // file (rice), else as a count and that many report numbers as gaps.
+  function decodeBlock(bytes, rice, fn) {
     const r = reader(bytes);
     while (!r.done()) {
       const q = r.byte();
+      if (rice) {
+        decodeRice(bytes, r, (d) => fn(d, q));
+        continue;
+      }
       let doc = 0;
       for (let c = r.uvarint(); c > 0; c--) {
         doc += r.uvarint();
@@ -368,7 +394,7 @@
         // Both mean the page and search/ come from different builds: a
         // cached page, or a half-copied site.
         const stale = "reload the page; if this stays, copy the whole site from one incidents build";
-        if (m.format !== 2) throw new Error(`the search index has format ${m.format} and this page reads format 2: ${stale}`);
+        if (m.format !== 3) throw new Error(`the search index has format ${m.format} and this page reads format 3: ${stale}`);
         if (m.analyzer !== "incidents-en-3") throw new Error(`the search index was analysed as ${m.analyzer} and this page analyses queries as incidents-en-3: ${stale}`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
@@ -430,7 +456,7 @@
         // in impact order (weight down, then number up).
         e.known = new Map();
         e.order = [];
-        decodeBlock(e.first, (d, q) => { e.known.set(d, q); e.order.push(d); });
+        decodeBlock(e.first, false, (d, q) => { e.known.set(d, q); e.order.push(d); });
       }
       return e;
     }
@@ -462,7 +488,7 @@
       e.pending = this.fetch(`w/${e.id}-${e.fetched + 1}.bin`).then((bytes) => {
         const r = reader(bytes);
         const next = r.byte(), nextDoc = next > 0 ? r.uvarint() : 0;
-        decodeBlock(bytes.subarray(r.pos), (d, q) => { e.known.set(d, q); e.order.push(d); });
+        decodeBlock(bytes.subarray(r.pos), true, (d, q) => { e.known.set(d, q); e.order.push(d); });
         e.fetched++;
         e.next = next;
         e.nextDoc = nextDoc;
@@ -770,11 +796,27 @@
           }
         }
         if (missing.size === 0) { ranked = top.map((h) => h.d); return; }
+        // The k-th best bound: a report whose bound is below it cannot be
+        // on the page, whatever it lacks.
+        const kth = top[top.length - 1].s;
         await Promise.all([...missing].map(([e, ds]) => {
-          // While a term's next block is small, it is enough; after it,
-          // the weights too.
+          // While a term's next block is small, it is enough.
           const block = m.firstBlock * m.blockGrowth ** (e.fetched + 1);
           if (e.fetched < e.blocks && block <= 8 * m.firstBlock) return index.more(e);
+          // After it, the weights of the page's reports, and the next
+          // block, which lowers the bounds of the reports not on the page;
+          // unless few reports that could still be on the page lack this
+          // term's weight: then their weights alone cost less than the
+          // block (a file of weights compresses to about 0.8 bytes a
+          // weight, a block to about 1.1 bytes a posting).
+          if (e.fetched >= e.blocks) return index.weights(e, sets.get(e), ds);
+          const budget = Math.floor((1.4 * block) / m.weightChunk);
+          const has = member.get(e), few = [];
+          for (let i = 0; i < hits.length && few.length <= budget; i++) {
+            const d = hits[i];
+            if (upper[i] >= kth && has[d] && !e.known.has(d)) few.push(d);
+          }
+          if (few.length <= budget) return index.weights(e, sets.get(e), few);
           return Promise.all([index.more(e), index.weights(e, sets.get(e), ds)]);
         }));
       }

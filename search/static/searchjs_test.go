@@ -407,10 +407,27 @@ func writeFiles(t *testing.T, docs []search.Document, opts static.Options) map[s
 // of 8 postings, so that most queries need later blocks, and checks that
 // every query finds the same reports in the same order as reading every
 // posting does: totals, the first two pages, and the whole result (which
-// the facet counts are taken over).
+// the facet counts are taken over). With files of 16 weights, looking a
+// few reports' weights up costs less than most blocks, so ranking often
+// does that instead of fetching the next block.
 func TestSearchJSRanksAsBefore(t *testing.T) {
 	docs := syntheticDocs(1500, 3)
-	files := writeFiles(t, docs, static.Options{Workers: 2, FirstBlock: 8})
+	for _, layout := range []struct {
+		name string
+		opts static.Options
+	}{
+		{"blocks of 8", static.Options{Workers: 2, FirstBlock: 8}},
+		{"blocks of 8, weights 16 to a file", static.Options{Workers: 2, FirstBlock: 8, WeightChunk: 16}},
+	} {
+		t.Run(layout.name, func(t *testing.T) {
+			ranksAsBefore(t, docs, writeFiles(t, docs, layout.opts))
+		})
+	}
+}
+
+// ranksAsBefore checks the queries of TestSearchJSRanksAsBefore on the
+// index of docs written as files.
+func ranksAsBefore(t *testing.T, docs []search.Document, files map[string][]byte) {
 	js := startSearch(t, files)
 	if js == nil {
 		return

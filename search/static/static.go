@@ -39,15 +39,20 @@
 // term's postings are in impact order, heaviest weight first and then by
 // report number, cut into blocks: the first of FirstBlock postings, each
 // later one BlockGrowth times the one before. A block is runs of one
-// weight: the weight byte, the number of reports, and their numbers as
-// gaps (the first from 0). A shard holds its number of terms, then for
-// each term: the length of the prefix it shares with the previous term
-// and the length of the rest (both in bytes), the rest (UTF-8), the number
-// of reports holding it, the byte length of its first block, and that
-// block; a term held by more than FirstBlock reports (a large term) goes
-// on with its number I among the large terms, its number of later blocks,
-// and the weight byte and report number of the posting the second block
-// starts with. A later block file begins with the weight byte and report
+// weight: the weight byte, then the run's report numbers. In a shard
+// they are the number of reports and their numbers as gaps (the first
+// from 0); in a block file, Rice codes: the number of reports n and the
+// Rice parameter k as one varint (n<<5 | k), the first number as a
+// varint, and each later one's gap less one, v, as v>>k one bits, a zero
+// bit and the k low bits of v, bits filling each byte from its high bit,
+// the last byte padded with zero bits. A shard holds its number of
+// terms, then for each term: the length of the prefix it shares with the
+// previous term and the length of the rest (both in bytes), the rest
+// (UTF-8), the number of reports holding it, the byte length of its
+// first block, and that block; a term held by more than FirstBlock
+// reports (a large term) goes on with its number I among the large
+// terms, its number of later blocks, and the weight byte and report
+// number of the posting the second block starts with. A later block file begins with the weight byte and report
 // number of the posting the block after it starts with (a lone 0 for the
 // last). A doc set is a kind byte, then for kind 1 a bitmap (bit d%8 of
 // byte d/8 for report d) or for kind 0 the report numbers as gaps,
@@ -59,7 +64,8 @@
 // number of reports the total. A query of several words, a filter or a
 // sort by date also reads the doc sets of its terms, and ranks with the
 // weights it has, bounding the others, fetching later blocks (and, once
-// they grow large, the weights in report order of the reports it lacks)
+// they grow large, the weights in report order of the reports it lacks,
+// alone when only a few reports that could reach the page lack them)
 // until its page is certain (see search.js).
 //
 // A posting's weight is bleve's TF-IDF without the IDF, which the browser
@@ -93,7 +99,7 @@ import (
 
 // Format is the version of the file layout described above; the page
 // refuses an index of another format.
-const Format = 2
+const Format = 3
 
 // AnalyzerName names the analysis the terms went through, for the page to
 // check against its own copy.
@@ -103,11 +109,15 @@ const AnalyzerName = "incidents-en-3"
 // the bytes a first query fetches (docs/search.md): shards of 5 KB (4 KB
 // gzipped; smaller ones would make the manifest grow), first blocks of
 // 128 postings, later ones twice the size of the one before, weights in
-// report order 1,024 to a file; eight cards per file keep a page of ten
-// results near 30 KB before compression, without a file per report.
+// report order 512 to a file (about 380 bytes gzipped: a query looks up
+// a few reports' weights, scattered over the term's reports; 256 saved
+// up to 4 KB more a query for 25,000 more files at 100,000 reports);
+// four cards per file keep a page of ten results near 7 KB gzipped
+// (eight made it 12 KB, the results of a common word being one to a
+// file), without a file per report.
 const (
 	ShardBytes   = 5 << 10
-	CardsPerFile = 8
+	CardsPerFile = 4
 	// CardText is the most characters of a report's impact and summary
 	// kept on its card for the snippet.
 	CardText     = 280
@@ -119,7 +129,7 @@ const (
 	BlockGrowth = 2
 	// WeightChunk is how many weights of a large term, in report order,
 	// a file of search/r/ holds, for looking up a report's weight.
-	WeightChunk = 1024
+	WeightChunk = 512
 )
 
 // FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
@@ -161,6 +171,10 @@ type Options struct {
 	// FirstBlock overrides the constant of that name (tests use small
 	// blocks to make small archives need the later ones).
 	FirstBlock int
+	// WeightChunk overrides the constant of that name (tests use small
+	// files of weights to make small archives look weights up rather
+	// than fetch blocks).
+	WeightChunk int
 	// Cache, when set, keeps each report's analysis for the next Write,
 	// which then analyses only the reports whose text or names changed.
 	Cache AnalysisCache
@@ -224,7 +238,11 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 		block = FirstBlock
 	}
 	w := &writer{out: out, sum: sha256.New()}
-	enc := encodeShards(postings, block)
+	chunk := opts.WeightChunk
+	if chunk <= 0 {
+		chunk = WeightChunk
+	}
+	enc := encodeShards(postings, block, chunk)
 	shards := enc.shards
 	for i, s := range shards {
 		w.add("search/t/"+strconv.Itoa(i)+".bin", s.data)
@@ -241,7 +259,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	m := Manifest{
 		Format: Format, Analyzer: AnalyzerName, Docs: len(docs),
 		Version:   hex.EncodeToString(w.sum.Sum(nil)[:8]),
-		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block, WeightChunk: WeightChunk, BlockGrowth: BlockGrowth,
+		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block, WeightChunk: chunk, BlockGrowth: BlockGrowth,
 		WeightScale: WeightScale, WeightOffset: WeightOffset, Facets: Facets,
 	}
 	for _, s := range shards {
@@ -648,9 +666,10 @@ type encoded struct {
 }
 
 // encodeShards sorts the terms and cuts them into shards of about
-// ShardBytes, each term with its first block of postings; the doc sets
-// and later blocks of larger terms go to files of their own.
-func encodeShards(terms []termPostings, block int) encoded {
+// ShardBytes, each term with its first block of postings; the doc sets,
+// later blocks and weights in report order (chunk to a file) of larger
+// terms go to files of their own.
+func encodeShards(terms []termPostings, block, chunk int) encoded {
 	var (
 		out   encoded
 		body  []byte // the current shard's terms
@@ -675,7 +694,7 @@ func encodeShards(terms []termPostings, block int) encoded {
 		impact = byImpact(impact, ps)
 		n0 := min(block, len(ps))
 		entry = appendUvarint(entry[:0], uint64(len(ps)))
-		b0 := appendBlock(nil, impact[:n0])
+		b0 := appendBlock(nil, impact[:n0], false)
 		entry = appendUvarint(entry, uint64(len(b0)))
 		entry = append(entry, b0...)
 		if n0 < len(ps) {
@@ -692,17 +711,17 @@ func encodeShards(terms []termPostings, block int) encoded {
 				if len(rest) > 0 {
 					data = appendUvarint([]byte{rest[0].weight}, uint64(rest[0].doc))
 				}
-				data = appendBlock(data, this)
+				data = appendBlock(data, this, true)
 				out.files = append(out.files, file{"search/w/" + strconv.Itoa(id) + "-" + strconv.Itoa(k) + ".bin", data})
 			}
 			entry = appendUvarint(entry, uint64(k))
 			entry = append(entry, impact[n0].weight)
 			entry = appendUvarint(entry, uint64(impact[n0].doc))
 			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
-			for j := 0; j*WeightChunk < len(ps); j++ {
-				chunk := ps[j*WeightChunk : min((j+1)*WeightChunk, len(ps))]
-				data := make([]byte, len(chunk))
-				for i, p := range chunk {
+			for j := 0; j*chunk < len(ps); j++ {
+				these := ps[j*chunk : min((j+1)*chunk, len(ps))]
+				data := make([]byte, len(these))
+				for i, p := range these {
 					data[i] = p.weight
 				}
 				out.files = append(out.files, file{"search/r/" + strconv.Itoa(id) + "-" + strconv.Itoa(j) + ".bin", data})
@@ -760,29 +779,45 @@ func byImpact(buf, ps []posting) []posting {
 }
 
 // appendBlock encodes postings in impact order (weight down, then report
-// number up) as runs of one weight: the weight byte, the number of
-// reports, and their numbers as gaps (the first from 0).
-func appendBlock(b []byte, ps []posting) []byte {
+// number up) as runs of one weight: the weight byte, then the run's
+// report numbers, as Rice codes (see appendRice) in a block file, or as
+// the number of reports and their numbers as gaps (the first from 0) in
+// a shard. A shard's terms and blocks compress together, and its
+// varints compress to about as little as Rice codes; a block file is
+// longer runs alone, which Rice codes make about a fifth smaller.
+func appendBlock(b []byte, ps []posting, rice bool) []byte {
 	for i := 0; i < len(ps); {
 		j := i
 		for j < len(ps) && ps[j].weight == ps[i].weight {
 			j++
 		}
 		b = append(b, ps[i].weight)
-		b = appendUvarint(b, uint64(j-i))
-		last := uint32(0)
-		for _, p := range ps[i:j] {
-			b = appendUvarint(b, uint64(p.doc-last))
-			last = p.doc
+		if rice {
+			b = appendRice(b, ps[i:j])
+		} else {
+			b = appendGaps(b, ps[i:j])
 		}
 		i = j
 	}
 	return b
 }
 
+// appendGaps appends the number of ps and their report numbers, which
+// increase, as gaps (the first from 0).
+func appendGaps(b []byte, ps []posting) []byte {
+	b = appendUvarint(b, uint64(len(ps)))
+	last := uint32(0)
+	for _, p := range ps {
+		b = appendUvarint(b, uint64(p.doc-last))
+		last = p.doc
+	}
+	return b
+}
+
 // docSet encodes the report numbers of ps (in increasing order) as a
 // bitmap (a 1 byte, then bit d%8 of byte d/8 for each report d) or as
-// gaps (a 0 byte, then varints), whichever is shorter.
+// gaps (a 0 byte, then varints), whichever is shorter. (Rice codes would
+// be no smaller gzipped.)
 func docSet(ps []posting) []byte {
 	gaps := []byte{0}
 	last := uint32(0)

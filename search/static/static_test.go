@@ -114,9 +114,63 @@ func (ix *index) shard(t *testing.T, i int) map[string]shardEntry {
 	return out
 }
 
-// block decodes a block of postings, checking that they come in impact
-// order, and returns them.
-func block(t *testing.T, what string, b []byte) (docs []int, weights []uint8) {
+// rice decodes a run of Rice codes (see static.Format) at the start of
+// r.b, leaving r.b after it, and returns its report numbers.
+func rice(t *testing.T, what string, r *uvarints) []int {
+	t.Helper()
+	head := r.next()
+	n, k := head>>5, head&31
+	if n == 0 {
+		return nil
+	}
+	docs := []int{r.next()}
+	bit := 0
+	get := func() int {
+		if bit>>3 >= len(r.b) {
+			t.Fatalf("%s: Rice codes past the end", what)
+		}
+		b := int(r.b[bit>>3]>>(7-bit&7)) & 1
+		bit++
+		return b
+	}
+	for i := 1; i < n; i++ {
+		v := 0
+		for get() == 1 {
+			v++
+		}
+		for j := 0; j < k; j++ {
+			v = v<<1 | get()
+		}
+		docs = append(docs, docs[len(docs)-1]+v+1)
+	}
+	used := (bit + 7) >> 3
+	if bit&7 != 0 && r.b[used-1]&(0xff>>(bit&7)) != 0 {
+		t.Errorf("%s: padding bits not zero", what)
+	}
+	r.b = r.b[used:]
+	return docs
+}
+
+// gaps decodes a count and that many report numbers as gaps at the
+// start of r.b, leaving r.b after them.
+func gaps(t *testing.T, what string, r *uvarints) []int {
+	t.Helper()
+	var docs []int
+	doc := 0
+	for c := r.next(); c > 0; c-- {
+		gap := r.next()
+		if gap == 0 && len(docs) > 0 {
+			t.Errorf("%s: report %d twice", what, doc)
+		}
+		doc += gap
+		docs = append(docs, doc)
+	}
+	return docs
+}
+
+// block decodes a block of postings (Rice-coded in a block file, as gaps
+// in a shard), checking that they come in impact order, and returns them.
+func block(t *testing.T, what string, b []byte, riceCoded bool) (docs []int, weights []uint8) {
 	t.Helper()
 	r := &uvarints{t, what, b}
 	for len(r.b) > 0 {
@@ -124,13 +178,16 @@ func block(t *testing.T, what string, b []byte) (docs []int, weights []uint8) {
 		if len(weights) > 0 && q >= weights[len(weights)-1] {
 			t.Errorf("%s: weight %d after %d", what, q, weights[len(weights)-1])
 		}
-		doc := 0
-		for c := r.next(); c > 0; c-- {
-			gap := r.next()
-			if gap == 0 && doc > 0 {
-				t.Errorf("%s: report %d twice", what, doc)
-			}
-			doc += gap
+		var run []int
+		if riceCoded {
+			run = rice(t, what, r)
+		} else {
+			run = gaps(t, what, r)
+		}
+		if len(run) == 0 {
+			t.Errorf("%s: an empty run of weight %d", what, q)
+		}
+		for _, doc := range run {
 			docs, weights = append(docs, doc), append(weights, q)
 		}
 	}
@@ -145,7 +202,7 @@ func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
 	if !ok {
 		return entry{}, false
 	}
-	docs, weights := block(t, term, se.first)
+	docs, weights := block(t, term, se.first, false)
 	if se.id >= 0 {
 		if len(docs) != ix.manifest.FirstBlock {
 			t.Errorf("%q: %d postings in the first block, want %d", term, len(docs), ix.manifest.FirstBlock)
@@ -158,7 +215,7 @@ func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
 			if nw != 0 {
 				nd = r.next()
 			}
-			d, w := block(t, rel, r.b)
+			d, w := block(t, rel, r.b, true)
 			if len(w) == 0 || w[0] != next || d[0] != nextDoc {
 				t.Errorf("%s: the block starts at weight %v, report %v; the one before says %d, %d", rel, w[:min(1, len(w))], d[:min(1, len(d))], next, nextDoc)
 			}
