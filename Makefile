@@ -9,8 +9,8 @@
 #   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
 #                64 clients against serve for 30 s
 #   make bench   incidents build of a 10,000-report synthetic archive beside the floor
-#                program, four cases: cold, after one report changed, nothing changed,
-#                cold with tasks.json; then the output's size against the floor's and its
+#                program, five cases: cold, after one report changed, nothing changed,
+#                cold with tasks.json, after a new report was added; then the output's size against the floor's and its
 #                largest page. N=100000 for the large archive (about an hour; BENCH_RUNS=1
 #                and BENCH_CASES=cold,"one change" make it about 20 minutes)
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
@@ -35,7 +35,7 @@ PORT     ?= 1313
 SHARED   ?= ../shared
 BENCH_N  ?= $(if $(N),$(N),10000)
 BENCH_RUNS ?= 3
-BENCH_CASES ?= cold,one change,no change,tasks.json
+BENCH_CASES ?= cold,one change,no change,tasks.json,one added
 BENCH_SEARCH_RUNS ?= 3
 BENCH_LIVE_RUNS ?= 5
 BENCH_LIVE_EDITS ?= 10
@@ -181,7 +181,8 @@ stress:
 # in BENCH_RUNS pairs of each case, alternating which of the two runs
 # first: a cold build (--cold, with a cache folder of its own), a build
 # after one report's body changed (the warm cache), a build with nothing
-# changed and a cold build with tasks.json (BENCH_CASES chooses). It
+# changed, a cold build with tasks.json and a build after a new report,
+# the newest, was added (BENCH_CASES chooses). It
 # prints wall time, CPU time and peak memory with the build/floor ratios,
 # the cold output's bytes against the floor's and its largest HTML page,
 # and the machine's cores, load average and date. The floor does its full

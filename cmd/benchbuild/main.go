@@ -1,5 +1,5 @@
 // Command benchbuild measures "incidents build" of a synthetic archive
-// beside the floor program, in four cases:
+// beside the floor program, in five cases:
 //
 //   - cold: incidents build --cold --no-search-index, with a cache folder
 //     of its own that --cold does not read, so every page is rendered;
@@ -10,7 +10,11 @@
 //   - one change: one report's body changed (a sentence appended to a
 //     different report each run), then incidents build --no-search-index
 //     with the cache of the earlier builds, as a writer's rebuild is;
-//   - no change: incidents build --no-search-index again, nothing changed.
+//   - no change: incidents build --no-search-index again, nothing changed;
+//   - one added: a report added, the newest of the archive (a copy of one
+//     with its own id and times after every other report's), then the
+//     same warm build: what a writer's commonest edit, the report of the
+//     latest outage, costs. The archive grows by one report each run.
 //
 // The floor program (../shared/bench/floor: read, split front matter,
 // render Markdown, write) keeps nothing between runs, so it does the same
@@ -82,15 +86,16 @@ func main() {
 	}
 }
 
-// The three cases, as every line of the output names them.
+// The cases, as every line of the output names them.
 const (
 	caseCold      = "cold"
 	caseOneChange = "one change"
 	caseNoChange  = "no change"
 	caseTasks     = "tasks.json"
+	caseOneAdded  = "one added"
 )
 
-var cases = []string{caseCold, caseOneChange, caseNoChange, caseTasks}
+var cases = []string{caseCold, caseOneChange, caseNoChange, caseTasks, caseOneAdded}
 
 // legend says what each case and the floor do; printed before the runs.
 var legend = []string{
@@ -98,6 +103,7 @@ var legend = []string{
 	"one change: a sentence appended to one report (another each pair), then incidents build --no-search-index with the warm cache",
 	"no change:  incidents build --no-search-index again, nothing changed",
 	"tasks.json: as cold, of a copy of the archive with the tasks.json of incidents tasks sync --offline",
+	"one added:  a new report, the newest, added (another each pair), then incidents build --no-search-index with the warm cache",
 	"floor:      full read-parse-render-write every time (it has no cache), the same work beside each case",
 }
 
@@ -172,11 +178,12 @@ type bench struct {
 	c                            config
 	corpus, floor, bin           string
 	floorOut, coldDest, warmDest string
-	tasksCorpus, tasksDest       string   // the copy of the archive with tasks.json, and its output
-	tasks                        int      // the tasks in it
-	version                      string   // "incidents VERSION (GO)"
-	reports                      []string // the report files, sorted
-	edits                        []int    // the report changed before each one-change build
+	tasksCorpus, tasksDest       string    // the copy of the archive with tasks.json, and its output
+	tasks                        int       // the tasks in it
+	version                      string    // "incidents VERSION (GO)"
+	reports                      []string  // the report files, sorted
+	edits                        []int     // the report changed before each one-change build
+	latest                       time.Time // the latest start in the archive, after which reports are added
 }
 
 // prepare generates the archive and builds the floor program in work.
@@ -217,6 +224,11 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 		return nil, err
 	}
 	b.edits = editOrder(len(b.reports), c.runs+1, uint64(c.seed))
+	if has(c.cases, caseOneAdded) {
+		if b.latest, err = latestStart(b.reports); err != nil {
+			return nil, err
+		}
+	}
 	if !has(c.cases, caseTasks) {
 		return b, nil
 	}
@@ -245,7 +257,7 @@ func (b *bench) warmUp(w io.Writer) error {
 		run  func() (sample, error)
 	}
 	steps := []step{{"floor", b.floorRun}, {"cold build", b.coldRun}, {"cold build", b.coldRun}}
-	if has(b.c.cases, caseOneChange) || has(b.c.cases, caseNoChange) {
+	if has(b.c.cases, caseOneChange) || has(b.c.cases, caseNoChange) || has(b.c.cases, caseOneAdded) {
 		steps = append(steps, step{"first build", b.warmRun}, step{"then one change", func() (sample, error) {
 			if err := edit(b.reports[b.edits[0]], 0); err != nil {
 				return sample{}, err
@@ -279,6 +291,10 @@ func (b *bench) pair(name string, i int, buildFirst bool) (pair, error) {
 		build = b.tasksRun
 	case caseOneChange:
 		if err := edit(b.reports[b.edits[i+1]], i+1); err != nil {
+			return pair{}, err
+		}
+	case caseOneAdded:
+		if err := b.add(i + 1); err != nil {
 			return pair{}, err
 		}
 	}
@@ -381,6 +397,44 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
+}
+
+// add writes the report that run adds, a copy of the report changed in
+// that run of the "one change" case, which starts a day after the latest
+// report did (and after the reports earlier runs added).
+func (b *bench) add(run int) error {
+	data, err := os.ReadFile(b.reports[b.edits[run]])
+	if err != nil {
+		return err
+	}
+	start := b.latest.AddDate(0, 0, run)
+	out, _, err := addedReport(data, start, run)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.reports[b.edits[run]], err)
+	}
+	dir := filepath.Join(b.corpus, "incidents", start.Format("2006"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, fmt.Sprintf("bench-added-%d.md", run)), out, 0o644)
+}
+
+// latestStart is the latest start of the reports.
+func latestStart(files []string) (time.Time, error) {
+	var latest time.Time
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return latest, err
+		}
+		if t, ok := reportStart(data); ok && t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		return latest, fmt.Errorf("no report gives its start as gencorpus.py writes it")
+	}
+	return latest, nil
 }
 
 // edit appends run's sentence to a report file.

@@ -57,6 +57,52 @@ func appendSentence(data []byte, run int) []byte {
 	return fmt.Appendf(out, "The build benchmark changed this report in run %d, and the page must say so.\n", run)
 }
 
+// startLine is a report's start in its front matter, as gencorpus.py
+// writes it.
+var startLine = regexp.MustCompile(`(?m)^start: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s*$`)
+
+// timeLayout is the layout of the times gencorpus.py writes.
+const timeLayout = "2006-01-02 15:04:05"
+
+// reportStart is the start a report's text gives, and false when it has
+// none in gencorpus.py's form.
+func reportStart(data []byte) (time.Time, bool) {
+	m := startLine.FindSubmatch(data)
+	if m == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(timeLayout, string(m[1]))
+	return t, err == nil
+}
+
+// addedReport is the report that run adds in the "one added" case: a copy
+// of data (a report of the archive) as a new report that started at
+// start, with an id and times of its own, as a writer adds the report of
+// the latest outage. Its id and name end in "bench-added-RUN".
+func addedReport(data []byte, start time.Time, run int) ([]byte, string, error) {
+	old, ok := reportStart(data)
+	if !ok {
+		return nil, "", fmt.Errorf("no start: line in the report to copy")
+	}
+	shift := start.Sub(old)
+	id := fmt.Sprintf("%s bench-added-%d", start.Format("2006-01-02"), run)
+	var out []string
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		key, value, found := strings.Cut(line, ": ")
+		switch {
+		case !found:
+		case key == "id":
+			line = "id: " + id + "\n"
+		case key == "start" || key == "end" || key == "detected":
+			if t, err := time.Parse(timeLayout, strings.TrimSpace(value)); err == nil {
+				line = key + ": " + t.Add(shift).Format(timeLayout) + "\n"
+			}
+		}
+		out = append(out, line)
+	}
+	return []byte(strings.Join(out, "")), id, nil
+}
+
 // changedLine matches the end of the build's summary line, such as
 // "Built 10000 reports into 25403 pages (397.1 MB, 12 of 36012 files
 // changed) in 2.1s → /tmp/public".
@@ -81,6 +127,8 @@ func checkChanged(name string, s sample) error {
 	switch {
 	case name == caseNoChange && s.changed != 0:
 		return fmt.Errorf("%s: the build changed %d of %d files; nothing should have changed", name, s.changed, s.files)
+	case name == caseOneAdded && s.changed == 0:
+		return fmt.Errorf("%s: the build changed none of %d files after a report was added", name, s.files)
 	case name == caseOneChange && s.changed == 0:
 		return fmt.Errorf("%s: the build changed none of %d files after a report changed", name, s.files)
 	}

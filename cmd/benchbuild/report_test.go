@@ -302,3 +302,22 @@ func TestMeasureOutput(t *testing.T) {
 		t.Errorf("formatOutput = %q", line)
 	}
 }
+
+func TestAddedReport(t *testing.T) {
+	src := "---\nid: 2019-05-29 scraper-traffic\ntitle: svc overload\nstart: 2019-05-29 17:09:56\nend: 2019-05-30 03:09:56\ndetected: 2019-05-29 21:56:56\n---\nstart: of the body stays\n"
+	start := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	got, id, err := addedReport([]byte(src), start, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "---\nid: 2026-12-02 bench-added-3\ntitle: svc overload\nstart: 2026-12-02 08:00:00\nend: 2026-12-02 18:00:00\ndetected: 2026-12-02 12:47:00\n---\nstart: of the body stays\n"
+	if string(got) != want || id != "2026-12-02 bench-added-3" {
+		t.Errorf("added report %q (id %q), want\n%q", got, id, want)
+	}
+	if _, _, err := addedReport([]byte("---\nid: x\n---\n"), start, 1); err == nil {
+		t.Error("a report without a start was copied")
+	}
+	if s, ok := reportStart([]byte(src)); !ok || !s.Equal(time.Date(2019, 5, 29, 17, 9, 56, 0, time.UTC)) {
+		t.Errorf("reportStart = %v, %v", s, ok)
+	}
+}
