@@ -131,6 +131,9 @@ func TestSiteShowsRepeats(t *testing.T) {
 			"the archive shows <strong>no</strong>: 1 of 1 action item has no owner.",
 			"the archive shows <strong>no</strong>: still open: T200011 of 2024-03-01 search-heap.",
 			`<strong class="flag">disagrees</strong>`,
+			// The rule of a disagreeing answer is shown once, in words,
+			// not again as the answer's title.
+			`<td class="computed"><span class="answer-no">no</span> <strong class="flag">disagrees</strong><br><span class="muted">`,
 			`How the archive computes its answers`,
 		}, []string{"<h3>Recurred later as</h3>", "<h3>Similar earlier incidents</h3>", "<h3>Recurrence chain</h3>"}},
 		{"incidents/2024-03-01-search-heap/index.html", []string{
