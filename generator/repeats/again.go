@@ -28,6 +28,12 @@ type Results struct {
 	// Scored is how many reports were scored against their pools in the
 	// run that made these results; the others' lists were reused.
 	Scored int
+	// Pooled is how many reports' candidate pools that run computed; the
+	// others' were reused.
+	Pooled int
+	// Kept is what the next run needs to reuse pools; nil in results
+	// from before it was kept, which reuse lists only.
+	Kept *Kept
 }
 
 // DetectAgain is Detect, reusing the lists of prev (an earlier run's
@@ -41,13 +47,22 @@ type Results struct {
 // a service) enter only through those, so the statistics are computed
 // again on every run, and so are the pools, which are cheap; only the
 // scoring, most of detection's work, is skipped for a report whose own
-// digest and whose pool's digests are those of a list in prev. An edit
-// that moves a statistic every report's vector reads (a common word's
-// rarity) scores most reports again, and costs what Detect does.
+// digest and whose pool's digests are those of a list in prev. Nor are
+// the pools computed again where nothing they read can have changed (see
+// reusablePools): only those of the reports that changed and of the
+// reports near them in a list they read. An edit that moves a statistic
+// every report's vector reads (a common word's rarity) computes and
+// scores most reports again, and costs what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	d := newDetector(reports, cfg)
 	n := len(reports)
 	self := d.reportDigests()
+	links := d.linkDigests()
+	var reused [][]int32
+	if prev != nil && prev.Kept.valid() && len(d.byID) == n {
+		reused = d.reusablePools(prev.Kept, self, links)
+	}
+	pools := make([][]int32, n)
 	known := map[Digest][]Candidate{}
 	// A list names its candidates by id, and scoring finds them by id: with
 	// an id given twice (an archive with errors, under incidents check)
@@ -58,7 +73,7 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 		}
 	}
 	res := &Results{Lists: make([][]Candidate, n), Inputs: make([]Digest, n)}
-	var scored atomic.Int64
+	var scored, pooled atomic.Int64
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -66,7 +81,18 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n)}
 			var parts []Digest
 			for i := w; i < n; i += workers {
-				pool := d.pool(i, sc)
+				var pool []int32
+				if reused != nil && reused[i] != nil {
+					pool = reused[i]
+				} else {
+					pool = d.pool(i, sc)
+					pooled.Add(1)
+				}
+				kept := make([]int32, len(pool))
+				for k, doc := range pool {
+					kept[k] = int32(d.order[doc])
+				}
+				pools[i] = kept
 				parts = parts[:0]
 				for _, doc := range pool {
 					parts = append(parts, self[d.order[doc]])
@@ -91,7 +117,8 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 		})
 	}
 	wg.Wait()
-	res.Scored = int(scored.Load())
+	res.Scored, res.Pooled = int(scored.Load()), int(pooled.Load())
+	res.Kept = d.keep(self, links, pools)
 	return res
 }
 
