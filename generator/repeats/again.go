@@ -59,10 +59,12 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	self := d.reportDigests()
 	links := d.linkDigests()
 	var reused [][]int32
+	var reusedFrom []int32
 	if prev != nil && prev.Kept.valid() && len(d.byID) == n {
-		reused = d.reusablePools(prev.Kept, self, links)
+		reused, reusedFrom = d.reusablePools(prev.Kept, self, links)
 	}
 	pools := make([][]int32, n)
+	reads := make([][]byte, n)
 	known := map[Digest][]Candidate{}
 	// A list names its candidates by id, and scoring finds them by id: with
 	// an id given twice (an archive with errors, under incidents check)
@@ -78,15 +80,23 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n)}
+			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n), reads: true}
 			var parts []Digest
 			for i := w; i < n; i += workers {
 				var pool []int32
 				if reused != nil && reused[i] != nil {
 					pool = reused[i]
+					o := reusedFrom[i]
+					lo, hi := runOf(prev.Kept.TermEnds, int(o))
+					reads[i] = prev.Kept.Reads[4*lo : 4*hi]
 				} else {
 					pool = d.pool(i, sc)
 					pooled.Add(1)
+					if d.pos[i] == 0 {
+						reads[i] = make([]byte, 4*len(d.vectors[i]))
+					} else {
+						reads[i] = appendReads(nil, d.vectors[i], sc.q, sc.read)
+					}
 				}
 				kept := make([]int32, len(pool))
 				for k, doc := range pool {
@@ -118,7 +128,7 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	}
 	wg.Wait()
 	res.Scored, res.Pooled = int(scored.Load()), int(pooled.Load())
-	res.Kept = d.keep(self, links, pools)
+	res.Kept = d.keep(self, links, pools, reads)
 	return res
 }
 

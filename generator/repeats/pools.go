@@ -34,7 +34,15 @@ type Kept struct {
 	// Pools are each report's candidate pool, by report index (int32);
 	// PoolEnds the end of each report's.
 	Pools, PoolEnds []byte
+	// Reads are, for each key term of Terms, how many of its postings the
+	// pool read: in the archive's index and in the index of the report's
+	// service (two uint16, at most readCap).
+	Reads []byte
 }
+
+// readCap is the most Kept.Reads holds: a term of which more postings
+// were read may have been read up to the budget.
+const readCap = 1<<16 - 1
 
 func appendI32(b []byte, v int32) []byte { return binary.LittleEndian.AppendUint32(b, uint32(v)) }
 
@@ -57,7 +65,7 @@ func (k *Kept) valid() bool {
 	n := len(k.IDs)
 	if len(k.Starts) != 12*n || len(k.Selves) != 32*n || len(k.Links) != 32*n ||
 		len(k.TermEnds) != 4*n || len(k.ServiceEnds) != 4*n || len(k.PoolEnds) != 4*n ||
-		len(k.Terms)%4 != 0 || len(k.Pools)%4 != 0 {
+		len(k.Terms)%4 != 0 || len(k.Pools)%4 != 0 || len(k.Reads) != len(k.Terms) {
 		return false
 	}
 	check := func(ends []byte, size int) bool {
@@ -113,9 +121,35 @@ func (k *Kept) key(o int) chronKey {
 	return chronKey{int64(binary.LittleEndian.Uint64(b)), int32(binary.LittleEndian.Uint32(b[8:])), k.IDs[o]}
 }
 
+// read returns how many postings of its x-th key term (in Kept.Terms)
+// the pool read, in the archive's index (which 0) or its service's (1),
+// or the posting budget where that was more than Reads holds.
+func (k *Kept) read(x, which int, budget int) int {
+	r := int(binary.LittleEndian.Uint16(k.Reads[4*x+2*which:]))
+	if r == readCap {
+		return max(budget, r)
+	}
+	return r
+}
+
+// appendReads appends to b the reads of a report's key terms v, given in
+// the order q with their reads.
+func appendReads(b []byte, v, q []weightedTerm, read [2][]int32) []byte {
+	start := len(b)
+	b = append(b, make([]byte, 4*len(v))...)
+	for k, wt := range q {
+		x, _ := slices.BinarySearchFunc(v, wt.term, func(a weightedTerm, t int32) int { return int(a.term - t) })
+		for which := range 2 {
+			binary.LittleEndian.PutUint16(b[start+4*x+2*which:], uint16(min(readCap, read[which][k])))
+		}
+	}
+	return b
+}
+
 // keep returns what the next run needs of this one, given the reports'
-// digests and links and their pools (by report index).
-func (d *detector) keep(self, links []Digest, pools [][]int32) *Kept {
+// digests and links, their pools (by report index) and the reads of
+// their key terms (appendReads).
+func (d *detector) keep(self, links []Digest, pools [][]int32, reads [][]byte) *Kept {
 	n := len(d.reports)
 	k := &Kept{IDs: make([]string, n), Stems: d.terms}
 	for i := range d.reports {
@@ -129,6 +163,7 @@ func (d *detector) keep(self, links []Digest, pools [][]int32) *Kept {
 			k.Terms = appendI32(k.Terms, wt.term)
 		}
 		k.TermEnds = appendI32(k.TermEnds, int32(len(k.Terms)/4))
+		k.Reads = append(k.Reads, reads[i]...)
 		k.Services = append(k.Services, d.services[i]...)
 		k.ServiceEnds = appendI32(k.ServiceEnds, int32(len(k.Services)))
 		for _, j := range pools[i] {
@@ -204,8 +239,9 @@ func (d *detector) linkDigests() []Digest {
 }
 
 // reusablePools returns, for each report, its pool as the run that kept k
-// computed it (by report index of this run) when nothing that pool reads
-// can have changed since, or nil when the pool must be computed again.
+// computed it (by chronological position in this run) when nothing that
+// pool reads can have changed since, or nil when the pool must be
+// computed again; and, for each report, its index in k, or -1.
 //
 // A pool (see pool) reads the report's key terms and services, which its
 // digest covers; the postings of its key terms before it, in the
@@ -218,15 +254,16 @@ func (d *detector) linkDigests() []Digest {
 // key terms, or is on one of its services, within reach: fewer postings
 // (or service reports) lie between the two than the budget, plus the
 // number of changes to that list, which bounds how many more the other
-// run had. A change to the number of a term's postings reorders the key
+// run had; within how many postings the pool read of that term, for a
+// term's. A change to the number of a term's postings reorders the key
 // terms of some of the reports that have it; those are found by
 // comparing their order with the numbers before and after.
-func (d *detector) reusablePools(k *Kept, self, links []Digest) [][]int32 {
+func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32, from []int32) {
 	n, oldN := len(d.reports), len(k.IDs)
 	oldByID := make(map[string]int32, oldN)
 	for o, id := range k.IDs {
 		if _, twice := oldByID[id]; twice {
-			return nil
+			return nil, nil
 		}
 		oldByID[id] = int32(o)
 	}
@@ -336,10 +373,40 @@ func (d *detector) reusablePools(k *Kept, self, links []Digest) [][]int32 {
 			}
 			docs = buf
 		}
-		reach += count[event{list: e.list, term: e.term}]
+		changes := count[event{list: e.list, term: e.term}]
 		from := after(docs, e.at)
-		for _, doc := range docs[from:min(len(docs), from+reach)] {
-			stale[d.order[doc]] = true
+		which, oldT := 0, int32(-1)
+		if e.list != "" {
+			which = 1
+		}
+		if e.term >= 0 {
+			if t, ok := slices.BinarySearch(k.Stems, d.terms[e.term]); ok {
+				oldT = int32(t)
+			}
+		}
+		for x, doc := range docs[from:min(len(docs), from+reach+changes)] {
+			i := d.order[doc]
+			if stale[i] {
+				continue
+			}
+			if e.term < 0 {
+				stale[i] = true
+				continue
+			}
+			// Whether the pool read so far back: x postings lie between,
+			// and the other run had at most changes more.
+			o := match[i]
+			lo, hi := runOf(k.TermEnds, int(o))
+			read := -1
+			for y := lo; y < hi; y++ {
+				if i32At(k.Terms, y) == oldT {
+					read = k.read(y, which, d.cfg.PostingBudget)
+					break
+				}
+			}
+			if read < 0 || x < read+changes {
+				stale[i] = true
+			}
 		}
 	}
 	// Key terms reordered: the order compares numbers of postings, then
@@ -387,5 +454,5 @@ func (d *detector) reusablePools(k *Kept, self, links []Digest) [][]int32 {
 			out[i] = pool
 		}
 	}
-	return out
+	return out, match
 }

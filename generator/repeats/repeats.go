@@ -766,9 +766,13 @@ func steady(x float64) float64 { return math.Round(x/statisticStep) * statisticS
 // weight of each of its postings (postingsOf) before position p, the
 // latest first when the budget of postings left cannot take them all,
 // until the budget is spent. Each report counted is stamped in hit and
-// appended to touched once; it returns touched.
-func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting, p int32, acc []float32, hit []int32, stamp int32, touched []int32) []int32 {
-	for _, wt := range q {
+// appended to touched once; it returns touched. When read is not nil, it
+// sets read[k] to how many postings of q[k] it read.
+func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting, p int32, acc []float32, hit []int32, stamp int32, touched []int32, read []int32) []int32 {
+	for k := range read {
+		read[k] = 0
+	}
+	for k, wt := range q {
 		list := postingsOf(wt.term)
 		end := sort.Search(len(list), func(k int) bool { return list[k].doc >= p })
 		// Keep the most recent postings: recurrences cluster in time.
@@ -779,6 +783,9 @@ func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting,
 				touched = append(touched, post.doc)
 			}
 			acc[post.doc] += wt.weight * post.weight
+		}
+		if read != nil {
+			read[k] = int32(len(list))
 		}
 		budget -= len(list)
 		if budget <= 0 {
@@ -797,6 +804,12 @@ type scratch struct {
 	pool    []int32
 	best    []int32
 	out     []Candidate
+	// With reads set, pool sets q to the report's key terms in the order
+	// it read them, and read to how many postings of each it read in the
+	// archive's index (read[k][0]) and its service's (read[k][1]).
+	reads bool
+	q     []weightedTerm
+	read  [2][]int32
 }
 
 // candidates finds and scores report i's candidates.
@@ -820,7 +833,16 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 	// rarest first, within the budget; only earlier reports count.
 	touched := sc.touched[:0]
 	defer func() { sc.touched = touched[:0] }()
-	q := slices.Clone(d.vectors[i])
+	q := append(sc.q[:0], d.vectors[i]...)
+	sc.q = q
+	var readA, readS []int32
+	if sc.reads {
+		for k := range sc.read {
+			sc.read[k] = slices.Grow(sc.read[k][:0], len(q))[:len(q)]
+			clear(sc.read[k])
+		}
+		readA, readS = sc.read[0], sc.read[1]
+	}
 	slices.SortFunc(q, func(a, b weightedTerm) int {
 		la, lb := len(d.index[a.term]), len(d.index[b.term])
 		if la != lb {
@@ -828,7 +850,7 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 		}
 		return int(a.term - b.term)
 	})
-	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched)
+	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched, readA)
 	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
 	defer func() { sc.pool = pool }()
 	for _, doc := range touched {
@@ -842,7 +864,7 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 	// large archive, the budget above reads only the latest postings of
 	// the common words.
 	if len(d.services[i]) > 0 {
-		touched = gather(q, d.cfg.PostingBudget, d.serviceIndex[d.services[i][0]].of, p, acc, sc.hit, -mark, touched[:0])
+		touched = gather(q, d.cfg.PostingBudget, d.serviceIndex[d.services[i][0]].of, p, acc, sc.hit, -mark, touched[:0], readS)
 		best := bestN(touched, acc, d.cfg.Pool, sc.best[:0])
 		for _, doc := range touched {
 			acc[doc] = 0
