@@ -29,8 +29,9 @@ type Results struct {
 	// run that made these results; the others' lists were reused.
 	Scored int
 	// Pooled is how many reports' candidate pools that run computed; the
-	// others' were reused.
-	Pooled int
+	// others' were reused. Read is how many reports' texts it read; the
+	// others' terms were taken from the previous run's.
+	Pooled, Read int
 	// Kept is what the next run needs to reuse pools; nil in results
 	// from before it was kept, which reuse lists only.
 	Kept *Kept
@@ -54,7 +55,12 @@ type Results struct {
 // every report's vector reads (a common word's rarity) computes and
 // scores most reports again, and costs what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
-	d := newDetector(reports, cfg)
+	keys := tokenKeys(reports, cfg)
+	var reuse *tokenReuse
+	if prev != nil {
+		reuse = newTokenReuse(prev.Kept, reports, keys)
+	}
+	d := newDetectorReusing(reports, cfg, reuse, true)
 	n := len(reports)
 	self := d.reportDigests()
 	links := d.linkDigests()
@@ -127,8 +133,9 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 		})
 	}
 	wg.Wait()
-	res.Scored, res.Pooled = int(scored.Load()), int(pooled.Load())
+	res.Scored, res.Pooled, res.Read = int(scored.Load()), int(pooled.Load()), d.read
 	res.Kept = d.keep(self, links, pools, reads)
+	d.keepTokens(res.Kept, keys)
 	return res
 }
 

@@ -174,7 +174,7 @@ func TestDetectAgainIsDetect(t *testing.T) {
 			cfg.Catalogue = []Service{{Name: "etcd", Hosts: []string{`conf\d+`}}, {Name: "mediawiki", Hosts: []string{`mw\d+`}}}
 			cfg.PostingBudget, cfg.Pool, cfg.ServiceRecent = 60, 6, 3 // budgets that bind
 			var prev *Results
-			var scored, pooled, total, listed int
+			var scored, pooled, read, total, listed int
 			for step := range 150 {
 				var how string
 				if step > 0 {
@@ -193,6 +193,7 @@ func TestDetectAgainIsDetect(t *testing.T) {
 				if step > 0 {
 					scored += got.Scored
 					pooled += got.Pooled
+					read += got.Read
 					total += len(reports)
 				}
 				for _, l := range want {
@@ -206,7 +207,10 @@ func TestDetectAgainIsDetect(t *testing.T) {
 			if scored*4 > total*3 {
 				t.Errorf("after an edit, %d of %d reports were scored again: the previous lists were hardly reused", scored, total)
 			}
-			t.Logf("%d of %d pools computed again, %d lists scored again", pooled, total, scored)
+			t.Logf("%d of %d texts read again, %d pools computed again, %d lists scored again", read, total, pooled, scored)
+			if read*2 > total {
+				t.Errorf("after an edit, %d of %d texts were read again: the previous terms were hardly reused", read, total)
+			}
 			if pooled*4 > total*3 {
 				t.Errorf("after an edit, %d of %d pools were computed again: the previous pools were hardly reused", pooled, total)
 			}

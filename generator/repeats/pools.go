@@ -38,6 +38,26 @@ type Kept struct {
 	// pool read: in the archive's index and in the index of the report's
 	// service (two uint16, at most readCap).
 	Reads []byte
+
+	// What reading each report's text gave, for the next run to take
+	// rather than read it again when its token key (tokenKeys, 32 bytes
+	// each) is the same: its terms, as a form and a count (unsigned
+	// varints) each, TokEnds the end of each report's (int32); the
+	// forms, each a term of Vocab (FormStems, int32), the word shown for
+	// it and whether it is a name (FormNames, 0 or 1); the reports its
+	// text names (RefIDs, with the stance and refByDate and refShared in
+	// RefBits, and the phrase); the services its text names, most named
+	// first; and the words that named the first, for a report without
+	// services.
+	TokKeys                          []byte
+	Vocab                            []string
+	FormStems, FormNames             []byte
+	FormShown                        []string
+	TokTerms, TokEnds                []byte
+	RefIDs, RefPhrases               []string
+	RefBits, RefEnds                 []byte
+	TextServices, ServiceWords       []string
+	TextServiceEnds, ServiceWordEnds []byte
 }
 
 // readCap is the most Kept.Reads holds: a term of which more postings

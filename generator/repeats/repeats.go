@@ -31,6 +31,7 @@
 package repeats
 
 import (
+	"encoding/binary"
 	"maps"
 	"math"
 	"runtime"
@@ -301,10 +302,28 @@ type detector struct {
 	referrer *referrer
 	byID     map[string]int
 	tasks    map[string][]int // task → report indexes
+	// With track set, the detector keeps what reading the reports gave
+	// (see keepTokens): every word's stem (vocab), the forms of the
+	// terms, and each report's terms.
+	track    bool
+	read     int // how many reports' texts were read
+	vocab    []string
+	forms    *formTable
+	tokTerms [][]byte
 }
 
+// termCount is how many times a report has a term.
+type termCount struct{ term, count int32 }
+
 func newDetector(reports []Report, cfg Config) *detector {
-	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}}
+	return newDetectorReusing(reports, cfg, nil, false)
+}
+
+// newDetectorReusing is newDetector, taking what reuse holds of the
+// reports it has read before (see tokenReuse); with track set it keeps
+// what the next run needs to reuse this one's (see keepTokens).
+func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track bool) *detector {
+	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track}
 	n := len(reports)
 	d.order = make([]int, n)
 	for i := range d.order {
@@ -329,7 +348,7 @@ func newDetector(reports []Report, cfg Config) *detector {
 	}
 	d.cat = newCatalogue(cfg.Catalogue, reports)
 	d.referrer = newReferrer(reports)
-	d.buildVectors()
+	d.buildVectors(reuse)
 	d.namedBy = make([][]int, n)
 	for i, refs := range d.refs {
 		for _, ref := range refs {
@@ -344,33 +363,52 @@ func newDetector(reports []Report, cfg Config) *detector {
 // distinctive words, weighted by TF-IDF and normalised, and indexes them.
 // The texts are read once, on every CPU, each worker with a tokenizer of
 // its own; a report's words are kept as compact term counts until every
-// report is read and the document frequencies are known.
-func (d *detector) buildVectors() {
+// report is read and the document frequencies are known. The reports
+// that reuse has read already (DetectAgain) are not read again: their
+// term counts, and what else reading gave, are taken from it.
+func (d *detector) buildVectors(reuse *tokenReuse) {
 	n := len(d.reports)
 	workers := min(runtime.GOMAXPROCS(0), max(1, n))
-	type termCount struct{ term, count int32 }
-	counted := make([][]termCount, n) // by report, in its worker's term ids
+	counted := make([][]termCount, n) // by report: in its worker's term ids, then the archive's
+	var formsOf [][]int32             // with d.track: by report, aligned with counted: its forms
+	if d.track {
+		formsOf = make([][]int32, n)
+	}
 	toks := make([]*tokenizer, workers)
 	dfs := make([][]int32, workers) // by worker, by its term id
 	d.textServices = make([][]string, n)
 	d.serviceWords = make([][]string, n)
 	d.refs = make([][]reference, n)
+	fresh := func(i int) bool { return reuse == nil || reuse.from[i] < 0 }
+	for i := range n {
+		if fresh(i) {
+			d.read++
+		}
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			tok := newTokenizer(d.cat)
+			tok.track = d.track
 			toks[w] = tok
 			var counts []int32
 			var touched []int32
 			for i := w; i < n; i += workers {
+				if !fresh(i) {
+					continue
+				}
 				refs := d.referrer.scanner(i)
 				ids := tok.termsScanning(d.reports[i].Text, refs)
 				d.refs[i] = refs.out
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
-						ids = append(ids, tok.intern(key, shown, true))
+						id := tok.intern(key, shown, true)
+						ids = append(ids, id)
+						if tok.track {
+							tok.note(id, shown, true)
+						}
 					}
 				}
 				tok.buf = ids
@@ -392,6 +430,13 @@ func (d *detector) buildVectors() {
 					dfs[w][id]++
 					counts[id] = 0
 				}
+				if tok.track {
+					fk := make([]int32, len(touched))
+					for k, id := range touched {
+						fk[k] = tok.formOf(id)
+					}
+					formsOf[i] = fk
+				}
 				touched = touched[:0]
 				counted[i] = list
 				d.textServices[i] = d.servicesNamed(tok.mentions)
@@ -406,30 +451,101 @@ func (d *detector) buildVectors() {
 	// The archive's terms: the words of at least two reports (a word in
 	// one cannot link two), in word order, so that ties between equal
 	// weights fall the same way on every run. The workers' vocabularies
-	// are merged first, one map lookup per word and worker.
+	// are merged first, one map lookup per word and worker, then those of
+	// the reports reuse holds, one per word.
 	merged := map[string]int32{}
 	var stems, shown []string
 	var df []int32
-	var name []bool
+	var name, has []bool
+	stem := func(s string) int32 {
+		m, ok := merged[s]
+		if !ok {
+			m = int32(len(stems))
+			merged[s] = m
+			stems, shown, df, name, has = append(stems, s), append(shown, ""), append(df, 0), append(name, false), append(has, false)
+		}
+		return m
+	}
+	// show notes that a report shows term m as shown, a name or not.
+	show := func(m int32, s string, isName bool) {
+		if !has[m] || len(s) < len(shown[m]) || len(s) == len(shown[m]) && s < shown[m] {
+			shown[m], has[m] = s, true
+		}
+		name[m] = name[m] || isName
+	}
 	local := make([][]int32, workers) // by worker: its term id → the merged one
 	for w, tok := range toks {
 		local[w] = make([]int32, len(tok.stems))
-		for id, stem := range tok.stems {
-			m, ok := merged[stem]
-			if !ok {
-				m = int32(len(stems))
-				merged[stem] = m
-				stems, shown, df, name = append(stems, stem), append(shown, tok.surface[id]), append(df, 0), append(name, false)
-			}
+		for id, s := range tok.stems {
+			m := stem(s)
 			local[w][id] = m
 			if id < len(dfs[w]) {
 				df[m] += dfs[w][id]
 			}
-			name[m] = name[m] || tok.names[id]
-			if s := tok.surface[id]; len(s) < len(shown[m]) || len(s) == len(shown[m]) && s < shown[m] {
-				shown[m] = s
+			show(m, tok.surface[id], tok.names[id])
+		}
+	}
+	var forms *formTable
+	if d.track {
+		forms = newFormTable()
+	}
+	for i := range n {
+		if !fresh(i) {
+			continue
+		}
+		w := i % workers
+		for k := range counted[i] {
+			id := counted[i][k].term
+			counted[i][k].term = local[w][id]
+			if forms != nil {
+				f := toks[w].forms[id][formsOf[i][k]]
+				formsOf[i][k] = forms.index(local[w][id], f)
 			}
 		}
+	}
+	if reuse != nil {
+		k := reuse.k
+		// An old form's merged term and form, -1 until one of the
+		// reports uses it.
+		oldTerm := make([]int32, len(k.FormShown))
+		oldForm := make([]int32, len(k.FormShown))
+		for f := range oldTerm {
+			oldTerm[f], oldForm[f] = -1, -1
+		}
+		for i := range n {
+			if fresh(i) {
+				continue
+			}
+			o := int(reuse.from[i])
+			lo, hi := runOf(k.TokEnds, o)
+			rec := k.TokTerms[lo:hi]
+			for p := 0; p < len(rec); {
+				f, a := binary.Uvarint(rec[p:])
+				c, b := binary.Uvarint(rec[p+a:])
+				p += a + b
+				m := oldTerm[f]
+				if m < 0 {
+					m = stem(k.Vocab[i32At(k.FormStems, int(f))])
+					oldTerm[f] = m
+					fm := form{k.FormShown[f], k.FormNames[f] != 0}
+					show(m, fm.shown, fm.name)
+					if forms != nil {
+						oldForm[f] = forms.index(m, fm)
+					}
+				}
+				df[m]++
+				counted[i] = append(counted[i], termCount{m, int32(c)})
+				if forms != nil {
+					formsOf[i] = append(formsOf[i], oldForm[f])
+				}
+			}
+			d.refs[i], _ = k.references(o, d.byID) // found: the token key covers every id
+			d.textServices[i] = runStrings(k.TextServices, k.TextServiceEnds, o)
+			d.serviceWords[i] = runStrings(k.ServiceWords, k.ServiceWordEnds, o)
+		}
+	}
+	if forms != nil {
+		d.vocab, d.forms = stems, forms
 	}
 	merged = nil
 	var kept []int32
@@ -454,18 +570,15 @@ func (d *detector) buildVectors() {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
 	}
-	global := local // by worker: its term id → the archive's, or -1
-	for w := range global {
-		for id, m := range global[w] {
-			global[w][id] = rank[m]
-		}
-	}
 	toks, dfs = nil, nil
 
 	// Each report's weighted terms, more than the key terms for now: some
 	// may turn out to be names of the report's service (see
 	// serviceMarkers).
 	d.vectors = make([][]weightedTerm, n)
+	if d.track {
+		d.tokTerms = make([][]byte, n)
+	}
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -473,9 +586,13 @@ func (d *detector) buildVectors() {
 			for i := w; i < n; i += workers {
 				v := make([]weightedTerm, 0, len(counted[i]))
 				for _, tc := range counted[i] {
-					if g := global[w][tc.term]; g >= 0 {
+					if g := rank[tc.term]; g >= 0 {
 						v = append(v, weightedTerm{g, float32(1+math.Log(float64(tc.count))) * idf[g]})
 					}
+				}
+				if d.track {
+					d.tokTerms[i] = appendTermCounts(nil, counted[i], formsOf[i])
+					formsOf[i] = nil
 				}
 				counted[i] = nil
 				slices.SortFunc(v, func(a, b weightedTerm) int {
