@@ -1,9 +1,7 @@
 package facts
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,8 +26,8 @@ import (
 // Each iteration is detect as Compute calls it, the cache's reading and
 // writing included; loading the archive and rendering the bodies are not
 // measured. The cold case reports the size of the cache entry, the
-// one-change case how many reports were scored again and how many
-// candidate pools computed again; each case reports its CPU time (user and
+// one-change case how many reports were scored again, how many
+// candidate pools computed again and how many texts read again; each case reports its CPU time (user and
 // system, of every goroutine) per iteration as cpu-ns/op. It is skipped
 // when the variable is not set.
 func BenchmarkRepeatDetection(b *testing.B) {
@@ -76,10 +74,10 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		cpu.report()
 		// How many reports the last iteration scored again.
 		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
-			var s storedRepeats
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil {
-				b.ReportMetric(float64(s.Results.Scored), "scored-reports")
-				b.ReportMetric(float64(s.Results.Pooled), "pooled-reports")
+			if _, res, err := decodeRepeats(data); err == nil {
+				b.ReportMetric(float64(res.Scored), "scored-reports")
+				b.ReportMetric(float64(res.Pooled), "pooled-reports")
+				b.ReportMetric(float64(res.Read), "read-reports")
 			}
 		}
 	})

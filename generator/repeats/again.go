@@ -66,8 +66,22 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	links := d.linkDigests()
 	var reused [][]int32
 	var reusedFrom []int32
+	var changed []bool
 	if prev != nil && prev.Kept.valid() && len(d.byID) == n {
-		reused, reusedFrom = d.reusablePools(prev.Kept, self, links)
+		reused, reusedFrom, changed = d.reusablePools(prev.Kept, self, links)
+	}
+	// sameAsBefore reports whether pool, reused, holds no report that
+	// changed: report i's list and its digest are then the previous run's.
+	sameAsBefore := func(pool []int32) bool {
+		if len(prev.Inputs) != len(prev.Kept.IDs) || len(prev.Lists) != len(prev.Inputs) {
+			return false
+		}
+		for _, doc := range pool {
+			if changed[d.order[doc]] {
+				return false
+			}
+		}
+		return true
 	}
 	pools := make([][]int32, n)
 	reads := make([][]byte, n)
@@ -109,6 +123,11 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 					kept[k] = int32(d.order[doc])
 				}
 				pools[i] = kept
+				if reused != nil && reused[i] != nil && sameAsBefore(pool) {
+					o := reusedFrom[i]
+					res.Inputs[i], res.Lists[i] = prev.Inputs[o], prev.Lists[o]
+					continue
+				}
 				parts = parts[:0]
 				for _, doc := range pool {
 					parts = append(parts, self[d.order[doc]])

@@ -261,7 +261,8 @@ func (d *detector) linkDigests() []Digest {
 // reusablePools returns, for each report, its pool as the run that kept k
 // computed it (by chronological position in this run) when nothing that
 // pool reads can have changed since, or nil when the pool must be
-// computed again; and, for each report, its index in k, or -1.
+// computed again; for each report, its index in k, or -1; and which
+// reports changed (added, moved, or with another digest).
 //
 // A pool (see pool) reads the report's key terms and services, which its
 // digest covers; the postings of its key terms before it, in the
@@ -278,12 +279,12 @@ func (d *detector) linkDigests() []Digest {
 // term's. A change to the number of a term's postings reorders the key
 // terms of some of the reports that have it; those are found by
 // comparing their order with the numbers before and after.
-func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32, from []int32) {
+func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32, from []int32, changed []bool) {
 	n, oldN := len(d.reports), len(k.IDs)
 	oldByID := make(map[string]int32, oldN)
 	for o, id := range k.IDs {
 		if _, twice := oldByID[id]; twice {
-			return nil, nil
+			return nil, nil, nil
 		}
 		oldByID[id] = int32(o)
 	}
@@ -293,7 +294,7 @@ func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32
 		toNew[o] = -1
 	}
 	stale := make([]bool, n)
-	changed := make([]bool, n)
+	changed = make([]bool, n)
 	for i := range d.reports {
 		r := &d.reports[i]
 		o, ok := oldByID[r.ID]
@@ -474,5 +475,5 @@ func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32
 			out[i] = pool
 		}
 	}
-	return out, match
+	return out, match, changed
 }
