@@ -37,7 +37,8 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 		return repeats.Detect(in, rc)
 	}
 	key := repeatKey(c, rc)
-	input := repeats.InputDigest(in, rc)
+	digests := repeats.ReportDigests(in)
+	input := repeats.CombineDigests(rc, digests)
 	var prev *repeats.Results
 	if !cold {
 		if data, ok := c.Get("repeats", key); ok {
@@ -49,7 +50,7 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 			}
 		}
 	}
-	res := repeats.DetectAgain(in, rc, prev)
+	res := repeats.DetectAgainDigested(in, rc, prev, digests)
 	if data, err := res.AppendBinary(append([]byte(nil), input[:]...)); err == nil {
 		// A cache that cannot be written costs the next build time,
 		// not correctness.

@@ -55,7 +55,13 @@ type Results struct {
 // every report's vector reads (a common word's rarity) computes and
 // scores most reports again, and costs what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
-	keys := tokenKeys(reports, cfg)
+	return DetectAgainDigested(reports, cfg, prev, ReportDigests(reports))
+}
+
+// DetectAgainDigested is DetectAgain, given the reports' digests
+// (ReportDigests), which the caller may have computed for InputDigest.
+func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
+	keys := tokenKeys(reports, cfg, digests)
 	var reuse *tokenReuse
 	if prev != nil {
 		reuse = newTokenReuse(prev.Kept, reports, keys)
@@ -236,35 +242,63 @@ func (b *digestWriter) strs(s []string) {
 // digest have the same lists. It hashes the text as it is, without
 // encoding it first.
 func InputDigest(reports []Report, cfg Config) Digest {
+	return CombineDigests(cfg, ReportDigests(reports))
+}
+
+// CombineDigests is InputDigest, given the reports' digests
+// (ReportDigests).
+func CombineDigests(cfg Config, each []Digest) Digest {
 	h := sha256.New()
 	var b digestWriter
 	b.bytes(fmt.Appendf(nil, "%#v", cfg))
-	b.int(len(reports))
-	for i := range reports {
-		r := &reports[i]
-		b.str(r.ID)
-		b.u64(uint64(r.Start.Unix()))
-		b.int(r.Start.Nanosecond())
-		b.str(r.Start.Location().String())
-		b.strs(r.Services)
-		b.strs(r.Causes)
-		b.str(r.Trigger)
-		b.str(r.FailureMode)
-		b.strs(r.RepeatOf)
-		b.strs(r.Related)
-		b.strs(r.Tasks)
-		b.strs(r.Quoted)
-		b.int(len(r.Text))
-		for _, t := range r.Text {
-			b.str(t)
-			if len(b.buf) >= 1<<16 {
-				h.Write(b.buf)
-				b.reset()
-			}
-		}
-	}
+	b.int(len(each))
 	h.Write(b.buf)
+	for _, d := range each {
+		h.Write(d[:])
+	}
 	var out Digest
 	h.Sum(out[:0])
+	return out
+}
+
+// ReportDigests returns, for each report, the digest of every field it
+// has, computed on every CPU.
+func ReportDigests(reports []Report) []Digest {
+	out := make([]Digest, len(reports))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			h := sha256.New()
+			var b digestWriter
+			for i := w; i < len(reports); i += workers {
+				r := &reports[i]
+				h.Reset()
+				b.reset()
+				b.str(r.ID)
+				b.u64(uint64(r.Start.Unix()))
+				b.int(r.Start.Nanosecond())
+				b.str(r.Start.Location().String())
+				b.strs(r.Services)
+				b.strs(r.Causes)
+				b.str(r.Trigger)
+				b.str(r.FailureMode)
+				b.strs(r.RepeatOf)
+				b.strs(r.Related)
+				b.strs(r.Tasks)
+				b.strs(r.Quoted)
+				b.int(len(r.Text))
+				for _, t := range r.Text {
+					b.int(len(t))
+					h.Write(b.buf)
+					b.reset()
+					h.Write([]byte(t))
+				}
+				h.Write(b.buf)
+				h.Sum(out[i][:0])
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }

@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // tokenReuse is what a run of detection takes of the reports that the run
@@ -57,11 +55,10 @@ func appendTermCounts(b []byte, counted []termCount, forms []int32) []byte {
 }
 
 // tokenKeys returns, for each report, the digest of everything reading
-// its text depends on: the text, what it quotes, its id and start,
-// whether its metadata names services, the
+// its text depends on: the report (given its digest, ReportDigests), the
 // catalogue, every service the reports name in their metadata, and the
 // id and start of every report (the reports a text can name).
-func tokenKeys(reports []Report, cfg Config) []Digest {
+func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
 	var b digestWriter
 	b.bytes(fmt.Appendf(nil, "%#v", cfg.Catalogue))
 	var services []string
@@ -93,35 +90,12 @@ func tokenKeys(reports []Report, cfg Config) []Digest {
 	}
 	context := sha256.Sum256(b.buf)
 	out := make([]Digest, len(reports))
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			h := sha256.New()
-			var b digestWriter
-			for i := w; i < len(reports); i += workers {
-				r := &reports[i]
-				h.Reset()
-				b.reset()
-				b.buf = append(b.buf, context[:]...)
-				b.str(r.ID)
-				b.u64(uint64(r.Start.Unix()))
-				b.int(r.Start.Nanosecond())
-				b.bool(len(r.Services) == 0) // whether serviceWords are kept
-				b.strs(r.Quoted)
-				b.int(len(r.Text))
-				for _, t := range r.Text {
-					b.int(len(t))
-					h.Write(b.buf)
-					b.reset()
-					h.Write([]byte(t))
-				}
-				h.Write(b.buf)
-				h.Sum(out[i][:0])
-			}
-		})
+	var buf [2 * sha256.Size]byte
+	copy(buf[:], context[:])
+	for i := range reports {
+		copy(buf[sha256.Size:], digests[i][:])
+		out[i] = sha256.Sum256(buf[:])
 	}
-	wg.Wait()
 	return out
 }
 
