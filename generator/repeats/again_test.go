@@ -302,3 +302,47 @@ func TestDetectAgainWithAnIDTwice(t *testing.T) {
 		t.Error("the lists differ from Detect's")
 	}
 }
+
+// TestSelectHeaviest: the k heaviest terms selected are those a sort
+// puts first, ties in weight broken by term, for every k.
+func TestSelectHeaviest(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	tests := []struct {
+		name    string
+		n       int
+		weights int // distinct weights: few make many ties
+	}{
+		{"one", 1, 1},
+		{"all tied", 20, 1},
+		{"some ties", 150, 7},
+		{"no ties", 150, 1 << 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k := 0; k <= tc.n; k++ {
+				v := make([]weightedTerm, tc.n)
+				for x, term := range rng.Perm(tc.n) {
+					v[x] = weightedTerm{int32(term), float32(rng.Intn(tc.weights))}
+				}
+				want := slices.Clone(v)
+				slices.SortFunc(want, func(a, b weightedTerm) int {
+					if heavier(a, b) {
+						return -1
+					}
+					return 1
+				})
+				selectHeaviest(v, k)
+				got := slices.Clone(v[:k])
+				slices.SortFunc(got, func(a, b weightedTerm) int {
+					if heavier(a, b) {
+						return -1
+					}
+					return 1
+				})
+				if !slices.Equal(got, want[:k]) {
+					t.Fatalf("k %d: selected %v, want %v", k, got, want[:k])
+				}
+			}
+		})
+	}
+}

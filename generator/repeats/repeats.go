@@ -595,16 +595,9 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 					formsOf[i] = nil
 				}
 				counted[i] = nil
-				slices.SortFunc(v, func(a, b weightedTerm) int {
-					if a.weight != b.weight {
-						if a.weight > b.weight {
-							return -1
-						}
-						return 1
-					}
-					return int(a.term - b.term)
-				})
+				// The heaviest, in no order: keyTerms orders them.
 				if keep := d.cfg.KeyTerms * 3 / 2; len(v) > keep {
+					selectHeaviest(v, keep)
 					v = append([]weightedTerm(nil), v[:keep]...) // let the rest go
 				}
 				d.vectors[i] = v
@@ -627,6 +620,50 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
 			d.index[wt.term] = append(d.index[wt.term], posting{int32(p), wt.weight})
+		}
+	}
+}
+
+// heavier orders weighted terms: the heavier first, then the lower term.
+func heavier(a, b weightedTerm) bool {
+	if a.weight != b.weight {
+		return a.weight > b.weight
+	}
+	return a.term < b.term
+}
+
+// selectHeaviest moves the k heaviest of v's terms (by heavier, a total
+// order when no term is there twice) to v[:k], in no order: the work of
+// a sort of the k, not of all of v.
+func selectHeaviest(v []weightedTerm, k int) {
+	lo, hi := 0, len(v) // v[:lo] are among the k heaviest, v[hi:] are not
+	for lo < k && k < hi {
+		// The median of three as the pivot, moved to the end.
+		mid := lo + (hi-lo)/2
+		if heavier(v[mid], v[lo]) {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if heavier(v[hi-1], v[lo]) {
+			v[hi-1], v[lo] = v[lo], v[hi-1]
+		}
+		if heavier(v[mid], v[hi-1]) {
+			v[mid], v[hi-1] = v[hi-1], v[mid]
+		}
+		pivot := v[hi-1]
+		at := lo
+		for x := lo; x < hi-1; x++ {
+			if heavier(v[x], pivot) {
+				v[x], v[at] = v[at], v[x]
+				at++
+			}
+		}
+		v[at], v[hi-1] = v[hi-1], v[at]
+		// v[lo:at] are heavier than the pivot, now at v[at].
+		switch {
+		case at+1 <= k:
+			lo = at + 1
+		default:
+			hi = at
 		}
 	}
 }
@@ -827,9 +864,11 @@ func (d *detector) buildServices() {
 	for p, i := range d.order {
 		if len(d.services[i]) > 0 {
 			s := d.services[i][0]
+			list := byService[s] // one lookup a report, not a posting
 			for _, wt := range d.vectors[i] {
-				byService[s] = append(byService[s], servicePosting{wt.term, posting{int32(p), wt.weight}})
+				list = append(list, servicePosting{wt.term, posting{int32(p), wt.weight}})
 			}
+			byService[s] = list
 		}
 	}
 	// Each service's index on every CPU: they are independent.

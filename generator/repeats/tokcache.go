@@ -61,7 +61,6 @@ func appendTermCounts(b []byte, counted []termCount, forms []int32) []byte {
 func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
 	var b digestWriter
 	b.bytes(fmt.Appendf(nil, "%#v", cfg.Catalogue))
-	var services []string
 	type idStart struct {
 		id        string
 		sec, nsec int64
@@ -69,11 +68,9 @@ func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
 	all := make([]idStart, len(reports))
 	for i := range reports {
 		r := &reports[i]
-		services = append(services, r.Services...)
 		all[i] = idStart{r.ID, r.Start.Unix(), int64(r.Start.Nanosecond())}
 	}
-	slices.Sort(services)
-	b.strs(slices.Compact(services))
+	b.strs(distinctServices(reports))
 	slices.SortFunc(all, func(a, b idStart) int {
 		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
