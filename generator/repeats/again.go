@@ -168,7 +168,9 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 // scoring it against another report, either way round, reads of it (see
 // score, sharedTerms and rank), and of the configuration.
 func (d *detector) reportDigests() []Digest {
-	cfgText := fmt.Appendf(nil, "%#v", d.cfg)
+	// The configuration's digest, not its text, in each: the catalogue
+	// may be long.
+	cfgDigest := sha256.Sum256(fmt.Appendf(nil, "%#v", d.cfg))
 	out := make([]Digest, len(d.reports))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -177,7 +179,7 @@ func (d *detector) reportDigests() []Digest {
 			var b digestWriter
 			for i := w; i < len(d.reports); i += workers {
 				b.reset()
-				b.bytes(cfgText)
+				b.bytes(cfgDigest[:])
 				r := &d.reports[i]
 				b.str(r.ID)
 				b.str(r.Trigger)
