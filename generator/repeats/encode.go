@@ -46,6 +46,35 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 	return b, nil
 }
 
+// ListsFromBinary reads only the lists of what AppendBinary encoded in
+// data: all a run whose input is the encoded run's needs.
+func ListsFromBinary(data []byte) ([][]Candidate, error) {
+	if len(data) == 0 || data[0] != resultsFormat {
+		return nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	}
+	return readLists(wire.NewReader(data[1:]))
+}
+
+func readLists(rd *wire.Reader) ([][]Candidate, error) {
+	n := rd.Len()
+	if n < 0 {
+		return nil, rd.Err()
+	}
+	lists := make([][]Candidate, n)
+	for i := range lists {
+		if m := rd.Len(); m >= 0 {
+			lists[i] = make([]Candidate, m)
+			for k := range lists[i] {
+				readCandidate(rd, &lists[i][k])
+			}
+		}
+		if rd.Err() != nil {
+			return nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
+		}
+	}
+	return lists, nil
+}
+
 // UnmarshalBinary sets r to what AppendBinary encoded in data.
 func (r *Results) UnmarshalBinary(data []byte) error {
 	if len(data) == 0 || data[0] != resultsFormat {
@@ -53,20 +82,11 @@ func (r *Results) UnmarshalBinary(data []byte) error {
 	}
 	rd := wire.NewReader(data[1:])
 	*r = Results{}
-	if n := rd.Len(); n >= 0 {
-		r.Lists = make([][]Candidate, n)
-		for i := range r.Lists {
-			if m := rd.Len(); m >= 0 {
-				r.Lists[i] = make([]Candidate, m)
-				for k := range r.Lists[i] {
-					readCandidate(rd, &r.Lists[i][k])
-				}
-			}
-			if rd.Err() != nil {
-				return fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
-			}
-		}
+	lists, err := readLists(rd)
+	if err != nil {
+		return err
 	}
+	r.Lists = lists
 	if inputs := rd.Bytes(); inputs != nil || rd.Err() != nil {
 		if len(inputs)%32 != 0 {
 			rd.Fail()
