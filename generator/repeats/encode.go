@@ -1,6 +1,7 @@
 package repeats
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -16,13 +17,17 @@ const resultsFormat = 1
 // 100,000 reports.
 func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 	b = append(b, resultsFormat)
-	b = wire.AppendLen(b, r.Lists == nil, len(r.Lists))
+	// The lists first, with their length, to be read apart.
+	var lists []byte
+	lists = wire.AppendLen(lists, r.Lists == nil, len(r.Lists))
 	for _, list := range r.Lists {
-		b = wire.AppendLen(b, list == nil, len(list))
+		lists = wire.AppendLen(lists, list == nil, len(list))
 		for k := range list {
-			b = appendCandidate(b, &list[k])
+			lists = appendCandidate(lists, &list[k])
 		}
 	}
+	b = wire.AppendUint(b, uint64(len(lists)))
+	b = append(b, lists...)
 	var inputs []byte
 	if r.Inputs != nil {
 		inputs = make([]byte, 0, 32*len(r.Inputs))
@@ -49,10 +54,27 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 // ListsFromBinary reads only the lists of what AppendBinary encoded in
 // data: all a run whose input is the encoded run's needs.
 func ListsFromBinary(data []byte) ([][]Candidate, error) {
-	if len(data) == 0 || data[0] != resultsFormat {
-		return nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	lists, _, err := splitLists(data)
+	if err != nil {
+		return nil, err
 	}
-	return readLists(wire.NewReader(data[1:]))
+	return readLists(lists)
+}
+
+// splitLists returns a reader of the lists AppendBinary encoded in data,
+// and the rest.
+func splitLists(data []byte) (*wire.Reader, []byte, error) {
+	if len(data) == 0 || data[0] != resultsFormat {
+		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	}
+	n, size := binary.Uvarint(data[1:])
+	if size <= 0 || n > uint64(len(data)-1-size) {
+		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	}
+	at := 1 + size
+	// The lists' strings share one copy of their bytes: one allocation
+	// rather than one a string, and no more kept than the lists hold.
+	return wire.NewStringsReader(data[at : at+int(n)]), data[at+int(n):], nil
 }
 
 func readLists(rd *wire.Reader) ([][]Candidate, error) {
@@ -72,21 +94,25 @@ func readLists(rd *wire.Reader) ([][]Candidate, error) {
 			return nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
 		}
 	}
+	if err := rd.Done(); err != nil {
+		return nil, fmt.Errorf("repeat results: lists: %w", err)
+	}
 	return lists, nil
 }
 
 // UnmarshalBinary sets r to what AppendBinary encoded in data.
 func (r *Results) UnmarshalBinary(data []byte) error {
-	if len(data) == 0 || data[0] != resultsFormat {
-		return fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	listsReader, rest, err := splitLists(data)
+	if err != nil {
+		return err
 	}
-	rd := wire.NewReader(data[1:])
 	*r = Results{}
-	lists, err := readLists(rd)
+	lists, err := readLists(listsReader)
 	if err != nil {
 		return err
 	}
 	r.Lists = lists
+	rd := wire.NewReader(rest)
 	if inputs := rd.Bytes(); inputs != nil || rd.Err() != nil {
 		if len(inputs)%32 != 0 {
 			rd.Fail()
