@@ -10,12 +10,15 @@ import (
 	"strings"
 )
 
-// Kept is what a run of detection keeps for the next one to reuse the
-// candidate pools that cannot have changed (see DetectAgain): each
-// report's id, start, digest, links, key terms, services and pool. Large
+// Kept is what a run of detection keeps for the next one to reuse what
+// reading each unchanged text gave, and the candidate pools that cannot
+// have changed (see DetectAgain): each report's id, start, digest, links,
+// key terms, services and pool, and its text's terms. Large
 // arrays are packed little-endian in bytes, which encode and decode far
 // faster than slices of numbers.
 type Kept struct {
+	// IDs are the reports' ids, in the order of that run's input; the
+	// other arrays are aligned with them.
 	IDs []string
 	// Starts are the reports' starts: Unix seconds and nanoseconds, 12
 	// bytes a report.
