@@ -32,8 +32,8 @@ type Results struct {
 	// others' were reused. Read is how many reports' texts it read; the
 	// others' terms were taken from the previous run's.
 	Pooled, Read int
-	// Kept is what the next run needs to reuse pools; nil in results
-	// from before it was kept, which reuse lists only.
+	// Kept is what the next run needs to reuse texts' terms and pools;
+	// without it, a run reuses lists only.
 	Kept *Kept
 }
 
@@ -45,15 +45,16 @@ type Results struct {
 // pool (the earlier reports it is scored against), as detection sees them:
 // their metadata, key-term vectors, service weights and references. The
 // archive's statistics (word rarity, service rarity, the words that mark
-// a service) enter only through those, so the statistics are computed
-// again on every run, and so are the pools, which are cheap; only the
-// scoring, most of detection's work, is skipped for a report whose own
-// digest and whose pool's digests are those of a list in prev. Nor are
-// the pools computed again where nothing they read can have changed (see
-// reusablePools): only those of the reports that changed and of the
-// reports near them in a list they read. An edit that moves a statistic
-// every report's vector reads (a common word's rarity) computes and
-// scores most reports again, and costs what Detect does.
+// a service) enter only through those, so the statistics, the vectors and
+// the indexes are computed again on every run, from the texts' terms;
+// scoring is skipped for a report whose own digest and whose pool's
+// digests are those of a list in prev. A text is read again only when
+// what reading it depends on changed (see tokenKeys), and a pool is
+// found again only when something it reads can have changed (see
+// reusablePools): those of the reports that changed and of the reports
+// near them in a list they read. An edit that moves a statistic every
+// report's vector reads (a common word's rarity) finds and scores most
+// pools again, and costs about what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	return DetectAgainDigested(reports, cfg, prev, ReportDigests(reports))
 }
