@@ -1,9 +1,7 @@
 package facts
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 
@@ -11,11 +9,21 @@ import (
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
-// storedRepeats is the cache entry of repeat detection: the last run's
-// results, with the digest of its whole input.
-type storedRepeats struct {
-	Input   repeats.Digest
-	Results *repeats.Results
+// The cache entry of repeat detection is the digest of the last run's
+// whole input (32 bytes), then its results (repeats.Results.AppendBinary).
+
+// decodeRepeats reads a cache entry of repeat detection.
+func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
+	var input repeats.Digest
+	if len(data) < len(input) {
+		return input, nil, fmt.Errorf("repeat detection's cache entry: %d bytes", len(data))
+	}
+	copy(input[:], data)
+	res := &repeats.Results{}
+	if err := res.UnmarshalBinary(data[len(input):]); err != nil {
+		return input, nil, fmt.Errorf("repeat detection's cache entry: %w", err)
+	}
+	return input, res, nil
 }
 
 // detect runs repeat detection on in, with what the cache c (which may be
@@ -29,25 +37,30 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 		return repeats.Detect(in, rc)
 	}
 	key := repeatKey(c, rc)
-	input := repeats.InputDigest(in, rc)
+	digests := repeats.ReportDigests(in)
+	input := repeats.CombineDigests(rc, digests)
 	var prev *repeats.Results
 	if !cold {
 		if data, ok := c.Get("repeats", key); ok {
-			var s storedRepeats
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil && len(s.Results.Lists) == len(s.Results.Inputs) {
-				if s.Input == input && len(s.Results.Lists) == len(in) {
-					return s.Results.Lists
+			// The same input: only the lists are read.
+			if len(data) >= len(input) && repeats.Digest(data[:len(input)]) == input {
+				if lists, err := repeats.ListsFromBinary(data[len(input):]); err == nil && len(lists) == len(in) {
+					return lists
 				}
-				prev = s.Results
+			}
+			if stored, res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
+				if stored == input && len(res.Lists) == len(in) {
+					return res.Lists
+				}
+				prev = res
 			}
 		}
 	}
-	res := repeats.DetectAgain(in, rc, prev)
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(storedRepeats{Input: input, Results: res}) == nil {
+	res := repeats.DetectAgainDigested(in, rc, prev, digests)
+	if data, err := res.AppendBinary(append([]byte(nil), input[:]...)); err == nil {
 		// A cache that cannot be written costs the next build time,
 		// not correctness.
-		_ = c.Put("repeats", key, buf.Bytes())
+		_ = c.Put("repeats", key, data)
 	}
 	return res.Lists
 }

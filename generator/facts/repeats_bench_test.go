@@ -1,13 +1,12 @@
 package facts
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
@@ -27,8 +26,10 @@ import (
 // Each iteration is detect as Compute calls it, the cache's reading and
 // writing included; loading the archive and rendering the bodies are not
 // measured. The cold case reports the size of the cache entry, the
-// one-change case how many reports were scored again. It is skipped when
-// the variable is not set.
+// one-change case how many reports were scored again, how many
+// candidate pools computed again and how many texts read again; each case reports its CPU time (user and
+// system, of every goroutine) per iteration as cpu-ns/op. It is skipped
+// when the variable is not set.
 func BenchmarkRepeatDetection(b *testing.B) {
 	dir := os.Getenv("INCIDENTS_BENCH_ARCHIVE")
 	if dir == "" {
@@ -50,9 +51,11 @@ func BenchmarkRepeatDetection(b *testing.B) {
 	edited[k].Text = append(slices.Clone(in[k].Text[:len(in[k].Text)-1]), in[k].Text[len(in[k].Text)-1]+" The replica was rebuilt from the last snapshot.")
 	b.Run("cold", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
+		cpu := cpuClock(b)
 		for b.Loop() {
 			detect(c, true, in, cfg)
 		}
+		cpu.report()
 		// The size of what the cache keeps between builds.
 		if st, err := os.Stat(filepath.Join(c.Dir(), "repeats")); err == nil {
 			b.ReportMetric(float64(st.Size()), "entry-bytes")
@@ -63,23 +66,43 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		detect(c, false, in, cfg)
 		inputs := [2][]repeats.Report{edited, in}
 		n := 0
+		cpu := cpuClock(b)
 		for b.Loop() {
 			detect(c, false, inputs[n%2], cfg)
 			n++
 		}
+		cpu.report()
 		// How many reports the last iteration scored again.
 		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
-			var s storedRepeats
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil {
-				b.ReportMetric(float64(s.Results.Scored), "scored-reports")
+			if _, res, err := decodeRepeats(data); err == nil {
+				b.ReportMetric(float64(res.Scored), "scored-reports")
+				b.ReportMetric(float64(res.Pooled), "pooled-reports")
+				b.ReportMetric(float64(res.Read), "read-reports")
 			}
 		}
 	})
 	b.Run("no change", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
 		detect(c, false, in, cfg)
+		cpu := cpuClock(b)
 		for b.Loop() {
 			detect(c, false, in, cfg)
 		}
+		cpu.report()
 	})
+}
+
+// cpuTimer measures the CPU time of the process from its start.
+type cpuTimer struct {
+	b     *testing.B
+	start time.Duration
+}
+
+func cpuClock(b *testing.B) cpuTimer { return cpuTimer{b, processCPU()} }
+
+// report reports the CPU time since the start per iteration.
+func (c cpuTimer) report() {
+	if c.b.N > 0 {
+		c.b.ReportMetric(float64(processCPU()-c.start)/float64(c.b.N), "cpu-ns/op")
+	}
 }

@@ -14,13 +14,15 @@ import (
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/buildcache"
+	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
 // TestCachedRepeatsMatchCold: over a long random sequence of edits
 // (bodies, titles, services, dates, reports added and deleted, the
 // thresholds of site.yaml), the repeat lists of a build that reuses the
 // cache are exactly those of a build without one, and so are those of the
-// same build again, taken from the cache whole.
+// same build again, taken from the cache whole; an edit of one report's
+// text reads that text alone again.
 func TestCachedRepeatsMatchCold(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	kinds := [][]string{
@@ -54,6 +56,8 @@ func TestCachedRepeatsMatchCold(t *testing.T) {
 		reports[r.id] = r
 	}
 	site := "title: Test\n"
+	lastSite := site
+	checked := 0 // text edits whose reading was checked
 	c := buildcache.Open(t.TempDir(), "test")
 	for step := range 60 {
 		how := "first build"
@@ -93,7 +97,29 @@ func TestCachedRepeatsMatchCold(t *testing.T) {
 		if err != nil || diags.HasErrors() {
 			t.Fatalf("step %d: %v %v", step, err, diags.All())
 		}
+		stored := func() (repeats.Digest, *repeats.Results) {
+			data, ok := c.Get("repeats", repeatKey(c, RepeatConfig(arc)))
+			if !ok {
+				return repeats.Digest{}, nil
+			}
+			input, res, err := decodeRepeats(data)
+			if err != nil {
+				t.Fatalf("step %d (%s): %v", step, how, err)
+			}
+			return input, res
+		}
+		before, _ := stored()
 		warm := compute(t, arc, Options{Cache: c, NoTrends: true, NoHTML: true})
+		// An edit of one report's text reads that text alone again (when
+		// the last build was of the same configuration, and stored its
+		// results under the same key, and the edit changed the text).
+		if after, res := stored(); (how == "a sentence added" || how == "a word changed") && site == lastSite && after != before {
+			checked++
+			if res.Read != 1 {
+				t.Errorf("step %d (%s): %d texts read of %d reports", step, how, res.Read, len(reports))
+			}
+		}
+		lastSite = site
 		cold := compute(t, arc, Options{NoTrends: true, NoHTML: true})
 		wj, _ := json.Marshal(warm.Repeats)
 		cj, _ := json.Marshal(cold.Repeats)
@@ -108,5 +134,8 @@ func TestCachedRepeatsMatchCold(t *testing.T) {
 		if step == 0 && !strings.Contains(string(cj), `"likely":true`) {
 			t.Fatalf("no likely repeat in the archive: it tests little: %s", cj)
 		}
+	}
+	if checked == 0 {
+		t.Error("no edit of a text was checked for what it read again")
 	}
 }

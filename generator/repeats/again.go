@@ -28,6 +28,13 @@ type Results struct {
 	// Scored is how many reports were scored against their pools in the
 	// run that made these results; the others' lists were reused.
 	Scored int
+	// Pooled is how many reports' candidate pools that run computed; the
+	// others' were reused. Read is how many reports' texts it read; the
+	// others' terms were taken from the previous run's.
+	Pooled, Read int
+	// Kept is what the next run needs to reuse texts' terms and pools;
+	// without it, a run reuses lists only.
+	Kept *Kept
 }
 
 // DetectAgain is Detect, reusing the lists of prev (an earlier run's
@@ -38,16 +45,53 @@ type Results struct {
 // pool (the earlier reports it is scored against), as detection sees them:
 // their metadata, key-term vectors, service weights and references. The
 // archive's statistics (word rarity, service rarity, the words that mark
-// a service) enter only through those, so the statistics are computed
-// again on every run, and so are the pools, which are cheap; only the
-// scoring, most of detection's work, is skipped for a report whose own
-// digest and whose pool's digests are those of a list in prev. An edit
-// that moves a statistic every report's vector reads (a common word's
-// rarity) scores most reports again, and costs what Detect does.
+// a service) enter only through those, so the statistics, the vectors and
+// the indexes are computed again on every run, from the texts' terms;
+// scoring is skipped for a report whose own digest and whose pool's
+// digests are those of a list in prev. A text is read again only when
+// what reading it depends on changed (see tokenKeys), and a pool is
+// found again only when something it reads can have changed (see
+// reusablePools): those of the reports that changed and of the reports
+// near them in a list they read. An edit that moves a statistic every
+// report's vector reads (a common word's rarity) finds and scores most
+// pools again, and costs about what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
-	d := newDetector(reports, cfg)
+	return DetectAgainDigested(reports, cfg, prev, ReportDigests(reports))
+}
+
+// DetectAgainDigested is DetectAgain, given the reports' digests
+// (ReportDigests), which the caller may have computed for InputDigest.
+func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
+	keys := tokenKeys(reports, cfg, digests)
+	var reuse *tokenReuse
+	if prev != nil {
+		reuse = newTokenReuse(prev.Kept, reports, keys)
+	}
+	d := newDetectorReusing(reports, cfg, reuse, true)
 	n := len(reports)
 	self := d.reportDigests()
+	links := d.linkDigests()
+	var reused [][]int32
+	var reusedFrom []int32
+	var changed []bool
+	if prev != nil && prev.Kept.valid() && len(d.byID) == n {
+		reused, reusedFrom, changed = d.reusablePools(prev.Kept, self, links)
+	}
+	// sameAsBefore reports whether pool, reused, holds no report that
+	// changed: report i's list and its digest are then the previous run's.
+	sameAsBefore := func(pool []int32) bool {
+		if len(prev.Inputs) != len(prev.Kept.IDs) || len(prev.Lists) != len(prev.Inputs) {
+			return false
+		}
+		for _, doc := range pool {
+			if changed[d.order[doc]] {
+				return false
+			}
+		}
+		return true
+	}
+	pools := make([][]int32, n)
+	reads := make([][]byte, n)
 	known := map[Digest][]Candidate{}
 	// A list names its candidates by id, and scoring finds them by id: with
 	// an id given twice (an archive with errors, under incidents check)
@@ -58,15 +102,39 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 		}
 	}
 	res := &Results{Lists: make([][]Candidate, n), Inputs: make([]Digest, n)}
-	var scored atomic.Int64
+	var scored, pooled atomic.Int64
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n)}
+			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n), reads: true}
 			var parts []Digest
 			for i := w; i < n; i += workers {
-				pool := d.pool(i, sc)
+				var pool []int32
+				if reused != nil && reused[i] != nil {
+					pool = reused[i]
+					o := reusedFrom[i]
+					lo, hi := runOf(prev.Kept.TermEnds, int(o))
+					reads[i] = prev.Kept.Reads[4*lo : 4*hi]
+				} else {
+					pool = d.pool(i, sc)
+					pooled.Add(1)
+					if d.pos[i] == 0 {
+						reads[i] = make([]byte, 4*len(d.vectors[i]))
+					} else {
+						reads[i] = appendReads(nil, d.vectors[i], sc.q, sc.read)
+					}
+				}
+				kept := make([]int32, len(pool))
+				for k, doc := range pool {
+					kept[k] = int32(d.order[doc])
+				}
+				pools[i] = kept
+				if reused != nil && reused[i] != nil && sameAsBefore(pool) {
+					o := reusedFrom[i]
+					res.Inputs[i], res.Lists[i] = prev.Inputs[o], prev.Lists[o]
+					continue
+				}
 				parts = parts[:0]
 				for _, doc := range pool {
 					parts = append(parts, self[d.order[doc]])
@@ -91,7 +159,9 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 		})
 	}
 	wg.Wait()
-	res.Scored = int(scored.Load())
+	res.Scored, res.Pooled, res.Read = int(scored.Load()), int(pooled.Load()), d.read
+	res.Kept = d.keep(self, links, pools, reads)
+	d.keepTokens(res.Kept, keys)
 	return res
 }
 
@@ -99,7 +169,9 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 // scoring it against another report, either way round, reads of it (see
 // score, sharedTerms and rank), and of the configuration.
 func (d *detector) reportDigests() []Digest {
-	cfgText := fmt.Appendf(nil, "%#v", d.cfg)
+	// The configuration's digest, not its text, in each: the catalogue
+	// may be long.
+	cfgDigest := sha256.Sum256(fmt.Appendf(nil, "%#v", d.cfg))
 	out := make([]Digest, len(d.reports))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -108,7 +180,7 @@ func (d *detector) reportDigests() []Digest {
 			var b digestWriter
 			for i := w; i < len(d.reports); i += workers {
 				b.reset()
-				b.bytes(cfgText)
+				b.bytes(cfgDigest[:])
 				r := &d.reports[i]
 				b.str(r.ID)
 				b.str(r.Trigger)
@@ -173,35 +245,63 @@ func (b *digestWriter) strs(s []string) {
 // digest have the same lists. It hashes the text as it is, without
 // encoding it first.
 func InputDigest(reports []Report, cfg Config) Digest {
+	return CombineDigests(cfg, ReportDigests(reports))
+}
+
+// CombineDigests is InputDigest, given the reports' digests
+// (ReportDigests).
+func CombineDigests(cfg Config, each []Digest) Digest {
 	h := sha256.New()
 	var b digestWriter
 	b.bytes(fmt.Appendf(nil, "%#v", cfg))
-	b.int(len(reports))
-	for i := range reports {
-		r := &reports[i]
-		b.str(r.ID)
-		b.u64(uint64(r.Start.Unix()))
-		b.int(r.Start.Nanosecond())
-		b.str(r.Start.Location().String())
-		b.strs(r.Services)
-		b.strs(r.Causes)
-		b.str(r.Trigger)
-		b.str(r.FailureMode)
-		b.strs(r.RepeatOf)
-		b.strs(r.Related)
-		b.strs(r.Tasks)
-		b.strs(r.Quoted)
-		b.int(len(r.Text))
-		for _, t := range r.Text {
-			b.str(t)
-			if len(b.buf) >= 1<<16 {
-				h.Write(b.buf)
-				b.reset()
-			}
-		}
-	}
+	b.int(len(each))
 	h.Write(b.buf)
+	for _, d := range each {
+		h.Write(d[:])
+	}
 	var out Digest
 	h.Sum(out[:0])
+	return out
+}
+
+// ReportDigests returns, for each report, the digest of every field it
+// has, computed on every CPU.
+func ReportDigests(reports []Report) []Digest {
+	out := make([]Digest, len(reports))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			h := sha256.New()
+			var b digestWriter
+			for i := w; i < len(reports); i += workers {
+				r := &reports[i]
+				h.Reset()
+				b.reset()
+				b.str(r.ID)
+				b.u64(uint64(r.Start.Unix()))
+				b.int(r.Start.Nanosecond())
+				b.str(r.Start.Location().String())
+				b.strs(r.Services)
+				b.strs(r.Causes)
+				b.str(r.Trigger)
+				b.str(r.FailureMode)
+				b.strs(r.RepeatOf)
+				b.strs(r.Related)
+				b.strs(r.Tasks)
+				b.strs(r.Quoted)
+				b.int(len(r.Text))
+				for _, t := range r.Text {
+					b.int(len(t))
+					h.Write(b.buf)
+					b.reset()
+					h.Write([]byte(t))
+				}
+				h.Write(b.buf)
+				h.Sum(out[i][:0])
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }

@@ -163,8 +163,21 @@ func (m *archiveMaker) edit(reports []Report, cfg *Config) ([]Report, string) {
 // that reuses the previous run's lists gives exactly what detection from
 // nothing gives, and it does reuse lists.
 func TestDetectAgainIsDetect(t *testing.T) {
-	for seed := range int64(3) {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+	tests := []struct {
+		name  string
+		seed  int64
+		steps int
+		// budgets that bind: the pools read part of the postings
+		binding bool
+	}{
+		{"seed 0, budgets that bind", 0, 150, true},
+		{"seed 1, budgets that bind", 1, 150, true},
+		{"seed 2, budgets that bind", 2, 150, true},
+		{"seed 3, the default budgets", 3, 100, false},
+	}
+	for _, tc := range tests {
+		seed := tc.seed
+		t.Run(tc.name, func(t *testing.T) {
 			m := &archiveMaker{rng: rand.New(rand.NewSource(seed))}
 			var reports []Report
 			for range 120 {
@@ -172,10 +185,12 @@ func TestDetectAgainIsDetect(t *testing.T) {
 			}
 			cfg := DefaultConfig()
 			cfg.Catalogue = []Service{{Name: "etcd", Hosts: []string{`conf\d+`}}, {Name: "mediawiki", Hosts: []string{`mw\d+`}}}
-			cfg.PostingBudget, cfg.Pool, cfg.ServiceRecent = 60, 6, 3 // budgets that bind
+			if tc.binding {
+				cfg.PostingBudget, cfg.Pool, cfg.ServiceRecent = 60, 6, 3
+			}
 			var prev *Results
-			var scored, total, listed int
-			for step := range 150 {
+			var scored, pooled, read, total, listed int
+			for step := range tc.steps {
 				var how string
 				if step > 0 {
 					reports, how = m.edit(reports, &cfg)
@@ -192,6 +207,8 @@ func TestDetectAgainIsDetect(t *testing.T) {
 				}
 				if step > 0 {
 					scored += got.Scored
+					pooled += got.Pooled
+					read += got.Read
 					total += len(reports)
 				}
 				for _, l := range want {
@@ -204,6 +221,13 @@ func TestDetectAgainIsDetect(t *testing.T) {
 			}
 			if scored*4 > total*3 {
 				t.Errorf("after an edit, %d of %d reports were scored again: the previous lists were hardly reused", scored, total)
+			}
+			t.Logf("%d of %d texts read again, %d pools computed again, %d lists scored again", read, total, pooled, scored)
+			if read*2 > total {
+				t.Errorf("after an edit, %d of %d texts were read again: the previous terms were hardly reused", read, total)
+			}
+			if pooled*4 > total*3 {
+				t.Errorf("after an edit, %d of %d pools were computed again: the previous pools were hardly reused", pooled, total)
 			}
 		})
 	}
@@ -291,5 +315,49 @@ func TestDetectAgainWithAnIDTwice(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Lists, Detect(twice, DefaultConfig())) {
 		t.Error("the lists differ from Detect's")
+	}
+}
+
+// TestSelectHeaviest: the k heaviest terms selected are those a sort
+// puts first, ties in weight broken by term, for every k.
+func TestSelectHeaviest(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	tests := []struct {
+		name    string
+		n       int
+		weights int // distinct weights: few make many ties
+	}{
+		{"one", 1, 1},
+		{"all tied", 20, 1},
+		{"some ties", 150, 7},
+		{"no ties", 150, 1 << 20},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k := 0; k <= tc.n; k++ {
+				v := make([]weightedTerm, tc.n)
+				for x, term := range rng.Perm(tc.n) {
+					v[x] = weightedTerm{int32(term), float32(rng.Intn(tc.weights))}
+				}
+				want := slices.Clone(v)
+				slices.SortFunc(want, func(a, b weightedTerm) int {
+					if heavier(a, b) {
+						return -1
+					}
+					return 1
+				})
+				selectHeaviest(v, k)
+				got := slices.Clone(v[:k])
+				slices.SortFunc(got, func(a, b weightedTerm) int {
+					if heavier(a, b) {
+						return -1
+					}
+					return 1
+				})
+				if !slices.Equal(got, want[:k]) {
+					t.Fatalf("k %d: selected %v, want %v", k, got, want[:k])
+				}
+			}
+		})
 	}
 }

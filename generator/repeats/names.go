@@ -109,15 +109,27 @@ func newCatalogue(services []Service, reports []Report) *catalogue {
 	// Services the reports name that the catalogue does not list, in
 	// their order, not the reports': two names that differ only in case
 	// fall the same way whatever the order of the reports.
-	var others []string
-	for _, r := range reports {
-		others = append(others, r.Services...)
-	}
-	slices.Sort(others)
-	for _, s := range slices.Compact(others) {
+	for _, s := range distinctServices(reports) {
 		name(s, add(s))
 	}
 	return c
+}
+
+// distinctServices are the services the reports name, each once, sorted:
+// a set first, since the reports name far fewer services than they are.
+func distinctServices(reports []Report) []string {
+	set := map[string]bool{}
+	for i := range reports {
+		for _, s := range reports[i].Services {
+			set[s] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func isLetters(s string) bool {

@@ -31,6 +31,7 @@
 package repeats
 
 import (
+	"encoding/binary"
 	"maps"
 	"math"
 	"runtime"
@@ -301,10 +302,28 @@ type detector struct {
 	referrer *referrer
 	byID     map[string]int
 	tasks    map[string][]int // task → report indexes
+	// With track set, the detector keeps what reading the reports gave
+	// (see keepTokens): every word's stem (vocab), the forms of the
+	// terms, and each report's terms.
+	track    bool
+	read     int // how many reports' texts were read
+	vocab    []string
+	forms    *formTable
+	tokTerms [][]byte
 }
 
+// termCount is how many times a report has a term.
+type termCount struct{ term, count int32 }
+
 func newDetector(reports []Report, cfg Config) *detector {
-	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}}
+	return newDetectorReusing(reports, cfg, nil, false)
+}
+
+// newDetectorReusing is newDetector, taking what reuse holds of the
+// reports it has read before (see tokenReuse); with track set it keeps
+// what the next run needs to reuse this one's (see keepTokens).
+func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track bool) *detector {
+	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track}
 	n := len(reports)
 	d.order = make([]int, n)
 	for i := range d.order {
@@ -329,7 +348,7 @@ func newDetector(reports []Report, cfg Config) *detector {
 	}
 	d.cat = newCatalogue(cfg.Catalogue, reports)
 	d.referrer = newReferrer(reports)
-	d.buildVectors()
+	d.buildVectors(reuse)
 	d.namedBy = make([][]int, n)
 	for i, refs := range d.refs {
 		for _, ref := range refs {
@@ -344,33 +363,52 @@ func newDetector(reports []Report, cfg Config) *detector {
 // distinctive words, weighted by TF-IDF and normalised, and indexes them.
 // The texts are read once, on every CPU, each worker with a tokenizer of
 // its own; a report's words are kept as compact term counts until every
-// report is read and the document frequencies are known.
-func (d *detector) buildVectors() {
+// report is read and the document frequencies are known. The reports
+// that reuse has read already (DetectAgain) are not read again: their
+// term counts, and what else reading gave, are taken from it.
+func (d *detector) buildVectors(reuse *tokenReuse) {
 	n := len(d.reports)
 	workers := min(runtime.GOMAXPROCS(0), max(1, n))
-	type termCount struct{ term, count int32 }
-	counted := make([][]termCount, n) // by report, in its worker's term ids
+	counted := make([][]termCount, n) // by report: in its worker's term ids, then the archive's
+	var formsOf [][]int32             // with d.track: by report, aligned with counted: its forms
+	if d.track {
+		formsOf = make([][]int32, n)
+	}
 	toks := make([]*tokenizer, workers)
 	dfs := make([][]int32, workers) // by worker, by its term id
 	d.textServices = make([][]string, n)
 	d.serviceWords = make([][]string, n)
 	d.refs = make([][]reference, n)
+	fresh := func(i int) bool { return reuse == nil || reuse.from[i] < 0 }
+	for i := range n {
+		if fresh(i) {
+			d.read++
+		}
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			tok := newTokenizer(d.cat)
+			tok.track = d.track
 			toks[w] = tok
 			var counts []int32
 			var touched []int32
 			for i := w; i < n; i += workers {
+				if !fresh(i) {
+					continue
+				}
 				refs := d.referrer.scanner(i)
 				ids := tok.termsScanning(d.reports[i].Text, refs)
 				d.refs[i] = refs.out
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
-						ids = append(ids, tok.intern(key, shown, true))
+						id := tok.intern(key, shown, true)
+						ids = append(ids, id)
+						if tok.track {
+							tok.note(id, shown, true)
+						}
 					}
 				}
 				tok.buf = ids
@@ -392,6 +430,13 @@ func (d *detector) buildVectors() {
 					dfs[w][id]++
 					counts[id] = 0
 				}
+				if tok.track {
+					fk := make([]int32, len(touched))
+					for k, id := range touched {
+						fk[k] = tok.formOf(id)
+					}
+					formsOf[i] = fk
+				}
 				touched = touched[:0]
 				counted[i] = list
 				d.textServices[i] = d.servicesNamed(tok.mentions)
@@ -406,30 +451,101 @@ func (d *detector) buildVectors() {
 	// The archive's terms: the words of at least two reports (a word in
 	// one cannot link two), in word order, so that ties between equal
 	// weights fall the same way on every run. The workers' vocabularies
-	// are merged first, one map lookup per word and worker.
+	// are merged first, one map lookup per word and worker, then those of
+	// the reports reuse holds, one per word.
 	merged := map[string]int32{}
 	var stems, shown []string
 	var df []int32
-	var name []bool
+	var name, has []bool
+	stem := func(s string) int32 {
+		m, ok := merged[s]
+		if !ok {
+			m = int32(len(stems))
+			merged[s] = m
+			stems, shown, df, name, has = append(stems, s), append(shown, ""), append(df, 0), append(name, false), append(has, false)
+		}
+		return m
+	}
+	// show notes that a report shows term m as shown, a name or not.
+	show := func(m int32, s string, isName bool) {
+		if !has[m] || len(s) < len(shown[m]) || len(s) == len(shown[m]) && s < shown[m] {
+			shown[m], has[m] = s, true
+		}
+		name[m] = name[m] || isName
+	}
 	local := make([][]int32, workers) // by worker: its term id → the merged one
 	for w, tok := range toks {
 		local[w] = make([]int32, len(tok.stems))
-		for id, stem := range tok.stems {
-			m, ok := merged[stem]
-			if !ok {
-				m = int32(len(stems))
-				merged[stem] = m
-				stems, shown, df, name = append(stems, stem), append(shown, tok.surface[id]), append(df, 0), append(name, false)
-			}
+		for id, s := range tok.stems {
+			m := stem(s)
 			local[w][id] = m
 			if id < len(dfs[w]) {
 				df[m] += dfs[w][id]
 			}
-			name[m] = name[m] || tok.names[id]
-			if s := tok.surface[id]; len(s) < len(shown[m]) || len(s) == len(shown[m]) && s < shown[m] {
-				shown[m] = s
+			show(m, tok.surface[id], tok.names[id])
+		}
+	}
+	var forms *formTable
+	if d.track {
+		forms = newFormTable()
+	}
+	for i := range n {
+		if !fresh(i) {
+			continue
+		}
+		w := i % workers
+		for k := range counted[i] {
+			id := counted[i][k].term
+			counted[i][k].term = local[w][id]
+			if forms != nil {
+				f := toks[w].forms[id][formsOf[i][k]]
+				formsOf[i][k] = forms.index(local[w][id], f)
 			}
 		}
+	}
+	if reuse != nil {
+		k := reuse.k
+		// An old form's merged term and form, -1 until one of the
+		// reports uses it.
+		oldTerm := make([]int32, len(k.FormShown))
+		oldForm := make([]int32, len(k.FormShown))
+		for f := range oldTerm {
+			oldTerm[f], oldForm[f] = -1, -1
+		}
+		for i := range n {
+			if fresh(i) {
+				continue
+			}
+			o := int(reuse.from[i])
+			lo, hi := runOf(k.TokEnds, o)
+			rec := k.TokTerms[lo:hi]
+			for p := 0; p < len(rec); {
+				f, a := binary.Uvarint(rec[p:])
+				c, b := binary.Uvarint(rec[p+a:])
+				p += a + b
+				m := oldTerm[f]
+				if m < 0 {
+					m = stem(k.Vocab[i32At(k.FormStems, int(f))])
+					oldTerm[f] = m
+					fm := form{k.FormShown[f], k.FormNames[f] != 0}
+					show(m, fm.shown, fm.name)
+					if forms != nil {
+						oldForm[f] = forms.index(m, fm)
+					}
+				}
+				df[m]++
+				counted[i] = append(counted[i], termCount{m, int32(c)})
+				if forms != nil {
+					formsOf[i] = append(formsOf[i], oldForm[f])
+				}
+			}
+			d.refs[i], _ = k.references(o, d.byID) // found: the token key covers every id
+			d.textServices[i] = runStrings(k.TextServices, k.TextServiceEnds, o)
+			d.serviceWords[i] = runStrings(k.ServiceWords, k.ServiceWordEnds, o)
+		}
+	}
+	if forms != nil {
+		d.vocab, d.forms = stems, forms
 	}
 	merged = nil
 	var kept []int32
@@ -454,18 +570,15 @@ func (d *detector) buildVectors() {
 			idf[k] *= float32(d.cfg.NameWeight)
 		}
 	}
-	global := local // by worker: its term id → the archive's, or -1
-	for w := range global {
-		for id, m := range global[w] {
-			global[w][id] = rank[m]
-		}
-	}
 	toks, dfs = nil, nil
 
 	// Each report's weighted terms, more than the key terms for now: some
 	// may turn out to be names of the report's service (see
 	// serviceMarkers).
 	d.vectors = make([][]weightedTerm, n)
+	if d.track {
+		d.tokTerms = make([][]byte, n)
+	}
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -473,21 +586,18 @@ func (d *detector) buildVectors() {
 			for i := w; i < n; i += workers {
 				v := make([]weightedTerm, 0, len(counted[i]))
 				for _, tc := range counted[i] {
-					if g := global[w][tc.term]; g >= 0 {
-						v = append(v, weightedTerm{g, float32(1+math.Log(float64(tc.count))) * idf[g]})
+					if g := rank[tc.term]; g >= 0 {
+						v = append(v, weightedTerm{g, termFrequency(tc.count) * idf[g]})
 					}
 				}
+				if d.track {
+					d.tokTerms[i] = appendTermCounts(nil, counted[i], formsOf[i])
+					formsOf[i] = nil
+				}
 				counted[i] = nil
-				slices.SortFunc(v, func(a, b weightedTerm) int {
-					if a.weight != b.weight {
-						if a.weight > b.weight {
-							return -1
-						}
-						return 1
-					}
-					return int(a.term - b.term)
-				})
+				// The heaviest, in no order: keyTerms orders them.
 				if keep := d.cfg.KeyTerms * 3 / 2; len(v) > keep {
+					selectHeaviest(v, keep)
 					v = append([]weightedTerm(nil), v[:keep]...) // let the rest go
 				}
 				d.vectors[i] = v
@@ -510,6 +620,67 @@ func (d *detector) buildVectors() {
 	for p, i := range d.order {
 		for _, wt := range d.vectors[i] {
 			d.index[wt.term] = append(d.index[wt.term], posting{int32(p), wt.weight})
+		}
+	}
+}
+
+// frequencies are termFrequency's of the counts most terms have.
+var frequencies = func() (t [256]float32) {
+	for c := 1; c < len(t); c++ {
+		t[c] = float32(1 + math.Log(float64(c)))
+	}
+	return t
+}()
+
+// termFrequency is the weight of a term a report has count times: 1 +
+// its log, sublinear, so that a long report is not diluted by its length.
+func termFrequency(count int32) float32 {
+	if count > 0 && int(count) < len(frequencies) {
+		return frequencies[count]
+	}
+	return float32(1 + math.Log(float64(count)))
+}
+
+// heavier orders weighted terms: the heavier first, then the lower term.
+func heavier(a, b weightedTerm) bool {
+	if a.weight != b.weight {
+		return a.weight > b.weight
+	}
+	return a.term < b.term
+}
+
+// selectHeaviest moves the k heaviest of v's terms (by heavier, a total
+// order when no term is there twice) to v[:k], in no order: the work of
+// a sort of the k, not of all of v.
+func selectHeaviest(v []weightedTerm, k int) {
+	lo, hi := 0, len(v) // v[:lo] are among the k heaviest, v[hi:] are not
+	for lo < k && k < hi {
+		// The median of three as the pivot, moved to the end.
+		mid := lo + (hi-lo)/2
+		if heavier(v[mid], v[lo]) {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if heavier(v[hi-1], v[lo]) {
+			v[hi-1], v[lo] = v[lo], v[hi-1]
+		}
+		if heavier(v[mid], v[hi-1]) {
+			v[mid], v[hi-1] = v[hi-1], v[mid]
+		}
+		pivot := v[hi-1]
+		at := lo
+		for x := lo; x < hi-1; x++ {
+			if heavier(v[x], pivot) {
+				v[x], v[at] = v[at], v[x]
+				at++
+			}
+		}
+		v[at], v[hi-1] = v[hi-1], v[at]
+		// v[lo:at] are heavier than the pivot, now at v[at].
+		switch {
+		case at+1 <= k:
+			lo = at + 1
+		default:
+			hi = at
 		}
 	}
 }
@@ -656,10 +827,44 @@ func (d *detector) serviceMarkers() []float32 {
 	return out
 }
 
+// radixSort sorts s a byte at a time, from the lowest, skipping the
+// bytes that all of s share: several times faster than a comparison sort
+// on the millions of (term, service) pairs of a large archive.
+func radixSort(s []uint64) {
+	if len(s) < 1<<12 {
+		slices.Sort(s)
+		return
+	}
+	src, dst := s, make([]uint64, len(s))
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, v := range src {
+			count[v>>shift&0xff]++
+		}
+		if count[src[0]>>shift&0xff] == len(src) {
+			continue // the same byte in every value
+		}
+		at := 0
+		for b, c := range count {
+			count[b] = at
+			at += c
+		}
+		for _, v := range src {
+			b := v >> shift & 0xff
+			dst[count[b]] = v
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+}
+
 // sortSplit sorts s in parts, one per worker at once, and merges them.
 func sortSplit(s []uint64, workers int) []uint64 {
 	if workers < 2 || len(s) < 1<<16 {
-		slices.Sort(s)
+		radixSort(s)
 		return s
 	}
 	size := (len(s) + workers - 1) / workers
@@ -669,7 +874,7 @@ func sortSplit(s []uint64, workers int) []uint64 {
 	}
 	var wg sync.WaitGroup
 	for _, p := range parts {
-		wg.Go(func() { slices.Sort(p) })
+		wg.Go(func() { radixSort(p) })
 	}
 	wg.Wait()
 	out := make([]uint64, 0, len(s))
@@ -710,9 +915,11 @@ func (d *detector) buildServices() {
 	for p, i := range d.order {
 		if len(d.services[i]) > 0 {
 			s := d.services[i][0]
+			list := byService[s] // one lookup a report, not a posting
 			for _, wt := range d.vectors[i] {
-				byService[s] = append(byService[s], servicePosting{wt.term, posting{int32(p), wt.weight}})
+				list = append(list, servicePosting{wt.term, posting{int32(p), wt.weight}})
 			}
+			byService[s] = list
 		}
 	}
 	// Each service's index on every CPU: they are independent.
@@ -766,9 +973,13 @@ func steady(x float64) float64 { return math.Round(x/statisticStep) * statisticS
 // weight of each of its postings (postingsOf) before position p, the
 // latest first when the budget of postings left cannot take them all,
 // until the budget is spent. Each report counted is stamped in hit and
-// appended to touched once; it returns touched.
-func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting, p int32, acc []float32, hit []int32, stamp int32, touched []int32) []int32 {
-	for _, wt := range q {
+// appended to touched once; it returns touched. When read is not nil, it
+// sets read[k] to how many postings of q[k] it read.
+func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting, p int32, acc []float32, hit []int32, stamp int32, touched []int32, read []int32) []int32 {
+	for k := range read {
+		read[k] = 0
+	}
+	for k, wt := range q {
 		list := postingsOf(wt.term)
 		end := sort.Search(len(list), func(k int) bool { return list[k].doc >= p })
 		// Keep the most recent postings: recurrences cluster in time.
@@ -779,6 +990,9 @@ func gather(q []weightedTerm, budget int, postingsOf func(term int32) []posting,
 				touched = append(touched, post.doc)
 			}
 			acc[post.doc] += wt.weight * post.weight
+		}
+		if read != nil {
+			read[k] = int32(len(list))
 		}
 		budget -= len(list)
 		if budget <= 0 {
@@ -797,6 +1011,12 @@ type scratch struct {
 	pool    []int32
 	best    []int32
 	out     []Candidate
+	// With reads set, pool sets q to the report's key terms in the order
+	// it read them, and read to how many postings of each it read in the
+	// archive's index (read[k][0]) and its service's (read[k][1]).
+	reads bool
+	q     []weightedTerm
+	read  [2][]int32
 }
 
 // candidates finds and scores report i's candidates.
@@ -820,7 +1040,16 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 	// rarest first, within the budget; only earlier reports count.
 	touched := sc.touched[:0]
 	defer func() { sc.touched = touched[:0] }()
-	q := slices.Clone(d.vectors[i])
+	q := append(sc.q[:0], d.vectors[i]...)
+	sc.q = q
+	var readA, readS []int32
+	if sc.reads {
+		for k := range sc.read {
+			sc.read[k] = slices.Grow(sc.read[k][:0], len(q))[:len(q)]
+			clear(sc.read[k])
+		}
+		readA, readS = sc.read[0], sc.read[1]
+	}
 	slices.SortFunc(q, func(a, b weightedTerm) int {
 		la, lb := len(d.index[a.term]), len(d.index[b.term])
 		if la != lb {
@@ -828,7 +1057,7 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 		}
 		return int(a.term - b.term)
 	})
-	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched)
+	touched = gather(q, d.cfg.PostingBudget, func(term int32) []posting { return d.index[term] }, p, acc, sc.hit, mark, touched, readA)
 	pool := bestN(touched, acc, d.cfg.Pool, sc.pool[:0])
 	defer func() { sc.pool = pool }()
 	for _, doc := range touched {
@@ -842,7 +1071,7 @@ func (d *detector) pool(i int, sc *scratch) []int32 {
 	// large archive, the budget above reads only the latest postings of
 	// the common words.
 	if len(d.services[i]) > 0 {
-		touched = gather(q, d.cfg.PostingBudget, d.serviceIndex[d.services[i][0]].of, p, acc, sc.hit, -mark, touched[:0])
+		touched = gather(q, d.cfg.PostingBudget, d.serviceIndex[d.services[i][0]].of, p, acc, sc.hit, -mark, touched[:0], readS)
 		best := bestN(touched, acc, d.cfg.Pool, sc.best[:0])
 		for _, doc := range touched {
 			acc[doc] = 0

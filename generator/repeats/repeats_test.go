@@ -224,18 +224,30 @@ func TestOldRecurrenceOnTheSameService(t *testing.T) {
 	}
 }
 
-// TestSortSplit: sorting in parts and merging sorts as slices.Sort does.
+// TestSortSplit: sorting in parts (by radix) and merging sorts as
+// slices.Sort does, small values and large, few and many.
 func TestSortSplit(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
-	for _, n := range []int{0, 10, 1 << 16, 1<<17 + 5} {
-		for _, workers := range []int{1, 2, 3, 8} {
-			s := make([]uint64, n)
-			for k := range s {
-				s[k] = uint64(rng.Intn(1000))
-			}
-			want := slices.Sorted(slices.Values(s))
-			if got := sortSplit(s, workers); !slices.Equal(got, want) {
-				t.Errorf("%d values on %d workers: not sorted as slices.Sort does", n, workers)
+	tests := []struct {
+		name  string
+		value func() uint64
+	}{
+		{"small", func() uint64 { return uint64(rng.Intn(1000)) }},
+		{"term and service", func() uint64 { return uint64(rng.Intn(1<<20))<<32 | uint64(rng.Intn(300)) }},
+		{"any", rng.Uint64},
+		{"one value", func() uint64 { return 7 << 40 }},
+	}
+	for _, tc := range tests {
+		for _, n := range []int{0, 10, 1 << 12, 1 << 16, 1<<17 + 5} {
+			for _, workers := range []int{1, 2, 3, 8} {
+				s := make([]uint64, n)
+				for k := range s {
+					s[k] = tc.value()
+				}
+				want := slices.Sorted(slices.Values(s))
+				if got := sortSplit(s, workers); !slices.Equal(got, want) {
+					t.Errorf("%s: %d values on %d workers: not sorted as slices.Sort does", tc.name, n, workers)
+				}
 			}
 		}
 	}

@@ -26,6 +26,10 @@ type word struct {
 	term  int32  // the term's id in the tokenizer, or -1 when the word is none
 	svc   int32  // the service the word names, or -1
 	lower string // the word lowercased, when it names a service
+	// shown and name are what the word gave its term: the word shown for
+	// it, and whether it is a name.
+	shown string
+	name  bool
 }
 
 // tokenizer turns texts into term ids. It remembers what it made of the
@@ -47,6 +51,23 @@ type tokenizer struct {
 	// mentions are the services named in the texts of the last call to
 	// terms, in order, with the text each was in.
 	mentions []mention
+	// With track set, the tokenizer also notes what each report's own
+	// words gave each of its terms (note), and forms are, by term, those
+	// it has seen: the word shown and whether it is a name, each the
+	// shortest and any of one report's words (see formOf).
+	track bool
+	cur   int32   // the report being read, from 1
+	seen  []int32 // by term: the last report that had it
+	rshow []string
+	rname []bool
+	forms [][]form
+}
+
+// form is what one report's words gave a term: the word shown for it (the
+// shortest, then first in order) and whether one of them is a name.
+type form struct {
+	shown string
+	name  bool
 }
 
 type mention struct {
@@ -67,6 +88,9 @@ func (t *tokenizer) terms(texts ...string) []int32 { return t.termsScanning(text
 // the reports they name as it goes: the words of an id it finds are
 // skipped.
 func (t *tokenizer) termsScanning(texts []string, refs *refScanner) []int32 {
+	if t.track {
+		t.cur++
+	}
 	out := t.buf[:0]
 	t.mentions = t.mentions[:0]
 	for k, text := range texts {
@@ -92,7 +116,7 @@ func (t *tokenizer) read(w string) word {
 				if len(rest) < 2 || stopWords[rest] || isNumber(rest) {
 					return word{term: -1, svc: svc, lower: lower}
 				}
-				return word{term: t.intern(rest, rest, true), svc: svc, lower: lower}
+				return word{term: t.intern(rest, rest, true), svc: svc, lower: lower, shown: rest, name: true}
 			}
 		}
 	}
@@ -100,9 +124,44 @@ func (t *tokenizer) read(w string) word {
 	case stopWords[lower]:
 		return word{term: -1, svc: -1}
 	case isName:
-		return word{term: t.intern(lower, lower, true), svc: -1}
+		return word{term: t.intern(lower, lower, true), svc: -1, shown: lower, name: true}
 	}
-	return word{term: t.intern(porter.StemString(lower), lower, false), svc: -1}
+	return word{term: t.intern(porter.StemString(lower), lower, false), svc: -1, shown: lower}
+}
+
+// note notes, with track set, that a word of the report being read gave
+// term id the word shown and name.
+func (t *tokenizer) note(id int32, shown string, name bool) {
+	if int(id) >= len(t.seen) {
+		grow := int(id) + 1 - len(t.seen) + 1024
+		t.seen = append(t.seen, make([]int32, grow)...)
+		t.rshow = append(t.rshow, make([]string, grow)...)
+		t.rname = append(t.rname, make([]bool, grow)...)
+	}
+	if t.seen[id] != t.cur {
+		t.seen[id], t.rshow[id], t.rname[id] = t.cur, shown, name
+		return
+	}
+	if old := t.rshow[id]; len(shown) < len(old) || len(shown) == len(old) && shown < old {
+		t.rshow[id] = shown
+	}
+	t.rname[id] = t.rname[id] || name
+}
+
+// formOf returns which of term id's forms the report being read gave
+// it, adding it to them when it is new.
+func (t *tokenizer) formOf(id int32) int32 {
+	for len(t.forms) <= int(id) {
+		t.forms = append(t.forms, nil)
+	}
+	f := form{t.rshow[id], t.rname[id]}
+	for k, g := range t.forms[id] {
+		if g == f {
+			return int32(k)
+		}
+	}
+	t.forms[id] = append(t.forms[id], f)
+	return int32(len(t.forms[id]) - 1)
 }
 
 // intern returns the id of stem, shown as shown.
@@ -168,6 +227,9 @@ func (t *tokenizer) appendTerms(out []int32, text string, part int, refs *refSca
 		}
 		if info.term >= 0 {
 			out = append(out, info.term)
+			if t.track {
+				t.note(info.term, info.shown, info.name)
+			}
 		}
 	}
 	for i := 0; i < len(text); {

@@ -1,0 +1,210 @@
+package repeats
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/incidents-archive/incidents/generator/internal/wire"
+)
+
+// resultsFormat is the first byte of an encoding of Results.
+const resultsFormat = 1
+
+// AppendBinary appends the encoding of r to b, which UnmarshalBinary reads
+// back to a value reflect.DeepEqual to r. It is far faster to write and
+// read than a generic encoding: gob spent about 2 s of CPU on both at
+// 100,000 reports.
+func (r *Results) AppendBinary(b []byte) ([]byte, error) {
+	b = append(b, resultsFormat)
+	// The lists first, with their length, to be read apart.
+	var lists []byte
+	lists = wire.AppendLen(lists, r.Lists == nil, len(r.Lists))
+	for _, list := range r.Lists {
+		lists = wire.AppendLen(lists, list == nil, len(list))
+		for k := range list {
+			lists = appendCandidate(lists, &list[k])
+		}
+	}
+	b = wire.AppendUint(b, uint64(len(lists)))
+	b = append(b, lists...)
+	var inputs []byte
+	if r.Inputs != nil {
+		inputs = make([]byte, 0, 32*len(r.Inputs))
+		for _, in := range r.Inputs {
+			inputs = append(inputs, in[:]...)
+		}
+	}
+	b = wire.AppendBytes(b, inputs)
+	b = wire.AppendUint(b, uint64(r.Scored))
+	b = wire.AppendUint(b, uint64(r.Pooled))
+	b = wire.AppendUint(b, uint64(r.Read))
+	b = wire.AppendBool(b, r.Kept != nil)
+	if k := r.Kept; k != nil {
+		for _, s := range k.stringFields() {
+			b = wire.AppendStrings(b, *s)
+		}
+		for _, p := range k.byteFields() {
+			b = wire.AppendBytes(b, *p)
+		}
+	}
+	return b, nil
+}
+
+// ListsFromBinary reads only the lists of what AppendBinary encoded in
+// data: all a run whose input is the encoded run's needs.
+func ListsFromBinary(data []byte) ([][]Candidate, error) {
+	lists, _, err := splitLists(data)
+	if err != nil {
+		return nil, err
+	}
+	return readLists(lists)
+}
+
+// splitLists returns a reader of the lists AppendBinary encoded in data,
+// and the rest.
+func splitLists(data []byte) (*wire.Reader, []byte, error) {
+	if len(data) == 0 || data[0] != resultsFormat {
+		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	}
+	n, size := binary.Uvarint(data[1:])
+	if size <= 0 || n > uint64(len(data)-1-size) {
+		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
+	}
+	at := 1 + size
+	// The lists' strings share one copy of their bytes: one allocation
+	// rather than one a string, and no more kept than the lists hold.
+	return wire.NewStringsReader(data[at : at+int(n)]), data[at+int(n):], nil
+}
+
+func readLists(rd *wire.Reader) ([][]Candidate, error) {
+	n := rd.Len()
+	if n < 0 {
+		return nil, rd.Err()
+	}
+	lists := make([][]Candidate, n)
+	for i := range lists {
+		if m := rd.Len(); m >= 0 {
+			lists[i] = make([]Candidate, m)
+			for k := range lists[i] {
+				readCandidate(rd, &lists[i][k])
+			}
+		}
+		if rd.Err() != nil {
+			return nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
+		}
+	}
+	if err := rd.Done(); err != nil {
+		return nil, fmt.Errorf("repeat results: lists: %w", err)
+	}
+	return lists, nil
+}
+
+// UnmarshalBinary sets r to what AppendBinary encoded in data.
+func (r *Results) UnmarshalBinary(data []byte) error {
+	listsReader, rest, err := splitLists(data)
+	if err != nil {
+		return err
+	}
+	*r = Results{}
+	lists, err := readLists(listsReader)
+	if err != nil {
+		return err
+	}
+	r.Lists = lists
+	rd := wire.NewReader(rest)
+	if inputs := rd.Bytes(); inputs != nil || rd.Err() != nil {
+		if len(inputs)%32 != 0 {
+			rd.Fail()
+		}
+		r.Inputs = make([]Digest, len(inputs)/32)
+		for i := range r.Inputs {
+			copy(r.Inputs[i][:], inputs[32*i:])
+		}
+	}
+	r.Scored, r.Pooled, r.Read = int(rd.Uint()), int(rd.Uint()), int(rd.Uint())
+	if rd.Bool() {
+		k := &Kept{}
+		for _, s := range k.stringFields() {
+			*s = rd.Strings()
+		}
+		for _, p := range k.byteFields() {
+			*p = rd.Bytes()
+		}
+		r.Kept = k
+	}
+	if err := rd.Done(); err != nil {
+		return fmt.Errorf("repeat results: %w", err)
+	}
+	return nil
+}
+
+// stringFields and byteFields are every field of k, in the order they
+// are encoded.
+func (k *Kept) stringFields() []*[]string {
+	return []*[]string{&k.IDs, &k.Stems, &k.Services, &k.Vocab, &k.FormShown, &k.RefIDs, &k.RefPhrases, &k.TextServices, &k.ServiceWords}
+}
+
+func (k *Kept) byteFields() []*[]byte {
+	return []*[]byte{&k.Starts, &k.Selves, &k.Links, &k.Terms, &k.TermEnds, &k.ServiceEnds, &k.Pools, &k.PoolEnds, &k.Reads,
+		&k.TokKeys, &k.FormStems, &k.FormNames, &k.TokTerms, &k.TokEnds, &k.RefBits, &k.RefEnds, &k.TextServiceEnds, &k.ServiceWordEnds}
+}
+
+func appendFloat(b []byte, f float64) []byte { return wire.AppendUint(b, math.Float64bits(f)) }
+
+func readFloat(rd *wire.Reader) float64 { return math.Float64frombits(rd.Uint()) }
+
+func appendCandidate(b []byte, c *Candidate) []byte {
+	w := &c.Why
+	b = wire.AppendString(b, c.ID)
+	b = appendFloat(b, c.Score)
+	b = wire.AppendBool(b, c.Likely)
+	b = appendFloat(b, w.Text)
+	b = appendFloat(b, w.TextScore)
+	b = wire.AppendStrings(b, w.Terms)
+	b = wire.AppendStrings(b, w.Services)
+	b = appendFloat(b, w.ServiceSim)
+	b = wire.AppendBool(b, w.SamePrimary)
+	b = appendFloat(b, w.ServiceFactor)
+	b = wire.AppendBool(b, w.NoServices)
+	b = appendFloat(b, w.Bonus)
+	b = wire.AppendStrings(b, w.Causes)
+	b = wire.AppendString(b, w.Trigger)
+	b = wire.AppendString(b, w.FailureMode)
+	b = wire.AppendString(b, w.Link)
+	b = wire.AppendStrings(b, w.Tasks)
+	b = wire.AppendString(b, w.Reference)
+	b = wire.AppendString(b, w.Phrase)
+	b = wire.AppendBool(b, w.ReferenceBack)
+	b = wire.AppendString(b, w.Raised)
+	b = wire.AppendStrings(b, w.ServiceWords)
+	b = wire.AppendStrings(b, w.EarlierServiceWords)
+	return b
+}
+
+func readCandidate(rd *wire.Reader, c *Candidate) {
+	w := &c.Why
+	c.ID = rd.String()
+	c.Score = readFloat(rd)
+	c.Likely = rd.Bool()
+	w.Text = readFloat(rd)
+	w.TextScore = readFloat(rd)
+	w.Terms = rd.Strings()
+	w.Services = rd.Strings()
+	w.ServiceSim = readFloat(rd)
+	w.SamePrimary = rd.Bool()
+	w.ServiceFactor = readFloat(rd)
+	w.NoServices = rd.Bool()
+	w.Bonus = readFloat(rd)
+	w.Causes = rd.Strings()
+	w.Trigger = rd.String()
+	w.FailureMode = rd.String()
+	w.Link = rd.String()
+	w.Tasks = rd.Strings()
+	w.Reference = rd.String()
+	w.Phrase = rd.String()
+	w.ReferenceBack = rd.Bool()
+	w.Raised = rd.String()
+	w.ServiceWords = rd.Strings()
+	w.EarlierServiceWords = rd.Strings()
+}

@@ -1,0 +1,236 @@
+package repeats
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// tokenReuse is what a run of detection takes of the reports that the run
+// which kept k read: their term counts, the forms of their terms, the
+// reports their texts name, the services their texts name.
+type tokenReuse struct {
+	k *Kept
+	// from is, for each report, its index in k when what k holds of it
+	// is what reading it would give now, or -1.
+	from []int32
+}
+
+// formTable numbers the forms of the archive's terms: a term (by its
+// merged id) with the word shown for it and whether it is a name.
+type formTable struct {
+	index_ map[formKey]int32
+	keys   []formKey
+}
+
+type formKey struct {
+	term int32
+	form
+}
+
+func newFormTable() *formTable { return &formTable{index_: map[formKey]int32{}} }
+
+// index returns the number of term's form f, adding it when it is new.
+func (t *formTable) index(term int32, f form) int32 {
+	k := formKey{term, f}
+	x, ok := t.index_[k]
+	if !ok {
+		x = int32(len(t.keys))
+		t.index_[k] = x
+		t.keys = append(t.keys, k)
+	}
+	return x
+}
+
+// appendTermCounts appends a report's terms to b as Kept.TokTerms holds
+// them: each its form and count, as unsigned varints.
+func appendTermCounts(b []byte, counted []termCount, forms []int32) []byte {
+	for k, tc := range counted {
+		b = binary.AppendUvarint(b, uint64(forms[k]))
+		b = binary.AppendUvarint(b, uint64(tc.count))
+	}
+	return b
+}
+
+// tokenKeys returns, for each report, the digest of everything reading
+// its text depends on: the report (given its digest, ReportDigests), the
+// catalogue, every service the reports name in their metadata, and the
+// id and start of every report (the reports a text can name).
+func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
+	var b digestWriter
+	b.bytes(fmt.Appendf(nil, "%#v", cfg.Catalogue))
+	type idStart struct {
+		id        string
+		sec, nsec int64
+	}
+	all := make([]idStart, len(reports))
+	for i := range reports {
+		r := &reports[i]
+		all[i] = idStart{r.ID, r.Start.Unix(), int64(r.Start.Nanosecond())}
+	}
+	b.strs(distinctServices(reports))
+	slices.SortFunc(all, func(a, b idStart) int {
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		if a.sec != b.sec {
+			return int(min(1, max(-1, a.sec-b.sec)))
+		}
+		return int(min(1, max(-1, a.nsec-b.nsec)))
+	})
+	for _, x := range all {
+		b.str(x.id)
+		b.u64(uint64(x.sec))
+		b.u64(uint64(x.nsec))
+	}
+	context := sha256.Sum256(b.buf)
+	out := make([]Digest, len(reports))
+	var buf [2 * sha256.Size]byte
+	copy(buf[:], context[:])
+	for i := range reports {
+		copy(buf[sha256.Size:], digests[i][:])
+		out[i] = sha256.Sum256(buf[:])
+	}
+	return out
+}
+
+// hasTokens reports whether k holds what reading its reports gave, in
+// arrays whose lengths agree.
+func (k *Kept) hasTokens() bool {
+	n := len(k.IDs)
+	if len(k.TokKeys) != 32*n || len(k.TokEnds) != 4*n || len(k.RefEnds) != 4*n ||
+		len(k.TextServiceEnds) != 4*n || len(k.ServiceWordEnds) != 4*n ||
+		len(k.FormStems) != 4*len(k.FormShown) || len(k.FormNames) != len(k.FormShown) ||
+		len(k.RefPhrases) != len(k.RefIDs) || len(k.RefBits) != len(k.RefIDs) {
+		return false
+	}
+	ends := func(ends []byte, size int) bool {
+		prev := int32(0)
+		for i := range n {
+			e := i32At(ends, i)
+			if e < prev || int(e) > size {
+				return false
+			}
+			prev = e
+		}
+		return true
+	}
+	if !ends(k.TokEnds, len(k.TokTerms)) || !ends(k.RefEnds, len(k.RefIDs)) ||
+		!ends(k.TextServiceEnds, len(k.TextServices)) || !ends(k.ServiceWordEnds, len(k.ServiceWords)) {
+		return false
+	}
+	for x := range len(k.FormShown) {
+		if s := i32At(k.FormStems, x); s < 0 || int(s) >= len(k.Vocab) {
+			return false
+		}
+	}
+	// Every record reads whole: forms and counts in range.
+	for p := 0; p < len(k.TokTerms); {
+		f, a := binary.Uvarint(k.TokTerms[p:])
+		if a <= 0 || f >= uint64(len(k.FormShown)) {
+			return false
+		}
+		c, b := binary.Uvarint(k.TokTerms[p+a:])
+		if b <= 0 || c == 0 || c > 1<<31-1 {
+			return false
+		}
+		p += a + b
+	}
+	return true
+}
+
+// newTokenReuse returns what this run can take of k's reading of the
+// reports, given the reports' token keys (tokenKeys), or nil when k holds
+// none.
+func newTokenReuse(k *Kept, reports []Report, keys []Digest) *tokenReuse {
+	if k == nil || !k.hasTokens() {
+		return nil
+	}
+	oldByID := make(map[string]int32, len(k.IDs))
+	for o, id := range k.IDs {
+		if _, twice := oldByID[id]; twice {
+			return nil
+		}
+		oldByID[id] = int32(o)
+	}
+	r := &tokenReuse{k: k, from: make([]int32, len(reports))}
+	for i := range reports {
+		r.from[i] = -1
+		if o, ok := oldByID[reports[i].ID]; ok && string(k.TokKeys[32*o:32*o+32]) == string(keys[i][:]) {
+			r.from[i] = o
+		}
+	}
+	return r
+}
+
+// Reference bits of Kept.RefBits: the stance in the low two bits.
+const (
+	refByDate = 1 << 2
+	refShared = 1 << 3
+)
+
+// references returns report o's references as k keeps them, its reports
+// found by id in byID; ok is false when one is not there.
+func (k *Kept) references(o int, byID map[string]int) (out []reference, ok bool) {
+	lo, hi := runOf(k.RefEnds, o)
+	for x := lo; x < hi; x++ {
+		doc, found := byID[k.RefIDs[x]]
+		if !found {
+			return nil, false
+		}
+		bits := k.RefBits[x]
+		out = append(out, reference{doc: doc, stance: Stance(bits & 3), byDate: bits&refByDate != 0, shared: bits&refShared != 0, phrase: k.RefPhrases[x]})
+	}
+	return out, true
+}
+
+// strings returns the o-th run of a list of strings kept with its ends.
+func runStrings(list []string, ends []byte, o int) []string {
+	lo, hi := runOf(ends, o)
+	if lo == hi {
+		return nil
+	}
+	return slices.Clip(list[lo:hi])
+}
+
+// keepTokens adds to k what reading the reports gave, given their token
+// keys, for the next run to reuse.
+func (d *detector) keepTokens(k *Kept, keys []Digest) {
+	if !d.track {
+		return
+	}
+	k.Vocab = d.vocab
+	for _, f := range d.forms.keys {
+		k.FormStems = appendI32(k.FormStems, f.term)
+		k.FormShown = append(k.FormShown, f.shown)
+		var b byte
+		if f.name {
+			b = 1
+		}
+		k.FormNames = append(k.FormNames, b)
+	}
+	for i := range d.reports {
+		k.TokKeys = append(k.TokKeys, keys[i][:]...)
+		k.TokTerms = append(k.TokTerms, d.tokTerms[i]...)
+		k.TokEnds = appendI32(k.TokEnds, int32(len(k.TokTerms)))
+		for _, ref := range d.refs[i] {
+			k.RefIDs = append(k.RefIDs, d.reports[ref.doc].ID)
+			k.RefPhrases = append(k.RefPhrases, ref.phrase)
+			bits := byte(ref.stance) & 3
+			if ref.byDate {
+				bits |= refByDate
+			}
+			if ref.shared {
+				bits |= refShared
+			}
+			k.RefBits = append(k.RefBits, bits)
+		}
+		k.RefEnds = appendI32(k.RefEnds, int32(len(k.RefIDs)))
+		k.TextServices = append(k.TextServices, d.textServices[i]...)
+		k.TextServiceEnds = appendI32(k.TextServiceEnds, int32(len(k.TextServices)))
+		k.ServiceWords = append(k.ServiceWords, d.serviceWords[i]...)
+		k.ServiceWordEnds = appendI32(k.ServiceWordEnds, int32(len(k.ServiceWords)))
+	}
+}
