@@ -1413,9 +1413,14 @@ func (d *detector) sharedTerms(i, j int) []string {
 		return strings.Compare(d.terms[p.term], d.terms[q.term])
 	})
 	var words []string
-	for _, p := range parts[:min(6, len(parts))] {
+	for _, p := range parts {
+		if len(words) == 6 {
+			break
+		}
 		if p.w < 0.001 {
-			break // words that count for nothing
+			// A word that counts for nothing; one of the same coarse
+			// share may still follow it.
+			continue
 		}
 		words = append(words, d.words[p.term])
 	}
