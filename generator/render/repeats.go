@@ -144,7 +144,10 @@ func (s *site) repeatBlocks(in *incident.Incident, d *repeatData) template.HTML 
 	// but their action items' states: those go with their lines, and the
 	// chain is not listed a second time.
 	shown := d.shown()
-	fold := d.Chain != nil
+	// A long chain is shown around this report (chainAround), and its
+	// page's key holds only that part: whether every member is listed
+	// above must not decide what the page shows.
+	fold := d.Chain != nil && !longChain(d.Chain)
 	if fold {
 		for _, c := range d.Chain.Incidents {
 			if c != in && !shown[c] {
