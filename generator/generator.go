@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ import (
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/lint"
+	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -216,6 +219,38 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		bodies = openBodies(cfg)
 		fopts.Bodies = bodies
 	}
+	// What the linter reads of the bodies, found now, when the build
+	// (not serve, which keeps the archive for its previews) is about to
+	// drop each body once it is rendered.
+	var bodyFindings []lint.BodyFindings
+	if h.bodies == nil {
+		bodyFindings = make([]lint.BodyFindings, len(arc.Incidents))
+		workers := cfg.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		err := parallel.Each(ctx, workers, len(arc.Incidents), func(_, i int) error {
+			bodyFindings[i] = lint.Body(arc.Incidents[i])
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		fopts.ReleaseMarkdown = true
+	}
+	if h.bodies == nil {
+		// The build's: serve keeps the bodies in memory for its previews.
+		dir := ""
+		if cfg.Cache != nil {
+			dir = cfg.Cache.Dir()
+		}
+		store, err := newHTMLFile(dir, len(arc.Incidents))
+		if err != nil {
+			return nil, nil, err
+		}
+		defer store.close()
+		fopts.HTML = store
+	}
 	f, err := facts.Compute(ctx, arc, fopts)
 	if bodies.recs != nil {
 		// Now, not at the end: the records are on disk and the memory
@@ -313,7 +348,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// Last, when the pages and the search index have given their memory
 	// back: on 10,000 reports the warnings take some 15 MB, which during
 	// rendering would raise the build's peak by about twice that.
-	if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, diags); err != nil {
+	if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, bodyFindings, diags); err != nil {
 		return nil, nil, err
 	}
 	res := &Result{
