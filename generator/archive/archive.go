@@ -141,6 +141,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 	if err != nil {
 		return nil, nil, err
 	}
+	internTerms(all)
 
 	pageFiles, links, err := markdownFiles(fsys, "pages")
 	warnLinks(links, label, diags)
