@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"io"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -43,12 +44,13 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 		}
 	}
 	res := repeats.DetectAgain(in, rc, prev)
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(storedRepeats{Input: input, Results: res}) == nil {
-		// A cache that cannot be written costs the next build time,
-		// not correctness.
-		_ = c.Put("repeats", key, buf.Bytes())
-	}
+	// A cache that cannot be written costs the next build time, not
+	// correctness. Streamed: at 100,000 reports the encoded lists are
+	// hundreds of megabytes, which a buffer would add to the build's
+	// peak (docs/benchmarks.md, 2026-12-03).
+	_ = c.PutStream("repeats", key, func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(storedRepeats{Input: input, Results: res})
+	})
 	return res.Lists
 }
 
