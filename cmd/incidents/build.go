@@ -178,6 +178,9 @@ Examples:
 		}
 		cfg.Cold = cold
 		cfg.LockIndex = f.cache.lockIndexForBuild(e, f.source)
+		guard := newMemoryGuard()
+		cfg.Listed = guard.size
+		defer guard.release()
 		_, err = build(ctx, e, cfg)
 		return err
 	}

@@ -12,11 +12,58 @@ import (
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
-// storedRepeats is the cache entry of repeat detection: the last run's
-// results, with the digest of its whole input.
+// The cache entry of repeat detection is the last run's results, with
+// the digest of its whole input: a storedRepeats, then the lists and
+// their inputs in storedChunks of at most repeatsChunk reports. gob
+// encodes each value into a buffer of its own before writing it, so one
+// value of 100,000 reports' lists was a buffer of some 135 MB at the
+// moment a build's heap was largest.
 type storedRepeats struct {
 	Input   repeats.Digest
-	Results *repeats.Results
+	Reports int
+	Scored  int
+}
+
+// storedChunk holds the lists and inputs of consecutive reports.
+type storedChunk struct {
+	Lists  [][]repeats.Candidate
+	Inputs []repeats.Digest
+}
+
+const repeatsChunk = 2000
+
+// writeRepeats encodes the entry of res, for the input digest input.
+func writeRepeats(w io.Writer, input repeats.Digest, res *repeats.Results) error {
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(storedRepeats{Input: input, Reports: len(res.Lists), Scored: res.Scored}); err != nil {
+		return err
+	}
+	for at := 0; at < len(res.Lists); at += repeatsChunk {
+		end := min(at+repeatsChunk, len(res.Lists))
+		if err := enc.Encode(storedChunk{Lists: res.Lists[at:end], Inputs: res.Inputs[at:end]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readRepeats decodes what writeRepeats wrote.
+func readRepeats(data []byte) (repeats.Digest, *repeats.Results, bool) {
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	var head storedRepeats
+	if dec.Decode(&head) != nil || head.Reports < 0 {
+		return repeats.Digest{}, nil, false
+	}
+	res := &repeats.Results{Lists: make([][]repeats.Candidate, 0, head.Reports), Inputs: make([]repeats.Digest, 0, head.Reports), Scored: head.Scored}
+	for len(res.Lists) < head.Reports {
+		var c storedChunk
+		if dec.Decode(&c) != nil || len(c.Lists) != len(c.Inputs) || len(c.Lists) == 0 || len(res.Lists)+len(c.Lists) > head.Reports {
+			return repeats.Digest{}, nil, false
+		}
+		res.Lists = append(res.Lists, c.Lists...)
+		res.Inputs = append(res.Inputs, c.Inputs...)
+	}
+	return head.Input, res, true
 }
 
 // detect runs repeat detection on in, with what the cache c (which may be
@@ -34,22 +81,21 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 	var prev *repeats.Results
 	if !cold {
 		if data, ok := c.Get("repeats", key); ok {
-			var s storedRepeats
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil && len(s.Results.Lists) == len(s.Results.Inputs) {
-				if s.Input == input && len(s.Results.Lists) == len(in) {
-					return s.Results.Lists
+			if stored, res, ok := readRepeats(data); ok {
+				if stored == input && len(res.Lists) == len(in) {
+					return res.Lists
 				}
-				prev = s.Results
+				prev = res
 			}
 		}
 	}
 	res := repeats.DetectAgain(in, rc, prev)
 	// A cache that cannot be written costs the next build time, not
-	// correctness. Streamed: at 100,000 reports the encoded lists are
-	// hundreds of megabytes, which a buffer would add to the build's
-	// peak (docs/benchmarks.md, 2026-12-03).
+	// correctness. Streamed, in chunks: at 100,000 reports the encoded
+	// lists are hundreds of megabytes, which a buffer would add to the
+	// build's peak (docs/benchmarks.md, 2026-12-03).
 	_ = c.PutStream("repeats", key, func(w io.Writer) error {
-		return gob.NewEncoder(w).Encode(storedRepeats{Input: input, Results: res})
+		return writeRepeats(w, input, res)
 	})
 	return res.Lists
 }

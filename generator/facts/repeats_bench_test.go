@@ -1,9 +1,7 @@
 package facts
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,9 +67,8 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		}
 		// How many reports the last iteration scored again.
 		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
-			var s storedRepeats
-			if gob.NewDecoder(bytes.NewReader(data)).Decode(&s) == nil && s.Results != nil {
-				b.ReportMetric(float64(s.Results.Scored), "scored-reports")
+			if _, res, ok := readRepeats(data); ok {
+				b.ReportMetric(float64(res.Scored), "scored-reports")
 			}
 		}
 	})
