@@ -17,12 +17,13 @@ import (
 // the heap, but it costs a collection every time the heap grows by the
 // room left between the live heap and the limit: with a limit close to
 // the live heap the collector runs all the time. So the limit is only a
-// guard: it is set from the number of reports to what a build of that
-// size keeps live at its peak (guardPerReport, measured), half again,
-// and a watcher raises it whenever the live heap comes within a third
-// of it, so that it stays at least half again the live heap whatever the
-// archive holds. A build whose live heap is well below the guard runs
-// as it would without it.
+// guard: it is set from the number of reports to about what a build of
+// that size keeps live while it writes the pages (guardPerReport,
+// measured), and a watcher raises it whenever the live heap comes within
+// a third of it, so that it stays at least half again the live heap
+// whatever the archive holds: the heap then grows to half again the
+// live heap at most, not twice, and the collector never runs with less
+// room than that.
 //
 // A GOMEMLIMIT set in the environment is the user's choice and is left
 // alone (GOMEMLIMIT=off turns the guard off; a size such as 3GiB sets a
@@ -39,10 +40,12 @@ const (
 	// guardBase is the part of the limit that does not grow with the
 	// archive: the program, the templates, the buffers of the workers.
 	guardBase = 256 << 20
-	// guardPerReport is what a cold build keeps live per report at its
-	// peak, measured at 100,000 reports with --heapprofile (about 8 KB:
-	// the decoded reports, their plain text, the repeat lists and the
-	// search index's analyses, docs/benchmarks.md 2026-12-03), rounded up.
+	// guardPerReport is what a cold build of 100,000 reports keeps live
+	// per report through most of the build, while it writes the pages
+	// (about 8.5 KB, measured with --heapprofile; docs/benchmarks.md
+	// 2026-12-03), rounded up. Its two short peaks (detection, the
+	// search index) keep about 15 KB: there the watcher raises the limit
+	// to half again the live heap.
 	guardPerReport = 9 << 10
 	// guardRoom is how much above the live heap the limit stays, in
 	// halves: 3 is half again.
