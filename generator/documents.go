@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -23,6 +24,49 @@ func Documents(f *facts.Facts) []search.Document {
 		nameTerms(&docs[i], arc)
 	}
 	return docs
+}
+
+// spillPlain moves the plain text of f's bodies into a spillFile in dir
+// (two values a report: its summary, then the rest), for
+// spilledDocuments.
+func spillPlain(dir string, f *facts.Facts) (*spillFile, error) {
+	file, err := newSpillFile(dir, "the bodies' plain text", 2*len(f.Bodies))
+	if err != nil {
+		return nil, err
+	}
+	for i, b := range f.Bodies {
+		if err := file.Store(2*i, []byte(b.Plain.Summary)); err != nil {
+			file.close()
+			return nil, fmt.Errorf("keeping the bodies' plain text: %w", err)
+		}
+		if err := file.Store(2*i+1, []byte(b.Plain.Rest)); err != nil {
+			file.close()
+			return nil, fmt.Errorf("keeping the bodies' plain text: %w", err)
+		}
+		b.Plain = markdown.PlainText{}
+	}
+	return file, nil
+}
+
+// spilledDocuments is Documents of f, whose plain text spillPlain has
+// moved into file.
+func spilledDocuments(f *facts.Facts, file *spillFile) ([]search.Document, error) {
+	arc := f.Archive
+	responders := arc.Taxonomy("responders")
+	docs := make([]search.Document, len(arc.Incidents))
+	for i, in := range arc.Incidents {
+		summary, err := file.Load(2 * i)
+		if err != nil {
+			return nil, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
+		}
+		rest, err := file.Load(2*i + 1)
+		if err != nil {
+			return nil, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
+		}
+		docs[i] = document(in, responders.Values(in), markdown.PlainText{Summary: string(summary), Rest: string(rest)})
+		nameTerms(&docs[i], arc)
+	}
+	return docs, nil
 }
 
 // document is the search document of one report, whose responders and

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ import (
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/lint"
+	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
 	"github.com/incidents-archive/incidents/generator/render"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -52,6 +55,10 @@ type Config struct {
 	SearchIndex string
 	// Progress, when set, is told how far each stage has got.
 	Progress func(stage string, done, total int)
+	// Listed, when set, is told how many report files the content
+	// folder holds, once they are listed and before any is read:
+	// incidents build sizes its memory limit from it.
+	Listed func(files int)
 	// Now is the time of the build for the trend pages (this month, the
 	// age of open action items); zero means the clock's.
 	Now time.Time
@@ -114,7 +121,7 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 	if !info.IsDir() {
 		return nil, nil, fmt.Errorf("content folder %s is not a folder", cfg.Source)
 	}
-	opts := archive.Options{Label: cfg.Source, Drafts: cfg.Drafts, Workers: cfg.Workers}
+	opts := archive.Options{Label: cfg.Source, Drafts: cfg.Drafts, Workers: cfg.Workers, Listed: cfg.Listed}
 	if cfg.Progress != nil {
 		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
 	}
@@ -216,6 +223,41 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		bodies = openBodies(cfg)
 		fopts.Bodies = bodies
 	}
+	// What the linter reads of the bodies, found now, when the build
+	// (not serve, which keeps the archive for its previews) is about to
+	// drop each body once it is rendered.
+	var bodyFindings []lint.BodyFindings
+	if h.bodies == nil { // the build's: see release below
+		bodyFindings = make([]lint.BodyFindings, len(arc.Incidents))
+		workers := cfg.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		err := parallel.Each(ctx, workers, len(arc.Incidents), func(_, i int) error {
+			bodyFindings[i] = lint.Body(arc.Incidents[i])
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		fopts.ReleaseMarkdown = true
+	}
+	// The build keeps what it no longer needs out of memory until a later
+	// stage reads it (see spillFile); serve keeps everything in memory
+	// for its previews.
+	release := h.bodies == nil
+	spillDir := ""
+	if cfg.Cache != nil {
+		spillDir = cfg.Cache.Dir()
+	}
+	if release {
+		store, err := newSpillFile(spillDir, "the bodies' HTML", len(arc.Incidents))
+		if err != nil {
+			return nil, nil, err
+		}
+		defer store.close()
+		fopts.HTML = store
+	}
 	f, err := facts.Compute(ctx, arc, fopts)
 	if bodies.recs != nil {
 		// Now, not at the end: the records are on disk and the memory
@@ -224,6 +266,15 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	}
 	if err != nil {
 		return nil, nil, err
+	}
+	// The plain text, which detection has read, waits on disk for the
+	// search index while the pages are written.
+	var plain *spillFile
+	if release {
+		if plain, err = spillPlain(spillDir, f); err != nil {
+			return nil, nil, err
+		}
+		defer plain.close()
 	}
 	// Detection leaves garbage behind, and writing the pages is about to
 	// need the most memory of the build: hand the garbage back first.
@@ -245,14 +296,40 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	var docs []search.Document
 	var stats render.Stats
 	var disk *diskAnalyses
+	// Of the facts, lint and serve's previews read only these once the
+	// pages are written: the rest (the bodies above all) is garbage
+	// before the search indexes are built.
+	recurrence, reps := f.Recurrence, f.Repeats
+	linted := false
 	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
 		if stats, err = render.Render(ctx, f, out, opts); err != nil {
 			return err
 		}
+		if release {
+			// The linter now, so that the repeat lists and the
+			// recurrence index it reads are garbage before the search
+			// index is made: at 100,000 reports they are some 350 MB.
+			if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, bodyFindings, diags); err != nil {
+				return err
+			}
+			linted = true
+			recurrence, reps = nil, nil
+			f.Recurrence, f.Repeats = nil, nil
+		}
 		// The static search index, for the /search/ page on hosts
 		// without server code.
-		docs = Documents(f)
+		if plain != nil {
+			docs, err = spilledDocuments(f, plain)
+			if err != nil {
+				return err
+			}
+		} else {
+			docs = Documents(f)
+		}
+		if release {
+			f.Bodies = nil // docs hold what the indexes read
+		}
 		sopts := static.Options{Workers: cfg.Workers}
 		switch {
 		case h.analyses != nil:
@@ -274,10 +351,6 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if disk != nil && disk.err != nil {
 		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", disk.err)
 	}
-	// Of the facts, lint and serve's previews read only these from now
-	// on: the rest (the bodies above all) is garbage before the search
-	// index is built.
-	recurrence, reps := f.Recurrence, f.Repeats
 	elapsed := time.Since(started)
 	var indexStats search.UpdateStats
 	var indexElapsed time.Duration
@@ -309,12 +382,15 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		indexElapsed = time.Since(indexStarted)
 	}
 	// What incidents check says about the reports in the build, from the
-	// facts the pages were made with (not a second detection).
-	// Last, when the pages and the search index have given their memory
-	// back: on 10,000 reports the warnings take some 15 MB, which during
-	// rendering would raise the build's peak by about twice that.
-	if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, diags); err != nil {
-		return nil, nil, err
+	// facts the pages were made with (not a second detection). The
+	// build has run it once the pages were written (above), so that the
+	// repeat lists are garbage before the search index; serve, which
+	// keeps them, runs it last, when the pages and the search index have
+	// given their memory back.
+	if !linted {
+		if err := lintReports(ctx, cfg, arc, recurrence, stats.Keys, bodyFindings, diags); err != nil {
+			return nil, nil, err
+		}
 	}
 	res := &Result{
 		Reports:      len(arc.Incidents),

@@ -37,7 +37,9 @@ func lintEntryKey(cfg Config) string {
 // a lint.Checker of its own. With keys (the input keys of the pages just
 // rendered, by path) and a cache, it takes the findings of each report
 // whose page's key is unchanged from the cache, and stores them all again.
-func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analysis.Index, keys map[string]render.PageKey, diags *diag.List) error {
+// bodies, when not nil, holds what lint.Body found in each report's body
+// (aligned with arc.Incidents), whose Markdown the build has released.
+func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analysis.Index, keys map[string]render.PageKey, bodies []lint.BodyFindings, diags *diag.List) error {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -70,7 +72,11 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 				return nil
 			}
 		}
-		checkers[w].Report(in, &found[i])
+		if bodies != nil {
+			checkers[w].ReportWith(in, bodies[i], &found[i])
+		} else {
+			checkers[w].Report(in, &found[i])
+		}
 		return nil
 	})
 	if err != nil {

@@ -132,16 +132,17 @@ Examples:
 `,
 	}
 	var f buildFlags
-	var cpuProfile string
+	var cpuProfile, heapProfile string
 	var noIndex, cold bool
 	c.flags = func(fs *pflag.FlagSet) any {
 		f.register(fs, "public")
 		fs.BoolVar(&cold, "cold", false, "build everything from scratch, the search index included, without reading the caches in the cache folder (to measure a cold build); the caches are still refreshed")
 		fs.BoolVar(&noIndex, "no-search-index", false, "skip the search index in the cache folder, which incidents search and serve read (the site's own search page works without it)")
 		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the build to `file` (for developers: make pgo)")
+		fs.StringVar(&heapProfile, "heapprofile", "", "write to `file` a heap profile taken when the build's live heap was largest (for developers)")
 		return &f
 	}
-	c.run = func(ctx context.Context, e *env, args []string) error {
+	c.run = func(ctx context.Context, e *env, args []string) (err error) {
 		fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
 		c.flags(fs)
 		if err := parseFlags(c, fs, args); err != nil {
@@ -160,13 +161,27 @@ Examples:
 			}
 			defer stop()
 		}
+		if heapProfile != "" {
+			stop, err := startHeapProfile(e, heapProfile)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if perr := stop(); perr != nil && err == nil {
+					err = perr
+				}
+			}()
+		}
 		cfg := f.config()
 		if noIndex {
 			cfg.SearchIndex = ""
 		}
 		cfg.Cold = cold
 		cfg.LockIndex = f.cache.lockIndexForBuild(e, f.source)
-		_, err := build(ctx, e, cfg)
+		guard := newMemoryGuard()
+		cfg.Listed = guard.size
+		defer guard.release()
+		_, err = build(ctx, e, cfg)
 		return err
 	}
 	return c

@@ -44,6 +44,9 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called as files are decoded.
 	Progress func(done, total int)
+	// Listed, when set, is told how many report files there are once
+	// they are listed, before any is read.
+	Listed func(files int)
 	// Reuse, when set, may return the report already decoded from file (a
 	// path under the content folder, as Incident.File has it) by the
 	// caller, which knows the file has not changed since: it is taken as
@@ -137,10 +140,14 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 		}
 		return nil, nil, err
 	}
+	if opts.Listed != nil {
+		opts.Listed(len(files))
+	}
 	all, err := decodeAll(ctx, fsys, files, site, label, opts, diags)
 	if err != nil {
 		return nil, nil, err
 	}
+	internTerms(all)
 
 	pageFiles, links, err := markdownFiles(fsys, "pages")
 	warnLinks(links, label, diags)

@@ -18,6 +18,7 @@
 package buildcache
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -85,6 +86,70 @@ func (c *Cache) Put(kind, key string, data []byte) error {
 		return fmt.Errorf("build cache: %w", err)
 	}
 	_, err = tmp.Write(encode(c.program, key, data))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), c.path(kind))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("build cache: %w", err)
+	}
+	return nil
+}
+
+// PutStream is Put with the payload written by write, for payloads too
+// large to hold in memory twice over (the repeat lists of 100,000
+// reports, gob-encoded, grew a buffer of hundreds of megabytes, and Put
+// copied it again). write's output goes to a temporary file, then into
+// the entry behind its header and length; the entry is the one Put would
+// have written.
+func (c *Cache) PutStream(kind, key string, write func(w io.Writer) error) error {
+	if c == nil {
+		return nil
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	payload, err := os.CreateTemp(c.dir, "."+kind+".payload*")
+	if err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	defer func() {
+		payload.Close()
+		os.Remove(payload.Name())
+	}()
+	w := bufio.NewWriterSize(payload, 1<<20)
+	if err := write(w); err != nil {
+		return fmt.Errorf("build cache: %s: %w", kind, err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	size, err := payload.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = payload.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(c.dir, "."+kind+".tmp*")
+	if err != nil {
+		return fmt.Errorf("build cache: %w", err)
+	}
+	sum := sha256.New()
+	out := bufio.NewWriterSize(io.MultiWriter(tmp, sum), 1<<20)
+	out.WriteString(formatVersion + oneLine(c.program) + "\n" + oneLine(key) + "\n")
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(size))
+	out.Write(n[:])
+	if _, err = io.Copy(out, payload); err == nil {
+		err = out.Flush()
+	}
+	if err == nil {
+		_, err = tmp.Write(sum.Sum(nil))
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -1,8 +1,10 @@
 package buildcache
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -162,5 +164,34 @@ func TestRememberedTreeHash(t *testing.T) {
 	var none *Cache
 	if got, err := none.TreeHash(context.Background(), dir); err != nil || got == "" {
 		t.Errorf("a nil cache's TreeHash: %q, %v", got, err)
+	}
+}
+
+// TestPutStreamIsPut checks that an entry written by PutStream is the
+// one Put writes, byte for byte, and reads back the same.
+func TestPutStreamIsPut(t *testing.T) {
+	payload := bytes.Repeat([]byte("repeat lists "), 300000) // over the writers' buffers
+	a, b := Open(t.TempDir(), "prog"), Open(t.TempDir(), "prog")
+	if err := a.Put("repeats", "k", payload); err != nil {
+		t.Fatal(err)
+	}
+	err := b.PutStream("repeats", "k", func(w io.Writer) error {
+		_, err := w.Write(payload)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wa, _ := os.ReadFile(a.path("repeats"))
+	wb, _ := os.ReadFile(b.path("repeats"))
+	if !bytes.Equal(wa, wb) {
+		t.Fatalf("PutStream wrote %d bytes, Put %d, not the same", len(wb), len(wa))
+	}
+	if got, ok := b.Get("repeats", "k"); !ok || !bytes.Equal(got, payload) {
+		t.Fatalf("Get after PutStream: %v", ok)
+	}
+	entries, _ := os.ReadDir(b.Dir())
+	if len(entries) != 1 {
+		t.Fatalf("PutStream left %d files, want the entry alone", len(entries))
 	}
 }

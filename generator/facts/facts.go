@@ -87,6 +87,26 @@ type Options struct {
 	// long-running process (serve), keyed on a hash of the Markdown and
 	// of everything the renderer links with.
 	Bodies BodyCache
+	// HTML, when set, keeps the reports' HTML out of memory from the
+	// moment each body is rendered until its page is written (BodyHTML
+	// reads it back): at 100,000 reports the HTML is about 250 MB that
+	// would otherwise be live through repeat detection and most of the
+	// pages. The stage's other results stay in memory.
+	HTML HTMLStore
+	// ReleaseMarkdown drops each report's Markdown (Incident.Body) once
+	// its body is rendered, for a reader that never needs it again: the
+	// build, whose linter has read what it needs of the bodies before
+	// (lint.Bodies). The archive's reports are changed in place.
+	ReleaseMarkdown bool
+}
+
+// HTMLStore keeps the HTML of the reports' bodies outside the heap,
+// numbered as Archive.Incidents. Store is called once for each report,
+// from several goroutines at once; Load after Compute has returned, from
+// several goroutines at once, and may be called more than once.
+type HTMLStore interface {
+	Store(i int, html []byte) error
+	Load(i int) ([]byte, error)
 }
 
 // BodyCache keeps rendered bodies. The stage never changes a result it
@@ -133,6 +153,8 @@ type Facts struct {
 	// noHTML is Options.NoHTML; dropped is set once DropHTML has run.
 	noHTML  bool
 	dropped atomic.Bool
+	// html is Options.HTML: where the reports' HTML is, when set.
+	html HTMLStore
 }
 
 // Compute runs the analysis stage: one parse of every body, the mention
@@ -162,6 +184,9 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 		return nil, fmt.Errorf("%d repeat lists for %d reports", len(opts.Repeats), len(arc.Incidents))
 	}
 	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, Now: opts.Now, noHTML: opts.NoHTML}
+	if !opts.NoHTML {
+		f.html = opts.HTML
+	}
 	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
 	for i, in := range arc.Incidents {
 		f.pos[in] = i
@@ -200,6 +225,23 @@ func (f *Facts) Body(in *incident.Incident) (*markdown.Result, bool) {
 		return nil, false
 	}
 	return f.Bodies[i], true
+}
+
+// BodyHTML is the HTML of the body of the archive's report in: from
+// memory, or read back from Options.HTML. Its caller must not change it.
+func (f *Facts) BodyHTML(in *incident.Incident) ([]byte, error) {
+	i, ok := f.pos[in]
+	if !ok {
+		return nil, fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
+	}
+	if f.html == nil {
+		return f.Bodies[i].HTML, nil
+	}
+	html, err := f.html.Load(i)
+	if err != nil {
+		return nil, fmt.Errorf("reading back the HTML of %s: %w", in.Path, err)
+	}
+	return html, nil
 }
 
 // HasHTML reports whether the bodies hold their HTML: not when the facts
@@ -356,10 +398,21 @@ func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
 	f.Bodies = make([]*markdown.Result, len(ins))
 	prog := &progress{report: opts.Progress, total: len(ins)}
 	err := parallel.Each(ctx, opts.Workers, len(ins), func(_, i int) error {
-		var err error
-		if f.Bodies[i], err = r.render(ins[i].Body); err != nil {
+		res, err := r.render(ins[i].Body)
+		if err != nil {
 			return fmt.Errorf("%s: %w", ins[i].Path, err)
 		}
+		if f.html != nil {
+			// res is this report's own (see bodyRenderer.render).
+			if err := f.html.Store(i, res.HTML); err != nil {
+				return fmt.Errorf("%s: keeping the HTML of its body: %w", ins[i].Path, err)
+			}
+			res.HTML = nil
+		}
+		if opts.ReleaseMarkdown {
+			ins[i].Body = nil
+		}
+		f.Bodies[i] = res
 		prog.step()
 		return nil
 	})

@@ -2,8 +2,6 @@ package incident
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/internal/wire"
@@ -63,11 +61,10 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 	b = wire.AppendInt(b, int64(in.BodyLine))
 	b = wire.AppendBytes(b, in.Digest[:])
 	b = wire.AppendLen(b, in.lines == nil, len(in.lines))
-	// A map's order is random: the keys go in sorted, so that one report
-	// always encodes to the same bytes.
-	for _, k := range slices.Sorted(maps.Keys(in.lines)) {
-		b = wire.AppendString(b, k)
-		b = wire.AppendInt(b, int64(in.lines[k]))
+	// Sorted by key, as they are held.
+	for _, kl := range in.lines {
+		b = wire.AppendString(b, kl.key)
+		b = wire.AppendInt(b, int64(kl.line))
 	}
 	b = wire.AppendStrings(b, in.bad)
 	b = wire.AppendLen(b, in.foreign == nil, len(in.foreign))
@@ -126,10 +123,12 @@ func DecodeBinary(data, body []byte) (*Incident, error) {
 		r.Fail()
 	}
 	if n := r.Len(); n >= 0 {
-		in.lines = make(map[string]int, n)
-		for range n {
-			k := r.String()
-			in.lines[k] = int(r.Int())
+		in.lines = make([]keyLine, n)
+		for i := range in.lines {
+			in.lines[i] = keyLine{r.String(), int(r.Int())}
+			if i > 0 && in.lines[i-1].key >= in.lines[i].key {
+				r.Fail() // not sorted: Line would not find them
+			}
 		}
 	}
 	in.bad = r.Strings()

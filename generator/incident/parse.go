@@ -51,16 +51,18 @@ func Decode(path string, doc *matter.Document, site *siteconfig.Site, diags *dia
 		Status:   Final,
 		Body:     bytes.Clone(doc.Body), // not the whole file's buffer
 		BodyLine: doc.BodyLine,
-		lines:    map[string]int{"": doc.StartLine},
 	}
+	fields := doc.Fields()
+	in.lines = make([]keyLine, 0, len(fields)+1)
+	in.lines = append(in.lines, keyLine{"", doc.StartLine})
 	dec := &matter.Decoder{Path: path, Diags: diags}
-	for _, f := range doc.Fields() {
-		if _, dup := in.lines[f.Key]; dup && f.Key != "" {
+	for _, f := range fields {
+		if f.Key != "" && in.has(f.Key) {
 			// TOML and YAML both reject duplicate keys, so this is unreachable
 			// today; keep the first if a parser ever lets one through.
 			continue
 		}
-		in.lines[f.Key] = f.Line
+		in.setLine(f.Key, f.Line)
 		before := diags.Len()
 		in.decodeField(dec, site, f)
 		if diags.Len() > before {
@@ -184,7 +186,8 @@ var foreignKeys = map[string]string{
 }
 
 func (in *Incident) decodeActionables(dec *matter.Decoder, site *siteconfig.Site, f matter.Field) {
-	for i, item := range dec.Sequence(f.Key, f.Value) {
+	items := dec.Sequence(f.Key, f.Value)
+	for i, item := range items {
 		field := fmt.Sprintf("%s[%d]", f.Key, i+1)
 		a := Actionable{Status: "open", Line: item.Line}
 		if matter.IsScalar(item) {
@@ -204,6 +207,9 @@ func (in *Incident) decodeActionables(dec *matter.Decoder, site *siteconfig.Site
 				case "status":
 					if s := strings.ToLower(dec.String(pf, p.Value)); s != "" {
 						a.Status = s
+						if k := slices.Index(ActionStatuses, s); k >= 0 {
+							a.Status = ActionStatuses[k] // one string for every report
+						}
 						checkEnum(dec, matter.Field{Key: pf, Line: p.Line, Value: p.Value}, s, ActionStatuses)
 					}
 				default:
@@ -215,13 +221,17 @@ func (in *Incident) decodeActionables(dec *matter.Decoder, site *siteconfig.Site
 			dec.Diags.Errorf(dec.Path, item.Line, field+".title", "every action item needs a title")
 			continue
 		}
+		if in.Actionables == nil {
+			in.Actionables = make([]Actionable, 0, len(items))
+		}
 		in.Actionables = append(in.Actionables, a)
 	}
 }
 
 func (in *Incident) decodeScorecard(dec *matter.Decoder, site *siteconfig.Site, f matter.Field) {
 	rubric := site.ScorecardKeys()
-	for _, p := range dec.Mapping(f.Key, f.Value) {
+	answers := dec.Mapping(f.Key, f.Value)
+	for _, p := range answers {
 		field := f.Key + "." + p.Key
 		var raw, note string
 		if matter.IsScalar(p.Value) {
@@ -238,7 +248,8 @@ func (in *Incident) decodeScorecard(dec *matter.Decoder, site *siteconfig.Site, 
 				}
 			}
 		}
-		if !slices.Contains(rubric, p.Key) {
+		q := slices.Index(rubric, p.Key)
+		if q < 0 {
 			dec.Diags.Warnf(dec.Path, p.Line, field, "not a question of the scorecard rubric in site.yaml%s", diag.DidYouMean(p.Key, rubric))
 			continue
 		}
@@ -250,7 +261,13 @@ func (in *Incident) decodeScorecard(dec *matter.Decoder, site *siteconfig.Site, 
 		if ans == "" {
 			continue // left blank: not answered yet
 		}
-		in.Scorecard = append(in.Scorecard, ScoredAnswer{Key: p.Key, Answer: ans, Note: note, Line: p.Line})
+		if in.Scorecard == nil {
+			// Sized once: every report of an archive keeps its answers.
+			in.Scorecard = make([]ScoredAnswer, 0, len(answers))
+		}
+		// The rubric's own string, shared by every report, not the
+		// report's copy of it.
+		in.Scorecard = append(in.Scorecard, ScoredAnswer{Key: rubric[q], Answer: ans, Note: note, Line: p.Line})
 	}
 	// Keep the rubric's order whatever order the report used.
 	slices.SortStableFunc(in.Scorecard, func(a, b ScoredAnswer) int {
@@ -277,7 +294,7 @@ func (in *Incident) check(dec *matter.Decoder) {
 	p := dec.Path
 	var missing []string
 	for _, key := range []string{"id", "title", "start"} {
-		if _, present := in.lines[key]; !present {
+		if !in.has(key) {
 			missing = append(missing, key)
 		}
 	}
@@ -298,10 +315,10 @@ func (in *Incident) check(dec *matter.Decoder) {
 	for _, fk := range in.foreign {
 		dec.Diags.Warnf(p, fk.line, fk.key, "unknown key; %s", fk.hint)
 	}
-	if _, present := in.lines["id"]; present && in.ID == "" && !slices.Contains(in.bad, "id") {
+	if in.has("id") && in.ID == "" && !slices.Contains(in.bad, "id") {
 		dec.Diags.Errorf(p, in.Line("id"), "id", "is empty; every report needs a unique id such as \"2026-02-23 ml-serve\"")
 	}
-	if _, present := in.lines["title"]; present && in.Title == "" && !slices.Contains(in.bad, "title") {
+	if in.has("title") && in.Title == "" && !slices.Contains(in.bad, "title") {
 		dec.Diags.Errorf(p, in.Line("title"), "title", "is empty")
 	}
 	if in.ID != "" {
@@ -489,4 +506,19 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
+}
+
+// setLine records the line of key, keeping the lines sorted by key. A
+// key of the format's own (Keys) is held as the package's string, shared
+// by every report, not as the report's copy of it.
+func (in *Incident) setLine(key string, line int) {
+	i, found := slices.BinarySearchFunc(in.lines, key, func(kl keyLine, key string) int { return strings.Compare(kl.key, key) })
+	if found {
+		in.lines[i].line = line
+		return
+	}
+	if k := slices.Index(Keys, key); k >= 0 {
+		key = Keys[k]
+	}
+	in.lines = slices.Insert(in.lines, i, keyLine{key, line})
 }

@@ -78,9 +78,48 @@ func New(site *siteconfig.Site, x *analysis.Index) *Checker {
 
 // Report checks one report.
 func (c *Checker) Report(in *incident.Incident, diags *diag.List) {
+	c.ReportWith(in, Body(in), diags)
+}
+
+// BodyFindings are what the checks of a report's Markdown body found,
+// kept so that the rest of the report can be checked after the body has
+// been released (see Body). The zero value found nothing.
+type BodyFindings struct {
+	templateText []diag.Diagnostic
+	timeline     []diag.Diagnostic
+}
+
+// Body runs the checks that read the Markdown body of in (template text
+// left in its lines, a Timeline without times), for ReportWith.
+// incidents build runs it before the analysis stage, which then drops
+// each body once rendered: at 100,000 reports the Markdown is about
+// 270 MB that would otherwise stay in memory to the end of the build for
+// these checks alone.
+func Body(in *incident.Incident) BodyFindings {
+	var b BodyFindings
+	var t, l diag.List
+	bodyTemplateText(in, &t)
+	timeline(in, &l)
+	if t.Len() > 0 {
+		b.templateText = t.Items()
+	}
+	if l.Len() > 0 {
+		b.timeline = l.Items()
+	}
+	return b
+}
+
+// ReportWith checks one report, with what Body found in its body, in
+// the order Report gives.
+func (c *Checker) ReportWith(in *incident.Incident, body BodyFindings, diags *diag.List) {
 	templateText(in, diags)
+	for _, d := range body.templateText {
+		diags.Add(d)
+	}
 	c.services(in, diags)
-	timeline(in, diags)
+	for _, d := range body.timeline {
+		diags.Add(d)
+	}
 	actionables(in, diags)
 	if c.tasks != nil {
 		trackedTasks(in, c.tasks, diags)
@@ -117,8 +156,8 @@ func leftOver(s string) string {
 	return placeholder.FindString(s)
 }
 
-// templateText warns about each front-matter value and body line that
-// still holds template text.
+// templateText warns about each front-matter value that still holds
+// template text (bodyTemplateText about the body's lines).
 func templateText(in *incident.Incident, diags *diag.List) {
 	type value struct {
 		field string
@@ -151,6 +190,11 @@ func templateText(in *incident.Incident, diags *diag.List) {
 			diags.Warnf(in.Path, v.line, v.field, "still holds template text (%s): %s", m, quote(v.text))
 		}
 	}
+}
+
+// bodyTemplateText warns about each line of the body that still holds
+// template text.
+func bodyTemplateText(in *incident.Incident, diags *diag.List) {
 	for l := range markdown.Lines(in.Body) {
 		if l.Code {
 			continue // quoted logs and configuration have TODOs of their own

@@ -684,6 +684,10 @@ func (s *site) incidentJob(in *incident.Incident) job {
 		if !ok {
 			return "", fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
 		}
+		html, err := s.facts.BodyHTML(in)
+		if err != nil {
+			return "", err
+		}
 		d := incidentPage{
 			base:           s.base(in.Title, s.incidentURL(in), s.root+"incidents/"),
 			In:             in,
@@ -697,7 +701,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			Responders:     s.joinTermLinks("responders", in.Responders),
 			Coordinators:   s.joinTermLinks("responders", in.Coordinators),
 			SLOs:           strings.Join(in.SLOs, ", "),
-			Body:           template.HTML(body.HTML),
+			Body:           template.HTML(html),
 			TOC:            body.TOC,
 			RubricSize:     len(arc.Site.Scorecard),
 		}
@@ -736,7 +740,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			}
 			d.Actions, d.ActionRows, d.ActionTable = rows, actionRows(rows), actionTable(rows)
 			var merged []byte
-			if merged, d.ActionsInBody = actionsInBody(body.HTML, body.TOC, in.Actionables, []byte(d.ActionTable)); d.ActionsInBody {
+			if merged, d.ActionsInBody = actionsInBody(html, body.TOC, in.Actionables, []byte(d.ActionTable)); d.ActionsInBody {
 				d.Body = template.HTML(merged)
 			}
 		}
@@ -766,7 +770,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 				d.Newer = arc.Incidents[i-1]
 			}
 		}
-		err := s.execute(buf, "incident", d)
+		err = s.execute(buf, "incident", d)
 		s.facts.DropHTML(in) // written; only this job reads it
 		return rel, err
 	})
