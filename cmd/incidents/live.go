@@ -118,37 +118,42 @@ type liveLoop struct {
 	builtSeq int                // the batches the site on disk includes
 	since    map[string]int     // changed files not yet in a whole build, with the batch of their last change
 	gone     bool               // the content folder is gone: no build until it is back
+	watcher  *watch.Watcher
 }
 
-// newLiveLoop starts from the first build, which builder made with cfg.
-func newLiveLoop(e *env, cfg generator.Config, builder *generator.Builder, hub *live.Hub, overlay *live.Overlay, gc gcPacing) *liveLoop {
+// watchContent starts watching what a live loop of cfg watches: the
+// content (and layouts) folders. The content folder's incidents/ and
+// pages/ are roots of their own, so that they are followed, as the build
+// follows them, when they are links, and watched anew when they are
+// replaced. serve starts it before its first build, so that no change
+// made once the build has read the files goes unseen.
+func watchContent(cfg generator.Config) (*watch.Watcher, error) {
+	roots := []string{cfg.Source, filepath.Join(cfg.Source, "incidents"), filepath.Join(cfg.Source, "pages")}
+	if cfg.Layouts != "" {
+		roots = append(roots, cfg.Layouts)
+	}
+	return watch.New(roots, watch.DefaultWindow)
+}
+
+// newLiveLoop starts from the first build, which builder made with cfg,
+// and the watcher w, started before it (watchContent).
+func newLiveLoop(e *env, cfg generator.Config, builder *generator.Builder, hub *live.Hub, overlay *live.Overlay, gc gcPacing, w *watch.Watcher) *liveLoop {
 	l := &liveLoop{e: e, cfg: cfg, site: builder, hub: hub, overlay: overlay,
-		kick: make(chan struct{}, 1), since: map[string]int{}, gc: gc}
+		kick: make(chan struct{}, 1), since: map[string]int{}, gc: gc, watcher: w}
 	if !builder.Ready() {
 		l.kick <- struct{}{} // the first build was skipped as unchanged: build once to have an archive to preview with
 	}
 	return l
 }
 
-// run watches the content (and layouts) folders until ctx is done. The
-// content folder's incidents/ and pages/ are roots of their own, so that
-// they are followed, as the build follows them, when they are links, and
-// watched anew when they are replaced.
+// run rebuilds on what the watcher sees until ctx is done.
 func (l *liveLoop) run(ctx context.Context) error {
-	roots := []string{l.cfg.Source, filepath.Join(l.cfg.Source, "incidents"), filepath.Join(l.cfg.Source, "pages")}
-	if l.cfg.Layouts != "" {
-		roots = append(roots, l.cfg.Layouts)
-	}
-	w, err := watch.New(roots, watch.DefaultWindow)
-	if err != nil {
-		return err
-	}
 	builder := make(chan struct{})
 	go func() {
 		defer close(builder)
 		l.builder(ctx)
 	}()
-	err = w.Run(ctx, func(b watch.Batch) { l.changed(ctx, b) })
+	err := l.watcher.Run(ctx, func(b watch.Batch) { l.changed(ctx, b) })
 	<-builder
 	return err
 }

@@ -90,6 +90,13 @@ Examples:
 		builder := generator.NewBuilder()
 		builder.SearchAPI = "/api/search" // the search page asks the server, not the static index
 		builder.Local = true              // a preview: its links name this machine on purpose
+		// Watching starts before the first build: a change made while it
+		// runs, or before the loop below is under way, makes a rebuild.
+		watcher, err := watchContent(cfg)
+		if err != nil {
+			return err
+		}
+		defer watcher.Close()
 		if _, err := buildWith(ctx, e, cfg, builder.Build); err != nil {
 			return err
 		}
@@ -106,7 +113,7 @@ Examples:
 		mux := http.NewServeMux()
 		mux.Handle("/api/search", idx)
 		mux.Handle("/", hub.Handler(overlay.Handler(server.Handler(cfg.Dest))))
-		loop := newLiveLoop(e, cfg, builder, hub, overlay, gc)
+		loop := newLiveLoop(e, cfg, builder, hub, overlay, gc, watcher)
 		ctx, stop := context.WithCancel(ctx)
 		defer stop()
 		watched := make(chan error, 1)

@@ -310,6 +310,10 @@ func (w *Watcher) checkAll() bool {
 	return changed
 }
 
+// Close stops watching; Run does so when it returns. Closing twice, or
+// after Run, does nothing.
+func (w *Watcher) Close() error { return w.w.Close() }
+
 // Run calls changed with each batch of changes until ctx is done, then
 // stops watching. changed runs on Run's goroutine: events that arrive
 // meanwhile make the next batch. Run returns nil when ctx ends it.
