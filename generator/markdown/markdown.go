@@ -497,15 +497,25 @@ func IDDate(id string) (string, bool) {
 // one across the addition of a report it cannot mention.
 func MentionDates(src []byte) []string {
 	var dates []string
-	seen := map[string]bool{}
-	for i := 0; i+10 <= len(src); i++ {
-		if src[i] < '0' || src[i] > '9' || src[i+4] != '-' || src[i+7] != '-' {
+	var seen map[string]bool
+	// From one hyphen to the next (IndexByte is fast over long prose): a
+	// date's first hyphen is its fifth byte.
+	for p := 0; ; {
+		k := bytes.IndexByte(src[p:], '-')
+		if k < 0 {
+			return dates
+		}
+		p += k + 1
+		i := p - 5 // where a date whose first hyphen this is begins
+		if i < 0 || i+10 > len(src) || src[i+7] != '-' {
 			continue
 		}
 		if d := string(src[i : i+10]); isDate(d) && !seen[d] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[d] = true
 			dates = append(dates, d)
 		}
 	}
-	return dates
 }
