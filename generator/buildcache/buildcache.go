@@ -18,7 +18,6 @@
 package buildcache
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -74,6 +73,8 @@ func (c *Cache) Get(kind, key string) ([]byte, bool) {
 }
 
 // Put stores data as the entry of kind for key, replacing any older one.
+// The entry is written straight from data, without a copy of it: the
+// repeat lists of 100,000 reports are over a hundred megabytes.
 func (c *Cache) Put(kind, key string, data []byte) error {
 	if c == nil {
 		return nil
@@ -85,71 +86,7 @@ func (c *Cache) Put(kind, key string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("build cache: %w", err)
 	}
-	_, err = tmp.Write(encode(c.program, key, data))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path(kind))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("build cache: %w", err)
-	}
-	return nil
-}
-
-// PutStream is Put with the payload written by write, for payloads too
-// large to hold in memory twice over (the repeat lists of 100,000
-// reports, gob-encoded, grew a buffer of hundreds of megabytes, and Put
-// copied it again). write's output goes to a temporary file, then into
-// the entry behind its header and length; the entry is the one Put would
-// have written.
-func (c *Cache) PutStream(kind, key string, write func(w io.Writer) error) error {
-	if c == nil {
-		return nil
-	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return fmt.Errorf("build cache: %w", err)
-	}
-	payload, err := os.CreateTemp(c.dir, "."+kind+".payload*")
-	if err != nil {
-		return fmt.Errorf("build cache: %w", err)
-	}
-	defer func() {
-		payload.Close()
-		os.Remove(payload.Name())
-	}()
-	w := bufio.NewWriterSize(payload, 1<<20)
-	if err := write(w); err != nil {
-		return fmt.Errorf("build cache: %s: %w", kind, err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("build cache: %w", err)
-	}
-	size, err := payload.Seek(0, io.SeekCurrent)
-	if err == nil {
-		_, err = payload.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		return fmt.Errorf("build cache: %w", err)
-	}
-	tmp, err := os.CreateTemp(c.dir, "."+kind+".tmp*")
-	if err != nil {
-		return fmt.Errorf("build cache: %w", err)
-	}
-	sum := sha256.New()
-	out := bufio.NewWriterSize(io.MultiWriter(tmp, sum), 1<<20)
-	out.WriteString(formatVersion + oneLine(c.program) + "\n" + oneLine(key) + "\n")
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(size))
-	out.Write(n[:])
-	if _, err = io.Copy(out, payload); err == nil {
-		err = out.Flush()
-	}
-	if err == nil {
-		_, err = tmp.Write(sum.Sum(nil))
-	}
+	err = writeEntry(tmp, c.program, key, data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -176,23 +113,23 @@ func (c *Cache) Remove(kind string) error {
 
 func (c *Cache) path(kind string) string { return filepath.Join(c.dir, kind) }
 
-// encode lays an entry out as: format line, program line, key line, the
+// writeEntry writes an entry to w: format line, program line, key line, the
 // payload's length (8 bytes, big-endian), the payload, and the SHA-256 of
 // everything before it.
-func encode(program, key string, payload []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString(formatVersion)
-	b.WriteString(oneLine(program))
-	b.WriteByte('\n')
-	b.WriteString(oneLine(key))
-	b.WriteByte('\n')
+func writeEntry(w io.Writer, program, key string, payload []byte) error {
+	sum := sha256.New()
+	out := io.MultiWriter(w, sum)
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(payload)))
-	b.Write(n[:])
-	b.Write(payload)
-	sum := sha256.Sum256(b.Bytes())
-	b.Write(sum[:])
-	return b.Bytes()
+	head := formatVersion + oneLine(program) + "\n" + oneLine(key) + "\n" + string(n[:])
+	if _, err := io.WriteString(out, head); err != nil {
+		return err
+	}
+	if _, err := out.Write(payload); err != nil {
+		return err
+	}
+	_, err := w.Write(sum.Sum(nil))
+	return err
 }
 
 var errBad = errors.New("not a usable cache entry")

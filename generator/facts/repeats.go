@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/repeats"
@@ -60,12 +59,8 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 	res := repeats.DetectAgainDigested(in, rc, prev, digests)
 	if data, err := res.AppendBinary(append([]byte(nil), input[:]...)); err == nil {
 		// A cache that cannot be written costs the next build time,
-		// not correctness. Streamed: Put would copy the tens or hundreds
-		// of megabytes again behind the entry's header.
-		_ = c.PutStream("repeats", key, func(w io.Writer) error {
-			_, err := w.Write(data)
-			return err
-		})
+		// not correctness.
+		_ = c.Put("repeats", key, data)
 	}
 	return res.Lists
 }
