@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/incidents-archive/incidents/generator/internal/wire"
 )
 
 // The manifest's form. A site of 100,000 reports has over 200,000 files,
@@ -142,86 +144,47 @@ func decodeManifest(data []byte) (map[string]FileState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	r := manifestReader{data: raw}
-	count := r.uvarint()
+	r := wire.NewReader(raw)
+	count := r.Uint()
 	// Every file takes at least 16 + 4 bytes: a bound on count before
 	// anything is allocated for it.
-	if r.err != nil || count > uint64(len(raw))/20 {
+	if r.Err() != nil || count > uint64(len(raw))/20 {
 		return nil, errors.New("manifest: malformed count")
 	}
 	n := int(count)
 	sts := make([]FileState, n)
 	for i := range sts {
-		copy(sts[i].Sum[:], r.bytes(len(sts[i].Sum)))
+		copy(sts[i].Sum[:], r.Raw(len(sts[i].Sum)))
 	}
 	for i := range sts {
-		sts[i].Size = int64(r.uvarint())
+		sts[i].Size = int64(r.Uint())
 		if sts[i].Size < 0 {
-			r.fail()
+			r.Fail()
 		}
 	}
 	var last int64
 	for i := range sts {
-		last += r.varint()
+		last += r.Int()
 		sts[i].ModTime = last
 	}
 	out := make(map[string]FileState, n)
 	prev := ""
 	for i := range sts {
-		shared, rest := r.uvarint(), r.uvarint()
-		if r.err != nil || shared > uint64(len(prev)) || rest == 0 {
+		shared, rest := r.Uint(), r.Uint()
+		if r.Err() != nil || shared > uint64(len(prev)) || rest == 0 {
 			return nil, errors.New("manifest: malformed path")
 		}
-		rel := prev[:shared] + string(r.bytes(int(min(rest, uint64(len(raw))))))
-		if r.err != nil || rel <= prev {
+		rel := prev[:shared] + string(r.Raw(int(min(rest, uint64(len(raw))))))
+		if r.Err() != nil || rel <= prev {
 			return nil, errors.New("manifest: paths out of order")
 		}
 		out[rel] = sts[i]
 		prev = rel
 	}
-	if r.err != nil || len(r.data) != 0 {
+	if r.Done() != nil {
 		return nil, errors.New("manifest: malformed")
 	}
 	return out, nil
-}
-
-// manifestReader reads the fields of a version 2 manifest; the first
-// shortfall sets err, after which every read returns zero.
-type manifestReader struct {
-	data []byte
-	err  error
-}
-
-func (r *manifestReader) fail() { r.err, r.data = errors.New("malformed"), nil }
-
-func (r *manifestReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.data)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.data = r.data[n:]
-	return v
-}
-
-func (r *manifestReader) varint() int64 {
-	v, n := binary.Varint(r.data)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.data = r.data[n:]
-	return v
-}
-
-func (r *manifestReader) bytes(n int) []byte {
-	if n > len(r.data) {
-		r.fail()
-		return nil
-	}
-	b := r.data[:n]
-	r.data = r.data[n:]
-	return b
 }
 
 // decodeManifestV1 reads the text of a version 1 manifest after its

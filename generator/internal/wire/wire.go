@@ -155,6 +155,16 @@ func (r *Reader) take(n uint64) []byte {
 	return p
 }
 
+// Raw reads the next n bytes as they are, for a field of fixed length
+// (a hash); the slice is part of the input.
+func (r *Reader) Raw(n int) []byte {
+	if n < 0 {
+		r.fail()
+		return nil
+	}
+	return r.take(uint64(n))
+}
+
 // String reads a string.
 func (r *Reader) String() string {
 	n := r.Uint()

@@ -65,3 +65,22 @@ func TestDamaged(t *testing.T) {
 		t.Error("a bool of 2 was taken")
 	}
 }
+
+func TestRaw(t *testing.T) {
+	for _, tc := range []struct {
+		n       int
+		want    string
+		damaged bool
+	}{
+		{2, "ab", false},
+		{3, "abc", false},
+		{4, "", true},
+		{-1, "", true},
+	} {
+		r := NewReader([]byte("abc"))
+		got := r.Raw(tc.n)
+		if string(got) != tc.want || (r.Err() != nil) != tc.damaged {
+			t.Errorf("Raw(%d) = %q, err %v; want %q, damaged %v", tc.n, got, r.Err(), tc.want, tc.damaged)
+		}
+	}
+}
