@@ -91,18 +91,7 @@ func (k *Kept) valid() bool {
 		len(k.Terms)%4 != 0 || len(k.Pools)%4 != 0 || len(k.Reads) != len(k.Terms) {
 		return false
 	}
-	check := func(ends []byte, size int) bool {
-		prev := int32(0)
-		for i := range n {
-			e := i32At(ends, i)
-			if e < prev || int(e) > size {
-				return false
-			}
-			prev = e
-		}
-		return true
-	}
-	if !check(k.TermEnds, len(k.Terms)/4) || !check(k.ServiceEnds, len(k.Services)) || !check(k.PoolEnds, len(k.Pools)/4) {
+	if !validEnds(k.TermEnds, n, len(k.Terms)/4) || !validEnds(k.ServiceEnds, n, len(k.Services)) || !validEnds(k.PoolEnds, n, len(k.Pools)/4) {
 		return false
 	}
 	for x := range len(k.Terms) / 4 {
@@ -479,4 +468,18 @@ func (d *detector) reusablePools(k *Kept, self, links []Digest) (pools [][]int32
 		}
 	}
 	return out, match, changed
+}
+
+// validEnds tells whether ends holds n ends of runs (int32s, see i32At)
+// that never go back and stay within size.
+func validEnds(ends []byte, n, size int) bool {
+	prev := int32(0)
+	for i := range n {
+		e := i32At(ends, i)
+		if e < prev || int(e) > size {
+			return false
+		}
+		prev = e
+	}
+	return true
 }

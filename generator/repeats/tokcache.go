@@ -106,19 +106,8 @@ func (k *Kept) hasTokens() bool {
 		len(k.RefPhrases) != len(k.RefIDs) || len(k.RefBits) != len(k.RefIDs) {
 		return false
 	}
-	ends := func(ends []byte, size int) bool {
-		prev := int32(0)
-		for i := range n {
-			e := i32At(ends, i)
-			if e < prev || int(e) > size {
-				return false
-			}
-			prev = e
-		}
-		return true
-	}
-	if !ends(k.TokEnds, len(k.TokTerms)) || !ends(k.RefEnds, len(k.RefIDs)) ||
-		!ends(k.TextServiceEnds, len(k.TextServices)) || !ends(k.ServiceWordEnds, len(k.ServiceWords)) {
+	if !validEnds(k.TokEnds, n, len(k.TokTerms)) || !validEnds(k.RefEnds, n, len(k.RefIDs)) ||
+		!validEnds(k.TextServiceEnds, n, len(k.TextServices)) || !validEnds(k.ServiceWordEnds, n, len(k.ServiceWords)) {
 		return false
 	}
 	for x := range len(k.FormShown) {
