@@ -3,7 +3,9 @@ package buildcache
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -184,5 +186,48 @@ func TestPutLargeEntry(t *testing.T) {
 	entries, _ := os.ReadDir(c.Dir())
 	if len(entries) != 1 {
 		t.Fatalf("Put left %d files, want the entry alone", len(entries))
+	}
+}
+
+// TestStampsRoundTrip: the remembered hashes read back as written, and a
+// cut entry is refused whole rather than read as fewer files.
+func TestStampsRoundTrip(t *testing.T) {
+	m := map[string]stamped{
+		"incidents/2024/a.md": {Stamp: stamp{Size: 1200, ModNs: 1_700_000_000_000_000_000, ChangNs: 1_700_000_000_000_000_001, Inode: 42}, Sum: sha256.Sum256([]byte("a"))},
+		"site.yaml":           {Stamp: stamp{Size: 0, ModNs: -1, ChangNs: 0, Inode: 0}, Sum: sha256.Sum256(nil)},
+	}
+	data := appendStamps(nil, m)
+	got, err := decodeStamps(data)
+	if err != nil || !maps.Equal(got, m) {
+		t.Fatalf("read back %v, %v; want %v", got, err, m)
+	}
+	for n := range len(data) {
+		if got, err := decodeStamps(data[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes read as %d stamps", n, len(data), len(got))
+		}
+	}
+	// TreeHash takes a remembered hash for a file whose stamp is the
+	// remembered one: told a wrong hash, it gives another sum.
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.md")
+	if err := os.WriteFile(p, []byte("report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Open(filepath.Join(t.TempDir(), "cache"), "test program")
+	abs, _ := filepath.Abs(dir)
+	lie := map[string]stamped{"r.md": {Stamp: stampOf(info), Sum: sha256.Sum256([]byte("something else"))}}
+	if err := c.Put("stamps-"+Key(abs)[:16], stampsFormat, appendStamps(nil, lie)); err != nil {
+		t.Fatal(err)
+	}
+	truth, err := TreeHash(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.TreeHash(context.Background(), dir); err != nil || got == truth {
+		t.Errorf("TreeHash read the file rather than the remembered hash (%v)", err)
 	}
 }
