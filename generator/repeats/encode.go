@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/incidents-archive/incidents/generator/internal/wire"
 )
@@ -26,6 +27,9 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 			lists = appendCandidate(lists, &list[k])
 		}
 	}
+	// b grows once, to its final size: the kept arrays are most of it,
+	// tens of megabytes at 100,000 reports.
+	b = slices.Grow(b, binary.MaxVarintLen64+len(lists)+r.restSize())
 	b = wire.AppendUint(b, uint64(len(lists)))
 	b = append(b, lists...)
 	var inputs []byte
@@ -49,6 +53,24 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// restSize is at least how many bytes AppendBinary writes after the
+// lists.
+func (r *Results) restSize() int {
+	n := 4*binary.MaxVarintLen64 + 32*len(r.Inputs) + 1
+	if k := r.Kept; k != nil {
+		for _, s := range k.stringFields() {
+			n += binary.MaxVarintLen64
+			for _, v := range *s {
+				n += binary.MaxVarintLen64 + len(v)
+			}
+		}
+		for _, p := range k.byteFields() {
+			n += binary.MaxVarintLen64 + len(*p)
+		}
+	}
+	return n
 }
 
 // ListsFromBinary reads only the lists of what AppendBinary encoded in
