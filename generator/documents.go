@@ -26,30 +26,8 @@ func Documents(f *facts.Facts) []search.Document {
 	return docs
 }
 
-// spillPlain moves the plain text of f's bodies into a spillFile in dir
-// (two values a report: its summary, then the rest), for
-// spilledDocuments.
-func spillPlain(dir string, f *facts.Facts) (*spillFile, error) {
-	file, err := newSpillFile(dir, "the bodies' plain text", 2*len(f.Bodies))
-	if err != nil {
-		return nil, err
-	}
-	for i, b := range f.Bodies {
-		if err := file.Store(2*i, []byte(b.Plain.Summary)); err != nil {
-			file.close()
-			return nil, fmt.Errorf("keeping the bodies' plain text: %w", err)
-		}
-		if err := file.Store(2*i+1, []byte(b.Plain.Rest)); err != nil {
-			file.close()
-			return nil, fmt.Errorf("keeping the bodies' plain text: %w", err)
-		}
-		b.Plain = markdown.PlainText{}
-	}
-	return file, nil
-}
-
-// spilledDocuments is Documents of f, whose plain text spillPlain has
-// moved into file.
+// spilledDocuments is Documents of f, whose plain text the analysis stage
+// has moved into file (facts.Options.Plain).
 func spilledDocuments(f *facts.Facts, file *spillFile) ([]search.Document, error) {
 	arc := f.Archive
 	responders := arc.Taxonomy("responders")

@@ -250,6 +250,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if cfg.Cache != nil {
 		spillDir = cfg.Cache.Dir()
 	}
+	// The plain text, once detection has read it, waits on disk for the
+	// search indexes while the pages are written.
+	var plain *spillFile
 	if release {
 		store, err := newSpillFile(spillDir, "the bodies' HTML", len(arc.Incidents))
 		if err != nil {
@@ -257,6 +260,11 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 		defer store.close()
 		fopts.HTML = store
+		if plain, err = newSpillFile(spillDir, "the bodies' plain text", 2*len(arc.Incidents)); err != nil {
+			return nil, nil, err
+		}
+		defer plain.close()
+		fopts.Plain = plain
 	}
 	f, err := facts.Compute(ctx, arc, fopts)
 	if bodies.recs != nil {
@@ -266,15 +274,6 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	}
 	if err != nil {
 		return nil, nil, err
-	}
-	// The plain text, which detection has read, waits on disk for the
-	// search index while the pages are written.
-	var plain *spillFile
-	if release {
-		if plain, err = spillPlain(spillDir, f); err != nil {
-			return nil, nil, err
-		}
-		defer plain.close()
 	}
 	// Detection leaves garbage behind, and writing the pages is about to
 	// need the most memory of the build: hand the garbage back first.

@@ -18,6 +18,7 @@
 package buildcache
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -73,9 +74,20 @@ func (c *Cache) Get(kind, key string) ([]byte, bool) {
 }
 
 // Put stores data as the entry of kind for key, replacing any older one.
-// The entry is written straight from data, without a copy of it: the
-// repeat lists of 100,000 reports are over a hundred megabytes.
+// The entry is written straight from data, without a copy of it.
 func (c *Cache) Put(kind, key string, data []byte) error {
+	return c.PutWith(kind, key, int64(len(data)), func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// PutWith is Put of a payload of size bytes that write writes to w, in
+// as many pieces as it likes: the payload is never in memory as a whole
+// (the repeat lists of 100,000 reports are some 300 MB). A write that
+// fails, or writes other than size bytes, stores nothing and leaves the
+// older entry in place.
+func (c *Cache) PutWith(kind, key string, size int64, write func(w io.Writer) error) error {
 	if c == nil {
 		return nil
 	}
@@ -86,7 +98,7 @@ func (c *Cache) Put(kind, key string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("build cache: %w", err)
 	}
-	err = writeEntry(tmp, c.program, key, data)
+	err = writeEntry(tmp, c.program, key, size, write)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -95,7 +107,7 @@ func (c *Cache) Put(kind, key string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("build cache: %w", err)
+		return fmt.Errorf("build cache: %s: %w", kind, err)
 	}
 	return nil
 }
@@ -114,22 +126,42 @@ func (c *Cache) Remove(kind string) error {
 func (c *Cache) path(kind string) string { return filepath.Join(c.dir, kind) }
 
 // writeEntry writes an entry to w: format line, program line, key line, the
-// payload's length (8 bytes, big-endian), the payload, and the SHA-256 of
-// everything before it.
-func writeEntry(w io.Writer, program, key string, payload []byte) error {
+// payload's length (8 bytes, big-endian), the payload (size bytes, which
+// write writes), and the SHA-256 of everything before it.
+func writeEntry(w io.Writer, program, key string, size int64, write func(io.Writer) error) error {
 	sum := sha256.New()
-	out := io.MultiWriter(w, sum)
+	// Large pieces for the file and the hash, whatever write gives.
+	out := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
 	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(payload)))
+	binary.BigEndian.PutUint64(n[:], uint64(size))
 	head := formatVersion + oneLine(program) + "\n" + oneLine(key) + "\n" + string(n[:])
-	if _, err := io.WriteString(out, head); err != nil {
+	if _, err := out.WriteString(head); err != nil {
 		return err
 	}
-	if _, err := out.Write(payload); err != nil {
+	counted := &countingWriter{w: out}
+	if err := write(counted); err != nil {
+		return err
+	}
+	if counted.n != size {
+		return fmt.Errorf("payload of %d bytes, not the %d announced", counted.n, size)
+	}
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	_, err := w.Write(sum.Sum(nil))
 	return err
+}
+
+// countingWriter counts what it passes on.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 var errBad = errors.New("not a usable cache entry")

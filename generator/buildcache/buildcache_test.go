@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -229,5 +231,49 @@ func TestStampsRoundTrip(t *testing.T) {
 	}
 	if got, err := c.TreeHash(context.Background(), dir); err != nil || got == truth {
 		t.Errorf("TreeHash read the file rather than the remembered hash (%v)", err)
+	}
+}
+
+// TestPutWith: a payload written in pieces is stored as one; one that
+// fails, or is not the size announced, leaves the older entry as it was
+// and no temporary file behind.
+func TestPutWith(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir, "test program")
+	pieces := func(parts ...string) func(io.Writer) error {
+		return func(w io.Writer) error {
+			for _, p := range parts {
+				if _, err := io.WriteString(w, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if err := c.PutWith("k", "key", 9, pieces("one", "two", "six")); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := c.Get("k", "key"); !ok || string(got) != "onetwosix" {
+		t.Fatalf("Get: %q, %v", got, ok)
+	}
+	for _, tc := range []struct {
+		name  string
+		size  int64
+		write func(io.Writer) error
+	}{
+		{"shorter than said", 9, pieces("one", "two")},
+		{"longer than said", 3, pieces("one", "two")},
+		{"failed", 6, func(w io.Writer) error { io.WriteString(w, "one"); return errors.New("disk on fire") }},
+	} {
+		if err := c.PutWith("k", "key", tc.size, tc.write); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
+		if got, ok := c.Get("k", "key"); !ok || string(got) != "onetwosix" {
+			t.Errorf("%s: the older entry reads %q, %v", tc.name, got, ok)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) != 1 {
+		t.Errorf("the cache folder holds %d files (%v), want the entry alone", len(entries), err)
 	}
 }

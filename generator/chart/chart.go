@@ -187,7 +187,7 @@ func (c Bars) SVG() string {
 	b.text(c.XLabel)
 	b.raw("</text>\n")
 	b.close()
-	return b.String()
+	return b.svg()
 }
 
 // legend writes the title and, with more than one series, a key on the
@@ -302,7 +302,7 @@ func (c HBars) SVG() string {
 	}
 	b.raw("</g>\n")
 	b.close()
-	return b.String()
+	return b.svg()
 }
 
 // Sparkline is a word-sized bar chart without axes, such as reports per
@@ -342,7 +342,7 @@ func (s Sparkline) SVG() string {
 	}
 	b.raw("</g>\n")
 	b.close()
-	return b.String()
+	return b.svg()
 }
 
 // ticksFor returns the ticks of an axis up to top, whole numbers for
@@ -441,7 +441,19 @@ func cut(s string, n int) string {
 // builder writes SVG markup.
 type builder struct{ strings.Builder }
 
-func (b *builder) raw(s string)  { b.WriteString(s) }
+func (b *builder) raw(s string) { b.WriteString(s) }
+
+// svg is the chart written. A chart smaller than the room start made
+// for it is copied into a string of its own size: a site keeps a
+// service's sparkline for each of its pages, and 100,000 reports have
+// tens of thousands of services, causes and responders (4 KB each held
+// 190 MB, ten times what the charts are).
+func (b *builder) svg() string {
+	if b.Cap() > b.Len()+b.Len()/4 {
+		return strings.Clone(b.String())
+	}
+	return b.String()
+}
 func (b *builder) text(s string) { b.WriteString(html.EscapeString(s)) }
 
 // open starts a chart that fills the width it is given and is h pixels

@@ -93,6 +93,13 @@ type Options struct {
 	// would otherwise be live through repeat detection and most of the
 	// pages. The stage's other results stay in memory.
 	HTML HTMLStore
+	// Plain, when set, receives each report's plain text as its body is
+	// rendered (Summary numbered 2i, Rest 2i+1, for Archive.Incidents[i]),
+	// and the stage keeps it only until repeat detection has read it:
+	// once Compute returns, the bodies' Plain is empty and Plain.Load
+	// reads it back. At 100,000 reports it is some 200 MB that would
+	// otherwise be live while detection scores the lists.
+	Plain HTMLStore
 	// ReleaseMarkdown drops each report's Markdown (Incident.Body) once
 	// its body is rendered, for a reader that never needs it again: the
 	// build, whose linter has read what it needs of the bodies before
@@ -197,7 +204,19 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	f.mentionGraph()
 	f.Repeats = opts.Repeats
 	if f.Repeats == nil {
-		f.Repeats = detect(opts.Cache, opts.Cold, f.RepeatInput(), opts.RepeatConfig)
+		input := f.RepeatInput()
+		if opts.Plain != nil {
+			// The input holds the only reference to the text now, and
+			// detection drops it once read.
+			for _, b := range f.Bodies {
+				b.Plain = markdown.PlainText{}
+			}
+		}
+		f.Repeats = detect(opts.Cache, opts.Cold, input, opts.RepeatConfig, opts.Plain != nil)
+	} else if opts.Plain != nil {
+		for _, b := range f.Bodies {
+			b.Plain = markdown.PlainText{}
+		}
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.
@@ -408,6 +427,14 @@ func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
 				return fmt.Errorf("%s: keeping the HTML of its body: %w", ins[i].Path, err)
 			}
 			res.HTML = nil
+		}
+		if opts.Plain != nil {
+			if err := opts.Plain.Store(2*i, []byte(res.Plain.Summary)); err != nil {
+				return fmt.Errorf("%s: keeping the plain text of its body: %w", ins[i].Path, err)
+			}
+			if err := opts.Plain.Store(2*i+1, []byte(res.Plain.Rest)); err != nil {
+				return fmt.Errorf("%s: keeping the plain text of its body: %w", ins[i].Path, err)
+			}
 		}
 		if opts.ReleaseMarkdown {
 			ins[i].Body = nil

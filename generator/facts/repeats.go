@@ -4,13 +4,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/repeats"
 )
 
 // The cache entry of repeat detection is the digest of the last run's
-// whole input (32 bytes), then its results (repeats.Results.AppendBinary).
+// whole input (32 bytes), then its results (repeats.Results.AppendBinary,
+// written by BinaryWriter).
 
 // decodeRepeats reads a cache entry of repeat detection.
 func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
@@ -32,7 +34,10 @@ func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
 // only the reports whose lists may have changed (repeats.DetectAgain).
 // Either way the lists are exactly those repeats.Detect gives. cold skips
 // looking in the cache, not storing there.
-func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config) [][]repeats.Candidate {
+//
+// With release set, detection drops each report's text from in once read
+// (repeats.DetectAgainReleasing).
+func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config, release bool) [][]repeats.Candidate {
 	if c == nil {
 		return repeats.Detect(in, rc)
 	}
@@ -56,12 +61,23 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 			}
 		}
 	}
-	res := repeats.DetectAgainDigested(in, rc, prev, digests)
-	if data, err := res.AppendBinary(append([]byte(nil), input[:]...)); err == nil {
-		// A cache that cannot be written costs the next build time,
-		// not correctness.
-		_ = c.Put("repeats", key, data)
+	var res *repeats.Results
+	if release {
+		res = repeats.DetectAgainReleasing(in, rc, prev, digests)
+	} else {
+		res = repeats.DetectAgainDigested(in, rc, prev, digests)
 	}
+	// Written as it is encoded: at 100,000 reports the encoding is some
+	// 300 MB, which a buffer would add to the build's peak of memory.
+	size, write := res.BinaryWriter()
+	// A cache that cannot be written costs the next build time, not
+	// correctness.
+	_ = c.PutWith("repeats", key, int64(len(input))+size, func(w io.Writer) error {
+		if _, err := w.Write(input[:]); err != nil {
+			return err
+		}
+		return write(w)
+	})
 	return res.Lists
 }
 

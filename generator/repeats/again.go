@@ -62,12 +62,25 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 // DetectAgainDigested is DetectAgain, given the reports' digests
 // (ReportDigests), which the caller may have computed for InputDigest.
 func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
+	return detectAgain(reports, cfg, prev, digests, false)
+}
+
+// DetectAgainReleasing is DetectAgainDigested, dropping each report's Text
+// from reports (setting it to nil) once it has been read: the archive's
+// text is then garbage while the lists are scored, some 200 MB at
+// 100,000 reports, when the caller holds it nowhere else. The caller must
+// not read the texts afterwards.
+func DetectAgainReleasing(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
+	return detectAgain(reports, cfg, prev, digests, true)
+}
+
+func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool) *Results {
 	keys := tokenKeys(reports, cfg, digests)
 	var reuse *tokenReuse
 	if prev != nil {
 		reuse = newTokenReuse(prev.Kept, reports, keys)
 	}
-	d := newDetectorReusing(reports, cfg, reuse, true)
+	d := newDetectorReusing(reports, cfg, reuse, true, releaseText)
 	n := len(reports)
 	self := d.reportDigests()
 	links := d.linkDigests()

@@ -254,6 +254,39 @@ func TestDetectAgainWithoutPrevious(t *testing.T) {
 	}
 }
 
+// TestDetectAgainReleasing: releasing the texts gives the results of
+// DetectAgainDigested, with and without a previous run to reuse, and
+// leaves no report's text in the input.
+func TestDetectAgainReleasing(t *testing.T) {
+	m := &archiveMaker{rng: rand.New(rand.NewSource(11))}
+	var reports []Report
+	for range 60 {
+		reports = append(reports, m.report(reports))
+	}
+	cfg := DefaultConfig()
+	var prevKept, prevReleased *Results
+	for step := range 3 {
+		if step > 0 {
+			// An edit: one report's text grows.
+			r := &reports[17*step%len(reports)]
+			r.Text = append(slices.Clone(r.Text), "the cache tier fell over again after the deploy")
+		}
+		digests := ReportDigests(reports)
+		want := DetectAgainDigested(reports, cfg, prevKept, digests)
+		input := slices.Clone(reports)
+		got := DetectAgainReleasing(input, cfg, prevReleased, digests)
+		if !reflect.DeepEqual(got.Lists, want.Lists) || !reflect.DeepEqual(got.Inputs, want.Inputs) {
+			t.Fatalf("step %d: releasing the texts changed the results", step)
+		}
+		for i, r := range input {
+			if r.Text != nil {
+				t.Fatalf("step %d: report %d kept its text", step, i)
+			}
+		}
+		prevKept, prevReleased = want, got
+	}
+}
+
 // TestInputDigestReadsEveryField: a change to any field of any report, or
 // to the configuration, changes the digest; a field added to Report
 // fails here until InputDigest reads it.

@@ -3,6 +3,7 @@ package repeats
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 
@@ -17,60 +18,140 @@ const resultsFormat = 1
 // read than a generic encoding: gob spent about 2 s of CPU on both at
 // 100,000 reports.
 func (r *Results) AppendBinary(b []byte) ([]byte, error) {
-	b = append(b, resultsFormat)
-	// The lists first, with their length, to be read apart.
-	var lists []byte
-	lists = wire.AppendLen(lists, r.Lists == nil, len(r.Lists))
-	for _, list := range r.Lists {
-		lists = wire.AppendLen(lists, list == nil, len(list))
-		for k := range list {
-			lists = appendCandidate(lists, &list[k])
-		}
-	}
+	size, write := r.BinaryWriter()
 	// b grows once, to its final size: the kept arrays are most of it,
 	// tens of megabytes at 100,000 reports.
-	b = slices.Grow(b, binary.MaxVarintLen64+len(lists)+r.restSize())
-	b = wire.AppendUint(b, uint64(len(lists)))
-	b = append(b, lists...)
-	var inputs []byte
-	if r.Inputs != nil {
-		inputs = make([]byte, 0, 32*len(r.Inputs))
-		for _, in := range r.Inputs {
-			inputs = append(inputs, in[:]...)
-		}
-	}
-	b = wire.AppendBytes(b, inputs)
-	b = wire.AppendUint(b, uint64(r.Scored))
-	b = wire.AppendUint(b, uint64(r.Pooled))
-	b = wire.AppendUint(b, uint64(r.Read))
-	b = wire.AppendBool(b, r.Kept != nil)
-	if k := r.Kept; k != nil {
-		for _, s := range k.stringFields() {
-			b = wire.AppendStrings(b, *s)
-		}
-		for _, p := range k.byteFields() {
-			b = wire.AppendBytes(b, *p)
-		}
-	}
-	return b, nil
+	w := &appendWriter{b: slices.Grow(b, int(size))}
+	err := write(w)
+	return w.b, err
 }
 
-// restSize is at least how many bytes AppendBinary writes after the
-// lists.
-func (r *Results) restSize() int {
-	n := 4*binary.MaxVarintLen64 + 32*len(r.Inputs) + 1
+// BinaryWriter returns the length of r's encoding, as AppendBinary gives
+// it, and a function that writes the encoding to w in pieces of at most
+// a few tens of kilobytes besides the kept arrays, which it writes as
+// they are: the build cache stores the results of 100,000 reports, some
+// 300 MB, without holding their encoding in memory (see
+// buildcache.Cache.PutWith). r must not change until write returns.
+func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
+	count := func(n *int64) func([]byte) error {
+		return func(p []byte) error { *n += int64(len(p)); return nil }
+	}
+	var lists, rest int64
+	r.emitLists(count(&lists))
+	r.emitRest(count(&rest))
+	head := wire.AppendUint([]byte{resultsFormat}, uint64(lists))
+	return int64(len(head)) + lists + rest, func(w io.Writer) error {
+		emit := func(p []byte) error {
+			_, err := w.Write(p)
+			return err
+		}
+		if err := emit(head); err != nil {
+			return err
+		}
+		if err := r.emitLists(emit); err != nil {
+			return err
+		}
+		return r.emitRest(emit)
+	}
+}
+
+// emitLists encodes the lists, with their number, in pieces given to
+// emit (which must not keep them).
+func (r *Results) emitLists(emit func([]byte) error) error {
+	c := chunker{emit: emit, buf: make([]byte, 0, chunkSize+4<<10)}
+	c.buf = wire.AppendLen(c.buf, r.Lists == nil, len(r.Lists))
+	for _, list := range r.Lists {
+		c.buf = wire.AppendLen(c.buf, list == nil, len(list))
+		for k := range list {
+			c.buf = appendCandidate(c.buf, &list[k])
+		}
+		c.flushIfFull()
+	}
+	c.flush()
+	return c.err
+}
+
+// emitRest encodes what follows the lists: the inputs' digests, the
+// counts and the kept arrays.
+func (r *Results) emitRest(emit func([]byte) error) error {
+	c := chunker{emit: emit, buf: make([]byte, 0, chunkSize+4<<10)}
+	if r.Inputs == nil {
+		c.bytes(nil)
+	} else {
+		c.buf = wire.AppendUint(c.buf, uint64(32*len(r.Inputs))+1)
+		for _, in := range r.Inputs {
+			c.buf = append(c.buf, in[:]...)
+			c.flushIfFull()
+		}
+	}
+	c.buf = wire.AppendUint(c.buf, uint64(r.Scored))
+	c.buf = wire.AppendUint(c.buf, uint64(r.Pooled))
+	c.buf = wire.AppendUint(c.buf, uint64(r.Read))
+	c.buf = wire.AppendBool(c.buf, r.Kept != nil)
 	if k := r.Kept; k != nil {
 		for _, s := range k.stringFields() {
-			n += binary.MaxVarintLen64
+			c.buf = wire.AppendLen(c.buf, *s == nil, len(*s))
 			for _, v := range *s {
-				n += binary.MaxVarintLen64 + len(v)
+				c.buf = wire.AppendString(c.buf, v)
+				c.flushIfFull()
 			}
 		}
 		for _, p := range k.byteFields() {
-			n += binary.MaxVarintLen64 + len(*p)
+			c.bytes(*p)
 		}
 	}
-	return n
+	c.flush()
+	return c.err
+}
+
+// chunkSize is about how much a chunker gathers before it emits.
+const chunkSize = 64 << 10
+
+// chunker gathers an encoding's small pieces into chunks of about
+// chunkSize for emit, and passes a large byte array on as it is.
+type chunker struct {
+	buf  []byte
+	emit func([]byte) error
+	err  error
+}
+
+func (c *chunker) flushIfFull() {
+	if len(c.buf) >= chunkSize {
+		c.flush()
+	}
+}
+
+func (c *chunker) flush() {
+	if c.err == nil && len(c.buf) > 0 {
+		c.err = c.emit(c.buf)
+	}
+	c.buf = c.buf[:0]
+}
+
+// bytes is wire.AppendBytes of p.
+func (c *chunker) bytes(p []byte) {
+	if p == nil {
+		c.buf = wire.AppendUint(c.buf, 0)
+		return
+	}
+	c.buf = wire.AppendUint(c.buf, uint64(len(p))+1)
+	if len(p) < 4<<10 {
+		c.buf = append(c.buf, p...)
+		c.flushIfFull()
+		return
+	}
+	c.flush()
+	if c.err == nil {
+		c.err = c.emit(p)
+	}
+}
+
+// appendWriter appends what is written to b.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
 // ListsFromBinary reads only the lists of what AppendBinary encoded in

@@ -1,9 +1,11 @@
 package repeats
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -67,12 +69,20 @@ func TestResultsEncodingReadsBack(t *testing.T) {
 		{"a detection's", detected},
 		{"nil and empty", empty},
 		{"zero", &Results{}},
+		{"larger than a chunk", large(&full)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			data, err := tc.in.AppendBinary(nil)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Written in pieces, it is the same bytes, of the size said.
+			size, write := tc.in.BinaryWriter()
+			var pieces bytes.Buffer
+			if err := write(&pieces); err != nil || size != int64(len(data)) || !bytes.Equal(pieces.Bytes(), data) {
+				t.Errorf("BinaryWriter: %d bytes said, %d written (%v), AppendBinary %d; same bytes: %t",
+					size, pieces.Len(), err, len(data), bytes.Equal(pieces.Bytes(), data))
 			}
 			var got Results
 			if err := got.UnmarshalBinary(data); err != nil {
@@ -98,4 +108,21 @@ func TestResultsEncodingReadsBack(t *testing.T) {
 	if got := len((&Kept{}).stringFields()) + len((&Kept{}).byteFields()); got != k.NumField() {
 		t.Errorf("Kept has %d fields, the encoding %d", k.NumField(), got)
 	}
+}
+
+// large is r with its lists repeated and its kept arrays grown past the
+// sizes at which the encoding is written in chunks (chunkSize) and its
+// arrays passed on as they are.
+func large(r *Results) *Results {
+	out := *r
+	out.Lists, out.Inputs = nil, nil
+	for len(out.Lists) < 2000 {
+		out.Lists = append(out.Lists, r.Lists...)
+		out.Inputs = append(out.Inputs, r.Inputs...)
+	}
+	k := *r.Kept
+	k.Reads = bytes.Repeat([]byte{7}, 3*chunkSize)
+	k.Stems = slices.Repeat([]string{"outage", "database"}, chunkSize/4)
+	out.Kept = &k
+	return &out
 }

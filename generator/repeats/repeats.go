@@ -305,25 +305,30 @@ type detector struct {
 	// With track set, the detector keeps what reading the reports gave
 	// (see keepTokens): every word's stem (vocab), the forms of the
 	// terms, and each report's terms.
-	track    bool
-	read     int // how many reports' texts were read
-	vocab    []string
-	forms    *formTable
-	tokTerms [][]byte
+	track bool
+	// releaseText drops each report's Text once read (see
+	// newDetectorReusing).
+	releaseText bool
+	read        int // how many reports' texts were read
+	vocab       []string
+	forms       *formTable
+	tokTerms    [][]byte
 }
 
 // termCount is how many times a report has a term.
 type termCount struct{ term, count int32 }
 
 func newDetector(reports []Report, cfg Config) *detector {
-	return newDetectorReusing(reports, cfg, nil, false)
+	return newDetectorReusing(reports, cfg, nil, false, false)
 }
 
 // newDetectorReusing is newDetector, taking what reuse holds of the
 // reports it has read before (see tokenReuse); with track set it keeps
-// what the next run needs to reuse this one's (see keepTokens).
-func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track bool) *detector {
-	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track}
+// what the next run needs to reuse this one's (see keepTokens). With
+// releaseText set, each report's Text is set to nil in reports once the
+// report has been read (or its reading reused): nothing after reads it.
+func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track, releaseText bool) *detector {
+	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track, releaseText: releaseText}
 	n := len(reports)
 	d.order = make([]int, n)
 	for i := range d.order {
@@ -397,10 +402,16 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 			var touched []int32
 			for i := w; i < n; i += workers {
 				if !fresh(i) {
+					if d.releaseText {
+						d.reports[i].Text = nil
+					}
 					continue
 				}
 				refs := d.referrer.scanner(i)
 				ids := tok.termsScanning(d.reports[i].Text, refs)
+				if d.releaseText {
+					d.reports[i].Text = nil
+				}
 				d.refs[i] = refs.out
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
