@@ -98,7 +98,9 @@ type Options struct {
 	// and the stage keeps it only until repeat detection has read it:
 	// once Compute returns, the bodies' Plain is empty and Plain.Load
 	// reads it back. At 100,000 reports it is some 200 MB that would
-	// otherwise be live while detection scores the lists.
+	// otherwise be live while detection scores the lists. The bodies'
+	// quoted lines and anchors, which nothing after detection reads of a
+	// report, are dropped then too.
 	Plain HTMLStore
 	// ReleaseMarkdown drops each report's Markdown (Incident.Body) once
 	// its body is rendered, for a reader that never needs it again: the
@@ -208,15 +210,11 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 		if opts.Plain != nil {
 			// The input holds the only reference to the text now, and
 			// detection drops it once read.
-			for _, b := range f.Bodies {
-				b.Plain = markdown.PlainText{}
-			}
+			f.dropDetectionText()
 		}
 		f.Repeats = detect(opts.Cache, opts.Cold, input, opts.RepeatConfig, opts.Plain != nil)
 	} else if opts.Plain != nil {
-		for _, b := range f.Bodies {
-			b.Plain = markdown.PlainText{}
-		}
+		f.dropDetectionText()
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.
@@ -227,6 +225,16 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	f.Recurrence = analysis.New(arc.Incidents, f.Repeats, opts.Scorecard)
 	wg.Wait()
 	return f, nil
+}
+
+// dropDetectionText drops from the bodies what only detection and the
+// search indexes read: the plain text (which Options.Plain holds) and the
+// quoted lines. A body's anchors go too: a report's are read by nothing
+// (a free page's, which term pages check, are kept).
+func (f *Facts) dropDetectionText() {
+	for _, b := range f.Bodies {
+		b.Plain, b.Quoted, b.Anchors = markdown.PlainText{}, nil, nil
+	}
 }
 
 // Position is the index of in in Archive.Incidents, and whether it is

@@ -66,7 +66,7 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 }
 
 // DetectAgainReleasing is DetectAgainDigested, dropping each report's Text
-// from reports (setting it to nil) once it has been read: the archive's
+// and Quoted from reports (setting them to nil) once read: the archive's
 // text is then garbage while the lists are scored, some 200 MB at
 // 100,000 reports, when the caller holds it nowhere else. The caller must
 // not read the texts afterwards.

@@ -279,7 +279,7 @@ func TestDetectAgainReleasing(t *testing.T) {
 			t.Fatalf("step %d: releasing the texts changed the results", step)
 		}
 		for i, r := range input {
-			if r.Text != nil {
+			if r.Text != nil || r.Quoted != nil {
 				t.Fatalf("step %d: report %d kept its text", step, i)
 			}
 		}

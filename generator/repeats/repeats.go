@@ -325,8 +325,9 @@ func newDetector(reports []Report, cfg Config) *detector {
 // newDetectorReusing is newDetector, taking what reuse holds of the
 // reports it has read before (see tokenReuse); with track set it keeps
 // what the next run needs to reuse this one's (see keepTokens). With
-// releaseText set, each report's Text is set to nil in reports once the
-// report has been read (or its reading reused): nothing after reads it.
+// releaseText set, each report's Text and Quoted are set to nil in
+// reports once the report has been read (or its reading reused): nothing
+// after reads them.
 func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track, releaseText bool) *detector {
 	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track, releaseText: releaseText}
 	n := len(reports)
@@ -403,15 +404,12 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 			for i := w; i < n; i += workers {
 				if !fresh(i) {
 					if d.releaseText {
-						d.reports[i].Text = nil
+						d.reports[i].Text, d.reports[i].Quoted = nil, nil
 					}
 					continue
 				}
 				refs := d.referrer.scanner(i)
 				ids := tok.termsScanning(d.reports[i].Text, refs)
-				if d.releaseText {
-					d.reports[i].Text = nil
-				}
 				d.refs[i] = refs.out
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
@@ -421,6 +419,9 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 							tok.note(id, shown, true)
 						}
 					}
+				}
+				if d.releaseText {
+					d.reports[i].Text, d.reports[i].Quoted = nil, nil
 				}
 				tok.buf = ids
 				for _, id := range ids {
