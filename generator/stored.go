@@ -3,6 +3,7 @@ package generator
 import (
 	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -34,12 +35,17 @@ const (
 )
 
 // decodedReports is the "reports" entry as archive.Load reads it.
-type decodedReports struct{ recs *buildcache.Records }
+type decodedReports struct {
+	recs *buildcache.Records
+	// bufs holds the memory records are read into (*[]byte): decoding
+	// copies what it keeps, so one buffer serves many records.
+	bufs *sync.Pool
+}
 
 // openReports opens the "reports" entry of cfg's cache for site.
 func openReports(cfg Config, site *siteconfig.Site) decodedReports {
 	key := buildcache.Key(reportsKind, cfg.Source, incident.SiteKey(site))
-	return decodedReports{cfg.Cache.OpenRecords(reportsKind, key, !cfg.Cold)}
+	return decodedReports{recs: cfg.Cache.OpenRecords(reportsKind, key, !cfg.Cold), bufs: &sync.Pool{}}
 }
 
 func reportName(file string, data []byte) string {
@@ -56,10 +62,16 @@ const (
 
 // Get implements archive.DecodeCache.
 func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []diag.Diagnostic, bool) {
-	value, ok := d.recs.Get(reportName(file, data))
+	var buf []byte
+	if p, _ := d.bufs.Get().(*[]byte); p != nil {
+		buf = *p
+	}
+	value, ok := d.recs.GetInto(reportName(file, data), buf)
 	if !ok {
 		return nil, nil, false
 	}
+	// Every value read below is a copy (wire.NewReader, Reader.Bytes).
+	defer d.bufs.Put(&value)
 	r := wire.NewReader(value)
 	var in *incident.Incident
 	switch r.Uint() {

@@ -67,7 +67,8 @@ type Options struct {
 type DecodeCache interface {
 	// Get returns what decoding data, read from file, gave: the report
 	// (nil when the file is not one) and the problems found, in the
-	// order they were found.
+	// order they were found. It must keep no part of data: the caller
+	// reads the next file into the same memory.
 	Get(file string, data []byte) (in *incident.Incident, found []diag.Diagnostic, ok bool)
 	// Put stores what decoding data, read from file, gave.
 	Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic)
@@ -156,7 +157,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) (*Archive, *diag.List, 
 	}
 	var pages []*Page
 	for _, p := range pageFiles {
-		data, err := readBounded(fsys, p)
+		data, err := readBounded(fsys, p, nil)
 		if errors.Is(err, errTooBig) {
 			diags.Errorf(label(p), 0, "", "%v", err)
 			continue
@@ -238,6 +239,7 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	}
 	results := make([]*incident.Incident, len(files))
 	lists := make([]diag.List, workers) // one per worker: List is not safe for concurrent use
+	bufs := make([][]byte, workers)     // by worker: memory to read the next file into
 	var done atomic.Int64
 	var progressMu sync.Mutex
 	err := parallel.Each(ctx, workers, len(files), func(w, i int) error {
@@ -248,14 +250,21 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 				return nil
 			}
 		}
-		data, err := readBounded(fsys, p)
+		data, err := readBounded(fsys, p, bufs[w])
+		bufs[w] = nil
 		switch {
 		case errors.Is(err, errTooBig):
 			lists[w].Errorf(label(p), 0, "", "%v", err)
 		case err != nil:
 			return fmt.Errorf("reading %s: %w", label(p), err)
 		case decoded != nil:
-			results[i] = decodeCached(decoded, label(p), p, data, site, &lists[w])
+			var hit bool
+			results[i], hit = decodeCached(decoded, label(p), p, data, site, &lists[w])
+			if hit {
+				// Nothing holds the file's bytes: the next file is
+				// read into them.
+				bufs[w] = data
+			}
 		default:
 			results[i] = decode(label(p), p, data, site, &lists[w])
 		}
@@ -301,8 +310,9 @@ func decode(path, file string, data []byte, site *siteconfig.Site, diags *diag.L
 	return in
 }
 
-// decodeCached is decode through the cache c.
-func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+// decodeCached is decode through the cache c; hit tells that the cache
+// had it, and so that nothing keeps data.
+func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfig.Site, diags *diag.List) (in *incident.Incident, hit bool) {
 	if in, found, ok := c.Get(file, data); ok {
 		for _, d := range found {
 			diags.Add(d)
@@ -310,21 +320,23 @@ func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfi
 		if in != nil {
 			in.Digest = digest(file, data)
 		}
-		return in
+		return in, true
 	}
 	var own diag.List
-	in := decode(path, file, data, site, &own)
+	in = decode(path, file, data, site, &own)
 	found := own.Items()
 	c.Put(file, data, in, found)
 	for _, d := range found {
 		diags.Add(d)
 	}
-	return in
+	return in, false
 }
 
 var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; is it a report?", matter.MaxFileSize>>20)
 
-func readBounded(fsys fs.FS, p string) ([]byte, error) {
+// readBounded reads the file p of fsys, into buf's memory when it has
+// room.
+func readBounded(fsys fs.FS, p string, buf []byte) ([]byte, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -341,7 +353,10 @@ func readBounded(fsys fs.FS, p string) ([]byte, error) {
 		}
 		size = int(info.Size()) + 1
 	}
-	data := make([]byte, 0, size)
+	data := buf[:0]
+	if cap(data) < size {
+		data = make([]byte, 0, size)
+	}
 	for {
 		if len(data) == cap(data) {
 			if len(data) > matter.MaxFileSize {

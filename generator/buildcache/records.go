@@ -146,6 +146,16 @@ func scanRecords(f *os.File, program, key string) (index map[string]span, size i
 // Get returns the value of the record name, or false when the entry has
 // none usable.
 func (r *Records) Get(name string) ([]byte, bool) {
+	value, ok := r.GetInto(name, nil)
+	// Appending to the value must not reach the checksum behind it.
+	return value[:len(value):len(value)], ok
+}
+
+// GetInto is Get, reading the value into buf's memory when it has room:
+// a caller that decodes each value and keeps nothing of it reuses one
+// buffer for all. The value returned may have room behind it, so that
+// it can serve as the next buf.
+func (r *Records) GetInto(name string, buf []byte) ([]byte, bool) {
 	r.mu.Lock()
 	s, ok := r.index[name]
 	f := r.file
@@ -153,11 +163,15 @@ func (r *Records) Get(name string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	buf := make([]byte, s.n+4)
+	if int64(cap(buf)) >= s.n+4 {
+		buf = buf[:s.n+4]
+	} else {
+		buf = make([]byte, s.n+4)
+	}
 	if _, err := f.ReadAt(buf, s.at); err != nil {
 		return nil, false
 	}
-	value, sum := buf[:s.n:s.n], buf[s.n:]
+	value, sum := buf[:s.n], buf[s.n:s.n+4]
 	if binary.BigEndian.Uint32(sum) != crc32.Checksum(value, castagnoli) {
 		return nil, false
 	}

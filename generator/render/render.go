@@ -115,8 +115,10 @@ type site struct {
 	globalKey  PageKey
 	reportKeys []reportKey // by position in the archive
 	keysMu     sync.Mutex
-	keys       map[string]PageKey
-	kept       atomic.Int64
+	// keyPool recycles the keyWriters of the pages' keys (newKey, done).
+	keyPool sync.Pool
+	keys    map[string]PageKey
+	kept    atomic.Int64
 
 	out       *publish.Folder
 	sink      func(rel string, data []byte) // instead of out, for Pages
