@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/diag"
-	"github.com/incidents-archive/incidents/generator/render"
 )
 
 var codecWarnings = []diag.Diagnostic{
@@ -34,29 +33,6 @@ func TestSiteStampRoundTrip(t *testing.T) {
 			if _, err := decodeSiteStamp(data[:n]); err == nil {
 				t.Errorf("the first %d of %d bytes read as a stamp", n, len(data))
 			}
-		}
-	}
-}
-
-// TestLintFindingsRoundTrip: the linter's entry reads back as written,
-// reports without findings included, and a cut entry is refused.
-func TestLintFindingsRoundTrip(t *testing.T) {
-	in := lintFindings{
-		render.PageKey{1}:    codecWarnings[:2],
-		render.PageKey{2}:    nil,
-		render.PageKey{3, 4}: codecWarnings[2:],
-	}
-	data := in.appendBinary(nil)
-	got, err := decodeLintFindings(data)
-	if err != nil {
-		t.Fatalf("decodeLintFindings: %v", err)
-	}
-	if !reflect.DeepEqual(got, in) {
-		t.Errorf("read back %v, want %v", got, in)
-	}
-	for n := range len(data) {
-		if _, err := decodeLintFindings(data[:n]); err == nil {
-			t.Errorf("the first %d of %d bytes read as findings", n, len(data))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"maps"
 	"os"
@@ -165,6 +166,43 @@ func TestStoredRecordsAreUsed(t *testing.T) {
 		if grown := after[kind] - n; grown <= 0 || grown >= n/2 {
 			t.Errorf("%s: the entry went from %d to %d bytes after one report changed; want one record appended", kind, n, after[kind])
 		}
+	}
+}
+
+// TestLintRecordsAreUsed checks that a build after one report's body
+// changed lints that report and the few whose pages show it, taking the
+// others' findings from the cache: the "lint" entry grows by their
+// records only.
+func TestLintRecordsAreUsed(t *testing.T) {
+	files := map[string]string{"site.yaml": "title: Lint records\n"}
+	words := []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa"}
+	for i, w := range words {
+		files[fmt.Sprintf("incidents/2024/r%02d.md", i)] = fmt.Sprintf("---\nid: 2024-%02d-01 %s\ntitle: The %s outage\nstart: 2024-%02d-01 10:00\nservices: [svc-%s]\n---\n## Summary\n\nThe %s%d system stopped.\n", i%12+1, w, w, i%12+1, w, w, i)
+	}
+	dir := writeArchive(t, files)
+	content := filepath.Join(dir, "content")
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "out"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program")}
+	size := func() int64 {
+		info, err := os.Stat(filepath.Join(dir, "cache", "lint"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()
+	}
+	res, err := Build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, warned := size(), len(res.Warnings)
+	testutil.WriteFiles(t, content, map[string]string{"incidents/2024/r05.md": strings.Replace(files["incidents/2024/r05.md"], "stopped.", "stopped twice.", 1)})
+	if res, err = Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if grown := size() - before; grown <= 0 || grown >= before/2 {
+		t.Errorf("the lint entry went from %d to %d bytes after one body changed; want a few records appended", before, before+grown)
+	}
+	if len(res.Warnings) != warned || warned == 0 {
+		t.Errorf("%d warnings after the edit, %d before; want the same, and some", len(res.Warnings), warned)
 	}
 }
 
