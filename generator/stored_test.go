@@ -2,8 +2,8 @@ package generator
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
