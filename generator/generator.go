@@ -30,6 +30,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
+	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
@@ -111,22 +112,31 @@ type Result struct {
 // Load reads and checks the content folder. Content problems come back
 // as diagnostics; the error is for anything else.
 func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error) {
+	arc, diags, _, err := load(ctx, cfg)
+	return arc, diags, err
+}
+
+// load is Load, which also gives what the build cache held of lint.Body
+// for each report (see decodedReports); without a cache it has nothing.
+func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, func(*incident.Incident) (lint.BodyFindings, bool), error) {
+	none := func(*incident.Incident) (lint.BodyFindings, bool) { return lint.BodyFindings{}, false }
 	info, err := os.Stat(cfg.Source)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", cfg.Source)
+		return nil, nil, none, fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", cfg.Source)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("content folder: %w", err)
+		return nil, nil, none, fmt.Errorf("content folder: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, nil, fmt.Errorf("content folder %s is not a folder", cfg.Source)
+		return nil, nil, none, fmt.Errorf("content folder %s is not a folder", cfg.Source)
 	}
 	opts := archive.Options{Label: cfg.Source, Drafts: cfg.Drafts, Workers: cfg.Workers, Listed: cfg.Listed}
 	if cfg.Progress != nil {
 		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
 	}
 	if cfg.Cache == nil {
-		return archive.Load(ctx, os.DirFS(cfg.Source), opts)
+		arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+		return arc, diags, none, err
 	}
 	var reports decodedReports
 	opts.Decoded = func(site *siteconfig.Site) archive.DecodeCache {
@@ -140,8 +150,9 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 			saved = &diag.List{}
 		}
 		saveRecords(cfg, reports.recs, saved)
+		return arc, diags, reports.bodyFindings, err
 	}
-	return arc, diags, err
+	return arc, diags, none, err
 }
 
 // Build loads, checks and renders the archive and publishes it to Dest.
@@ -202,7 +213,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if cfg.Cache != nil {
 		files, filesErr = filesKey(ctx, cfg, h)
 	}
-	arc, diags, err := Load(ctx, cfg)
+	arc, diags, cachedFindings, err := load(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -234,7 +245,10 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 			workers = runtime.GOMAXPROCS(0)
 		}
 		err := parallel.Each(ctx, workers, len(arc.Incidents), func(_, i int) error {
-			bodyFindings[i] = lint.Body(arc.Incidents[i])
+			var ok bool
+			if bodyFindings[i], ok = cachedFindings(arc.Incidents[i]); !ok {
+				bodyFindings[i] = lint.Body(arc.Incidents[i])
+			}
 			return nil
 		})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/internal/wire"
+	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/markdown"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
@@ -34,18 +35,38 @@ const (
 	bodiesKind  = "bodies"
 )
 
-// decodedReports is the "reports" entry as archive.Load reads it.
+// decodedReports is the "reports" entry as archive.Load reads it. A
+// record holds, besides what decoding the file gave, what the linter's
+// checks of the body found (lint.Body), which depends on the file alone:
+// a build takes it for each report it did not decode again, rather than
+// reading every body once more.
 type decodedReports struct {
 	recs *buildcache.Records
 	// bufs holds the memory records are read into (*[]byte): decoding
 	// copies what it keeps, so one buffer serves many records.
 	bufs *sync.Pool
+	// findings holds lint.Body of each report got or put, by report
+	// (*incident.Incident → lint.BodyFindings).
+	findings *sync.Map
 }
 
 // openReports opens the "reports" entry of cfg's cache for site.
 func openReports(cfg Config, site *siteconfig.Site) decodedReports {
 	key := buildcache.Key(reportsKind, cfg.Source, incident.SiteKey(site))
-	return decodedReports{recs: cfg.Cache.OpenRecords(reportsKind, key, !cfg.Cold), bufs: &sync.Pool{}}
+	return decodedReports{recs: cfg.Cache.OpenRecords(reportsKind, key, !cfg.Cold), bufs: &sync.Pool{}, findings: &sync.Map{}}
+}
+
+// bodyFindings is lint.Body of in, as the entry had it or decoding found
+// it, and whether it had.
+func (d decodedReports) bodyFindings(in *incident.Incident) (lint.BodyFindings, bool) {
+	if d.findings == nil {
+		return lint.BodyFindings{}, false
+	}
+	v, ok := d.findings.Load(in)
+	if !ok {
+		return lint.BodyFindings{}, false
+	}
+	return v.(lint.BodyFindings), true
 }
 
 func reportName(file string, data []byte) string {
@@ -101,8 +122,12 @@ func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []dia
 		return nil, nil, false
 	}
 	found := readDiagnostics(r)
+	body := lint.BodyFindings{TemplateText: readDiagnostics(r), Timeline: readDiagnostics(r)}
 	if r.Done() != nil {
 		return nil, nil, false
+	}
+	if in != nil {
+		d.findings.Store(in, body)
 	}
 	return in, found, true
 }
@@ -129,6 +154,13 @@ func (d decodedReports) Put(file string, data []byte, in *incident.Incident, fou
 		b = wire.AppendBytes(b, in.AppendBinary(nil))
 	}
 	b = appendDiagnostics(b, found)
+	var body lint.BodyFindings
+	if in != nil {
+		body = lint.Body(in)
+		d.findings.Store(in, body)
+	}
+	b = appendDiagnostics(b, body.TemplateText)
+	b = appendDiagnostics(b, body.Timeline)
 	d.recs.Put(reportName(file, data), b)
 }
 

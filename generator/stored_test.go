@@ -15,6 +15,7 @@ import (
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/incident"
+	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 	"github.com/incidents-archive/incidents/generator/testutil"
 )
@@ -266,3 +267,35 @@ func TestDecodedReportsRecords(t *testing.T) {
 }
 
 func mustParse(in *incident.Incident, _ []diag.Diagnostic) *incident.Incident { return in }
+
+// TestStoredBodyFindings: a load with the build cache gives the linter's
+// findings in each report's body (lint.Body) for every report, the same
+// as the linter finds, whether the report was decoded again or taken from
+// the cache; the build then need not read the bodies for them.
+func TestStoredBodyFindings(t *testing.T) {
+	files := maps.Clone(testArchive)
+	files["incidents/2024/template.md"] = "---\nid: 2024-05-01 template\ntitle: Left as written\nstart: 2024-05-01\n---\n## Timeline\n\nThe cache fell over, then TODO.\n"
+	dir := writeArchive(t, files)
+	cfg := Config{Source: filepath.Join(dir, "content"), Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program")}
+	for _, pass := range []string{"decoded", "from the cache"} {
+		arc, _, findings, err := load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		some := 0
+		for _, in := range arc.Incidents {
+			got, ok := findings(in)
+			if !ok {
+				t.Errorf("%s: no findings for %s", pass, in.Path)
+				continue
+			}
+			if want := lint.Body(in); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %s: findings %v, the linter finds %v", pass, in.Path, got, want)
+			}
+			some += len(got.TemplateText) + len(got.Timeline)
+		}
+		if some < 2 {
+			t.Errorf("%s: %d findings in all; want the template text and the Timeline without times", pass, some)
+		}
+	}
+}

@@ -83,10 +83,15 @@ func (c *Checker) Report(in *incident.Incident, diags *diag.List) {
 
 // BodyFindings are what the checks of a report's Markdown body found,
 // kept so that the rest of the report can be checked after the body has
-// been released (see Body). The zero value found nothing.
+// been released (see Body). The zero value found nothing. They depend on
+// the report's file alone (its path and bytes), so a build may keep them
+// with what decoding the file gave.
 type BodyFindings struct {
-	templateText []diag.Diagnostic
-	timeline     []diag.Diagnostic
+	// TemplateText is what the check for template text left in the
+	// body's lines found, Timeline what the check for a Timeline without
+	// times found.
+	TemplateText []diag.Diagnostic
+	Timeline     []diag.Diagnostic
 }
 
 // Body runs the checks that read the Markdown body of in (template text
@@ -101,10 +106,10 @@ func Body(in *incident.Incident) BodyFindings {
 	bodyTemplateText(in, &t)
 	timeline(in, &l)
 	if t.Len() > 0 {
-		b.templateText = t.Items()
+		b.TemplateText = t.Items()
 	}
 	if l.Len() > 0 {
-		b.timeline = l.Items()
+		b.Timeline = l.Items()
 	}
 	return b
 }
@@ -113,11 +118,11 @@ func Body(in *incident.Incident) BodyFindings {
 // the order Report gives.
 func (c *Checker) ReportWith(in *incident.Incident, body BodyFindings, diags *diag.List) {
 	templateText(in, diags)
-	for _, d := range body.templateText {
+	for _, d := range body.TemplateText {
 		diags.Add(d)
 	}
 	c.services(in, diags)
-	for _, d := range body.timeline {
+	for _, d := range body.Timeline {
 		diags.Add(d)
 	}
 	actionables(in, diags)
