@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,7 +49,10 @@ func TestSiteSearchPage(t *testing.T) {
 	if m.Docs != res.Reports || len(m.Shards) == 0 {
 		t.Errorf("manifest: %d reports in %d shards, want %d reports", m.Docs, len(m.Shards), res.Reports)
 	}
-	for _, rel := range []string{"search/t/0.bin", "search/c/0.json", "search/facets.json", "search/facets.bin"} {
+	// The newest report's card, and the oldest's.
+	newest := "search/c/" + strconv.Itoa((m.Slots-m.Docs)/static.CardsPerFile) + ".json"
+	oldest := "search/c/" + strconv.Itoa((m.Slots-1)/static.CardsPerFile) + ".json"
+	for _, rel := range []string{"search/t/0.bin", newest, oldest, "search/facets.json", "search/facets.bin"} {
 		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
 			t.Errorf("the static index lacks %s: %v", rel, err)
 		}

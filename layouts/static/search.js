@@ -394,7 +394,7 @@
         // Both mean the page and search/ come from different builds: a
         // cached page, or a half-copied site.
         const stale = "reload the page; if this stays, copy the whole site from one incidents build";
-        if (m.format !== 3) throw new Error(`the search index has format ${m.format} and this page reads format 3: ${stale}`);
+        if (m.format !== 4) throw new Error(`the search index has format ${m.format} and this page reads format 4: ${stale}`);
         if (m.analyzer !== "incidents-en-3") throw new Error(`the search index was analysed as ${m.analyzer} and this page analyses queries as incidents-en-3: ${stale}`);
         this.manifest = m;
         this.term = analyzer(m.stopWords);
@@ -498,7 +498,8 @@
     }
 
     // weights learns the weights of reports ds in large term e, whose
-    // doc set is set, from the files of its weights in report order.
+    // doc set is set, from the files of its weights in decreasing report
+    // order (the oldest report's first).
     async weights(e, set, ds) {
       const per = this.manifest.weightChunk;
       if (!e.chunks) e.chunks = new Map();
@@ -508,7 +509,7 @@
           const mid = (lo + hi) >> 1;
           if (set[mid] < d) lo = mid + 1; else hi = mid;
         }
-        return lo;
+        return set.length - 1 - lo;
       });
       await Promise.all([...new Set(at.map((i) => Math.floor(i / per)))].map((j) => {
         if (!e.chunks.has(j)) {
@@ -576,9 +577,9 @@
       if (!this.facetData) {
         this.facetData = Promise.all([this.fetch("facets.json", "json"), this.fetch("facets.bin")]).then(([names, bin]) => {
           const order = this.manifest.facets;
-          const values = order.map(() => new Array(this.manifest.docs));
+          const values = order.map(() => new Array(this.manifest.slots));
           const r = reader(bin);
-          for (let d = 0; d < this.manifest.docs; d++) {
+          for (let d = 0; d < this.manifest.slots; d++) {
             for (let f = 0; f < order.length; f++) {
               const list = [];
               for (let n = r.uvarint(); n > 0; n--) list.push(r.uvarint());
@@ -653,11 +654,12 @@
     // Each chosen facet value is a term; a value no report has is null.
     const filters = await Promise.all(Object.keys(facetParams).flatMap((f) => state[f].map((v) => index.lookup(facetTerm(f, v)))));
     const highlight = new Set(clauses.filter((c) => c.sign !== "-").flatMap((c) => c.terms));
-    const n = m.docs;
+    // Reports are numbered first to n-1, newest first.
+    const n = m.slots, first = m.slots - m.docs;
     const scored = clauses.filter((c) => c.sign !== "-");
     const scoring = scored.length;
     const relevance = state.sort !== "newest" && state.sort !== "oldest" && scoring > 0;
-    const idf = (e) => 1 + Math.log(n / (e.df + 1));
+    const idf = (e) => 1 + Math.log(m.docs / (e.df + 1));
 
     // One word, no filter: the term's impact order is the ranking.
     if (relevance && clauses.length === 1 && filters.length === 0 && clauses[0].entries.length <= 1) {
@@ -705,7 +707,7 @@
     const hasWords = clauses.length > 0;
     const everything = (hasWords && scoring === 0) || !hasWords;
     const hits = [];
-    for (let d = 0; d < n; d++) {
+    for (let d = first; d < n; d++) {
       if (excluded[d]) continue;
       if (!everything) {
         if (mustCount > 0 ? musts[d] < mustCount : matched[d] === 0) continue;
@@ -1015,7 +1017,8 @@
   }
 
   function allDocs() {
-    return Array.from({ length: index.manifest.docs }, (_, i) => i);
+    const m = index.manifest;
+    return Array.from({ length: m.docs }, (_, i) => m.slots - m.docs + i);
   }
 
   async function staticHits(from) {

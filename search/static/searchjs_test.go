@@ -189,7 +189,7 @@ func rankAll(t *testing.T, ix *index, s pageState) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := ix.manifest.Docs
+	n, docs := ix.manifest.Slots, ix.manifest.Docs
 	type clause struct {
 		sign    string
 		text    string
@@ -249,7 +249,7 @@ func rankAll(t *testing.T, ix *index, s pageState) []int {
 		}
 		sum := map[int]float64{}
 		for _, e := range c.entries {
-			idf := 1 + math.Log(float64(n)/float64(len(e.docs)+1))
+			idf := 1 + math.Log(float64(docs)/float64(len(e.docs)+1))
 			for i, d := range e.docs {
 				sc := idf * idf * math.Exp(float64(e.weights[i])/static.WeightScale-static.WeightOffset)
 				prev, ok := sum[d]
@@ -274,7 +274,7 @@ func rankAll(t *testing.T, ix *index, s pageState) []int {
 	passes := ix.filter(t, s)
 	everything := len(clauses) == 0 || scoring == 0
 	var hits []int
-	for d := 0; d < n; d++ {
+	for d := n - docs; d < n; d++ {
 		if excluded[d] || !passes(d) {
 			continue
 		}
@@ -330,7 +330,7 @@ func (ix *index) filter(t *testing.T, s pageState) func(d int) bool {
 		t.Fatal(err)
 	}
 	r := &uvarints{t, "facets.bin", ix.fetch(t, "search/facets.bin")}
-	values := make([]map[string][]string, ix.manifest.Docs)
+	values := make([]map[string][]string, ix.manifest.Slots)
 	for d := range values {
 		values[d] = map[string][]string{}
 		for _, f := range ix.manifest.Facets {

@@ -21,19 +21,27 @@
 //	                     range its prefix spans)
 //	search/w/I-K.bin     block K (from 1) of the postings of large term I
 //	search/d/I.bin       the reports holding large term I (its doc set)
-//	search/r/I-J.bin     the weights of large term I's postings in report
-//	                     order, WeightChunk to a file (J from 0), one byte
-//	                     each: a report's weight without the blocks
+//	search/r/I-J.bin     the weights of large term I's postings in
+//	                     decreasing report order (the oldest report's
+//	                     first, so that a new report's weight goes in the
+//	                     last file), WeightChunk to a file (J from 0), one
+//	                     byte each: a report's weight without the blocks
 //	search/c/N.json      result cards, CardsPerFile reports each, by report
-//	                     number: [title, date, services, url, text]
+//	                     number: [title, date, services, url, text] (null
+//	                     for a number no report has)
 //	search/facets.json   the terms of each facet with their counts, most
 //	                     frequent first: {"years": [[2024, 31], ...], ...}
 //	search/facets.bin    each report's facet values as term numbers, for
 //	                     counting them over a result set
 //
 // Reports are numbered newest first (by start, then id), so sorting by date
-// is sorting by number. Each facet value is a term too (FacetTerm), whose
-// reports a filter intersects without the facet files.
+// is sorting by number, and the numbers end at the manifest's slots, a
+// multiple of SlotStep: the oldest report is slots-1 and the newest
+// slots-docs, the numbers below it unused. So the report of a new outage,
+// the newest, takes the number below the others' and moves none of them:
+// the files it changes are those of its own terms, not the whole index.
+// Each facet value is a term too (FacetTerm), whose reports a filter
+// intersects without the facet files.
 //
 // Binary files are sequences of unsigned LEB128 varints and bytes. A
 // term's postings are in impact order, heaviest weight first and then by
@@ -57,7 +65,8 @@
 // last). A doc set is a kind byte, then for kind 1 a bitmap (bit d%8 of
 // byte d/8 for report d) or for kind 0 the report numbers as gaps,
 // whichever is shorter. facets.bin holds, for each report and for each
-// facet in the manifest's order, a count and that many term numbers.
+// facet in the manifest's order, a count and that many term numbers (a
+// number no report has counts none).
 //
 // So a query of one word needs only its shard, whatever the number of
 // reports holding it: its first block gives the first results, and its
@@ -99,7 +108,7 @@ import (
 
 // Format is the version of the file layout described above; the page
 // refuses an index of another format.
-const Format = 3
+const Format = 4
 
 // AnalyzerName names the analysis the terms went through, for the page to
 // check against its own copy.
@@ -130,7 +139,16 @@ const (
 	// WeightChunk is how many weights of a large term, in report order,
 	// a file of search/r/ holds, for looking up a report's weight.
 	WeightChunk = 512
+	// SlotStep rounds up the numbers the reports take (Manifest.Slots):
+	// adding a report renumbers the others only when their count passes
+	// a multiple of it, and a browser's arrays hold at most SlotStep-1
+	// unused numbers.
+	SlotStep = 256
 )
+
+// Slots is Manifest.Slots for an index of docs reports: docs rounded up to
+// a multiple of SlotStep.
+func Slots(docs int) int { return (docs + SlotStep - 1) / SlotStep * SlotStep }
 
 // FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
 // the facet's name, FacetPrefix again, the value. No word the analyzer
@@ -194,9 +212,12 @@ type Stats struct {
 
 // Manifest is search/index.json.
 type Manifest struct {
-	Format       int      `json:"format"`
-	Analyzer     string   `json:"analyzer"`
-	Docs         int      `json:"docs"`
+	Format   int    `json:"format"`
+	Analyzer string `json:"analyzer"`
+	Docs     int    `json:"docs"`
+	// Slots bounds the report numbers: the reports are Slots-Docs to
+	// Slots-1, newest first (see Slots).
+	Slots        int      `json:"slots"`
 	Version      string   `json:"version"`
 	StopWords    []string `json:"stopWords"`
 	Shards       []string `json:"shards"` // first term of each shard; the first is ""
@@ -228,11 +249,13 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	if err != nil {
 		return Stats{}, err
 	}
-	names, values, facetPostings, err := facets(docs, order)
+	slots := Slots(len(order))
+	first := slots - len(order) // the newest report's number
+	names, values, facetPostings, err := facets(docs, order, first)
 	if err != nil {
 		return Stats{}, err
 	}
-	postings := allPostings(found, facetPostings)
+	postings := allPostings(found, facetPostings, first)
 	block := opts.FirstBlock
 	if block <= 0 {
 		block = FirstBlock
@@ -250,14 +273,16 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	for _, f := range enc.files {
 		w.add(f.rel, f.data)
 	}
-	for i := 0; i < len(order); i += CardsPerFile {
-		w.add("search/c/"+strconv.Itoa(i/CardsPerFile)+".json", cards(docs, order[i:min(i+CardsPerFile, len(order))]))
+	for f := first / CardsPerFile; f*CardsPerFile < slots; f++ {
+		// The numbers of file f, those below first unused.
+		lo, hi := f*CardsPerFile, (f+1)*CardsPerFile
+		w.add("search/c/"+strconv.Itoa(f)+".json", cards(docs, order[max(lo, first)-first:hi-first], max(first-lo, 0)))
 	}
 	w.add("search/facets.json", names)
 	w.add("search/facets.bin", values)
 
 	m := Manifest{
-		Format: Format, Analyzer: AnalyzerName, Docs: len(docs),
+		Format: Format, Analyzer: AnalyzerName, Docs: len(docs), Slots: slots,
 		Version:   hex.EncodeToString(w.sum.Sum(nil)[:8]),
 		StopWords: stop, CardsPerFile: CardsPerFile, FirstBlock: block, WeightChunk: chunk, BlockGrowth: BlockGrowth,
 		WeightScale: WeightScale, WeightOffset: WeightOffset, Facets: Facets,
@@ -607,9 +632,9 @@ type termPostings struct {
 }
 
 // textPostings returns the postings of every term of the reports' text,
-// by term number, from their analyses: spans[num] is where report num's
-// terms are in an.
-func textPostings(an *Analyses, spans []span) [][]posting {
+// by term number, from their analyses: spans[num] is where the terms of
+// report first+num are in an.
+func textPostings(an *Analyses, spans []span, first int) [][]posting {
 	counts := make([]int, len(an.terms))
 	for _, s := range spans {
 		for _, id := range an.ids[s.start:s.end] {
@@ -630,7 +655,7 @@ func textPostings(an *Analyses, spans []span) [][]posting {
 	for num, s := range spans {
 		for i := s.start; i < s.end; i++ {
 			id := an.ids[i]
-			out[id] = append(out[id], posting{uint32(num), an.weights[i]})
+			out[id] = append(out[id], posting{uint32(first + num), an.weights[i]})
 		}
 	}
 	return out
@@ -639,8 +664,8 @@ func textPostings(an *Analyses, spans []span) [][]posting {
 // allPostings lists the terms of the reports' text and the facet terms
 // (which no word of the text can be, see FacetPrefix) with their
 // postings, sorted by term.
-func allPostings(found analyzed, facetTerms []termPostings) []termPostings {
-	text := textPostings(found.an, found.spans)
+func allPostings(found analyzed, facetTerms []termPostings, first int) []termPostings {
+	text := textPostings(found.an, found.spans, first)
 	out := make([]termPostings, 0, len(text)+len(facetTerms))
 	for id, ps := range text {
 		if len(ps) > 0 {
@@ -718,11 +743,12 @@ func encodeShards(terms []termPostings, block, chunk int) encoded {
 			entry = append(entry, impact[n0].weight)
 			entry = appendUvarint(entry, uint64(impact[n0].doc))
 			out.files = append(out.files, file{"search/d/" + strconv.Itoa(id) + ".bin", docSet(ps)})
+			// The oldest report's weight first: a new report, the
+			// newest, changes the last file only.
 			for j := 0; j*chunk < len(ps); j++ {
-				these := ps[j*chunk : min((j+1)*chunk, len(ps))]
-				data := make([]byte, len(these))
-				for i, p := range these {
-					data[i] = p.weight
+				data := make([]byte, min(chunk, len(ps)-j*chunk))
+				for i := range data {
+					data[i] = ps[len(ps)-1-(j*chunk+i)].weight
 				}
 				out.files = append(out.files, file{"search/r/" + strconv.Itoa(id) + "-" + strconv.Itoa(j) + ".bin", data})
 			}
@@ -853,13 +879,20 @@ func appendUvarint(b []byte, v uint64) []byte {
 }
 
 // cards encodes the result cards of the reports order lists, as
-// json.Marshal would encode each as [title, date, services, url, text].
-func cards(docs []search.Document, order []int) []byte {
+// json.Marshal would encode each as [title, date, services, url, text],
+// after unused nulls for the numbers no report has.
+func cards(docs []search.Document, order []int, unused int) []byte {
 	var b []byte
 	b = append(b, '[')
+	for i := range unused {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "null"...)
+	}
 	for i, idx := range order {
 		d := &docs[idx]
-		if i > 0 {
+		if i > 0 || unused > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '[')
@@ -1029,8 +1062,9 @@ func facetValues(d *search.Document, facet string, year []string) []string {
 // facets returns facets.json, facets.bin and the postings of the term of
 // each facet value (see FacetTerm). Each facet's values are numbered by
 // their number of reports, most first (then by name, years newest
-// first); facets.bin gives each report's values by those numbers.
-func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings, error) {
+// first); facets.bin gives each report's values by those numbers, from
+// number 0 (the reports are numbered from first).
+func facets(docs []search.Document, order []int, first int) ([]byte, []byte, []termPostings, error) {
 	names := make(map[string][]json.RawMessage, len(Facets))
 	// held[fi][num] are the values of facet fi that report num has, by
 	// their numbers.
@@ -1094,7 +1128,7 @@ func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings
 			ids := all[start:end:end]
 			for i, id := range ids {
 				ids[i] = number[id]
-				postings[ids[i]] = append(postings[ids[i]], posting{uint32(num), 1})
+				postings[ids[i]] = append(postings[ids[i]], posting{uint32(first + num), 1})
 			}
 			held[fi][num] = ids
 			start = end
@@ -1103,7 +1137,8 @@ func facets(docs []search.Document, order []int) ([]byte, []byte, []termPostings
 			terms = append(terms, termPostings{FacetTerm(facet, found[id].name), postings[i]})
 		}
 	}
-	var bin []byte
+	// The numbers no report has hold no values.
+	bin := make([]byte, first*len(Facets))
 	for num := range order {
 		for fi := range Facets {
 			bin = appendUvarint(bin, uint64(len(held[fi][num])))

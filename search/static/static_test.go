@@ -245,10 +245,11 @@ func (ix *index) lookup(t *testing.T, term string) (entry, bool) {
 		if got := ix.docSet(t, se.id); !slices.Equal(got, e.docs) {
 			t.Errorf("%q: the doc set holds %d reports, the blocks %d", term, len(got), len(e.docs))
 		}
-		var inOrder []uint8
+		var inOrder []uint8 // the oldest report's first
 		for j := 0; j*ix.manifest.WeightChunk < len(e.docs); j++ {
 			inOrder = append(inOrder, ix.fetch(t, "search/r/"+strconv.Itoa(se.id)+"-"+strconv.Itoa(j)+".bin")...)
 		}
+		slices.Reverse(inOrder)
 		if !slices.Equal(inOrder, e.weights) {
 			t.Errorf("%q: the weights in report order differ from the blocks'", term)
 		}
@@ -339,7 +340,12 @@ func TestWrite(t *testing.T) {
 		t.Errorf("stop words lack \"the\"")
 	}
 
-	// Report numbers are newest first: 0 is 2024, 1 is 2021, 2 is 2019.
+	// Report numbers are newest first and end at the slots: first is
+	// 2024, first+1 is 2021, first+2 is 2019.
+	if m.Slots != static.SlotStep {
+		t.Errorf("%d slots for %d reports, want %d", m.Slots, m.Docs, static.SlotStep)
+	}
+	first := m.Slots - m.Docs
 	tests := []struct {
 		name string
 		term string
@@ -360,8 +366,12 @@ func TestWrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e, ok := ix.lookup(t, tt.term)
-			if ok != (tt.docs != nil) || !slices.Equal(e.docs, tt.docs) {
-				t.Errorf("postings of %q = %v (found %v), want %v", tt.term, e.docs, ok, tt.docs)
+			var want []int
+			for _, d := range tt.docs {
+				want = append(want, first+d)
+			}
+			if ok != (tt.docs != nil) || !slices.Equal(e.docs, want) {
+				t.Errorf("postings of %q = %v (found %v), want %v", tt.term, e.docs, ok, want)
 			}
 		})
 	}
@@ -374,12 +384,12 @@ func TestWrite(t *testing.T) {
 		t.Errorf("weight of a title word %d is not above a body word's %d", title.weights[0], body.weights[0])
 	}
 
-	card := ix.card(t, 2)
+	card := ix.card(t, first+2)
 	want := []any{"DNS resolvers timed out", "2019-01-01", []any{"dns-recursors"}, "incidents/2019-01-01-dns/", "Lookups failed for ten minutes."}
 	if b1, b2 := mustJSON(card), mustJSON(want); b1 != b2 {
-		t.Errorf("card 2 = %s, want %s", b1, b2)
+		t.Errorf("card %d = %s, want %s", first+2, b1, b2)
 	}
-	if text := ix.card(t, 0)[4].(string); len([]rune(text)) > static.CardText+1 || !strings.HasSuffix(text, "…") {
+	if text := ix.card(t, first)[4].(string); len([]rune(text)) > static.CardText+1 || !strings.HasSuffix(text, "…") {
 		t.Errorf("long card text not cut: %q", text)
 	}
 
@@ -393,12 +403,51 @@ func TestWrite(t *testing.T) {
 	if got, want := mustJSON(facets["years"]), `[[2024,1],[2021,1],[2019,1]]`; got != want {
 		t.Errorf("years facet = %s, want %s", got, want)
 	}
-	// facets.bin starts with report 0 (2024): one year, term 0 (2024);
+	// facets.bin starts with the numbers no report has, a count of none
+	// for each facet, then report first (2024): one year, term 0 (2024);
 	// one service, term 1 (elasticsearch); two causes, timeouts (0) and
 	// memory (1); no site.
 	bin := ix.fetch(t, "search/facets.bin")
-	if got, want := bin[:8], []byte{1, 0, 1, 1, 2, 0, 1, 0}; !slices.Equal(got, want) {
-		t.Errorf("facets.bin starts %v, want %v", got, want)
+	unused := first * len(m.Facets)
+	if got, want := bin[unused:unused+8], []byte{1, 0, 1, 1, 2, 0, 1, 0}; !slices.Equal(got, want) || slices.ContainsFunc(bin[:unused], func(b byte) bool { return b != 0 }) {
+		t.Errorf("facets.bin holds %v after %d bytes, want %v after zeros", got, unused, want)
+	}
+}
+
+// TestNewestReportMovesNoNumber: adding a report newer than the others
+// changes the files of its own terms, its card file and the files that
+// count the whole index (manifest, facets), not the others' numbers,
+// cards or weights; adding an older one renumbers those after it.
+func TestNewestReportMovesNoNumber(t *testing.T) {
+	docs := syntheticDocs(600, 4)
+	before := writeTest(t, docs)
+	newest := docs[0]
+	for _, d := range docs {
+		if d.Start.After(newest.Start) {
+			newest = d
+		}
+	}
+	newest.ID, newest.URL = "2030-01-01 newest", "incidents/2030-01-01-newest/"
+	newest.Start = newest.Start.AddDate(1, 0, 0)
+	after := writeTest(t, append(slices.Clone(docs), newest))
+	changed, cards := 0, 0
+	kinds := map[string]int{} // by the folder under search/
+	for rel, data := range after.files {
+		if string(before.files[rel]) != string(data) {
+			kinds[rel[:min(len(rel), 9)]]++
+			changed++
+			if strings.HasPrefix(rel, "search/c/") {
+				cards++
+			}
+		}
+	}
+	// Its card file, and of each large term it holds, the doc set and
+	// the last weight file (the blocks in impact order move).
+	if cards != 1 || kinds["search/r/"] > kinds["search/d/"] || kinds["search/d/"] == 0 {
+		t.Errorf("adding the newest report changed %d of %d files (%v), %d of them cards; want its card file, and one weight file for each doc set", changed, len(after.files), kinds, cards)
+	}
+	if before.manifest.Slots != after.manifest.Slots {
+		t.Errorf("slots went from %d to %d for %d reports and one more", before.manifest.Slots, after.manifest.Slots, len(docs))
 	}
 }
 
