@@ -83,6 +83,11 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 		return nil
 	})
 	if err != nil {
+		if recs != nil {
+			// What was written stays usable, and the entry's file is
+			// closed (serve stops stale rebuilds this way).
+			_ = recs.Save()
+		}
 		return err
 	}
 	for i := range arc.Incidents {

@@ -39,6 +39,9 @@ func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
 // (repeats.DetectAgainReleasing).
 func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config, release bool) [][]repeats.Candidate {
 	if c == nil {
+		if release {
+			return repeats.DetectAgainReleasing(in, rc, nil, repeats.ReportDigests(in)).Lists
+		}
 		return repeats.Detect(in, rc)
 	}
 	key := repeatKey(c, rc)
