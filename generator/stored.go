@@ -91,7 +91,8 @@ func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []dia
 	if !ok {
 		return nil, nil, false
 	}
-	// Every value read below is a copy (wire.NewReader, Reader.Bytes).
+	// Every value kept below is a copy (wire.NewReader, Reader.Bytes;
+	// incident.DecodeBinary copies what it reads of its input).
 	defer d.bufs.Put(&value)
 	r := wire.NewReader(value)
 	var in *incident.Incident
@@ -109,13 +110,13 @@ func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []dia
 			body = append(make([]byte, 0, n), data[int64(len(data))-n:]...)
 		}
 		var err error
-		if in, err = incident.DecodeBinary(r.Bytes(), body); err != nil {
+		if in, err = incident.DecodeBinary(r.BytesView(), body); err != nil {
 			return nil, nil, false
 		}
 	case bodyInside:
 		body := r.Bytes()
 		var err error
-		if in, err = incident.DecodeBinary(r.Bytes(), body); err != nil {
+		if in, err = incident.DecodeBinary(r.BytesView(), body); err != nil {
 			return nil, nil, false
 		}
 	default:
@@ -208,11 +209,16 @@ func readDiagnostics(r *wire.Reader) []diag.Diagnostic {
 
 // storedBodies is the "bodies" entry as the analysis stage reads it
 // (facts.BodyCache).
-type storedBodies struct{ recs *buildcache.Records }
+type storedBodies struct {
+	recs *buildcache.Records
+	// bufs holds the memory records are read into (*[]byte), as in
+	// decodedReports: markdown.DecodeResult copies what it keeps.
+	bufs *sync.Pool
+}
 
 // openBodies opens the "bodies" entry of cfg's cache.
 func openBodies(cfg Config) storedBodies {
-	return storedBodies{cfg.Cache.OpenRecords(bodiesKind, bodiesKind, !cfg.Cold)}
+	return storedBodies{recs: cfg.Cache.OpenRecords(bodiesKind, bodiesKind, !cfg.Cold), bufs: &sync.Pool{}}
 }
 
 func bodyName(key string) string {
@@ -222,10 +228,15 @@ func bodyName(key string) string {
 
 // Get implements facts.BodyCache.
 func (s storedBodies) Get(key string) (*markdown.Result, bool) {
-	value, ok := s.recs.Get(bodyName(key))
+	var buf []byte
+	if p, _ := s.bufs.Get().(*[]byte); p != nil {
+		buf = *p
+	}
+	value, ok := s.recs.GetInto(bodyName(key), buf)
 	if !ok {
 		return nil, false
 	}
+	defer s.bufs.Put(&value)
 	res, err := markdown.DecodeResult(value)
 	return res, err == nil
 }

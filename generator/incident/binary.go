@@ -78,7 +78,8 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 
 // DecodeBinary decodes what AppendBinary wrote, with body as the report's
 // body. Damaged or truncated data, or data of another encoding version,
-// is an error.
+// is an error. The Incident keeps no part of data: the caller may reuse
+// it.
 func DecodeBinary(data, body []byte) (*Incident, error) {
 	// A report is short strings (its fields, its lines' keys): one
 	// allocation for them all.

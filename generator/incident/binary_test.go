@@ -21,6 +21,11 @@ func roundTrip(t *testing.T, in *Incident) *Incident {
 	if err != nil {
 		t.Fatalf("DecodeBinary: %v", err)
 	}
+	// The report keeps no part of data, which the build cache reuses for
+	// the next record: scribbled over, it must not change the report.
+	for i := range data {
+		data[i] = 0xAA
+	}
 	return out
 }
 

@@ -37,7 +37,8 @@ func (r *Result) AppendBinary(b []byte) []byte {
 }
 
 // DecodeResult decodes what AppendBinary wrote. Damaged or truncated
-// data, or data of another encoding version, is an error.
+// data, or data of another encoding version, is an error. The Result
+// keeps no part of data: the caller may reuse it.
 func DecodeResult(data []byte) (*Result, error) {
 	r := wire.NewReader(data)
 	if v := r.Uint(); v != binaryVersion {

@@ -192,6 +192,17 @@ func (r *Reader) Bytes() []byte {
 	return append(make([]byte, 0, len(p)), p...)
 }
 
+// BytesView is Bytes without the copy: the slice returned is part of the
+// input, for a caller that is done with it before the input changes.
+func (r *Reader) BytesView() []byte {
+	n := r.Uint()
+	if n == 0 || r.err != nil {
+		return nil
+	}
+	p := r.take(n - 1)
+	return p[:len(p):len(p)]
+}
+
 // Len reads a length written by AppendLen: -1 for nil. A length larger
 // than what is left of the input (each item takes a byte at least) is a
 // problem, so that damaged input cannot ask for a huge allocation.

@@ -84,3 +84,20 @@ func TestRaw(t *testing.T) {
 		}
 	}
 }
+
+// TestBytesView: BytesView reads what Bytes reads, as part of the input,
+// with no room behind it to append into.
+func TestBytesView(t *testing.T) {
+	data := AppendBytes(AppendBytes(AppendBytes(nil, []byte("first")), nil), []byte{})
+	r := NewReader(data)
+	first := r.BytesView()
+	if string(first) != "first" || cap(first) != len(first) || &first[0] != &data[1] {
+		t.Errorf("BytesView = %q (cap %d), want \"first\" in the input, capped", first, cap(first))
+	}
+	if none, empty := r.BytesView(), r.BytesView(); none != nil || empty == nil || len(empty) != 0 || r.Done() != nil {
+		t.Errorf("nil and empty read back as %v and %v (%v)", none, empty, r.Err())
+	}
+	if r := NewReader(AppendUint(nil, 10)); r.BytesView() != nil || r.Err() == nil {
+		t.Error("a length past the input was taken")
+	}
+}
