@@ -1,10 +1,12 @@
 package generator
 
 import (
+	"maps"
 	"reflect"
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/render"
 )
 
 var codecWarnings = []diag.Diagnostic{
@@ -33,6 +35,27 @@ func TestSiteStampRoundTrip(t *testing.T) {
 			if _, err := decodeSiteStamp(data[:n]); err == nil {
 				t.Errorf("the first %d of %d bytes read as a stamp", n, len(data))
 			}
+		}
+	}
+}
+
+// TestPageKeysRoundTrip: the pages' keys read back as written, and a cut
+// entry is refused whole rather than read as fewer pages.
+func TestPageKeysRoundTrip(t *testing.T) {
+	keys := map[string]render.PageKey{
+		"index.html":                               {1, 2, 3},
+		"incidents/2024-01-01-db/index.html":       {4},
+		"incidents.json#2024-01-01-db":             {},
+		"services/mediawiki-api/page/2/index.html": {15: 9},
+	}
+	data := appendPageKeys(nil, keys)
+	got, err := decodePageKeys(data)
+	if err != nil || !maps.Equal(got, keys) {
+		t.Fatalf("read back %v, %v; want %v", got, err, keys)
+	}
+	for n := range len(data) {
+		if got, err := decodePageKeys(data[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes read as %d keys", n, len(data), len(got))
 		}
 	}
 }
