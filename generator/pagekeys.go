@@ -45,13 +45,9 @@ func appendPageKeys(b []byte, keys map[string]render.PageKey) []byte {
 // decodePageKeys reads what appendPageKeys wrote.
 func decodePageKeys(data []byte) (map[string]render.PageKey, error) {
 	r := wire.NewStringsReader(data)
-	n := r.Uint()
 	var k render.PageKey
-	// Each takes len(k)+1 bytes at least.
-	if n > uint64(len(data)/(len(k)+1)) {
-		r.Fail()
-		n = 0
-	}
+	// Each takes a path's length and a key at least.
+	n := r.Count(len(k) + 1)
 	out := make(map[string]render.PageKey, n)
 	for range n {
 		rel := r.String()

@@ -69,8 +69,12 @@ func servingPercent(live uint64) int {
 }
 
 // liveHeap is the heap the last collection marked live, in bytes.
-func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+func liveHeap() uint64 { return runtimeMetric("/gc/heap/live:bytes") }
+
+// runtimeMetric reads the runtime/metrics counter name; 0 when this Go
+// does not have it.
+func runtimeMetric(name string) uint64 {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
 		return 0

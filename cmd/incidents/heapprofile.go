@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/metrics"
 	"runtime/pprof"
 	"sync"
 	"time"
@@ -129,11 +128,4 @@ func (p *heapProfiler) write() error {
 }
 
 // gcCycles is how many collections have completed.
-func gcCycles() uint64 {
-	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
-}
+func gcCycles() uint64 { return runtimeMetric("/gc/cycles/total:gc-cycles") }

@@ -80,12 +80,8 @@ func appendStamps(b []byte, m map[string]stamped) []byte {
 // decodeStamps reads what appendStamps wrote.
 func decodeStamps(data []byte) (map[string]stamped, error) {
 	r := wire.NewStringsReader(data)
-	n := r.Uint()
-	// Each takes 37 bytes at least.
-	if n > uint64(len(data))/37 {
-		r.Fail()
-		n = 0
-	}
+	// Each takes 37 bytes at least: a path's length, four varints, a hash.
+	n := r.Count(37)
 	m := make(map[string]stamped, n)
 	for range n {
 		rel := r.String()

@@ -203,6 +203,19 @@ func (r *Reader) BytesView() []byte {
 	return p[:len(p):len(p)]
 }
 
+// Count reads a number of items written by AppendUint, each of which
+// takes at least min bytes (min at least 1): a count the rest of the input
+// cannot hold is a problem, so that damaged input cannot ask for a huge
+// allocation, and reads as 0.
+func (r *Reader) Count(min int) int {
+	n := r.Uint()
+	if r.err != nil || n > uint64(len(r.data)/min) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
 // Len reads a length written by AppendLen: -1 for nil. A length larger
 // than what is left of the input (each item takes a byte at least) is a
 // problem, so that damaged input cannot ask for a huge allocation.

@@ -101,3 +101,23 @@ func TestBytesView(t *testing.T) {
 		t.Error("a length past the input was taken")
 	}
 }
+
+// TestCount: a count the rest of the input can hold is read; a larger one
+// is a problem and reads as 0.
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n, min, rest int
+		want         int
+		damaged      bool
+	}{
+		{3, 2, 6, 3, false},
+		{4, 2, 6, 0, true},
+		{0, 5, 0, 0, false},
+		{1 << 40, 1, 10, 0, true},
+	} {
+		r := NewReader(append(AppendUint(nil, uint64(tc.n)), make([]byte, tc.rest)...))
+		if got := r.Count(tc.min); got != tc.want || (r.Err() != nil) != tc.damaged {
+			t.Errorf("Count(%d) of %d with %d bytes left = %d, err %v; want %d, damaged %v", tc.min, tc.n, tc.rest, got, r.Err(), tc.want, tc.damaged)
+		}
+	}
+}
