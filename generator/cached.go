@@ -159,17 +159,16 @@ func unchanged(cfg Config, key string) (*Result, bool) {
 	return res, true
 }
 
-// recordBuilt stores the stamp of a finished build, if its inputs are
-// still those it started from (an edit during the build must not be taken
-// for built).
-func recordBuilt(ctx context.Context, cfg Config, h hooks, key string, res *Result, loc *time.Location) error {
+// recordBuilt stores the stamp of a finished build, whose output's
+// manifest hashes to sum (manifestSum, taken as it was published), if its
+// inputs are still those it started from (an edit during the build must
+// not be taken for built). The next build checks that the destination's
+// files are still those (unchanged), so the manifest's hash is all this
+// needs.
+func recordBuilt(ctx context.Context, cfg Config, h hooks, key, sum string, res *Result, loc *time.Location) error {
 	if again, err := inputKey(ctx, cfg, h); err != nil || again != key {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}
-	// The build has just written the destination and its manifest: the
-	// next build checks that its files are still those (unchanged), so
-	// the manifest's hash is all this needs.
-	sum := manifestSum(cfg.Dest)
 	if sum == "" {
 		return cfg.Cache.Remove(stampKind(cfg.Dest))
 	}

@@ -358,7 +358,13 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := recordPages(cfg, stats.Keys); err != nil {
+	// What the build published, read once for the page keys and the
+	// stamp: it is theirs even if another build publishes meanwhile.
+	published := ""
+	if cfg.Cache != nil {
+		published = manifestSum(cfg.Dest)
+	}
+	if err := recordPages(cfg, published, stats.Keys); err != nil {
 		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 	}
 	if disk != nil && disk.err != nil {
@@ -422,7 +428,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// A build that left the index to another process has not brought it
 	// up to date: the next one must not take it for done.
 	if key != "" && indexStats.Skipped == "" {
-		if err := recordBuilt(ctx, cfg, h, key, res, arc.Site.WorkingHours.Location); err != nil {
+		if err := recordBuilt(ctx, cfg, h, key, published, res, arc.Site.WorkingHours.Location); err != nil {
 			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 			res.Warnings = diags.Warnings()
 		}

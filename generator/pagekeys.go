@@ -111,12 +111,12 @@ func pageReuse(cfg Config, files string, arc *archive.Archive) (*render.Reuse, e
 	return r, nil
 }
 
-// recordPages stores the keys of the pages just published to cfg.Dest.
-func recordPages(cfg Config, keys map[string]render.PageKey) error {
+// recordPages stores the keys of the pages just published to cfg.Dest,
+// whose manifest hashes to sum (manifestSum).
+func recordPages(cfg Config, sum string, keys map[string]render.PageKey) error {
 	if cfg.Cache == nil || keys == nil {
 		return nil
 	}
-	sum := manifestSum(cfg.Dest)
 	if sum == "" {
 		return cfg.Cache.Remove(pagesKind(cfg.Dest))
 	}
