@@ -205,16 +205,17 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	f.mentionGraph()
 	f.Repeats = opts.Repeats
+	var input []repeats.Report
 	if f.Repeats == nil {
-		input := f.RepeatInput()
-		if opts.Plain != nil {
-			// The input holds the only reference to the text now, and
-			// detection drops it once read.
-			f.dropDetectionText()
-		}
-		f.Repeats = detect(opts.Cache, opts.Cold, input, opts.RepeatConfig, opts.Plain != nil)
-	} else if opts.Plain != nil {
+		input = f.RepeatInput()
+	}
+	if opts.Plain != nil {
+		// The input holds the only reference to the text now, and
+		// detection drops it once read.
 		f.dropDetectionText()
+	}
+	if f.Repeats == nil {
+		f.Repeats = detect(opts.Cache, opts.Cold, input, opts.RepeatConfig, opts.Plain != nil)
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.

@@ -14,18 +14,17 @@ import (
 // whole input (32 bytes), then its results (repeats.Results.AppendBinary,
 // written by BinaryWriter).
 
-// decodeRepeats reads a cache entry of repeat detection.
-func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
+// decodeRepeats reads the results of a cache entry of repeat detection.
+func decodeRepeats(data []byte) (*repeats.Results, error) {
 	var input repeats.Digest
 	if len(data) < len(input) {
-		return input, nil, fmt.Errorf("repeat detection's cache entry: %d bytes", len(data))
+		return nil, fmt.Errorf("repeat detection's cache entry: %d bytes", len(data))
 	}
-	copy(input[:], data)
 	res := &repeats.Results{}
 	if err := res.UnmarshalBinary(data[len(input):]); err != nil {
-		return input, nil, fmt.Errorf("repeat detection's cache entry: %w", err)
+		return nil, fmt.Errorf("repeat detection's cache entry: %w", err)
 	}
-	return input, res, nil
+	return res, nil
 }
 
 // detect runs repeat detection on in, with what the cache c (which may be
@@ -36,11 +35,11 @@ func decodeRepeats(data []byte) (repeats.Digest, *repeats.Results, error) {
 // looking in the cache, not storing there.
 //
 // With release set, detection drops each report's text from in once read
-// (repeats.DetectAgainReleasing).
+// (repeats.DetectAgainReleasing, DetectReleasing).
 func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config, release bool) [][]repeats.Candidate {
 	if c == nil {
 		if release {
-			return repeats.DetectAgainReleasing(in, rc, nil, repeats.ReportDigests(in)).Lists
+			return repeats.DetectReleasing(in, rc)
 		}
 		return repeats.Detect(in, rc)
 	}
@@ -56,10 +55,9 @@ func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Conf
 					return lists
 				}
 			}
-			if stored, res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
-				if stored == input && len(res.Lists) == len(in) {
-					return res.Lists
-				}
+			// Another input (or lists that did not read): what can be
+			// reused of the last run.
+			if res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
 				prev = res
 			}
 		}

@@ -74,7 +74,7 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		cpu.report()
 		// How many reports the last iteration scored again.
 		if data, ok := c.Get("repeats", repeatKey(c, cfg)); ok {
-			if _, res, err := decodeRepeats(data); err == nil {
+			if res, err := decodeRepeats(data); err == nil {
 				b.ReportMetric(float64(res.Scored), "scored-reports")
 				b.ReportMetric(float64(res.Pooled), "pooled-reports")
 				b.ReportMetric(float64(res.Read), "read-reports")

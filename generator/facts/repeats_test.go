@@ -102,11 +102,11 @@ func TestCachedRepeatsMatchCold(t *testing.T) {
 			if !ok {
 				return repeats.Digest{}, nil
 			}
-			input, res, err := decodeRepeats(data)
+			res, err := decodeRepeats(data)
 			if err != nil {
 				t.Fatalf("step %d (%s): %v", step, how, err)
 			}
-			return input, res
+			return repeats.Digest(data), res
 		}
 		before, _ := stored()
 		warm := compute(t, arc, Options{Cache: c, NoTrends: true, NoHTML: true})

@@ -60,7 +60,7 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 }
 
 // DetectAgainDigested is DetectAgain, given the reports' digests
-// (ReportDigests), which the caller may have computed for InputDigest.
+// (ReportDigests), which the caller may have computed for CombineDigests.
 func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
 	return detectAgain(reports, cfg, prev, digests, false)
 }

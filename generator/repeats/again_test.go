@@ -256,7 +256,8 @@ func TestDetectAgainWithoutPrevious(t *testing.T) {
 
 // TestDetectAgainReleasing: releasing the texts gives the results of
 // DetectAgainDigested, with and without a previous run to reuse, and
-// leaves no report's text in the input.
+// DetectReleasing those of Detect; neither leaves a report's text in the
+// input.
 func TestDetectAgainReleasing(t *testing.T) {
 	m := &archiveMaker{rng: rand.New(rand.NewSource(11))}
 	var reports []Report
@@ -284,6 +285,16 @@ func TestDetectAgainReleasing(t *testing.T) {
 			}
 		}
 		prevKept, prevReleased = want, got
+	}
+	// Without a previous run, as a build without a cache detects.
+	input := slices.Clone(reports)
+	if got, want := DetectReleasing(input, cfg), Detect(reports, cfg); !reflect.DeepEqual(got, want) {
+		t.Error("DetectReleasing gave other lists than Detect")
+	}
+	for i, r := range input {
+		if r.Text != nil || r.Quoted != nil {
+			t.Fatalf("DetectReleasing: report %d kept its text", i)
+		}
 	}
 }
 

@@ -75,14 +75,11 @@ func (r *Results) emitLists(emit func([]byte) error) error {
 // counts and the kept arrays.
 func (r *Results) emitRest(emit func([]byte) error) error {
 	c := chunker{emit: emit, buf: make([]byte, 0, chunkSize+4<<10)}
-	if r.Inputs == nil {
-		c.bytes(nil)
-	} else {
-		c.buf = wire.AppendUint(c.buf, uint64(32*len(r.Inputs))+1)
-		for _, in := range r.Inputs {
-			c.buf = append(c.buf, in[:]...)
-			c.flushIfFull()
-		}
+	// The digests as one byte array (wire.AppendBytes).
+	c.buf = wire.AppendLen(c.buf, r.Inputs == nil, 32*len(r.Inputs))
+	for _, in := range r.Inputs {
+		c.buf = append(c.buf, in[:]...)
+		c.flushIfFull()
 	}
 	c.buf = wire.AppendUint(c.buf, uint64(r.Scored))
 	c.buf = wire.AppendUint(c.buf, uint64(r.Pooled))
@@ -130,11 +127,7 @@ func (c *chunker) flush() {
 
 // bytes is wire.AppendBytes of p.
 func (c *chunker) bytes(p []byte) {
-	if p == nil {
-		c.buf = wire.AppendUint(c.buf, 0)
-		return
-	}
-	c.buf = wire.AppendUint(c.buf, uint64(len(p))+1)
+	c.buf = wire.AppendLen(c.buf, p == nil, len(p))
 	if len(p) < 4<<10 {
 		c.buf = append(c.buf, p...)
 		c.flushIfFull()
@@ -216,7 +209,7 @@ func (r *Results) UnmarshalBinary(data []byte) error {
 	}
 	r.Lists = lists
 	rd := wire.NewReader(rest)
-	if inputs := rd.Bytes(); inputs != nil || rd.Err() != nil {
+	if inputs := rd.BytesView(); inputs != nil || rd.Err() != nil {
 		if len(inputs)%32 != 0 {
 			rd.Fail()
 		}

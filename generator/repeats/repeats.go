@@ -221,7 +221,18 @@ func (w Reasons) Unrelated() bool { return w.Reference == "unrelated" }
 // best first. Only reports that started earlier are candidates. It uses
 // every CPU; the result does not depend on how many.
 func Detect(reports []Report, cfg Config) [][]Candidate {
-	d := newDetector(reports, cfg)
+	return detect(newDetector(reports, cfg))
+}
+
+// DetectReleasing is Detect, dropping each report's Text and Quoted from
+// reports once read, as DetectAgainReleasing does.
+func DetectReleasing(reports []Report, cfg Config) [][]Candidate {
+	return detect(newDetectorReusing(reports, cfg, nil, false, true))
+}
+
+// detect ranks every report's candidates with d.
+func detect(d *detector) [][]Candidate {
+	reports := d.reports
 	out := make([][]Candidate, len(reports))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup

@@ -21,8 +21,8 @@ type tokenReuse struct {
 // formTable numbers the forms of the archive's terms: a term (by its
 // merged id) with the word shown for it and whether it is a name.
 type formTable struct {
-	index_ map[formKey]int32
-	keys   []formKey
+	ids  map[formKey]int32
+	keys []formKey
 }
 
 type formKey struct {
@@ -30,15 +30,15 @@ type formKey struct {
 	form
 }
 
-func newFormTable() *formTable { return &formTable{index_: map[formKey]int32{}} }
+func newFormTable() *formTable { return &formTable{ids: map[formKey]int32{}} }
 
 // index returns the number of term's form f, adding it when it is new.
 func (t *formTable) index(term int32, f form) int32 {
 	k := formKey{term, f}
-	x, ok := t.index_[k]
+	x, ok := t.ids[k]
 	if !ok {
 		x = int32(len(t.keys))
-		t.index_[k] = x
+		t.ids[k] = x
 		t.keys = append(t.keys, k)
 	}
 	return x
@@ -175,7 +175,7 @@ func (k *Kept) references(o int, byID map[string]int) (out []reference, ok bool)
 	return out, true
 }
 
-// strings returns the o-th run of a list of strings kept with its ends.
+// runStrings returns the o-th run of a list of strings kept with its ends.
 func runStrings(list []string, ends []byte, o int) []string {
 	lo, hi := runOf(ends, o)
 	if lo == hi {
