@@ -33,8 +33,9 @@ import (
 // its own page, its neighbours' and its lists', and the pages that show
 // the whole archive (home, trends, repeats, feeds). A taxonomy's index
 // pages are keyed on their terms' counts, durations and latest dates;
-// incidents.json is written again, but a report whose page kept its key
-// keeps its line, copied from the published file (writeModel).
+// incidents.json is written again, but a report whose line keeps its key
+// (modelKey: its page's key and its candidates' every figure) keeps its
+// line, copied from the published file (writeModel).
 //
 // A key must change whenever the page would: a dependency left out shows
 // a stale page. The tests build random edit sequences with and without
@@ -141,14 +142,12 @@ func (k *keyWriter) candidates(cs []repeats.Candidate) {
 	}
 }
 
-// exactCandidates writes possible repeats with every figure and reason.
+// exactCandidates writes possible repeats with every figure and reason,
+// as the repeat results' encoding holds them.
 func (k *keyWriter) exactCandidates(cs []repeats.Candidate) {
 	k.int(len(cs))
-	for _, c := range cs {
-		k.str(c.ID)
-		k.float(c.Score)
-		k.bool(c.Likely)
-		k.value(reflect.ValueOf(c.Why))
+	for i := range cs {
+		k.b = repeats.AppendCandidate(k.b, &cs[i])
 	}
 }
 

@@ -63,7 +63,7 @@ func (r *Results) emitLists(emit func([]byte) error) error {
 	for _, list := range r.Lists {
 		c.buf = wire.AppendLen(c.buf, list == nil, len(list))
 		for k := range list {
-			c.buf = appendCandidate(c.buf, &list[k])
+			c.buf = AppendCandidate(c.buf, &list[k])
 		}
 		c.flushIfFull()
 	}
@@ -250,7 +250,11 @@ func appendFloat(b []byte, f float64) []byte { return wire.AppendUint(b, math.Fl
 
 func readFloat(rd *wire.Reader) float64 { return math.Float64frombits(rd.Uint()) }
 
-func appendCandidate(b []byte, c *Candidate) []byte {
+// AppendCandidate appends c, every figure and reason of it, as the
+// encoding of Results holds it (TestResultsEncodingReadsBack fails for a
+// field it leaves out): what a page key reads of a candidate shown
+// exactly.
+func AppendCandidate(b []byte, c *Candidate) []byte {
 	w := &c.Why
 	b = wire.AppendString(b, c.ID)
 	b = appendFloat(b, c.Score)
