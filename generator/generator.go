@@ -30,7 +30,6 @@ import (
 	"github.com/incidents-archive/incidents/generator/buildcache"
 	"github.com/incidents-archive/incidents/generator/diag"
 	"github.com/incidents-archive/incidents/generator/facts"
-	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/lint"
 	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/generator/publish"
@@ -105,7 +104,9 @@ type Result struct {
 	// build last published to Dest, which still holds its output: nothing
 	// was rendered or written.
 	Unchanged bool
-	// Archive is what was built; nil when Unchanged.
+	// Archive is what was built; nil when Unchanged. A build (not a
+	// Builder's) drops each report's Markdown once its body is rendered
+	// (facts.Options.ReleaseMarkdown): its reports' Body is nil.
 	Archive *archive.Archive
 }
 
@@ -116,19 +117,20 @@ func Load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, error)
 	return arc, diags, err
 }
 
-// load is Load, which also gives what the build cache held of lint.Body
-// for each report (see decodedReports); without a cache it has nothing.
-func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, func(*incident.Incident) (lint.BodyFindings, bool), error) {
-	none := func(*incident.Incident) (lint.BodyFindings, bool) { return lint.BodyFindings{}, false }
+// load is Load, which also gives the build cache's entry of decoded
+// reports it read, with what the entry held of lint.Body for each report
+// (decodedReports.bodyFindings); without a cache, the zero value, which
+// holds nothing.
+func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, decodedReports, error) {
 	info, err := os.Stat(cfg.Source)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, none, fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", cfg.Source)
+		return nil, nil, decodedReports{}, fmt.Errorf("content folder %s does not exist; give the folder that holds site.yaml and incidents/ with --source", cfg.Source)
 	}
 	if err != nil {
-		return nil, nil, none, fmt.Errorf("content folder: %w", err)
+		return nil, nil, decodedReports{}, fmt.Errorf("content folder: %w", err)
 	}
 	if !info.IsDir() {
-		return nil, nil, none, fmt.Errorf("content folder %s is not a folder", cfg.Source)
+		return nil, nil, decodedReports{}, fmt.Errorf("content folder %s is not a folder", cfg.Source)
 	}
 	opts := archive.Options{Label: cfg.Source, Drafts: cfg.Drafts, Workers: cfg.Workers, Listed: cfg.Listed}
 	if cfg.Progress != nil {
@@ -136,7 +138,7 @@ func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, func(*
 	}
 	if cfg.Cache == nil {
 		arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
-		return arc, diags, none, err
+		return arc, diags, decodedReports{}, err
 	}
 	var reports decodedReports
 	opts.Decoded = func(site *siteconfig.Site) archive.DecodeCache {
@@ -150,9 +152,8 @@ func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, func(*
 			saved = &diag.List{}
 		}
 		saveRecords(cfg, reports.recs, saved)
-		return arc, diags, reports.bodyFindings, err
 	}
-	return arc, diags, none, err
+	return arc, diags, reports, err
 }
 
 // Build loads, checks and renders the archive and publishes it to Dest.
@@ -213,7 +214,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if cfg.Cache != nil {
 		files, filesErr = filesKey(ctx, cfg, h)
 	}
-	arc, diags, cachedFindings, err := load(ctx, cfg)
+	arc, diags, decoded, err := load(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,7 +247,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 		err := parallel.Each(ctx, workers, len(arc.Incidents), func(_, i int) error {
 			var ok bool
-			if bodyFindings[i], ok = cachedFindings(arc.Incidents[i]); !ok {
+			if bodyFindings[i], ok = decoded.bodyFindings(arc.Incidents[i]); !ok {
 				bodyFindings[i] = lint.Body(arc.Incidents[i])
 			}
 			return nil

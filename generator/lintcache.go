@@ -94,9 +94,7 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 		diags.Merge(&found[i])
 	}
 	if recs != nil {
-		// A cache that cannot be written costs the next build time, not
-		// correctness.
-		_ = recs.Save()
+		saveRecords(cfg, recs, diags)
 	}
 	return nil
 }

@@ -278,13 +278,13 @@ func TestStoredBodyFindings(t *testing.T) {
 	dir := writeArchive(t, files)
 	cfg := Config{Source: filepath.Join(dir, "content"), Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program")}
 	for _, pass := range []string{"decoded", "from the cache"} {
-		arc, _, findings, err := load(context.Background(), cfg)
+		arc, _, decoded, err := load(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		some := 0
 		for _, in := range arc.Incidents {
-			got, ok := findings(in)
+			got, ok := decoded.bodyFindings(in)
 			if !ok {
 				t.Errorf("%s: no findings for %s", pass, in.Path)
 				continue

@@ -105,7 +105,7 @@ type Options struct {
 	// ReleaseMarkdown drops each report's Markdown (Incident.Body) once
 	// its body is rendered, for a reader that never needs it again: the
 	// build, whose linter has read what it needs of the bodies before
-	// (lint.Bodies). The archive's reports are changed in place.
+	// (lint.Body). The archive's reports are changed in place.
 	ReleaseMarkdown bool
 }
 
