@@ -396,6 +396,8 @@
         const stale = "reload the page; if this stays, copy the whole site from one incidents build";
         if (m.format !== 4) throw new Error(`the search index has format ${m.format} and this page reads format 4: ${stale}`);
         if (m.analyzer !== "incidents-en-3") throw new Error(`the search index was analysed as ${m.analyzer} and this page analyses queries as incidents-en-3: ${stale}`);
+        // The reports are numbered first to slots-1, newest first.
+        m.first = m.slots - m.docs;
         this.manifest = m;
         this.term = analyzer(m.stopWords);
       }
@@ -654,8 +656,7 @@
     // Each chosen facet value is a term; a value no report has is null.
     const filters = await Promise.all(Object.keys(facetParams).flatMap((f) => state[f].map((v) => index.lookup(facetTerm(f, v)))));
     const highlight = new Set(clauses.filter((c) => c.sign !== "-").flatMap((c) => c.terms));
-    // Reports are numbered first to n-1, newest first.
-    const n = m.slots, first = m.slots - m.docs;
+    const n = m.slots, first = m.first;
     const scored = clauses.filter((c) => c.sign !== "-");
     const scoring = scored.length;
     const relevance = state.sort !== "newest" && state.sort !== "oldest" && scoring > 0;
@@ -1018,7 +1019,7 @@
 
   function allDocs() {
     const m = index.manifest;
-    return Array.from({ length: m.docs }, (_, i) => m.slots - m.docs + i);
+    return Array.from({ length: m.docs }, (_, i) => m.first + i);
   }
 
   async function staticHits(from) {

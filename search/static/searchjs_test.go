@@ -274,7 +274,7 @@ func rankAll(t *testing.T, ix *index, s pageState) []int {
 	passes := ix.filter(t, s)
 	everything := len(clauses) == 0 || scoring == 0
 	var hits []int
-	for d := n - docs; d < n; d++ {
+	for d := ix.manifest.First(); d < n; d++ {
 		if excluded[d] || !passes(d) {
 			continue
 		}

@@ -146,9 +146,9 @@ const (
 	SlotStep = 256
 )
 
-// Slots is Manifest.Slots for an index of docs reports: docs rounded up to
-// a multiple of SlotStep.
-func Slots(docs int) int { return (docs + SlotStep - 1) / SlotStep * SlotStep }
+// slotsFor is Manifest.Slots for an index of docs reports: docs rounded
+// up to a multiple of SlotStep.
+func slotsFor(docs int) int { return (docs + SlotStep - 1) / SlotStep * SlotStep }
 
 // FacetPrefix begins the terms that stand for a facet value: FacetPrefix,
 // the facet's name, FacetPrefix again, the value. No word the analyzer
@@ -215,8 +215,8 @@ type Manifest struct {
 	Format   int    `json:"format"`
 	Analyzer string `json:"analyzer"`
 	Docs     int    `json:"docs"`
-	// Slots bounds the report numbers: the reports are Slots-Docs to
-	// Slots-1, newest first (see Slots).
+	// Slots bounds the report numbers: the reports are First() to
+	// Slots-1, newest first, Slots a multiple of SlotStep.
 	Slots        int      `json:"slots"`
 	Version      string   `json:"version"`
 	StopWords    []string `json:"stopWords"`
@@ -230,6 +230,9 @@ type Manifest struct {
 	WeightOffset float64  `json:"weightOffset"`
 	Facets       []string `json:"facets"`
 }
+
+// First is the newest report's number, the lowest in use.
+func (m Manifest) First() int { return m.Slots - m.Docs }
 
 // Write builds the static index of docs and writes it under search/.
 func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
@@ -249,7 +252,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	if err != nil {
 		return Stats{}, err
 	}
-	slots := Slots(len(order))
+	slots := slotsFor(len(order))
 	first := slots - len(order) // the newest report's number
 	names, values, facetPostings, err := facets(docs, order, first)
 	if err != nil {
@@ -275,7 +278,7 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	}
 	for f := first / CardsPerFile; f*CardsPerFile < slots; f++ {
 		// The numbers of file f, those below first unused.
-		lo, hi := f*CardsPerFile, (f+1)*CardsPerFile
+		lo, hi := f*CardsPerFile, min((f+1)*CardsPerFile, slots)
 		w.add("search/c/"+strconv.Itoa(f)+".json", cards(docs, order[max(lo, first)-first:hi-first], max(first-lo, 0)))
 	}
 	w.add("search/facets.json", names)

@@ -345,7 +345,7 @@ func TestWrite(t *testing.T) {
 	if m.Slots != static.SlotStep {
 		t.Errorf("%d slots for %d reports, want %d", m.Slots, m.Docs, static.SlotStep)
 	}
-	first := m.Slots - m.Docs
+	first := m.First()
 	tests := []struct {
 		name string
 		term string
