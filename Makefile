@@ -9,10 +9,12 @@
 #   make stress  the slow fault and load tests: SIGKILLed builds, a full disk,
 #                64 clients against serve for 30 s
 #   make bench   incidents build of a 10,000-report synthetic archive beside the floor
-#                program, five cases: cold, after one report changed, nothing changed,
-#                cold with tasks.json, after a new report was added; then the output's size against the floor's and its
-#                largest page. N=100000 for the large archive (about an hour; BENCH_RUNS=1
-#                and BENCH_CASES=cold,"one change" make it about 20 minutes)
+#                program, five cases: cold, after one report changed, nothing
+#                changed, cold with tasks.json, after a new report was added;
+#                then the output's size against the floor's and its largest
+#                page (3 minutes on 2026-12-03). N=100000 for the large archive
+#                (BENCH_RUNS=1 BENCH_CASES=cold,"one change","one added" took
+#                11 minutes on 2026-12-03)
 #   make bench-repeats  repeat detection's recall@3, precision, time and memory on
 #                2,000- and 10,000-report archives of two seeds, in two styles:
 #                gencorpus.py's synthetic ones and real-style ones (long uneven prose)
