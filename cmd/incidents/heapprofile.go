@@ -51,8 +51,16 @@ func startHeapProfile(e *env, path string) (stop func() error, err error) {
 	return func() error {
 		close(p.stop)
 		p.done.Wait()
+		// A build shorter than one look (nothing changed, or content
+		// errors) is looked at once now.
+		p.check()
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		if p.peak == 0 && p.pending == 0 && p.err == nil {
+			// No peak has been saved: the profile as it is, rather than
+			// an empty file.
+			p.pending, p.due, p.dueAt = 1, p.seen, time.Since(p.start)
+		}
 		if p.pending != 0 && p.err == nil {
 			// The build ended before two more collections: the profile
 			// of the last one is the nearest to the peak there is.
@@ -60,6 +68,10 @@ func startHeapProfile(e *env, path string) (stop func() error, err error) {
 		}
 		if p.err != nil {
 			return fmt.Errorf("--heapprofile: %w", p.err)
+		}
+		if p.peak == 0 {
+			fmt.Fprintf(e.stderr, "heap profile: the build ended before a collection measured its live heap; the heap at its end → %s\n", path)
+			return nil
 		}
 		fmt.Fprintf(e.stderr, "heap profile: live heap at most %.1f MB, %.1fs into the build → %s\n",
 			float64(p.peak)/1e6, p.taken.Seconds(), path)
