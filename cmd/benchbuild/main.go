@@ -12,9 +12,11 @@
 //     with the cache of the earlier builds, as a writer's rebuild is;
 //   - no change: incidents build --no-search-index again, nothing changed;
 //   - one added: a report added, the newest of the archive (a copy of one
-//     with its own id and times after every other report's), then the
-//     same warm build: what a writer's commonest edit, the report of the
-//     latest outage, costs. The archive grows by one report each run.
+//     with its own id and times after every other report's; not one the
+//     one-change case edits), then the same warm build: what a writer's
+//     commonest edit, the report of the latest outage, costs. Detection
+//     finds the copy's source as a likely repeat, as it would a real
+//     repeat. The archive grows by one report each run.
 //
 // The floor program (../shared/bench/floor: read, split front matter,
 // render Markdown, write) keeps nothing between runs, so it does the same
@@ -183,6 +185,7 @@ type bench struct {
 	version                      string    // "incidents VERSION (GO)"
 	reports                      []string  // the report files, sorted
 	edits                        []int     // the report changed before each one-change build
+	sources                      []int     // the report copied as each one-added build's new report
 	latest                       time.Time // the latest start in the archive, after which reports are added
 }
 
@@ -223,7 +226,10 @@ func prepare(c config, work string, w io.Writer) (*bench, error) {
 	if b.reports, err = reportFiles(b.corpus); err != nil {
 		return nil, err
 	}
-	b.edits = editOrder(len(b.reports), c.runs+1, uint64(c.seed))
+	// Two lists from one order: no report is both edited and copied
+	// (while the archive has twice as many reports as runs).
+	order := editOrder(len(b.reports), 2*(c.runs+1), uint64(c.seed))
+	b.edits, b.sources = order[:c.runs+1], order[c.runs+1:]
 	if has(c.cases, caseOneAdded) {
 		if b.latest, err = latestStart(b.reports); err != nil {
 			return nil, err
@@ -403,14 +409,15 @@ func tail(s string, n int) string {
 // that run of the "one change" case, which starts a day after the latest
 // report did (and after the reports earlier runs added).
 func (b *bench) add(run int) error {
-	data, err := os.ReadFile(b.reports[b.edits[run]])
+	source := b.reports[b.sources[run]]
+	data, err := os.ReadFile(source)
 	if err != nil {
 		return err
 	}
 	start := b.latest.AddDate(0, 0, run)
 	out, _, err := addedReport(data, start, run)
 	if err != nil {
-		return fmt.Errorf("%s: %w", b.reports[b.edits[run]], err)
+		return fmt.Errorf("%s: %w", source, err)
 	}
 	dir := filepath.Join(b.corpus, "incidents", start.Format("2006"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
