@@ -136,7 +136,7 @@ func (k *keyWriter) candidates(cs []repeats.Candidate) {
 	k.int(len(cs))
 	for _, c := range cs {
 		k.str(c.ID)
-		k.str(strconv.FormatFloat(c.Score, 'f', 2, 64))
+		k.str(scoreText(c.Score))
 		k.bool(c.Likely)
 		k.str(reasonText(c.Why))
 	}

@@ -38,7 +38,7 @@ type repeatLine struct {
 }
 
 func (s *site) repeatLine(in *incident.Incident, c repeats.Candidate) repeatLine {
-	return repeatLine{In: in, URL: s.incidentURL(in), Candidate: c, Score: strconv.FormatFloat(c.Score, 'f', 2, 64), Reasons: reasonText(c.Why)}
+	return repeatLine{In: in, URL: s.incidentURL(in), Candidate: c, Score: scoreText(c.Score), Reasons: reasonText(c.Why)}
 }
 
 func (s *site) repeatLines(cs []repeats.Candidate) []repeatLine {
@@ -815,3 +815,8 @@ func scoreMeaning(cal repeats.Calibration, cfg repeats.Config) (string, []calibr
 	return fmt.Sprintf("What a score is worth, measured on generated archives whose true repeats are known (%s reports, %s, %s). A similar report is worth reading; it is not called a repeat.",
 		strings.Join(sizes, " and "), plural.Count(len(cal.Seeds), "seed"), cal.Measured), rows
 }
+
+// scoreText is a candidate's score as the pages show it, to two places;
+// a page's key holds the same text (keyWriter.candidates), so that a
+// score that moves below what is shown keeps the page.
+func scoreText(score float64) string { return strconv.FormatFloat(score, 'f', 2, 64) }
