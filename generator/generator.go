@@ -218,6 +218,12 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if err != nil {
 		return nil, nil, err
 	}
+	var recheck *contentRecheck
+	if key != "" {
+		recheck = recheckContent(ctx, cfg)
+		// Every return waits for it: it writes to the cache folder.
+		defer recheck.wait()
+	}
 	if keyErr != nil {
 		cacheWarning(diags, cfg, keyErr)
 	}
@@ -429,7 +435,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// A build that left the index to another process has not brought it
 	// up to date: the next one must not take it for done.
 	if key != "" && indexStats.Skipped == "" {
-		if err := recordBuilt(ctx, cfg, h, key, published, res, arc.Site.WorkingHours.Location); err != nil {
+		if err := recordBuilt(ctx, cfg, h, key, recheck, published, res, arc.Site.WorkingHours.Location); err != nil {
 			diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 			res.Warnings = diags.Warnings()
 		}
