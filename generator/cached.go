@@ -2,10 +2,12 @@ package generator
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,6 +55,7 @@ type siteStamp struct {
 // large archive's warnings are megabytes, which JSON took three times as
 // long to write.
 func (st *siteStamp) appendBinary(b []byte) []byte {
+	b = slices.Grow(b, 16*binary.MaxVarintLen64+len(st.Manifest)+len(st.Zone)+len(st.Day)+diagnosticsSize(st.Warnings))
 	b = wire.AppendString(b, st.Manifest)
 	for _, n := range []int{st.Reports, st.Pages, st.Files, st.Drafts, st.Indexed} {
 		b = wire.AppendInt(b, int64(n))

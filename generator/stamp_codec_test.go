@@ -2,7 +2,9 @@ package generator
 
 import (
 	"maps"
+	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/incidents-archive/incidents/generator/diag"
@@ -36,6 +38,28 @@ func TestSiteStampRoundTrip(t *testing.T) {
 				t.Errorf("the first %d of %d bytes read as a stamp", n, len(data))
 			}
 		}
+	}
+}
+
+// TestDiagnosticsSize: the size diagnosticsSize gives holds what
+// appendDiagnostics writes, whatever the lengths and lines, so that the
+// stamp's buffer is allocated once.
+func TestDiagnosticsSize(t *testing.T) {
+	long := strings.Repeat("é", 70_000)
+	for _, list := range [][]diag.Diagnostic{
+		nil,
+		{},
+		codecWarnings,
+		{{Severity: diag.Warning, Path: long, Line: math.MaxInt32, Field: long, Message: long},
+			{Severity: diag.Error, Path: long, Line: -1, Message: long[:300]}},
+	} {
+		if got, want := len(appendDiagnostics(nil, list)), diagnosticsSize(list); got > want {
+			t.Errorf("%d diagnostics: appendDiagnostics wrote %d bytes, diagnosticsSize said %d at most", len(list), got, want)
+		}
+	}
+	st := siteStamp{Manifest: strings.Repeat("f", 64), Warnings: codecWarnings, Zone: "Europe/Berlin", Day: "2026-12-03"}
+	if b := st.appendBinary(nil); len(b) > cap(b) || cap(b) > 2*len(b)+1024 {
+		t.Errorf("the stamp took %d bytes of a buffer of %d: not allocated once for its size", len(b), cap(b))
 	}
 }
 

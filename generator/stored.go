@@ -2,6 +2,7 @@ package generator
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"sync"
 
@@ -180,6 +181,19 @@ func appendDiagnostics(b []byte, list []diag.Diagnostic) []byte {
 		b = wire.AppendString(b, d.Message)
 	}
 	return b
+}
+
+// diagnosticsSize is at least the length appendDiagnostics gives list, and
+// not much more: a large archive's warnings are megabytes, which a buffer
+// grown as they are appended copies many times over.
+func diagnosticsSize(list []diag.Diagnostic) int {
+	n := binary.MaxVarintLen64
+	for _, d := range list {
+		// Severity and the path's flag: a byte each; each length and
+		// the line: a varint.
+		n += 2 + 4*binary.MaxVarintLen64 + len(d.Path) + len(d.Field) + len(d.Message)
+	}
+	return n
 }
 
 func readDiagnostics(r *wire.Reader) []diag.Diagnostic {
