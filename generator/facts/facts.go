@@ -200,6 +200,13 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	for i, in := range arc.Incidents {
 		f.pos[in] = i
 	}
+	var last *lastRepeats
+	if opts.Cache != nil && !opts.Cold && opts.Repeats == nil {
+		// Read beside the bodies, which take every CPU but not all of
+		// their time; every return below waits for it.
+		last = readLastRepeats(opts.Cache, opts.RepeatConfig)
+		defer last.wait()
+	}
 	if err := f.renderBodies(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -215,7 +222,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 		f.dropDetectionText()
 	}
 	if f.Repeats == nil {
-		f.Repeats = detect(opts.Cache, opts.Cold, input, opts.RepeatConfig, opts.Plain != nil)
+		f.Repeats = detect(opts.Cache, last, input, opts.RepeatConfig, opts.Plain != nil)
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.

@@ -27,39 +27,73 @@ func decodeRepeats(data []byte) (*repeats.Results, error) {
 	return res, nil
 }
 
+// lastRepeats is what the cache holds of detection's last run for a
+// configuration, read and decoded beside the bodies' rendering (see
+// Compute): at 100,000 reports the entry is some 300 MB, decoded on one
+// core, which detection used to wait for.
+type lastRepeats struct {
+	key  string // the entry's key (repeatKey)
+	done chan struct{}
+	// input is the digest of the whole input res was computed from; res
+	// is nil when the cache holds no entry, or one that does not read.
+	input repeats.Digest
+	res   *repeats.Results
+}
+
+// readLastRepeats starts reading the cache c's last results of detection
+// for the configuration rc.
+func readLastRepeats(c *buildcache.Cache, rc repeats.Config) *lastRepeats {
+	l := &lastRepeats{key: repeatKey(c, rc), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		data, ok := c.Get("repeats", l.key)
+		if !ok {
+			return
+		}
+		if res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
+			l.input, l.res = repeats.Digest(data[:len(l.input)]), res
+		}
+	}()
+	return l
+}
+
+// wait returns what was read, once it is.
+func (l *lastRepeats) wait() (repeats.Digest, *repeats.Results) {
+	<-l.done
+	return l.input, l.res
+}
+
 // detect runs repeat detection on in, with what the cache c (which may be
-// nil) holds of the last run for the same configuration: the same input
-// takes the lists stored; another input (an edited report) scores again
-// only the reports whose lists may have changed (repeats.DetectAgain).
-// Either way the lists are exactly those repeats.Detect gives. cold skips
-// looking in the cache, not storing there.
+// nil) holds of the last run for the same configuration, read by last (nil
+// for a cold build, which does not look in the cache but stores there):
+// the same input takes the lists stored; another input (an edited report)
+// scores again only the reports whose lists may have changed
+// (repeats.DetectAgain). Either way the lists are exactly those
+// repeats.Detect gives.
 //
 // With release set, detection drops each report's text from in once read
 // (repeats.DetectAgainReleasing, DetectReleasing).
-func detect(c *buildcache.Cache, cold bool, in []repeats.Report, rc repeats.Config, release bool) [][]repeats.Candidate {
+func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repeats.Config, release bool) [][]repeats.Candidate {
 	if c == nil {
 		if release {
 			return repeats.DetectReleasing(in, rc)
 		}
 		return repeats.Detect(in, rc)
 	}
-	key := repeatKey(c, rc)
 	digests := repeats.ReportDigests(in)
 	input := repeats.CombineDigests(rc, digests)
+	key := ""
 	var prev *repeats.Results
-	if !cold {
-		if data, ok := c.Get("repeats", key); ok {
-			// The same input: only the lists are read.
-			if len(data) >= len(input) && repeats.Digest(data[:len(input)]) == input {
-				if lists, err := repeats.ListsFromBinary(data[len(input):]); err == nil && len(lists) == len(in) {
-					return lists
-				}
+	if last == nil {
+		key = repeatKey(c, rc)
+	} else {
+		key = last.key
+		if lastInput, res := last.wait(); res != nil {
+			if lastInput == input && len(res.Lists) == len(in) {
+				return res.Lists
 			}
-			// Another input (or lists that did not read): what can be
-			// reused of the last run.
-			if res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
-				prev = res
-			}
+			// Another input: what can be reused of the last run.
+			prev = res
 		}
 	}
 	var res *repeats.Results

@@ -147,16 +147,6 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ListsFromBinary reads only the lists of what AppendBinary encoded in
-// data: all a run whose input is the encoded run's needs.
-func ListsFromBinary(data []byte) ([][]Candidate, error) {
-	lists, _, err := splitLists(data)
-	if err != nil {
-		return nil, err
-	}
-	return readLists(lists)
-}
-
 // splitLists returns a reader of the lists AppendBinary encoded in data,
 // and the rest.
 func splitLists(data []byte) (*wire.Reader, []byte, error) {
