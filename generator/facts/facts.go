@@ -119,7 +119,8 @@ type HTMLStore interface {
 }
 
 // BodyCache keeps rendered bodies. The stage never changes a result it
-// gets from or gives to the cache.
+// gets from or gives to the cache, and calls Get and Put from several
+// goroutines at once.
 type BodyCache interface {
 	Get(key string) (*markdown.Result, bool)
 	Put(key string, r *markdown.Result)
@@ -221,8 +222,9 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 		// detection drops it once read.
 		f.dropDetectionText()
 	}
+	stored := func() {}
 	if f.Repeats == nil {
-		f.Repeats = detect(opts.Cache, last, input, opts.RepeatConfig, opts.Plain != nil)
+		f.Repeats, stored = detect(opts.Cache, last, input, opts.RepeatConfig, opts.Plain != nil)
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.
@@ -232,6 +234,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	f.Recurrence = analysis.New(arc.Incidents, f.Repeats, opts.Scorecard)
 	wg.Wait()
+	stored()
 	return f, nil
 }
 

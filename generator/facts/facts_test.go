@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -133,10 +134,27 @@ func TestGivenRepeats(t *testing.T) {
 }
 
 // memoryBodies is a BodyCache in a map.
-type memoryBodies map[string]*markdown.Result
+type memoryBodies struct {
+	mu *sync.Mutex
+	m  map[string]*markdown.Result
+}
 
-func (m memoryBodies) Get(key string) (*markdown.Result, bool) { r, ok := m[key]; return r, ok }
-func (m memoryBodies) Put(key string, r *markdown.Result)      { m[key] = r }
+func newMemoryBodies() memoryBodies {
+	return memoryBodies{mu: &sync.Mutex{}, m: map[string]*markdown.Result{}}
+}
+
+func (c memoryBodies) Get(key string) (*markdown.Result, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[key]
+	return r, ok
+}
+
+func (c memoryBodies) Put(key string, r *markdown.Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = r
+}
 
 // TestBodyCache: a body in the cache is not rendered again, and what the
 // consumers do to a result (render drops its HTML) leaves the cache's
@@ -145,13 +163,13 @@ func TestBodyCache(t *testing.T) {
 	arc := load(t, map[string]string{
 		"a.md": report("2024-01-01 a", "2024-01-01", "", "Fixed in T1234.\n"),
 	})
-	cache := memoryBodies{}
+	cache := newMemoryBodies()
 	f := compute(t, arc, Options{Bodies: cache})
-	if len(cache) != 1 {
-		t.Fatalf("%d bodies cached", len(cache))
+	if len(cache.m) != 1 {
+		t.Fatalf("%d bodies cached", len(cache.m))
 	}
 	f.Bodies[0].HTML = nil
-	for _, r := range cache {
+	for _, r := range cache.m {
 		if len(r.HTML) == 0 {
 			t.Fatal("the cached body lost its HTML")
 		}
@@ -160,7 +178,7 @@ func TestBodyCache(t *testing.T) {
 	if g := compute(t, arc, Options{Bodies: cache}); g.Bodies[0].Plain.Rest != "from the cache" {
 		t.Errorf("the body was rendered again: %q", g.Bodies[0].Plain.Rest)
 	}
-	if g := compute(t, arc, Options{Bodies: cache, Root: "/archive/"}); g.Bodies[0].Plain.Rest != "Fixed in T1234." || len(cache) != 2 {
+	if g := compute(t, arc, Options{Bodies: cache, Root: "/archive/"}); g.Bodies[0].Plain.Rest != "Fixed in T1234." || len(cache.m) != 2 {
 		t.Errorf("a body of another root came from the cache: %q", g.Bodies[0].Plain.Rest)
 	}
 }
@@ -199,7 +217,7 @@ func TestNoHTML(t *testing.T) {
 		"b.md": report("2024-02-01 b", "2024-02-01", "services: [x]\n", "## Summary\n\nThe cache tier timed out, as in 2024-01-01 a.\n"),
 	})
 	with := compute(t, arc, Options{})
-	without := compute(t, arc, Options{NoHTML: true, Bodies: memoryBodies{}})
+	without := compute(t, arc, Options{NoHTML: true, Bodies: newMemoryBodies()})
 	for i := range arc.Incidents {
 		if without.Bodies[i].HTML != nil || with.Bodies[i].HTML == nil {
 			t.Fatalf("%d: HTML %q with NoHTML", i, without.Bodies[i].HTML)
@@ -220,9 +238,9 @@ func TestBodyCacheByMentionedDate(t *testing.T) {
 		"a.md": report("2024-01-01 a", "2024-01-01", "", "A cache tier timed out.\n"),
 		"b.md": report("2024-02-01 b", "2024-02-01", "", "As in 2024-01-01 a, and before 2024-03-05 c.\n"),
 	}
-	cache := memoryBodies{}
+	cache := newMemoryBodies()
 	compute(t, load(t, base), Options{Bodies: cache})
-	for _, r := range cache {
+	for _, r := range cache.m {
 		r.Plain.Rest = "from the cache"
 	}
 	with := func(name, id, day string) map[string]string {
