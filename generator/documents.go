@@ -1,13 +1,15 @@
 package generator
 
 import (
-	"fmt"
+	"context"
+	"runtime"
 	"slices"
 
 	"github.com/incidents-archive/incidents/generator/archive"
 	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/incident"
 	"github.com/incidents-archive/incidents/generator/markdown"
+	"github.com/incidents-archive/incidents/generator/parallel"
 	"github.com/incidents-archive/incidents/search"
 )
 
@@ -27,22 +29,28 @@ func Documents(f *facts.Facts) []search.Document {
 }
 
 // spilledDocuments is Documents of f, whose plain text the analysis stage
-// has moved into file (facts.Options.Plain).
-func spilledDocuments(f *facts.Facts, file *spillFile) ([]search.Document, error) {
+// has moved out of memory (facts.Options.Plain, or the body cache): it
+// reads it back (Facts.ReportPlain).
+func spilledDocuments(ctx context.Context, f *facts.Facts, workers int) ([]search.Document, error) {
 	arc := f.Archive
 	responders := arc.Taxonomy("responders")
 	docs := make([]search.Document, len(arc.Incidents))
-	for i, in := range arc.Incidents {
-		summary, err := file.Load(2 * i)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	// Reading the text back waits on the disk and decodes: on every CPU.
+	err := parallel.Each(ctx, workers, len(arc.Incidents), func(_, i int) error {
+		in := arc.Incidents[i]
+		plain, err := f.ReportPlain(i)
 		if err != nil {
-			return nil, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
+			return err
 		}
-		rest, err := file.Load(2*i + 1)
-		if err != nil {
-			return nil, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
-		}
-		docs[i] = document(in, responders.Values(in), markdown.PlainText{Summary: string(summary), Rest: string(rest)})
+		docs[i] = document(in, responders.Values(in), plain)
 		nameTerms(&docs[i], arc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return docs, nil
 }

@@ -288,11 +288,16 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		fopts.Plain = plain
 	}
 	f, err := facts.Compute(ctx, arc, fopts)
-	if bodies.recs != nil {
-		// Now, not at the end: the records are on disk and the memory
-		// they took is free before the pages are written.
-		saveRecords(cfg, bodies.recs, diags)
+	// The bodies' records are read until the search documents are made
+	// (facts.SlimBodyCache), and saved then.
+	bodiesSaved := false
+	saveBodies := func() {
+		if bodies.recs != nil && !bodiesSaved {
+			bodiesSaved = true
+			saveRecords(cfg, bodies.recs, diags)
+		}
 	}
+	defer saveBodies()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -340,13 +345,14 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		// The static search index, for the /search/ page on hosts
 		// without server code.
 		if plain != nil {
-			docs, err = spilledDocuments(f, plain)
+			docs, err = spilledDocuments(ctx, f, cfg.Workers)
 			if err != nil {
 				return err
 			}
 		} else {
 			docs = Documents(f)
 		}
+		saveBodies()
 		if release {
 			f.Bodies = nil // docs hold what the indexes read
 		}

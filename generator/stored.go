@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -242,17 +243,62 @@ func bodyName(key string) string {
 
 // Get implements facts.BodyCache.
 func (s storedBodies) Get(key string) (*markdown.Result, bool) {
+	var res *markdown.Result
+	err := s.decode(key, func(value []byte) (err error) {
+		res, err = markdown.DecodeResult(value)
+		return err
+	})
+	return res, err == nil
+}
+
+// GetSlim implements facts.SlimBodyCache.
+func (s storedBodies) GetSlim(key string) (*markdown.Result, [sha256.Size]byte, bool) {
+	var res *markdown.Result
+	var sum [sha256.Size]byte
+	err := s.decode(key, func(value []byte) (err error) {
+		res, sum, err = markdown.DecodeSlim(value)
+		return err
+	})
+	return res, sum, err == nil
+}
+
+// HTML implements facts.SlimBodyCache.
+func (s storedBodies) HTML(key string) ([]byte, error) {
+	var html []byte
+	err := s.decode(key, func(value []byte) (err error) {
+		html, err = markdown.DecodeHTML(value)
+		return err
+	})
+	return html, err
+}
+
+// Text implements facts.SlimBodyCache.
+func (s storedBodies) Text(key string) (markdown.PlainText, []string, error) {
+	var plain markdown.PlainText
+	var quoted []string
+	err := s.decode(key, func(value []byte) (err error) {
+		plain, quoted, err = markdown.DecodeText(value)
+		return err
+	})
+	return plain, quoted, err
+}
+
+// errNoBody is the error of a body the entry no longer holds.
+var errNoBody = errors.New("the rendered body is not in the build cache")
+
+// decode reads the record of key into pooled memory and decodes it with
+// dec, which must keep no part of it.
+func (s storedBodies) decode(key string, dec func([]byte) error) error {
 	var buf []byte
 	if p, _ := s.bufs.Get().(*[]byte); p != nil {
 		buf = *p
 	}
 	value, ok := s.recs.GetInto(bodyName(key), buf)
 	if !ok {
-		return nil, false
+		return errNoBody
 	}
 	defer s.bufs.Put(&value)
-	res, err := markdown.DecodeResult(value)
-	return res, err == nil
+	return dec(value)
 }
 
 // Put implements facts.BodyCache.

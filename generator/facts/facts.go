@@ -26,6 +26,8 @@ package facts
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"sync"
@@ -126,6 +128,23 @@ type BodyCache interface {
 	Put(key string, r *markdown.Result)
 }
 
+// SlimBodyCache is a BodyCache that can give a body without the parts
+// that only a few readers need (its HTML, plain text, quoted lines and
+// anchors) and read those back later: a build that writes few pages again
+// then decodes and keeps little of the bodies it did not render (see
+// Options.HTML and Options.Plain). Its methods are called from several
+// goroutines at once, and until the search indexes have read the text.
+type SlimBodyCache interface {
+	BodyCache
+	// GetSlim is Get without the HTML, anchors, plain text and quoted
+	// lines (markdown.DecodeSlim), with the TextSum of the whole result.
+	GetSlim(key string) (*markdown.Result, [sha256.Size]byte, bool)
+	// HTML reads the HTML of the body stored under key.
+	HTML(key string) ([]byte, error)
+	// Text reads its plain text and quoted lines.
+	Text(key string) (markdown.PlainText, []string, error)
+}
+
 // Facts is what the stage found in an archive. It is read-only once
 // Compute returns, but for one thing: package render drops each report's
 // HTML once its page is written (DropHTML), since nothing else reads it and
@@ -163,8 +182,16 @@ type Facts struct {
 	// noHTML is Options.NoHTML; dropped is set once DropHTML has run.
 	noHTML  bool
 	dropped atomic.Bool
-	// html is Options.HTML: where the reports' HTML is, when set.
-	html HTMLStore
+	// html is Options.HTML: where the reports' HTML is, when set; plain
+	// is Options.Plain.
+	html, plain HTMLStore
+	// With a SlimBodyCache (see renderBodies): slim holds it; slimKeys,
+	// aligned with Archive.Incidents, the key under which it holds the
+	// body of each report that came from it slim ("" for the others);
+	// bodySums each body's TextSum.
+	slim     SlimBodyCache
+	slimKeys []string
+	bodySums [][sha256.Size]byte
 }
 
 // Compute runs the analysis stage: one parse of every body, the mention
@@ -195,7 +222,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, Now: opts.Now, noHTML: opts.NoHTML}
 	if !opts.NoHTML {
-		f.html = opts.HTML
+		f.html, f.plain = opts.HTML, opts.Plain
 	}
 	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
 	for i, in := range arc.Incidents {
@@ -224,7 +251,14 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	stored := func() {}
 	if f.Repeats == nil {
-		f.Repeats, stored = detect(opts.Cache, last, input, opts.RepeatConfig, opts.Plain != nil)
+		var load func(int) ([]string, []string, error)
+		if f.slim != nil {
+			load = f.loadRepeatText
+		}
+		var err error
+		if f.Repeats, stored, err = detect(opts.Cache, last, input, opts.RepeatConfig, opts.Plain != nil, load); err != nil {
+			return nil, err
+		}
 	}
 	// The trend figures and the recurrence index are each one core's
 	// work, and neither reads the other.
@@ -272,6 +306,13 @@ func (f *Facts) BodyHTML(in *incident.Incident) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
 	}
+	if f.slimKeys != nil && f.slimKeys[i] != "" {
+		html, err := f.slim.HTML(f.slimKeys[i])
+		if err != nil {
+			return nil, fmt.Errorf("reading back the HTML of %s from the build cache: %w", in.Path, err)
+		}
+		return html, nil
+	}
 	if f.html == nil {
 		return f.Bodies[i].HTML, nil
 	}
@@ -309,12 +350,76 @@ func (f *Facts) PageBody(p *archive.Page) (*markdown.Result, bool) {
 
 // RepeatInput is what repeat detection reads of the archive, aligned with
 // Archive.Incidents: the reports' fields, with their bodies as plain text.
+// Bodies that came from a SlimBodyCache leave their text out, with a
+// TextSum (repeats.Report): detection loads it if it reads it
+// (repeats.DetectAgainLoading).
 func (f *Facts) RepeatInput() []repeats.Report {
 	out := make([]repeats.Report, len(f.Archive.Incidents))
 	for i, in := range f.Archive.Incidents {
 		out[i] = repeats.FromIncident(in, f.Bodies[i].Plain.Summary, f.Bodies[i].Plain.Rest, f.Bodies[i].Quoted, f.Bodies[i].Tasks)
+		if f.bodySums != nil {
+			// Every report's, slim or not, so that a report's digest is
+			// the same whichever way its body came.
+			out[i].TextSum = reportTextSum(in, f.bodySums[i])
+			if f.slimKeys[i] != "" {
+				out[i].Text, out[i].Quoted = nil, nil
+			}
+		}
 	}
 	return out
+}
+
+// reportTextSum is the TextSum (repeats.Report) of the text of in, whose
+// body's is body (markdown.Result.TextSum): the title and impact, which
+// repeats.FromIncident puts before the body's text, and body.
+func reportTextSum(in *incident.Incident, body [sha256.Size]byte) repeats.Digest {
+	h := sha256.New()
+	for _, s := range []string{in.Title, in.Impact} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	h.Write(body[:])
+	var d repeats.Digest
+	h.Sum(d[:0])
+	return d
+}
+
+// loadRepeatText is the text of report i as RepeatInput gives it without a
+// SlimBodyCache, read back from the cache.
+func (f *Facts) loadRepeatText(i int) ([]string, []string, error) {
+	in := f.Archive.Incidents[i]
+	plain, quoted, err := f.slim.Text(f.slimKeys[i])
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: reading back its text from the build cache: %w", in.Path, err)
+	}
+	r := repeats.FromIncident(in, plain.Summary, plain.Rest, quoted, nil)
+	return r.Text, r.Quoted, nil
+}
+
+// ReportPlain is the plain text of the body of the archive's report i:
+// from memory, or read back from Options.Plain or the body cache once
+// Compute has returned.
+func (f *Facts) ReportPlain(i int) (markdown.PlainText, error) {
+	in := f.Archive.Incidents[i]
+	switch {
+	case f.slimKeys != nil && f.slimKeys[i] != "":
+		plain, _, err := f.slim.Text(f.slimKeys[i])
+		if err != nil {
+			return markdown.PlainText{}, fmt.Errorf("reading back the plain text of %s from the build cache: %w", in.Path, err)
+		}
+		return plain, nil
+	case f.plain != nil:
+		summary, err := f.plain.Load(2 * i)
+		if err != nil {
+			return markdown.PlainText{}, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
+		}
+		rest, err := f.plain.Load(2*i + 1)
+		if err != nil {
+			return markdown.PlainText{}, fmt.Errorf("reading back the plain text of %s: %w", in.Path, err)
+		}
+		return markdown.PlainText{Summary: string(summary), Rest: string(rest)}, nil
+	}
+	return f.Bodies[i].Plain, nil
 }
 
 // RepeatConfig is repeat detection's configuration for arc: the defaults,
@@ -435,10 +540,34 @@ func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
 	ins := arc.Incidents
 	f.Bodies = make([]*markdown.Result, len(ins))
 	prog := &progress{report: opts.Progress, total: len(ins)}
+	// A build that keeps the HTML and the plain text out of memory takes
+	// the bodies it rendered before slim from a cache that can read them
+	// back: their HTML and text are then read only for the pages written
+	// again, the search indexes and the texts detection reads.
+	if slim, ok := opts.Bodies.(SlimBodyCache); ok && r.cache != nil && f.html != nil && opts.Plain != nil && opts.Cache != nil {
+		f.slim = slim
+		f.slimKeys = make([]string, len(ins))
+		f.bodySums = make([][sha256.Size]byte, len(ins))
+	}
 	err := parallel.Each(ctx, opts.Workers, len(ins), func(_, i int) error {
+		if f.slim != nil {
+			key := r.cacheKey(ins[i].Body)
+			if res, sum, ok := f.slim.GetSlim(key); ok {
+				f.slimKeys[i], f.bodySums[i] = key, sum
+				if opts.ReleaseMarkdown {
+					ins[i].Body = nil
+				}
+				f.Bodies[i] = res
+				prog.step()
+				return nil
+			}
+		}
 		res, err := r.render(ins[i].Body)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ins[i].Path, err)
+		}
+		if f.bodySums != nil {
+			f.bodySums[i] = res.TextSum()
 		}
 		if f.html != nil {
 			// res is this report's own (see bodyRenderer.render).

@@ -72,14 +72,16 @@ func (l *lastRepeats) wait() (repeats.Digest, *repeats.Results) {
 // repeats.Detect gives.
 //
 // With release set, detection drops each report's text from in once read
-// (repeats.DetectAgainReleasing, DetectReleasing). stored returns once
-// what the cache is to keep of this run is written.
-func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repeats.Config, release bool) (lists [][]repeats.Candidate, stored func()) {
+// (repeats.DetectAgainReleasing, DetectReleasing); with load set too, it
+// loads the texts in leaves out that it reads (repeats.DetectAgainLoading),
+// and the error is load's. stored returns once what the cache is to keep
+// of this run is written.
+func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repeats.Config, release bool, load func(int) ([]string, []string, error)) (lists [][]repeats.Candidate, stored func(), err error) {
 	if c == nil {
 		if release {
-			return repeats.DetectReleasing(in, rc), func() {}
+			return repeats.DetectReleasing(in, rc), func() {}, nil
 		}
-		return repeats.Detect(in, rc), func() {}
+		return repeats.Detect(in, rc), func() {}, nil
 	}
 	digests := repeats.ReportDigests(in)
 	input := repeats.CombineDigests(rc, digests)
@@ -91,16 +93,21 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 		key = last.key
 		if lastInput, res := last.wait(); res != nil {
 			if lastInput == input && len(res.Lists) == len(in) {
-				return res.Lists, func() {}
+				return res.Lists, func() {}, nil
 			}
 			// Another input: what can be reused of the last run.
 			prev = res
 		}
 	}
 	var res *repeats.Results
-	if release {
+	switch {
+	case release && load != nil:
+		if res, err = repeats.DetectAgainLoading(in, rc, prev, digests, load); err != nil {
+			return nil, nil, err
+		}
+	case release:
 		res = repeats.DetectAgainReleasing(in, rc, prev, digests)
-	} else {
+	default:
 		res = repeats.DetectAgainDigested(in, rc, prev, digests)
 	}
 	// Written as it is encoded: at 100,000 reports the encoding is some
@@ -120,7 +127,7 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 			return write(w)
 		})
 	}()
-	return res.Lists, func() { <-done }
+	return res.Lists, func() { <-done }, nil
 }
 
 // repeatKey is the cache key of detection's results: the program and the

@@ -53,7 +53,7 @@ func BenchmarkRepeatDetection(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
 		cpu := cpuClock(b)
 		for b.Loop() {
-			stored(detect(c, nil, in, cfg, false))
+			stored(detect(c, nil, in, cfg, false, nil))
 		}
 		cpu.report()
 		// The size of what the cache keeps between builds.
@@ -63,12 +63,12 @@ func BenchmarkRepeatDetection(b *testing.B) {
 	})
 	b.Run("one change", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
-		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false))
+		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
 		inputs := [2][]repeats.Report{edited, in}
 		n := 0
 		cpu := cpuClock(b)
 		for b.Loop() {
-			stored(detect(c, readLastRepeats(c, cfg), inputs[n%2], cfg, false))
+			stored(detect(c, readLastRepeats(c, cfg), inputs[n%2], cfg, false, nil))
 			n++
 		}
 		cpu.report()
@@ -83,10 +83,10 @@ func BenchmarkRepeatDetection(b *testing.B) {
 	})
 	b.Run("no change", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
-		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false))
+		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
 		cpu := cpuClock(b)
 		for b.Loop() {
-			stored(detect(c, readLastRepeats(c, cfg), in, cfg, false))
+			stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
 		}
 		cpu.report()
 	})
@@ -108,4 +108,4 @@ func (c cpuTimer) report() {
 }
 
 // stored waits for what detect stores in the cache.
-func stored(_ [][]repeats.Candidate, stored func()) { stored() }
+func stored(_ [][]repeats.Candidate, stored func(), _ error) { stored() }

@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -93,6 +94,60 @@ func TestDecodeResultDamaged(t *testing.T) {
 	}
 }
 
+// TestPartialDecoders: DecodeSlim, DecodeHTML and DecodeText each give
+// their parts of the result as DecodeResult does and leave out the
+// others, keep no part of the data, and refuse what DecodeResult refuses;
+// DecodeSlim's sum is the result's TextSum, which changes with the text
+// and the quoted lines only.
+func TestPartialDecoders(t *testing.T) {
+	full := fullResult()
+	data := full.AppendBinary(nil)
+	slim, sum, err := DecodeSlim(slices.Clone(data))
+	want := &Result{TOC: full.TOC, Mentions: full.Mentions, Tasks: full.Tasks}
+	if err != nil || !reflect.DeepEqual(slim, want) || sum != full.TextSum() {
+		t.Errorf("DecodeSlim = %#v, %x, %v; want %#v, %x", slim, sum, err, want, full.TextSum())
+	}
+	html, err := DecodeHTML(slices.Clone(data))
+	if err != nil || string(html) != string(full.HTML) {
+		t.Errorf("DecodeHTML = %q, %v", html, err)
+	}
+	buf := slices.Clone(data)
+	plain, quoted, err := DecodeText(buf)
+	for i := range buf {
+		buf[i] = 0xAA
+	}
+	if err != nil || plain != full.Plain || !reflect.DeepEqual(quoted, full.Quoted) {
+		t.Errorf("DecodeText = %+v, %q, %v", plain, quoted, err)
+	}
+	for _, edit := range []func(*Result){
+		func(r *Result) { r.Plain.Summary += "." },
+		func(r *Result) { r.Plain.Rest = "" },
+		func(r *Result) { r.Quoted = append(r.Quoted, "more") },
+	} {
+		r := fullResult()
+		edit(r)
+		if r.TextSum() == full.TextSum() {
+			t.Errorf("%+v %q: the same TextSum as the result before the edit", r.Plain, r.Quoted)
+		}
+	}
+	r := fullResult()
+	r.HTML, r.Mentions = []byte("<p>other</p>"), nil
+	if r.TextSum() != full.TextSum() {
+		t.Error("another HTML and mentions changed the TextSum")
+	}
+	for n := range len(data) {
+		_, _, errSlim := DecodeSlim(data[:n])
+		_, errHTML := DecodeHTML(data[:n])
+		_, _, errText := DecodeText(data[:n])
+		if errSlim == nil || errHTML == nil || errText == nil {
+			t.Fatalf("the first %d of %d bytes decoded without an error: %v, %v, %v", n, len(data), errSlim, errHTML, errText)
+		}
+	}
+	if _, _, err := DecodeSlim(append(data, 0)); err == nil {
+		t.Error("DecodeSlim: a byte too many decoded without an error")
+	}
+}
+
 // FuzzResultRoundTrip: every rendered body encodes and decodes back to
 // itself, and DecodeResult takes any bytes without panicking.
 func FuzzResultRoundTrip(f *testing.F) {
@@ -109,6 +164,9 @@ func FuzzResultRoundTrip(f *testing.F) {
 		got, err := DecodeResult(res.AppendBinary(nil))
 		if err != nil || !reflect.DeepEqual(got, res) {
 			t.Errorf("round trip changed the result (%v):\n got %#v\nwant %#v", err, got, res)
+		}
+		if _, sum, err := DecodeSlim(res.AppendBinary(nil)); err != nil || sum != res.TextSum() {
+			t.Errorf("DecodeSlim's sum %x (%v), the result's TextSum %x", sum, err, res.TextSum())
 		}
 	})
 }

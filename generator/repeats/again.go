@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -62,7 +63,8 @@ func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 // DetectAgainDigested is DetectAgain, given the reports' digests
 // (ReportDigests), which the caller may have computed for CombineDigests.
 func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
-	return detectAgain(reports, cfg, prev, digests, false)
+	res, _ := detectAgain(reports, cfg, prev, digests, false, nil)
+	return res
 }
 
 // DetectAgainReleasing is DetectAgainDigested, dropping each report's Text
@@ -71,14 +73,62 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 // 100,000 reports, when the caller holds it nowhere else. The caller must
 // not read the texts afterwards.
 func DetectAgainReleasing(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
-	return detectAgain(reports, cfg, prev, digests, true)
+	res, _ := detectAgain(reports, cfg, prev, digests, true, nil)
+	return res
 }
 
-func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool) *Results {
+// DetectAgainLoading is DetectAgainReleasing for reports that may leave
+// out their Text and Quoted (nil, with a TextSum): of those, it loads the
+// texts it reads with load(i), for reports[i], which must return them as
+// they were when the TextSum was taken. Most are not read when prev holds
+// what reading them gave: a build keeps most texts out of memory that
+// way, and reads them back only after an edit that changes what reading
+// depends on (see tokenKeys), a report added, say. The error is load's.
+func DetectAgainLoading(reports []Report, cfg Config, prev *Results, digests []Digest, load func(i int) (text, quoted []string, err error)) (*Results, error) {
+	return detectAgain(reports, cfg, prev, digests, true, load)
+}
+
+// loadTexts loads, with load, the texts left out of the reports that
+// reuse does not take from the last run, on every CPU. Without load, such
+// a report is a caller's mistake that would give wrong lists: it panics.
+func loadTexts(reports []Report, reuse *tokenReuse, load func(int) ([]string, []string, error)) error {
+	var todo []int
+	for i := range reports {
+		if reports[i].Text == nil && reports[i].TextSum != (Digest{}) && (reuse == nil || reuse.from[i] < 0) {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) > 0 && load == nil {
+		panic(fmt.Sprintf("repeats: report %s has no text to read; DetectAgainLoading loads it", reports[todo[0]].ID))
+	}
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := w; k < len(todo); k += workers {
+				i := todo[k]
+				text, quoted, err := load(i)
+				if err != nil {
+					errs[w] = fmt.Errorf("reading the text of %s again: %w", reports[i].ID, err)
+					return
+				}
+				reports[i].Text, reports[i].Quoted = text, quoted
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool, load func(int) ([]string, []string, error)) (*Results, error) {
 	keys := tokenKeys(reports, cfg, digests)
 	var reuse *tokenReuse
 	if prev != nil {
 		reuse = newTokenReuse(prev.Kept, reports, keys)
+	}
+	if err := loadTexts(reports, reuse, load); err != nil {
+		return nil, err
 	}
 	d := newDetectorReusing(reports, cfg, reuse, true, releaseText)
 	n := len(reports)
@@ -175,7 +225,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 	res.Scored, res.Pooled, res.Read = int(scored.Load()), int(pooled.Load()), d.read
 	res.Kept = d.keep(self, links, pools, reads)
 	d.keepTokens(res.Kept, keys)
-	return res
+	return res, nil
 }
 
 // reportDigests returns, for each report, the digest of everything that
@@ -278,7 +328,8 @@ func CombineDigests(cfg Config, each []Digest) Digest {
 }
 
 // ReportDigests returns, for each report, the digest of every field it
-// has, computed on every CPU.
+// has (its TextSum, when it has one, in place of its Text and Quoted),
+// computed on every CPU.
 func ReportDigests(reports []Report) []Digest {
 	out := make([]Digest, len(reports))
 	workers := runtime.GOMAXPROCS(0)
@@ -302,6 +353,13 @@ func ReportDigests(reports []Report) []Digest {
 				b.strs(r.RepeatOf)
 				b.strs(r.Related)
 				b.strs(r.Tasks)
+				b.bool(r.TextSum != (Digest{}))
+				if r.TextSum != (Digest{}) {
+					b.bytes(r.TextSum[:])
+					h.Write(b.buf)
+					h.Sum(out[i][:0])
+					continue
+				}
 				b.strs(r.Quoted)
 				b.int(len(r.Text))
 				for _, t := range r.Text {

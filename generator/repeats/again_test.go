@@ -1,11 +1,14 @@
 package repeats
 
 import (
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math/rand"
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -298,6 +301,84 @@ func TestDetectAgainReleasing(t *testing.T) {
 	}
 }
 
+// TestDetectAgainLoading: reports that leave their text out, with a
+// TextSum, get the lists and digests of the same reports with their text;
+// only the texts detection reads are loaded (the edited report's after an
+// edit, every one after a report is added, which changes what reading
+// depends on); load's error is returned; and without a loader such
+// reports are refused.
+func TestDetectAgainLoading(t *testing.T) {
+	m := &archiveMaker{rng: rand.New(rand.NewSource(12))}
+	var reports []Report
+	for range 50 {
+		reports = append(reports, m.report(reports))
+	}
+	sum := func(r Report) Digest {
+		return sha256.Sum256(fmt.Appendf(nil, "%q %q", r.Text, r.Quoted))
+	}
+	cfg := DefaultConfig()
+	var prevFull, prevLoaded *Results
+	for step, tc := range []struct {
+		name string
+		edit func()
+		// loads is how many texts detection must load: -1 for all.
+		loads int
+	}{
+		{"first run", func() {}, -1},
+		{"no change", func() {}, 0},
+		{"one text edited", func() {
+			r := &reports[20]
+			r.Text = append(slices.Clone(r.Text), "the cache tier fell over again after the deploy")
+		}, 1},
+		{"a report added", func() { reports = append(reports, m.report(reports)) }, -1},
+	} {
+		tc.edit()
+		for i := range reports {
+			reports[i].TextSum = sum(reports[i])
+		}
+		digests := ReportDigests(reports)
+		want := DetectAgainDigested(slices.Clone(reports), cfg, prevFull, digests)
+		input := slices.Clone(reports)
+		for i := range input {
+			input[i].Text, input[i].Quoted = nil, nil
+		}
+		var loads atomic.Int64
+		got, err := DetectAgainLoading(input, cfg, prevLoaded, ReportDigests(input), func(i int) ([]string, []string, error) {
+			loads.Add(1)
+			return reports[i].Text, reports[i].Quoted, nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got.Lists, want.Lists) || !reflect.DeepEqual(got.Inputs, want.Inputs) {
+			t.Fatalf("%s: loading the texts changed the results", tc.name)
+		}
+		if wantLoads := tc.loads; wantLoads >= 0 && loads.Load() != int64(wantLoads) || wantLoads < 0 && loads.Load() != int64(len(reports)) {
+			t.Errorf("%s (step %d): %d texts loaded, want %d (-1: all %d)", tc.name, step, loads.Load(), tc.loads, len(reports))
+		}
+		prevFull, prevLoaded = want, got
+	}
+	if !reflect.DeepEqual(prevLoaded.Lists, Detect(reports, cfg)) {
+		t.Error("the last lists are not those Detect gives")
+	}
+	input := slices.Clone(reports)
+	for i := range input {
+		input[i].Text, input[i].Quoted = nil, nil
+	}
+	failed := errors.New("the cache is gone")
+	if _, err := DetectAgainLoading(input, cfg, nil, ReportDigests(input), func(int) ([]string, []string, error) { return nil, nil, failed }); !errors.Is(err, failed) {
+		t.Errorf("a failed load gave %v", err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("reports without their text were taken without a loader")
+			}
+		}()
+		DetectAgainReleasing(input, cfg, nil, ReportDigests(input))
+	}()
+}
+
 // TestInputDigestReadsEveryField: a change to any field of any report, or
 // to the configuration, changes the digest; a field added to Report
 // fails here until InputDigest reads it.
@@ -322,12 +403,27 @@ func TestInputDigestReadsEveryField(t *testing.T) {
 			v.Set(reflect.ValueOf([]string{"changed"}))
 		case time.Time:
 			v.Set(reflect.ValueOf(day(2).Add(time.Nanosecond)))
+		case Digest:
+			v.Set(reflect.ValueOf(Digest{1}))
 		default:
 			t.Fatalf("Report.%s: a field of a kind this test cannot change; make InputDigest read it, then teach the test", typ.Field(f).Name)
 		}
 		if InputDigest(reports, cfg) == want {
 			t.Errorf("a change of Report.%s leaves the digest alone", typ.Field(f).Name)
 		}
+	}
+	// A TextSum stands for the text: another TextSum, another digest;
+	// the same, the same digest whatever the text.
+	summed := slices.Clone(base)
+	summed[1].TextSum = Digest{1}
+	withSum := InputDigest(summed, cfg)
+	summed[1].Text, summed[1].Quoted = nil, nil
+	if InputDigest(summed, cfg) != withSum {
+		t.Error("with a TextSum, the text left out changed the digest")
+	}
+	summed[1].TextSum = Digest{2}
+	if InputDigest(summed, cfg) == withSum {
+		t.Error("another TextSum left the digest alone")
 	}
 	// Text split elsewhere is other text for the tokenizer's parts.
 	moved := slices.Clone(base)

@@ -62,6 +62,11 @@ type Report struct {
 	// (times, hosts, ids), is one term, a name: two reports quoting the
 	// same error say more than two sharing its words.
 	Quoted []string
+	// TextSum, when not zero, stands for Text and Quoted in the report's
+	// digest (ReportDigests), and must change whenever they do. A report
+	// with a TextSum may leave Text and Quoted out (nil) for
+	// DetectAgainLoading, which loads them only if it reads them.
+	TextSum Digest
 }
 
 // Config tunes detection. The zero value is not useful; start from

@@ -203,6 +203,29 @@ func (r *Reader) BytesView() []byte {
 	return p[:len(p):len(p)]
 }
 
+// SkipString reads past a string written by AppendString without copying
+// it.
+func (r *Reader) SkipString() { r.take(r.Uint()) }
+
+// SkipStrings reads past a list written by AppendStrings without copying
+// it.
+func (r *Reader) SkipStrings() {
+	for range max(r.Len(), 0) {
+		r.SkipString()
+	}
+}
+
+// Rest reads the rest of the input as it is; the slice is part of the
+// input.
+func (r *Reader) Rest() []byte {
+	if r.err != nil {
+		return nil
+	}
+	p := r.data
+	r.data = r.data[len(r.data):]
+	return p[:len(p):len(p)]
+}
+
 // Count reads a number of items written by AppendUint, each of which
 // takes at least min bytes (min at least 1): a count the rest of the input
 // cannot hold is a problem, so that damaged input cannot ask for a huge

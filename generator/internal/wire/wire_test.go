@@ -121,3 +121,28 @@ func TestCount(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipAndRest: skipping reads past what String and Strings read, and
+// Rest returns the input left, as part of it; on damaged input both are
+// problems.
+func TestSkipAndRest(t *testing.T) {
+	data := AppendStrings(AppendStrings(AppendString(nil, "skipped"), []string{"a", "bb"}), nil)
+	data = AppendString(data, "kept")
+	r := NewReader(data)
+	r.SkipString()
+	r.SkipStrings()
+	r.SkipStrings()
+	rest := r.Rest()
+	if r.Done() != nil || string(rest) != string(AppendString(nil, "kept")) || &rest[0] != &data[len(data)-len(rest)] {
+		t.Errorf("after skipping, Rest = %q (%v)", rest, r.Err())
+	}
+	for n := range len(data) - len(rest) {
+		r := NewReader(data[:n])
+		r.SkipString()
+		r.SkipStrings()
+		r.SkipStrings()
+		if r.Rest() != nil || r.Err() == nil {
+			t.Errorf("%d bytes skipped without an error", n)
+		}
+	}
+}
