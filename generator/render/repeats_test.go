@@ -1,6 +1,7 @@
 package render
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,5 +75,52 @@ func TestScoreMeaning(t *testing.T) {
 	}
 	if got, rows := scoreMeaning(repeats.Calibration{}, repeats.DefaultConfig()); got != "" || rows != nil {
 		t.Errorf("without a calibration, scoreMeaning = %q, %v", got, rows)
+	}
+}
+
+// TestKeyReasonsCoverReasonText: a change to any one field of the reasons
+// that changes the sentence a page shows (reasonText) changes what the
+// page's key holds of them (keyWriter.reasons), from several starting
+// points, so that a page is never kept with another sentence than it
+// would show.
+func TestKeyReasonsCoverReasonText(t *testing.T) {
+	key := func(w repeats.Reasons) string {
+		k := &keyWriter{}
+		k.reasons(&w)
+		return string(k.b)
+	}
+	bases := []repeats.Reasons{
+		{},
+		{Services: []string{"api"}, ServiceWords: []string{"gateway"}, Reference: "same", Phrase: "again", Link: "related"},
+		{Services: []string{"api", "db"}, SamePrimary: true, EarlierServiceWords: []string{"db"}, Reference: "names", ReferenceBack: true,
+			Causes: []string{"deploy"}, Trigger: "config", FailureMode: "overload", Terms: []string{"timeout"}, Link: "repeat_of"},
+	}
+	typ := reflect.TypeOf(repeats.Reasons{})
+	for b, base := range bases {
+		for f := range typ.NumField() {
+			changed := base
+			v := reflect.ValueOf(&changed).Elem().Field(f)
+			switch v.Kind() {
+			case reflect.String:
+				for _, s := range []string{"same", "day", "unrelated", "names", "repeat_of", "related", "changed"} {
+					if v.String() != s {
+						v.SetString(s)
+						break
+					}
+				}
+			case reflect.Bool:
+				v.SetBool(!v.Bool())
+			case reflect.Float64:
+				v.SetFloat(v.Float() + 0.5)
+			case reflect.Slice:
+				v.Set(reflect.Append(v, reflect.ValueOf("changed")))
+			default:
+				t.Fatalf("Reasons.%s: a field of a kind this test cannot change; teach the test", typ.Field(f).Name)
+			}
+			if reasonText(changed) != reasonText(base) && key(changed) == key(base) {
+				t.Errorf("base %d: a change of Reasons.%s changes the sentence shown (%q → %q) but not the page key",
+					b, typ.Field(f).Name, reasonText(base), reasonText(changed))
+			}
+		}
 	}
 }
