@@ -1,9 +1,9 @@
 package generator
 
 import (
-	"errors"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 
