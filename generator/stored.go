@@ -283,8 +283,9 @@ func (s storedBodies) Text(key string) (markdown.PlainText, []string, error) {
 	return plain, quoted, err
 }
 
-// errNoBody is the error of a body the entry no longer holds.
-var errNoBody = errors.New("the rendered body is not in the build cache")
+// errNoBody is the error of a body the entry held when the build began
+// but can no longer give: its record damaged, or the file unreadable.
+var errNoBody = errors.New("its rendered body can no longer be read from the build cache (damaged during the build?); the next build renders it again")
 
 // decode reads the record of key into pooled memory and decodes it with
 // dec, which must keep no part of it.

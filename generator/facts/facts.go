@@ -232,7 +232,7 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	if opts.Cache != nil && !opts.Cold && opts.Repeats == nil {
 		// Read beside the bodies, which take every CPU but not all of
 		// their time; every return below waits for it.
-		last = readLastRepeats(opts.Cache, opts.RepeatConfig)
+		last = readLastRepeats(ctx, opts.Cache, opts.RepeatConfig)
 		defer last.wait()
 	}
 	if err := f.renderBodies(ctx, opts); err != nil {

@@ -63,12 +63,12 @@ func BenchmarkRepeatDetection(b *testing.B) {
 	})
 	b.Run("one change", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
-		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
+		stored(detect(c, readLastRepeats(context.Background(), c, cfg), in, cfg, false, nil))
 		inputs := [2][]repeats.Report{edited, in}
 		n := 0
 		cpu := cpuClock(b)
 		for b.Loop() {
-			stored(detect(c, readLastRepeats(c, cfg), inputs[n%2], cfg, false, nil))
+			stored(detect(c, readLastRepeats(context.Background(), c, cfg), inputs[n%2], cfg, false, nil))
 			n++
 		}
 		cpu.report()
@@ -83,10 +83,10 @@ func BenchmarkRepeatDetection(b *testing.B) {
 	})
 	b.Run("no change", func(b *testing.B) {
 		c := buildcache.Open(b.TempDir(), "bench")
-		stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
+		stored(detect(c, readLastRepeats(context.Background(), c, cfg), in, cfg, false, nil))
 		cpu := cpuClock(b)
 		for b.Loop() {
-			stored(detect(c, readLastRepeats(c, cfg), in, cfg, false, nil))
+			stored(detect(c, readLastRepeats(context.Background(), c, cfg), in, cfg, false, nil))
 		}
 		cpu.report()
 	})
