@@ -71,8 +71,9 @@ func (d decodedReports) bodyFindings(in *incident.Incident) (lint.BodyFindings, 
 	return v.(lint.BodyFindings), true
 }
 
-func reportName(file string, data []byte) string {
-	sum := sha256.Sum256(data)
+// reportName is the name of the record of file, whose bytes have the
+// SHA-256 sum.
+func reportName(file string, sum [sha256.Size]byte) string {
 	return file + "\x00" + string(sum[:])
 }
 
@@ -84,12 +85,12 @@ const (
 )
 
 // Get implements archive.DecodeCache.
-func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []diag.Diagnostic, bool) {
+func (d decodedReports) Get(file string, data []byte, sum [sha256.Size]byte) (*incident.Incident, []diag.Diagnostic, bool) {
 	var buf []byte
 	if p, _ := d.bufs.Get().(*[]byte); p != nil {
 		buf = *p
 	}
-	value, ok := d.recs.GetInto(reportName(file, data), buf)
+	value, ok := d.recs.GetInto(reportName(file, sum), buf)
 	if !ok {
 		return nil, nil, false
 	}
@@ -136,7 +137,7 @@ func (d decodedReports) Get(file string, data []byte) (*incident.Incident, []dia
 }
 
 // Put implements archive.DecodeCache.
-func (d decodedReports) Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic) {
+func (d decodedReports) Put(file string, data []byte, sum [sha256.Size]byte, in *incident.Incident, found []diag.Diagnostic) {
 	var b []byte
 	switch {
 	case in == nil:
@@ -164,7 +165,7 @@ func (d decodedReports) Put(file string, data []byte, in *incident.Incident, fou
 	}
 	b = appendDiagnostics(b, body.TemplateText)
 	b = appendDiagnostics(b, body.Timeline)
-	d.recs.Put(reportName(file, data), b)
+	d.recs.Put(reportName(file, sum), b)
 }
 
 func appendDiagnostics(b []byte, list []diag.Diagnostic) []byte {

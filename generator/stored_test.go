@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"maps"
@@ -243,19 +244,19 @@ func TestDecodedReportsRecords(t *testing.T) {
 			c := buildcache.Open(dir, "test")
 			cfg := Config{Source: "content", Cache: c}
 			d := openReports(cfg, site)
-			d.Put("r.md", []byte(tt.data), tt.in, tt.found)
+			d.Put("r.md", []byte(tt.data), sha256.Sum256([]byte(tt.data)), tt.in, tt.found)
 			if err := d.recs.Save(); err != nil {
 				t.Fatal(err)
 			}
 			d = openReports(cfg, site)
 			defer d.recs.Save()
-			if _, _, ok := d.Get("r.md", []byte(tt.data+" ")); ok {
+			if _, _, ok := d.Get("r.md", []byte(tt.data+" "), sha256.Sum256([]byte(tt.data+" "))); ok {
 				t.Error("a record was found for other bytes")
 			}
-			if _, _, ok := d.Get("other.md", []byte(tt.data)); ok {
+			if _, _, ok := d.Get("other.md", []byte(tt.data), sha256.Sum256([]byte(tt.data))); ok {
 				t.Error("a record was found for another file")
 			}
-			got, gotFound, ok := d.Get("r.md", []byte(tt.data))
+			got, gotFound, ok := d.Get("r.md", []byte(tt.data), sha256.Sum256([]byte(tt.data)))
 			if !ok {
 				t.Fatal("the record was not found")
 			}

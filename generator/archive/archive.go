@@ -67,11 +67,13 @@ type Options struct {
 type DecodeCache interface {
 	// Get returns what decoding data, read from file, gave: the report
 	// (nil when the file is not one) and the problems found, in the
-	// order they were found. It must keep no part of data: the caller
-	// reads the next file into the same memory.
-	Get(file string, data []byte) (in *incident.Incident, found []diag.Diagnostic, ok bool)
-	// Put stores what decoding data, read from file, gave.
-	Put(file string, data []byte, in *incident.Incident, found []diag.Diagnostic)
+	// order they were found. sum is the SHA-256 of data, which the
+	// caller has taken once for all that needs it. Get must keep no part
+	// of data: the caller reads the next file into the same memory.
+	Get(file string, data []byte, sum [sha256.Size]byte) (in *incident.Incident, found []diag.Diagnostic, ok bool)
+	// Put stores what decoding data, read from file, gave; sum is as
+	// for Get.
+	Put(file string, data []byte, sum [sha256.Size]byte, in *incident.Incident, found []diag.Diagnostic)
 }
 
 // Archive is the loaded content.
@@ -266,7 +268,7 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 				bufs[w] = data
 			}
 		default:
-			results[i] = decode(label(p), p, data, site, &lists[w])
+			results[i] = decode(label(p), p, data, sha256.Sum256(data), site, &lists[w])
 		}
 		if opts.Progress != nil {
 			progressMu.Lock()
@@ -290,22 +292,24 @@ func decodeAll(ctx context.Context, fsys fs.FS, files []string, site *siteconfig
 	return out, nil
 }
 
-// digest is Incident.Digest of the file p holding data.
-func digest(p string, data []byte) (d [16]byte) {
+// digest is Incident.Digest of the file p whose bytes have the SHA-256
+// sum.
+func digest(p string, sum [sha256.Size]byte) (d [16]byte) {
 	h := sha256.New()
 	h.Write([]byte(p))
 	h.Write([]byte{0})
-	h.Write(data)
+	h.Write(sum[:])
 	copy(d[:], h.Sum(nil))
 	return d
 }
 
-// decode decodes the report data, read from file (labelled path).
-func decode(path, file string, data []byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
+// decode decodes the report data, read from file (labelled path), whose
+// SHA-256 is sum.
+func decode(path, file string, data []byte, sum [sha256.Size]byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
 	in := incident.Parse(path, data, site, diags)
 	if in != nil {
 		in.File = file
-		in.Digest = digest(file, data)
+		in.Digest = digest(file, sum)
 	}
 	return in
 }
@@ -313,19 +317,22 @@ func decode(path, file string, data []byte, site *siteconfig.Site, diags *diag.L
 // decodeCached is decode through the cache c; hit tells that the cache
 // had it, and so that nothing keeps data.
 func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfig.Site, diags *diag.List) (in *incident.Incident, hit bool) {
-	if in, found, ok := c.Get(file, data); ok {
+	// One hash of the file for the cache's record and the report's
+	// digest: a warm build hashes every report.
+	sum := sha256.Sum256(data)
+	if in, found, ok := c.Get(file, data, sum); ok {
 		for _, d := range found {
 			diags.Add(d)
 		}
 		if in != nil {
-			in.Digest = digest(file, data)
+			in.Digest = digest(file, sum)
 		}
 		return in, true
 	}
 	var own diag.List
-	in = decode(path, file, data, site, &own)
+	in = decode(path, file, data, sum, site, &own)
 	found := own.Items()
-	c.Put(file, data, in, found)
+	c.Put(file, data, sum, in, found)
 	for _, d := range found {
 		diags.Add(d)
 	}
