@@ -85,9 +85,11 @@ type Options struct {
 	// stores what detection finds.
 	Cache *buildcache.Cache
 	Cold  bool
-	// Bodies, when set, keeps rendered bodies between runs of a
-	// long-running process (serve), keyed on a hash of the Markdown and
-	// of everything the renderer links with.
+	// Bodies, when set, keeps rendered bodies between runs (serve's in
+	// memory, the build's in the build cache), keyed on a hash of the
+	// Markdown and of everything the renderer links with. A
+	// SlimBodyCache, with HTML, Plain and Cache set, gives the bodies it
+	// holds slim (see Facts.Bodies).
 	Bodies BodyCache
 	// HTML, when set, keeps the reports' HTML out of memory from the
 	// moment each body is rendered until its page is written (BodyHTML
@@ -156,7 +158,10 @@ type Facts struct {
 	Root string
 	// Bodies are the reports' rendered bodies, aligned with
 	// Archive.Incidents, and PageBodies the free pages', aligned with
-	// Archive.Pages.
+	// Archive.Pages. With Options.HTML and Options.Plain a report's body
+	// holds neither its HTML nor its plain text once Compute returns
+	// (BodyHTML and ReportPlain read them back), and one that came from
+	// a SlimBodyCache holds only its headings, mentions and tasks.
 	Bodies     []*markdown.Result
 	PageBodies []*markdown.Result
 	// ReferencedBy holds, aligned with Archive.Incidents, the published
