@@ -263,14 +263,15 @@ func (s storedBodies) GetSlim(key string) (*markdown.Result, [sha256.Size]byte, 
 	return res, sum, err == nil
 }
 
-// HTML implements facts.SlimBodyCache.
-func (s storedBodies) HTML(key string) ([]byte, error) {
+// Page implements facts.SlimBodyCache.
+func (s storedBodies) Page(key string) ([]byte, []markdown.Heading, error) {
 	var html []byte
+	var toc []markdown.Heading
 	err := s.decode(key, func(value []byte) (err error) {
-		html, err = markdown.DecodeHTML(value)
+		html, toc, err = markdown.DecodePage(value)
 		return err
 	})
-	return html, err
+	return html, toc, err
 }
 
 // Text implements facts.SlimBodyCache.

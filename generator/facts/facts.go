@@ -131,18 +131,19 @@ type BodyCache interface {
 }
 
 // SlimBodyCache is a BodyCache that can give a body without the parts
-// that only a few readers need (its HTML, plain text, quoted lines and
-// anchors) and read those back later: a build that writes few pages again
+// that only a few readers need (its HTML, contents, plain text, quoted
+// lines and anchors) and read those back later: a build that writes few pages again
 // then decodes and keeps little of the bodies it did not render (see
 // Options.HTML and Options.Plain). Its methods are called from several
 // goroutines at once, and until the search indexes have read the text.
 type SlimBodyCache interface {
 	BodyCache
-	// GetSlim is Get without the HTML, anchors, plain text and quoted
-	// lines (markdown.DecodeSlim), with the TextSum of the whole result.
+	// GetSlim is Get with the mentions and tasks only
+	// (markdown.DecodeSlim), and the TextSum of the whole result.
 	GetSlim(key string) (*markdown.Result, [sha256.Size]byte, bool)
-	// HTML reads the HTML of the body stored under key.
-	HTML(key string) ([]byte, error)
+	// Page reads the HTML and the table of contents of the body stored
+	// under key.
+	Page(key string) ([]byte, []markdown.Heading, error)
 	// Text reads its plain text and quoted lines.
 	Text(key string) (markdown.PlainText, []string, error)
 }
@@ -160,8 +161,8 @@ type Facts struct {
 	// Archive.Incidents, and PageBodies the free pages', aligned with
 	// Archive.Pages. With Options.HTML and Options.Plain a report's body
 	// holds neither its HTML nor its plain text once Compute returns
-	// (BodyHTML and ReportPlain read them back), and one that came from
-	// a SlimBodyCache holds only its headings, mentions and tasks.
+	// (BodyPage and ReportPlain read them back), and one that came from
+	// a SlimBodyCache holds only its mentions and tasks.
 	Bodies     []*markdown.Result
 	PageBodies []*markdown.Result
 	// ReferencedBy holds, aligned with Archive.Incidents, the published
@@ -304,28 +305,29 @@ func (f *Facts) Body(in *incident.Incident) (*markdown.Result, bool) {
 	return f.Bodies[i], true
 }
 
-// BodyHTML is the HTML of the body of the archive's report in: from
-// memory, or read back from Options.HTML. Its caller must not change it.
-func (f *Facts) BodyHTML(in *incident.Incident) ([]byte, error) {
+// BodyPage is what the page of the archive's report in shows of its body:
+// the HTML, from memory or read back from Options.HTML or the body cache,
+// and the table of contents. Its caller must change neither.
+func (f *Facts) BodyPage(in *incident.Incident) ([]byte, []markdown.Heading, error) {
 	i, ok := f.pos[in]
 	if !ok {
-		return nil, fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
+		return nil, nil, fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
 	}
 	if f.slimKeys != nil && f.slimKeys[i] != "" {
-		html, err := f.slim.HTML(f.slimKeys[i])
+		html, toc, err := f.slim.Page(f.slimKeys[i])
 		if err != nil {
-			return nil, fmt.Errorf("reading back the HTML of %s from the build cache: %w", in.Path, err)
+			return nil, nil, fmt.Errorf("reading back the HTML of %s from the build cache: %w", in.Path, err)
 		}
-		return html, nil
+		return html, toc, nil
 	}
 	if f.html == nil {
-		return f.Bodies[i].HTML, nil
+		return f.Bodies[i].HTML, f.Bodies[i].TOC, nil
 	}
 	html, err := f.html.Load(i)
 	if err != nil {
-		return nil, fmt.Errorf("reading back the HTML of %s: %w", in.Path, err)
+		return nil, nil, fmt.Errorf("reading back the HTML of %s: %w", in.Path, err)
 	}
-	return html, nil
+	return html, f.Bodies[i].TOC, nil
 }
 
 // HasHTML reports whether the bodies hold their HTML: not when the facts

@@ -63,10 +63,18 @@ func readLastRepeats(ctx context.Context, c *buildcache.Cache, rc repeats.Config
 	return l
 }
 
-// wait returns what was read, once it is.
-func (l *lastRepeats) wait() (repeats.Digest, *repeats.Results) {
-	<-l.done
-	return l.input, l.res
+// wait waits until what was read is ready.
+func (l *lastRepeats) wait() { <-l.done }
+
+// take returns what was read, once it is, and forgets it: the caller holds
+// the only reference, so the last results (hundreds of MB at 100,000
+// reports) are garbage as soon as detection is done with them, not when
+// the stage ends.
+func (l *lastRepeats) take() (repeats.Digest, *repeats.Results) {
+	l.wait()
+	res := l.res
+	l.res = nil
+	return l.input, res
 }
 
 // detect runs repeat detection on in, with what the cache c (which may be
@@ -97,7 +105,7 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 		key = repeatKey(c, rc)
 	} else {
 		key = last.key
-		if lastInput, res := last.wait(); res != nil {
+		if lastInput, res := last.take(); res != nil {
 			if lastInput == input && len(res.Lists) == len(in) {
 				return res.Lists, func() {}, nil
 			}

@@ -83,13 +83,13 @@ func (c *slimBodies) GetSlim(key string) (*markdown.Result, [sha256.Size]byte, b
 	return res, sum, err == nil
 }
 
-func (c *slimBodies) HTML(key string) ([]byte, error) {
+func (c *slimBodies) Page(key string) ([]byte, []markdown.Heading, error) {
 	c.html.Add(1)
 	v, ok := c.value(key)
 	if !ok || c.broken {
-		return nil, errors.New("gone")
+		return nil, nil, errors.New("gone")
 	}
-	return markdown.DecodeHTML(v)
+	return markdown.DecodePage(v)
 }
 
 func (c *slimBodies) Text(key string) (markdown.PlainText, []string, error) {
@@ -126,12 +126,12 @@ func TestSlimBodies(t *testing.T) {
 		}
 		for i, in := range warm.Archive.Incidents {
 			c := cold.Bodies[i]
-			if b := warm.Bodies[i]; !reflect.DeepEqual(b.TOC, c.TOC) || !reflect.DeepEqual(b.Mentions, c.Mentions) || !reflect.DeepEqual(b.Tasks, c.Tasks) {
+			if b := warm.Bodies[i]; !reflect.DeepEqual(b.Mentions, c.Mentions) || !reflect.DeepEqual(b.Tasks, c.Tasks) {
 				t.Errorf("%s: body %+v, want %+v", in.ID, b, c)
 			}
-			got, err := warm.BodyHTML(in)
-			if err != nil || string(got) != string(c.HTML) {
-				t.Errorf("%s: HTML %q (%v), want %q", in.ID, got, err, c.HTML)
+			got, toc, err := warm.BodyPage(in)
+			if err != nil || string(got) != string(c.HTML) || !reflect.DeepEqual(toc, c.TOC) {
+				t.Errorf("%s: HTML %q, contents %+v (%v), want %q, %+v", in.ID, got, toc, err, c.HTML, c.TOC)
 			}
 			if p, err := warm.ReportPlain(i); err != nil || p != c.Plain {
 				t.Errorf("%s: plain text %+v (%v), want %+v", in.ID, p, err, c.Plain)

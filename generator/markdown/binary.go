@@ -57,9 +57,10 @@ type parts uint8
 
 const (
 	partHTML    parts = 1 << iota // the HTML
+	partTOC                       // the table of contents
 	partAnchors                   // the anchors
 	partText                      // the plain text and the quoted lines
-	partAll     = partHTML | partAnchors | partText
+	partAll     = partHTML | partTOC | partAnchors | partText
 )
 
 // DecodeResult decodes what AppendBinary wrote. Damaged or truncated
@@ -70,11 +71,11 @@ func DecodeResult(data []byte) (*Result, error) {
 	return res, err
 }
 
-// DecodeSlim decodes what AppendBinary wrote but for its HTML, anchors,
-// plain text and quoted lines, which it leaves out (nil, empty), and
-// returns the TextSum of the result encoded: what a build reads of every
-// body when it writes few of their pages again. It checks the whole
-// encoding, as DecodeResult does, and keeps no part of data.
+// DecodeSlim decodes the mentions and the tasks of what AppendBinary
+// wrote, leaving the other parts out (nil, empty), and returns the
+// TextSum of the result encoded: what a build reads of every body when it
+// writes few of their pages again. It checks the whole encoding, as
+// DecodeResult does, and keeps no part of data.
 func DecodeSlim(data []byte) (*Result, [sha256.Size]byte, error) {
 	res, text, err := decode(data, 0)
 	if err != nil {
@@ -83,14 +84,15 @@ func DecodeSlim(data []byte) (*Result, [sha256.Size]byte, error) {
 	return res, sha256.Sum256(text), nil
 }
 
-// DecodeHTML decodes the HTML of what AppendBinary wrote, and checks the
-// rest of it. It keeps no part of data.
-func DecodeHTML(data []byte) ([]byte, error) {
-	res, _, err := decode(data, partHTML)
+// DecodePage decodes the HTML and the table of contents of what
+// AppendBinary wrote, what a page shows of the body, and checks the rest
+// of it. It keeps no part of data.
+func DecodePage(data []byte) ([]byte, []Heading, error) {
+	res, _, err := decode(data, partHTML|partTOC)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return res.HTML, nil
+	return res.HTML, res.TOC, nil
 }
 
 // DecodeText decodes the plain text and the quoted lines of what
@@ -104,8 +106,8 @@ func DecodeText(data []byte) (PlainText, []string, error) {
 	return res.Plain, res.Quoted, nil
 }
 
-// decode decodes what AppendBinary wrote, the table of contents, the
-// mentions and the tasks always and the other parts when want has them,
+// decode decodes what AppendBinary wrote, the mentions and the tasks
+// always and the other parts when want has them,
 // and returns the encoding of the plain text and the quoted lines, which
 // is part of data.
 func decode(data []byte, want parts) (*Result, []byte, error) {
@@ -120,8 +122,16 @@ func decode(data []byte, want parts) (*Result, []byte, error) {
 		r.BytesView()
 	}
 	if n := r.Len(); n >= 0 {
-		res.TOC = make([]Heading, n)
-		for i := range res.TOC {
+		if want&partTOC != 0 {
+			res.TOC = make([]Heading, n)
+		}
+		for i := range n {
+			if res.TOC == nil {
+				r.Int()
+				r.SkipString()
+				r.SkipString()
+				continue
+			}
 			res.TOC[i] = Heading{Level: int(r.Int()), ID: r.String(), Text: r.String()}
 		}
 	}

@@ -94,7 +94,7 @@ func TestDecodeResultDamaged(t *testing.T) {
 	}
 }
 
-// TestPartialDecoders: DecodeSlim, DecodeHTML and DecodeText each give
+// TestPartialDecoders: DecodeSlim, DecodePage and DecodeText each give
 // their parts of the result as DecodeResult does and leave out the
 // others, keep no part of the data, and refuse what DecodeResult refuses;
 // DecodeSlim's sum is the result's TextSum, which changes with the text
@@ -103,13 +103,13 @@ func TestPartialDecoders(t *testing.T) {
 	full := fullResult()
 	data := full.AppendBinary(nil)
 	slim, sum, err := DecodeSlim(slices.Clone(data))
-	want := &Result{TOC: full.TOC, Mentions: full.Mentions, Tasks: full.Tasks}
+	want := &Result{Mentions: full.Mentions, Tasks: full.Tasks}
 	if err != nil || !reflect.DeepEqual(slim, want) || sum != full.TextSum() {
 		t.Errorf("DecodeSlim = %#v, %x, %v; want %#v, %x", slim, sum, err, want, full.TextSum())
 	}
-	html, err := DecodeHTML(slices.Clone(data))
-	if err != nil || string(html) != string(full.HTML) {
-		t.Errorf("DecodeHTML = %q, %v", html, err)
+	html, toc, err := DecodePage(slices.Clone(data))
+	if err != nil || string(html) != string(full.HTML) || !reflect.DeepEqual(toc, full.TOC) {
+		t.Errorf("DecodePage = %q, %+v, %v", html, toc, err)
 	}
 	buf := slices.Clone(data)
 	plain, quoted, err := DecodeText(buf)
@@ -137,7 +137,7 @@ func TestPartialDecoders(t *testing.T) {
 	}
 	for n := range len(data) {
 		_, _, errSlim := DecodeSlim(data[:n])
-		_, errHTML := DecodeHTML(data[:n])
+		_, _, errHTML := DecodePage(data[:n])
 		_, _, errText := DecodeText(data[:n])
 		if errSlim == nil || errHTML == nil || errText == nil {
 			t.Fatalf("the first %d of %d bytes decoded without an error: %v, %v, %v", n, len(data), errSlim, errHTML, errText)

@@ -680,11 +680,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 	key := func() (PageKey, bool) { return s.incidentPageKey(in, rel) }
 	return s.keyedBy(rel, "incident.html", key, func() { s.facts.DropHTML(in) }, func(buf *bytes.Buffer) (string, error) {
 		arc := s.arc
-		body, ok := s.facts.Body(in)
-		if !ok {
-			return "", fmt.Errorf("report %s is not in the archive the facts were computed for", in.ID)
-		}
-		html, err := s.facts.BodyHTML(in)
+		html, toc, err := s.facts.BodyPage(in)
 		if err != nil {
 			return "", err
 		}
@@ -702,7 +698,7 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			Coordinators:   s.joinTermLinks("responders", in.Coordinators),
 			SLOs:           strings.Join(in.SLOs, ", "),
 			Body:           template.HTML(html),
-			TOC:            body.TOC,
+			TOC:            toc,
 			RubricSize:     len(arc.Site.Scorecard),
 		}
 		d.Description = in.Impact
@@ -740,13 +736,13 @@ func (s *site) incidentJob(in *incident.Incident) job {
 			}
 			d.Actions, d.ActionRows, d.ActionTable = rows, actionRows(rows), actionTable(rows)
 			var merged []byte
-			if merged, d.ActionsInBody = actionsInBody(html, body.TOC, in.Actionables, []byte(d.ActionTable)); d.ActionsInBody {
+			if merged, d.ActionsInBody = actionsInBody(html, toc, in.Actionables, []byte(d.ActionTable)); d.ActionsInBody {
 				d.Body = template.HTML(merged)
 			}
 		}
 		d.Repeat = s.repeatData(in)
-		if len(body.TOC) > 0 {
-			d.TOCItems = tocItems(body.TOC, len(in.Actionables) > 0 && !d.ActionsInBody, d.Repeat.Blocks != "", len(in.Scorecard) > 0)
+		if len(toc) > 0 {
+			d.TOCItems = tocItems(toc, len(in.Actionables) > 0 && !d.ActionsInBody, d.Repeat.Blocks != "", len(in.Scorecard) > 0)
 		}
 		if len(in.Scorecard) > 0 {
 			d.Check = s.checkData(in)
