@@ -92,7 +92,7 @@ type Options struct {
 	// holds slim (see Facts.Bodies).
 	Bodies BodyCache
 	// HTML, when set, keeps the reports' HTML out of memory from the
-	// moment each body is rendered until its page is written (BodyHTML
+	// moment each body is rendered until its page is written (BodyPage
 	// reads it back): at 100,000 reports the HTML is about 250 MB that
 	// would otherwise be live through repeat detection and most of the
 	// pages. The stage's other results stay in memory.
