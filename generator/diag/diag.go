@@ -6,8 +6,9 @@
 package diag
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -103,21 +104,23 @@ func (l *List) Merge(other *List) {
 // All returns the diagnostics sorted by path, line and message, so that
 // output is stable whatever order parallel workers finished in.
 func (l *List) All() []Diagnostic {
-	out := append([]Diagnostic(nil), l.items...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
-		}
-		return a.Message < b.Message
-	})
+	out := slices.Clone(l.items)
+	slices.SortStableFunc(out, compareDiagnostics)
 	return out
+}
+
+// compareDiagnostics orders diagnostics by path, line, field and message.
+func compareDiagnostics(a, b Diagnostic) int {
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Field, b.Field); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 // Errors returns only the errors, sorted.
@@ -126,13 +129,26 @@ func (l *List) Errors() []Diagnostic { return l.filter(Error) }
 // Warnings returns only the warnings, sorted.
 func (l *List) Warnings() []Diagnostic { return l.filter(Warning) }
 
+// filter returns the diagnostics of severity s, sorted as All sorts them:
+// a large archive has hundreds of thousands of warnings, which are
+// counted, copied and sorted once.
 func (l *List) filter(s Severity) []Diagnostic {
-	var out []Diagnostic
-	for _, d := range l.All() {
+	n := 0
+	for _, d := range l.items {
+		if d.Severity == s {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Diagnostic, 0, n)
+	for _, d := range l.items {
 		if d.Severity == s {
 			out = append(out, d)
 		}
 	}
+	slices.SortStableFunc(out, compareDiagnostics)
 	return out
 }
 

@@ -1,6 +1,11 @@
 package diag
 
-import "testing"
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"testing"
+)
 
 func TestSuggest(t *testing.T) {
 	keys := []string{"services", "causes", "status", "start", "failure_mode", "responders"}
@@ -63,5 +68,57 @@ func TestStringEscapesControls(t *testing.T) {
 		if got := tt.d.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// TestFilterSortsAsAll: Warnings and Errors give what All gives of their
+// severity, in All's order, ties kept in the order they were recorded.
+func TestFilterSortsAsAll(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	var l List
+	for range 2000 {
+		l.Add(Diagnostic{Severity: []Severity{Error, Warning}[r.Intn(2)], Path: fmt.Sprintf("r%d.md", r.Intn(40)), Line: r.Intn(5),
+			Field: []string{"", "start", "services"}[r.Intn(3)], Message: fmt.Sprintf("m%d", r.Intn(3))})
+	}
+	for _, s := range []Severity{Error, Warning} {
+		var want []Diagnostic
+		for _, d := range l.All() {
+			if d.Severity == s {
+				want = append(want, d)
+			}
+		}
+		got := l.filter(s)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("severity %v: %d diagnostics, not in All's order (%d)", s, len(got), len(want))
+		}
+	}
+	var empty List
+	if empty.Warnings() != nil || empty.Errors() != nil {
+		t.Error("an empty list gave diagnostics")
+	}
+}
+
+// BenchmarkWarnings sorts 500,000 warnings gathered as a build of 100,000
+// reports gathers them: the decoders' findings by worker, each worker's in
+// file order, then the linter's in file order.
+func BenchmarkWarnings(b *testing.B) {
+	var l List
+	r := rand.New(rand.NewSource(1))
+	for w := range 4 {
+		for i := w; i < 100000; i += 4 {
+			p := fmt.Sprintf("content/incidents/%d/report-%06d.md", 2010+i/7000, i)
+			for k := range 2 {
+				l.Warnf(p, 3+k, "field", "message number %d about something", r.Intn(20))
+			}
+		}
+	}
+	for i := range 100000 {
+		p := fmt.Sprintf("content/incidents/%d/report-%06d.md", 2010+i/7000, i)
+		for k := range 3 {
+			l.Warnf(p, 10*k, "", "lint message number %d about something", r.Intn(20))
+		}
+	}
+	for b.Loop() {
+		l.Warnings()
 	}
 }
