@@ -16,22 +16,21 @@ import (
 // Documents are the reports of f's archive as both search indexes read
 // them, in the order of its Incidents: their fields, their terms by the
 // names their pages show, and their bodies' plain text from the analysis
-// stage.
+// stage. The facts must hold that text (computed without Options.Plain,
+// as serve's are); readDocuments reads it back where the stage moved it.
 func Documents(f *facts.Facts) []search.Document {
-	arc := f.Archive
-	responders := arc.Taxonomy("responders")
-	docs := make([]search.Document, len(arc.Incidents))
-	for i, in := range arc.Incidents {
-		docs[i] = document(in, responders.Values(in), f.Bodies[i].Plain)
-		nameTerms(&docs[i], arc)
+	responders := f.Archive.Taxonomy("responders")
+	docs := make([]search.Document, len(f.Archive.Incidents))
+	for i, in := range f.Archive.Incidents {
+		docs[i] = reportDocument(f.Archive, responders, in, f.Bodies[i].Plain)
 	}
 	return docs
 }
 
-// spilledDocuments is Documents of f, whose plain text the analysis stage
-// has moved out of memory (facts.Options.Plain, or the body cache): it
-// reads it back (Facts.ReportPlain).
-func spilledDocuments(ctx context.Context, f *facts.Facts, workers int) ([]search.Document, error) {
+// readDocuments is Documents of any facts: the plain text comes from
+// Facts.ReportPlain, which reads back what the analysis stage moved out
+// of memory (facts.Options.Plain, or the body cache).
+func readDocuments(ctx context.Context, f *facts.Facts, workers int) ([]search.Document, error) {
 	arc := f.Archive
 	responders := arc.Taxonomy("responders")
 	docs := make([]search.Document, len(arc.Incidents))
@@ -45,14 +44,20 @@ func spilledDocuments(ctx context.Context, f *facts.Facts, workers int) ([]searc
 		if err != nil {
 			return err
 		}
-		docs[i] = document(in, responders.Values(in), plain)
-		nameTerms(&docs[i], arc)
+		docs[i] = reportDocument(arc, responders, in, plain)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return docs, nil
+}
+
+// reportDocument is the search document of in, as Documents gives it.
+func reportDocument(arc *archive.Archive, responders *archive.Taxonomy, in *incident.Incident, plain markdown.PlainText) search.Document {
+	d := document(in, responders.Values(in), plain)
+	nameTerms(&d, arc)
+	return d
 }
 
 // document is the search document of one report, whose responders and

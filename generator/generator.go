@@ -344,13 +344,8 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 		// The static search index, for the /search/ page on hosts
 		// without server code.
-		if plain != nil {
-			docs, err = spilledDocuments(ctx, f, cfg.Workers)
-			if err != nil {
-				return err
-			}
-		} else {
-			docs = Documents(f)
+		if docs, err = readDocuments(ctx, f, cfg.Workers); err != nil {
+			return err
 		}
 		saveBodies()
 		if release {

@@ -295,16 +295,6 @@ func (f *Facts) Position(in *incident.Incident) (int, bool) {
 	return i, ok
 }
 
-// Body is the rendered body of the archive's report in, and whether in is
-// one of the archive's reports.
-func (f *Facts) Body(in *incident.Incident) (*markdown.Result, bool) {
-	i, ok := f.pos[in]
-	if !ok {
-		return nil, false
-	}
-	return f.Bodies[i], true
-}
-
 // BodyPage is what the page of the archive's report in shows of its body:
 // the HTML, from memory or read back from Options.HTML or the body cache,
 // and the table of contents. Its caller must change neither.

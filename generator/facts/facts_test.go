@@ -71,8 +71,8 @@ func TestMentionGraph(t *testing.T) {
 		}
 	}
 	// The links the bodies got are the site's, under the root.
-	if b, _ := f.Body(arc.Incidents[0]); !strings.Contains(string(b.HTML), `href="/archive/incidents/2024-01-01-a/"`) {
-		t.Errorf("d's body links elsewhere: %s", b.HTML)
+	if html, _, err := f.BodyPage(arc.Incidents[0]); err != nil || !strings.Contains(string(html), `href="/archive/incidents/2024-01-01-a/"`) {
+		t.Errorf("d's body links elsewhere: %s (%v)", html, err)
 	}
 }
 
@@ -191,9 +191,9 @@ func TestPosition(t *testing.T) {
 	})
 	f := compute(t, arc, Options{})
 	for i, in := range arc.Incidents {
-		b, bok := f.Body(in)
-		if j, ok := f.Position(in); !ok || j != i || !bok || b != f.Bodies[i] {
-			t.Errorf("%s: position %d %v, want %d", in.ID, j, ok, i)
+		html, _, err := f.BodyPage(in)
+		if j, ok := f.Position(in); !ok || j != i || err != nil || string(html) != string(f.Bodies[i].HTML) {
+			t.Errorf("%s: position %d %v, want %d; body %q (%v)", in.ID, j, ok, i, html, err)
 		}
 	}
 	stranger := &incident.Incident{}
@@ -202,8 +202,8 @@ func TestPosition(t *testing.T) {
 	}
 	// A report not in the archive has no body; report 0's must not
 	// stand in for it.
-	if b, ok := f.Body(stranger); ok || b != nil {
-		t.Errorf("a report not in the archive has a body: %v %v", b, ok)
+	if html, _, err := f.BodyPage(stranger); err == nil || html != nil {
+		t.Errorf("a report not in the archive has a body: %q %v", html, err)
 	}
 	if b, ok := f.PageBody(&archive.Page{}); ok || b != nil {
 		t.Errorf("a page not in the archive has a body: %v %v", b, ok)
