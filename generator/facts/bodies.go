@@ -130,6 +130,12 @@ func (r *bodyRenderer) render(md []byte) (*markdown.Result, error) {
 		c := *res
 		return &c, nil
 	}
+	return r.renderMissed(md, key)
+}
+
+// renderMissed renders md, which the cache does not hold under key, and
+// puts it there.
+func (r *bodyRenderer) renderMissed(md []byte, key string) (*markdown.Result, error) {
 	res, err := r.md.Render(md)
 	if err != nil {
 		return nil, err

@@ -188,8 +188,8 @@ type Facts struct {
 	// noHTML is Options.NoHTML; dropped is set once DropHTML has run.
 	noHTML  bool
 	dropped atomic.Bool
-	// html is Options.HTML: where the reports' HTML is, when set; plain
-	// is Options.Plain.
+	// html is Options.HTML (unless NoHTML): where the reports' HTML is,
+	// when set; plain is Options.Plain.
 	html, plain HTMLStore
 	// With a SlimBodyCache (see renderBodies): slim holds it; slimKeys,
 	// aligned with Archive.Incidents, the key under which it holds the
@@ -228,8 +228,9 @@ func Compute(ctx context.Context, arc *archive.Archive, opts Options) (*Facts, e
 	}
 	f := &Facts{Archive: arc, Root: opts.Root, RepeatConfig: opts.RepeatConfig, Scorecard: opts.Scorecard, Now: opts.Now, noHTML: opts.NoHTML}
 	if !opts.NoHTML {
-		f.html, f.plain = opts.HTML, opts.Plain
+		f.html = opts.HTML
 	}
+	f.plain = opts.Plain
 	f.pos = make(map[*incident.Incident]int, len(arc.Incidents))
 	for i, in := range arc.Incidents {
 		f.pos[in] = i
@@ -547,6 +548,8 @@ func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
 		f.bodySums = make([][sha256.Size]byte, len(ins))
 	}
 	err := parallel.Each(ctx, opts.Workers, len(ins), func(_, i int) error {
+		var res *markdown.Result
+		var err error
 		if f.slim != nil {
 			key := r.cacheKey(ins[i].Body)
 			if res, sum, ok := f.slim.GetSlim(key); ok {
@@ -558,8 +561,11 @@ func (f *Facts) renderBodies(ctx context.Context, opts Options) error {
 				prog.step()
 				return nil
 			}
+			// Not looked up again: rendered and put.
+			res, err = r.renderMissed(ins[i].Body, key)
+		} else {
+			res, err = r.render(ins[i].Body)
 		}
-		res, err := r.render(ins[i].Body)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ins[i].Path, err)
 		}

@@ -48,7 +48,8 @@ type slimBodies struct {
 	mu                sync.Mutex
 	m                 map[string][]byte
 	slim, html, texts atomic.Int64
-	broken            bool // HTML and Text fail
+	gets              atomic.Int64 // whole results asked for
+	broken            bool         // HTML and Text fail
 }
 
 func (c *slimBodies) value(key string) ([]byte, bool) {
@@ -59,6 +60,7 @@ func (c *slimBodies) value(key string) ([]byte, bool) {
 }
 
 func (c *slimBodies) Get(key string) (*markdown.Result, bool) {
+	c.gets.Add(1)
 	v, ok := c.value(key)
 	if !ok {
 		return nil, false
@@ -146,6 +148,12 @@ func TestSlimBodies(t *testing.T) {
 	if got := counts(); got[0] != 0 {
 		t.Errorf("first build: %d bodies slim from an empty cache", got[0])
 	}
+	// A body missed slim is rendered, not looked for whole as well.
+	defer func() {
+		if n := bodies.gets.Load(); n != 0 {
+			t.Errorf("%d bodies looked for whole in a slim cache", n)
+		}
+	}()
 	run(files)
 	// Every body slim; the HTML and the text read back once each, by the
 	// checks above; detection read none.
