@@ -86,9 +86,8 @@ func (l *lastRepeats) take() (repeats.Digest, *repeats.Results) {
 // repeats.Detect gives.
 //
 // With release set, detection drops each report's text from in once read
-// (repeats.DetectAgainReleasing, DetectReleasing); with load set too, it
-// loads the texts in leaves out that it reads (repeats.DetectAgainLoading),
-// and the error is load's. stored returns once what the cache is to keep
+// (repeats.DetectAgainLoading, DetectReleasing); with load set too, it
+// loads the texts in leaves out that it reads, and the error is load's. stored returns once what the cache is to keep
 // of this run is written.
 func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repeats.Config, release bool, load func(int) ([]string, []string, error)) (lists [][]repeats.Candidate, stored func(), err error) {
 	if c == nil {
@@ -114,14 +113,11 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 		}
 	}
 	var res *repeats.Results
-	switch {
-	case release && load != nil:
+	if release {
 		if res, err = repeats.DetectAgainLoading(in, rc, prev, digests, load); err != nil {
 			return nil, nil, err
 		}
-	case release:
-		res = repeats.DetectAgainReleasing(in, rc, prev, digests)
-	default:
+	} else {
 		res = repeats.DetectAgainDigested(in, rc, prev, digests)
 	}
 	// Written as it is encoded: at 100,000 reports the encoding is some

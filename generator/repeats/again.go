@@ -67,23 +67,20 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 	return res
 }
 
-// DetectAgainReleasing is DetectAgainDigested, dropping each report's Text
+// DetectAgainLoading is DetectAgainDigested, dropping each report's Text
 // and Quoted from reports (setting them to nil) once read: the archive's
-// text is then garbage while the lists are scored, some 200 MB at
-// 100,000 reports, when the caller holds it nowhere else. The caller must
-// not read the texts afterwards.
-func DetectAgainReleasing(reports []Report, cfg Config, prev *Results, digests []Digest) *Results {
-	res, _ := detectAgain(reports, cfg, prev, digests, true, nil)
-	return res
-}
-
-// DetectAgainLoading is DetectAgainReleasing for reports that may leave
-// out their Text and Quoted (nil, with a TextSum): of those, it loads the
-// texts it reads with load(i), for reports[i], which must return them as
-// they were when the TextSum was taken. Most are not read when prev holds
-// what reading them gave: a build keeps most texts out of memory that
-// way, and reads them back only after an edit that changes what reading
-// depends on (see tokenKeys), a report added, say. The error is load's.
+// text is then garbage while the lists are scored, some 200 MB at 100,000
+// reports, when the caller holds it nowhere else. The caller must not read
+// the texts afterwards.
+//
+// Reports may also leave out their Text and Quoted (nil, with a TextSum):
+// of those, it loads the texts it reads with load(i), for reports[i],
+// which must return them as they were when the TextSum was taken; load
+// may be nil when every report has its text. Most are not read when prev
+// holds what reading them gave: a build keeps most texts out of memory
+// that way, and reads them back only after an edit that changes what
+// reading depends on (see tokenKeys), a report added, say. The error is
+// load's.
 func DetectAgainLoading(reports []Report, cfg Config, prev *Results, digests []Digest, load func(i int) (text, quoted []string, err error)) (*Results, error) {
 	return detectAgain(reports, cfg, prev, digests, true, load)
 }

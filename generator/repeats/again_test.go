@@ -257,10 +257,10 @@ func TestDetectAgainWithoutPrevious(t *testing.T) {
 	}
 }
 
-// TestDetectAgainReleasing: releasing the texts gives the results of
-// DetectAgainDigested, with and without a previous run to reuse, and
-// DetectReleasing those of Detect; neither leaves a report's text in the
-// input.
+// TestDetectAgainReleasing: DetectAgainLoading, which releases the texts,
+// gives the results of DetectAgainDigested, with and without a previous
+// run to reuse, and DetectReleasing those of Detect; neither leaves a
+// report's text in the input.
 func TestDetectAgainReleasing(t *testing.T) {
 	m := &archiveMaker{rng: rand.New(rand.NewSource(11))}
 	var reports []Report
@@ -278,7 +278,10 @@ func TestDetectAgainReleasing(t *testing.T) {
 		digests := ReportDigests(reports)
 		want := DetectAgainDigested(reports, cfg, prevKept, digests)
 		input := slices.Clone(reports)
-		got := DetectAgainReleasing(input, cfg, prevReleased, digests)
+		got, err := DetectAgainLoading(input, cfg, prevReleased, digests, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !reflect.DeepEqual(got.Lists, want.Lists) || !reflect.DeepEqual(got.Inputs, want.Inputs) {
 			t.Fatalf("step %d: releasing the texts changed the results", step)
 		}
@@ -375,7 +378,7 @@ func TestDetectAgainLoading(t *testing.T) {
 				t.Error("reports without their text were taken without a loader")
 			}
 		}()
-		DetectAgainReleasing(input, cfg, nil, ReportDigests(input))
+		DetectAgainLoading(input, cfg, nil, ReportDigests(input), nil)
 	}()
 }
 

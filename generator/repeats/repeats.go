@@ -230,7 +230,7 @@ func Detect(reports []Report, cfg Config) [][]Candidate {
 }
 
 // DetectReleasing is Detect, dropping each report's Text and Quoted from
-// reports once read, as DetectAgainReleasing does.
+// reports once read, as DetectAgainLoading does.
 func DetectReleasing(reports []Report, cfg Config) [][]Candidate {
 	return detect(newDetectorReusing(reports, cfg, nil, false, true))
 }
