@@ -2,15 +2,17 @@ package repeats
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/incidents-archive/incidents/generator/parallel"
 )
 
 // Digest identifies what one report's candidate list was computed from.
@@ -86,7 +88,8 @@ func DetectAgainLoading(reports []Report, cfg Config, prev *Results, digests []D
 }
 
 // loadTexts loads, with load, the texts left out of the reports that
-// reuse does not take from the last run, on every CPU. Without load, such
+// reuse does not take from the last run, on every CPU, stopping at the
+// first error. Without load, such
 // a report is a caller's mistake that would give wrong lists: it panics.
 func loadTexts(reports []Report, reuse *tokenReuse, load func(int) ([]string, []string, error)) error {
 	var todo []int
@@ -98,24 +101,16 @@ func loadTexts(reports []Report, reuse *tokenReuse, load func(int) ([]string, []
 	if len(todo) > 0 && load == nil {
 		panic(fmt.Sprintf("repeats: report %s has no text to read; DetectAgainLoading loads it", reports[todo[0]].ID))
 	}
-	workers := runtime.GOMAXPROCS(0)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for k := w; k < len(todo); k += workers {
-				i := todo[k]
-				text, quoted, err := load(i)
-				if err != nil {
-					errs[w] = fmt.Errorf("reading the text of %s again: %w", reports[i].ID, err)
-					return
-				}
-				reports[i].Text, reports[i].Quoted = text, quoted
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	// load's error names the report: it is returned as it is.
+	return parallel.Each(context.Background(), runtime.GOMAXPROCS(0), len(todo), func(_, k int) error {
+		i := todo[k]
+		text, quoted, err := load(i)
+		if err != nil {
+			return err
+		}
+		reports[i].Text, reports[i].Quoted = text, quoted
+		return nil
+	})
 }
 
 func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool, load func(int) ([]string, []string, error)) (*Results, error) {
