@@ -14,6 +14,7 @@ package generator
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -241,11 +242,14 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		bodies = openBodies(cfg)
 		fopts.Bodies = bodies
 	}
-	// What the linter reads of the bodies, found now, when the build
-	// (not serve, which keeps the archive for its previews) is about to
-	// drop each body once it is rendered.
+	// The build keeps what it no longer needs out of memory until a later
+	// stage reads it (see spillFile); serve, which brings its own bodies,
+	// keeps everything in memory for its previews.
+	release := h.bodies == nil
+	// What the linter reads of the bodies, found now, when the build is
+	// about to drop each body once it is rendered.
 	var bodyFindings []lint.BodyFindings
-	if h.bodies == nil { // the build's: see release below
+	if release {
 		bodyFindings = make([]lint.BodyFindings, len(arc.Incidents))
 		workers := cfg.Workers
 		if workers <= 0 {
@@ -263,10 +267,6 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		}
 		fopts.ReleaseMarkdown = true
 	}
-	// The build keeps what it no longer needs out of memory until a later
-	// stage reads it (see spillFile); serve keeps everything in memory
-	// for its previews.
-	release := h.bodies == nil
 	spillDir := ""
 	if cfg.Cache != nil {
 		spillDir = cfg.Cache.Dir()
@@ -326,7 +326,7 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	// before the search indexes are built.
 	recurrence, reps := f.Recurrence, f.Repeats
 	linted := false
-	err = publish.Build(cfg.Dest, func(out *publish.Folder) error {
+	manifest, err := publish.Build(cfg.Dest, func(out *publish.Folder) error {
 		var err error
 		if stats, err = render.Render(ctx, f, out, opts); err != nil {
 			return err
@@ -366,12 +366,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 	if err != nil {
 		return nil, nil, err
 	}
-	// What the build published, read once for the page keys and the
-	// stamp: it is theirs even if another build publishes meanwhile.
-	published := ""
-	if cfg.Cache != nil {
-		published = manifestSum(cfg.Dest)
-	}
+	// What the build published, for the page keys and the stamp: theirs
+	// even if another build publishes meanwhile.
+	published := hex.EncodeToString(manifest[:])
 	if err := recordPages(cfg, published, stats.Keys); err != nil {
 		diags.Warnf(cfg.Cache.Dir(), 0, "", "%v", err)
 	}

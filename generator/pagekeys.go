@@ -112,7 +112,7 @@ func pageReuse(cfg Config, files string, arc *archive.Archive) (*render.Reuse, e
 }
 
 // recordPages stores the keys of the pages just published to cfg.Dest,
-// whose manifest hashes to sum (manifestSum).
+// whose manifest hashes to sum (as publish.Build returned it).
 func recordPages(cfg Config, sum string, keys map[string]render.PageKey) error {
 	if cfg.Cache == nil || keys == nil {
 		return nil

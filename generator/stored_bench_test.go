@@ -18,7 +18,9 @@ import (
 // $INCIDENTS_BENCH_CORPUS (a folder gencorpus.py made; it is not written)
 // or on a synthetic archive of 2,000 reports:
 //
-//   - load: reading and decoding the archive (generator.Load);
+//   - load: reading and decoding the archive (generator.Load), the
+//     linter's checks of each body decoded included (lint.Body, which the
+//     reports' records keep);
 //   - bodies: rendering every report's body, or taking it from the cache
 //     slim, as a build does (storedBodies.GetSlim: the HTML and text stay
 //     in the record until a page or the search documents read them).

@@ -405,9 +405,9 @@ func tail(s string, n int) string {
 	return s
 }
 
-// add writes the report that run adds, a copy of the report changed in
-// that run of the "one change" case, which starts a day after the latest
-// report did (and after the reports earlier runs added).
+// add writes the report that run adds, a copy of a report the "one
+// change" case does not edit (b.sources), which starts a day after the
+// latest report did (and after the reports earlier runs added).
 func (b *bench) add(run int) error {
 	source := b.reports[b.sources[run]]
 	data, err := os.ReadFile(source)

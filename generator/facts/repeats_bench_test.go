@@ -23,9 +23,12 @@ import (
 //     one-change build after the other);
 //   - no change: the input of the build the cache holds.
 //
-// Each iteration is detect as Compute calls it, the cache's reading and
-// writing included; loading the archive and rendering the bodies are not
-// measured. The cold case reports the size of the cache entry, the
+// Each iteration is detect with every report's text in memory (as
+// incidents check and serve call it, not releasing the text; a build
+// releases it and loads the texts it left in the body cache), the cache's
+// reading, its decoding whole (a no-change iteration too, as Compute
+// reads it beside the bodies) and the writing waited for included;
+// loading the archive and rendering the bodies are not measured. The cold case reports the size of the cache entry, the
 // one-change case how many reports were scored again, how many
 // candidate pools computed again and how many texts read again; each case reports its CPU time (user and
 // system, of every goroutine) per iteration as cpu-ns/op. It is skipped

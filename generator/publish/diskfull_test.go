@@ -19,11 +19,11 @@ import (
 func TestBuildOnAFullDisk(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
-	if err := Build(dest, site(t, map[string]string{"index.html": "old", "a/index.html": "old a"})); err != nil {
+	if _, err := Build(dest, site(t, map[string]string{"index.html": "old", "a/index.html": "old a"})); err != nil {
 		t.Fatal(err)
 	}
 	before := tree(t, dest)
-	err := Build(dest, func(f *Folder) error {
+	_, err := Build(dest, func(f *Folder) error {
 		var errs []error
 		for i := range 20 {
 			if _, err := f.WriteFile(fmt.Sprintf("p%d/index.html", i), []byte("new")); err != nil {
@@ -58,7 +58,7 @@ func TestBuildOnAFullDisk(t *testing.T) {
 	if _, err := os.Stat(SpareDir(dest)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the spare is still there: %v", err)
 	}
-	if err := Build(dest, site(t, map[string]string{"index.html": "next"})); err != nil {
+	if _, err := Build(dest, site(t, map[string]string{"index.html": "next"})); err != nil {
 		t.Fatalf("the build after: %v", err)
 	}
 	if got := tree(t, dest); !strings.Contains(got, "index.html=next") || strings.Contains(got, "=old") {

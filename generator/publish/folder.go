@@ -437,7 +437,7 @@ func parallelMkdir(dir string, rels []string) error {
 }
 
 // writeManifest records what the folder now holds.
-func (f *Folder) writeManifest() error {
+func (f *Folder) writeManifest() ([sha256.Size]byte, error) {
 	f.mu.Lock()
 	data, err := encodeManifest(f.files)
 	f.mu.Unlock()
@@ -445,9 +445,9 @@ func (f *Folder) writeManifest() error {
 		err = writeNoFollow(filepath.Join(f.dir, ManifestName), data)
 	}
 	if err != nil {
-		return fmt.Errorf("writing the build manifest: %w", err)
+		return [sha256.Size]byte{}, fmt.Errorf("writing the build manifest: %w", err)
 	}
-	return nil
+	return sha256.Sum256(data), nil
 }
 
 // writePartialManifest records, after a build that did not finish, what
@@ -464,7 +464,8 @@ func (f *Folder) writePartialManifest() error {
 		}
 	}
 	f.mu.Unlock()
-	return f.writeManifest()
+	_, err := f.writeManifest()
+	return err
 }
 
 // Manifest reads the manifest of the output in dir: what each file held

@@ -18,7 +18,7 @@ import (
 func build(t *testing.T, dest string, files map[string]string) map[string]bool {
 	t.Helper()
 	changed := map[string]bool{}
-	err := Build(dest, func(f *Folder) error {
+	sum, err := Build(dest, func(f *Folder) error {
 		for name, content := range files {
 			c, err := f.WriteFile(name, []byte(content))
 			if err != nil {
@@ -32,6 +32,10 @@ func build(t *testing.T, dest string, files map[string]string) map[string]bool {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Build's sum is the manifest's it published.
+	if data, err := os.ReadFile(filepath.Join(dest, ManifestName)); err != nil || sha256.Sum256(data) != sum {
+		t.Fatalf("Build returned %x, the published manifest hashes otherwise (%v)", sum, err)
 	}
 	return changed
 }
@@ -180,7 +184,7 @@ func TestManifestListsTheSite(t *testing.T) {
 
 func TestWriteRefusesPathsOutside(t *testing.T) {
 	for _, rel := range []string{"", "../x", "a/../../x", "/etc/passwd", "a//b", Marker, ManifestName} {
-		err := Build(filepath.Join(t.TempDir(), "public"), func(f *Folder) error {
+		_, err := Build(filepath.Join(t.TempDir(), "public"), func(f *Folder) error {
 			_, err := f.WriteFile(rel, []byte("x"))
 			return err
 		})
@@ -211,7 +215,7 @@ func TestMakeDirsReplacesLinks(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(SpareDir(dest), "a")); err != nil {
 		t.Fatal(err)
 	}
-	err := Build(dest, func(f *Folder) error {
+	_, err := Build(dest, func(f *Folder) error {
 		if err := f.MakeDirs([]string{"a", "a/b"}); err != nil {
 			return err
 		}
@@ -248,7 +252,7 @@ func TestKeepTakesThePublishedFile(t *testing.T) {
 	}
 	sum := sha256.Sum256(manifest)
 	// Without the manifest the caller knew, nothing is kept.
-	err = Build(dest, func(f *Folder) error {
+	_, err = Build(dest, func(f *Folder) error {
 		f.ExpectPublished("0" + hex.EncodeToString(sum[1:]))
 		if _, ok := f.Keep("b.html"); ok {
 			t.Error("Keep kept a file of a destination published since")
@@ -268,7 +272,7 @@ func TestKeepTakesThePublishedFile(t *testing.T) {
 	}
 	sum = sha256.Sum256(manifest)
 	kept := map[string]bool{}
-	err = Build(dest, func(f *Folder) error {
+	_, err = Build(dest, func(f *Folder) error {
 		f.ExpectPublished(hex.EncodeToString(sum[:]))
 		for _, rel := range []string{"a.html", "b.html", "d.html", "e.html", "missing.html", "../x"} {
 			if _, ok := f.Keep(rel); ok {

@@ -18,6 +18,7 @@
 package publish
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -33,51 +34,53 @@ import (
 // older build. fill writes the new site there through the Folder, which
 // overwrites what exists and leaves unchanged files alone. Build then
 // removes every file fill did not write and puts the folder in dest's
-// place. dest's parent is created if needed.
-func Build(dest string, fill func(*Folder) error) (err error) {
+// place. dest's parent is created if needed. It returns the SHA-256 of
+// the manifest it published (ManifestName): what this build published,
+// even if another build publishes to dest as soon as it returns.
+func Build(dest string, fill func(*Folder) error) (manifest [sha256.Size]byte, err error) {
 	dest, err = filepath.Abs(dest)
 	if err != nil {
-		return fmt.Errorf("output folder: %w", err)
+		return manifest, fmt.Errorf("output folder: %w", err)
 	}
 	if info, err := os.Lstat(dest); err == nil {
 		switch {
 		case info.Mode()&os.ModeSymlink != 0:
-			return fmt.Errorf("output %s is a symbolic link; give the folder it points to", dest)
+			return manifest, fmt.Errorf("output %s is a symbolic link; give the folder it points to", dest)
 		case !info.IsDir():
-			return fmt.Errorf("output %s exists and is not a folder", dest)
+			return manifest, fmt.Errorf("output %s exists and is not a folder", dest)
 		}
 		if err := checkOwned(dest); err != nil {
-			return err
+			return manifest, err
 		}
 	}
 	parent, name := filepath.Split(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating output folder: %w", err)
+		return manifest, fmt.Errorf("creating output folder: %w", err)
 	}
 	unlock, err := lock(filepath.Join(parent, "."+name+".lock"))
 	if err != nil {
-		return err
+		return manifest, err
 	}
 	defer unlock()
 
 	spare := SpareDir(dest)
 	if info, err := os.Lstat(spare); err == nil && !info.IsDir() {
-		return fmt.Errorf("%s is in the way of the build folder; remove it", spare)
+		return manifest, fmt.Errorf("%s is in the way of the build folder; remove it", spare)
 	}
 	if err := os.Mkdir(spare, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("creating a build folder beside %s: %w", dest, err)
+		return manifest, fmt.Errorf("creating a build folder beside %s: %w", dest, err)
 	}
 	if err := checkOwned(spare); err != nil {
-		return err
+		return manifest, err
 	}
 	// Mark the spare first, so that even a build killed half-way leaves a
 	// folder the next build recognises as its own.
 	if err := writeNoFollow(filepath.Join(spare, Marker), []byte(markerText)); err != nil {
-		return fmt.Errorf("marking the build folder: %w", err)
+		return manifest, fmt.Errorf("marking the build folder: %w", err)
 	}
 	folder, err := newFolder(spare, dest)
 	if err != nil {
-		return err
+		return manifest, err
 	}
 	defer folder.close()
 	// List what the spare holds while fill runs: listing waits on the disk,
@@ -90,7 +93,7 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 		err = prune(folder, old)
 	}
 	if err == nil {
-		err = folder.writeManifest()
+		manifest, err = folder.writeManifest()
 	}
 	if err != nil {
 		// A build that fails or is stopped (serve stops a rebuild that
@@ -100,9 +103,12 @@ func Build(dest string, fill func(*Folder) error) (err error) {
 		if merr := folder.writePartialManifest(); merr != nil {
 			err = errors.Join(err, merr)
 		}
-		return diskFull(err, spare, dest)
+		return manifest, diskFull(err, spare, dest)
 	}
-	return swap(spare, dest)
+	if err := swap(spare, dest); err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return manifest, nil
 }
 
 // diskFull turns a build that ran out of disk space into one error that

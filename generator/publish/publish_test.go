@@ -77,7 +77,7 @@ func TestBuild(t *testing.T) {
 			inner := fill
 			fill = func(f *Folder) error { inner(f); return boom }
 		}
-		err := Build(dest, fill)
+		_, err := Build(dest, fill)
 		if step.fail != (err != nil) {
 			t.Fatalf("%s: err = %v", step.name, err)
 		}
@@ -109,7 +109,7 @@ func TestBuildRefusesAFile(t *testing.T) {
 	if err := os.WriteFile(dest, []byte("not a folder"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := Build(dest, func(*Folder) error { t.Error("fill must not run"); return nil })
+	_, err := Build(dest, func(*Folder) error { t.Error("fill must not run"); return nil })
 	if err == nil || !strings.Contains(err.Error(), "not a folder") {
 		t.Fatalf("err = %v", err)
 	}
@@ -138,7 +138,7 @@ func TestBuildRefusesFoldersItDidNotWrite(t *testing.T) {
 			dest := filepath.Join(root, "public")
 			tt.setup(t, dest)
 			before := tree(t, root)
-			err := Build(dest, func(*Folder) error {
+			_, err := Build(dest, func(*Folder) error {
 				t.Error("fill must not run")
 				return nil
 			})
@@ -157,14 +157,14 @@ func TestBuildRefusesFoldersItDidNotWrite(t *testing.T) {
 	if err := os.Mkdir(dest, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := Build(dest, site(t, map[string]string{"index.html": "x"})); err != nil {
+	if _, err := Build(dest, site(t, map[string]string{"index.html": "x"})); err != nil {
 		t.Errorf("empty destination: %v", err)
 	}
 	link := filepath.Join(root, "link")
 	if err := os.Symlink(dest, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Build(link, site(t, nil)); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := Build(link, site(t, nil)); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("symlink destination: %v", err)
 	}
 }
@@ -175,12 +175,12 @@ func TestFailedBuildKeepsTheManifest(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	first := map[string]string{"index.html": "home", "a/index.html": "a", "b/index.html": "b"}
 	for i := 0; i < 2; i++ { // both folders of the double buffer hold the site
-		if err := Build(dest, site(t, first)); err != nil {
+		if _, err := Build(dest, site(t, first)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	failed := errors.New("cancelled")
-	err := Build(dest, func(f *Folder) error {
+	_, err := Build(dest, func(f *Folder) error {
 		if _, err := f.WriteFile("a/index.html", []byte("A")); err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func TestFailedBuildKeepsTheManifest(t *testing.T) {
 		t.Fatalf("Build = %v, want the fill's error", err)
 	}
 	var changed []string
-	err = Build(dest, func(f *Folder) error {
+	_, err = Build(dest, func(f *Folder) error {
 		for _, name := range []string{"index.html", "a/index.html", "b/index.html"} {
 			data := first[name]
 			if name == "a/index.html" {

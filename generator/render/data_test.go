@@ -60,7 +60,7 @@ func renderData(t *testing.T, files fstest.MapFS, dest string, opts Options) *ar
 		t.Fatal(err)
 	}
 	opts.BaseURL, opts.Layouts, opts.Version = "https://x.example/", layouts.FS, "test"
-	err = publish.Build(dest, func(out *publish.Folder) error {
+	_, err = publish.Build(dest, func(out *publish.Folder) error {
 		_, err := Render(ctx, f, out, opts)
 		return err
 	})
