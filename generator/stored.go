@@ -85,18 +85,17 @@ const (
 )
 
 // Get implements archive.DecodeCache.
-func (d decodedReports) Get(file string, data []byte, sum [sha256.Size]byte) (*incident.Incident, []diag.Diagnostic, bool) {
-	var buf []byte
-	if p, _ := d.bufs.Get().(*[]byte); p != nil {
-		buf = *p
-	}
-	value, ok := d.recs.GetInto(reportName(file, sum), buf)
-	if !ok {
-		return nil, nil, false
-	}
-	// Every value kept below is a copy (wire.NewReader, Reader.Bytes;
-	// incident.DecodeBinary copies what it reads of its input).
-	defer d.bufs.Put(&value)
+func (d decodedReports) Get(file string, data []byte, sum [sha256.Size]byte) (in *incident.Incident, found []diag.Diagnostic, ok bool) {
+	readPooled(d.recs, d.bufs, reportName(file, sum), func(value []byte) {
+		in, found, ok = d.decode(value, data)
+	})
+	return in, found, ok
+}
+
+// decode reads a report's record, value, for the file of bytes data.
+// Every value it keeps is a copy (wire.NewReader, Reader.Bytes;
+// incident.DecodeBinary copies what it reads of its input).
+func (d decodedReports) decode(value, data []byte) (*incident.Incident, []diag.Diagnostic, bool) {
 	r := wire.NewReader(value)
 	var in *incident.Incident
 	switch r.Uint() {
@@ -292,16 +291,28 @@ var errNoBody = errors.New("its rendered body can no longer be read from the bui
 // decode reads the record of key into pooled memory and decodes it with
 // dec, which must keep no part of it.
 func (s storedBodies) decode(key string, dec func([]byte) error) error {
+	err := errNoBody
+	readPooled(s.recs, s.bufs, bodyName(key), func(value []byte) { err = dec(value) })
+	return err
+}
+
+// readPooled reads the record name of recs into memory from bufs and
+// calls use with it, when recs holds it; use must keep no part of the
+// value, whose memory goes back to bufs for the next record.
+func readPooled(recs *buildcache.Records, bufs *sync.Pool, name string, use func(value []byte)) {
 	var buf []byte
-	if p, _ := s.bufs.Get().(*[]byte); p != nil {
+	if p, _ := bufs.Get().(*[]byte); p != nil {
 		buf = *p
 	}
-	value, ok := s.recs.GetInto(bodyName(key), buf)
+	value, ok := recs.GetInto(name, buf)
 	if !ok {
-		return errNoBody
+		if buf != nil {
+			bufs.Put(&buf)
+		}
+		return
 	}
-	defer s.bufs.Put(&value)
-	return dec(value)
+	use(value)
+	bufs.Put(&value)
 }
 
 // Put implements facts.BodyCache.
