@@ -319,13 +319,8 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // unchanged reports whether the file at rel, reached without following
 // any link, is a plain file that still has the size and time recorded.
 func (f *Folder) unchanged(rel string, old FileState) bool {
-	file, err := openBeneath(f.root, f.dir, rel, pathFlag, 0)
-	if err != nil {
-		return false
-	}
-	info, err := file.Stat()
-	file.Close()
-	return err == nil && info.Mode().IsRegular() && info.Size() == old.Size && info.ModTime().UnixNano() == old.ModTime
+	size, modTime, ok := statBeneath(f.root, f.dir, rel)
+	return ok && size == old.Size && modTime == old.ModTime
 }
 
 func (f *Folder) record(rel string, st FileState) {

@@ -27,4 +27,12 @@ func openBeneath(_ *os.File, dir, rel string, flags int, perm uint32) (*os.File,
 	return os.OpenFile(filepath.Join(dir, filepath.FromSlash(rel)), flags|noFollow, os.FileMode(perm))
 }
 
-const pathFlag = os.O_RDONLY
+// statBeneath gives the size and modification time of the regular file at
+// rel under dir; ok is false for anything else, a symbolic link included.
+func statBeneath(_ *os.File, dir, rel string) (size, modTime int64, ok bool) {
+	info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil || !info.Mode().IsRegular() {
+		return 0, 0, false
+	}
+	return info.Size(), info.ModTime().UnixNano(), true
+}
