@@ -865,6 +865,7 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 		n := i + 1
 		jobs[i] = func(buf *bytes.Buffer) (string, error) {
 			d := whole()
+			d.Trend = d.Trend.drawn()
 			b := s.base(pageTitle(term.Name, n, pages), s.root+listPath(dir, n), s.root+t.Kind+"/")
 			b.Description, b.Feed = d.Description, d.Feed
 			d.base = b
@@ -886,7 +887,13 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 				k.int(int(term.TotalDuration))
 				k.report(term.Incidents[len(term.Incidents)-1])
 				if tr := whole().Trend; tr != nil {
-					k.str(string(tr.Sparkline))
+					// What the sparkline is drawn from.
+					k.str(tr.spark.Title)
+					k.str(tr.spark.Desc)
+					k.int(len(tr.spark.Values))
+					for _, v := range tr.spark.Values {
+						k.float(v)
+					}
 					k.str(tr.First + " " + tr.Last + " " + tr.MedianTTR)
 					k.int(tr.Reports)
 					k.int(tr.TTRReports)

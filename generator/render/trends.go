@@ -674,7 +674,11 @@ func (s *site) trendsPage() (trendsPage, map[string][]byte) {
 
 // termTrend is the small trend on a service's or cause's page.
 type termTrend struct {
+	// Sparkline is spark drawn (drawn): only for a page being rendered,
+	// so that the keys of the pages kept, and the thousands of terms
+	// waiting for their pages, do not hold the drawing.
 	Sparkline   template.HTML
+	spark       chart.Sparkline
 	First, Last string // the years the sparkline spans
 	Reports     int    // reports in those years
 	MedianTTR   string // "" when no report has an end
@@ -703,6 +707,16 @@ func (s *site) termTrend(t *archive.Taxonomy, term *archive.Term) *termTrend {
 		d.First, d.Last = tt.Years[0].Year, tt.Years[n-1].Year
 	}
 	sp.Desc = fmt.Sprintf("Reports per year from %s to %s; years not listed have none. %s.", d.First, d.Last, strings.Join(words, ", "))
-	d.Sparkline = template.HTML(sp.SVG())
+	d.spark = sp
 	return d
+}
+
+// drawn returns tr with its sparkline drawn; nil for nil.
+func (tr *termTrend) drawn() *termTrend {
+	if tr == nil {
+		return nil
+	}
+	d := *tr
+	d.Sparkline = template.HTML(tr.spark.SVG())
+	return &d
 }

@@ -53,7 +53,7 @@ func BenchmarkTrends(b *testing.B) {
 		for _, kind := range []string{"services", "causes"} {
 			tax := arc.Taxonomy(kind)
 			for _, term := range tax.Terms {
-				s.termTrend(tax, term)
+				s.termTrend(tax, term).drawn()
 				terms++
 			}
 		}
