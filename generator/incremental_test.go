@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -301,6 +302,35 @@ func editSequence(t *testing.T, seed uint64, steps int) {
 		}},
 		{"a report added", func() string {
 			r := a.newReport()
+			a.reports[r.file] = r
+			write(r)
+			return r.file
+		}},
+		{"a report in a year no report had", func() string {
+			// Before every other, or in the build's year (2024) while none
+			// is: the years' navigation and the terms' sparklines change,
+			// and no other page. A year's only report moved to a new year
+			// leaves the years' counts as they were.
+			byYear := map[int][]*editReport{}
+			oldest := 2019
+			for _, r := range a.reports {
+				byYear[r.start.Year()] = append(byYear[r.start.Year()], r)
+				oldest = min(oldest, r.start.Year())
+			}
+			year := oldest - 1
+			if len(byYear[2024]) == 0 && a.rng.IntN(2) == 0 {
+				year = 2024
+			}
+			date := time.Date(year, time.Month(1+a.rng.IntN(5)), 1+a.rng.IntN(28), a.rng.IntN(24), 0, 0, 0, time.UTC)
+			for _, y := range slices.Sorted(maps.Keys(byYear)) {
+				if rs := byYear[y]; len(rs) == 1 && y != year {
+					rs[0].start = date
+					write(rs[0])
+					return rs[0].file
+				}
+			}
+			r := a.newReport()
+			r.start = date
 			a.reports[r.file] = r
 			write(r)
 			return r.file

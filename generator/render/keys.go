@@ -8,7 +8,6 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -223,7 +222,9 @@ func (s *site) done(k *keyWriter) (PageKey, bool) {
 
 // prepareKeys computes what every key holds: Reuse.Global and the shape
 // of the taxonomies (each term's name, spellings and slug, which every
-// link to a term prints) and the years (the terms' sparklines span them).
+// link to a term prints). The years are not in it: the lists' navigation
+// and the terms' sparklines, which show them, write them into their own
+// keys, so that the first report of a new year does not render every page.
 func (s *site) prepareKeys() {
 	r := s.opts.Reuse
 	if r == nil {
@@ -241,9 +242,6 @@ func (s *site) prepareKeys() {
 		for _, term := range terms {
 			fmt.Fprintf(h, "%q %q %q\x00", term.Slug, term.Spellings, term.Description)
 		}
-	}
-	for _, y := range s.arc.Years {
-		h.Write([]byte(strconv.Itoa(y.Year) + "\x00"))
 	}
 	for _, p := range s.arc.Pages {
 		fmt.Fprintf(h, "page %q %q %q\x00", p.Slug, p.Title, p.Describes)

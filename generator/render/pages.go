@@ -664,7 +664,9 @@ func (s *site) listJobs(y *archive.Year) []job {
 			k.int(len(ins))
 			k.int(int(total))
 			k.reports(ins[from:to])
+			k.int(len(s.arc.Years))
 			for _, y := range s.arc.Years { // the navigation, with counts
+				k.int(y.Year)
 				k.int(len(y.Incidents))
 			}
 		}, nil, jobs[i])
