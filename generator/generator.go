@@ -138,7 +138,7 @@ func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, decode
 		opts.Progress = func(done, total int) { cfg.Progress("reading", done, total) }
 	}
 	if cfg.Cache == nil {
-		arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+		arc, diags, err := archive.Load(ctx, archive.DirFS(cfg.Source), opts)
 		return arc, diags, decodedReports{}, err
 	}
 	var reports decodedReports
@@ -146,7 +146,7 @@ func load(ctx context.Context, cfg Config) (*archive.Archive, *diag.List, decode
 		reports = openReports(cfg, site)
 		return reports
 	}
-	arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	arc, diags, err := archive.Load(ctx, archive.DirFS(cfg.Source), opts)
 	if reports.recs != nil {
 		saved := diags
 		if saved == nil {

@@ -175,7 +175,7 @@ func (b *Builder) Preview(ctx context.Context, cfg Config, changed []string, lis
 		in, ok := byFile[file]
 		return in, ok
 	}}
-	arc, diags, err := archive.Load(ctx, os.DirFS(cfg.Source), opts)
+	arc, diags, err := archive.Load(ctx, archive.DirFS(cfg.Source), opts)
 	if err != nil {
 		return nil, err
 	}

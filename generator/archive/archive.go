@@ -344,25 +344,39 @@ var errTooBig = fmt.Errorf("file is larger than %d MiB, the limit for a report; 
 // readBounded reads the file p of fsys, into buf's memory when it has
 // room.
 func readBounded(fsys fs.FS, p string, buf []byte) ([]byte, error) {
+	if d, ok := fsys.(dirFS); ok {
+		return d.readBounded(p, buf)
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	size := int64(-1)
+	if info, err := f.Stat(); err == nil {
+		size = info.Size()
+	}
+	return readAllBounded(f.Read, size, buf)
+}
+
+// readAllBounded reads with read, which returns io.EOF at the end, a
+// file of size bytes (-1 when unknown), into buf's memory when it has
+// room.
+func readAllBounded(read func([]byte) (int, error), size int64, buf []byte) ([]byte, error) {
+	if size > matter.MaxFileSize {
+		return nil, errTooBig
+	}
 	// Room for the whole file and one byte more, so that its end is seen
 	// without growing the buffer; the size can change between the look
 	// and the read, so read no more than the limit allows, whatever the
 	// file has become.
-	size := 512
-	if info, err := f.Stat(); err == nil {
-		if info.Size() > matter.MaxFileSize {
-			return nil, errTooBig
-		}
-		size = int(info.Size()) + 1
+	room := 512
+	if size >= 0 {
+		room = int(size) + 1
 	}
 	data := buf[:0]
-	if cap(data) < size {
-		data = make([]byte, 0, size)
+	if cap(data) < room {
+		data = make([]byte, 0, room)
 	}
 	for {
 		if len(data) == cap(data) {
@@ -371,7 +385,7 @@ func readBounded(fsys fs.FS, p string, buf []byte) ([]byte, error) {
 			}
 			data = slices.Grow(data, min(len(data), matter.MaxFileSize+1-len(data)))
 		}
-		n, err := f.Read(data[len(data):cap(data)])
+		n, err := read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
 		if errors.Is(err, io.EOF) {
 			break
