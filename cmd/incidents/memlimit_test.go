@@ -7,7 +7,7 @@ import (
 )
 
 // TestMemoryGuard checks that a build's guard sets a limit from the
-// number of reports, at least half again the live heap, removes it when
+// number of reports, at least three tenths above the live heap, removes it when
 // released, and leaves a GOMEMLIMIT of the user's alone.
 func TestMemoryGuard(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
