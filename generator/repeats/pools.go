@@ -163,7 +163,19 @@ func appendReads(b []byte, v, q []weightedTerm, read [2][]int32) []byte {
 // their key terms (appendReads).
 func (d *detector) keep(self, links []Digest, pools [][]int32, reads [][]byte) *Kept {
 	n := len(d.reports)
-	k := &Kept{IDs: make([]string, n), Stems: d.terms}
+	// Every list sized first: at 100,000 reports they are tens of
+	// megabytes, which growing copied over and over.
+	var terms, reading, services, pooled int
+	for i := range n {
+		terms += len(d.vectors[i])
+		reading += len(reads[i])
+		services += len(d.services[i])
+		pooled += len(pools[i])
+	}
+	k := &Kept{IDs: make([]string, n), Stems: d.terms,
+		Starts: make([]byte, 0, 12*n), Selves: make([]byte, 0, n*len(Digest{})), Links: make([]byte, 0, n*len(Digest{})),
+		Terms: make([]byte, 0, 4*terms), TermEnds: make([]byte, 0, 4*n), Reads: make([]byte, 0, reading),
+		Services: make([]string, 0, services), ServiceEnds: make([]byte, 0, 4*n), Pools: make([]byte, 0, 4*pooled), PoolEnds: make([]byte, 0, 4*n)}
 	for i := range d.reports {
 		r := &d.reports[i]
 		k.IDs[i] = r.ID

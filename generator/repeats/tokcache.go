@@ -191,6 +191,21 @@ func (d *detector) keepTokens(k *Kept, keys []Digest) {
 		return
 	}
 	k.Vocab = d.vocab
+	// Every list sized first, as in keep.
+	n := len(d.reports)
+	var toks, refs, textServices, serviceWords int
+	for i := range n {
+		toks += len(d.tokTerms[i])
+		refs += len(d.refs[i])
+		textServices += len(d.textServices[i])
+		serviceWords += len(d.serviceWords[i])
+	}
+	forms := len(d.forms.keys)
+	k.FormStems, k.FormShown, k.FormNames = make([]byte, 0, 4*forms), make([]string, 0, forms), make([]byte, 0, forms)
+	k.TokKeys, k.TokTerms, k.TokEnds = make([]byte, 0, n*len(Digest{})), make([]byte, 0, toks), make([]byte, 0, 4*n)
+	k.RefIDs, k.RefPhrases, k.RefBits, k.RefEnds = make([]string, 0, refs), make([]string, 0, refs), make([]byte, 0, refs), make([]byte, 0, 4*n)
+	k.TextServices, k.TextServiceEnds = make([]string, 0, textServices), make([]byte, 0, 4*n)
+	k.ServiceWords, k.ServiceWordEnds = make([]string, 0, serviceWords), make([]byte, 0, 4*n)
 	for _, f := range d.forms.keys {
 		k.FormStems = appendI32(k.FormStems, f.term)
 		k.FormShown = append(k.FormShown, f.shown)
