@@ -445,6 +445,14 @@ func analyze(ctx context.Context, docs []search.Document, order []int, prev *Ana
 	}
 
 	next := &Analyses{terms: slices.Clip(prev.terms)}
+	// Room for prev's analyses and as many again of the size they have
+	// on average for each report to analyse: copied in one by one, they
+	// grew the lists many times over.
+	if kept := len(prev.docs); kept > 0 {
+		room := len(prev.ids) + len(prev.ids)/kept*len(todo)
+		next.ids, next.weights = make([]uint32, 0, room), make([]uint8, 0, room)
+		next.keys = make([]docKey, 0, len(distinct))
+	}
 	if keys != nil {
 		next.docs = make(map[docKey]span, len(distinct))
 	}
