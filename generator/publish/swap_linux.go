@@ -49,6 +49,19 @@ func openRoot(dir string) (*os.File, error) {
 // path fails with ELOOP or EXDEV instead of being followed. Kernels older
 // than Linux 5.6 lack openat2; there only the last component is guarded.
 func openBeneath(root *os.File, dir, rel string, flags int, perm uint32) (*os.File, error) {
+	fd, err := openat2Beneath(root, rel, flags, perm)
+	if err == unix.ENOSYS {
+		fd, err = unix.Open(dir+"/"+rel, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: dir + "/" + rel, Err: err}
+	}
+	return os.NewFile(uintptr(fd), dir+"/"+rel), nil
+}
+
+// openat2Beneath is openat2 on the terms of openBeneath, tried again when
+// interrupted or raced by a rename; ENOSYS where the kernel lacks it.
+func openat2Beneath(root *os.File, rel string, flags int, perm uint32) (int, error) {
 	how := unix.OpenHow{
 		Flags:   uint64(flags | unix.O_CLOEXEC),
 		Mode:    uint64(perm),
@@ -56,18 +69,10 @@ func openBeneath(root *os.File, dir, rel string, flags int, perm uint32) (*os.Fi
 	}
 	for {
 		fd, err := unix.Openat2(int(root.Fd()), rel, &how)
-		switch err {
-		case nil:
-			return os.NewFile(uintptr(fd), dir+"/"+rel), nil
-		case unix.EINTR, unix.EAGAIN:
-			continue // EAGAIN: a rename raced the lookup
-		case unix.ENOSYS:
-			fd, err = unix.Open(dir+"/"+rel, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
-			if err == nil {
-				return os.NewFile(uintptr(fd), dir+"/"+rel), nil
-			}
+		if err == unix.EINTR || err == unix.EAGAIN { // EAGAIN: a rename raced the lookup
+			continue
 		}
-		return nil, &os.PathError{Op: "open", Path: dir + "/" + rel, Err: err}
+		return fd, err
 	}
 }
 
@@ -78,25 +83,17 @@ func openBeneath(root *os.File, dir, rel string, flags int, perm uint32) (*os.Fi
 // thousands of files it keeps, and an *os.File costs each of them a
 // fourth system call and a finalizer.
 func statBeneath(root *os.File, dir, rel string) (size, modTime int64, ok bool) {
-	how := unix.OpenHow{
-		Flags:   unix.O_PATH | unix.O_CLOEXEC,
-		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
-	}
 	var st unix.Stat_t
-	for {
-		fd, err := unix.Openat2(int(root.Fd()), rel, &how)
-		switch err {
-		case nil:
-			err = unix.Fstat(fd, &st)
-			unix.Close(fd)
-		case unix.EINTR, unix.EAGAIN:
-			continue
-		case unix.ENOSYS:
-			err = unix.Lstat(dir+"/"+rel, &st)
-		}
-		if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
-			return 0, 0, false
-		}
-		return st.Size, st.Mtim.Nano(), true
+	fd, err := openat2Beneath(root, rel, unix.O_PATH, 0)
+	switch err {
+	case nil:
+		err = unix.Fstat(fd, &st)
+		unix.Close(fd)
+	case unix.ENOSYS:
+		err = unix.Lstat(dir+"/"+rel, &st)
 	}
+	if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return 0, 0, false
+	}
+	return st.Size, st.Mtim.Nano(), true
 }
