@@ -867,7 +867,11 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 		n := i + 1
 		jobs[i] = func(buf *bytes.Buffer) (string, error) {
 			d := whole()
-			d.Trend = d.Trend.drawn()
+			// The built-in layout shows the trend on the first page; a
+			// site's own may show it on any.
+			if n == 1 || !s.keying("term.html") {
+				d.Trend = d.Trend.drawn()
+			}
 			b := s.base(pageTitle(term.Name, n, pages), s.root+listPath(dir, n), s.root+t.Kind+"/")
 			b.Description, b.Feed = d.Description, d.Feed
 			d.base = b
