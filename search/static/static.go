@@ -445,11 +445,16 @@ func analyze(ctx context.Context, docs []search.Document, order []int, prev *Ana
 	}
 
 	next := &Analyses{terms: slices.Clip(prev.terms)}
-	// Room for prev's analyses and as many again of the size they have
-	// on average for each report to analyse: copied in one by one, they
-	// grew the lists many times over.
-	if kept := len(prev.docs); kept > 0 {
-		room := len(prev.ids) + len(prev.ids)/kept*len(todo)
+	// Room for the analyses taken from prev and, for each report to
+	// analyse, one of the average size: copied in one by one, the lists
+	// grew many times over.
+	if len(prev.docs) > 0 && keys != nil {
+		room := len(prev.ids) / len(prev.docs) * len(todo)
+		for k := range distinct {
+			if s, ok := prev.docs[k]; ok {
+				room += int(s.end - s.start)
+			}
+		}
 		next.ids, next.weights = make([]uint32, 0, room), make([]uint8, 0, room)
 		next.keys = make([]docKey, 0, len(distinct))
 	}
