@@ -11,7 +11,7 @@ import (
 // memory when it has room: open, fstat, read until the end and close, on
 // the bare descriptor. O_NONBLOCK, which changes nothing for a plain
 // file, makes a FIFO put in a report's place since the folder was listed
-// read at once, as empty, instead of waiting for a writer.
+// read as empty, or fail, at once instead of waiting for a writer.
 func (d dirFS) readBounded(name string, buf []byte) ([]byte, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
