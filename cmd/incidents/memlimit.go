@@ -18,17 +18,17 @@ import (
 // room left between the live heap and the limit: with a limit close to
 // the live heap the collector runs all the time. So the limit is only a
 // guard: it is set from the number of reports to about what a build of
-// that size keeps live at its peaks with three tenths of room
-// (guardPerReport, measured), and a watcher raises it whenever the live
+// that size keeps live at its peaks, and some room (guardPerReport,
+// measured), and a watcher raises it whenever the live
 // heap comes within about a quarter of it, so that it stays at least
 // three tenths above the live heap whatever the archive holds: the heap
 // then grows by three tenths of the live heap at most, not twice, and the
 // collector never runs with less room than that. At 100,000 reports a
-// limit of 1,700 MiB (three tenths above the peak) took no more time than
+// limit of 1,700 MiB (about a third above the peak) took no more time than
 // the half again it replaced (a one-change build, two pairs: 23.4 and
-// 22.6 s against 23.9 and 22.2 s) for 1.75 GB resident instead of
-// 1.94 GB; 1,450 MiB took 28% more time (docs/benchmarks.md, 2026-12-03,
-// "sixth part").
+// 22.6 s against 23.9 and 22.2 s) for 1,710 MiB resident instead of
+// 1,890 MiB; 1,450 MiB took 28% more time (docs/benchmarks.md,
+// 2026-12-03, "sixth part").
 //
 // A GOMEMLIMIT set in the environment is the user's choice and is left
 // alone (GOMEMLIMIT=off turns the guard off; a size such as 3GiB sets a
@@ -45,12 +45,13 @@ const (
 	// guardBase is the part of the limit that does not grow with the
 	// archive: the program, the templates, the buffers of the workers.
 	guardBase = 256 << 20
-	// guardPerReport is what a build of 100,000 reports keeps live per
-	// report at its peaks (detection, the pages: about 13 KB, measured
-	// with --heapprofile; docs/benchmarks.md 2026-12-03), with three
-	// tenths of room above it (guardRoom), rounded up. Set from the
-	// start, the limit leaves the collector that room all through the
-	// build; set lower and raised as the live heap grew, it made the
+	// guardPerReport is what a build of 100,000 reports needs per report
+	// for a limit of 1,700 MiB, about 1.35 times its peaks' live heap
+	// (detection, the pages: about 1,260 MiB, measured with --heapprofile;
+	// docs/benchmarks.md 2026-12-03): (1,700 MiB − guardBase) / 100,000,
+	// about 15 KiB. Set from the start, the limit leaves the collector
+	// that room all through the build; set lower (9 KiB a report, what
+	// the pages keep) and raised as the live heap grew, it made the
 	// collector run with less room before the peaks, and a one-change
 	// build at 100,000 reports took 26–28 s instead of 22–23 s.
 	guardPerReport = 15 << 10
