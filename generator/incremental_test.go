@@ -193,10 +193,11 @@ func (a *editArchive) any() *editReport {
 // fails one of the three (each alone misses some: an archive of 60
 // reports relates most of them), but for three: the chain's address,
 // which moves only past 50 chains; the next older report, which is
-// nearly always among the reports before it that the scorecard's answers
+// always among the reports before it that the scorecard's answers
 // compare with; and the action items, whose ages count from the time of
 // the build, which the test fixes (tasks.json is in every page's key).
-// Checked 2026-12-03 by removing each in turn.
+// Checked 2026-12-03 by removing each in turn. render's
+// TestReportPageKeyFollowsItsPage edits each dependency alone.
 func TestIncrementalBuildsMatchCold(t *testing.T) {
 	seeds := []uint64{1, 2, 4}
 	switch s := os.Getenv("INCIDENTS_EDIT_SEED"); s {
