@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,9 +76,18 @@ func checkAxe(t *testing.T, site sitecheck.Site, pages []sitecheck.Page, axeSour
 	base := ts.URL + "/"
 	browser := startBrowser(ctx, t)
 
+	var mu sync.Mutex
 	var all []sitecheck.Finding
+	// After the pages' subtests, which run in parallel once this returns.
+	t.Cleanup(func() {
+		t.Logf("axe on %d pages, light and dark: %d violations (%s)", len(pages), len(all), sitecheck.CountByRule(all))
+	})
 	for _, p := range pages {
 		t.Run(strings.ReplaceAll(p.Kind, " ", "-"), func(t *testing.T) {
+			// A tab each, as many at once as go test's -parallel: a page
+			// mostly waits on Chromium (2–3 s a page on a loaded machine,
+			// a fifth of it on the CPU).
+			t.Parallel()
 			tab := openPage(t, browser, base, base+p.Path)
 			injectAxe(t, tab, axeSource)
 			for _, scheme := range []string{"light", "dark"} {
@@ -85,11 +95,12 @@ func checkAxe(t *testing.T, site sitecheck.Site, pages []sitecheck.Page, axeSour
 				for _, f := range found {
 					t.Errorf("/%s (%s, %s): %s: %s", p.Path, p.Kind, scheme, f.Rule, f.Message)
 				}
+				mu.Lock()
 				all = append(all, found...)
+				mu.Unlock()
 			}
 		})
 	}
-	t.Logf("axe on %d pages, light and dark: %d violations (%s)", len(pages), len(all), sitecheck.CountByRule(all))
 }
 
 // injectAxe runs axe-core's script in the tab, which defines window.axe.
