@@ -73,15 +73,7 @@ func TestLongChainFoldKeyed(t *testing.T) {
 		for i, in := range arc.Incidents {
 			cands[i] = m[in.ID]
 		}
-		f, err := facts.Compute(context.Background(), arc, facts.Options{Root: "/", ReservedIDs: ReservedIDs(), Repeats: cands, NoTrends: true,
-			Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := &site{arc: arc, facts: f, opts: Options{BaseURL: "/", Layouts: layouts.FS, Workers: 1, Reuse: &Reuse{Global: "g"}}, root: "/", absBase: "/"}
-		if err := s.prepare(); err != nil {
-			t.Fatal(err)
-		}
+		s := keyedSite(t, arc, cands, time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
 		in, _ := arc.Incident(id(15))
 		key, ok := s.incidentPageKey(in, incidentPagePath(in))
 		if !ok {
@@ -105,4 +97,21 @@ func TestLongChainFoldKeyed(t *testing.T) {
 				tc.before.name, tc.after.name, strings.Contains(b1, "Recurrence chain"), strings.Contains(b2, "Recurrence chain"))
 		}
 	}
+}
+
+// keyedSite is the site of arc with the possible repeats cands (by
+// report, as arc.Incidents holds them) and page keys on, for tests of
+// the keys: detection does not run, so that the tests choose what names
+// what.
+func keyedSite(t testing.TB, arc *archive.Archive, cands [][]repeats.Candidate, now time.Time) *site {
+	t.Helper()
+	f, err := facts.Compute(context.Background(), arc, facts.Options{Root: "/", ReservedIDs: ReservedIDs(), Repeats: cands, NoTrends: true, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{arc: arc, facts: f, opts: Options{BaseURL: "/", Layouts: layouts.FS, Workers: 1, Reuse: &Reuse{Global: "g"}}, root: "/", absBase: "/"}
+	if err := s.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/archive"
-	"github.com/incidents-archive/incidents/generator/facts"
 	"github.com/incidents-archive/incidents/generator/repeats"
-	"github.com/incidents-archive/incidents/layouts"
 )
 
 // TestReportPageKeyFollowsItsPage edits, one at a time, the report, each
@@ -86,15 +84,7 @@ func TestReportPageKeyFollowsItsPage(t *testing.T) {
 				}
 			}
 		}
-		f, err := facts.Compute(context.Background(), arc, facts.Options{Root: "/", ReservedIDs: ReservedIDs(), Repeats: cands, NoTrends: true,
-			Now: time.Date(2023, 4, 2, 12, 0, 0, 0, time.UTC)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := &site{arc: arc, facts: f, opts: Options{BaseURL: "/", Layouts: layouts.FS, Workers: 1, Reuse: &Reuse{Global: "g"}}, root: "/", absBase: "/"}
-		if err := s.prepare(); err != nil {
-			t.Fatal(err)
-		}
+		s := keyedSite(t, arc, cands, time.Date(2023, 4, 2, 12, 0, 0, 0, time.UTC))
 		in, _ := arc.Incident(id(8))
 		var buf bytes.Buffer
 		if _, err := s.incidentJob(in)(&buf); err != nil {
