@@ -868,7 +868,9 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 		jobs[i] = func(buf *bytes.Buffer) (string, error) {
 			d := whole()
 			// The built-in layout shows the trend on the first page; a
-			// site's own may show it on any.
+			// site's own may show it on any. keying is false when the site
+			// replaces term.html, base.html or partials.html (and without
+			// a cache, where drawing every page costs only the drawing).
 			if n == 1 || !s.keying("term.html") {
 				d.Trend = d.Trend.drawn()
 			}

@@ -547,17 +547,16 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 			o := int(reuse.from[i])
 			lo, hi := runOf(k.TokEnds, o)
 			rec := k.TokTerms[lo:hi]
-			// Two varints a term: as many terms as half the bytes that
-			// end a varint.
-			pairs := 0
+			// Two varints a term, and a byte below 0x80 ends each.
+			varints := 0
 			for _, c := range rec {
 				if c < 0x80 {
-					pairs++
+					varints++
 				}
 			}
-			counted[i] = make([]termCount, 0, pairs/2)
+			counted[i] = make([]termCount, 0, varints/2)
 			if forms != nil {
-				formsOf[i] = make([]int32, 0, pairs/2)
+				formsOf[i] = make([]int32, 0, varints/2)
 			}
 			for p := 0; p < len(rec); {
 				f, a := binary.Uvarint(rec[p:])

@@ -445,21 +445,21 @@ func analyze(ctx context.Context, docs []search.Document, order []int, prev *Ana
 	}
 
 	next := &Analyses{terms: slices.Clip(prev.terms)}
-	// Room for the analyses taken from prev and, for each report to
-	// analyse, one of the average size: copied in one by one, the lists
-	// grew many times over.
-	if len(prev.docs) > 0 && keys != nil {
-		room := len(prev.ids) / len(prev.docs) * len(todo)
-		for k := range distinct {
-			if s, ok := prev.docs[k]; ok {
-				room += int(s.end - s.start)
-			}
-		}
-		next.ids, next.weights = make([]uint32, 0, room), make([]uint8, 0, room)
-		next.keys = make([]docKey, 0, len(distinct))
-	}
 	if keys != nil {
 		next.docs = make(map[docKey]span, len(distinct))
+		next.keys = make([]docKey, 0, len(distinct))
+		// Room for the analyses taken from prev and, for each report to
+		// analyse, one of the average size: copied in one by one, the
+		// lists grew many times over.
+		if len(prev.docs) > 0 {
+			room := len(prev.ids) / len(prev.docs) * len(todo)
+			for k := range distinct {
+				if s, ok := prev.docs[k]; ok {
+					room += int(s.end - s.start)
+				}
+			}
+			next.ids, next.weights = make([]uint32, 0, room), make([]uint8, 0, room)
+		}
 	}
 	var number map[string]uint32 // term → its number, once needed
 	var packed []uint64          // a report's term numbers and weights, to sort
