@@ -1,6 +1,7 @@
 package wikitext
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,42 +80,69 @@ func plainWords(s string) bool {
 
 // TestPathologicalInputs converts inputs that once took the converter
 // seconds to minutes (nested tables re-read at every level, nested links
-// converted within one another, unclosed links each scanned to the end of
-// the line) and checks each stays fast and within the renderer's limits.
-// Each takes well under half a second on a loaded 2-core machine; the
-// bound is several times that, to catch a return of the quadratic (or
-// worse) work without failing on a slow machine: before the fixes the
-// nested tables took 8 minutes and the nested links 4 s. The bound is on
-// the process's CPU time (the subtests run one at a time).
+// converted within one another, unclosed links, tags and link heads each
+// scanned to the end of the text) and checks that the work stays linear:
+// each input is converted at two sizes, n and 4n repeats of its pattern,
+// and the larger may take at most 10 times the CPU time of the smaller
+// (linear work takes 4 times, quadratic 16). A ratio, unlike a bound in
+// seconds, holds on a machine of any speed or load. Each size is timed
+// three times and the fastest kept, so that a collection or a moment off
+// the CPU in one run does not count; the 20 ms of slack is for inputs
+// converted in a millisecond, where the clock's grain is the difference.
+// The nested tables took 8 minutes before their first fix, and 24 times
+// as long for 4 times the input before their second.
 func TestPathologicalInputs(t *testing.T) {
-	const bound = 3 * time.Second
-	cases := map[string]string{
-		"unclosed links":      strings.Repeat("[[a|", 4000),
-		"nested links":        strings.Repeat("[[x|", 2000) + strings.Repeat("]]", 2000),
-		"nested file links":   strings.Repeat("[[File:a|", 1500) + strings.Repeat("]]", 1500),
-		"nested tables":       strings.Repeat("{|\n", 5000),
-		"tables in cells":     strings.Repeat("{|\n|a\n", 2000),
-		"unclosed templates":  strings.Repeat("{{a|", 4000),
-		"nested strike":       strings.Repeat("<s>", 2000) + strings.Repeat("</s>", 2000),
-		"nested refs":         strings.Repeat("<ref>a", 2000) + strings.Repeat("</ref>", 2000),
-		"many refs":           strings.Repeat("<ref>x</ref>", 1300),
-		"deep list":           strings.Repeat("*", 16000),
-		"many list lines":     strings.Repeat("**********\n", 1500),
-		"big table":           "{|\n" + strings.Repeat("| a || b\n|-\n", 1500) + "|}",
-		"apostrophes":         strings.Repeat("'''a", 4000),
-		"unclosed comments":   strings.Repeat("<!--", 4000),
-		"definition terms":    strings.Repeat(";a:", 5000),
-		"external link heads": strings.Repeat("[http://a ", 1600),
+	const (
+		maxRatio = 10
+		slack    = 20 * time.Millisecond
+	)
+	type pattern struct {
+		head, unit, tail, foot string // head + unit×n + tail×n + foot
+		n                      int
 	}
-	for name, src := range cases {
+	cases := map[string]pattern{
+		"unclosed links":      {unit: "[[a|", n: 4000},
+		"nested links":        {unit: "[[x|", tail: "]]", n: 2000},
+		"nested file links":   {unit: "[[File:a|", tail: "]]", n: 1500},
+		"nested tables":       {unit: "{|\n", n: 5000},
+		"tables in cells":     {unit: "{|\n|a\n", n: 2000},
+		"unclosed templates":  {unit: "{{a|", n: 4000},
+		"nested strike":       {unit: "<s>", tail: "</s>", n: 8000},
+		"unclosed tags":       {unit: "<s>a", n: 8000},
+		"unended tags":        {unit: "<s a ", n: 8000},
+		"nested refs":         {unit: "<ref>a", tail: "</ref>", n: 8000},
+		"many refs":           {unit: "<ref>x</ref>", n: 1300},
+		"deep list":           {unit: "*", n: 16000},
+		"many list lines":     {unit: "**********\n", n: 1500},
+		"big table":           {head: "{|\n", unit: "| a || b\n|-\n", foot: "|}", n: 1500},
+		"apostrophes":         {unit: "'''a", n: 4000},
+		"unclosed comments":   {unit: "<!--", n: 4000},
+		"definition terms":    {unit: ";a:", n: 5000},
+		"external link heads": {unit: "[http://a ", n: 6400},
+	}
+	for name, p := range cases {
 		t.Run(name, func(t *testing.T) {
-			// CPU time, not wall time: other builds sharing the machine
-			// stretch the wall clock several times over, not the work.
-			start := cpuTime()
-			md, _ := Convert(src, testOpt)
-			if d := cpuTime() - start; d > bound {
-				t.Errorf("took %v of CPU for %d bytes", d, len(src))
+			src := func(n int) string {
+				return p.head + strings.Repeat(p.unit, n) + strings.Repeat(p.tail, n) + p.foot
 			}
+			small, large := src(p.n), src(4*p.n)
+			// CPU time, not wall time: other work on the machine
+			// stretches the wall clock, not the work.
+			fastest := func(s string) time.Duration {
+				best := time.Duration(math.MaxInt64)
+				for range 3 {
+					start := cpuTime()
+					Convert(s, testOpt)
+					best = min(best, cpuTime()-start)
+				}
+				return best
+			}
+			ts, tl := fastest(small), fastest(large)
+			if tl > maxRatio*ts+slack {
+				t.Errorf("%d bytes took %v of CPU, %d bytes %v: %.1f times as long for 4 times the input",
+					len(small), ts, len(large), tl, float64(tl)/float64(max(ts, 1)))
+			}
+			md, _ := Convert(large, testOpt)
 			checkMarkdown(t, md)
 		})
 	}

@@ -128,6 +128,23 @@ func (c *converter) pieces(s string, x ictx) []piece {
 		flush()
 		ps = append(ps, piece{kind: kind, s: s})
 	}
+	var closer tagCloser
+	// The next "]" and line break at or after i, found again only once i
+	// passes them: a line of many "[" with no "]" is read once.
+	nextClose, nextLine := -1, -1
+	next := func(at *int, i int, b byte) int {
+		if *at < i && *at != len(s) {
+			if k := strings.IndexByte(s[i:], b); k >= 0 {
+				*at = i + k
+			} else {
+				*at = len(s)
+			}
+		}
+		if *at == len(s) {
+			return -1
+		}
+		return *at - i
+	}
 	for i := 0; i < len(s); {
 		if t, ok := calls[i]; ok {
 			out, isText := c.template(t, s[t.Start:t.End], x)
@@ -173,8 +190,8 @@ func (c *converter) pieces(s string, x ictx) []piece {
 			i = end + len(trail)
 		case ch == '[':
 			m := extURL.FindString(s[i+1:])
-			close := strings.IndexByte(s[i:], ']')
-			nl := strings.IndexByte(s[i:], '\n')
+			close := next(&nextClose, i, ']')
+			nl := next(&nextLine, i, '\n')
 			if m == "" || close < 0 || (nl >= 0 && nl < close) || i+1+len(m) > i+close {
 				text.WriteByte('[')
 				i++
@@ -197,7 +214,7 @@ func (c *converter) pieces(s string, x ictx) []piece {
 			emit(pRaw, c.bareLink(m, x))
 			i += len(m)
 		case ch == '<':
-			i = c.tag(s, i, x, &ps, flush, &text)
+			i = c.tag(s, i, x, &closer, &ps, flush, &text)
 		case ch == '&':
 			if m := entityRe.FindString(s[i:]); m != "" {
 				text.WriteString(m) // decoded with the text around it
@@ -338,7 +355,7 @@ func (c *converter) opaque(s string, x ictx) string {
 
 // tag converts the tag (or the "<" that is not one) at s[i], and returns
 // where to go on.
-func (c *converter) tag(s string, i int, x ictx, ps *[]piece, flush func(), text *strings.Builder) int {
+func (c *converter) tag(s string, i int, x ictx, closer *tagCloser, ps *[]piece, flush func(), text *strings.Builder) int {
 	emit := func(kind pieceKind, out string) {
 		flush()
 		*ps = append(*ps, piece{kind: kind, s: out})
@@ -379,7 +396,7 @@ func (c *converter) tag(s string, i int, x ictx, ps *[]piece, flush func(), text
 	if !ok || selfClosing {
 		return end // a tag of no meaning in Markdown: keep its content
 	}
-	k := closeTag(s, end, name)
+	k := closer.find(s, end, name)
 	if k < 0 {
 		return end
 	}

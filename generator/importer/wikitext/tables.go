@@ -152,7 +152,7 @@ func parseTable(src string, lines []line, i int) (Table, int) {
 		t := l.trimmed()
 		switch {
 		case strings.HasPrefix(t, "{|"):
-			_, next := parseTable(src, lines, j)
+			next := skipTable(lines, j)
 			end := lines[next-1]
 			addText(l.start+l.offset(), end.start+len(end.text))
 			j = next - 1
@@ -194,6 +194,28 @@ func parseTable(src string, lines []line, i int) (Table, int) {
 	tab.End = last.start + len(last.text)
 	finish()
 	return tab, j
+}
+
+// skipTable returns the index of the first line after the table that
+// begins on lines[i], where parseTable would end it: at the "|}" that
+// closes it, or at the end of lines. A table nested in another's text
+// is only skipped, not read: the cell or prelude it is in holds it as
+// text, and reading it (with its own nested tables) at every level made
+// deeply nested tables quadratic.
+func skipTable(lines []line, i int) int {
+	depth := 0
+	for j := i; j < len(lines); j++ {
+		switch t := lines[j].trimmed(); {
+		case strings.HasPrefix(t, "{|"):
+			depth++
+		case strings.HasPrefix(t, "|}"):
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return len(lines)
 }
 
 var (

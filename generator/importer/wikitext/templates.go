@@ -83,7 +83,7 @@ var opaqueTags = []string{"nowiki", "pre", "syntaxhighlight", "source", "math", 
 // HTML comment or an opaque tag with its content), or -1 when there is none
 // there. An unclosed comment runs to the end of src, as MediaWiki reads it;
 // an unclosed tag is not opaque.
-func opaqueEnd(src string, i int) int {
+func opaqueEnd(src string, i int, closer *tagCloser) int {
 	if src[i] != '<' {
 		return -1
 	}
@@ -102,7 +102,7 @@ func opaqueEnd(src string, i int) int {
 			if selfClosing {
 				return end
 			}
-			if c := closeTag(src, end, name); c >= 0 {
+			if c := closer.find(src, end, name); c >= 0 {
 				return c
 			}
 			return -1
@@ -125,14 +125,14 @@ func tagAt(src string, i int) (name string, selfClosing bool, end int) {
 	if c := src[j]; c != '>' && c != '/' && c != ' ' && c != '\t' && c != '\n' {
 		return "", false, -1
 	}
-	k := strings.IndexByte(src[j:], '>')
-	if k < 0 {
+	// A "<" before the ">" means there is no tag here; stopping at it
+	// keeps a page of unclosed "<name " from being read to its end once
+	// for each.
+	k := strings.IndexAny(src[j:], "<>")
+	if k < 0 || src[j+k] == '<' {
 		return "", false, -1
 	}
 	end = j + k + 1
-	if nl := strings.IndexByte(src[j:end], '<'); nl >= 0 {
-		return "", false, -1
-	}
 	return strings.ToLower(src[i+1 : j]), src[end-2] == '/', end
 }
 
@@ -159,6 +159,32 @@ func closeTag(src string, from int, name string) int {
 	return -1
 }
 
+// tagCloser finds closing tags in one text with closeTag, remembering
+// where a search failed: a "</name>" missing after one offset is missing
+// after every later one, so a text of many unclosed tags of one name is
+// read once, not once for each. Its zero value is ready to use, for one
+// text only.
+type tagCloser struct {
+	missing map[string]int // name → an offset with no "</name>" after it
+}
+
+// find is closeTag(src, from, name).
+func (tc *tagCloser) find(src string, from int, name string) int {
+	if m, ok := tc.missing[name]; ok && from >= m {
+		return -1
+	}
+	k := closeTag(src, from, name)
+	if k < 0 {
+		if tc.missing == nil {
+			tc.missing = map[string]int{}
+		}
+		if m, ok := tc.missing[name]; !ok || from < m {
+			tc.missing[name] = from
+		}
+	}
+	return k
+}
+
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // scanBraces matches the braces of src in one pass with a stack, as
@@ -172,11 +198,12 @@ func scanBraces(src string) braceScan {
 	var stack []frame
 	var done []Template
 	var opaque [][2]int
+	var closer tagCloser
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
 		case c == '<':
-			if e := opaqueEnd(src, i); e > 0 {
+			if e := opaqueEnd(src, i, &closer); e > 0 {
 				opaque = append(opaque, [2]int{i, e})
 				i = e
 				continue
