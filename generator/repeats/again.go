@@ -114,15 +114,16 @@ func loadTexts(reports []Report, reuse *tokenReuse, load func(int) ([]string, []
 }
 
 func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool, load func(int) ([]string, []string, error)) (*Results, error) {
-	keys := tokenKeys(reports, cfg, digests)
+	ref := newReferrer(reports)
+	keys := tokenKeys(reports, cfg, digests, ref)
 	var reuse *tokenReuse
 	if prev != nil {
-		reuse = newTokenReuse(prev.Kept, reports, keys)
+		reuse = newTokenReuse(prev.Kept, reports, keys, ref)
 	}
 	if err := loadTexts(reports, reuse, load); err != nil {
 		return nil, err
 	}
-	d := newDetectorReusing(reports, cfg, reuse, true, releaseText)
+	d := newDetectorReusing(reports, cfg, reuse, ref, true, releaseText)
 	n := len(reports)
 	self := d.reportDigests()
 	links := d.linkDigests()

@@ -32,7 +32,21 @@ var prose = strings.Fields("engineer paged acknowledged alert declared responder
 
 type archiveMaker struct {
 	rng  *rand.Rand
-	next int // the number of the next report's id
+	next int // the number of the last report's id
+	// nextStart is when the next report starts, drawn ahead so that a
+	// text can name its day before it is added; zero until drawn.
+	nextStart time.Time
+}
+
+// id is the id of the report numbered n.
+func (m *archiveMaker) id(n int) string { return fmt.Sprintf("2024-%03d r%d", n%365, n) }
+
+// upcoming is when the next report starts.
+func (m *archiveMaker) upcoming() time.Time {
+	if m.nextStart.IsZero() {
+		m.nextStart = day(m.rng.Intn(3000))
+	}
+	return m.nextStart
 }
 
 func (m *archiveMaker) words(list []string, n int) string {
@@ -59,11 +73,13 @@ func (m *archiveMaker) services() []string {
 }
 
 func (m *archiveMaker) report(others []Report) Report {
+	start := m.upcoming()
 	m.next++
+	m.nextStart = time.Time{}
 	f := failures[m.rng.Intn(len(failures))]
 	r := Report{
-		ID:       fmt.Sprintf("2024-%03d r%d", m.next%365, m.next),
-		Start:    day(m.rng.Intn(3000)),
+		ID:       m.id(m.next),
+		Start:    start,
 		Services: m.services(),
 		Text:     []string{m.words(f, 3), m.words(prose, 4), m.words(f, 8) + ". " + m.sentence(), m.sentence()},
 	}
@@ -85,12 +101,27 @@ func (m *archiveMaker) report(others []Report) Report {
 	return r
 }
 
-// link makes r name one of others, in its metadata or its text.
+// link makes r name one of others, in its metadata or its text: by its
+// id or by its day. It may also name, by its id or its day, the report
+// that will be added next, as a text written before another report was
+// imported does.
 func (m *archiveMaker) link(r *Report, others []Report) {
 	if len(others) == 0 || m.rng.Intn(4) != 0 {
 		return
 	}
-	o := others[m.rng.Intn(len(others))].ID
+	other := others[m.rng.Intn(len(others))]
+	o := other.ID
+	switch m.rng.Intn(7) {
+	case 4:
+		r.Text[3] += " It was the same failure as the outage of " + other.Start.Format(time.DateOnly) + "."
+		return
+	case 5:
+		r.Text[3] += " This is a recurrence of " + m.id(m.next+1) + "."
+		return
+	case 6:
+		r.Text[3] += " The same thing happened on " + m.upcoming().Format("2 January 2006") + "."
+		return
+	}
 	switch m.rng.Intn(4) {
 	case 0:
 		r.RepeatOf = []string{o}
@@ -307,9 +338,10 @@ func TestDetectAgainReleasing(t *testing.T) {
 // TestDetectAgainLoading: reports that leave their text out, with a
 // TextSum, get the lists and digests of the same reports with their text;
 // only the texts detection reads are loaded (the edited report's after an
-// edit, every one after a report is added, which changes what reading
-// depends on); load's error is returned; and without a loader such
-// reports are refused.
+// edit; after a report is added, removed or moved to another day, its own
+// and those of the texts that look up its id's first word or its day);
+// load's error is returned; and without a loader such reports are
+// refused.
 func TestDetectAgainLoading(t *testing.T) {
 	m := &archiveMaker{rng: rand.New(rand.NewSource(12))}
 	var reports []Report
@@ -320,22 +352,62 @@ func TestDetectAgainLoading(t *testing.T) {
 		return sha256.Sum256(fmt.Appendf(nil, "%q %q", r.Text, r.Quoted))
 	}
 	cfg := DefaultConfig()
+	// lookingUp is how many of reports, other than r, have a text that
+	// holds r's id's first word or r's day (in a sentence saying "the
+	// same", as every day the maker writes is): those it looks up.
+	lookingUp := func(r Report) int {
+		first, _, _ := strings.Cut(r.ID, " ")
+		n := 0
+		for _, o := range reports {
+			text := strings.Join(o.Text, " ")
+			if o.ID != r.ID && (strings.Contains(text, first) || strings.Contains(text, r.Start.Format(time.DateOnly)) || strings.Contains(text, r.Start.Format("2 January 2006"))) {
+				n++
+			}
+		}
+		return n
+	}
 	var prevFull, prevLoaded *Results
 	for step, tc := range []struct {
 		name string
-		edit func()
-		// loads is how many texts detection must load: -1 for all.
-		loads int
+		// edit edits reports and returns how many texts detection must
+		// load: -1 for all.
+		edit func() int
 	}{
-		{"first run", func() {}, -1},
-		{"no change", func() {}, 0},
-		{"one text edited", func() {
+		{"first run", func() int { return -1 }},
+		{"no change", func() int { return 0 }},
+		{"one text edited", func() int {
 			r := &reports[20]
 			r.Text = append(slices.Clone(r.Text), "the cache tier fell over again after the deploy")
-		}, 1},
-		{"a report added", func() { reports = append(reports, m.report(reports)) }, -1},
+			return 1
+		}},
+		{"a report added", func() int {
+			reports = append(reports, m.report(reports))
+			return 1 + lookingUp(reports[len(reports)-1])
+		}},
+		{"a report named before it was added", func() int {
+			// The report after next, named by id and day in an edited text.
+			next := m.id(m.next + 1)
+			r := &reports[30]
+			r.Text = append(slices.Clone(r.Text), "This is a recurrence of "+next+". The same thing happened on "+m.upcoming().Format(time.DateOnly)+".")
+			return 1
+		}},
+		{"the report named added", func() int {
+			reports = append(reports, m.report(reports))
+			return 1 + lookingUp(reports[len(reports)-1])
+		}},
+		{"a report removed", func() int {
+			gone := reports[len(reports)-1]
+			reports = reports[:len(reports)-1]
+			return lookingUp(gone)
+		}},
+		{"a report moved to another day", func() int {
+			r := &reports[10]
+			old := *r
+			r.Start = r.Start.AddDate(0, 0, 3)
+			return 1 + max(lookingUp(old), lookingUp(*r))
+		}},
 	} {
-		tc.edit()
+		loads := tc.edit()
 		for i := range reports {
 			reports[i].TextSum = sum(reports[i])
 		}
@@ -345,9 +417,9 @@ func TestDetectAgainLoading(t *testing.T) {
 		for i := range input {
 			input[i].Text, input[i].Quoted = nil, nil
 		}
-		var loads atomic.Int64
+		var loaded atomic.Int64
 		got, err := DetectAgainLoading(input, cfg, prevLoaded, ReportDigests(input), func(i int) ([]string, []string, error) {
-			loads.Add(1)
+			loaded.Add(1)
 			return reports[i].Text, reports[i].Quoted, nil
 		})
 		if err != nil {
@@ -356,8 +428,12 @@ func TestDetectAgainLoading(t *testing.T) {
 		if !reflect.DeepEqual(got.Lists, want.Lists) || !reflect.DeepEqual(got.Inputs, want.Inputs) {
 			t.Fatalf("%s: loading the texts changed the results", tc.name)
 		}
-		if wantLoads := tc.loads; wantLoads >= 0 && loads.Load() != int64(wantLoads) || wantLoads < 0 && loads.Load() != int64(len(reports)) {
-			t.Errorf("%s (step %d): %d texts loaded, want %d (-1: all %d)", tc.name, step, loads.Load(), tc.loads, len(reports))
+		if !reflect.DeepEqual(got.Lists, Detect(reports, cfg)) {
+			t.Fatalf("%s: the lists are not those Detect gives", tc.name)
+		}
+		t.Logf("%s: %d of %d texts loaded", tc.name, loaded.Load(), len(reports))
+		if loads >= 0 && loaded.Load() != int64(loads) || loads < 0 && loaded.Load() != int64(len(reports)) {
+			t.Errorf("%s (step %d): %d texts loaded, want %d (-1: all %d)", tc.name, step, loaded.Load(), loads, len(reports))
 		}
 		prevFull, prevLoaded = want, got
 	}

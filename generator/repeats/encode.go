@@ -233,7 +233,7 @@ func (k *Kept) stringFields() []*[]string {
 
 func (k *Kept) byteFields() []*[]byte {
 	return []*[]byte{&k.Starts, &k.Selves, &k.Links, &k.Terms, &k.TermEnds, &k.ServiceEnds, &k.Pools, &k.PoolEnds, &k.Reads,
-		&k.TokKeys, &k.FormStems, &k.FormNames, &k.TokTerms, &k.TokEnds, &k.RefBits, &k.RefEnds, &k.TextServiceEnds, &k.ServiceWordEnds}
+		&k.TokKeys, &k.TokLooks, &k.TokLookEnds, &k.FormStems, &k.FormNames, &k.TokTerms, &k.TokEnds, &k.RefBits, &k.RefEnds, &k.TextServiceEnds, &k.ServiceWordEnds}
 }
 
 func appendFloat(b []byte, f float64) []byte { return wire.AppendUint(b, math.Float64bits(f)) }

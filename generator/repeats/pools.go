@@ -52,7 +52,14 @@ type Kept struct {
 	// RefBits, and the phrase); the services its text names, most named
 	// first; and the words that named the first, for a report without
 	// services.
+	//
+	// TokLooks are, for each report, the hashes of the first words of ids
+	// and the days its text looked up (lookHash, packedLooks: uint32s),
+	// TokLookEnds the end of each report's (int32): a report added,
+	// removed or moved to another day changes what only the texts that
+	// looked up its first word or day read.
 	TokKeys                          []byte
+	TokLooks, TokLookEnds            []byte
 	Vocab                            []string
 	FormStems, FormNames             []byte
 	FormShown                        []string

@@ -1,6 +1,7 @@
 package repeats
 
 import (
+	"encoding/binary"
 	"regexp"
 	"slices"
 	"strings"
@@ -314,9 +315,13 @@ type span struct{ text, start, end int }
 // refScanner reads one report's texts for the reports they name, word by
 // word, as the tokenizer walks them (see tokenizer.appendTerms).
 type refScanner struct {
-	r          *referrer
-	self       int
-	out        []reference
+	r    *referrer
+	self int
+	out  []reference
+	// track: keep in looks the lookHash of each first word of ids and
+	// each day the text looked up, whatever was found.
+	track      bool
+	looks      []uint32
 	text       string
 	cur        sentence // the sentence last found
 	dayChecked int      // the end of the last sentence looked at for days
@@ -366,6 +371,9 @@ func (sc *refScanner) word(i int) int {
 			end = len(window)
 		}
 		first := strings.TrimRight(window[:end], ".?!")
+		if sc.track {
+			sc.looks = append(sc.looks, lookHash(lookFirst, first))
+		}
 		for _, doc := range r.byFirst[first] {
 			id := r.ids[doc]
 			if !strings.HasPrefix(text[i:], id) || continuesID(text, i+len(id)) {
@@ -401,6 +409,9 @@ func (sc *refScanner) word(i int) int {
 			if !ok || day == r.days[sc.self] || day == r.nextDays[sc.self] {
 				continue
 			}
+			if sc.track {
+				sc.looks = append(sc.looks, lookHash(lookDay, day))
+			}
 			docs := r.byDay[day]
 			for _, doc := range docs {
 				if doc != sc.self {
@@ -410,6 +421,37 @@ func (sc *refScanner) word(i int) int {
 		}
 	}
 	return i
+}
+
+// The kinds of lookHash.
+const (
+	lookFirst = 'f' // a first word of ids (referrer.byFirst)
+	lookDay   = 'd' // a day (referrer.byDay)
+)
+
+// lookHash is the 32-bit FNV-1a hash of kind and key, as a text keeps
+// what it looked up in the referrer (refScanner.looks): two keys may
+// share a hash, which only makes a text be read again for nothing.
+func lookHash(kind byte, key string) uint32 {
+	h := (2166136261 ^ uint32(kind)) * 16777619
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	return h
+}
+
+// packedLooks returns looks sorted, each once, as little-endian uint32s.
+func packedLooks(looks []uint32) []byte {
+	if len(looks) == 0 {
+		return nil
+	}
+	slices.Sort(looks)
+	looks = slices.Compact(looks)
+	out := make([]byte, 0, 4*len(looks))
+	for _, h := range looks {
+		out = binary.LittleEndian.AppendUint32(out, h)
+	}
+	return out
 }
 
 // references are the reports that texts name, other than self, each once,

@@ -232,7 +232,7 @@ func Detect(reports []Report, cfg Config) [][]Candidate {
 // DetectReleasing is Detect, dropping each report's Text and Quoted from
 // reports once read, as DetectAgainLoading does.
 func DetectReleasing(reports []Report, cfg Config) [][]Candidate {
-	return detect(newDetectorReusing(reports, cfg, nil, false, true))
+	return detect(newDetectorReusing(reports, cfg, nil, nil, false, true))
 }
 
 // detect ranks every report's candidates with d.
@@ -313,7 +313,10 @@ type detector struct {
 	// reports whose metadata names no service.
 	serviceWords [][]string
 	// refs are the other reports each report's text names.
-	refs     [][]reference
+	refs [][]reference
+	// looks are, with track set, the hashes of what each report's text
+	// looked up in the referrer (refScanner.looks, packedLooks).
+	looks    [][]byte
 	namedBy  [][]int // the reports whose text names each report
 	referrer *referrer
 	byID     map[string]int
@@ -335,16 +338,17 @@ type detector struct {
 type termCount struct{ term, count int32 }
 
 func newDetector(reports []Report, cfg Config) *detector {
-	return newDetectorReusing(reports, cfg, nil, false, false)
+	return newDetectorReusing(reports, cfg, nil, nil, false, false)
 }
 
 // newDetectorReusing is newDetector, taking what reuse holds of the
-// reports it has read before (see tokenReuse); with track set it keeps
+// reports it has read before (see tokenReuse) and the reports' referrer
+// when the caller has made it (nil: it makes it); with track set it keeps
 // what the next run needs to reuse this one's (see keepTokens). With
 // releaseText set, each report's Text and Quoted are set to nil in
 // reports once the report has been read (or its reading reused): nothing
 // after reads them.
-func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track, releaseText bool) *detector {
+func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, ref *referrer, track, releaseText bool) *detector {
 	d := &detector{cfg: cfg, reports: reports, byID: map[string]int{}, tasks: map[string][]int{}, track: track, releaseText: releaseText}
 	n := len(reports)
 	d.order = make([]int, n)
@@ -369,7 +373,10 @@ func newDetectorReusing(reports []Report, cfg Config, reuse *tokenReuse, track, 
 		}
 	}
 	d.cat = newCatalogue(cfg.Catalogue, reports)
-	d.referrer = newReferrer(reports)
+	if ref == nil {
+		ref = newReferrer(reports)
+	}
+	d.referrer = ref
 	d.buildVectors(reuse)
 	d.namedBy = make([][]int, n)
 	for i, refs := range d.refs {
@@ -401,6 +408,9 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 	d.textServices = make([][]string, n)
 	d.serviceWords = make([][]string, n)
 	d.refs = make([][]reference, n)
+	if d.track {
+		d.looks = make([][]byte, n)
+	}
 	fresh := func(i int) bool { return reuse == nil || reuse.from[i] < 0 }
 	for i := range n {
 		if fresh(i) {
@@ -425,8 +435,12 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 					continue
 				}
 				refs := d.referrer.scanner(i)
+				refs.track = d.track
 				ids := tok.termsScanning(d.reports[i].Text, refs)
 				d.refs[i] = refs.out
+				if d.track {
+					d.looks[i] = packedLooks(refs.looks)
+				}
 				for _, q := range d.reports[i].Quoted {
 					if key, shown, ok := quotedTerm(q); ok {
 						id := tok.intern(key, shown, true)
@@ -578,7 +592,11 @@ func (d *detector) buildVectors(reuse *tokenReuse) {
 					formsOf[i] = append(formsOf[i], oldForm[f])
 				}
 			}
-			d.refs[i], _ = k.references(o, d.byID) // found: the token key covers every id
+			d.refs[i], _ = k.references(o, d.byID) // found: see newTokenReuse
+			if d.looks != nil {
+				lo, hi := runOf(k.TokLookEnds, o)
+				d.looks[i] = k.TokLooks[4*lo : 4*hi]
+			}
 			d.textServices[i] = runStrings(k.TextServices, k.TextServiceEnds, o)
 			d.serviceWords[i] = runStrings(k.ServiceWords, k.ServiceWordEnds, o)
 		}

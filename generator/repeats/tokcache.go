@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // tokenReuse is what a run of detection takes of the reports that the run
@@ -55,36 +56,20 @@ func appendTermCounts(b []byte, counted []termCount, forms []int32) []byte {
 }
 
 // tokenKeys returns, for each report, the digest of everything reading
-// its text depends on: the report (given its digest, ReportDigests), the
-// catalogue, every service the reports name in their metadata, and the
-// id and start of every report (the reports a text can name).
-func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
+// its text depends on but the other reports' ids and starts: the report
+// (given its digest, ReportDigests), the catalogue, every service the
+// reports name in their metadata, and which words ref looks up (the
+// first bytes of ids and the longest first word). What the text finds
+// when it looks up a first word of ids or a day is checked apart, by
+// what it looked up (see newTokenReuse).
+func tokenKeys(reports []Report, cfg Config, digests []Digest, ref *referrer) []Digest {
 	var b digestWriter
 	b.bytes(fmt.Appendf(nil, "%#v", cfg.Catalogue))
-	type idStart struct {
-		id        string
-		sec, nsec int64
-	}
-	all := make([]idStart, len(reports))
-	for i := range reports {
-		r := &reports[i]
-		all[i] = idStart{r.ID, r.Start.Unix(), int64(r.Start.Nanosecond())}
-	}
 	b.strs(distinctServices(reports))
-	slices.SortFunc(all, func(a, b idStart) int {
-		if c := strings.Compare(a.id, b.id); c != 0 {
-			return c
-		}
-		if a.sec != b.sec {
-			return int(min(1, max(-1, a.sec-b.sec)))
-		}
-		return int(min(1, max(-1, a.nsec-b.nsec)))
-	})
-	for _, x := range all {
-		b.str(x.id)
-		b.u64(uint64(x.sec))
-		b.u64(uint64(x.nsec))
+	for _, c := range ref.initial {
+		b.bool(c)
 	}
+	b.int(ref.maxFirst)
 	context := sha256.Sum256(b.buf)
 	out := make([]Digest, len(reports))
 	var buf [2 * sha256.Size]byte
@@ -100,13 +85,14 @@ func tokenKeys(reports []Report, cfg Config, digests []Digest) []Digest {
 // arrays whose lengths agree.
 func (k *Kept) hasTokens() bool {
 	n := len(k.IDs)
-	if len(k.TokKeys) != 32*n || len(k.TokEnds) != 4*n || len(k.RefEnds) != 4*n ||
+	if len(k.Starts) != 12*n || len(k.TokKeys) != 32*n || len(k.TokEnds) != 4*n || len(k.RefEnds) != 4*n ||
+		len(k.TokLookEnds) != 4*n || len(k.TokLooks)%4 != 0 ||
 		len(k.TextServiceEnds) != 4*n || len(k.ServiceWordEnds) != 4*n ||
 		len(k.FormStems) != 4*len(k.FormShown) || len(k.FormNames) != len(k.FormShown) ||
 		len(k.RefPhrases) != len(k.RefIDs) || len(k.RefBits) != len(k.RefIDs) {
 		return false
 	}
-	if !validEnds(k.TokEnds, n, len(k.TokTerms)) || !validEnds(k.RefEnds, n, len(k.RefIDs)) ||
+	if !validEnds(k.TokEnds, n, len(k.TokTerms)) || !validEnds(k.RefEnds, n, len(k.RefIDs)) || !validEnds(k.TokLookEnds, n, len(k.TokLooks)/4) ||
 		!validEnds(k.TextServiceEnds, n, len(k.TextServices)) || !validEnds(k.ServiceWordEnds, n, len(k.ServiceWords)) {
 		return false
 	}
@@ -131,9 +117,20 @@ func (k *Kept) hasTokens() bool {
 }
 
 // newTokenReuse returns what this run can take of k's reading of the
-// reports, given the reports' token keys (tokenKeys), or nil when k holds
-// none.
-func newTokenReuse(k *Kept, reports []Report, keys []Digest) *tokenReuse {
+// reports, given the reports' token keys (tokenKeys) and referrer, or nil
+// when k holds none.
+//
+// A text's reading is taken when its token key is the same and nothing it
+// looked up in the referrer finds something else now. A text looks up
+// the first word of each id-like word it holds and each day named in a
+// sentence that says "the same"; what it finds is the ids of that first
+// word (in an order fixed by the ids) and the ids of the reports that
+// started that day, in the reports' order. So the first words and days
+// of the reports added, removed or moved to another day are the lookups
+// that changed, and the texts that made none of them read as before. A
+// change of the reports' order (the others', beside those added and
+// removed) could reorder a day's reports: no reading is taken then.
+func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tokenReuse {
 	if k == nil || !k.hasTokens() {
 		return nil
 	}
@@ -144,11 +141,63 @@ func newTokenReuse(k *Kept, reports []Report, keys []Digest) *tokenReuse {
 		}
 		oldByID[id] = int32(o)
 	}
+	changed := map[uint32]bool{}
+	mark := func(id, day string) {
+		if distinctive(id) {
+			first, _, _ := strings.Cut(id, " ")
+			changed[lookHash(lookFirst, first)] = true
+		}
+		changed[lookHash(lookDay, day)] = true
+	}
+	oldDay := func(o int32) string {
+		b := k.Starts[12*o:]
+		return time.Unix(int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint32(b[8:]))).UTC().Format(time.DateOnly)
+	}
 	r := &tokenReuse{k: k, from: make([]int32, len(reports))}
+	seen := make([]bool, len(k.IDs))
+	last := int32(-1)
 	for i := range reports {
 		r.from[i] = -1
-		if o, ok := oldByID[reports[i].ID]; ok && string(k.TokKeys[32*o:32*o+32]) == string(keys[i][:]) {
+		rep := &reports[i]
+		o, ok := oldByID[rep.ID]
+		if !ok || seen[o] {
+			mark(rep.ID, ref.days[i])
+			continue
+		}
+		seen[o] = true
+		if o < last {
+			return nil
+		}
+		last = o
+		b := k.Starts[12*o:]
+		if int64(binary.LittleEndian.Uint64(b)) != rep.Start.Unix() || int(binary.LittleEndian.Uint32(b[8:])) != rep.Start.Nanosecond() {
+			if day := oldDay(o); day != ref.days[i] {
+				changed[lookHash(lookDay, day)] = true
+				changed[lookHash(lookDay, ref.days[i])] = true
+			}
+		}
+		if string(k.TokKeys[32*o:32*o+32]) == string(keys[i][:]) {
 			r.from[i] = o
+		}
+	}
+	for o, id := range k.IDs {
+		if !seen[o] {
+			mark(id, oldDay(int32(o)))
+		}
+	}
+	if len(changed) == 0 {
+		return r
+	}
+	for i, o := range r.from {
+		if o < 0 {
+			continue
+		}
+		lo, hi := runOf(k.TokLookEnds, int(o))
+		for x := lo; x < hi; x++ {
+			if changed[binary.LittleEndian.Uint32(k.TokLooks[4*x:])] {
+				r.from[i] = -1
+				break
+			}
 		}
 	}
 	return r
@@ -193,16 +242,18 @@ func (d *detector) keepTokens(k *Kept, keys []Digest) {
 	k.Vocab = d.vocab
 	// Every list sized first, as in keep.
 	n := len(d.reports)
-	var toks, refs, textServices, serviceWords int
+	var toks, refs, textServices, serviceWords, looks int
 	for i := range n {
 		toks += len(d.tokTerms[i])
 		refs += len(d.refs[i])
 		textServices += len(d.textServices[i])
 		serviceWords += len(d.serviceWords[i])
+		looks += len(d.looks[i])
 	}
 	forms := len(d.forms.keys)
 	k.FormStems, k.FormShown, k.FormNames = make([]byte, 0, 4*forms), make([]string, 0, forms), make([]byte, 0, forms)
 	k.TokKeys, k.TokTerms, k.TokEnds = make([]byte, 0, n*len(Digest{})), make([]byte, 0, toks), make([]byte, 0, 4*n)
+	k.TokLooks, k.TokLookEnds = make([]byte, 0, looks), make([]byte, 0, 4*n)
 	k.RefIDs, k.RefPhrases, k.RefBits, k.RefEnds = make([]string, 0, refs), make([]string, 0, refs), make([]byte, 0, refs), make([]byte, 0, 4*n)
 	k.TextServices, k.TextServiceEnds = make([]string, 0, textServices), make([]byte, 0, 4*n)
 	k.ServiceWords, k.ServiceWordEnds = make([]string, 0, serviceWords), make([]byte, 0, 4*n)
@@ -219,6 +270,8 @@ func (d *detector) keepTokens(k *Kept, keys []Digest) {
 		k.TokKeys = append(k.TokKeys, keys[i][:]...)
 		k.TokTerms = append(k.TokTerms, d.tokTerms[i]...)
 		k.TokEnds = appendI32(k.TokEnds, int32(len(k.TokTerms)))
+		k.TokLooks = append(k.TokLooks, d.looks[i]...)
+		k.TokLookEnds = appendI32(k.TokLookEnds, int32(len(k.TokLooks)/4))
 		for _, ref := range d.refs[i] {
 			k.RefIDs = append(k.RefIDs, d.reports[ref.doc].ID)
 			k.RefPhrases = append(k.RefPhrases, ref.phrase)
