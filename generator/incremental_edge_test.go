@@ -174,3 +174,47 @@ func mustBuild(t *testing.T, cfg Config) *Result {
 	}
 	return res
 }
+
+// TestBodyEditKeepsListPages: an edit to a report's body, and not to its
+// fields, keeps the pages that list the report (its year, the incidents
+// list, its terms' pages and feeds), which show its fields only; an edit
+// to its title renders them again. Either way the build writes what a
+// cold build writes.
+func TestBodyEditKeepsListPages(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	testutil.WriteFiles(t, content, map[string]string{
+		"site.yaml":           "title: Edges\nbase_url: https://x.example/\n",
+		"incidents/2020/a.md": edgeReport("2020-01-01 a", "Alpha", ""),
+		"incidents/2021/b.md": edgeReport("2021-01-01 b", "Bravo", ""),
+		"incidents/2022/c.md": edgeReport("2022-01-01 c", "Charlie", ""),
+		"incidents/2023/d.md": edgeReport("2023-01-01 d", "Delta", ""),
+	})
+	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
+		Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ListPageSize: 1}
+	mustBuild(t, cfg)
+	kept := map[string]int{}
+	for _, e := range []struct{ name, text string }{
+		{"a line added to the body", edgeReport("2023-01-01 d", "Delta", "") + "\nOne more line of the timeline.\n"},
+		{"another line added to the body", edgeReport("2023-01-01 d", "Delta", "") + "\nOne more line of the timeline.\nAnd another.\n"},
+		{"the title", edgeReport("2023-01-01 d", "Delta renamed", "") + "\nOne more line of the timeline.\nAnd another.\n"},
+	} {
+		testutil.WriteFiles(t, content, map[string]string{"incidents/2023/d.md": e.text})
+		res := mustBuild(t, cfg)
+		cold := cfg
+		cold.Cache, cold.Cold, cold.Dest = nil, true, filepath.Join(dir, "cold")
+		mustBuild(t, cold)
+		sameTree(t, e.name, tree(t, cold.Dest), tree(t, cfg.Dest))
+		kept[e.name] = res.Kept
+		t.Logf("%s: %d pages kept", e.name, res.Kept)
+	}
+	// Delta is on the first page of the incidents list, of 2023, of the
+	// service shared and of its own service and responder, and in those
+	// terms' three feeds: eight pages that show its title, not its body.
+	if body, title := kept["another line added to the body"], kept["the title"]; body-title < 8 {
+		t.Errorf("a body edit kept %d pages, a title edit %d: want 8 or more kept for the body edit only", body, title)
+	}
+	if a, b := kept["a line added to the body"], kept["another line added to the body"]; a != b {
+		t.Errorf("two edits to the body kept %d and %d pages", a, b)
+	}
+}

@@ -9,6 +9,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -303,6 +304,22 @@ func digest(p string, sum [sha256.Size]byte) (d [16]byte) {
 	return d
 }
 
+// fieldsDigest is Incident.FieldsDigest of the file p holding data, whose
+// body (as the report holds it) is body: the bytes before the body, or
+// the whole file when data does not end with it.
+func fieldsDigest(p string, data, body []byte) (d [16]byte) {
+	front := data
+	if len(body) <= len(data) && bytes.Equal(data[len(data)-len(body):], body) {
+		front = data[:len(data)-len(body)]
+	}
+	h := sha256.New()
+	h.Write([]byte(p))
+	h.Write([]byte{0, 'f'})
+	h.Write(front)
+	copy(d[:], h.Sum(nil))
+	return d
+}
+
 // decode decodes the report data, read from file (labelled path), whose
 // SHA-256 is sum.
 func decode(path, file string, data []byte, sum [sha256.Size]byte, site *siteconfig.Site, diags *diag.List) *incident.Incident {
@@ -310,6 +327,7 @@ func decode(path, file string, data []byte, sum [sha256.Size]byte, site *sitecon
 	if in != nil {
 		in.File = file
 		in.Digest = digest(file, sum)
+		in.FieldsDigest = fieldsDigest(file, data, in.Body)
 	}
 	return in
 }
@@ -326,6 +344,7 @@ func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfi
 		}
 		if in != nil {
 			in.Digest = digest(file, sum)
+			in.FieldsDigest = fieldsDigest(file, data, in.Body)
 		}
 		return in, true
 	}

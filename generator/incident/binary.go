@@ -9,7 +9,7 @@ import (
 )
 
 // binaryVersion changes whenever the encoding of AppendBinary changes.
-const binaryVersion = 1
+const binaryVersion = 2
 
 // AppendBinary appends the encoding of everything Parse found in the
 // report but its body (which the caller keeps: it is the end of the file
@@ -60,6 +60,7 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 	b = wire.AppendString(b, in.File)
 	b = wire.AppendInt(b, int64(in.BodyLine))
 	b = wire.AppendBytes(b, in.Digest[:])
+	b = wire.AppendBytes(b, in.FieldsDigest[:])
 	b = wire.AppendLen(b, in.lines == nil, len(in.lines))
 	// Sorted by key, as they are held.
 	for _, kl := range in.lines {
@@ -120,6 +121,11 @@ func DecodeBinary(data, body []byte) (*Incident, error) {
 	in.BodyLine = int(r.Int())
 	if d := r.Bytes(); len(d) == len(in.Digest) {
 		copy(in.Digest[:], d)
+	} else {
+		r.Fail()
+	}
+	if d := r.Bytes(); len(d) == len(in.FieldsDigest) {
+		copy(in.FieldsDigest[:], d)
 	} else {
 		r.Fail()
 	}

@@ -106,7 +106,7 @@ func fullIncident() *Incident {
 		Actionables:  []Actionable{{Title: "t", Task: "T2", Owner: "o", Status: "open", Line: 9}},
 		Scorecard:    []ScoredAnswer{{Key: "k", Answer: Yes, Note: "n", Line: 10}},
 		ImportedFrom: "wiki", Duration: time.Hour, TTD: time.Minute, Score: Score{Yes: 1, Answered: 1},
-		Path: "content/x.md", File: "x.md", Body: []byte("body"), BodyLine: 30, Digest: [16]byte{1, 2, 3},
+		Path: "content/x.md", File: "x.md", Body: []byte("body"), BodyLine: 30, Digest: [16]byte{1, 2, 3}, FieldsDigest: [16]byte{4, 5, 6},
 		lines: []keyLine{{"", 1}, {"id", 2}}, bad: []string{"end"}, foreign: []foreignKey{{key: "tags", line: 4, hint: "h"}},
 	}
 }

@@ -94,7 +94,7 @@ func (s *site) termFeedJob(t *archive.Taxonomy, term *archive.Term) job {
 	}
 	// Not a layout: no site replaces it. The feed shows the newest
 	// reports.
-	return s.keyed(rel, "", func(k *keyWriter) { k.reports(term.Incidents[:min(feedSize, len(term.Incidents))]) }, nil, j)
+	return s.keyed(rel, "", func(k *keyWriter) { k.fieldsOf(term.Incidents[:min(feedSize, len(term.Incidents))]) }, nil, j)
 }
 
 // jsonIncident is a report as other tools read it from /incidents.json:

@@ -124,6 +124,24 @@ func (k *keyWriter) reports(ins []*incident.Incident) {
 	}
 }
 
+// fields writes what a page shows of in's fields, not of its body: its
+// front matter and file, through its fields digest. A list's rows and a
+// feed's entries show no more, so an edit to a body keeps them.
+func (k *keyWriter) fields(in *incident.Incident) {
+	if in.FieldsDigest == ([16]byte{}) {
+		k.ok = false
+	}
+	k.b = append(k.b, in.FieldsDigest[:]...)
+}
+
+// fieldsOf is fields for each of ins, after their count.
+func (k *keyWriter) fieldsOf(ins []*incident.Incident) {
+	k.int(len(ins))
+	for _, in := range ins {
+		k.fields(in)
+	}
+}
+
 // candidates writes possible repeats as the built-in layouts show them:
 // the score to two places, as the pages, the scorecard's computed answers
 // and lint print it, and the reasons in words. The similarities behind

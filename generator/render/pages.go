@@ -663,7 +663,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 			k.int(pages)
 			k.int(len(ins))
 			k.int(int(total))
-			k.reports(ins[from:to])
+			k.fieldsOf(ins[from:to])
 			k.int(len(s.arc.Years))
 			for _, y := range s.arc.Years { // the navigation, with counts
 				k.int(y.Year)
@@ -890,10 +890,10 @@ func (s *site) termJobs(t *archive.Taxonomy, term *archive.Term) []job {
 			k.int(pages)
 			k.int(len(term.Incidents))
 			from, to := pageSpan(n, len(term.Incidents), s.pageSize)
-			k.reports(term.Incidents[from:to])
+			k.fieldsOf(term.Incidents[from:to])
 			if n == 1 {
 				k.int(int(term.TotalDuration))
-				k.report(term.Incidents[len(term.Incidents)-1])
+				k.fields(term.Incidents[len(term.Incidents)-1])
 				if tr := whole().Trend; tr != nil {
 					// What the sparkline is drawn from.
 					k.str(tr.spark.Title)
