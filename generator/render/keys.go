@@ -111,10 +111,16 @@ func (k *keyWriter) report(in *incident.Incident) {
 		k.b = append(k.b, 0xff)
 		return
 	}
-	if in.Digest == ([16]byte{}) {
+	k.digest(in.Digest)
+}
+
+// digest writes a report's digest; a zero one, of a report not read by
+// the archive's loader, leaves the page unkeyed.
+func (k *keyWriter) digest(d [16]byte) {
+	if d == ([16]byte{}) {
 		k.ok = false
 	}
-	k.b = append(k.b, in.Digest[:]...)
+	k.b = append(k.b, d[:]...)
 }
 
 func (k *keyWriter) reports(ins []*incident.Incident) {
@@ -127,12 +133,7 @@ func (k *keyWriter) reports(ins []*incident.Incident) {
 // fields writes what a page shows of in's fields, not of its body: its
 // front matter and file, through its fields digest. A list's rows and a
 // feed's entries show no more, so an edit to a body keeps them.
-func (k *keyWriter) fields(in *incident.Incident) {
-	if in.FieldsDigest == ([16]byte{}) {
-		k.ok = false
-	}
-	k.b = append(k.b, in.FieldsDigest[:]...)
-}
+func (k *keyWriter) fields(in *incident.Incident) { k.digest(in.FieldsDigest) }
 
 // fieldsOf is fields for each of ins, after their count.
 func (k *keyWriter) fieldsOf(ins []*incident.Incident) {
