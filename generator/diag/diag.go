@@ -94,6 +94,13 @@ func (l *List) Warnf(path string, line int, field, format string, args ...any) {
 // Add records d as it is.
 func (l *List) Add(d Diagnostic) { l.items = append(l.items, d) }
 
+// AddAll records each of ds as it is.
+func (l *List) AddAll(ds []Diagnostic) { l.items = append(l.items, ds...) }
+
+// Grow makes room for n more diagnostics, so that adding them does not
+// copy the list again and again.
+func (l *List) Grow(n int) { l.items = slices.Grow(l.items, n) }
+
 // Merge appends every diagnostic of other.
 func (l *List) Merge(other *List) {
 	if other != nil {
