@@ -972,30 +972,37 @@ func (d *detector) buildServices() {
 	for s, docs := range d.serviceDocs {
 		d.serviceIDF[s] = steady(math.Log((n + 1) / float64(len(docs))))
 	}
+	// Each service's own reports, chronologically, by position; then
+	// each service's index built from its reports' vectors, on every CPU
+	// (they are independent). A worker holds one service's postings
+	// unsorted at a time: at 100,000 reports, holding every service's at
+	// once, beside the indexes made of them, was the peak of a build's
+	// memory.
+	reportsOf := map[string][]int32{}
+	for p, i := range d.order {
+		if len(d.services[i]) > 0 {
+			s := d.services[i][0]
+			reportsOf[s] = append(reportsOf[s], int32(p))
+		}
+	}
 	type servicePosting struct {
 		term int32
 		posting
 	}
-	byService := map[string][]servicePosting{}
-	for p, i := range d.order {
-		if len(d.services[i]) > 0 {
-			s := d.services[i][0]
-			list := byService[s] // one lookup a report, not a posting
-			for _, wt := range d.vectors[i] {
-				list = append(list, servicePosting{wt.term, posting{int32(p), wt.weight}})
-			}
-			byService[s] = list
-		}
-	}
-	// Each service's index on every CPU: they are independent.
-	names := slices.Collect(maps.Keys(byService))
+	names := slices.Collect(maps.Keys(reportsOf))
 	built := make([]*termPostings, len(names))
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var list []servicePosting
 			for k := w; k < len(names); k += workers {
-				list := byService[names[k]]
+				list = list[:0]
+				for _, p := range reportsOf[names[k]] {
+					for _, wt := range d.vectors[d.order[p]] {
+						list = append(list, servicePosting{wt.term, posting{p, wt.weight}})
+					}
+				}
 				// Chronological already: sorted by term, the order within
 				// a term stays.
 				slices.SortStableFunc(list, func(a, b servicePosting) int { return int(a.term - b.term) })
@@ -1008,7 +1015,7 @@ func (d *detector) buildServices() {
 		})
 	}
 	wg.Wait()
-	d.serviceIndex = make(map[string]*termPostings, len(byService))
+	d.serviceIndex = make(map[string]*termPostings, len(names))
 	for k, s := range names {
 		d.serviceIndex[s] = built[k]
 	}
