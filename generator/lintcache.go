@@ -3,7 +3,7 @@ package generator
 import (
 	"context"
 	"runtime"
-	"unique"
+	"strings"
 
 	"github.com/incidents-archive/incidents/generator/analysis"
 	"github.com/incidents-archive/incidents/generator/archive"
@@ -28,21 +28,29 @@ import (
 // thousand reports' warnings are tens of megabytes.
 
 // shareStrings makes the strings of ds, read from a cache record, share
-// memory with the report's path (path) and with every other diagnostic of
-// the same field or message, rather than hold on to the record: at
-// 100,000 reports, half a million warnings, about three in four of them
-// saying what another one says, held 58 MB of records while the repeat
-// lists were still alive.
-func shareStrings(ds []diag.Diagnostic, path string) {
+// memory with the report's path (path) and, through shared, with every
+// other diagnostic of the same field or message, rather than hold on to
+// the record: at 100,000 reports, half a million warnings, about three in
+// four of them saying what another one says, held 58 MB of records while
+// the repeat lists were still alive.
+func shareStrings(ds []diag.Diagnostic, path string, shared map[string]string) {
+	share := func(s string) string {
+		if v, ok := shared[s]; ok {
+			return v
+		}
+		s = strings.Clone(s) // not the record's memory
+		shared[s] = s
+		return s
+	}
 	for k := range ds {
 		d := &ds[k]
 		if d.Path == path {
 			d.Path = path
 		} else {
-			d.Path = unique.Make(d.Path).Value()
+			d.Path = share(d.Path)
 		}
-		d.Field = unique.Make(d.Field).Value()
-		d.Message = unique.Make(d.Message).Value()
+		d.Field = share(d.Field)
+		d.Message = share(d.Message)
 	}
 }
 
@@ -72,6 +80,10 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 		return k, ok
 	}
 	found := make([][]diag.Diagnostic, len(arc.Incidents))
+	shared := make([]map[string]string, workers) // each worker's, for shareStrings
+	for w := range shared {
+		shared[w] = map[string]string{}
+	}
 	checkers := make([]*lint.Checker, workers)
 	for w := range checkers {
 		checkers[w] = lint.New(arc.Site, x).WithTasks(arc.Tasks)
@@ -85,7 +97,7 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 				r := wire.NewStringsReader(value)
 				ds := readDiagnostics(r)
 				if r.Done() == nil {
-					shareStrings(ds, in.Path)
+					shareStrings(ds, in.Path, shared[w])
 					found[i] = ds
 					return nil
 				}

@@ -20,13 +20,14 @@ func TestShareStrings(t *testing.T) {
 		{Severity: diag.Warning, Path: path, Line: 9, Field: "body", Message: "the timeline has no times"},
 		{Severity: diag.Warning, Path: "content/site.yaml", Line: 1, Field: "base_url", Message: "base_url is this machine"},
 	}
+	shared := map[string]string{}
 	read := func() []diag.Diagnostic {
 		r := wire.NewStringsReader(appendDiagnostics(nil, written))
 		ds := readDiagnostics(r)
 		if err := r.Done(); err != nil {
 			t.Fatal(err)
 		}
-		shareStrings(ds, strings.Clone(path)) // the report's own string
+		shareStrings(ds, strings.Clone(path), shared) // the report's own string
 		return ds
 	}
 	a, b := read(), read()

@@ -24,13 +24,15 @@ import (
 // that link it, the ones just before it); a term's pages and a year's
 // show that term's or year's reports. Each such page gets an input key: a
 // hash of everything its layout is given, reduced to the digests of the
-// report files it shows (incident.Incident.Digest) and the facts the
-// analysis stage found about them, besides Reuse.Global and the shape of
-// the taxonomies, which every page depends on. When a page's key is the
-// one the published page was made with, the page is kept as published
-// (publish.Folder.Keep) instead of rendered: one edited report renders
-// its own page, its neighbours' and its lists', and the pages that show
-// the whole archive (home, trends, repeats, feeds). A taxonomy's index
+// report files it shows (incident.Incident.Digest; for a page that shows
+// only their fields, a list's or a feed's, the digests of their front
+// matter, FieldsDigest) and the facts the analysis stage found about
+// them, besides Reuse.Global and the shape of the taxonomies, which every
+// page depends on. When a page's key is the one the published page was
+// made with, the page is kept as published (publish.Folder.Keep) instead
+// of rendered: one edited report renders its own page, its neighbours',
+// its lists' when its fields changed, and the pages that show the whole
+// archive (home, trends, repeats, the site's feed). A taxonomy's index
 // pages are keyed on their terms' counts, durations and latest dates;
 // incidents.json is written again, but a report whose line keeps its key
 // (modelKey: its page's key and its candidates' every figure) keeps its
@@ -133,7 +135,13 @@ func (k *keyWriter) reports(ins []*incident.Incident) {
 // fields writes what a page shows of in's fields, not of its body: its
 // front matter and file, through its fields digest. A list's rows and a
 // feed's entries show no more, so an edit to a body keeps them.
-func (k *keyWriter) fields(in *incident.Incident) { k.digest(in.FieldsDigest) }
+func (k *keyWriter) fields(in *incident.Incident) {
+	if in == nil {
+		k.b = append(k.b, 0xff)
+		return
+	}
+	k.digest(in.FieldsDigest)
+}
 
 // fieldsOf is fields for each of ins, after their count.
 func (k *keyWriter) fieldsOf(ins []*incident.Incident) {

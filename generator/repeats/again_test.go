@@ -352,19 +352,35 @@ func TestDetectAgainLoading(t *testing.T) {
 		return sha256.Sum256(fmt.Appendf(nil, "%q %q", r.Text, r.Quoted))
 	}
 	cfg := DefaultConfig()
-	// lookingUp is how many of reports, other than r, have a text that
-	// holds r's id's first word or r's day (in a sentence saying "the
-	// same", as every day the maker writes is): those it looks up.
-	lookingUp := func(r Report) int {
-		first, _, _ := strings.Cut(r.ID, " ")
-		n := 0
+	// The archive hands detection its reports newest first (by start,
+	// then id), so a report added or moved takes its place among them.
+	sortNewestFirst := func() {
+		slices.SortStableFunc(reports, func(a, b Report) int {
+			if c := b.Start.Compare(a.Start); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	sortNewestFirst()
+	// lookingUp is the set of reports, other than self, whose text holds
+	// one of words: an id's first word, or a day as the maker writes it
+	// (always in a sentence saying "the same"). Those texts look it up.
+	lookingUp := func(self string, words ...string) map[string]bool {
+		set := map[string]bool{}
 		for _, o := range reports {
 			text := strings.Join(o.Text, " ")
-			if o.ID != r.ID && (strings.Contains(text, first) || strings.Contains(text, r.Start.Format(time.DateOnly)) || strings.Contains(text, r.Start.Format("2 January 2006"))) {
-				n++
+			for _, w := range words {
+				if o.ID != self && strings.Contains(text, w) {
+					set[o.ID] = true
+				}
 			}
 		}
-		return n
+		return set
+	}
+	first := func(r Report) string { f, _, _ := strings.Cut(r.ID, " "); return f }
+	days := func(r Report) []string {
+		return []string{r.Start.Format(time.DateOnly), r.Start.Format("2 January 2006")}
 	}
 	var prevFull, prevLoaded *Results
 	for step, tc := range []struct {
@@ -381,8 +397,10 @@ func TestDetectAgainLoading(t *testing.T) {
 			return 1
 		}},
 		{"a report added", func() int {
-			reports = append(reports, m.report(reports))
-			return 1 + lookingUp(reports[len(reports)-1])
+			added := m.report(reports)
+			reports = append(reports, added)
+			sortNewestFirst()
+			return 1 + len(lookingUp(added.ID, append(days(added), first(added))...))
 		}},
 		{"a report named before it was added", func() int {
 			// The report after next, named by id and day in an edited text.
@@ -392,19 +410,28 @@ func TestDetectAgainLoading(t *testing.T) {
 			return 1
 		}},
 		{"the report named added", func() int {
-			reports = append(reports, m.report(reports))
-			return 1 + lookingUp(reports[len(reports)-1])
+			added := m.report(reports)
+			reports = append(reports, added)
+			sortNewestFirst()
+			return 1 + len(lookingUp(added.ID, append(days(added), first(added))...))
 		}},
 		{"a report removed", func() int {
-			gone := reports[len(reports)-1]
-			reports = reports[:len(reports)-1]
-			return lookingUp(gone)
+			gone := reports[25]
+			reports = slices.Delete(reports, 25, 26)
+			return len(lookingUp(gone.ID, append(days(gone), first(gone))...))
 		}},
-		{"a report moved to another day", func() int {
+		{"a report moved past others", func() int {
 			r := &reports[10]
 			old := *r
-			r.Start = r.Start.AddDate(0, 0, 3)
-			return 1 + max(lookingUp(old), lookingUp(*r))
+			r.Start = r.Start.AddDate(0, 0, -40)
+			moved := *r
+			sortNewestFirst()
+			return 1 + len(lookingUp(old.ID, append(days(old), days(moved)...)...))
+		}},
+		{"a report's time moved within its day", func() int {
+			r := &reports[5]
+			r.Start = r.Start.Add(time.Hour)
+			return 1 + len(lookingUp(r.ID, days(*r)...))
 		}},
 	} {
 		loads := tc.edit()
@@ -525,15 +552,26 @@ func TestDetectAgainWithAnIDTwice(t *testing.T) {
 	for range 30 {
 		reports = append(reports, m.report(reports))
 	}
-	first := DetectAgain(reports, DefaultConfig(), nil)
-	twice := slices.Clone(reports)
-	twice[3].ID = twice[7].ID
-	got := DetectAgain(twice, DefaultConfig(), first)
-	if got.Scored != len(twice) {
-		t.Errorf("%d of %d reports scored with an id given twice", got.Scored, len(twice))
-	}
-	if !reflect.DeepEqual(got.Lists, Detect(twice, DefaultConfig())) {
-		t.Error("the lists differ from Detect's")
+	// Report 12's text names report 3's day, in a sentence that says it
+	// was the same: kept, its reading names report 3 by id.
+	reports[12].Text = append(slices.Clone(reports[12].Text), "It was the same failure as on "+reports[3].Start.Format(time.DateOnly)+".")
+	for _, tc := range []struct {
+		name     string
+		from, to int // reports[to] takes the id of reports[from]
+	}{
+		{"an earlier report takes a later one's id", 7, 3},
+		{"a later report takes an earlier one's id", 3, 7},
+	} {
+		first := DetectAgain(reports, DefaultConfig(), nil)
+		twice := slices.Clone(reports)
+		twice[tc.to].ID = twice[tc.from].ID
+		got := DetectAgain(twice, DefaultConfig(), first)
+		if got.Scored != len(twice) {
+			t.Errorf("%s: %d of %d reports scored with an id given twice", tc.name, got.Scored, len(twice))
+		}
+		if !reflect.DeepEqual(got.Lists, Detect(twice, DefaultConfig())) {
+			t.Errorf("%s: the lists differ from Detect's", tc.name)
+		}
 	}
 }
 

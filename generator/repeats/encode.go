@@ -11,7 +11,7 @@ import (
 )
 
 // resultsFormat is the first byte of an encoding of Results.
-const resultsFormat = 1
+const resultsFormat = 2
 
 // AppendBinary appends the encoding of r to b, which UnmarshalBinary reads
 // back to a value reflect.DeepEqual to r. It is far faster to write and

@@ -126,10 +126,13 @@ func (k *Kept) hasTokens() bool {
 // sentence that says "the same"; what it finds is the ids of that first
 // word (in an order fixed by the ids) and the ids of the reports that
 // started that day, in the reports' order. So the first words and days
-// of the reports added, removed or moved to another day are the lookups
-// that changed, and the texts that made none of them read as before. A
-// change of the reports' order (the others', beside those added and
-// removed) could reorder a day's reports: no reading is taken then.
+// of the reports added and removed, and the days a report's start moved
+// from and to (its day's order may change even within the day), are the
+// lookups that changed, and the texts that made none of them read as
+// before. The other reports must keep their order, as an archive sorted
+// by start does, or they could reorder a day's reports: no reading is
+// taken then, nor when an id is given twice, which a kept reading could
+// not tell apart.
 func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tokenReuse {
 	if k == nil || !k.hasTokens() {
 		return nil
@@ -160,21 +163,25 @@ func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tok
 		r.from[i] = -1
 		rep := &reports[i]
 		o, ok := oldByID[rep.ID]
-		if !ok || seen[o] {
+		if !ok {
 			mark(rep.ID, ref.days[i])
 			continue
 		}
-		seen[o] = true
-		if o < last {
-			return nil
+		if seen[o] {
+			return nil // an id given twice
 		}
-		last = o
+		seen[o] = true
 		b := k.Starts[12*o:]
 		if int64(binary.LittleEndian.Uint64(b)) != rep.Start.Unix() || int(binary.LittleEndian.Uint32(b[8:])) != rep.Start.Nanosecond() {
-			if day := oldDay(o); day != ref.days[i] {
-				changed[lookHash(lookDay, day)] = true
-				changed[lookHash(lookDay, ref.days[i])] = true
+			// Moved: its days are marked, and it may have moved past
+			// others.
+			changed[lookHash(lookDay, oldDay(o))] = true
+			changed[lookHash(lookDay, ref.days[i])] = true
+		} else {
+			if o < last {
+				return nil
 			}
+			last = o
 		}
 		if string(k.TokKeys[32*o:32*o+32]) == string(keys[i][:]) {
 			r.from[i] = o
