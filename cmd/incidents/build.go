@@ -181,6 +181,7 @@ Examples:
 		guard := newMemoryGuard()
 		cfg.Listed = guard.size
 		defer guard.release()
+		newGCPacing().guardedBuild(guard.enabled)
 		_, err = build(ctx, e, cfg)
 		return err
 	}

@@ -45,6 +45,9 @@ func TestGCPacing(t *testing.T) {
 	}{
 		{"serving", g.serving, func() int { return servingPercent(liveHeap()) }},
 		{"building", g.building, func() int { return gcPercentBuilding }},
+		{"a build under the memory guard", func() { g.guardedBuild(true) }, func() int { return gcPercentGuarded }},
+		{"a build without the guard", func() { g.guardedBuild(false) }, func() int { return 55 }},
+		{"a build with GOGC set", func() { gcPacing{}.guardedBuild(true) }, func() int { return 55 }},
 	} {
 		debug.SetGCPercent(55) // neither
 		step.set()
