@@ -175,14 +175,13 @@ func mustBuild(t *testing.T, cfg Config) *Result {
 	return res
 }
 
-// TestBodyEditKeepsListPages: an edit to a report's body, and not to its
-// fields, keeps the pages that list the report (its year, the incidents
-// list, its terms' pages and feeds), which show its fields only; an edit
-// to its title renders them again. Either way the build writes what a
-// cold build writes.
-func TestBodyEditKeepsListPages(t *testing.T) {
-	dir := t.TempDir()
-	content := filepath.Join(dir, "content")
+// fourYears builds an archive of four reports, one a year from 2020 to
+// 2023, with a cache and a list page a report, and returns its folder,
+// its content folder and the configuration it was built with.
+func fourYears(t *testing.T) (dir, content string, cfg Config) {
+	t.Helper()
+	dir = t.TempDir()
+	content = filepath.Join(dir, "content")
 	testutil.WriteFiles(t, content, map[string]string{
 		"site.yaml":           "title: Edges\nbase_url: https://x.example/\n",
 		"incidents/2020/a.md": edgeReport("2020-01-01 a", "Alpha", ""),
@@ -190,9 +189,19 @@ func TestBodyEditKeepsListPages(t *testing.T) {
 		"incidents/2022/c.md": edgeReport("2022-01-01 c", "Charlie", ""),
 		"incidents/2023/d.md": edgeReport("2023-01-01 d", "Delta", ""),
 	})
-	cfg := Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
+	cfg = Config{Source: content, Dest: filepath.Join(dir, "public"), Version: "test", Cache: buildcache.Open(filepath.Join(dir, "cache"), "test program"),
 		Now: time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ListPageSize: 1}
 	mustBuild(t, cfg)
+	return dir, content, cfg
+}
+
+// TestBodyEditKeepsListPages: an edit to a report's body, and not to its
+// fields, keeps the pages that list the report (its year, the incidents
+// list, its terms' pages and feeds), which show its fields only; an edit
+// to its title renders them again. Either way the build writes what a
+// cold build writes.
+func TestBodyEditKeepsListPages(t *testing.T) {
+	dir, content, cfg := fourYears(t)
 	kept := map[string]int{}
 	for _, e := range []struct{ name, text string }{
 		{"a line added to the body", edgeReport("2023-01-01 d", "Delta", "") + "\nOne more line of the timeline.\n"},
@@ -216,5 +225,32 @@ func TestBodyEditKeepsListPages(t *testing.T) {
 	}
 	if a, b := kept["a line added to the body"], kept["another line added to the body"]; a != b {
 		t.Errorf("two edits to the body kept %d and %d pages", a, b)
+	}
+}
+
+// TestReportAddedKeepsPastYears: a report added in the newest year leaves
+// the pages of the years before it as they were (their navigation shows
+// the years, not each year's count, which only the first page of all
+// reports shows), and the build writes what a cold build writes.
+func TestReportAddedKeepsPastYears(t *testing.T) {
+	dir, content, cfg := fourYears(t)
+	before := tree(t, cfg.Dest)
+	testutil.WriteFiles(t, content, map[string]string{"incidents/2023/e.md": edgeReport("2023-06-01 e", "Echo", "")})
+	mustBuild(t, cfg)
+	after := tree(t, cfg.Dest)
+	cold := cfg
+	cold.Cache, cold.Cold, cold.Dest = nil, true, filepath.Join(dir, "cold")
+	mustBuild(t, cold)
+	sameTree(t, "a report added", tree(t, cold.Dest), after)
+	for _, page := range []string{"years/2020/index.html", "years/2021/index.html", "years/2022/index.html"} {
+		if before[page] == "" || before[page] != after[page] {
+			t.Errorf("%s changed when a report was added in 2023", page)
+		}
+	}
+	if before["years/2023/index.html"] == after["years/2023/index.html"] || before["incidents/index.html"] == after["incidents/index.html"] {
+		t.Error("the pages that list the new report did not change")
+	}
+	if !strings.Contains(after["incidents/index.html"], `<span class="count">2</span>`) {
+		t.Error("the first page of all reports does not count 2023's two reports")
 	}
 }

@@ -95,9 +95,12 @@ func (s *site) trackedOpenActions(limit int) ([]openAction, int) {
 
 type listPage struct {
 	base
-	Heading       string
-	Year          int // 0 on the page of all years
-	Years         []*archive.Year
+	Heading string
+	Year    int // 0 on the page of all years
+	Years   []*archive.Year
+	// YearCounts: the navigation shows each year's count (on the first
+	// page of all reports; see yearCountsShown).
+	YearCounts    bool
 	Incidents     []*incident.Incident // this page's rows
 	Total         int                  // reports in the whole list
 	TotalDuration time.Duration        // of the whole list
@@ -644,7 +647,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 			rel := listPath(dir, n)
 			d := listPage{
 				base:    s.base(pageTitle(heading, n, pages), s.root+rel, s.root+"incidents/"),
-				Heading: heading, Year: year, Years: s.arc.Years,
+				Heading: heading, Year: year, Years: s.arc.Years, YearCounts: yearCountsShown(year, n),
 				Total: len(ins), TotalDuration: total,
 				paging: s.paging(dir, n, pages, len(ins), s.pageSize),
 			}
@@ -655,7 +658,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 		}
 	}
 	// A page shows its own rows, the list's count and total duration,
-	// and every year's count.
+	// and the years; the first page of all reports, every year's count.
 	for i := range jobs {
 		from, to := pageSpan(i+1, len(ins), s.pageSize)
 		jobs[i] = s.keyed(listPath(dir, i+1)+"index.html", "incidents.html", func(k *keyWriter) {
@@ -665,14 +668,25 @@ func (s *site) listJobs(y *archive.Year) []job {
 			k.int(int(total))
 			k.fieldsOf(ins[from:to])
 			k.int(len(s.arc.Years))
-			for _, y := range s.arc.Years { // the navigation, with counts
+			counts := yearCountsShown(year, i+1)
+			for _, y := range s.arc.Years { // the navigation
 				k.int(y.Year)
-				k.int(len(y.Incidents))
+				if counts {
+					k.int(len(y.Incidents))
+				}
 			}
 		}, nil, jobs[i])
 	}
 	return jobs
 }
+
+// yearCountsShown tells whether page n of a list of reports (all of them
+// for year 0, else one year's) shows each year's count in its navigation:
+// the first page of all reports only. A report added then changes the
+// pages of its own year and of the whole list, not every page of every
+// year (some 500 pages at 100,000 reports), whose own count is in its
+// heading.
+func yearCountsShown(year, n int) bool { return year == 0 && n == 1 }
 
 // incidentPagePath is the file of in's page in the site.
 func incidentPagePath(in *incident.Incident) string { return "incidents/" + in.Slug + "/index.html" }
