@@ -27,33 +27,6 @@ import (
 // of the reports whose keys changed, not the whole entry: a hundred
 // thousand reports' warnings are tens of megabytes.
 
-// shareStrings makes the strings of ds, read from a cache record, share
-// memory with the report's path (path) and, through shared, with every
-// other diagnostic of the same field or message, rather than hold on to
-// the record: at 100,000 reports, half a million warnings, about three in
-// four of them saying what another one says, held 58 MB of records while
-// the repeat lists were still alive.
-func shareStrings(ds []diag.Diagnostic, path string, shared map[string]string) {
-	share := func(s string) string {
-		if v, ok := shared[s]; ok {
-			return v
-		}
-		s = strings.Clone(s) // not the record's memory
-		shared[s] = s
-		return s
-	}
-	for k := range ds {
-		d := &ds[k]
-		if d.Path == path {
-			d.Path = path
-		} else {
-			d.Path = share(d.Path)
-		}
-		d.Field = share(d.Field)
-		d.Message = share(d.Message)
-	}
-}
-
 func lintEntryKey(cfg Config) string {
 	return buildcache.Key("lint", cfg.Cache.Program(), cfg.Source)
 }
@@ -136,4 +109,31 @@ func lintReports(ctx context.Context, cfg Config, arc *archive.Archive, x *analy
 		saveRecords(cfg, recs, diags)
 	}
 	return nil
+}
+
+// shareStrings makes the strings of ds, read from a cache record, share
+// memory with the report's path (path) and, through shared, with every
+// other diagnostic of the same field or message, rather than hold on to
+// the record: at 100,000 reports, half a million warnings, about three in
+// four of them saying what another one says, held 58 MB of records while
+// the repeat lists were still alive.
+func shareStrings(ds []diag.Diagnostic, path string, shared map[string]string) {
+	share := func(s string) string {
+		if v, ok := shared[s]; ok {
+			return v
+		}
+		s = strings.Clone(s) // not the record's memory
+		shared[s] = s
+		return s
+	}
+	for k := range ds {
+		d := &ds[k]
+		if d.Path == path {
+			d.Path = path // the report's string, not the record's copy of it
+		} else {
+			d.Path = share(d.Path)
+		}
+		d.Field = share(d.Field)
+		d.Message = share(d.Message)
+	}
 }

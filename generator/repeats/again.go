@@ -52,7 +52,8 @@ type Results struct {
 // the indexes are computed again on every run, from the texts' terms;
 // scoring is skipped for a report whose own digest and whose pool's
 // digests are those of a list in prev. A text is read again only when
-// what reading it depends on changed (see tokenKeys), and a pool is
+// what reading it depends on changed (see tokenKeys and newTokenReuse),
+// and a pool is
 // found again only when something it reads can have changed (see
 // reusablePools): those of the reports that changed and of the reports
 // near them in a list they read. An edit that moves a statistic every
@@ -81,8 +82,9 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 // may be nil when every report has its text. Most are not read when prev
 // holds what reading them gave: a build keeps most texts out of memory
 // that way, and reads them back only after an edit that changes what
-// reading depends on (see tokenKeys), a report added, say. The error is
-// load's.
+// reading them depends on (see tokenKeys and newTokenReuse): a service
+// named for the first time, say, or a report added that they name. The
+// error is load's.
 func DetectAgainLoading(reports []Report, cfg Config, prev *Results, digests []Digest, load func(i int) (text, quoted []string, err error)) (*Results, error) {
 	return detectAgain(reports, cfg, prev, digests, true, load)
 }

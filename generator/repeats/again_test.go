@@ -382,6 +382,14 @@ func TestDetectAgainLoading(t *testing.T) {
 	days := func(r Report) []string {
 		return []string{r.Start.Format(time.DateOnly), r.Start.Format("2 January 2006")}
 	}
+	// addReport adds a report: its own text is read, and those that look
+	// it up.
+	addReport := func() int {
+		added := m.report(reports)
+		reports = append(reports, added)
+		sortNewestFirst()
+		return 1 + len(lookingUp(added.ID, append(days(added), first(added))...))
+	}
 	var prevFull, prevLoaded *Results
 	for step, tc := range []struct {
 		name string
@@ -396,12 +404,7 @@ func TestDetectAgainLoading(t *testing.T) {
 			r.Text = append(slices.Clone(r.Text), "the cache tier fell over again after the deploy")
 			return 1
 		}},
-		{"a report added", func() int {
-			added := m.report(reports)
-			reports = append(reports, added)
-			sortNewestFirst()
-			return 1 + len(lookingUp(added.ID, append(days(added), first(added))...))
-		}},
+		{"a report added", addReport},
 		{"a report named before it was added", func() int {
 			// The report after next, named by id and day in an edited text.
 			next := m.id(m.next + 1)
@@ -409,12 +412,7 @@ func TestDetectAgainLoading(t *testing.T) {
 			r.Text = append(slices.Clone(r.Text), "This is a recurrence of "+next+". The same thing happened on "+m.upcoming().Format(time.DateOnly)+".")
 			return 1
 		}},
-		{"the report named added", func() int {
-			added := m.report(reports)
-			reports = append(reports, added)
-			sortNewestFirst()
-			return 1 + len(lookingUp(added.ID, append(days(added), first(added))...))
-		}},
+		{"the report named added", addReport},
 		{"a report removed", func() int {
 			gone := reports[25]
 			reports = slices.Delete(reports, 25, 26)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kept is what a run of detection keeps for the next one to reuse what
@@ -133,6 +134,12 @@ func (a chronKey) before(b chronKey) bool {
 		return a.nsec < b.nsec
 	}
 	return a.id < b.id
+}
+
+// day is the UTC day of the start c holds, as the referrer files
+// reports by (referrer.days).
+func (c chronKey) day() string {
+	return time.Unix(c.sec, int64(c.nsec)).UTC().Format(time.DateOnly)
 }
 
 func (k *Kept) key(o int) chronKey {

@@ -266,10 +266,10 @@ func newReferrer(reports []Report) *referrer {
 		r.days = append(r.days, day)
 		r.nextDays = append(r.nextDays, rep.Start.UTC().AddDate(0, 0, 1).Format(time.DateOnly))
 		r.byDay[day] = append(r.byDay[day], i)
-		if !distinctive(rep.ID) {
+		first, ok := firstWord(rep.ID)
+		if !ok {
 			continue
 		}
-		first, _, _ := strings.Cut(rep.ID, " ")
 		r.byFirst[first] = append(r.byFirst[first], i)
 		r.initial[first[0]] = true
 		r.maxFirst = max(r.maxFirst, len(first))
@@ -285,6 +285,17 @@ func newReferrer(reports []Report) *referrer {
 		})
 	}
 	return r
+}
+
+// firstWord returns the first word of id, under which the referrer looks
+// it up (referrer.byFirst), and false for an id it does not look for
+// (distinctive).
+func firstWord(id string) (string, bool) {
+	if !distinctive(id) {
+		return "", false
+	}
+	first, _, _ := strings.Cut(id, " ")
+	return first, true
 }
 
 // distinctive reports whether id, found in prose, names the report rather

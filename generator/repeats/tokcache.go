@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
-	"time"
 )
 
 // tokenReuse is what a run of detection takes of the reports that the run
@@ -146,15 +144,10 @@ func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tok
 	}
 	changed := map[uint32]bool{}
 	mark := func(id, day string) {
-		if distinctive(id) {
-			first, _, _ := strings.Cut(id, " ")
+		if first, ok := firstWord(id); ok {
 			changed[lookHash(lookFirst, first)] = true
 		}
 		changed[lookHash(lookDay, day)] = true
-	}
-	oldDay := func(o int32) string {
-		b := k.Starts[12*o:]
-		return time.Unix(int64(binary.LittleEndian.Uint64(b)), int64(binary.LittleEndian.Uint32(b[8:]))).UTC().Format(time.DateOnly)
 	}
 	r := &tokenReuse{k: k, from: make([]int32, len(reports))}
 	seen := make([]bool, len(k.IDs))
@@ -171,11 +164,10 @@ func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tok
 			return nil // an id given twice
 		}
 		seen[o] = true
-		b := k.Starts[12*o:]
-		if int64(binary.LittleEndian.Uint64(b)) != rep.Start.Unix() || int(binary.LittleEndian.Uint32(b[8:])) != rep.Start.Nanosecond() {
+		if old := k.key(int(o)); old != keyOf(rep) {
 			// Moved: its days are marked, and it may have moved past
 			// others.
-			changed[lookHash(lookDay, oldDay(o))] = true
+			changed[lookHash(lookDay, old.day())] = true
 			changed[lookHash(lookDay, ref.days[i])] = true
 		} else {
 			if o < last {
@@ -189,7 +181,7 @@ func newTokenReuse(k *Kept, reports []Report, keys []Digest, ref *referrer) *tok
 	}
 	for o, id := range k.IDs {
 		if !seen[o] {
-			mark(id, oldDay(int32(o)))
+			mark(id, k.key(o).day())
 		}
 	}
 	if len(changed) == 0 {
