@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -83,11 +84,12 @@ func plainWords(s string) bool {
 // converted within one another, unclosed links, tags and link heads each
 // scanned to the end of the text) and checks that the work stays linear:
 // each input is converted at two sizes, n and 4n repeats of its pattern,
-// and the larger may take at most 10 times the CPU time of the smaller
-// (linear work takes 4 times, quadratic 16). A ratio, unlike a bound in
-// seconds, holds on a machine of any speed or load. Each size is timed
-// three times and the fastest kept, so that a collection or a moment off
-// the CPU in one run does not count; the 20 ms of slack is for inputs
+// and the larger may take at most 10 times the user CPU time of the
+// smaller (linear work takes 4 times, quadratic 16). A ratio, unlike a
+// bound in seconds, holds on a machine of any speed or load. Each size is
+// timed three times and the fastest kept, so that a collection or a
+// moment off the CPU in one run does not count, and a pair over the ratio
+// is measured again, up to three times; the 20 ms of slack is for inputs
 // converted in a millisecond, where the clock's grain is the difference.
 // The nested tables took 8 minutes before their first fix, and 24 times
 // as long for 4 times the input before their second.
@@ -126,20 +128,34 @@ func TestPathologicalInputs(t *testing.T) {
 				return p.head + strings.Repeat(p.unit, n) + strings.Repeat(p.tail, n) + p.foot
 			}
 			small, large := src(p.n), src(4*p.n)
-			// CPU time, not wall time: other work on the machine
-			// stretches the wall clock, not the work.
+			// User CPU time, not wall time, nor system time: other work
+			// on the machine stretches the wall clock, and page faults
+			// (a larger input grows the heap) the system's share, not the
+			// converter's work. Each run starts from a collected heap.
 			fastest := func(s string) (time.Duration, string) {
 				best := time.Duration(math.MaxInt64)
 				var md string
 				for range 3 {
-					start := cpuTime()
+					runtime.GC()
+					start := userTime()
 					md, _ = Convert(s, testOpt)
-					best = min(best, cpuTime()-start)
+					best = min(best, userTime()-start)
 				}
 				return best, md
 			}
-			ts, _ := fastest(small)
-			tl, md := fastest(large)
+			// Quadratic work is over the ratio every time; a machine
+			// busy enough to stretch one measurement is rarely so three
+			// times over (under two builds of 100,000 reports beside it,
+			// one pair once measured 15.5 times).
+			var ts, tl time.Duration
+			var md string
+			for range 3 {
+				ts, _ = fastest(small)
+				tl, md = fastest(large)
+				if tl <= maxRatio*ts+slack {
+					break
+				}
+			}
 			if tl > maxRatio*ts+slack {
 				t.Errorf("%d bytes took %v of CPU, %d bytes %v: %.1f times as long for 4 times the input",
 					len(small), ts, len(large), tl, float64(tl)/float64(max(ts, 1)))
@@ -149,11 +165,11 @@ func TestPathologicalInputs(t *testing.T) {
 	}
 }
 
-// cpuTime is the CPU time, user and system, the process has used so far.
-func cpuTime() time.Duration {
+// userTime is the user CPU time the process has used so far.
+func userTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ru.Utime.Nano())
 }
