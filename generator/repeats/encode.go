@@ -11,7 +11,7 @@ import (
 )
 
 // resultsFormat is the first byte of an encoding of Results.
-const resultsFormat = 2
+const resultsFormat = 3
 
 // AppendBinary appends the encoding of r to b, which UnmarshalBinary reads
 // back to a value reflect.DeepEqual to r. It is far faster to write and
@@ -36,8 +36,9 @@ func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 	count := func(n *int64) func([]byte) error {
 		return func(p []byte) error { *n += int64(len(p)); return nil }
 	}
+	table := r.stringTable()
 	var lists, rest int64
-	r.emitLists(count(&lists))
+	r.emitLists(table, count(&lists))
 	r.emitRest(count(&rest))
 	head := wire.AppendUint([]byte{resultsFormat}, uint64(lists))
 	return int64(len(head)) + lists + rest, func(w io.Writer) error {
@@ -48,22 +49,62 @@ func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 		if err := emit(head); err != nil {
 			return err
 		}
-		if err := r.emitLists(emit); err != nil {
+		if err := r.emitLists(table, emit); err != nil {
 			return err
 		}
 		return r.emitRest(emit)
 	}
 }
 
-// emitLists encodes the lists, with their number, in pieces given to
-// emit (which must not keep them).
-func (r *Results) emitLists(emit func([]byte) error) error {
+// stringTable numbers the distinct strings of a encoding's lists, in the
+// order first met. The lists name each string by its number: a report's
+// id, a word or a service recurs in thousands of candidates, and the
+// strings read back are then each one string shared by every candidate
+// that has it, not a part of one copy of all the lists' bytes that any of
+// them keeps in memory (some 70 MB at 100,000 reports).
+type stringTable struct {
+	number map[string]uint64
+	list   []string
+	size   int // of the list's encoding, every string with its length
+}
+
+// stringTable gathers the strings of r's lists.
+func (r *Results) stringTable() *stringTable {
+	t := &stringTable{number: map[string]uint64{}}
+	gather := candidateEncoder{str: func(b []byte, s string) []byte {
+		if _, ok := t.number[s]; !ok {
+			t.number[s] = uint64(len(t.list))
+			t.list = append(t.list, s)
+			t.size += len(wire.AppendUint(nil, uint64(len(s)))) + len(s)
+		}
+		return b
+	}}
+	for _, list := range r.Lists {
+		for k := range list {
+			gather.append(nil, &list[k])
+		}
+	}
+	return t
+}
+
+// emitLists encodes the string table, then the lists with their number,
+// in pieces given to emit (which must not keep them).
+func (r *Results) emitLists(t *stringTable, emit func([]byte) error) error {
 	c := chunker{emit: emit, buf: make([]byte, 0, chunkSize+4<<10)}
+	// The table as a count and one byte array (wire.AppendBytes) of its
+	// strings, which readTable reads as they are.
+	c.buf = wire.AppendUint(c.buf, uint64(len(t.list)))
+	c.buf = wire.AppendLen(c.buf, false, t.size)
+	for _, s := range t.list {
+		c.buf = wire.AppendString(c.buf, s)
+		c.flushIfFull()
+	}
+	enc := candidateEncoder{str: func(b []byte, s string) []byte { return wire.AppendUint(b, t.number[s]) }}
 	c.buf = wire.AppendLen(c.buf, r.Lists == nil, len(r.Lists))
 	for _, list := range r.Lists {
 		c.buf = wire.AppendLen(c.buf, list == nil, len(list))
 		for k := range list {
-			c.buf = AppendCandidate(c.buf, &list[k])
+			c.buf = enc.append(c.buf, &list[k])
 		}
 		c.flushIfFull()
 	}
@@ -148,7 +189,7 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 }
 
 // splitLists returns a reader of the lists AppendBinary encoded in data,
-// and the rest.
+// after their string table, and the rest.
 func splitLists(data []byte) (*wire.Reader, []byte, error) {
 	if len(data) == 0 || data[0] != resultsFormat {
 		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
@@ -158,12 +199,31 @@ func splitLists(data []byte) (*wire.Reader, []byte, error) {
 		return nil, nil, fmt.Errorf("repeat results: %w", wire.ErrDamaged)
 	}
 	at := 1 + size
-	// The lists' strings share one copy of their bytes: one allocation
-	// rather than one a string, and no more kept than the lists hold.
-	return wire.NewStringsReader(data[at : at+int(n)]), data[at+int(n):], nil
+	return wire.NewReader(data[at : at+int(n)]), data[at+int(n):], nil
+}
+
+// readTable reads the string table emitLists wrote. Its strings share one
+// copy of its bytes: one allocation for all of them, and the table holds
+// nothing but strings.
+func readTable(rd *wire.Reader) []string {
+	n := rd.Count(1)
+	tr := wire.NewStringsReader(rd.BytesView())
+	table := make([]string, n)
+	for i := range table {
+		table[i] = tr.String()
+	}
+	if rd.Err() == nil && tr.Done() != nil {
+		rd.Fail()
+	}
+	return table
 }
 
 func readLists(rd *wire.Reader) ([][]Candidate, error) {
+	table := readTable(rd)
+	if rd.Err() != nil {
+		return nil, fmt.Errorf("repeat results: string table: %w", rd.Err())
+	}
+	dec := candidateDecoder{rd: rd, table: table}
 	n := rd.Len()
 	if n < 0 {
 		return nil, rd.Err()
@@ -173,7 +233,7 @@ func readLists(rd *wire.Reader) ([][]Candidate, error) {
 		if m := rd.Len(); m >= 0 {
 			lists[i] = make([]Candidate, m)
 			for k := range lists[i] {
-				readCandidate(rd, &lists[i][k])
+				dec.read(&lists[i][k])
 			}
 		}
 		if rd.Err() != nil {
@@ -241,60 +301,118 @@ func appendFloat(b []byte, f float64) []byte { return wire.AppendUint(b, math.Fl
 func readFloat(rd *wire.Reader) float64 { return math.Float64frombits(rd.Uint()) }
 
 // AppendCandidate appends c, every figure and reason of it, as the
-// encoding of Results holds it (TestResultsEncodingReadsBack fails for a
-// field it leaves out): what a page key reads of a candidate shown
-// exactly.
+// encoding of Results holds it, but with its strings written out rather
+// than numbered (TestResultsEncodingReadsBack fails for a field it leaves
+// out): what a page key reads of a candidate shown exactly.
 func AppendCandidate(b []byte, c *Candidate) []byte {
+	return candidateEncoder{str: wire.AppendString}.append(b, c)
+}
+
+// candidateEncoder appends a candidate's fields, its strings with str:
+// written out for a page key, numbered in the encoding of Results.
+type candidateEncoder struct {
+	str func(b []byte, s string) []byte
+}
+
+func (e candidateEncoder) strs(b []byte, list []string) []byte {
+	b = wire.AppendLen(b, list == nil, len(list))
+	for _, s := range list {
+		b = e.str(b, s)
+	}
+	return b
+}
+
+func (e candidateEncoder) append(b []byte, c *Candidate) []byte {
 	w := &c.Why
-	b = wire.AppendString(b, c.ID)
+	b = e.str(b, c.ID)
 	b = appendFloat(b, c.Score)
 	b = wire.AppendBool(b, c.Likely)
 	b = appendFloat(b, w.Text)
 	b = appendFloat(b, w.TextScore)
-	b = wire.AppendStrings(b, w.Terms)
-	b = wire.AppendStrings(b, w.Services)
+	b = e.strs(b, w.Terms)
+	b = e.strs(b, w.Services)
 	b = appendFloat(b, w.ServiceSim)
 	b = wire.AppendBool(b, w.SamePrimary)
 	b = appendFloat(b, w.ServiceFactor)
 	b = wire.AppendBool(b, w.NoServices)
 	b = appendFloat(b, w.Bonus)
-	b = wire.AppendStrings(b, w.Causes)
-	b = wire.AppendString(b, w.Trigger)
-	b = wire.AppendString(b, w.FailureMode)
-	b = wire.AppendString(b, w.Link)
-	b = wire.AppendStrings(b, w.Tasks)
-	b = wire.AppendString(b, w.Reference)
-	b = wire.AppendString(b, w.Phrase)
+	b = e.strs(b, w.Causes)
+	b = e.str(b, w.Trigger)
+	b = e.str(b, w.FailureMode)
+	b = e.str(b, w.Link)
+	b = e.strs(b, w.Tasks)
+	b = e.str(b, w.Reference)
+	b = e.str(b, w.Phrase)
 	b = wire.AppendBool(b, w.ReferenceBack)
-	b = wire.AppendString(b, w.Raised)
-	b = wire.AppendStrings(b, w.ServiceWords)
-	b = wire.AppendStrings(b, w.EarlierServiceWords)
+	b = e.str(b, w.Raised)
+	b = e.strs(b, w.ServiceWords)
+	b = e.strs(b, w.EarlierServiceWords)
 	return b
 }
 
-func readCandidate(rd *wire.Reader, c *Candidate) {
-	w := &c.Why
-	c.ID = rd.String()
+// candidateDecoder reads candidates encoded with numbered strings. The
+// lists of strings of many candidates share a block of them (slices of it
+// that cannot grow into one another): one allocation for hundreds of
+// short lists.
+type candidateDecoder struct {
+	rd    *wire.Reader
+	table []string
+	block []string
+}
+
+// strsBlock is how many strings a block of candidateDecoder holds.
+const strsBlock = 1024
+
+func (d *candidateDecoder) str() string {
+	n := d.rd.Uint()
+	if n >= uint64(len(d.table)) {
+		if d.rd.Err() == nil {
+			d.rd.Fail()
+		}
+		return ""
+	}
+	return d.table[n]
+}
+
+func (d *candidateDecoder) strs() []string {
+	n := d.rd.Len()
+	if n < 0 {
+		return nil
+	}
+	if n > len(d.block) {
+		d.block = make([]string, max(n, strsBlock))
+	}
+	out := d.block[:n:n]
+	d.block = d.block[n:]
+	for i := range out {
+		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *candidateDecoder) read(c *Candidate) {
+	rd, w := d.rd, &c.Why
+	c.ID = d.str()
 	c.Score = readFloat(rd)
 	c.Likely = rd.Bool()
 	w.Text = readFloat(rd)
 	w.TextScore = readFloat(rd)
-	w.Terms = rd.Strings()
-	w.Services = rd.Strings()
+	w.Terms = d.strs()
+	w.Services = d.strs()
 	w.ServiceSim = readFloat(rd)
 	w.SamePrimary = rd.Bool()
 	w.ServiceFactor = readFloat(rd)
 	w.NoServices = rd.Bool()
 	w.Bonus = readFloat(rd)
-	w.Causes = rd.Strings()
-	w.Trigger = rd.String()
-	w.FailureMode = rd.String()
-	w.Link = rd.String()
-	w.Tasks = rd.Strings()
-	w.Reference = rd.String()
-	w.Phrase = rd.String()
+	w.Causes = d.strs()
+	w.Trigger = d.str()
+	w.FailureMode = d.str()
+	w.Link = d.str()
+	w.Tasks = d.strs()
+	w.Reference = d.str()
+	w.Phrase = d.str()
 	w.ReferenceBack = rd.Bool()
-	w.Raised = rd.String()
-	w.ServiceWords = rd.Strings()
-	w.EarlierServiceWords = rd.Strings()
+	w.Raised = d.str()
+	w.ServiceWords = d.strs()
+	w.EarlierServiceWords = d.strs()
 }

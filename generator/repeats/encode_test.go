@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // fill sets every field of the value v points to to something not zero,
@@ -121,4 +122,52 @@ func large(r *Results) *Results {
 	k.Stems = slices.Repeat([]string{"outage", "database"}, chunkSize/4)
 	out.Kept = &k
 	return &out
+}
+
+// TestListsShareStrings: a string that recurs in the lists (a report's
+// id, a word) is read back as one string that every candidate naming it
+// shares, so that the lists keep no copy of their encoding in memory; a
+// string's number past the table is damage, not a panic.
+func TestListsShareStrings(t *testing.T) {
+	lists := [][]Candidate{
+		{{ID: "2024-03-01 db", Why: Reasons{Terms: []string{"replica", "lag"}}}},
+		{{ID: "2024-03-01 db", Why: Reasons{Terms: []string{"lag"}, Services: []string{}}}, {ID: "2024-01-09 dns"}},
+	}
+	in := &Results{Lists: lists}
+	data, err := in.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Results
+	if err := got.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Lists, lists) {
+		t.Fatalf("read back %+v, wrote %+v", got.Lists, lists)
+	}
+	same := func(what, a, b string) {
+		if unsafe.StringData(a) != unsafe.StringData(b) {
+			t.Errorf("%s: two copies of %q", what, a)
+		}
+	}
+	same("id", got.Lists[0][0].ID, got.Lists[1][0].ID)
+	same("term", got.Lists[0][0].Why.Terms[1], got.Lists[1][0].Why.Terms[0])
+	// The lists' terms share a block, without growing into each other.
+	terms := got.Lists[0][0].Why.Terms
+	if cap(terms) != len(terms) {
+		t.Errorf("terms: capacity %d for %d, an append would write over the next list", cap(terms), len(terms))
+	}
+
+	// The table ends with the last string met; then come the number of
+	// lists, the first list's length and its candidate's id, string
+	// number 0. Make it 9, past the table's 4.
+	at := bytes.Index(data, []byte("2024-01-09 dns")) + len("2024-01-09 dns") + 2
+	if data[at] != 0 {
+		t.Fatalf("test out of step with the encoding: byte %d is %d, want the first id's number 0", at, data[at])
+	}
+	damaged := bytes.Clone(data)
+	damaged[at] = 9
+	if err := got.UnmarshalBinary(damaged); err == nil {
+		t.Error("a string's number past the table: no error")
+	}
 }
