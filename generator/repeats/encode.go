@@ -79,9 +79,10 @@ func (r *Results) stringTable() *stringTable {
 		}
 		return b
 	}}
+	var scratch []byte // the candidates' figures, encoded for nothing
 	for _, list := range r.Lists {
 		for k := range list {
-			gather.append(nil, &list[k])
+			scratch = gather.append(scratch[:0], &list[k])
 		}
 	}
 	return t
@@ -379,7 +380,8 @@ func (d *candidateDecoder) strs() []string {
 	if n < 0 {
 		return nil
 	}
-	if n > len(d.block) {
+	if d.block == nil || n > len(d.block) {
+		// A block even for an empty list: a slice of nil is nil.
 		d.block = make([]string, max(n, strsBlock))
 	}
 	out := d.block[:n:n]
