@@ -2,6 +2,7 @@ package incident
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/incidents-archive/incidents/generator/internal/wire"
@@ -9,7 +10,61 @@ import (
 )
 
 // binaryVersion changes whenever the encoding of AppendBinary changes.
-const binaryVersion = 2
+const binaryVersion = 3
+
+// commonStrings are strings that most reports hold, and hold alike: the
+// front matter's keys (of every line the report keeps), its enumerated
+// values and the default scorecard's questions and answers. AppendBinary
+// writes one of them as its number here, not spelled out, and
+// DecodeBinary gives back this package's copy. A decoded report's strings
+// are all parts of one copy of its record, which stays in memory as long
+// as any of them does: these would be some 550 bytes of it, 55 MB at
+// 100,000 reports. The list may change freely: the build cache is keyed
+// by the program.
+var commonStrings = slices.Concat(
+	Keys, Statuses, Detections, Triggers, FailureModes, ActionStatuses,
+	[]string{Yes, No, NA},
+	func() (keys []string) {
+		for _, q := range siteconfig.DefaultScorecard() {
+			keys = append(keys, q.Key)
+		}
+		return keys
+	}(),
+)
+
+// commonNumber is the number appendCommon writes for each of
+// commonStrings: its place, counted from 1.
+var commonNumber = func() map[string]uint64 {
+	m := make(map[string]uint64, len(commonStrings))
+	for i, s := range commonStrings {
+		if _, ok := m[s]; !ok {
+			m[s] = uint64(i) + 1
+		}
+	}
+	return m
+}()
+
+// appendCommon appends s as its number among commonStrings, or as 0 and
+// the string spelled out.
+func appendCommon(b []byte, s string) []byte {
+	if n, ok := commonNumber[s]; ok {
+		return wire.AppendUint(b, n)
+	}
+	return wire.AppendString(wire.AppendUint(b, 0), s)
+}
+
+// readCommon reads what appendCommon wrote.
+func readCommon(r *wire.Reader) string {
+	n := r.Uint()
+	switch {
+	case n == 0:
+		return r.String()
+	case n > uint64(len(commonStrings)):
+		r.Fail()
+		return ""
+	}
+	return commonStrings[n-1]
+}
 
 // AppendBinary appends the encoding of everything Parse found in the
 // report but its body (which the caller keeps: it is the end of the file
@@ -18,13 +73,15 @@ const binaryVersion = 2
 // cache keeps decoded reports this way (see package archive).
 func (in *Incident) AppendBinary(b []byte) []byte {
 	b = wire.AppendUint(b, binaryVersion)
-	for _, s := range []string{in.ID, in.Slug, in.Title, string(in.Status), in.Task} {
+	for _, s := range []string{in.ID, in.Slug, in.Title} {
 		b = wire.AppendString(b, s)
 	}
+	b = appendCommon(b, string(in.Status))
+	b = wire.AppendString(b, in.Task)
 	for _, t := range []time.Time{in.Start, in.End, in.Detected} {
 		b = appendTime(b, t)
 	}
-	b = wire.AppendString(b, in.Detection)
+	b = appendCommon(b, in.Detection)
 	b = appendIntPtr(b, in.Paged)
 	b = appendIntPtr(b, in.PagedAfterHours)
 	for _, l := range [][]string{in.Responders, in.Coordinators, in.Services, in.Sites, in.SLOs} {
@@ -32,23 +89,24 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 	}
 	b = wire.AppendString(b, in.Impact)
 	b = appendIntPtr(b, in.RequestsFailed)
-	b = wire.AppendString(b, in.Trigger)
+	b = appendCommon(b, in.Trigger)
 	b = wire.AppendStrings(b, in.Causes)
-	b = wire.AppendString(b, in.FailureMode)
+	b = appendCommon(b, in.FailureMode)
 	b = wire.AppendStrings(b, in.Related)
 	b = wire.AppendStrings(b, in.RepeatOf)
 	b = wire.AppendLen(b, in.Actionables == nil, len(in.Actionables))
 	for _, a := range in.Actionables {
-		for _, s := range []string{a.Title, a.Task, a.Owner, a.Status} {
+		for _, s := range []string{a.Title, a.Task, a.Owner} {
 			b = wire.AppendString(b, s)
 		}
+		b = appendCommon(b, a.Status)
 		b = wire.AppendInt(b, int64(a.Line))
 	}
 	b = wire.AppendLen(b, in.Scorecard == nil, len(in.Scorecard))
 	for _, s := range in.Scorecard {
-		for _, v := range []string{s.Key, s.Answer, s.Note} {
-			b = wire.AppendString(b, v)
-		}
+		b = appendCommon(b, s.Key)
+		b = appendCommon(b, s.Answer)
+		b = wire.AppendString(b, s.Note)
 		b = wire.AppendInt(b, int64(s.Line))
 	}
 	b = wire.AppendString(b, in.ImportedFrom)
@@ -64,7 +122,7 @@ func (in *Incident) AppendBinary(b []byte) []byte {
 	b = wire.AppendLen(b, in.lines == nil, len(in.lines))
 	// Sorted by key, as they are held.
 	for _, kl := range in.lines {
-		b = wire.AppendString(b, kl.key)
+		b = appendCommon(b, kl.key)
 		b = wire.AppendInt(b, int64(kl.line))
 	}
 	b = wire.AppendStrings(b, in.bad)
@@ -89,29 +147,29 @@ func DecodeBinary(data, body []byte) (*Incident, error) {
 		return nil, fmt.Errorf("decoded report: encoding %d, not %d", v, binaryVersion)
 	}
 	in := &Incident{Body: body}
-	in.ID, in.Slug, in.Title, in.Status, in.Task = r.String(), r.String(), r.String(), Status(r.String()), r.String()
+	in.ID, in.Slug, in.Title, in.Status, in.Task = r.String(), r.String(), r.String(), Status(readCommon(r)), r.String()
 	in.Start, in.End, in.Detected = readTime(r), readTime(r), readTime(r)
-	in.Detection = r.String()
+	in.Detection = readCommon(r)
 	in.Paged, in.PagedAfterHours = readIntPtr(r), readIntPtr(r)
 	in.Responders, in.Coordinators, in.Services, in.Sites, in.SLOs = r.Strings(), r.Strings(), r.Strings(), r.Strings(), r.Strings()
 	in.Impact = r.String()
 	in.RequestsFailed = readIntPtr(r)
-	in.Trigger = r.String()
+	in.Trigger = readCommon(r)
 	in.Causes = r.Strings()
-	in.FailureMode = r.String()
+	in.FailureMode = readCommon(r)
 	in.Related, in.RepeatOf = r.Strings(), r.Strings()
 	if n := r.Len(); n >= 0 {
 		in.Actionables = make([]Actionable, n)
 		for i := range in.Actionables {
 			a := &in.Actionables[i]
-			a.Title, a.Task, a.Owner, a.Status, a.Line = r.String(), r.String(), r.String(), r.String(), int(r.Int())
+			a.Title, a.Task, a.Owner, a.Status, a.Line = r.String(), r.String(), r.String(), readCommon(r), int(r.Int())
 		}
 	}
 	if n := r.Len(); n >= 0 {
 		in.Scorecard = make([]ScoredAnswer, n)
 		for i := range in.Scorecard {
 			s := &in.Scorecard[i]
-			s.Key, s.Answer, s.Note, s.Line = r.String(), r.String(), r.String(), int(r.Int())
+			s.Key, s.Answer, s.Note, s.Line = readCommon(r), readCommon(r), r.String(), int(r.Int())
 		}
 	}
 	in.ImportedFrom = r.String()
@@ -132,7 +190,7 @@ func DecodeBinary(data, body []byte) (*Incident, error) {
 	if n := r.Len(); n >= 0 {
 		in.lines = make([]keyLine, n)
 		for i := range in.lines {
-			in.lines[i] = keyLine{r.String(), int(r.Int())}
+			in.lines[i] = keyLine{readCommon(r), int(r.Int())}
 			if i > 0 && in.lines[i-1].key >= in.lines[i].key {
 				r.Fail() // not sorted: Line would not find them
 			}

@@ -3,10 +3,13 @@ package incident
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/incidents-archive/incidents/generator/diag"
+	"github.com/incidents-archive/incidents/generator/internal/wire"
 	"github.com/incidents-archive/incidents/generator/siteconfig"
 )
 
@@ -143,6 +146,57 @@ func TestDecodeBinaryDamaged(t *testing.T) {
 	other := append([]byte{binaryVersion + 1}, data[1:]...)
 	if _, err := DecodeBinary(other, nil); err == nil {
 		t.Error("another encoding version decoded without an error")
+	}
+}
+
+// TestBinaryNumbersCommonStrings: the front matter's keys, enumerated
+// values and default scorecard are written as numbers, not spelled out in
+// every record, and come back as this package's copy of them; strings of
+// a report's own, such as a site's own scorecard question, are spelled
+// out; a number past the list is damage.
+func TestBinaryNumbersCommonStrings(t *testing.T) {
+	in := fullIncident()
+	in.Scorecard = []ScoredAnswer{{Key: "runbook_used", Answer: NA, Line: 3}, {Key: "our_own_question", Answer: Yes, Line: 4}}
+	in.lines = []keyLine{{"", 1}, {"failure_mode", 7}, {"paged_after_hours", 5}}
+	data := in.AppendBinary(nil)
+	for _, s := range []string{"runbook_used", "paged_after_hours", "failure_mode", "overload", "human"} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("the record spells out %q", s)
+		}
+	}
+	if !bytes.Contains(data, []byte("our_own_question")) {
+		t.Error("the record lacks the site's own question")
+	}
+	out := roundTrip(t, in)
+	if !reflect.DeepEqual(out, in) {
+		t.Fatalf("round trip changed the report:\n got %#v\nwant %#v", out, in)
+	}
+	shared := func(got string) {
+		k := slices.Index(commonStrings, got)
+		if k < 0 || unsafe.StringData(commonStrings[k]) != unsafe.StringData(got) {
+			t.Errorf("%q is not the package's copy", got)
+		}
+	}
+	shared(out.Scorecard[0].Key)
+	shared(out.Scorecard[0].Answer)
+	shared(out.lines[2].key)
+	shared(out.FailureMode)
+
+	// The status is the first common string written, after the version
+	// and three empty strings: make its number one past the list.
+	plain := &Incident{Status: Final}
+	good := plain.AppendBinary(nil)
+	const at = 4
+	if want := wire.AppendUint(nil, commonNumber[string(Final)]); !bytes.HasPrefix(good[at:], want) {
+		t.Fatalf("test out of step with the encoding: % x, want the status's number % x at %d", good, want, at)
+	}
+	damaged := bytes.Clone(good)
+	copy(damaged[at:], wire.AppendUint(nil, uint64(len(commonStrings)+1)))
+	if _, err := DecodeBinary(good, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeBinary(damaged, nil); err == nil {
+		t.Error("a common string's number past the list decoded without an error")
 	}
 }
 
