@@ -60,8 +60,10 @@ type Index struct {
 // Recurrence is a later report that has a report as a likely candidate,
 // with that candidate: its score and reasons.
 type Recurrence struct {
-	Incident  *incident.Incident
-	Candidate repeats.Candidate
+	Incident *incident.Incident
+	// Candidate is the later report's candidate, in the lists New was
+	// given, not a copy: at 100,000 reports the copies took 59 MB.
+	Candidate *repeats.Candidate
 }
 
 // Chain is a group of reports connected by likely repeats.
@@ -116,7 +118,8 @@ func New(ins []*incident.Incident, cands [][]repeats.Candidate, cfg Config) *Ind
 		return i
 	}
 	for _, i := range x.order {
-		for _, c := range x.candidates[i] {
+		for k := range x.candidates[i] {
+			c := &x.candidates[i][k]
 			j, ok := x.byID[c.ID]
 			if !c.Likely || !ok || j == i {
 				continue

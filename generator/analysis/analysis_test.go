@@ -104,7 +104,16 @@ func TestIndex(t *testing.T) {
 			for _, r := range x.RecurredLater(in) {
 				later = append(later, r.Incident.ID)
 				if r.Candidate.ID != tt.id || !r.Candidate.Likely {
-					t.Errorf("recurrence %s carries candidate %+v", r.Incident.ID, r.Candidate)
+					t.Errorf("recurrence %s carries candidate %+v", r.Incident.ID, *r.Candidate)
+				}
+				// The later report's own candidate, not a copy of it.
+				own := false
+				list := cands[slices.Index(ins, r.Incident)]
+				for k := range list {
+					own = own || &list[k] == r.Candidate
+				}
+				if !own {
+					t.Errorf("recurrence %s carries a copy of its candidate, not the list's", r.Incident.ID)
 				}
 			}
 			if got := strings.Join(later, " "); got != tt.recurs {

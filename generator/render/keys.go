@@ -423,7 +423,7 @@ func (s *site) incidentKey(in *incident.Incident) func(k *keyWriter) {
 		k.int(len(later))
 		for _, r := range later {
 			k.report(r.Incident)
-			k.candidates([]repeats.Candidate{r.Candidate})
+			k.candidates([]repeats.Candidate{*r.Candidate})
 		}
 		if c := s.rep.ChainOf(in); c != nil {
 			k.str(c.ID)

@@ -105,7 +105,7 @@ func (s *site) repeatData(in *incident.Incident) repeatData {
 	d.SimilarEarlier = s.repeatLines(s.rep.Similar(in))
 	d.CalledUnrelated = s.repeatLines(s.rep.CalledUnrelated(in))
 	for _, r := range s.rep.RecurredLater(in) {
-		d.RecurredLater = append(d.RecurredLater, s.repeatLine(r.Incident, r.Candidate))
+		d.RecurredLater = append(d.RecurredLater, s.repeatLine(r.Incident, *r.Candidate))
 	}
 	if d.Chain = s.rep.ChainOf(in); d.Chain != nil {
 		d.ChainEarlier = s.rep.EarlierInChain(in)
