@@ -15,14 +15,16 @@ import (
 // whole input (32 bytes), then its results (repeats.Results.AppendBinary,
 // written by BinaryWriter).
 
-// decodeRepeats reads the results of a cache entry of repeat detection.
+// decodeRepeats reads the results of a cache entry of repeat detection,
+// leaving their lists packed (repeats.Results.UnmarshalBinaryPacked):
+// detection unpacks them once its own indexes are garbage.
 func decodeRepeats(data []byte) (*repeats.Results, error) {
 	var input repeats.Digest
 	if len(data) < len(input) {
 		return nil, fmt.Errorf("repeat detection's cache entry: %d bytes", len(data))
 	}
 	res := &repeats.Results{}
-	if err := res.UnmarshalBinary(data[len(input):]); err != nil {
+	if err := res.UnmarshalBinaryPacked(data[len(input):]); err != nil {
 		return nil, fmt.Errorf("repeat detection's cache entry: %w", err)
 	}
 	return res, nil
@@ -56,7 +58,7 @@ func readLastRepeats(ctx context.Context, c *buildcache.Cache, rc repeats.Config
 			// A stopped build does not wait for the decoding.
 			return
 		}
-		if res, err := decodeRepeats(data); err == nil && len(res.Lists) == len(res.Inputs) {
+		if res, err := decodeRepeats(data); err == nil && res.ListCount() == len(res.Inputs) {
 			l.input, l.res = repeats.Digest(data[:len(l.input)]), res
 		}
 	}()
@@ -105,7 +107,8 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 	} else {
 		key = last.key
 		if lastInput, res := last.take(); res != nil {
-			if lastInput == input && len(res.Lists) == len(in) {
+			if lastInput == input && res.ListCount() == len(in) {
+				res.Unpack()
 				return res.Lists, func() {}, nil
 			}
 			// Another input: what can be reused of the last run.

@@ -38,6 +38,11 @@ type Results struct {
 	// Kept is what the next run needs to reuse texts' terms and pools;
 	// without it, a run reuses lists only.
 	Kept *Kept
+
+	// packed is the encoding of the lists, when UnmarshalBinaryPacked
+	// left them so, and packedCount their number.
+	packed      []byte
+	packedCount int
 }
 
 // DetectAgain is Detect, reusing the lists of prev (an earlier run's
@@ -74,7 +79,8 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 // and Quoted from reports (setting them to nil) once read: the archive's
 // text is then garbage while the lists are scored, some 200 MB at 100,000
 // reports, when the caller holds it nowhere else. The caller must not read
-// the texts afterwards.
+// the texts afterwards. It drops prev's Kept too (setting it to nil) once
+// read, before it unpacks prev's lists (see UnmarshalBinaryPacked).
 //
 // Reports may also leave out their Text and Quoted (nil, with a TextSum):
 // of those, it loads the texts it reads with load(i), for reports[i],
@@ -116,6 +122,31 @@ func loadTexts(reports []Report, reuse *tokenReuse, load func(int) ([]string, []
 }
 
 func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool, load func(int) ([]string, []string, error)) (*Results, error) {
+	res, from, err := scoreAgain(reports, cfg, prev, digests, releaseText, load)
+	if err != nil {
+		return nil, err
+	}
+	// The detector is garbage now: the last run's lists, if they are
+	// packed, are decoded only now, so that the two are never in memory
+	// together (some 300 MB and 400 MB at 100,000 reports).
+	if prev != nil {
+		if releaseText {
+			prev.Kept = nil // read; the caller has no more use for it
+		}
+		prev.Unpack()
+		for i, o := range from {
+			if o >= 0 {
+				res.Lists[i] = prev.Lists[o]
+			}
+		}
+	}
+	return res, nil
+}
+
+// scoreAgain is detectAgain but for the lists it reuses: for each report
+// whose list is one of prev's, from holds that list's place in prev
+// (-1 for the others, whose lists res holds).
+func scoreAgain(reports []Report, cfg Config, prev *Results, digests []Digest, releaseText bool, load func(int) ([]string, []string, error)) (res *Results, from []int32, err error) {
 	ref := newReferrer(reports)
 	keys := tokenKeys(reports, cfg, digests, ref)
 	var reuse *tokenReuse
@@ -123,7 +154,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 		reuse = newTokenReuse(prev.Kept, reports, keys, ref)
 	}
 	if err := loadTexts(reports, reuse, load); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	d := newDetectorReusing(reports, cfg, reuse, ref, true, releaseText)
 	n := len(reports)
@@ -138,7 +169,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 	// sameAsBefore reports whether pool, reused, holds no report that
 	// changed: report i's list and its digest are then the previous run's.
 	sameAsBefore := func(pool []int32) bool {
-		if len(prev.Inputs) != len(prev.Kept.IDs) || len(prev.Lists) != len(prev.Inputs) {
+		if len(prev.Inputs) != len(prev.Kept.IDs) || prev.ListCount() != len(prev.Inputs) {
 			return false
 		}
 		for _, doc := range pool {
@@ -150,16 +181,18 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 	}
 	pools := make([][]int32, n)
 	reads := make([][]byte, n)
-	known := map[Digest][]Candidate{}
+	// The place in prev of the list computed from each input digest.
+	known := map[Digest]int32{}
 	// A list names its candidates by id, and scoring finds them by id: with
 	// an id given twice (an archive with errors, under incidents check)
 	// nothing is reused.
-	if prev != nil && len(prev.Inputs) == len(prev.Lists) && len(d.byID) == n {
+	if prev != nil && len(prev.Inputs) == prev.ListCount() && len(d.byID) == n {
 		for k, in := range prev.Inputs {
-			known[in] = prev.Lists[k]
+			known[in] = int32(k)
 		}
 	}
-	res := &Results{Lists: make([][]Candidate, n), Inputs: make([]Digest, n)}
+	res = &Results{Lists: make([][]Candidate, n), Inputs: make([]Digest, n)}
+	from = make([]int32, n)
 	var scored, pooled atomic.Int64
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -168,6 +201,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 			sc := &scratch{acc: make([]float32, n), seen: make([]int32, n), hit: make([]int32, n), reads: true}
 			var parts []Digest
 			for i := w; i < n; i += workers {
+				from[i] = -1
 				var pool []int32
 				if reused != nil && reused[i] != nil {
 					pool = reused[i]
@@ -190,7 +224,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 				pools[i] = kept
 				if reused != nil && reused[i] != nil && sameAsBefore(pool) {
 					o := reusedFrom[i]
-					res.Inputs[i], res.Lists[i] = prev.Inputs[o], prev.Lists[o]
+					res.Inputs[i], from[i] = prev.Inputs[o], o
 					continue
 				}
 				parts = parts[:0]
@@ -207,8 +241,8 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 				var in Digest
 				h.Sum(in[:0])
 				res.Inputs[i] = in
-				if list, ok := known[in]; ok {
-					res.Lists[i] = list
+				if o, ok := known[in]; ok {
+					from[i] = o
 					continue
 				}
 				res.Lists[i] = d.rank(i, pool, sc)
@@ -220,7 +254,7 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 	res.Scored, res.Pooled, res.Read = int(scored.Load()), int(pooled.Load()), d.read
 	res.Kept = d.keep(self, links, pools, reads)
 	d.keepTokens(res.Kept, keys)
-	return res, nil
+	return res, from, nil
 }
 
 // reportDigests returns, for each report, the digest of everything that

@@ -37,7 +37,9 @@ func fill(t *testing.T, v reflect.Value, n *int) {
 		v.Set(s)
 	case reflect.Struct:
 		for k := range v.NumField() {
-			fill(t, v.Field(k), n)
+			if v.Type().Field(k).IsExported() { // Results' packed lists are not
+				fill(t, v.Field(k), n)
+			}
 		}
 	case reflect.Pointer:
 		p := reflect.New(v.Type().Elem())
@@ -92,11 +94,28 @@ func TestResultsEncodingReadsBack(t *testing.T) {
 			if !reflect.DeepEqual(&got, tc.in) {
 				t.Errorf("read back\n%+v\nwrote\n%+v", got, *tc.in)
 			}
-			// Cut short anywhere, it is an error, never a panic.
+			// Read packed, the lists are counted, and decoded only by
+			// Unpack; the rest is read as it is.
+			var packed Results
+			if err := packed.UnmarshalBinaryPacked(data); err != nil {
+				t.Fatal(err)
+			}
+			if packed.Lists != nil || packed.ListCount() != len(tc.in.Lists) {
+				t.Errorf("packed: %d lists decoded, %d counted; want none decoded, %d counted", len(packed.Lists), packed.ListCount(), len(tc.in.Lists))
+			}
+			packed.Unpack()
+			if !reflect.DeepEqual(&packed, tc.in) {
+				t.Errorf("read packed and unpacked\n%+v\nwrote\n%+v", packed, *tc.in)
+			}
+			// Cut short anywhere, it is an error, never a panic, and
+			// read packed too: the lists are checked as they are read.
 			for cut := 0; cut < len(data); cut += 1 + len(data)/50 {
 				var r Results
 				if r.UnmarshalBinary(data[:cut]) == nil {
 					t.Errorf("cut at %d of %d bytes: no error", cut, len(data))
+				}
+				if r.UnmarshalBinaryPacked(data[:cut]) == nil {
+					t.Errorf("cut at %d of %d bytes, read packed: no error", cut, len(data))
 				}
 			}
 		})
@@ -169,5 +188,8 @@ func TestListsShareStrings(t *testing.T) {
 	damaged[at] = 9
 	if err := got.UnmarshalBinary(damaged); err == nil {
 		t.Error("a string's number past the table: no error")
+	}
+	if err := got.UnmarshalBinaryPacked(damaged); err == nil {
+		t.Error("a string's number past the table, read packed: no error")
 	}
 }
