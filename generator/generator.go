@@ -351,7 +351,10 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 		if release {
 			f.Bodies = nil // docs hold what the indexes read
 		}
-		sopts := static.Options{Workers: cfg.Workers}
+		// Without a search index to update after it, the static index's
+		// documents are the only holders of the archive's text, which it
+		// may drop once it has analysed them.
+		sopts := static.Options{Workers: cfg.Workers, DropText: release && cfg.SearchIndex == ""}
 		switch {
 		case h.analyses != nil:
 			sopts.Cache = h.analyses

@@ -230,3 +230,33 @@ func TestAnalysesBinary(t *testing.T) {
 		_ = b.UnmarshalBinary(changed) // must not panic
 	}
 }
+
+// TestDropTextWritesTheSame: with Options.DropText, Write empties the
+// documents' text once analysed and writes the same files, the result
+// cards included, whether a card's text is cut from the impact and
+// summary or from the body.
+func TestDropTextWritesTheSame(t *testing.T) {
+	docs := syntheticDocs(300, 5)
+	for i := 0; i < len(docs); i += 7 {
+		docs[i].Impact, docs[i].Summary = "", " " // a card cut from the body
+	}
+	want := writeFiles(t, docs, static.Options{Workers: 2, FirstBlock: 8})
+	for _, cache := range []testCache{nil, &memoryCache{}} {
+		for run := range 2 { // the second with the first's analyses
+			dropped := slices.Clone(docs)
+			opts := static.Options{Workers: 2, FirstBlock: 8, DropText: true}
+			if cache != nil {
+				opts.Cache = cache
+			}
+			got := writeFiles(t, dropped, opts)
+			if !maps.EqualFunc(got, want, bytes.Equal) {
+				t.Errorf("cache %T, run %d: the index written dropping the text differs in %v", cache, run, differing(got, want))
+			}
+			for i, d := range dropped {
+				if d.Impact != "" || d.Summary != "" || d.Body != "" {
+					t.Fatalf("cache %T, run %d: document %d keeps its text", cache, run, i)
+				}
+			}
+		}
+	}
+}
