@@ -352,8 +352,9 @@ func build(ctx context.Context, cfg Config, h hooks) (*Result, [][]repeats.Candi
 			f.Bodies = nil // docs hold what the indexes read
 		}
 		// Without a search index to update after it, the static index's
-		// documents are the only holders of the archive's text, which it
-		// may drop once it has analysed them.
+		// documents are the only holders of the bodies' text, which it
+		// may drop once it has analysed them (the impacts stay, in the
+		// reports).
 		sopts := static.Options{Workers: cfg.Workers, DropText: release && cfg.SearchIndex == ""}
 		switch {
 		case h.analyses != nil:

@@ -78,7 +78,9 @@ type Chain struct {
 func (c *Chain) Latest() time.Time { return c.Incidents[len(c.Incidents)-1].Start }
 
 // New indexes ins, whose candidates (from repeats.Detect, in the same order)
-// are cands; cands may be nil when detection did not run.
+// are cands; cands may be nil when detection did not run. The index
+// points into cands (see Recurrence): they must not change while it is
+// in use.
 func New(ins []*incident.Incident, cands [][]repeats.Candidate, cfg Config) *Index {
 	x := &Index{
 		cfg:        cfg,

@@ -32,8 +32,9 @@ func decodeRepeats(data []byte) (*repeats.Results, error) {
 
 // lastRepeats is what the cache holds of detection's last run for a
 // configuration, read and decoded beside the bodies' rendering (see
-// Compute): at 100,000 reports the entry is some 300 MB, decoded on one
-// core, which detection used to wait for.
+// Compute), the lists checked but left packed: at 100,000 reports the
+// entry is some 130 MB, read and checked on one core, which detection
+// used to wait for.
 type lastRepeats struct {
 	key  string // the entry's key (repeatKey)
 	done chan struct{}
@@ -45,10 +46,11 @@ type lastRepeats struct {
 
 // readLastRepeats starts reading the cache c's last results of detection
 // for the configuration rc. Whether or not the input is the last run's
-// (which the bodies must be rendered to tell), it decodes them whole: a
-// run with the same input, which needs only the lists, pays for the rest
-// in CPU beside the bodies, not in time (both take about a second at
-// 100,000 reports).
+// (which the bodies must be rendered to tell), it decodes all but the
+// lists, and checks those: a run with the same input, which needs only
+// the lists, pays for the rest in CPU beside the bodies, not in time.
+// The lists are decoded in detect, on every CPU: all of them for the same
+// input, the ones it reuses for another.
 func readLastRepeats(ctx context.Context, c *buildcache.Cache, rc repeats.Config) *lastRepeats {
 	l := &lastRepeats{key: repeatKey(c, rc), done: make(chan struct{})}
 	go func() {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/incidents-archive/incidents/generator/internal/wire"
 )
@@ -32,7 +34,8 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 // a few tens of kilobytes besides the kept arrays, which it writes as
 // they are: the build cache stores the results of 100,000 reports, some
 // 300 MB, without holding their encoding in memory (see
-// buildcache.Cache.PutWith). r must not change until write returns.
+// buildcache.Cache.PutWith). r must not change until write returns. It
+// unpacks r's lists first when they are packed (Unpack).
 func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 	r.Unpack()
 	count := func(n *int64) func([]byte) error {
@@ -58,7 +61,7 @@ func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 	}
 }
 
-// stringTable numbers the distinct strings of a encoding's lists, in the
+// stringTable numbers the distinct strings of an encoding's lists, in the
 // order first met. The lists name each string by its number: a report's
 // id, a word or a service recurs in thousands of candidates, and the
 // strings read back are then each one string shared by every candidate
@@ -221,80 +224,160 @@ func readTable(rd *wire.Reader) []string {
 	return table
 }
 
-// readLists reads the lists emitLists wrote, with their number. With dry
-// set it only checks them, keeping none: it allocates the string table
-// and nothing else.
-func readLists(rd *wire.Reader, dry bool) ([][]Candidate, int, error) {
+// minCandidateBytes is the least a candidate's encoding takes (a zero
+// Candidate's: one byte a field): a list's length that the rest of the
+// input cannot hold is damage, not an allocation to make.
+const minCandidateBytes = 23
+
+// packedLists are lists as UnmarshalBinaryPacked keeps them: their
+// encoding after the string table, the table read, and where each list
+// starts.
+type packedLists struct {
+	data   []byte
+	table  []string
+	starts []uint32
+}
+
+// readLists reads the lists emitLists wrote in section. With pack set it
+// only checks them and returns them packed, in a copy of section's
+// lists: it allocates the table, the lists' starts and that copy.
+func readLists(section []byte, pack bool) ([][]Candidate, *packedLists, error) {
+	rd := wire.NewReader(section)
 	table := readTable(rd)
 	if rd.Err() != nil {
-		return nil, 0, fmt.Errorf("repeat results: string table: %w", rd.Err())
+		return nil, nil, fmt.Errorf("repeat results: string table: %w", rd.Err())
 	}
-	dec := candidateDecoder{rd: rd, table: table, dry: dry}
+	dec := candidateDecoder{rd: rd, table: table, dry: pack}
 	n := rd.Len()
 	if n < 0 {
-		return nil, 0, rd.Err()
+		if err := rd.Done(); err != nil {
+			return nil, nil, fmt.Errorf("repeat results: lists: %w", err)
+		}
+		return nil, nil, nil
 	}
 	var lists [][]Candidate
-	if !dry {
+	var packed *packedLists
+	listsAt := len(section) - rd.Left()
+	if pack {
+		packed = &packedLists{table: table, starts: make([]uint32, n)}
+	} else {
 		lists = make([][]Candidate, n)
 	}
 	var scratch Candidate
 	for i := range n {
-		if m := rd.Len(); m >= 0 {
-			if dry {
-				for range m {
-					dec.read(&scratch)
-				}
-			} else {
-				lists[i] = make([]Candidate, m)
-				for k := range lists[i] {
-					dec.read(&lists[i][k])
-				}
+		if pack {
+			packed.starts[i] = uint32(len(section) - rd.Left() - listsAt)
+		}
+		m := rd.Len()
+		if m > rd.Left()/minCandidateBytes {
+			rd.Fail()
+		}
+		switch {
+		case m < 0 || rd.Err() != nil:
+		case pack:
+			for range m {
+				dec.read(&scratch)
+			}
+		default:
+			lists[i] = make([]Candidate, m)
+			for k := range lists[i] {
+				dec.read(&lists[i][k])
 			}
 		}
 		if rd.Err() != nil {
-			return nil, 0, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
+			return nil, nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
 		}
 	}
 	if err := rd.Done(); err != nil {
-		return nil, 0, fmt.Errorf("repeat results: lists: %w", err)
+		return nil, nil, fmt.Errorf("repeat results: lists: %w", err)
 	}
-	return lists, n, nil
+	if pack {
+		packed.data = bytes.Clone(section[listsAt:])
+	}
+	return lists, packed, nil
+}
+
+// decode decodes the lists of p that want marks (every one when want is
+// nil; the others stay nil), on every CPU.
+func (p *packedLists) decode(want []bool) [][]Candidate {
+	lists := make([][]Candidate, len(p.starts))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			dec := candidateDecoder{table: p.table}
+			for o := w; o < len(p.starts); o += workers {
+				if want != nil && !want[o] {
+					continue
+				}
+				dec.rd = wire.NewReader(p.data[p.starts[o]:])
+				if m := dec.rd.Len(); m >= 0 {
+					lists[o] = make([]Candidate, m)
+					for k := range lists[o] {
+						dec.read(&lists[o][k])
+					}
+				}
+				if err := dec.rd.Err(); err != nil {
+					// readLists read these bytes with the same code.
+					panic(fmt.Sprintf("repeats: packed list %d, checked when read, fails to decode: %v", o, err))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return lists
 }
 
 // UnmarshalBinary sets r to what AppendBinary encoded in data.
 func (r *Results) UnmarshalBinary(data []byte) error { return r.unmarshal(data, false) }
 
 // UnmarshalBinaryPacked is UnmarshalBinary, but leaves the lists encoded,
-// in a copy of their bytes (a fifth of their size decoded: 50 MB against
-// some 300 MB at 100,000 reports), until Unpack decodes them: Lists is
-// nil until then, and ListCount says how many there are. DetectAgain
-// unpacks the lists of a packed prev once its detector is garbage, so
-// that the last run's lists and the detector's indexes are never in
-// memory together. The lists are checked here, so that Unpack cannot
-// fail.
+// in a copy of their bytes (34 MB against some 230 MB decoded, at
+// 100,000 reports): Lists is nil until Unpack
+// decodes them, and ListCount counts them. DetectAgain, given a packed
+// prev, decodes only the lists it reuses, once its detector is garbage,
+// so that the last run's lists and the detector's indexes are never in
+// memory together. The lists are checked here, so that decoding them
+// cannot fail.
 func (r *Results) UnmarshalBinaryPacked(data []byte) error { return r.unmarshal(data, true) }
 
 // ListCount is the number of lists, packed or not.
 func (r *Results) ListCount() int {
 	if r.packed != nil {
-		return r.packedCount
+		return len(r.packed.starts)
 	}
 	return len(r.Lists)
 }
 
-// Unpack decodes into Lists the lists UnmarshalBinaryPacked left encoded;
-// it does nothing when they are not.
+// Unpack decodes into Lists the lists UnmarshalBinaryPacked left encoded,
+// on every CPU; it does nothing when they are not. It changes r: two
+// goroutines must not call it, or read Lists, at once.
 func (r *Results) Unpack() {
-	if r.packed == nil {
-		return
+	if r.packed != nil {
+		r.Lists, r.packed = r.packed.decode(nil), nil
 	}
-	lists, _, err := readLists(wire.NewReader(r.packed), false)
-	if err != nil {
-		// UnmarshalBinaryPacked read these bytes with the same code.
-		panic(fmt.Sprintf("repeats: packed lists checked when read fail to decode: %v", err))
+}
+
+// listsAt returns the lists of r at the places from gives (-1 for none),
+// decoding only those when r's lists are packed, and without changing r.
+func (r *Results) listsAt(from []int32) [][]Candidate {
+	all := r.Lists
+	if r.packed != nil {
+		want := make([]bool, len(r.packed.starts))
+		for _, o := range from {
+			if o >= 0 {
+				want[o] = true
+			}
+		}
+		all = r.packed.decode(want)
 	}
-	r.Lists, r.packed, r.packedCount = lists, nil, 0
+	out := make([][]Candidate, len(from))
+	for i, o := range from {
+		if o >= 0 {
+			out[i] = all[o]
+		}
+	}
+	return out
 }
 
 func (r *Results) unmarshal(data []byte, packed bool) error {
@@ -303,14 +386,8 @@ func (r *Results) unmarshal(data []byte, packed bool) error {
 		return err
 	}
 	*r = Results{}
-	lists, count, err := readLists(wire.NewReader(section), packed)
-	if err != nil {
+	if r.Lists, r.packed, err = readLists(section, packed); err != nil {
 		return err
-	}
-	if packed {
-		r.packed, r.packedCount = bytes.Clone(section), count
-	} else {
-		r.Lists = lists
 	}
 	rd := wire.NewReader(rest)
 	if inputs := rd.BytesView(); inputs != nil || rd.Err() != nil {

@@ -177,9 +177,35 @@ func TestListsShareStrings(t *testing.T) {
 		t.Errorf("terms: capacity %d for %d, an append would write over the next list", cap(terms), len(terms))
 	}
 
+	// Read packed, the lists asked for are decoded, the others not, and
+	// the results stay packed.
+	var packed Results
+	if err := packed.UnmarshalBinaryPacked(data); err != nil {
+		t.Fatal(err)
+	}
+	if some := packed.listsAt([]int32{1, -1, 1}); !reflect.DeepEqual(some, [][]Candidate{lists[1], nil, lists[1]}) || packed.Lists != nil {
+		t.Errorf("lists 1, none and 1 of the packed results: %+v (the results' own now %d)", some, len(packed.Lists))
+	}
+	// A zero candidate takes the least a candidate can.
+	zero := &Results{Lists: [][]Candidate{{{}}}}
+	b, err := zero.AppendBinary(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	section, _, err := splitLists(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The table (a count, a length and the empty string's length), the
+	// number of lists and the list's length, then the candidate.
+	if size := len(section) - 3 - 2; size != minCandidateBytes {
+		t.Errorf("a zero candidate takes %d bytes; minCandidateBytes says %d", size, minCandidateBytes)
+	}
+
 	// The table ends with the last string met; then come the number of
 	// lists, the first list's length and its candidate's id, string
-	// number 0. Make it 9, past the table's 5.
+	// number 0. Make it 9, past the table's 6 (the empty string is
+	// one).
 	at := bytes.Index(data, []byte("2024-01-09 dns")) + len("2024-01-09 dns") + 2
 	if data[at] != 0 {
 		t.Fatalf("test out of step with the encoding: byte %d is %d, want the first id's number 0", at, data[at])

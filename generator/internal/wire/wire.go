@@ -84,6 +84,9 @@ func NewStringsReader(data []byte) *Reader {
 	return &Reader{data: data, all: string(data)}
 }
 
+// Left is the number of bytes not read yet.
+func (r *Reader) Left() int { return len(r.data) }
+
 // Err is the first problem met, or nil.
 func (r *Reader) Err() error { return r.err }
 
