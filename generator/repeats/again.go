@@ -79,7 +79,8 @@ func DetectAgainDigested(reports []Report, cfg Config, prev *Results, digests []
 // text is then garbage while the lists are scored, some 200 MB at 100,000
 // reports, when the caller holds it nowhere else. The caller must not read
 // the texts afterwards. It drops prev's Kept too (setting it to nil) once
-// read, before it unpacks prev's lists (see UnmarshalBinaryPacked).
+// read, before it decodes the lists it reuses of a packed prev (see
+// UnmarshalBinaryPacked).
 //
 // Reports may also leave out their Text and Quoted (nil, with a TextSum):
 // of those, it loads the texts it reads with load(i), for reports[i],
