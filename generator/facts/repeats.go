@@ -17,7 +17,9 @@ import (
 
 // decodeRepeats reads the results of a cache entry of repeat detection,
 // leaving their lists packed (repeats.Results.UnmarshalBinaryPacked):
-// detection unpacks them once its own indexes are garbage.
+// detect decodes them all for the same input, and for another
+// repeats.DetectAgainLoading decodes the ones it reuses once its own
+// indexes are garbage.
 func decodeRepeats(data []byte) (*repeats.Results, error) {
 	var input repeats.Digest
 	if len(data) < len(input) {
@@ -49,8 +51,7 @@ type lastRepeats struct {
 // (which the bodies must be rendered to tell), it decodes all but the
 // lists, and checks those: a run with the same input, which needs only
 // the lists, pays for the rest in CPU beside the bodies, not in time.
-// The lists are decoded in detect, on every CPU: all of them for the same
-// input, the ones it reuses for another.
+// The lists are decoded later, on every CPU (see decodeRepeats).
 func readLastRepeats(ctx context.Context, c *buildcache.Cache, rc repeats.Config) *lastRepeats {
 	l := &lastRepeats{key: repeatKey(c, rc), done: make(chan struct{})}
 	go func() {
@@ -125,14 +126,14 @@ func detect(c *buildcache.Cache, last *lastRepeats, in []repeats.Report, rc repe
 	} else {
 		res = repeats.DetectAgainDigested(in, rc, prev, digests)
 	}
-	// Written as it is encoded: at 100,000 reports the encoding is some
-	// 300 MB, which a buffer would add to the build's peak of memory. It
-	// is written beside the stage's next steps, which read the lists and
-	// change nothing of them (0.8 s on one core at 100,000 reports).
-	size, write := res.BinaryWriter()
+	// Encoded and written beside the stage's next steps, which read the
+	// lists and change nothing of them, as it is encoded: at 100,000
+	// reports the encoding is some 130 MB, which a buffer would add to
+	// the build's peak of memory.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		size, write := res.BinaryWriter()
 		// A cache that cannot be written costs the next build time,
 		// not correctness.
 		_ = c.PutWith("repeats", key, int64(len(input))+size, func(w io.Writer) error {

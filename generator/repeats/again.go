@@ -57,10 +57,9 @@ type Results struct {
 // scoring is skipped for a report whose own digest and whose pool's
 // digests are those of a list in prev. A text is read again only when
 // what reading it depends on changed (see tokenKeys and newTokenReuse),
-// and a pool is
-// found again only when something it reads can have changed (see
-// reusablePools): those of the reports that changed and of the reports
-// near them in a list they read. An edit that moves a statistic every
+// and a pool is found again only when something it reads can have
+// changed (see reusablePools): those of the reports that changed and of
+// the reports near them in a list they read. An edit that moves a statistic every
 // report's vector reads (a common word's rarity) finds and scores most
 // pools again, and costs about what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
@@ -128,17 +127,13 @@ func detectAgain(reports []Report, cfg Config, prev *Results, digests []Digest, 
 	}
 	// The detector is garbage now: the last run's lists, if they are
 	// packed, are decoded only now, and only those reused, so that the
-	// two are never in memory together (some 230 MB and 300 MB at
-	// 100,000 reports).
+	// two are never in memory together (at 100,000 reports the lists are
+	// some 230 MB decoded, the detector some 300 MB).
 	if prev != nil {
 		if releaseText {
 			prev.Kept = nil // read; the caller has no more use for it
 		}
-		for i, list := range prev.listsAt(from) {
-			if from[i] >= 0 {
-				res.Lists[i] = list
-			}
-		}
+		prev.fillLists(res.Lists, from)
 	}
 	return res, nil
 }
@@ -166,12 +161,13 @@ func scoreAgain(reports []Report, cfg Config, prev *Results, digests []Digest, r
 	if prev != nil && prev.Kept.valid() && len(d.byID) == n {
 		reused, reusedFrom, changed = d.reusablePools(prev.Kept, self, links)
 	}
+	// The last run's lists and their digests are one a report of its,
+	// and so are its kept pools when it has reusable ones.
+	aligned := prev != nil && len(prev.Inputs) == prev.ListCount()
+	poolsAligned := aligned && reused != nil && len(prev.Inputs) == len(prev.Kept.IDs)
 	// sameAsBefore reports whether pool, reused, holds no report that
 	// changed: report i's list and its digest are then the previous run's.
 	sameAsBefore := func(pool []int32) bool {
-		if len(prev.Inputs) != len(prev.Kept.IDs) || prev.ListCount() != len(prev.Inputs) {
-			return false
-		}
 		for _, doc := range pool {
 			if changed[d.order[doc]] {
 				return false
@@ -186,7 +182,7 @@ func scoreAgain(reports []Report, cfg Config, prev *Results, digests []Digest, r
 	// A list names its candidates by id, and scoring finds them by id: with
 	// an id given twice (an archive with errors, under incidents check)
 	// nothing is reused.
-	if prev != nil && len(prev.Inputs) == prev.ListCount() && len(d.byID) == n {
+	if aligned && len(d.byID) == n {
 		for k, in := range prev.Inputs {
 			known[in] = int32(k)
 		}
@@ -222,7 +218,7 @@ func scoreAgain(reports []Report, cfg Config, prev *Results, digests []Digest, r
 					kept[k] = int32(d.order[doc])
 				}
 				pools[i] = kept
-				if reused != nil && reused[i] != nil && sameAsBefore(pool) {
+				if poolsAligned && reused[i] != nil && sameAsBefore(pool) {
 					o := reusedFrom[i]
 					res.Inputs[i], from[i] = prev.Inputs[o], o
 					continue

@@ -33,9 +33,9 @@ func (r *Results) AppendBinary(b []byte) ([]byte, error) {
 // it, and a function that writes the encoding to w in pieces of at most
 // a few tens of kilobytes besides the kept arrays, which it writes as
 // they are: the build cache stores the results of 100,000 reports, some
-// 300 MB, without holding their encoding in memory (see
-// buildcache.Cache.PutWith). r must not change until write returns. It
-// unpacks r's lists first when they are packed (Unpack).
+// 130 MB, without holding their encoding in memory (see
+// buildcache.Cache.PutWith). r must not change until write returns,
+// except that it unpacks r's lists first when they are packed (Unpack).
 func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 	r.Unpack()
 	count := func(n *int64) func([]byte) error {
@@ -69,8 +69,7 @@ func (r *Results) BinaryWriter() (size int64, write func(w io.Writer) error) {
 // them keeps in memory (some 70 MB at 100,000 reports).
 type stringTable struct {
 	number map[string]uint64
-	list   []string
-	size   int // of the list's encoding, every string with its length
+	enc    []byte // the strings in the order of their numbers (wire.AppendString)
 }
 
 // stringTable gathers the strings of r's lists.
@@ -78,9 +77,8 @@ func (r *Results) stringTable() *stringTable {
 	t := &stringTable{number: map[string]uint64{}}
 	gather := candidateEncoder{str: func(b []byte, s string) []byte {
 		if _, ok := t.number[s]; !ok {
-			t.number[s] = uint64(len(t.list))
-			t.list = append(t.list, s)
-			t.size += len(wire.AppendUint(nil, uint64(len(s)))) + len(s)
+			t.number[s] = uint64(len(t.number))
+			t.enc = wire.AppendString(t.enc, s)
 		}
 		return b
 	}}
@@ -99,12 +97,8 @@ func (r *Results) emitLists(t *stringTable, emit func([]byte) error) error {
 	c := chunker{emit: emit, buf: make([]byte, 0, chunkSize+4<<10)}
 	// The table as a count and one byte array (wire.AppendBytes) of its
 	// strings, which readTable reads as they are.
-	c.buf = wire.AppendUint(c.buf, uint64(len(t.list)))
-	c.buf = wire.AppendLen(c.buf, false, t.size)
-	for _, s := range t.list {
-		c.buf = wire.AppendString(c.buf, s)
-		c.flushIfFull()
-	}
+	c.buf = wire.AppendUint(c.buf, uint64(len(t.number)))
+	c.bytes(t.enc)
 	enc := candidateEncoder{str: func(b []byte, s string) []byte { return wire.AppendUint(b, t.number[s]) }}
 	c.buf = wire.AppendLen(c.buf, r.Lists == nil, len(r.Lists))
 	for _, list := range r.Lists {
@@ -238,63 +232,37 @@ type packedLists struct {
 	starts []uint32
 }
 
-// readLists reads the lists emitLists wrote in section. With pack set it
-// only checks them and returns them packed, in a copy of section's
-// lists: it allocates the table, the lists' starts and that copy.
-func readLists(section []byte, pack bool) ([][]Candidate, *packedLists, error) {
+// readLists checks the lists emitLists wrote in section and returns them
+// packed, in a copy of section's lists (nil for nil lists): it allocates
+// the table, the lists' starts and that copy, and keeps no decoded list.
+func readLists(section []byte) (*packedLists, error) {
 	rd := wire.NewReader(section)
 	table := readTable(rd)
 	if rd.Err() != nil {
-		return nil, nil, fmt.Errorf("repeat results: string table: %w", rd.Err())
+		return nil, fmt.Errorf("repeat results: string table: %w", rd.Err())
 	}
-	dec := candidateDecoder{rd: rd, table: table, dry: pack}
 	n := rd.Len()
 	if n < 0 {
 		if err := rd.Done(); err != nil {
-			return nil, nil, fmt.Errorf("repeat results: lists: %w", err)
+			return nil, fmt.Errorf("repeat results: lists: %w", err)
 		}
-		return nil, nil, nil
+		return nil, nil
 	}
-	var lists [][]Candidate
-	var packed *packedLists
+	dec := candidateDecoder{rd: rd, table: table, dry: true}
 	listsAt := len(section) - rd.Left()
-	if pack {
-		packed = &packedLists{table: table, starts: make([]uint32, n)}
-	} else {
-		lists = make([][]Candidate, n)
-	}
-	var scratch Candidate
+	packed := &packedLists{table: table, starts: make([]uint32, n)}
 	for i := range n {
-		if pack {
-			packed.starts[i] = uint32(len(section) - rd.Left() - listsAt)
-		}
-		m := rd.Len()
-		if m > rd.Left()/minCandidateBytes {
-			rd.Fail()
-		}
-		switch {
-		case m < 0 || rd.Err() != nil:
-		case pack:
-			for range m {
-				dec.read(&scratch)
-			}
-		default:
-			lists[i] = make([]Candidate, m)
-			for k := range lists[i] {
-				dec.read(&lists[i][k])
-			}
-		}
+		packed.starts[i] = uint32(len(section) - rd.Left() - listsAt)
+		dec.list()
 		if rd.Err() != nil {
-			return nil, nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
+			return nil, fmt.Errorf("repeat results: list %d: %w", i, rd.Err())
 		}
 	}
 	if err := rd.Done(); err != nil {
-		return nil, nil, fmt.Errorf("repeat results: lists: %w", err)
+		return nil, fmt.Errorf("repeat results: lists: %w", err)
 	}
-	if pack {
-		packed.data = bytes.Clone(section[listsAt:])
-	}
-	return lists, packed, nil
+	packed.data = bytes.Clone(section[listsAt:])
+	return packed, nil
 }
 
 // decode decodes the lists of p that want marks (every one when want is
@@ -311,12 +279,7 @@ func (p *packedLists) decode(want []bool) [][]Candidate {
 					continue
 				}
 				dec.rd = wire.NewReader(p.data[p.starts[o]:])
-				if m := dec.rd.Len(); m >= 0 {
-					lists[o] = make([]Candidate, m)
-					for k := range lists[o] {
-						dec.read(&lists[o][k])
-					}
-				}
+				lists[o] = dec.list()
 				if err := dec.rd.Err(); err != nil {
 					// readLists read these bytes with the same code.
 					panic(fmt.Sprintf("repeats: packed list %d, checked when read, fails to decode: %v", o, err))
@@ -333,11 +296,10 @@ func (r *Results) UnmarshalBinary(data []byte) error { return r.unmarshal(data, 
 
 // UnmarshalBinaryPacked is UnmarshalBinary, but leaves the lists encoded,
 // in a copy of their bytes (34 MB against some 230 MB decoded, at
-// 100,000 reports): Lists is nil until Unpack
-// decodes them, and ListCount counts them. DetectAgain, given a packed
-// prev, decodes only the lists it reuses, once its detector is garbage,
-// so that the last run's lists and the detector's indexes are never in
-// memory together. The lists are checked here, so that decoding them
+// 100,000 reports): Lists is nil until Unpack decodes them, and
+// ListCount counts them. DetectAgain, given a packed prev, decodes only
+// the lists it reuses, once its detector is garbage, so that the last
+// run's lists and the detector's indexes are never in memory together. The lists are checked here, so that decoding them
 // cannot fail.
 func (r *Results) UnmarshalBinaryPacked(data []byte) error { return r.unmarshal(data, true) }
 
@@ -358,9 +320,10 @@ func (r *Results) Unpack() {
 	}
 }
 
-// listsAt returns the lists of r at the places from gives (-1 for none),
-// decoding only those when r's lists are packed, and without changing r.
-func (r *Results) listsAt(from []int32) [][]Candidate {
+// fillLists sets dst[i] to r's list at from[i], for each i where it is
+// not -1, decoding only those lists when r's lists are packed, and
+// without changing r.
+func (r *Results) fillLists(dst [][]Candidate, from []int32) {
 	all := r.Lists
 	if r.packed != nil {
 		want := make([]bool, len(r.packed.starts))
@@ -371,13 +334,11 @@ func (r *Results) listsAt(from []int32) [][]Candidate {
 		}
 		all = r.packed.decode(want)
 	}
-	out := make([][]Candidate, len(from))
 	for i, o := range from {
 		if o >= 0 {
-			out[i] = all[o]
+			dst[i] = all[o]
 		}
 	}
-	return out
 }
 
 func (r *Results) unmarshal(data []byte, packed bool) error {
@@ -386,8 +347,11 @@ func (r *Results) unmarshal(data []byte, packed bool) error {
 		return err
 	}
 	*r = Results{}
-	if r.Lists, r.packed, err = readLists(section, packed); err != nil {
+	if r.packed, err = readLists(section); err != nil {
 		return err
+	}
+	if !packed {
+		r.Unpack()
 	}
 	rd := wire.NewReader(rest)
 	if inputs := rd.BytesView(); inputs != nil || rd.Err() != nil {
@@ -498,12 +462,34 @@ const strsBlock = 1024
 func (d *candidateDecoder) str() string {
 	n := d.rd.Uint()
 	if n >= uint64(len(d.table)) {
-		if d.rd.Err() == nil {
-			d.rd.Fail()
-		}
+		d.rd.Fail()
 		return ""
 	}
 	return d.table[n]
+}
+
+// list reads a list of candidates: nil when it is nil, or when d is dry
+// (its candidates checked, and kept nowhere).
+func (d *candidateDecoder) list() []Candidate {
+	m := d.rd.Len()
+	if m > d.rd.Left()/minCandidateBytes {
+		d.rd.Fail()
+	}
+	if m < 0 || d.rd.Err() != nil {
+		return nil
+	}
+	if d.dry {
+		var scratch Candidate
+		for k := 0; k < m && d.rd.Err() == nil; k++ {
+			d.read(&scratch)
+		}
+		return nil
+	}
+	list := make([]Candidate, m)
+	for k := range list {
+		d.read(&list[k])
+	}
+	return list
 }
 
 func (d *candidateDecoder) strs() []string {

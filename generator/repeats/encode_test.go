@@ -183,7 +183,8 @@ func TestListsShareStrings(t *testing.T) {
 	if err := packed.UnmarshalBinaryPacked(data); err != nil {
 		t.Fatal(err)
 	}
-	if some := packed.listsAt([]int32{1, -1, 1}); !reflect.DeepEqual(some, [][]Candidate{lists[1], nil, lists[1]}) || packed.Lists != nil {
+	some := make([][]Candidate, 3)
+	if packed.fillLists(some, []int32{1, -1, 1}); !reflect.DeepEqual(some, [][]Candidate{lists[1], nil, lists[1]}) || packed.Lists != nil {
 		t.Errorf("lists 1, none and 1 of the packed results: %+v (the results' own now %d)", some, len(packed.Lists))
 	}
 	// A zero candidate takes the least a candidate can.
