@@ -98,8 +98,8 @@ type listPage struct {
 	Heading string
 	Year    int // 0 on the page of all years
 	Years   []*archive.Year
-	// YearCounts: the navigation shows each year's count (on the first
-	// page of all reports; see yearCountsShown).
+	// YearCounts: the navigation shows each year's count (on the pages
+	// of all reports; see yearCountsShown).
 	YearCounts    bool
 	Incidents     []*incident.Incident // this page's rows
 	Total         int                  // reports in the whole list
@@ -647,7 +647,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 			rel := listPath(dir, n)
 			d := listPage{
 				base:    s.base(pageTitle(heading, n, pages), s.root+rel, s.root+"incidents/"),
-				Heading: heading, Year: year, Years: s.arc.Years, YearCounts: yearCountsShown(year, n),
+				Heading: heading, Year: year, Years: s.arc.Years, YearCounts: yearCountsShown(year),
 				Total: len(ins), TotalDuration: total,
 				paging: s.paging(dir, n, pages, len(ins), s.pageSize),
 			}
@@ -658,7 +658,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 		}
 	}
 	// A page shows its own rows, the list's count and total duration,
-	// and the years; the first page of all reports, every year's count.
+	// and the years; the pages of all reports, every year's count.
 	for i := range jobs {
 		from, to := pageSpan(i+1, len(ins), s.pageSize)
 		jobs[i] = s.keyed(listPath(dir, i+1)+"index.html", "incidents.html", func(k *keyWriter) {
@@ -668,7 +668,7 @@ func (s *site) listJobs(y *archive.Year) []job {
 			k.int(int(total))
 			k.fieldsOf(ins[from:to])
 			k.int(len(s.arc.Years))
-			counts := yearCountsShown(year, i+1)
+			counts := yearCountsShown(year)
 			for _, y := range s.arc.Years { // the navigation
 				k.int(y.Year)
 				if counts {
@@ -680,13 +680,13 @@ func (s *site) listJobs(y *archive.Year) []job {
 	return jobs
 }
 
-// yearCountsShown tells whether page n of a list of reports (all of them
-// for year 0, else one year's) shows each year's count in its navigation:
-// the first page of all reports only. A report added then changes the
-// pages of its own year and of the whole list, not every page of every
-// year (some 500 pages at 100,000 reports), whose own count is in its
-// heading.
-func yearCountsShown(year, n int) bool { return year == 0 && n == 1 }
+// yearCountsShown tells whether the pages of a list of reports (all of
+// them for year 0, else one year's) show each year's count in their
+// navigation: those of all reports only. A report added then changes the
+// pages of its own year and of the whole list (every one of which shows
+// the list's count already), not every page of every year (some 500
+// pages at 100,000 reports), whose own count is in its heading.
+func yearCountsShown(year int) bool { return year == 0 }
 
 // incidentPagePath is the file of in's page in the site.
 func incidentPagePath(in *incident.Incident) string { return "incidents/" + in.Slug + "/index.html" }
