@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -141,7 +142,7 @@ func (d decodedReports) Put(file string, data []byte, sum [sha256.Size]byte, in 
 	switch {
 	case in == nil:
 		b = wire.AppendUint(b, noReport)
-	case len(in.Body) <= len(data) && string(data[len(data)-len(in.Body):]) == string(in.Body):
+	case bytes.HasSuffix(data, in.Body):
 		b = wire.AppendUint(b, bodyAtEnd)
 		// Not wire.AppendLen, whose reader checks a length against what
 		// is left of the record: the body is not in it.

@@ -12,7 +12,9 @@ import (
 // (runtime/debug.SetMemoryLimit). With Go's default pacing (GOGC=100) the
 // heap may grow to twice what the last collection found live before the
 // next one runs, so a build's resident memory was about twice its live
-// heap: 4.6 GB for a live heap of 2.1 GB at 100,000 reports. A limit
+// heap: 4.6 GB for a live heap of 2.1 GB at 100,000 reports (under the
+// guard the build now lets garbage reach twice the live heap; see
+// gcPercentGuarded, whose limit caps it). A limit
 // makes the collector run earlier when the heap nears it, and so caps
 // the heap, but it costs a collection every time the heap grows by the
 // room left between the live heap and the limit: with a limit close to

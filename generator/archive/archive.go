@@ -309,7 +309,7 @@ func digest(p string, sum [sha256.Size]byte) (d [16]byte) {
 // the whole file when data does not end with it.
 func fieldsDigest(p string, data, body []byte) (d [16]byte) {
 	front := data
-	if len(body) <= len(data) && bytes.Equal(data[len(data)-len(body):], body) {
+	if bytes.HasSuffix(data, body) {
 		front = data[:len(data)-len(body)]
 	}
 	h := sha256.New()
@@ -339,9 +339,7 @@ func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfi
 	// digest: a warm build hashes every report.
 	sum := sha256.Sum256(data)
 	if in, found, ok := c.Get(file, data, sum); ok {
-		for _, d := range found {
-			diags.Add(d)
-		}
+		diags.AddAll(found)
 		if in != nil {
 			in.Digest = digest(file, sum)
 			// A record of this file and sum holds it (the reports' cache
@@ -357,9 +355,7 @@ func decodeCached(c DecodeCache, path, file string, data []byte, site *siteconfi
 	in = decode(path, file, data, sum, site, &own)
 	found := own.Items()
 	c.Put(file, data, sum, in, found)
-	for _, d := range found {
-		diags.Add(d)
-	}
+	diags.AddAll(found)
 	return in, false
 }
 

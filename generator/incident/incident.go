@@ -106,10 +106,11 @@ type Incident struct {
 	Digest [16]byte `json:"-"`
 	// FieldsDigest identifies the file's front matter: a hash of File and
 	// of the bytes before the body (of the whole file when the body is
-	// not found at its end), set with Digest. Two reports with one fields
-	// digest hold the same fields, under the same site.yaml, whatever
-	// their bodies say: a page that shows a report's fields, not its body,
-	// is keyed by it.
+	// not found at its end), set when the report is decoded and kept in
+	// the build cache's record of it. Two reports with one fields digest
+	// hold the same fields, under the same site.yaml, whatever their
+	// bodies say: the list pages, term pages and feeds, which show
+	// reports' fields and not their bodies, are keyed by it.
 	FieldsDigest [16]byte `json:"-"`
 	// lines holds the file line of each front-matter key, "" for the
 	// front matter's opening delimiter, sorted by key: a slice, not a

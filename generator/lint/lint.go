@@ -118,13 +118,9 @@ func Body(in *incident.Incident) BodyFindings {
 // the order Report gives.
 func (c *Checker) ReportWith(in *incident.Incident, body BodyFindings, diags *diag.List) {
 	templateText(in, diags)
-	for _, d := range body.TemplateText {
-		diags.Add(d)
-	}
+	diags.AddAll(body.TemplateText)
 	c.services(in, diags)
-	for _, d := range body.Timeline {
-		diags.Add(d)
-	}
+	diags.AddAll(body.Timeline)
 	actionables(in, diags)
 	if c.tasks != nil {
 		trackedTasks(in, c.tasks, diags)

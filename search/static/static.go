@@ -254,12 +254,12 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	if opts.Cache != nil && found.an != prev {
 		opts.Cache.Store(found.an)
 	}
-	var shown []string // the cards' texts, when the documents' are dropped
-	if opts.DropText {
-		shown = make([]string, len(docs))
-		for i := range docs {
-			d := &docs[i]
-			shown[i] = cardText(d)
+	// The cards' texts, cut now so that the documents' may be dropped.
+	shown := make([]string, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		shown[i] = cardText(d)
+		if opts.DropText {
 			d.Impact, d.Summary, d.Body = "", "", ""
 		}
 	}
@@ -912,7 +912,7 @@ func appendUvarint(b []byte, v uint64) []byte {
 // cards encodes the result cards of the reports order lists, as
 // json.Marshal would encode each as [title, date, services, url, text],
 // after unused nulls for the numbers no report has. A card's text is
-// shown[i] for docs[i] when shown is not nil, else cut from the text.
+// shown[i] for docs[i] (cardText).
 func cards(docs []search.Document, shown []string, order []int, unused int) []byte {
 	var b []byte
 	b = append(b, '[')
@@ -941,11 +941,7 @@ func cards(docs []search.Document, shown []string, order []int, unused int) []by
 		b = append(b, ']', ',')
 		b = appendJSONString(b, d.URL)
 		b = append(b, ',')
-		if shown != nil {
-			b = appendJSONString(b, shown[idx])
-		} else {
-			b = appendJSONString(b, cardText(d))
-		}
+		b = appendJSONString(b, shown[idx])
 		b = append(b, ']')
 	}
 	return append(b, ']')
