@@ -98,6 +98,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -243,33 +244,53 @@ func (m Manifest) First() int { return m.Slots - m.Docs }
 // Write builds the static index of docs and writes it under search/.
 func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
 	order := newestFirst(docs)
+	slots := slotsFor(len(order))
+	first := slots - len(order) // the newest report's number
+	// What reads only the documents' fields and the cards' texts is made
+	// beside the analysis, which waits on the cache's read: the cards'
+	// files, the facets.
+	var (
+		side          sync.WaitGroup
+		cardFiles     [][]byte
+		names, values []byte
+		facetPostings []termPostings
+		facetErr      error
+	)
+	side.Go(func() {
+		// The cards' texts, cut before the documents' may be dropped.
+		shown := make([]string, len(docs))
+		for i := range docs {
+			shown[i] = cardText(&docs[i])
+		}
+		for f := first / CardsPerFile; f*CardsPerFile < slots; f++ {
+			// The numbers of file f, those below first unused.
+			lo, hi := f*CardsPerFile, min((f+1)*CardsPerFile, slots)
+			cardFiles = append(cardFiles, cards(docs, shown, order[max(lo, first)-first:hi-first], max(first-lo, 0)))
+		}
+	})
+	side.Go(func() { names, values, facetPostings, facetErr = facets(docs, order, first) })
 	var prev *Analyses
 	if opts.Cache != nil {
 		prev = opts.Cache.Load()
 	}
 	found, err := analyze(ctx, docs, order, prev, opts.Cache != nil, opts.Workers)
+	side.Wait()
 	if err != nil {
 		return Stats{}, err
+	}
+	if facetErr != nil {
+		return Stats{}, facetErr
 	}
 	if opts.Cache != nil && found.an != prev {
 		opts.Cache.Store(found.an)
 	}
-	// The cards' texts, cut now so that the documents' may be dropped.
-	shown := make([]string, len(docs))
-	for i := range docs {
-		d := &docs[i]
-		shown[i] = cardText(d)
-		if opts.DropText {
+	if opts.DropText {
+		for i := range docs {
+			d := &docs[i]
 			d.Impact, d.Summary, d.Body = "", "", ""
 		}
 	}
 	stop, err := StopWords()
-	if err != nil {
-		return Stats{}, err
-	}
-	slots := slotsFor(len(order))
-	first := slots - len(order) // the newest report's number
-	names, values, facetPostings, err := facets(docs, order, first)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -291,10 +312,8 @@ func Write(ctx context.Context, out Writer, docs []search.Document, opts Options
 	for _, f := range enc.files {
 		w.add(f.rel, f.data)
 	}
-	for f := first / CardsPerFile; f*CardsPerFile < slots; f++ {
-		// The numbers of file f, those below first unused.
-		lo, hi := f*CardsPerFile, min((f+1)*CardsPerFile, slots)
-		w.add("search/c/"+strconv.Itoa(f)+".json", cards(docs, shown, order[max(lo, first)-first:hi-first], max(first-lo, 0)))
+	for i, data := range cardFiles {
+		w.add("search/c/"+strconv.Itoa(first/CardsPerFile+i)+".json", data)
 	}
 	w.add("search/facets.json", names)
 	w.add("search/facets.bin", values)
