@@ -2,8 +2,10 @@ package generator
 
 import (
 	"context"
+	"math"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"sync"
 	"testing"
@@ -84,5 +86,34 @@ func TestLiveHeapPerReport(t *testing.T) {
 func BenchmarkLiveHeap(b *testing.B) {
 	for b.Loop() {
 		b.ReportMetric(liveHeapPerReport(b, 1000), "live-B/report")
+	}
+}
+
+// TestHandBackGarbage: without a memory limit, handBackGarbage collects
+// (and returns the memory); under one, which collects as the heap nears
+// it, it leaves the collector alone. Automatic collections are off while
+// it runs, so only a forced one counts.
+func TestHandBackGarbage(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	collections := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumGC
+	}
+	for _, tt := range []struct {
+		name    string
+		limit   int64
+		collect bool
+	}{
+		{"no limit", math.MaxInt64, true},
+		{"a limit", 1 << 40, false},
+	} {
+		debug.SetMemoryLimit(tt.limit)
+		before := collections()
+		handBackGarbage()
+		if got := collections() > before; got != tt.collect {
+			t.Errorf("%s: collected %v, want %v", tt.name, got, tt.collect)
+		}
 	}
 }
