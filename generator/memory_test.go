@@ -90,9 +90,10 @@ func BenchmarkLiveHeap(b *testing.B) {
 }
 
 // TestHandBackGarbage: without a memory limit, handBackGarbage collects
-// (and returns the memory); under one, which collects as the heap nears
-// it, it leaves the collector alone. Automatic collections are off while
-// it runs, so only a forced one counts.
+// and returns the freed memory to the system; under one, which makes the
+// runtime do both as the heap nears it, it leaves the collector alone,
+// and the limit as it was. Automatic collections are off while it runs,
+// so only a forced one counts.
 func TestHandBackGarbage(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
@@ -101,6 +102,12 @@ func TestHandBackGarbage(t *testing.T) {
 		runtime.ReadMemStats(&m)
 		return m.NumGC
 	}
+	released := func() uint64 {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	const garbage = 64 << 20
 	for _, tt := range []struct {
 		name    string
 		limit   int64
@@ -110,10 +117,19 @@ func TestHandBackGarbage(t *testing.T) {
 		{"a limit", 1 << 40, false},
 	} {
 		debug.SetMemoryLimit(tt.limit)
-		before := collections()
+		runtime.KeepAlive(make([]byte, garbage)) // garbage from here on
+		before, releasedBefore := collections(), released()
 		handBackGarbage()
 		if got := collections() > before; got != tt.collect {
 			t.Errorf("%s: collected %v, want %v", tt.name, got, tt.collect)
+		}
+		// Forced, the freed memory goes back at once, not as the
+		// background scavenger gets to it.
+		if tt.collect && released() < releasedBefore+garbage/2 {
+			t.Errorf("%s: %d bytes returned to the system, want the %d of garbage", tt.name, released()-releasedBefore, garbage)
+		}
+		if got := debug.SetMemoryLimit(-1); got != tt.limit {
+			t.Errorf("%s: the limit is %d after, want %d", tt.name, got, tt.limit)
 		}
 	}
 }
