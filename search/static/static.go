@@ -98,7 +98,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -244,49 +243,33 @@ func (m Manifest) First() int { return m.Slots - m.Docs }
 // Write builds the static index of docs and writes it under search/.
 func Write(ctx context.Context, out Writer, docs []search.Document, opts Options) (Stats, error) {
 	order := newestFirst(docs)
-	slots := slotsFor(len(order))
-	first := slots - len(order) // the newest report's number
-	// The cards' texts and the facets read only the documents, as the
-	// analysis does: they are made beside it (and beside the read of the
-	// analyses' cache). The cards' files are made last, as before: made
-	// here they would be alive through the analysis and the shards' encoding,
-	// some 40 MB more at the stage's peak at 100,000 reports.
-	var (
-		side          sync.WaitGroup
-		shown         []string // the cards' texts, cut before the documents' may be dropped
-		names, values []byte
-		facetPostings []termPostings
-		facetErr      error
-	)
-	side.Go(func() {
-		shown = make([]string, len(docs))
-		for i := range docs {
-			shown[i] = cardText(&docs[i])
-		}
-	})
-	side.Go(func() { names, values, facetPostings, facetErr = facets(docs, order, first) })
 	var prev *Analyses
 	if opts.Cache != nil {
 		prev = opts.Cache.Load()
 	}
 	found, err := analyze(ctx, docs, order, prev, opts.Cache != nil, opts.Workers)
-	side.Wait()
 	if err != nil {
 		return Stats{}, err
 	}
 	if opts.Cache != nil && found.an != prev {
 		opts.Cache.Store(found.an)
 	}
-	if facetErr != nil {
-		return Stats{}, facetErr
-	}
-	if opts.DropText {
-		for i := range docs {
-			d := &docs[i]
+	// The cards' texts, cut now so that the documents' may be dropped.
+	shown := make([]string, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		shown[i] = cardText(d)
+		if opts.DropText {
 			d.Impact, d.Summary, d.Body = "", "", ""
 		}
 	}
 	stop, err := StopWords()
+	if err != nil {
+		return Stats{}, err
+	}
+	slots := slotsFor(len(order))
+	first := slots - len(order) // the newest report's number
+	names, values, facetPostings, err := facets(docs, order, first)
 	if err != nil {
 		return Stats{}, err
 	}
