@@ -189,7 +189,7 @@ type hooks struct {
 // system, unless the process runs under a memory limit (incidents
 // build's guard, or GOMEMLIMIT), which makes the runtime do both as the
 // heap nears it. There, forcing it cost a one-change build of 10,000
-// reports about 6% of its time (a collection, then the pages' memory
+// reports about 5% of its time (a collection, then the pages' memory
 // taken back from the system page by page) for 35 MB less at its peak
 // (docs/benchmarks.md, 2026-12-03, "ninth part"); at 100,000 reports
 // the limit binds either way. Without a limit (serve's rebuilds) the

@@ -8,17 +8,17 @@ import (
 
 // gcPacing sets how much garbage a process lets pile up between
 // collections: incidents build under its memory guard (guardedBuild), and
-// a long-running serve process. serve keeps the parsed archive and the rendered
-// bodies in memory for live preview, about 120 MB at 10,000 reports. With
-// Go's default (GOGC=100) a collection runs each time searches have
-// allocated as much again as that, which under load is more than once a
-// second, and each one marks the whole archive. While serving, the
-// collector instead lets servingGarbage pile up (within 1× to 4× the live
-// heap); on the 10,000-report archive under 16 clients, fewer collections
-// gave 25–60% more searches a second and a third lower p99 latency, for
-// about 130 MB more memory.
-// serve's rebuilds keep Go's default: serve has no memory guard to cap
-// a faster pace, as incidents build's does (gcPercentGuarded).
+// a long-running serve process. serve keeps the parsed archive and the
+// rendered bodies in memory for live preview, about 120 MB at 10,000
+// reports. With Go's default (GOGC=100) a collection runs each time
+// searches have allocated as much again as that, which under load is
+// more than once a second, and each one marks the whole archive. While
+// serving, the collector instead lets servingGarbage pile up (within 1×
+// to 4× the live heap); on the 10,000-report archive under 16 clients,
+// fewer collections gave 25–60% more searches a second and a third lower
+// p99 latency, for about 130 MB more memory. serve's rebuilds keep Go's
+// default: serve has no memory guard to cap a faster pace, as incidents
+// build's does (gcPercentGuarded).
 //
 // A GOGC set in the environment is the user's choice and is left alone.
 type gcPacing struct {

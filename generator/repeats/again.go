@@ -59,9 +59,9 @@ type Results struct {
 // what reading it depends on changed (see tokenKeys and newTokenReuse),
 // and a pool is found again only when something it reads can have
 // changed (see reusablePools): those of the reports that changed and of
-// the reports near them in a list they read. An edit that moves a statistic every
-// report's vector reads (a common word's rarity) finds and scores most
-// pools again, and costs about what Detect does.
+// the reports near them in a list they read. An edit that moves a
+// statistic every report's vector reads (a common word's rarity) finds
+// and scores most pools again, and costs about what Detect does.
 func DetectAgain(reports []Report, cfg Config, prev *Results) *Results {
 	return DetectAgainDigested(reports, cfg, prev, ReportDigests(reports))
 }

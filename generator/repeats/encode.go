@@ -299,8 +299,8 @@ func (r *Results) UnmarshalBinary(data []byte) error { return r.unmarshal(data, 
 // 100,000 reports): Lists is nil until Unpack decodes them, and
 // ListCount counts them. DetectAgain, given a packed prev, decodes only
 // the lists it reuses, once its detector is garbage, so that the last
-// run's lists and the detector's indexes are never in memory together. The lists are checked here, so that decoding them
-// cannot fail.
+// run's lists and the detector's indexes are never in memory together.
+// The lists are checked here, so that decoding them cannot fail.
 func (r *Results) UnmarshalBinaryPacked(data []byte) error { return r.unmarshal(data, true) }
 
 // ListCount is the number of lists, packed or not.

@@ -89,8 +89,9 @@ func plainWords(s string) bool {
 // bound in seconds, holds on a machine of any speed or load. Each size is
 // timed three times and the fastest kept, so that a collection or a
 // moment off the CPU in one run does not count, and a pair over the ratio
-// is measured again, three times in all at most; the 20 ms of slack is for inputs
-// converted in a millisecond, where the clock's grain is the difference.
+// is measured again, three times in all at most; the 20 ms of slack is
+// for inputs converted in a millisecond, where the clock's grain is the
+// difference.
 // The nested tables took 8 minutes before their first fix, and 24 times
 // as long for 4 times the input before their second.
 func TestPathologicalInputs(t *testing.T) {
